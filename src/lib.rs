@@ -1,0 +1,6 @@
+//! heft: why a Python deployment bundle is too big, and what to cut.
+//!
+//! The core never touches a terminal:
+//! - [`model`]: the arena tree of paths with rolled-up sizes.
+
+pub mod model;

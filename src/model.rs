@@ -1,0 +1,394 @@
+//! The size model: an arena tree of every scanned path with rolled-up sizes.
+//!
+//! Nodes live in one `Vec` and point at each other with `NodeId` indices, so a
+//! million-node tree costs about a hundred bytes a node and no per-node maps.
+//! Names are raw bytes (non-UTF-8 names survive) stored in one shared buffer.
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+
+/// Index of a node in a [`Tree`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub u32);
+
+impl NodeId {
+    /// The index as a `usize`, for slices that run parallel to the arena.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Index of a distribution in a bundle's distribution list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DistId(pub u32);
+
+impl DistId {
+    /// The index as a `usize`.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// What a node is on disk (or in an archive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeKind {
+    /// A directory; its own apparent size counts 0, as in a zip.
+    Dir,
+    /// A regular file.
+    File,
+    /// A symbolic link, never followed; its size is the link's own.
+    Symlink,
+    /// A socket, fifo or device: counted, never owned.
+    Other,
+}
+
+/// Sizes rolled up over a subtree (or owned by a distribution).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sizes {
+    /// Files and symlinks (not directories).
+    pub files: u64,
+    /// Apparent bytes: what Lambda and a zip count.
+    pub bytes: u64,
+    /// Disk usage in bytes (blocks * 512, hard links once, directories included).
+    pub disk: u64,
+    /// Zipped bytes: exact for archives, estimated (deflate -6) for directories.
+    pub zipped: u64,
+}
+
+impl Sizes {
+    /// Adds `other` field by field.
+    pub fn add(&mut self, other: &Sizes) {
+        self.files += other.files;
+        self.bytes += other.bytes;
+        self.disk += other.disk;
+        self.zipped += other.zipped;
+    }
+
+    /// Subtracts `other` field by field, saturating at zero.
+    pub fn sub(&mut self, other: &Sizes) {
+        self.files = self.files.saturating_sub(other.files);
+        self.bytes = self.bytes.saturating_sub(other.bytes);
+        self.disk = self.disk.saturating_sub(other.disk);
+        self.zipped = self.zipped.saturating_sub(other.zipped);
+    }
+}
+
+/// One path in the tree.
+#[derive(Clone, Debug)]
+pub struct Node {
+    name_start: u32,
+    name_len: u32,
+    parent: u32,
+    /// What the node is.
+    pub kind: NodeKind,
+    /// The distribution that owns this file (from RECORD), if any.
+    pub owner: Option<DistId>,
+    /// This node's own sizes (for a directory: zero bytes, its own disk blocks).
+    pub own: Sizes,
+    /// Sizes of the whole subtree, this node included.
+    pub total: Sizes,
+    children: Vec<NodeId>,
+}
+
+const NO_PARENT: u32 = u32::MAX;
+
+/// The arena of nodes.
+#[derive(Clone, Debug, Default)]
+pub struct Tree {
+    nodes: Vec<Node>,
+    names: Vec<u8>,
+}
+
+impl Tree {
+    /// An empty tree.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of nodes ever added (detached ones included).
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether the tree has no nodes.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// Adds a parentless node (the bundle's top, or a root); `name` may be a whole path.
+    pub fn add_root(&mut self, name: &[u8]) -> NodeId {
+        self.push(NO_PARENT, name, NodeKind::Dir, Sizes::default())
+    }
+
+    /// Adds `name` under `parent` with its own sizes; totals are fixed by [`Tree::roll_up`].
+    pub fn add_child(&mut self, parent: NodeId, name: &[u8], kind: NodeKind, own: Sizes) -> NodeId {
+        let id = self.push(parent.0, name, kind, own);
+        self.nodes[parent.index()].children.push(id);
+        id
+    }
+
+    fn push(&mut self, parent: u32, name: &[u8], kind: NodeKind, own: Sizes) -> NodeId {
+        let id = NodeId(u32::try_from(self.nodes.len()).unwrap_or(u32::MAX - 1));
+        let name_start = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.extend_from_slice(name);
+        self.nodes.push(Node {
+            name_start,
+            name_len: name.len() as u32,
+            parent,
+            kind,
+            owner: None,
+            own,
+            total: own,
+            children: Vec::new(),
+        });
+        id
+    }
+
+    /// The node behind `id`.
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.index()]
+    }
+
+    /// The node behind `id`, mutably.
+    pub fn node_mut(&mut self, id: NodeId) -> &mut Node {
+        &mut self.nodes[id.index()]
+    }
+
+    /// The raw bytes of a node's name.
+    pub fn name(&self, id: NodeId) -> &[u8] {
+        let n = &self.nodes[id.index()];
+        &self.names[n.name_start as usize..(n.name_start + n.name_len) as usize]
+    }
+
+    /// A node's name for display (lossy for non-UTF-8 names).
+    pub fn display_name(&self, id: NodeId) -> Cow<'_, str> {
+        String::from_utf8_lossy(self.name(id))
+    }
+
+    /// The parent of a node, if it has one.
+    pub fn parent(&self, id: NodeId) -> Option<NodeId> {
+        let p = self.nodes[id.index()].parent;
+        (p != NO_PARENT).then_some(NodeId(p))
+    }
+
+    /// The children of a node (sorted by name once [`Tree::sort_children`] ran).
+    pub fn children(&self, id: NodeId) -> &[NodeId] {
+        &self.nodes[id.index()].children
+    }
+
+    /// Sorts every node's children by name so lookups can binary-search.
+    pub fn sort_children(&mut self) {
+        let names = &self.names;
+        let spans: Vec<(u32, u32)> = self.nodes.iter().map(|n| (n.name_start, n.name_len)).collect();
+        let name_of = |id: &NodeId| {
+            let (s, l) = spans[id.index()];
+            &names[s as usize..(s + l) as usize]
+        };
+        for node in &mut self.nodes {
+            node.children.sort_by(|a, b| name_of(a).cmp(name_of(b)));
+        }
+    }
+
+    /// The child of `parent` called `name` (children must be sorted).
+    pub fn child(&self, parent: NodeId, name: &[u8]) -> Option<NodeId> {
+        let children = self.children(parent);
+        children
+            .binary_search_by(|c| self.name(*c).cmp(name))
+            .ok()
+            .map(|i| children[i])
+    }
+
+    /// Follows a `/`-separated relative path from `from` (`.` and empty parts skipped, `..` goes up).
+    pub fn resolve(&self, from: NodeId, rel: &[u8]) -> Option<NodeId> {
+        let mut at = from;
+        for part in rel.split(|b| *b == b'/') {
+            match part {
+                b"" | b"." => {}
+                b".." => at = self.parent(at)?,
+                name => at = self.child(at, name)?,
+            }
+        }
+        Some(at)
+    }
+
+    /// Whether `ancestor` is `id` or one of its ancestors.
+    pub fn is_within(&self, id: NodeId, ancestor: NodeId) -> bool {
+        let mut at = Some(id);
+        while let Some(n) = at {
+            if n == ancestor {
+                return true;
+            }
+            at = self.parent(n);
+        }
+        false
+    }
+
+    /// The `/`-joined path of `id` relative to `base` (empty when equal), as raw bytes.
+    pub fn rel_path(&self, base: NodeId, id: NodeId) -> Vec<u8> {
+        let mut parts = Vec::new();
+        let mut at = id;
+        while at != base {
+            parts.push(self.name(at));
+            match self.parent(at) {
+                Some(p) => at = p,
+                None => break,
+            }
+        }
+        let mut out = Vec::new();
+        for (i, part) in parts.iter().rev().enumerate() {
+            if i > 0 {
+                out.push(b'/');
+            }
+            out.extend_from_slice(part);
+        }
+        out
+    }
+
+    /// The filesystem path of a node: its parentless ancestor's name (a path) joined with the rest.
+    pub fn path(&self, id: NodeId) -> PathBuf {
+        let mut top = id;
+        while let Some(p) = self.parent(top) {
+            top = p;
+        }
+        let mut path = bytes_to_path(self.name(top));
+        if top != id {
+            path.push(bytes_to_path(&self.rel_path(top, id)));
+        }
+        path
+    }
+
+    /// Every node of the subtree under `id`, `id` first, depth first.
+    pub fn descendants(&self, id: NodeId) -> Descendants<'_> {
+        Descendants { tree: self, stack: vec![id] }
+    }
+
+    /// Recomputes every total from own sizes, children before parents.
+    pub fn roll_up(&mut self) {
+        for node in &mut self.nodes {
+            node.total = node.own;
+        }
+        // Children always have larger indices than their parents.
+        for i in (0..self.nodes.len()).rev() {
+            let p = self.nodes[i].parent;
+            if p != NO_PARENT && !self.nodes[i].is_detached() {
+                let t = self.nodes[i].total;
+                self.nodes[p as usize].total.add(&t);
+            }
+        }
+    }
+
+    /// Unlinks a subtree from its parent and subtracts its totals from every ancestor.
+    pub fn detach(&mut self, id: NodeId) {
+        let Some(parent) = self.parent(id) else { return };
+        let total = self.nodes[id.index()].total;
+        self.nodes[parent.index()].children.retain(|c| *c != id);
+        let mut at = Some(parent);
+        while let Some(a) = at {
+            self.nodes[a.index()].total.sub(&total);
+            at = self.parent(a);
+        }
+        self.nodes[id.index()].name_len = u32::MAX;
+    }
+}
+
+impl Node {
+    /// Whether [`Tree::detach`] cut this node off.
+    pub fn is_detached(&self) -> bool {
+        self.name_len == u32::MAX
+    }
+
+    /// Whether the node is a directory.
+    pub fn is_dir(&self) -> bool {
+        self.kind == NodeKind::Dir
+    }
+}
+
+/// Depth-first iterator over a subtree.
+pub struct Descendants<'a> {
+    tree: &'a Tree,
+    stack: Vec<NodeId>,
+}
+
+impl Iterator for Descendants<'_> {
+    type Item = NodeId;
+    fn next(&mut self) -> Option<NodeId> {
+        let id = self.stack.pop()?;
+        self.stack.extend(self.tree.children(id).iter().rev());
+        Some(id)
+    }
+}
+
+/// Turns stored name bytes back into a path without loss on Unix.
+pub fn bytes_to_path(bytes: &[u8]) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+    }
+}
+
+/// The raw bytes of an OS string (lossless on Unix).
+pub fn os_bytes(s: &std::ffi::OsStr) -> Cow<'_, [u8]> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        Cow::Borrowed(s.as_bytes())
+    }
+    #[cfg(not(unix))]
+    {
+        Cow::Owned(s.to_string_lossy().into_owned().into_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(bytes: u64) -> Sizes {
+        Sizes { files: 1, bytes, disk: 4096, zipped: 0 }
+    }
+
+    #[test]
+    fn roll_up_sums_children_into_every_ancestor() {
+        let mut t = Tree::new();
+        let root = t.add_root(b"/r");
+        let a = t.add_child(root, b"a", NodeKind::Dir, Sizes::default());
+        t.add_child(a, b"x.py", NodeKind::File, file(10));
+        t.add_child(root, b"y.py", NodeKind::File, file(5));
+        t.roll_up();
+        assert_eq!(t.node(root).total.bytes, 15);
+        assert_eq!(t.node(root).total.files, 2);
+        assert_eq!(t.node(a).total.bytes, 10);
+    }
+
+    #[test]
+    fn resolve_walks_names_and_dotdot() {
+        let mut t = Tree::new();
+        let root = t.add_root(b"/r");
+        let a = t.add_child(root, b"a", NodeKind::Dir, Sizes::default());
+        let x = t.add_child(a, b"x.py", NodeKind::File, file(1));
+        t.sort_children();
+        assert_eq!(t.resolve(root, b"a/x.py"), Some(x));
+        assert_eq!(t.resolve(a, b"../a/./x.py"), Some(x));
+        assert_eq!(t.resolve(root, b"a/nope"), None);
+        assert_eq!(t.rel_path(root, x), b"a/x.py");
+        assert_eq!(t.path(x), PathBuf::from("/r/a/x.py"));
+    }
+
+    #[test]
+    fn detaching_a_subtree_subtracts_it_from_ancestors() {
+        let mut t = Tree::new();
+        let root = t.add_root(b"/r");
+        let a = t.add_child(root, b"a", NodeKind::Dir, Sizes::default());
+        t.add_child(a, b"x.py", NodeKind::File, file(10));
+        t.add_child(root, b"y.py", NodeKind::File, file(5));
+        t.roll_up();
+        t.detach(a);
+        assert_eq!(t.node(root).total.bytes, 5);
+        assert_eq!(t.children(root).len(), 1);
+    }
+}
