@@ -3,9 +3,12 @@
 //! - [`name`]: PEP 503 name normalisation.
 //! - [`version`]: PEP 440 ordering and specifier checks.
 //! - [`marker`]: PEP 508 environment markers and the target [`Env`].
+//! - [`requirement`]: PEP 508 requirements (`Requires-Dist` lines).
 
 pub mod marker;
 pub mod name;
+pub mod requirement;
 pub mod version;
 
 pub use marker::{Env, Marker, MarkerError};
+pub use requirement::{Requirement, RequirementError};
