@@ -4,11 +4,14 @@
 //! - [`version`]: PEP 440 ordering and specifier checks.
 //! - [`marker`]: PEP 508 environment markers and the target [`Env`].
 //! - [`requirement`]: PEP 508 requirements (`Requires-Dist` lines).
+//! - [`record`]: RECORD and egg-info file lists: which paths a distribution owns.
 
 pub mod marker;
 pub mod name;
+pub mod record;
 pub mod requirement;
 pub mod version;
 
 pub use marker::{Env, Marker, MarkerError};
+pub use record::{Record, RecordRow, parse_file_list, parse_record};
 pub use requirement::{Requirement, RequirementError};
