@@ -5,13 +5,16 @@
 //! - [`marker`]: PEP 508 environment markers and the target [`Env`].
 //! - [`requirement`]: PEP 508 requirements (`Requires-Dist` lines).
 //! - [`record`]: RECORD and egg-info file lists: which paths a distribution owns.
+//! - [`metadata`]: METADATA / PKG-INFO headers and egg-info `requires.txt`.
 
 pub mod marker;
+pub mod metadata;
 pub mod name;
 pub mod record;
 pub mod requirement;
 pub mod version;
 
 pub use marker::{Env, Marker, MarkerError};
+pub use metadata::{Metadata, MetadataError, parse_metadata, parse_requires_txt};
 pub use record::{Record, RecordRow, parse_file_list, parse_record};
 pub use requirement::{Requirement, RequirementError};
