@@ -1,6 +1,6 @@
 //! PEP 508 environment markers: the parsed expression, the target environment and evaluation.
 //!
-//! Parsing lives in [`parse`]; this module owns the tree, its canonical text and
+//! Parsing lives in the private `parse` submodule; this module owns the tree, its canonical text and
 //! what it means for a given environment and set of active extras.
 
 mod parse;
