@@ -179,7 +179,11 @@ impl Tree {
     /// Sorts every node's children by name so lookups can binary-search.
     pub fn sort_children(&mut self) {
         let names = &self.names;
-        let spans: Vec<(u32, u32)> = self.nodes.iter().map(|n| (n.name_start, n.name_len)).collect();
+        let spans: Vec<(u32, u32)> = self
+            .nodes
+            .iter()
+            .map(|n| (n.name_start, n.name_len))
+            .collect();
         let name_of = |id: &NodeId| {
             let (s, l) = spans[id.index()];
             &names[s as usize..(s + l) as usize]
@@ -259,7 +263,10 @@ impl Tree {
 
     /// Every node of the subtree under `id`, `id` first, depth first.
     pub fn descendants(&self, id: NodeId) -> Descendants<'_> {
-        Descendants { tree: self, stack: vec![id] }
+        Descendants {
+            tree: self,
+            stack: vec![id],
+        }
     }
 
     /// Recomputes every total from own sizes, children before parents.
@@ -279,7 +286,9 @@ impl Tree {
 
     /// Unlinks a subtree from its parent and subtracts its totals from every ancestor.
     pub fn detach(&mut self, id: NodeId) {
-        let Some(parent) = self.parent(id) else { return };
+        let Some(parent) = self.parent(id) else {
+            return;
+        };
         let total = self.nodes[id.index()].total;
         self.nodes[parent.index()].children.retain(|c| *c != id);
         let mut at = Some(parent);
@@ -349,7 +358,12 @@ mod tests {
     use super::*;
 
     fn file(bytes: u64) -> Sizes {
-        Sizes { files: 1, bytes, disk: 4096, zipped: 0 }
+        Sizes {
+            files: 1,
+            bytes,
+            disk: 4096,
+            zipped: 0,
+        }
     }
 
     #[test]
