@@ -2,5 +2,7 @@
 //!
 //! The core never touches a terminal:
 //! - [`model`]: the arena tree of paths with rolled-up sizes.
+//! - [`treemap`]: squarified treemap layout of weights into terminal-cell tiles.
 
 pub mod model;
+pub mod treemap;
