@@ -158,6 +158,9 @@ impl LayoutOptions {
 /// - The tiles cover `area` exactly. A lone tile fills the area even when it is smaller
 ///   than the minimum; an empty area yields one tile with that empty rectangle holding all
 ///   the weight. An area running past `u16::MAX` is clipped.
+///
+/// Cost: O(n log n) for the sort plus a few O(k) passes over the k tiles shown (see the
+/// module docs); 10k items is one sort and a few passes over a few thousand tiles.
 pub fn layout(items: &[Item], area: Rect, opts: &LayoutOptions) -> Vec<Tile> {
     let sorted = sorted_by_weight(items);
     if sorted.is_empty() {
