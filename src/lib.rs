@@ -2,11 +2,25 @@
 //!
 //! The core never touches a terminal:
 //! - [`model`]: the arena tree of paths with rolled-up sizes.
+//! - [`scan`]: scanners that turn inputs into shards of entries over a channel.
+//! - [`bundle`]: roots merged into one tree, with distributions and the graph.
+//! - [`load`]: classifies inputs and runs a whole load (scan, attribution, graph).
+//! - [`ownership`]: which distribution owns each file (RECORD, egg-info).
 //! - [`python`]: Python packaging formats (RECORD, METADATA, requirements, markers).
+//! - [`deps`]: the dependency graph after markers and extras.
+//! - [`requirements`]: top-level names from a requirements.txt.
+//! - [`report`]: the `heft.report/1` JSON wire types.
 //! - [`limits`]: platform size limits, `--limit` parsing and verdicts in exact bytes.
 //! - [`treemap`]: squarified treemap layout of weights into terminal-cell tiles.
 
+pub mod bundle;
+pub mod deps;
 pub mod limits;
+pub mod load;
 pub mod model;
+pub mod ownership;
 pub mod python;
+pub mod report;
+pub mod requirements;
+pub mod scan;
 pub mod treemap;

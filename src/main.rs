@@ -1,1 +1,28 @@
-fn main() {}
+//! The `heft` binary: parses the command line and dispatches.
+
+mod cli;
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Report(args)) => cmd::report::run(&args),
+        None => {
+            eprintln!("heft: the explorer is not built yet; try `heft report PATH`");
+            Ok(ExitCode::from(2))
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("heft: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

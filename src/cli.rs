@@ -1,0 +1,79 @@
+//! Command-line interface (clap derive); converts CLI values into core types.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use heft::bundle::Target;
+
+/// Why is your Python deployment bundle too big, and what can you cut?
+#[derive(Debug, Parser)]
+#[command(name = "heft", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do; without a command heft opens the explorer.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Headless commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Summarise a bundle: sizes per distribution, unowned files, missing requirements.
+    Report(ReportArgs),
+}
+
+/// Inputs and target shared by every command.
+#[derive(Debug, Args, Clone)]
+pub struct InputArgs {
+    /// site-packages, a layer or function directory (packages under python/), a .zip, wheels.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Python version of the target runtime.
+    #[arg(long, default_value = "3.12", value_name = "X.Y")]
+    pub python: String,
+    /// CPU architecture of the target runtime.
+    #[arg(long, value_enum, default_value_t = Arch::X86_64)]
+    pub arch: Arch,
+    /// requirements.txt whose names are the top-level requirements (graph roots).
+    #[arg(long, value_name = "FILE")]
+    pub requirements: Option<PathBuf>,
+}
+
+/// Lambda architectures.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Arch {
+    /// Intel/AMD 64-bit.
+    #[value(name = "x86_64")]
+    X86_64,
+    /// Graviton (arm64).
+    #[value(name = "aarch64", alias = "arm64")]
+    Aarch64,
+}
+
+impl From<&InputArgs> for Target {
+    fn from(args: &InputArgs) -> Self {
+        let machine = match args.arch {
+            Arch::X86_64 => "x86_64",
+            Arch::Aarch64 => "aarch64",
+        };
+        Target {
+            python: args.python.clone(),
+            platform: "linux".into(),
+            machine: machine.into(),
+        }
+    }
+}
+
+/// `heft report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Inputs and target.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Print the `heft.report/1` JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// How many distributions the text report lists.
+    #[arg(long, default_value_t = 25, value_name = "N")]
+    pub top: usize,
+}

@@ -1,0 +1,152 @@
+//! `heft report`: the bundle summary as text or `heft.report/1` JSON.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use heft::limits::human;
+use heft::report::Report;
+
+use crate::cli::ReportArgs;
+
+/// Runs `heft report`.
+pub fn run(args: &ReportArgs) -> Result<ExitCode> {
+    let bundle = super::load_inputs(&args.input)?;
+    let report = Report::new(&bundle);
+    if args.json {
+        let mut text = serde_json::to_string_pretty(&report).context("serialising the report")?;
+        text.push('\n');
+        super::print(&text)?;
+    } else {
+        super::print(&render_text(&report, args.top))?;
+    }
+    Ok(super::ok())
+}
+
+/// Renders the human summary.
+pub fn render_text(r: &Report, top: usize) -> String {
+    let mut s = String::new();
+    let t = &r.target;
+    let _ = writeln!(
+        s,
+        "heft report  (target: python {} {} {})",
+        t.python, t.platform, t.machine
+    );
+    let _ = writeln!(s);
+    for (i, root) in r.roots.iter().enumerate() {
+        let sites = match root.sites.as_slice() {
+            [] => String::new(),
+            [one] if one.is_empty() => String::new(),
+            many => format!(
+                ", packages in {}",
+                many.iter()
+                    .map(|s| format!("{s}/"))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            ),
+        };
+        let _ = writeln!(
+            s,
+            "root {i}: {} ({}{sites})  {} files, {}",
+            root.path,
+            root.kind,
+            group(root.files),
+            human(root.bytes)
+        );
+    }
+    let tt = &r.totals;
+    let _ = writeln!(
+        s,
+        "total:  {} files, {} dirs, {} ({} bytes), {} on disk",
+        group(tt.files),
+        group(tt.dirs),
+        human(tt.bytes),
+        group(tt.bytes),
+        human(tt.disk_bytes)
+    );
+    let _ = writeln!(s);
+    render_dists(&mut s, r, top);
+    render_tail(&mut s, r);
+    s
+}
+
+fn render_dists(s: &mut String, r: &Report, top: usize) {
+    let _ = writeln!(
+        s,
+        "{:<32} {:>14} {:>10} {:>6}  required by",
+        "distribution", "version", "size", "share"
+    );
+    for d in r.distributions.iter().take(top) {
+        let by = if d.required_by.is_empty() {
+            "(top level)".to_string()
+        } else {
+            d.required_by.join(", ")
+        };
+        let _ = writeln!(
+            s,
+            "{:<32} {:>14} {:>10} {:>5.1}%  {}",
+            clip(&d.name, 32),
+            clip(&d.version, 14),
+            human(d.bytes),
+            d.percent,
+            clip(&by, 60)
+        );
+    }
+    let rest = r.distributions.len().saturating_sub(top);
+    if rest > 0 {
+        let bytes: u64 = r.distributions.iter().skip(top).map(|d| d.bytes).sum();
+        let _ = writeln!(s, "... {rest} more distributions, {}", human(bytes));
+    }
+    let _ = writeln!(s);
+}
+
+fn render_tail(s: &mut String, r: &Report) {
+    let _ = writeln!(
+        s,
+        "unowned: {} files, {} (in no RECORD: e.g. __pycache__ written after install, hand-copied files)",
+        group(r.unowned.files),
+        human(r.unowned.bytes)
+    );
+    if !r.missing.is_empty() {
+        let _ = writeln!(s, "missing requirements ({}):", r.missing.len());
+        for m in &r.missing {
+            let _ = writeln!(
+                s,
+                "  {}  required by {}  ({})",
+                m.name, m.required_by, m.requirement
+            );
+        }
+    }
+    if !r.errors.is_empty() {
+        let _ = writeln!(s, "errors ({}):", r.errors.len());
+        for e in r.errors.iter().take(20) {
+            let _ = writeln!(s, "  {}: {}", e.path, e.message);
+        }
+        if r.errors.len() > 20 {
+            let _ = writeln!(s, "  ... {} more (see --json)", r.errors.len() - 20);
+        }
+    }
+}
+
+/// `1234567` -> `1,234,567`.
+pub fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn clip(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}

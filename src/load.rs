@@ -1,0 +1,163 @@
+//! Loading a bundle: classifies each input, runs the scanners on a background thread and
+//! merges their events, then attributes files and builds the dependency graph.
+
+use std::path::{Path, PathBuf};
+use std::thread;
+
+use crossbeam_channel::{Receiver, unbounded};
+
+use crate::bundle::{Builder, Bundle, RootKind, Target};
+use crate::deps::{DepGraph, TopLevel};
+use crate::ownership::attribute;
+use crate::scan::dir::{Counters, scan_dir};
+use crate::scan::{Progress, ScanEvent};
+
+/// How to load.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// Marker environment.
+    pub target: Target,
+    /// Top-level requirements (from `--requirements`), replacing "required by nothing".
+    pub top_level: Option<Vec<TopLevel>>,
+}
+
+/// An input that cannot be loaded at all.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The path does not exist or cannot be read.
+    #[error("{}: {source}", path.display())]
+    Unreadable {
+        /// The input path.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// No inputs were given.
+    #[error("no input paths")]
+    Empty,
+}
+
+/// One classified input.
+#[derive(Clone, Debug)]
+pub struct Input {
+    /// As given.
+    pub path: PathBuf,
+    /// What it is.
+    pub kind: RootKind,
+    /// Disk blocks of the input itself (a directory's own blocks, as du counts them).
+    pub own_disk: u64,
+}
+
+/// Classifies inputs by looking at them (directories are site-packages-like roots).
+pub fn classify(paths: &[PathBuf]) -> Result<Vec<Input>, LoadError> {
+    if paths.is_empty() {
+        return Err(LoadError::Empty);
+    }
+    paths
+        .iter()
+        .map(|p| {
+            let meta = std::fs::metadata(p).map_err(|source| LoadError::Unreadable {
+                path: p.clone(),
+                source,
+            })?;
+            let kind = if meta.is_dir() {
+                RootKind::SitePackages
+            } else {
+                RootKind::Zip
+            };
+            Ok(Input {
+                path: p.clone(),
+                kind,
+                own_disk: own_disk(&meta),
+            })
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+fn own_disk(meta: &std::fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::blocks(meta) * 512
+}
+
+#[cfg(not(unix))]
+fn own_disk(_meta: &std::fs::Metadata) -> u64 {
+    0
+}
+
+/// Starts scanning every input on a background thread; events arrive on the receiver,
+/// which closes when all inputs are done.
+pub fn spawn_scan(inputs: &[Input]) -> Receiver<ScanEvent> {
+    let (tx, rx) = unbounded();
+    let jobs: Vec<(usize, PathBuf, RootKind)> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, inp)| (i, inp.path.clone(), inp.kind))
+        .collect();
+    let spawned = thread::Builder::new()
+        .name("heft-scan".into())
+        .spawn(move || {
+            let counters = Counters::default();
+            for (root, path, kind) in jobs {
+                scan_input(root, &path, kind, &counters, &tx);
+                if tx.send(ScanEvent::RootDone(root)).is_err() {
+                    return;
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        // Without a thread the receiver just closes; report why through the channel's absence.
+        eprintln!("heft: could not start the scanner thread: {e}");
+    }
+    rx
+}
+
+fn scan_input(
+    root: usize,
+    path: &Path,
+    kind: RootKind,
+    counters: &Counters,
+    tx: &crossbeam_channel::Sender<ScanEvent>,
+) {
+    match kind {
+        RootKind::SitePackages => scan_dir(root, path, counters, tx),
+        RootKind::Wheels | RootKind::Zip => {
+            let error = crate::scan::ScanError {
+                path: path.to_path_buf(),
+                message: "archives are not supported yet".into(),
+            };
+            let _ = tx.send(ScanEvent::Error { root, error });
+        }
+    }
+}
+
+/// Loads a bundle to the end, calling `on_progress` as the scan goes.
+pub fn load(
+    paths: &[PathBuf],
+    opts: &LoadOptions,
+    on_progress: &mut dyn FnMut(Progress),
+) -> Result<Bundle, LoadError> {
+    let inputs = classify(paths)?;
+    let mut builder = Builder::new(opts.target.clone());
+    for input in &inputs {
+        builder.add_root(input.path.clone(), input.kind, input.own_disk);
+    }
+    for event in spawn_scan(&inputs) {
+        if let ScanEvent::Progress(p) = &event {
+            on_progress(*p);
+        }
+        builder.apply(event);
+    }
+    Ok(finish(builder, opts))
+}
+
+/// Rolls up a fully merged builder and runs the Python pass.
+pub fn finish(builder: Builder, opts: &LoadOptions) -> Bundle {
+    let (mut bundle, source) = builder.finish_tree();
+    attribute(&mut bundle, &source);
+    bundle.graph = DepGraph::build(
+        &bundle.dists,
+        &bundle.target.env(),
+        opts.top_level.as_deref(),
+    );
+    bundle
+}

@@ -1,0 +1,259 @@
+//! Who owns each file: reads `*.dist-info` (RECORD, METADATA) and `*.egg-info` metadata
+//! under each root's package directories and attributes files to distributions, per file.
+
+use std::collections::HashMap;
+
+use crate::bundle::{Bundle, Distribution, Install};
+use crate::model::{DistId, NodeId, NodeKind, Sizes, Tree};
+use crate::python::metadata::{parse_metadata, parse_requires_txt};
+use crate::python::name::normalize;
+use crate::python::record::{parse_file_list, parse_record};
+use crate::python::requirement::Requirement;
+use crate::scan::ScanError;
+
+/// Reads a metadata file of a distribution; archives serve them from memory.
+pub trait MetaSource {
+    /// Contents of `file` inside the metadata directory `dir`, or `None` if absent.
+    fn read(&self, bundle: &Bundle, dir: NodeId, file: &str) -> Option<Vec<u8>>;
+}
+
+/// Reads metadata files from disk.
+pub struct DiskSource;
+
+impl MetaSource for DiskSource {
+    fn read(&self, bundle: &Bundle, dir: NodeId, file: &str) -> Option<Vec<u8>> {
+        std::fs::read(bundle.tree.path(dir).join(file)).ok()
+    }
+}
+
+/// Metadata texts captured from archives, keyed by node path relative to the bundle top,
+/// falling back to disk for directory roots.
+#[derive(Default)]
+pub struct MemorySource {
+    /// `(root, path relative to the root)` -> bytes.
+    pub texts: HashMap<(usize, Vec<u8>), Vec<u8>>,
+}
+
+impl MetaSource for MemorySource {
+    fn read(&self, bundle: &Bundle, dir: NodeId, file: &str) -> Option<Vec<u8>> {
+        if let Some(root) = bundle.root_of(dir) {
+            let mut rel = bundle.tree.rel_path(bundle.roots[root].node, dir);
+            rel.push(b'/');
+            rel.extend_from_slice(file.as_bytes());
+            if let Some(bytes) = self.texts.get(&(root, rel)) {
+                return Some(bytes.clone());
+            }
+        }
+        DiskSource.read(bundle, dir, file)
+    }
+}
+
+/// Finds every distribution, attributes files to it and totals its sizes.
+pub fn attribute(bundle: &mut Bundle, source: &dyn MetaSource) {
+    let mut found = Vec::new();
+    for (root, r) in bundle.roots.iter().enumerate() {
+        for &site in &r.sites {
+            for &child in bundle.tree.children(site) {
+                let name = bundle.tree.name(child);
+                if name.ends_with(b".dist-info") || name.ends_with(b".egg-info") {
+                    found.push((root, site, child));
+                }
+            }
+        }
+    }
+    for (root, site, meta_dir) in found {
+        load_one(bundle, source, root, site, meta_dir);
+    }
+    total_sizes(bundle);
+}
+
+fn load_one(
+    bundle: &mut Bundle,
+    source: &dyn MetaSource,
+    root: usize,
+    site: NodeId,
+    meta_dir: NodeId,
+) {
+    let is_egg = bundle.tree.name(meta_dir).ends_with(b".egg-info");
+    let is_dir = bundle.tree.node(meta_dir).kind == NodeKind::Dir;
+    let meta_bytes = if is_dir {
+        source.read(
+            bundle,
+            meta_dir,
+            if is_egg { "PKG-INFO" } else { "METADATA" },
+        )
+    } else {
+        // An `.egg-info` file (old distutils) is PKG-INFO itself.
+        let parent = bundle.tree.parent(meta_dir).unwrap_or(meta_dir);
+        let file = bundle.tree.display_name(meta_dir).into_owned();
+        source.read(bundle, parent, &file)
+    };
+    let path = bundle.tree.path(meta_dir);
+    let Some(meta_bytes) = meta_bytes else {
+        let message = "no METADATA/PKG-INFO: not counted as a distribution".to_string();
+        bundle.errors.push((root, ScanError { path, message }));
+        return;
+    };
+    let meta = match parse_metadata(&meta_bytes) {
+        Ok(m) => m,
+        Err(e) => {
+            bundle.errors.push((
+                root,
+                ScanError {
+                    path,
+                    message: e.to_string(),
+                },
+            ));
+            return;
+        }
+    };
+    let mut requirement_lines = meta.requires_dist.clone();
+    if is_egg
+        && is_dir
+        && let Some(req) = source.read(bundle, meta_dir, "requires.txt")
+    {
+        requirement_lines.extend(parse_requires_txt(&req));
+    }
+    let id = intern_dist(bundle, &meta.name, &meta.version, meta.summary.clone());
+    let dist = &mut bundle.dists[id.index()];
+    dist.installs.push(Install {
+        root,
+        meta_dir,
+        version: meta.version.clone(),
+    });
+    if dist.installs.len() == 1 {
+        for line in &requirement_lines {
+            match Requirement::parse(line) {
+                Ok(r) => dist.requires.push(r),
+                Err(e) => dist.bad_requires.push(format!("{line}: {e}")),
+            }
+        }
+    }
+    claim_subtree(&mut bundle.tree, meta_dir, id);
+    if is_dir && !is_egg {
+        claim_record(bundle, source, site, meta_dir, id);
+    } else if is_dir {
+        claim_egg_files(bundle, source, site, meta_dir, id);
+    }
+}
+
+fn intern_dist(bundle: &mut Bundle, name: &str, version: &str, summary: Option<String>) -> DistId {
+    let key = normalize(name);
+    if let Some(id) = bundle.dist_by_key(&key) {
+        return id;
+    }
+    bundle.dists.push(Distribution {
+        name: name.to_string(),
+        key,
+        version: version.to_string(),
+        summary,
+        ..Distribution::default()
+    });
+    DistId(bundle.dists.len() as u32 - 1)
+}
+
+fn claim_record(
+    bundle: &mut Bundle,
+    source: &dyn MetaSource,
+    site: NodeId,
+    meta_dir: NodeId,
+    id: DistId,
+) {
+    let Some(bytes) = source.read(bundle, meta_dir, "RECORD") else {
+        return;
+    };
+    let record = parse_record(&bytes);
+    let root_node = bundle
+        .root_of(site)
+        .map_or(bundle.top, |r| bundle.roots[r].node);
+    let mut missing = 0;
+    for row in &record.rows {
+        match resolve_record_path(&bundle.tree, root_node, site, &row.path) {
+            Some(node) => claim(&mut bundle.tree, node, id),
+            None => missing += 1,
+        }
+    }
+    let dist = &mut bundle.dists[id.index()];
+    dist.missing_files += missing;
+    dist.bad_record_rows += record.bad_rows.len() as u64;
+}
+
+/// Resolves a RECORD path against the site directory. `pip install --target` writes console
+/// scripts as `../../bin/NAME` while they live in `bin/NAME` under the target: when a path
+/// climbs out of the root, the part after the `..`s is tried under the site.
+pub fn resolve_record_path(tree: &Tree, root: NodeId, site: NodeId, path: &str) -> Option<NodeId> {
+    let rel = path.replace('\\', "/");
+    if let Some(node) = tree.resolve(site, rel.as_bytes())
+        && tree.is_within(node, root)
+    {
+        return Some(node);
+    }
+    let stripped = rel.trim_start_matches("./");
+    if stripped.starts_with("../") {
+        let rest = stripped.trim_start_matches("../");
+        return tree
+            .resolve(site, rest.as_bytes())
+            .filter(|n| tree.is_within(*n, root));
+    }
+    None
+}
+
+fn claim_egg_files(
+    bundle: &mut Bundle,
+    source: &dyn MetaSource,
+    site: NodeId,
+    meta_dir: NodeId,
+    id: DistId,
+) {
+    let root_node = bundle
+        .root_of(site)
+        .map_or(bundle.top, |r| bundle.roots[r].node);
+    let (list, base) = if let Some(b) = source.read(bundle, meta_dir, "installed-files.txt") {
+        (b, meta_dir)
+    } else if let Some(b) = source.read(bundle, meta_dir, "SOURCES.txt") {
+        (b, site)
+    } else {
+        bundle.dists[id.index()].approximate = true;
+        return;
+    };
+    let mut missing = 0;
+    for path in parse_file_list(&list) {
+        match resolve_record_path(&bundle.tree, root_node, base, &path) {
+            Some(node) => claim(&mut bundle.tree, node, id),
+            None => missing += 1,
+        }
+    }
+    let dist = &mut bundle.dists[id.index()];
+    dist.approximate = true;
+    dist.missing_files += missing;
+}
+
+/// Gives an unowned file (or link) to `id`; directories are never owned by rows.
+fn claim(tree: &mut Tree, node: NodeId, id: DistId) {
+    let n = tree.node_mut(node);
+    if n.kind != NodeKind::Dir && n.owner.is_none() {
+        n.owner = Some(id);
+    }
+}
+
+/// The metadata directory and everything in it belongs to its distribution.
+fn claim_subtree(tree: &mut Tree, dir: NodeId, id: DistId) {
+    let nodes: Vec<NodeId> = tree.descendants(dir).collect();
+    for n in nodes {
+        claim(tree, n, id);
+    }
+}
+
+/// Sums the sizes of the files each distribution owns.
+pub fn total_sizes(bundle: &mut Bundle) {
+    let mut sizes = vec![Sizes::default(); bundle.dists.len()];
+    for id in bundle.tree.descendants(bundle.top) {
+        let n = bundle.tree.node(id);
+        if let Some(owner) = n.owner {
+            sizes[owner.index()].add(&n.own);
+        }
+    }
+    for (dist, s) in bundle.dists.iter_mut().zip(sizes) {
+        dist.sizes = s;
+    }
+}

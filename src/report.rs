@@ -1,0 +1,242 @@
+//! The `heft.report/1` wire format: everything `heft report --json` prints, as typed
+//! structs that serialise and parse back (tests and other tools rely on these names).
+
+use serde::{Deserialize, Serialize};
+
+use crate::bundle::Bundle;
+use crate::model::{DistId, NodeKind};
+
+/// Schema tag of the report.
+pub const SCHEMA: &str = "heft.report/1";
+
+/// The whole report.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Report {
+    /// Always [`SCHEMA`].
+    pub schema: String,
+    /// Marker environment used.
+    pub target: TargetJson,
+    /// Inputs, in order.
+    pub roots: Vec<RootJson>,
+    /// Bundle totals.
+    pub totals: TotalsJson,
+    /// Distributions, largest first.
+    pub distributions: Vec<DistJson>,
+    /// Files no RECORD claims.
+    pub unowned: UnownedJson,
+    /// Active requirements nothing installed satisfies.
+    pub missing: Vec<MissingJson>,
+    /// Paths that could not be read.
+    pub errors: Vec<ErrorJson>,
+}
+
+/// Target environment.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TargetJson {
+    /// `3.12`.
+    pub python: String,
+    /// `linux`.
+    pub platform: String,
+    /// `x86_64`.
+    pub machine: String,
+}
+
+/// One input.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RootJson {
+    /// As given.
+    pub path: String,
+    /// `site-packages`, `wheels` or `zip`.
+    pub kind: String,
+    /// Package directories found, relative to the root ("" is the root itself).
+    pub sites: Vec<String>,
+    /// Files and links.
+    pub files: u64,
+    /// Apparent bytes.
+    pub bytes: u64,
+}
+
+/// Bundle totals.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TotalsJson {
+    /// Files and links (what `find -type f,l` counts).
+    pub files: u64,
+    /// Directories below the roots (the roots themselves not counted).
+    pub dirs: u64,
+    /// Apparent bytes of files and links.
+    pub bytes: u64,
+    /// Disk usage as `du -sB1` reports it.
+    pub disk_bytes: u64,
+}
+
+/// One distribution.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct DistJson {
+    /// Name as METADATA spells it.
+    pub name: String,
+    /// Normalised name.
+    pub key: String,
+    /// Version.
+    pub version: String,
+    /// Files owned.
+    pub files: u64,
+    /// Apparent bytes of the files owned.
+    pub bytes: u64,
+    /// Share of the bundle's bytes, 0..=100.
+    pub percent: f64,
+    /// Keys it requires (active edges).
+    pub requires: Vec<String>,
+    /// Keys that require it.
+    pub required_by: Vec<String>,
+    /// A top-level requirement.
+    pub is_root: bool,
+    /// Ownership from egg-info lists (may be incomplete).
+    pub approximate: bool,
+    /// RECORD rows that point at nothing.
+    pub missing_files: u64,
+}
+
+/// Unowned bucket.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct UnownedJson {
+    /// Files.
+    pub files: u64,
+    /// Apparent bytes.
+    pub bytes: u64,
+}
+
+/// A missing requirement.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct MissingJson {
+    /// Name as written in the requirement.
+    pub name: String,
+    /// Key of the distribution asking for it.
+    pub required_by: String,
+    /// Requirement text.
+    pub requirement: String,
+}
+
+/// A read error.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ErrorJson {
+    /// Where.
+    pub path: String,
+    /// What.
+    pub message: String,
+}
+
+impl Report {
+    /// Builds the report of a loaded bundle.
+    pub fn new(bundle: &Bundle) -> Report {
+        let totals = bundle.totals();
+        let keys = |ids: &mut dyn Iterator<Item = DistId>| {
+            let mut v: Vec<String> = ids.map(|d| bundle.dist(d).key.clone()).collect();
+            v.sort();
+            v
+        };
+        let mut distributions: Vec<DistJson> = bundle
+            .dists
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let id = DistId(i as u32);
+                DistJson {
+                    name: d.name.clone(),
+                    key: d.key.clone(),
+                    version: d.version.clone(),
+                    files: d.sizes.files,
+                    bytes: d.sizes.bytes,
+                    percent: percent(d.sizes.bytes, totals.bytes),
+                    requires: keys(&mut bundle.graph.requires(id)),
+                    required_by: keys(&mut bundle.graph.required_by(id)),
+                    is_root: bundle.graph.is_root(id),
+                    approximate: d.approximate,
+                    missing_files: d.missing_files,
+                }
+            })
+            .collect();
+        distributions.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.key.cmp(&b.key)));
+        let unowned = bundle.unowned();
+        Report {
+            schema: SCHEMA.to_string(),
+            target: TargetJson {
+                python: bundle.target.python.clone(),
+                platform: bundle.target.platform.clone(),
+                machine: bundle.target.machine.clone(),
+            },
+            roots: roots(bundle),
+            totals: TotalsJson {
+                files: totals.files,
+                dirs: count_dirs(bundle),
+                bytes: totals.bytes,
+                disk_bytes: totals.disk,
+            },
+            distributions,
+            unowned: UnownedJson {
+                files: unowned.files,
+                bytes: unowned.bytes,
+            },
+            missing: bundle
+                .graph
+                .missing
+                .iter()
+                .map(|m| MissingJson {
+                    name: m.name.clone(),
+                    required_by: bundle.dist(m.required_by).key.clone(),
+                    requirement: m.text.clone(),
+                })
+                .collect(),
+            errors: bundle
+                .errors
+                .iter()
+                .map(|(_, e)| ErrorJson {
+                    path: e.path.to_string_lossy().into_owned(),
+                    message: e.message.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn roots(bundle: &Bundle) -> Vec<RootJson> {
+    bundle
+        .roots
+        .iter()
+        .map(|r| {
+            let t = bundle.tree.node(r.node).total;
+            RootJson {
+                path: r.path.to_string_lossy().into_owned(),
+                kind: r.kind.as_str().to_string(),
+                sites: r
+                    .sites
+                    .iter()
+                    .map(|s| {
+                        String::from_utf8_lossy(&bundle.tree.rel_path(r.node, *s)).into_owned()
+                    })
+                    .collect(),
+                files: t.files,
+                bytes: t.bytes,
+            }
+        })
+        .collect()
+}
+
+fn count_dirs(bundle: &Bundle) -> u64 {
+    let roots = bundle.roots.len() as u64;
+    let dirs = bundle
+        .tree
+        .descendants(bundle.top)
+        .filter(|id| bundle.tree.node(*id).kind == NodeKind::Dir)
+        .count() as u64;
+    // Neither the virtual top nor the roots themselves are counted.
+    dirs.saturating_sub(roots + 1)
+}
+
+/// `part` as a percentage of `whole` (0 when `whole` is 0).
+pub fn percent(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 * 100.0 / whole as f64
+    }
+}

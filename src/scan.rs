@@ -1,0 +1,97 @@
+//! Turns inputs (directories, archives) into [`ScanEvent`]s: shards of entries and progress.
+//!
+//! Scanning never touches the model: producers send flat [`Shard`]s over a channel and the
+//! consumer (a [`crate::bundle::Builder`]) merges them, so a UI can browse while a scan runs.
+
+pub mod dir;
+
+use std::path::PathBuf;
+
+use crate::model::NodeKind;
+
+/// Parent marker in [`Entry::parent`]: the entry sits directly under the shard's base.
+pub const BASE: u32 = u32::MAX;
+
+/// One path found by a scanner.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// Index of the parent entry in the same shard, or [`BASE`].
+    pub parent: u32,
+    /// Raw name bytes (one path component).
+    pub name: Box<[u8]>,
+    /// What it is.
+    pub kind: NodeKind,
+    /// Apparent size (0 for directories).
+    pub size: u64,
+    /// Disk usage in bytes (blocks * 512).
+    pub disk: u64,
+    /// Exact zipped bytes when known (archives), else 0.
+    pub zipped: u64,
+    /// `(dev, inode)` of files with more than one hard link, so disk usage counts them once.
+    pub hard_link: Option<(u64, u64)>,
+}
+
+/// A batch of entries under one base directory of one root.
+#[derive(Clone, Debug, Default)]
+pub struct Shard {
+    /// Index of the root the shard belongs to.
+    pub root: usize,
+    /// `/`-separated path of the base directory, relative to the root ("" = the root).
+    pub base: Vec<u8>,
+    /// Entries, parents before children.
+    pub entries: Vec<Entry>,
+}
+
+/// A path the scanner could not read, kept and reported rather than aborting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScanError {
+    /// Where it happened.
+    pub path: PathBuf,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Running counts for progress display.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Files and links seen so far.
+    pub files: u64,
+    /// Directories seen so far.
+    pub dirs: u64,
+    /// Apparent bytes seen so far.
+    pub bytes: u64,
+}
+
+/// What a scanner sends.
+#[derive(Clone, Debug)]
+pub enum ScanEvent {
+    /// More entries to merge.
+    Shard(Shard),
+    /// A path that could not be read.
+    Error {
+        /// The root it belongs to.
+        root: usize,
+        /// The error itself.
+        error: ScanError,
+    },
+    /// Totals so far (cumulative across roots).
+    Progress(Progress),
+    /// A metadata file read from inside an archive, for the Python pass.
+    Text {
+        /// The root it belongs to.
+        root: usize,
+        /// `/`-separated path relative to the root, in installed layout.
+        path: Vec<u8>,
+        /// Its contents.
+        bytes: Vec<u8>,
+    },
+    /// The exact size of a root's archive file.
+    ArchiveSize {
+        /// The root.
+        root: usize,
+        /// File size in bytes.
+        bytes: u64,
+    },
+    /// One root is fully scanned.
+    RootDone(usize),
+}

@@ -1,0 +1,292 @@
+//! Parallel directory walker: walkdir per shard, shards spread over a rayon pool.
+//!
+//! A site-packages has hundreds of top-level entries, but a layer directory has one
+//! (`python/`), so the walker first opens directories breadth-first until there is enough
+//! work to share, then walks each remaining directory as one shard.
+
+use std::fs::{self, Metadata};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crossbeam_channel::Sender;
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use super::{BASE, Entry, Progress, ScanError, ScanEvent, Shard};
+use crate::model::{NodeKind, os_bytes};
+
+/// Enough shards to keep every core busy while the largest packages finish.
+const TARGET_SHARDS: usize = 64;
+/// How deep the breadth-first split may go before walking.
+const MAX_SPLIT_DEPTH: usize = 4;
+/// Send a progress event every this many entries per shard.
+const PROGRESS_EVERY: u64 = 2048;
+
+/// Shared progress counters for all shards of a scan.
+#[derive(Default)]
+pub struct Counters {
+    files: AtomicU64,
+    dirs: AtomicU64,
+    bytes: AtomicU64,
+}
+
+impl Counters {
+    fn snapshot(&self) -> Progress {
+        Progress {
+            files: self.files.load(Ordering::Relaxed),
+            dirs: self.dirs.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// Walks the directory `path` as root number `root`, sending shards, errors and progress.
+/// Returns when the whole tree was sent (or the receiver hung up).
+pub fn scan_dir(root: usize, path: &Path, counters: &Counters, tx: &Sender<ScanEvent>) {
+    let dev = match fs::symlink_metadata(path) {
+        Ok(m) => device(&m),
+        Err(e) => {
+            send_error(tx, root, path, &e.to_string());
+            return;
+        }
+    };
+    let (skeleton, leaves) = split(root, path, dev, tx);
+    count_shard(&skeleton, counters);
+    if tx.send(ScanEvent::Shard(skeleton)).is_err() {
+        return;
+    }
+    leaves.par_iter().for_each(|(base, dir)| {
+        walk_leaf(root, base, dir, dev, counters, tx);
+    });
+    let _ = tx.send(ScanEvent::Progress(counters.snapshot()));
+}
+
+/// Opens directories breadth-first until there are enough to share. Returns the entries seen
+/// on the way (one shard with base "") and the directories left to walk, with their bases.
+fn split(
+    root: usize,
+    path: &Path,
+    dev: u64,
+    tx: &Sender<ScanEvent>,
+) -> (Shard, Vec<(Vec<u8>, PathBuf)>) {
+    let mut shard = Shard {
+        root,
+        base: Vec::new(),
+        entries: Vec::new(),
+    };
+    // (entry index of the dir or BASE, relative path, fs path)
+    let mut frontier: Vec<(u32, Vec<u8>, PathBuf)> = vec![(BASE, Vec::new(), path.to_path_buf())];
+    for _ in 0..MAX_SPLIT_DEPTH {
+        if frontier.len() >= TARGET_SHARDS {
+            break;
+        }
+        let mut next = Vec::new();
+        for (parent, rel, dir) in frontier {
+            read_level(&mut shard, tx, (parent, &rel, &dir), dev, &mut next);
+        }
+        frontier = next;
+        if frontier.is_empty() {
+            break;
+        }
+    }
+    let leaves = frontier
+        .into_iter()
+        .map(|(_, rel, dir)| (rel, dir))
+        .collect();
+    (shard, leaves)
+}
+
+/// Reads one directory's entries into the skeleton shard and queues its subdirectories.
+fn read_level(
+    shard: &mut Shard,
+    tx: &Sender<ScanEvent>,
+    (parent, rel, dir): (u32, &[u8], &Path),
+    dev: u64,
+    next: &mut Vec<(u32, Vec<u8>, PathBuf)>,
+) {
+    let read = match fs::read_dir(dir) {
+        Ok(r) => r,
+        Err(e) => return send_error(tx, shard.root, dir, &e.to_string()),
+    };
+    for item in read {
+        let item = match item {
+            Ok(i) => i,
+            Err(e) => {
+                send_error(tx, shard.root, dir, &e.to_string());
+                continue;
+            }
+        };
+        let child = item.path();
+        let meta = match fs::symlink_metadata(&child) {
+            Ok(m) => m,
+            Err(e) => {
+                send_error(tx, shard.root, &child, &e.to_string());
+                continue;
+            }
+        };
+        let name = os_bytes(&item.file_name()).into_owned();
+        let entry = entry_from(parent, &name, &meta);
+        let is_dir = entry.kind == crate::model::NodeKind::Dir;
+        let index = shard.entries.len() as u32;
+        shard.entries.push(entry);
+        if is_dir && device(&meta) == dev {
+            let mut child_rel = rel.to_vec();
+            if !child_rel.is_empty() {
+                child_rel.push(b'/');
+            }
+            child_rel.extend_from_slice(&name);
+            next.push((index, child_rel, child));
+        }
+    }
+}
+
+/// Walks one directory's contents (not the directory itself) as one shard.
+fn walk_leaf(
+    root: usize,
+    base: &[u8],
+    dir: &Path,
+    dev: u64,
+    counters: &Counters,
+    tx: &Sender<ScanEvent>,
+) {
+    let mut shard = Shard {
+        root,
+        base: base.to_vec(),
+        entries: Vec::new(),
+    };
+    // Index of the entry for the directory at each depth (depth 0 = the base itself).
+    let mut stack: Vec<u32> = vec![BASE];
+    let mut since_progress = 0u64;
+    let walker = WalkDir::new(dir)
+        .follow_links(false)
+        .same_file_system(true)
+        .min_depth(1);
+    for item in walker {
+        let item = match item {
+            Ok(i) => i,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+                send_error(tx, root, &path, &walk_error_message(&e));
+                continue;
+            }
+        };
+        let meta = match item.metadata() {
+            Ok(m) => m,
+            // Vanished between readdir and lstat: report and move on.
+            Err(e) => {
+                send_error(tx, root, item.path(), &walk_error_message(&e));
+                continue;
+            }
+        };
+        let depth = item.depth();
+        stack.truncate(depth);
+        let parent = stack.last().copied().unwrap_or(BASE);
+        let entry = entry_from(parent, &os_bytes(item.file_name()), &meta);
+        if entry.kind == NodeKind::Dir {
+            if device(&meta) != dev {
+                continue;
+            }
+            stack.push(shard.entries.len() as u32);
+        }
+        shard.entries.push(entry);
+        since_progress += 1;
+        if since_progress >= PROGRESS_EVERY {
+            count_shard_tail(&shard, since_progress, counters);
+            since_progress = 0;
+            if tx.send(ScanEvent::Progress(counters.snapshot())).is_err() {
+                return;
+            }
+        }
+    }
+    count_shard_tail(&shard, since_progress, counters);
+    let _ = tx.send(ScanEvent::Shard(shard));
+}
+
+fn walk_error_message(e: &walkdir::Error) -> String {
+    if e.loop_ancestor().is_some() {
+        return "filesystem loop".to_string();
+    }
+    e.io_error()
+        .map_or_else(|| e.to_string(), ToString::to_string)
+}
+
+fn count_shard(shard: &Shard, counters: &Counters) {
+    count_shard_tail(shard, shard.entries.len() as u64, counters);
+}
+
+/// Adds the last `n` entries of a shard to the counters.
+fn count_shard_tail(shard: &Shard, n: u64, counters: &Counters) {
+    let start = shard.entries.len().saturating_sub(n as usize);
+    for e in &shard.entries[start..] {
+        if e.kind == NodeKind::Dir {
+            counters.dirs.fetch_add(1, Ordering::Relaxed);
+        } else {
+            counters.files.fetch_add(1, Ordering::Relaxed);
+            counters.bytes.fetch_add(e.size, Ordering::Relaxed);
+        }
+    }
+}
+
+fn send_error(tx: &Sender<ScanEvent>, root: usize, path: &Path, message: &str) {
+    let error = ScanError {
+        path: path.to_path_buf(),
+        message: message.to_string(),
+    };
+    let _ = tx.send(ScanEvent::Error { root, error });
+}
+
+fn entry_from(parent: u32, name: &[u8], meta: &Metadata) -> Entry {
+    let ft = meta.file_type();
+    let kind = if ft.is_dir() {
+        NodeKind::Dir
+    } else if ft.is_file() {
+        NodeKind::File
+    } else if ft.is_symlink() {
+        NodeKind::Symlink
+    } else {
+        NodeKind::Other
+    };
+    let size = if kind == NodeKind::Dir { 0 } else { meta.len() };
+    Entry {
+        parent,
+        name: name.into(),
+        kind,
+        size,
+        disk: disk_bytes(meta),
+        zipped: 0,
+        hard_link: hard_link(meta, kind),
+    }
+}
+
+#[cfg(unix)]
+fn device(meta: &Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::dev(meta)
+}
+
+#[cfg(not(unix))]
+fn device(_meta: &Metadata) -> u64 {
+    0
+}
+
+#[cfg(unix)]
+fn disk_bytes(meta: &Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::blocks(meta) * 512
+}
+
+#[cfg(not(unix))]
+fn disk_bytes(meta: &Metadata) -> u64 {
+    meta.len()
+}
+
+#[cfg(unix)]
+fn hard_link(meta: &Metadata, kind: NodeKind) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    (kind != NodeKind::Dir && meta.nlink() > 1).then(|| (meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn hard_link(_meta: &Metadata, _kind: NodeKind) -> Option<(u64, u64)> {
+    None
+}
