@@ -13,7 +13,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::{deflated_size, is_stored_by_suffix};
 
-/// First bytes of a cache file; changes whenever the numbers inside would.
+/// First bytes of a cache file; changes whenever the numbers inside would (as with the
+/// flate2 backend chosen in Cargo.toml).
 const MAGIC: &[u8] = b"heft zipsize v1 deflate-6 zlib-1.3-static\n";
 const RECORD: usize = 40;
 /// Most records written back, so the file stays a few tens of megabytes.
