@@ -12,7 +12,10 @@
 //! - [`report`]: the `heft.report/1` JSON wire types.
 //! - [`limits`]: platform size limits, `--limit` parsing and verdicts in exact bytes.
 //! - [`treemap`]: squarified treemap layout of weights into terminal-cell tiles.
+//! - [`archive`]: a wheel or zip read from its central directory, never extracted.
+//! - [`zipsize`]: what files on disk would cost zipped by `zip -r -6`.
 
+pub mod archive;
 pub mod bundle;
 pub mod deps;
 pub mod limits;
@@ -24,3 +27,4 @@ pub mod report;
 pub mod requirements;
 pub mod scan;
 pub mod treemap;
+pub mod zipsize;

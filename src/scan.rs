@@ -3,6 +3,7 @@
 //! Scanning never touches the model: producers send flat [`Shard`]s over a channel and the
 //! consumer (a [`crate::bundle::Builder`]) merges them, so a UI can browse while a scan runs.
 
+pub mod archive;
 pub mod dir;
 
 use std::path::PathBuf;

@@ -1,0 +1,200 @@
+//! Archive roots: a layer or function `.zip`, or a set of wheels, read from the central
+//! directory only and turned into shards in installed layout.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crossbeam_channel::Sender;
+
+use super::{BASE, Entry, ScanError, ScanEvent, Shard};
+use crate::archive::{Archive, InstallPlace, read_archive, wheel_install_place};
+use crate::model::{NodeKind, os_bytes};
+
+/// Metadata members heft reads from archives.
+pub fn is_wanted_member(name: &str) -> bool {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    let dir = name.rsplit('/').nth(1).unwrap_or("");
+    let in_meta = dir.ends_with(".dist-info") || dir.ends_with(".egg-info");
+    in_meta && matches!(file, "METADATA" | "RECORD" | "PKG-INFO" | "requires.txt" | "installed-files.txt")
+}
+
+/// Builds a shard from `(path, kind, size, zipped)` items, creating parent directories that
+/// the archive does not list.
+struct ShardBuilder {
+    shard: Shard,
+    dirs: HashMap<Vec<u8>, u32>,
+}
+
+impl ShardBuilder {
+    fn new(root: usize) -> Self {
+        Self { shard: Shard { root, base: Vec::new(), entries: Vec::new() }, dirs: HashMap::new() }
+    }
+
+    /// Index of the directory at `path` ("" is the base), created as needed.
+    fn dir(&mut self, path: &[u8]) -> u32 {
+        if path.is_empty() {
+            return BASE;
+        }
+        if let Some(&i) = self.dirs.get(path) {
+            return i;
+        }
+        let (parent, name) = split_last(path);
+        let parent = self.dir(parent);
+        let i = self.push(parent, name, NodeKind::Dir, 0, 0);
+        self.dirs.insert(path.to_vec(), i);
+        i
+    }
+
+    fn push(&mut self, parent: u32, name: &[u8], kind: NodeKind, size: u64, zipped: u64) -> u32 {
+        let i = self.shard.entries.len() as u32;
+        self.shard.entries.push(Entry {
+            parent,
+            name: name.into(),
+            kind,
+            size,
+            disk: 0,
+            zipped,
+            hard_link: None,
+        });
+        i
+    }
+
+    /// Adds a file (or, with `is_dir`, a directory's own zipped cost) at `path`.
+    fn add(&mut self, path: &[u8], is_dir: bool, size: u64, zipped: u64) {
+        let path = trim_slashes(path);
+        if path.is_empty() {
+            return;
+        }
+        if is_dir {
+            let i = self.dir(path);
+            self.shard.entries[i as usize].zipped += zipped;
+            return;
+        }
+        let (parent, name) = split_last(path);
+        let parent = self.dir(parent);
+        self.push(parent, name, NodeKind::File, size, zipped);
+    }
+}
+
+fn trim_slashes(p: &[u8]) -> &[u8] {
+    let start = p.iter().position(|b| *b != b'/').unwrap_or(p.len());
+    let end = p.iter().rposition(|b| *b != b'/').map_or(start, |e| e + 1);
+    &p[start..end.max(start)]
+}
+
+fn split_last(path: &[u8]) -> (&[u8], &[u8]) {
+    match path.iter().rposition(|b| *b == b'/') {
+        Some(i) => (&path[..i], &path[i + 1..]),
+        None => (&[], path),
+    }
+}
+
+/// Scans a layer/function zip: its tree as stored, zipped bytes exact per entry.
+pub fn scan_zip(root: usize, path: &Path, tx: &Sender<ScanEvent>) {
+    let archive = match read_archive(path, &is_wanted_member) {
+        Ok(a) => a,
+        Err(e) => return send_error(tx, root, path, &e.to_string()),
+    };
+    let mut b = ShardBuilder::new(root);
+    for e in &archive.entries {
+        b.add(&e.name, e.is_dir, e.size, e.compressed + e.overhead);
+    }
+    for (name, bytes) in archive.texts {
+        let _ = tx.send(ScanEvent::Text { root, path: trim_slashes(name.as_bytes()).to_vec(), bytes });
+    }
+    // Whatever the entries do not explain (end record, comment, zip64 records) sits on the
+    // root, so the root's zipped total is the archive's exact size.
+    let _ = tx.send(ScanEvent::ArchiveSize { root, bytes: archive.file_size });
+    let _ = tx.send(ScanEvent::Shard(b.shard));
+}
+
+/// The `.whl` files of a wheel-set input (a directory of wheels, or one wheel).
+pub fn wheel_files(path: &Path) -> Vec<PathBuf> {
+    if path.is_file() {
+        return vec![path.to_path_buf()];
+    }
+    let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+        .map(|r| r.filter_map(Result::ok).map(|e| e.path()).filter(|p| is_wheel(p)).collect())
+        .unwrap_or_default();
+    found.sort();
+    found
+}
+
+/// Whether a path names a wheel.
+pub fn is_wheel(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("whl"))
+}
+
+/// Scans a set of wheels: each wheel becomes a directory named after its file, holding its
+/// members in installed layout (`.data/purelib` at the top, scripts under `bin/`).
+pub fn scan_wheels(root: usize, path: &Path, tx: &Sender<ScanEvent>) {
+    let mut b = ShardBuilder::new(root);
+    for wheel in wheel_files(path) {
+        let archive = match read_archive(&wheel, &is_wanted_member) {
+            Ok(a) => a,
+            Err(e) => {
+                send_error(tx, root, &wheel, &e.to_string());
+                continue;
+            }
+        };
+        let file_name = wheel.file_name().map(|n| os_bytes(n).into_owned()).unwrap_or_default();
+        add_wheel(&mut b, &file_name, &archive, root, tx);
+    }
+    let _ = tx.send(ScanEvent::Shard(b.shard));
+}
+
+fn add_wheel(b: &mut ShardBuilder, file_name: &[u8], archive: &Archive, root: usize, tx: &Sender<ScanEvent>) {
+    let mut prefix = file_name.to_vec();
+    b.dir(&prefix);
+    prefix.push(b'/');
+    for e in &archive.entries {
+        if e.is_dir {
+            continue;
+        }
+        let name = String::from_utf8_lossy(&e.name);
+        let mut path = prefix.clone();
+        path.extend_from_slice(installed_path(&name).as_bytes());
+        b.add(&path, false, e.size, e.compressed);
+    }
+    for (name, bytes) in &archive.texts {
+        let mut path = prefix.clone();
+        path.extend_from_slice(installed_path(name).as_bytes());
+        let bytes = if name.ends_with("/RECORD") { rewrite_record(bytes) } else { bytes.clone() };
+        let _ = tx.send(ScanEvent::Text { root, path, bytes });
+    }
+}
+
+/// Where pip would install a wheel member, relative to site-packages.
+fn installed_path(member: &str) -> String {
+    match wheel_install_place(member) {
+        InstallPlace::SitePackages(p) => p,
+        InstallPlace::Scripts(p) | InstallPlace::Headers(p) | InstallPlace::Data(p) => p,
+    }
+}
+
+/// A wheel's RECORD lists member names; rewrite the path column into installed layout so
+/// ownership resolves rows like any installed RECORD.
+fn rewrite_record(bytes: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let line = line.trim_end_matches('\r');
+        if let Some(rest) = line.strip_prefix('"') {
+            // Quoted path: leave the row as it is (rare in wheels, paths with commas).
+            let _ = rest;
+            out.push_str(line);
+        } else {
+            let (path, tail) = line.split_once(',').unwrap_or((line, ""));
+            out.push_str(&installed_path(path));
+            out.push(',');
+            out.push_str(tail);
+        }
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
+fn send_error(tx: &Sender<ScanEvent>, root: usize, path: &Path, message: &str) {
+    let error = ScanError { path: path.to_path_buf(), message: message.to_string() };
+    let _ = tx.send(ScanEvent::Error { root, error });
+}
