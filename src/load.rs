@@ -9,6 +9,7 @@ use crossbeam_channel::{Receiver, unbounded};
 use crate::bundle::{Builder, Bundle, RootKind, Target};
 use crate::deps::{DepGraph, TopLevel};
 use crate::ownership::attribute;
+use crate::scan::archive::{is_wheel, scan_wheels, scan_zip, wheel_files};
 use crate::scan::dir::{Counters, scan_dir};
 use crate::scan::{Progress, ScanEvent};
 
@@ -60,7 +61,11 @@ pub fn classify(paths: &[PathBuf]) -> Result<Vec<Input>, LoadError> {
                 path: p.clone(),
                 source,
             })?;
-            let kind = if meta.is_dir() {
+            let kind = if is_wheel(p)
+                || (meta.is_dir() && !has_dist_info(p) && !wheel_files(p).is_empty())
+            {
+                RootKind::Wheels
+            } else if meta.is_dir() {
                 RootKind::SitePackages
             } else {
                 RootKind::Zip
@@ -72,6 +77,14 @@ pub fn classify(paths: &[PathBuf]) -> Result<Vec<Input>, LoadError> {
             })
         })
         .collect()
+}
+
+/// Whether a directory directly holds installed distributions (then wheels in it are cargo).
+fn has_dist_info(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|r| {
+        r.filter_map(Result::ok)
+            .any(|e| e.file_name().to_string_lossy().ends_with(".dist-info"))
+    })
 }
 
 #[cfg(unix)]
@@ -120,13 +133,8 @@ fn scan_input(
 ) {
     match kind {
         RootKind::SitePackages => scan_dir(root, path, counters, tx),
-        RootKind::Wheels | RootKind::Zip => {
-            let error = crate::scan::ScanError {
-                path: path.to_path_buf(),
-                message: "archives are not supported yet".into(),
-            };
-            let _ = tx.send(ScanEvent::Error { root, error });
-        }
+        RootKind::Wheels => scan_wheels(root, path, tx),
+        RootKind::Zip => scan_zip(root, path, tx),
     }
 }
 

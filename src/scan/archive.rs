@@ -15,7 +15,11 @@ pub fn is_wanted_member(name: &str) -> bool {
     let file = name.rsplit('/').next().unwrap_or(name);
     let dir = name.rsplit('/').nth(1).unwrap_or("");
     let in_meta = dir.ends_with(".dist-info") || dir.ends_with(".egg-info");
-    in_meta && matches!(file, "METADATA" | "RECORD" | "PKG-INFO" | "requires.txt" | "installed-files.txt")
+    in_meta
+        && matches!(
+            file,
+            "METADATA" | "RECORD" | "PKG-INFO" | "requires.txt" | "installed-files.txt"
+        )
 }
 
 /// Builds a shard from `(path, kind, size, zipped)` items, creating parent directories that
@@ -27,7 +31,14 @@ struct ShardBuilder {
 
 impl ShardBuilder {
     fn new(root: usize) -> Self {
-        Self { shard: Shard { root, base: Vec::new(), entries: Vec::new() }, dirs: HashMap::new() }
+        Self {
+            shard: Shard {
+                root,
+                base: Vec::new(),
+                entries: Vec::new(),
+            },
+            dirs: HashMap::new(),
+        }
     }
 
     /// Index of the directory at `path` ("" is the base), created as needed.
@@ -100,11 +111,18 @@ pub fn scan_zip(root: usize, path: &Path, tx: &Sender<ScanEvent>) {
         b.add(&e.name, e.is_dir, e.size, e.compressed + e.overhead);
     }
     for (name, bytes) in archive.texts {
-        let _ = tx.send(ScanEvent::Text { root, path: trim_slashes(name.as_bytes()).to_vec(), bytes });
+        let _ = tx.send(ScanEvent::Text {
+            root,
+            path: trim_slashes(name.as_bytes()).to_vec(),
+            bytes,
+        });
     }
     // Whatever the entries do not explain (end record, comment, zip64 records) sits on the
     // root, so the root's zipped total is the archive's exact size.
-    let _ = tx.send(ScanEvent::ArchiveSize { root, bytes: archive.file_size });
+    let _ = tx.send(ScanEvent::ArchiveSize {
+        root,
+        bytes: archive.file_size,
+    });
     let _ = tx.send(ScanEvent::Shard(b.shard));
 }
 
@@ -114,7 +132,12 @@ pub fn wheel_files(path: &Path) -> Vec<PathBuf> {
         return vec![path.to_path_buf()];
     }
     let mut found: Vec<PathBuf> = std::fs::read_dir(path)
-        .map(|r| r.filter_map(Result::ok).map(|e| e.path()).filter(|p| is_wheel(p)).collect())
+        .map(|r| {
+            r.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| is_wheel(p))
+                .collect()
+        })
         .unwrap_or_default();
     found.sort();
     found
@@ -137,13 +160,22 @@ pub fn scan_wheels(root: usize, path: &Path, tx: &Sender<ScanEvent>) {
                 continue;
             }
         };
-        let file_name = wheel.file_name().map(|n| os_bytes(n).into_owned()).unwrap_or_default();
+        let file_name = wheel
+            .file_name()
+            .map(|n| os_bytes(n).into_owned())
+            .unwrap_or_default();
         add_wheel(&mut b, &file_name, &archive, root, tx);
     }
     let _ = tx.send(ScanEvent::Shard(b.shard));
 }
 
-fn add_wheel(b: &mut ShardBuilder, file_name: &[u8], archive: &Archive, root: usize, tx: &Sender<ScanEvent>) {
+fn add_wheel(
+    b: &mut ShardBuilder,
+    file_name: &[u8],
+    archive: &Archive,
+    root: usize,
+    tx: &Sender<ScanEvent>,
+) {
     let mut prefix = file_name.to_vec();
     b.dir(&prefix);
     prefix.push(b'/');
@@ -159,7 +191,11 @@ fn add_wheel(b: &mut ShardBuilder, file_name: &[u8], archive: &Archive, root: us
     for (name, bytes) in &archive.texts {
         let mut path = prefix.clone();
         path.extend_from_slice(installed_path(name).as_bytes());
-        let bytes = if name.ends_with("/RECORD") { rewrite_record(bytes) } else { bytes.clone() };
+        let bytes = if name.ends_with("/RECORD") {
+            rewrite_record(bytes)
+        } else {
+            bytes.clone()
+        };
         let _ = tx.send(ScanEvent::Text { root, path, bytes });
     }
 }
@@ -195,6 +231,9 @@ fn rewrite_record(bytes: &[u8]) -> Vec<u8> {
 }
 
 fn send_error(tx: &Sender<ScanEvent>, root: usize, path: &Path, message: &str) {
-    let error = ScanError { path: path.to_path_buf(), message: message.to_string() };
+    let error = ScanError {
+        path: path.to_path_buf(),
+        message: message.to_string(),
+    };
     let _ = tx.send(ScanEvent::Error { root, error });
 }
