@@ -203,8 +203,10 @@ fn add_wheel(
 /// Where pip would install a wheel member, relative to site-packages.
 fn installed_path(member: &str) -> String {
     match wheel_install_place(member) {
-        InstallPlace::SitePackages(p) => p,
-        InstallPlace::Scripts(p) | InstallPlace::Headers(p) | InstallPlace::Data(p) => p,
+        // Data goes to the install prefix, which for `pip --target` is the target itself.
+        InstallPlace::SitePackages(p) | InstallPlace::Scripts(p) | InstallPlace::Data(p) => p,
+        // Headers get a node of their own rather than mixing into the packages.
+        InstallPlace::Headers(p) => format!("include/{p}"),
     }
 }
 
