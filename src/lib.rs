@@ -14,6 +14,11 @@
 //! - [`treemap`]: squarified treemap layout of weights into terminal-cell tiles.
 //! - [`archive`]: a wheel or zip read from its central directory, never extracted.
 //! - [`zipsize`]: what files on disk would cost zipped by `zip -r -6`.
+//! - [`scanfile`]: saved scans (`heft.scan/1`) written and read back without the files.
+//!
+//! The shell around it lives here too so tests and benchmarks can drive it, but only
+//! [`tui`] (the interactive explorer) names ratatui or crossterm; nothing in the core
+//! depends on it.
 
 pub mod archive;
 pub mod bundle;
@@ -26,5 +31,7 @@ pub mod python;
 pub mod report;
 pub mod requirements;
 pub mod scan;
+pub mod scanfile;
 pub mod treemap;
+pub mod tui;
 pub mod zipsize;

@@ -13,10 +13,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Report(args)) => cmd::report::run(&args),
-        None => {
-            eprintln!("heft: the explorer is not built yet; try `heft report PATH`");
-            Ok(ExitCode::from(2))
-        }
+        None => cli::explore_options(&cli.explore).and_then(|opts| heft::tui::run(&opts)),
     };
     match result {
         Ok(code) => code,

@@ -12,6 +12,9 @@ use crate::cli::ReportArgs;
 /// Runs `heft report`.
 pub fn run(args: &ReportArgs) -> Result<ExitCode> {
     let bundle = super::load_inputs(&args.input)?;
+    if let Some(path) = &args.save {
+        heft::scanfile::save(&bundle, path)?;
+    }
     let report = Report::new(&bundle);
     if args.json {
         let mut text = serde_json::to_string_pretty(&report).context("serialising the report")?;

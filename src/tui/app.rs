@@ -1,0 +1,382 @@
+//! The explorer's state and the one place it changes: [`App::apply`] turns an
+//! [`Action`] into short method calls; events from the scan and estimate threads
+//! arrive through [`App::on_event`]. Rendering only reads an `App`.
+
+/// Borrows the parts of an `App` a [`Ctx`] needs, field by field, so the view states
+/// stay free to mutate.
+macro_rules! ctx {
+    ($app:expr) => {
+        Ctx {
+            bundle: $app.data.bundle(),
+            cuts: &$app.cuts,
+            measure: $app.measure,
+        }
+    };
+}
+
+mod actions;
+mod data;
+mod dialogs;
+mod edits;
+mod events;
+mod list;
+mod overlay;
+mod packages;
+mod scope;
+mod tree;
+mod treemap;
+
+use std::time::Duration;
+
+use crate::bundle::Bundle;
+use crate::limits::Limit;
+use crate::model::{DistId, NodeId, Sizes};
+use ratatui::crossterm::event::{Event as TermEvent, KeyEvent, MouseEvent};
+use ratatui::layout::Rect;
+
+pub use data::{Data, Scan};
+pub use dialogs::{ExportDialog, ExportField, Overlay};
+pub use edits::{RuleEntry, exclusive_deps};
+pub use list::ListState;
+pub use packages::{PackagesState, PkgColumn, PkgRow, cut_level};
+pub use scope::Scope;
+pub use tree::{TreeRow, TreeSort, TreeState};
+pub use treemap::{ColourBy, Focus, TileInfo, TileItem, TreemapState};
+
+use super::cuts::{CutSet, Cuts, Reason};
+use super::event::Event;
+use super::keymap::{Mode, ViewId, action_for};
+use super::theme::Theme;
+
+/// Which size the Tree and Treemap show.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Measure {
+    /// Apparent bytes (what Lambda counts).
+    #[default]
+    Apparent,
+    /// Disk usage.
+    Disk,
+    /// Zipped bytes.
+    Zipped,
+}
+
+impl Measure {
+    /// The chosen figure of `s`.
+    pub fn of(self, s: &Sizes) -> u64 {
+        match self {
+            Measure::Apparent => s.bytes,
+            Measure::Disk => s.disk,
+            Measure::Zipped => s.zipped,
+        }
+    }
+
+    /// The next measure.
+    #[must_use]
+    pub fn next(self) -> Measure {
+        match self {
+            Measure::Apparent => Measure::Disk,
+            Measure::Disk => Measure::Zipped,
+            Measure::Zipped => Measure::Apparent,
+        }
+    }
+
+    /// Its name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Measure::Apparent => "apparent",
+            Measure::Disk => "disk",
+            Measure::Zipped => "zipped",
+        }
+    }
+}
+
+/// Where the bundle came from, for the title bar.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceInfo {
+    /// Inputs or file, as shown.
+    pub label: String,
+    /// Whether this is the built-in demo.
+    pub demo: bool,
+}
+
+/// A limit the gauge may show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LimitChoice {
+    /// The limit.
+    pub limit: Limit,
+    /// Whether it is gauged.
+    pub active: bool,
+}
+
+/// Progress of the background zipped-size estimates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ZipProgress {
+    /// Files estimated.
+    pub done: u64,
+    /// Files to estimate (0 when nothing runs).
+    pub total: u64,
+}
+
+impl ZipProgress {
+    /// Percent done while estimates run, `None` otherwise.
+    pub fn running(&self) -> Option<u8> {
+        (self.total > 0 && self.done < self.total).then(|| (self.done * 100 / self.total) as u8)
+    }
+}
+
+/// Borrowed inputs the view states need to rebuild their rows.
+pub struct Ctx<'a> {
+    /// The bundle.
+    pub bundle: &'a Bundle,
+    /// Exclusions and kept sizes.
+    pub cuts: &'a Cuts,
+    /// Size measure.
+    pub measure: Measure,
+}
+
+impl Ctx<'_> {
+    /// Retained bytes of a distribution, once dependency insight provides them.
+    pub fn retained(&self, _d: DistId) -> Option<u64> {
+        None
+    }
+
+    /// Why a distribution's files are (partly) excluded.
+    pub fn status_reason(&self, d: DistId) -> Reason {
+        self.cuts.dist_reason(d)
+    }
+}
+
+/// The whole explorer state.
+pub struct App {
+    /// Title-bar information.
+    pub info: SourceInfo,
+    /// The bundle, or the scan building it.
+    pub data: Data,
+    /// Exclusions and kept sizes.
+    pub cuts: Cuts,
+    undo: Vec<CutSet>,
+    redo: Vec<CutSet>,
+    /// Limits to choose from; active ones are gauged.
+    pub limits: Vec<LimitChoice>,
+    /// The view shown.
+    pub view: ViewId,
+    /// Size measure of Tree and Treemap.
+    pub measure: Measure,
+    /// Packages view state.
+    pub packages: PackagesState,
+    /// Tree view state.
+    pub tree: TreeState,
+    /// Treemap view state.
+    pub treemap: TreemapState,
+    /// Rules view selection.
+    pub rules: ListState,
+    /// Dialog or help over the view.
+    pub overlay: Option<Overlay>,
+    /// Whether keys go to the filter.
+    pub filtering: bool,
+    /// Whether the why panel is shown under the packages.
+    pub show_why: bool,
+    /// Styles.
+    pub theme: Theme,
+    /// Screen size.
+    pub size: Rect,
+    /// One-line feedback in the status bar.
+    pub message: Option<String>,
+    /// Zipped estimates in progress.
+    pub zip: ZipProgress,
+    /// Whether exclusions changed since the last export.
+    pub unexported: bool,
+    flags: Flags,
+}
+
+/// Bookkeeping flags of the app.
+#[derive(Clone, Copy, Debug, Default)]
+struct Flags {
+    /// The user asked to quit.
+    quit: bool,
+    /// Scan or estimate data arrived; derived state is out of date.
+    stale: bool,
+    /// Zipped estimates arrived; distribution totals are out of date.
+    zip_dirty: bool,
+}
+
+impl App {
+    /// An explorer over `data` gauging the `active` limits.
+    pub fn new(info: SourceInfo, data: Data, active: &[Limit], theme: Theme) -> App {
+        let mut app = App {
+            info,
+            data,
+            cuts: Cuts::default(),
+            undo: Vec::new(),
+            redo: Vec::new(),
+            limits: limit_choices(active),
+            view: ViewId::Packages,
+            measure: Measure::Apparent,
+            packages: PackagesState::default(),
+            tree: TreeState::default(),
+            treemap: TreemapState::default(),
+            rules: ListState::default(),
+            overlay: None,
+            filtering: false,
+            show_why: true,
+            theme,
+            size: Rect::new(0, 0, 80, 24),
+            message: None,
+            zip: ZipProgress::default(),
+            unexported: false,
+            flags: Flags {
+                stale: true,
+                ..Flags::default()
+            },
+        };
+        app.recompute();
+        let home = scope::home(app.data.bundle(), &app.cuts, Scope::All);
+        app.tree.open(&ctx!(app), home, Scope::All, 1);
+        app.refresh_views();
+        app
+    }
+
+    /// Whether the app wants to quit.
+    pub fn should_quit(&self) -> bool {
+        self.flags.quit
+    }
+
+    /// The bundle (partial while scanning).
+    pub fn bundle(&self) -> &Bundle {
+        self.data.bundle()
+    }
+
+    /// The keyboard mode.
+    pub fn mode(&self) -> Mode {
+        match &self.overlay {
+            Some(Overlay::Help { .. }) => Mode::Help,
+            Some(Overlay::Limits { .. } | Overlay::Presets { .. }) => Mode::Pick,
+            Some(Overlay::Export(_)) => Mode::Input,
+            Some(Overlay::ConfirmQuit | Overlay::ConfirmOverwrite(_)) => Mode::Confirm,
+            None if self.filtering => Mode::Filter,
+            None => Mode::Browse,
+        }
+    }
+
+    /// Handles one event from any source.
+    pub fn on_event(&mut self, event: Event) {
+        match event {
+            Event::Input(TermEvent::Key(key)) => self.on_key(key),
+            Event::Input(TermEvent::Mouse(mouse)) => self.on_mouse(mouse),
+            Event::Input(TermEvent::Resize(w, h)) => self.set_size(Rect::new(0, 0, w, h)),
+            Event::Input(_) => {}
+            Event::Scan(scan) => {
+                self.data.apply(scan);
+                self.flags.stale = true;
+            }
+            Event::ScanDone => self.on_scan_done(),
+            Event::Zip(batch) => self.on_zip(&batch),
+            Event::Tick(elapsed) => self.tick(elapsed),
+        }
+    }
+
+    /// Handles a key press.
+    pub fn on_key(&mut self, key: KeyEvent) {
+        if let Some(action) = action_for(self.mode(), key) {
+            self.apply(action);
+        }
+    }
+
+    /// Handles a mouse event: clicks select, the wheel scrolls.
+    pub fn on_mouse(&mut self, mouse: MouseEvent) {
+        self.mouse(mouse);
+    }
+
+    /// Records the time since the scan started.
+    pub fn tick(&mut self, elapsed: Duration) {
+        if let Data::Scanning(scan) = &mut self.data {
+            scan.elapsed = elapsed;
+        }
+    }
+
+    /// Brings derived state up to date before a frame (scan batches only mark it stale).
+    pub fn prepare(&mut self, size: Rect) {
+        if size != self.size {
+            self.set_size(size);
+        }
+        self.settle_zip();
+        if self.flags.stale {
+            self.recompute();
+            self.refresh_views();
+        }
+    }
+
+    /// Sets the screen size and lays the treemap out again.
+    pub fn set_size(&mut self, size: Rect) {
+        self.size = size;
+        self.refresh_views();
+    }
+
+    /// Recomputes exclusion reasons and kept sizes.
+    fn recompute(&mut self) {
+        let bundle = self.data.bundle();
+        self.cuts.recompute(&bundle.tree, bundle.dists.len());
+        self.flags.stale = false;
+    }
+
+    /// Rebuilds every view's rows and the treemap's tiles from the current state.
+    fn refresh_views(&mut self) {
+        let heights = self.list_heights();
+        let map_area = self.treemap_area();
+        let ctx = ctx!(self);
+        self.packages.refresh(&ctx, heights.0);
+        self.tree.refresh(&ctx, heights.1);
+        self.treemap.relayout(&ctx, map_area);
+        self.rules.reveal(self.rule_count(), heights.2);
+    }
+
+    /// Visible rows of the packages table, the tree list and the rules list.
+    fn list_heights(&self) -> (usize, usize, usize) {
+        let l = super::widgets::layout(self);
+        (
+            usize::from(l.packages_rows.height),
+            usize::from(l.tree_rows.height),
+            usize::from(l.rules_rows.height),
+        )
+    }
+
+    fn treemap_area(&self) -> crate::treemap::Rect {
+        let r = super::widgets::layout(self).treemap;
+        crate::treemap::Rect::new(r.x, r.y, r.width, r.height)
+    }
+
+    /// The display name of rule `r`.
+    pub fn rule_name(&self, r: u16) -> String {
+        format!("#{r}")
+    }
+
+    /// Total bytes (and zipped bytes) left after exclusions.
+    pub fn kept_totals(&self) -> Sizes {
+        self.cuts.kept(self.bundle().top)
+    }
+
+    /// The node the tree view calls home for its scope.
+    fn tree_home(&self) -> NodeId {
+        scope::home(self.data.bundle(), &self.cuts, self.tree.scope)
+    }
+}
+
+/// Every preset, plus custom `active` limits, with the `active` ones switched on.
+fn limit_choices(active: &[Limit]) -> Vec<LimitChoice> {
+    let mut v: Vec<LimitChoice> = crate::limits::presets()
+        .iter()
+        .map(|p| LimitChoice {
+            active: active.iter().any(|a| a == p),
+            limit: p.clone(),
+        })
+        .collect();
+    for a in active {
+        if !v.iter().any(|c| c.limit == *a) {
+            v.push(LimitChoice {
+                limit: a.clone(),
+                active: true,
+            });
+        }
+    }
+    v
+}

@@ -1,0 +1,286 @@
+//! [`App::apply`]: one match from user intent to a short handler.
+
+use crate::treemap::Direction;
+
+use super::dialogs::{ExportDialog, Overlay};
+use super::scope::{self, Scope};
+use super::{App, Ctx, PkgRow, TileItem};
+use crate::tui::keymap::{Action, ViewId};
+
+impl App {
+    /// Carries out one action.
+    pub fn apply(&mut self, action: Action) {
+        if self.overlay.is_some() {
+            self.on_overlay(action);
+            return;
+        }
+        if self.filtering && self.on_filter_key(action) {
+            return;
+        }
+        self.message = None;
+        match action {
+            Action::Quit => self.on_quit(),
+            Action::ForceQuit => self.flags.quit = true,
+            Action::Up => self.on_move(-1, Direction::Up),
+            Action::Down => self.on_move(1, Direction::Down),
+            Action::PageUp => self.on_page(-1),
+            Action::PageDown => self.on_page(1),
+            Action::Home => self.on_page(-1_000_000),
+            Action::End => self.on_page(1_000_000),
+            Action::Left => self.on_left(),
+            Action::Right => self.on_right(),
+            Action::Enter => self.on_enter(),
+            Action::Back => self.on_back(),
+            Action::NextView => self.show(self.view.next()),
+            Action::PrevView => self.show(self.view.prev()),
+            Action::View(v) => self.show(v),
+            Action::ToggleCut => self.on_toggle_cut(),
+            Action::CutWithDeps => self.on_cut_with_deps(),
+            Action::Filter => self.on_filter_start(),
+            Action::SortNext => self.on_sort(false),
+            Action::SortReverse => self.on_sort(true),
+            Action::CycleMeasure => self.on_measure(),
+            Action::CycleColour => self.on_colour(),
+            Action::Limits => self.open_overlay(Overlay::Limits {
+                list: super::ListState::default(),
+            }),
+            Action::Presets => self.open_overlay(Overlay::Presets {
+                list: super::ListState::default(),
+            }),
+            Action::Export => self.open_overlay(Overlay::Export(ExportDialog::default())),
+            Action::Help => self.open_overlay(Overlay::Help { scroll: 0 }),
+            Action::Undo => self.on_undo(),
+            Action::Redo => self.on_redo(),
+            Action::ToggleWhy => self.show_why = !self.show_why,
+            Action::MoveUp | Action::MoveDown => {
+                self.say("rules keep their order until rule presets land");
+            }
+            Action::Delete => self.on_rule_delete(),
+            Action::Type(_)
+            | Action::Erase
+            | Action::NextField
+            | Action::Accept
+            | Action::Cancel
+            | Action::Yes
+            | Action::No => {}
+        }
+    }
+
+    /// Shows a one-line message in the status bar.
+    pub fn say(&mut self, text: impl Into<String>) {
+        self.message = Some(text.into());
+    }
+
+    fn show(&mut self, view: ViewId) {
+        self.view = view;
+        self.filtering = false;
+    }
+
+    fn open_overlay(&mut self, overlay: Overlay) {
+        self.overlay = Some(overlay);
+    }
+
+    fn on_quit(&mut self) {
+        if self.unexported {
+            self.overlay = Some(Overlay::ConfirmQuit);
+        } else {
+            self.flags.quit = true;
+        }
+    }
+
+    fn on_move(&mut self, delta: isize, dir: Direction) {
+        let (ph, th, rh) = self.list_heights();
+        match self.view {
+            ViewId::Packages => self
+                .packages
+                .list
+                .move_by(delta, self.packages.rows.len(), ph),
+            ViewId::Tree => self.tree.list.move_by(delta, self.tree.rows.len(), th),
+            ViewId::Treemap => self.treemap.step(dir),
+            ViewId::Rules => self.rules.move_by(delta, self.rule_count(), rh),
+        }
+    }
+
+    fn on_page(&mut self, pages: isize) {
+        let (ph, th, rh) = self.list_heights();
+        let step = |h: usize| pages.saturating_mul(isize::try_from(h.saturating_sub(1).max(1)).unwrap_or(1));
+        match self.view {
+            ViewId::Packages => self
+                .packages
+                .list
+                .move_by(step(ph), self.packages.rows.len(), ph),
+            ViewId::Tree => self.tree.list.move_by(step(th), self.tree.rows.len(), th),
+            ViewId::Treemap => {}
+            ViewId::Rules => self.rules.move_by(step(rh), self.rule_count(), rh),
+        }
+    }
+
+    fn on_left(&mut self) {
+        match self.view {
+            ViewId::Tree => self.tree_up(),
+            ViewId::Treemap => self.treemap.step(Direction::Left),
+            _ => {}
+        }
+    }
+
+    fn on_right(&mut self) {
+        match self.view {
+            ViewId::Tree => {
+                let h = self.list_heights().1;
+                self.tree.descend(&ctx!(self), h);
+            }
+            ViewId::Treemap => self.treemap.step(Direction::Right),
+            _ => {}
+        }
+    }
+
+    fn on_enter(&mut self) {
+        match self.view {
+            ViewId::Packages => match self.packages.selected() {
+                Some(PkgRow::Dist(d)) => self.open_tree(Scope::Dist(d)),
+                Some(PkgRow::Unowned) => self.open_tree(Scope::Unowned),
+                None => {}
+            },
+            ViewId::Tree => {
+                let h = self.list_heights().1;
+                self.tree.descend(&ctx!(self), h);
+            }
+            ViewId::Treemap => {
+                if !self.treemap.zoom(&ctx!(self)) {
+                    self.say("a file or the small-items tile cannot be opened");
+                }
+            }
+            ViewId::Rules => self.on_rule_delete(),
+        }
+    }
+
+    /// Shows the files of a scope in the Tree view, starting where they begin.
+    fn open_tree(&mut self, scope: Scope) {
+        let home = scope::home(self.data.bundle(), &self.cuts, scope);
+        let h = self.list_heights().1;
+        self.tree.open(&ctx!(self), home, scope, h);
+        self.show(ViewId::Tree);
+    }
+
+    fn on_back(&mut self) {
+        match self.view {
+            ViewId::Packages if !self.packages.filter.is_empty() => {
+                self.packages.filter.clear();
+                self.refresh_views();
+            }
+            ViewId::Tree if !self.tree.filter.is_empty() => {
+                self.tree.filter.clear();
+                self.refresh_views();
+            }
+            ViewId::Tree => self.tree_up(),
+            ViewId::Treemap => {
+                self.treemap.unzoom(&ctx!(self));
+            }
+            _ => {}
+        }
+    }
+
+    /// Parent directory; from a scope's starting point, back to all files.
+    fn tree_up(&mut self) {
+        let home = self.tree_home();
+        let h = self.list_heights().1;
+        if self.tree.ascend(&ctx!(self), home, h) {
+            return;
+        }
+        if self.tree.scope != Scope::All {
+            let left = self.tree.dir;
+            self.open_tree(Scope::All);
+            if let Some(i) = self.tree.rows.iter().position(|r| r.id == left) {
+                self.tree.list.select(i, self.tree.rows.len(), h);
+            }
+        }
+    }
+
+    fn on_filter_start(&mut self) {
+        match self.view {
+            ViewId::Packages | ViewId::Tree => self.filtering = true,
+            _ => self.say("filter works in the Packages and Tree views"),
+        }
+    }
+
+    /// Keys while typing a filter; false for keys that browse as usual.
+    fn on_filter_key(&mut self, action: Action) -> bool {
+        let filter = match self.view {
+            ViewId::Packages => &mut self.packages.filter,
+            ViewId::Tree => &mut self.tree.filter,
+            _ => {
+                self.filtering = false;
+                return false;
+            }
+        };
+        match action {
+            Action::Type(c) => filter.push(c),
+            Action::Erase => {
+                filter.pop();
+            }
+            Action::Accept => self.filtering = false,
+            Action::Cancel => {
+                filter.clear();
+                self.filtering = false;
+            }
+            Action::ForceQuit => self.flags.quit = true,
+            _ => return false,
+        }
+        self.refresh_views();
+        true
+    }
+
+    fn on_sort(&mut self, reverse: bool) {
+        match self.view {
+            ViewId::Packages if reverse => self.packages.reversed = !self.packages.reversed,
+            ViewId::Packages => {
+                self.packages.sort = self.packages.sort.next();
+                self.packages.reversed = false;
+            }
+            ViewId::Tree if reverse => self.tree.reversed = !self.tree.reversed,
+            ViewId::Tree => {
+                self.tree.sort = self.tree.sort.next();
+                self.tree.reversed = false;
+            }
+            _ => return,
+        }
+        self.refresh_views();
+    }
+
+    fn on_measure(&mut self) {
+        self.measure = self.measure.next();
+        self.refresh_views();
+        self.say(format!("sizes: {}", self.measure.label()));
+    }
+
+    fn on_colour(&mut self) {
+        use super::ColourBy;
+        self.treemap.colour = match self.treemap.colour {
+            ColourBy::Package => ColourBy::Safety,
+            ColourBy::Safety => ColourBy::Package,
+        };
+    }
+
+    /// The distribution the selection stands for, if any.
+    pub fn selected_dist(&self) -> Option<crate::model::DistId> {
+        match self.view {
+            ViewId::Packages => match self.packages.selected()? {
+                PkgRow::Dist(d) => Some(d),
+                PkgRow::Unowned => None,
+            },
+            ViewId::Tree => match self.tree.scope {
+                Scope::Dist(d) => Some(d),
+                _ => self.bundle().tree.node(self.tree.selected()?).owner,
+            },
+            ViewId::Treemap => match self.treemap.selected_item()? {
+                TileItem::Dist(d) => Some(d),
+                TileItem::Node(n) => match self.treemap.focus {
+                    super::Focus::Node(_, Scope::Dist(d)) => Some(d),
+                    _ => self.bundle().tree.node(n).owner,
+                },
+                TileItem::Unowned => None,
+            },
+            ViewId::Rules => None,
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! The bundle being explored: still being scanned (a [`Builder`] fed by scan events),
+//! or complete.
+
+use std::time::Duration;
+
+use crate::bundle::{Builder, Bundle};
+use crate::load::{LoadOptions, finish};
+use crate::scan::{Progress, ScanEvent};
+
+/// A scan in progress.
+pub struct Scan {
+    /// Merges the scan's shards.
+    pub builder: Builder,
+    /// How to finish the load (target, top-level requirements).
+    pub opts: LoadOptions,
+    /// Counts so far.
+    pub progress: Progress,
+    /// Time since the scan started.
+    pub elapsed: Duration,
+    /// Inputs fully scanned.
+    pub roots_done: usize,
+}
+
+/// The bundle, complete or under construction.
+pub enum Data {
+    /// Being scanned; the tree grows as shards arrive.
+    Scanning(Box<Scan>),
+    /// Loaded.
+    Ready(Box<Bundle>),
+}
+
+impl Data {
+    /// A scan that starts from `builder` (whose roots are added).
+    pub fn scanning(builder: Builder, opts: LoadOptions) -> Data {
+        Data::Scanning(Box::new(Scan {
+            builder,
+            opts,
+            progress: Progress::default(),
+            elapsed: Duration::ZERO,
+            roots_done: 0,
+        }))
+    }
+
+    /// The bundle as far as it is known.
+    pub fn bundle(&self) -> &Bundle {
+        match self {
+            Data::Scanning(scan) => scan.builder.bundle(),
+            Data::Ready(bundle) => bundle,
+        }
+    }
+
+    /// The complete bundle, mutably (none while scanning).
+    pub fn ready_mut(&mut self) -> Option<&mut Bundle> {
+        match self {
+            Data::Scanning(_) => None,
+            Data::Ready(bundle) => Some(bundle),
+        }
+    }
+
+    /// Whether the scan is still running.
+    pub fn is_scanning(&self) -> bool {
+        matches!(self, Data::Scanning(_))
+    }
+
+    /// Merges one scan event.
+    pub fn apply(&mut self, event: ScanEvent) {
+        let Data::Scanning(scan) = self else {
+            return;
+        };
+        match event {
+            ScanEvent::Progress(p) => scan.progress = p,
+            ScanEvent::RootDone(_) => scan.roots_done += 1,
+            other => scan.builder.apply(other),
+        }
+    }
+
+    /// Ends the scan: rolls up, attributes files and builds the graph.
+    pub fn finish(&mut self) {
+        if !self.is_scanning() {
+            return;
+        }
+        let placeholder = Data::Ready(Box::default());
+        if let Data::Scanning(scan) = std::mem::replace(self, placeholder) {
+            let Scan { builder, opts, .. } = *scan;
+            *self = Data::Ready(Box::new(finish(builder, &opts)));
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! Overlays on top of the views: help, limit and preset pickers, the export dialog and
+//! yes/no questions.
+
+use super::list::ListState;
+
+/// Which field of the export dialog has the keyboard.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ExportField {
+    /// The format list (Space or arrows pick).
+    Format,
+    /// The path text.
+    #[default]
+    Path,
+}
+
+/// The export dialog's fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportDialog {
+    /// Index into the export formats.
+    pub format: usize,
+    /// Where to write.
+    pub path: String,
+    /// Focused field.
+    pub field: ExportField,
+    /// Why the last attempt failed.
+    pub error: Option<String>,
+}
+
+impl Default for ExportDialog {
+    fn default() -> Self {
+        Self {
+            format: 0,
+            path: "heft-manifest.json".into(),
+            field: ExportField::Path,
+            error: None,
+        }
+    }
+}
+
+/// What is drawn over the view.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Overlay {
+    /// The key list.
+    Help {
+        /// First line shown.
+        scroll: usize,
+    },
+    /// Choose active limits.
+    Limits {
+        /// Highlighted limit.
+        list: ListState,
+    },
+    /// Choose a rule preset.
+    Presets {
+        /// Highlighted preset.
+        list: ListState,
+    },
+    /// Export the manifest.
+    Export(ExportDialog),
+    /// Quit with unexported changes?
+    ConfirmQuit,
+    /// Overwrite an existing file?
+    ConfirmOverwrite(ExportDialog),
+}

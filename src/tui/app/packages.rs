@@ -1,0 +1,172 @@
+//! The Packages view's state: which rows (distributions and the unowned bucket) in
+//! which order, and the selection.
+
+use crate::model::{DistId, Sizes};
+
+use super::Ctx;
+use super::list::ListState;
+use crate::tui::cuts::Reason;
+
+/// One row of the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PkgRow {
+    /// An installed distribution.
+    Dist(DistId),
+    /// Files no RECORD lists.
+    Unowned,
+}
+
+/// Sortable columns, in the order `s` cycles through them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PkgColumn {
+    /// Apparent bytes (and share).
+    #[default]
+    Bytes,
+    /// Zipped bytes.
+    Zipped,
+    /// Bytes freed by dropping it with what only it needs.
+    Retained,
+    /// Name.
+    Name,
+    /// Version.
+    Version,
+    /// How many distributions require it.
+    RequiredBy,
+    /// Kept, partly excluded, excluded.
+    Status,
+}
+
+impl PkgColumn {
+    const CYCLE: [PkgColumn; 7] = [
+        PkgColumn::Bytes,
+        PkgColumn::Zipped,
+        PkgColumn::Retained,
+        PkgColumn::Name,
+        PkgColumn::Version,
+        PkgColumn::RequiredBy,
+        PkgColumn::Status,
+    ];
+
+    /// The next column in the cycle.
+    #[must_use]
+    pub fn next(self) -> PkgColumn {
+        let i = Self::CYCLE.iter().position(|c| *c == self).unwrap_or(0);
+        Self::CYCLE[(i + 1) % Self::CYCLE.len()]
+    }
+
+    /// Whether the natural order is largest first.
+    pub fn descends(self) -> bool {
+        !matches!(self, PkgColumn::Name | PkgColumn::Version)
+    }
+
+    /// Heading text.
+    pub fn title(self) -> &'static str {
+        match self {
+            PkgColumn::Bytes => "bytes",
+            PkgColumn::Zipped => "zipped",
+            PkgColumn::Retained => "retained",
+            PkgColumn::Name => "name",
+            PkgColumn::Version => "version",
+            PkgColumn::RequiredBy => "required by",
+            PkgColumn::Status => "status",
+        }
+    }
+}
+
+/// Rows, order, filter and selection of the Packages view.
+#[derive(Clone, Debug, Default)]
+pub struct PackagesState {
+    /// Rows in display order (filtered).
+    pub rows: Vec<PkgRow>,
+    /// Selection and scroll.
+    pub list: ListState,
+    /// Sort column.
+    pub sort: PkgColumn,
+    /// Whether the order is the column's natural one reversed.
+    pub reversed: bool,
+    /// Case-insensitive substring the names must contain.
+    pub filter: String,
+}
+
+/// How excluded a distribution is: 0 kept, 1 partly, 2 wholly.
+pub fn cut_level(ctx: &Ctx, d: DistId) -> u8 {
+    let full = ctx.bundle.dist(d).sizes;
+    let kept = ctx.cuts.dist_kept(d);
+    if kept == full {
+        0
+    } else if kept.files == 0 {
+        2
+    } else {
+        1
+    }
+}
+
+impl PackagesState {
+    /// Rebuilds the rows from the bundle, keeping the selected row selected.
+    pub fn refresh(&mut self, ctx: &Ctx, height: usize) {
+        let keep = self.selected();
+        let needle = self.filter.to_lowercase();
+        let mut rows: Vec<PkgRow> = (0..ctx.bundle.dists.len())
+            .map(|i| DistId(i as u32))
+            .filter(|d| {
+                let dist = ctx.bundle.dist(*d);
+                needle.is_empty()
+                    || dist.name.to_lowercase().contains(&needle)
+                    || dist.key.contains(&needle)
+            })
+            .map(PkgRow::Dist)
+            .collect();
+        rows.sort_by(|a, b| {
+            let (PkgRow::Dist(a), PkgRow::Dist(b)) = (a, b) else {
+                return std::cmp::Ordering::Equal;
+            };
+            let natural = self.compare(ctx, *a, *b);
+            let ord = if self.reversed {
+                natural.reverse()
+            } else {
+                natural
+            };
+            ord.then_with(|| ctx.bundle.dist(*a).key.cmp(&ctx.bundle.dist(*b).key))
+        });
+        let unowned = ctx.cuts.unowned().0;
+        if unowned.files > 0 && (needle.is_empty() || "(unowned files)".contains(&needle)) {
+            rows.push(PkgRow::Unowned);
+        }
+        self.rows = rows;
+        if let Some(row) = keep
+            && let Some(i) = self.rows.iter().position(|r| *r == row)
+        {
+            self.list.selected = i;
+        }
+        self.list.reveal(self.rows.len(), height);
+    }
+
+    fn compare(&self, ctx: &Ctx, a: DistId, b: DistId) -> std::cmp::Ordering {
+        let (da, db) = (ctx.bundle.dist(a), ctx.bundle.dist(b));
+        let by = |f: &dyn Fn(DistId, &Sizes) -> u64| f(a, &da.sizes).cmp(&f(b, &db.sizes));
+        let natural = match self.sort {
+            PkgColumn::Bytes => by(&|_, s| s.bytes),
+            PkgColumn::Zipped => by(&|_, s| s.zipped),
+            PkgColumn::Retained => by(&|d, _| ctx.retained(d).unwrap_or(0)),
+            PkgColumn::Name => da.name.to_lowercase().cmp(&db.name.to_lowercase()),
+            PkgColumn::Version => crate::python::version::compare(&da.version, &db.version),
+            PkgColumn::RequiredBy => by(&|d, _| ctx.bundle.graph.inc[d.index()].len() as u64),
+            PkgColumn::Status => by(&|d, _| u64::from(cut_level(ctx, d))).then_with(|| {
+                by(&|d, _| match ctx.status_reason(d) {
+                    Reason::Rule(r) => u64::from(r) + 1,
+                    _ => 0,
+                })
+            }),
+        };
+        if self.sort.descends() {
+            natural.reverse()
+        } else {
+            natural
+        }
+    }
+
+    /// The selected row, if any.
+    pub fn selected(&self) -> Option<PkgRow> {
+        self.rows.get(self.list.selected).copied()
+    }
+}

@@ -1,0 +1,213 @@
+//! The Tree view's state: the directory shown, its rows (or the filter's matches below
+//! it), sort order and selection, and the trail back up.
+
+use crate::model::{NodeId, Sizes};
+
+use super::Ctx;
+use super::list::ListState;
+use super::scope::{self, Scope};
+
+/// One row of the Tree view.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TreeRow {
+    /// The node.
+    pub id: NodeId,
+    /// Sizes under the view's scope, exclusions ignored.
+    pub full: Sizes,
+    /// What is left after exclusions.
+    pub kept: Sizes,
+    /// Path relative to the directory shown (filter matches only).
+    pub path: Option<String>,
+}
+
+/// Sort orders `s` cycles through.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TreeSort {
+    /// Largest first.
+    #[default]
+    Size,
+    /// By name.
+    Name,
+    /// Most files first.
+    Items,
+}
+
+impl TreeSort {
+    /// The next order.
+    #[must_use]
+    pub fn next(self) -> TreeSort {
+        match self {
+            TreeSort::Size => TreeSort::Name,
+            TreeSort::Name => TreeSort::Items,
+            TreeSort::Items => TreeSort::Size,
+        }
+    }
+
+    /// Its name.
+    pub fn title(self) -> &'static str {
+        match self {
+            TreeSort::Size => "size",
+            TreeSort::Name => "name",
+            TreeSort::Items => "items",
+        }
+    }
+}
+
+/// Directory, rows and selection of the Tree view.
+#[derive(Clone, Debug, Default)]
+pub struct TreeState {
+    /// The directory shown.
+    pub dir: NodeId,
+    /// Which files count.
+    pub scope: Scope,
+    /// Rows in display order.
+    pub rows: Vec<TreeRow>,
+    /// Selection and scroll.
+    pub list: ListState,
+    /// Sort order.
+    pub sort: TreeSort,
+    /// Whether the order is reversed.
+    pub reversed: bool,
+    /// Case-insensitive substring: rows become every match below `dir`.
+    pub filter: String,
+    /// Sizes of `dir` under the scope.
+    pub dir_sizes: (Sizes, Sizes),
+    /// Selections left behind on the way down, to restore on the way up.
+    trail: Vec<(NodeId, usize)>,
+}
+
+impl TreeState {
+    /// Shows `dir` under `scope` from scratch.
+    pub fn open(&mut self, ctx: &Ctx, dir: NodeId, scope: Scope, height: usize) {
+        self.dir = dir;
+        self.scope = scope;
+        self.trail.clear();
+        self.list = ListState::default();
+        self.filter.clear();
+        self.refresh(ctx, height);
+    }
+
+    /// Rebuilds the rows, keeping the selected node selected.
+    pub fn refresh(&mut self, ctx: &Ctx, height: usize) {
+        let keep = self.selected();
+        self.dir_sizes = scope::scoped(ctx.bundle, ctx.cuts, self.dir, self.scope);
+        self.rows = if self.filter.is_empty() {
+            scope::children(ctx.bundle, ctx.cuts, self.dir, self.scope)
+                .into_iter()
+                .map(|(id, full, kept)| TreeRow {
+                    id,
+                    full,
+                    kept,
+                    path: None,
+                })
+                .collect()
+        } else {
+            self.matches(ctx)
+        };
+        self.sort_rows(ctx);
+        if let Some(id) = keep
+            && let Some(i) = self.rows.iter().position(|r| r.id == id)
+        {
+            self.list.selected = i;
+        }
+        self.list.reveal(self.rows.len(), height);
+    }
+
+    /// Every node below `dir` whose name contains the filter (files only under a scope).
+    fn matches(&self, ctx: &Ctx) -> Vec<TreeRow> {
+        let tree = &ctx.bundle.tree;
+        let needle = self.filter.to_lowercase().into_bytes();
+        tree.descendants(self.dir)
+            .skip(1)
+            .filter(|&id| {
+                let node = tree.node(id);
+                let admitted =
+                    self.scope == Scope::All || (!node.is_dir() && self.scope.admits(node.owner));
+                admitted && contains_ignore_case(tree.name(id), &needle)
+            })
+            .map(|id| TreeRow {
+                id,
+                full: ctx.cuts.full(id),
+                kept: ctx.cuts.kept(id),
+                path: Some(String::from_utf8_lossy(&tree.rel_path(self.dir, id)).into_owned()),
+            })
+            .collect()
+    }
+
+    fn sort_rows(&mut self, ctx: &Ctx) {
+        let tree = &ctx.bundle.tree;
+        let m = ctx.measure;
+        match self.sort {
+            TreeSort::Size => self
+                .rows
+                .sort_by(|a, b| m.of(&b.full).cmp(&m.of(&a.full)).then(a.id.cmp(&b.id))),
+            TreeSort::Items => self
+                .rows
+                .sort_by(|a, b| b.full.files.cmp(&a.full.files).then(a.id.cmp(&b.id))),
+            TreeSort::Name => self
+                .rows
+                .sort_by(|a, b| tree.name(a.id).cmp(tree.name(b.id))),
+        }
+        if self.reversed {
+            self.rows.reverse();
+        }
+    }
+
+    /// The selected node, if any.
+    pub fn selected(&self) -> Option<NodeId> {
+        self.rows.get(self.list.selected).map(|r| r.id)
+    }
+
+    /// Opens the selected directory; false when the selection is not a directory.
+    pub fn descend(&mut self, ctx: &Ctx, height: usize) -> bool {
+        let Some(id) = self.selected() else {
+            return false;
+        };
+        if !ctx.bundle.tree.node(id).is_dir() {
+            return false;
+        }
+        self.trail.push((self.dir, self.list.selected));
+        self.dir = id;
+        self.filter.clear();
+        self.list = ListState::default();
+        self.refresh(ctx, height);
+        true
+    }
+
+    /// Goes to the parent directory, selecting the one just left; false at `home`.
+    pub fn ascend(&mut self, ctx: &Ctx, home: NodeId, height: usize) -> bool {
+        if self.dir == home {
+            return false;
+        }
+        let Some(parent) = ctx.bundle.tree.parent(self.dir) else {
+            return false;
+        };
+        let left = self.dir;
+        self.dir = parent;
+        self.filter.clear();
+        let fallback = match self.trail.pop() {
+            Some((dir, selected)) if dir == parent => selected,
+            _ => {
+                self.trail.clear();
+                0
+            }
+        };
+        self.list = ListState::default();
+        self.refresh(ctx, height);
+        let i = self
+            .rows
+            .iter()
+            .position(|r| r.id == left)
+            .unwrap_or(fallback);
+        self.list.select(i, self.rows.len(), height);
+        true
+    }
+}
+
+/// Whether `hay` contains `needle` (already lower-case ASCII), ignoring ASCII case.
+pub fn contains_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty()
+        || hay
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+}

@@ -1,0 +1,111 @@
+//! Events from every source (terminal input, scan, zipped estimates) on one channel, and
+//! the loop that applies them and draws: always right after input, at most every
+//! [`FRAME`] while background work streams in.
+
+use std::time::{Duration, Instant};
+
+use crate::model::NodeId;
+use crate::scan::ScanEvent;
+use anyhow::{Result, anyhow};
+use crossbeam_channel::{Receiver, RecvTimeoutError};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use ratatui::crossterm::event::Event as TermEvent;
+use ratatui::layout::Rect;
+
+use super::app::App;
+use super::widgets;
+
+/// Shortest time between two frames drawn for background events.
+pub const FRAME: Duration = Duration::from_millis(150);
+
+/// Longest time spent applying queued events before drawing again.
+const DRAIN: Duration = Duration::from_millis(50);
+
+/// Zipped sizes for some files.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ZipBatch {
+    /// Node and its zipped bytes (entry headers included).
+    pub sizes: Vec<(NodeId, u64)>,
+    /// Files the whole estimate covers.
+    pub total: u64,
+}
+
+/// Anything the UI thread reacts to.
+#[derive(Clone, Debug)]
+pub enum Event {
+    /// A key, mouse or resize event from the terminal.
+    Input(TermEvent),
+    /// Part of the scan.
+    Scan(ScanEvent),
+    /// The scan ended.
+    ScanDone,
+    /// Zipped estimates.
+    Zip(ZipBatch),
+    /// Time since the scan started (for rates).
+    Tick(Duration),
+}
+
+impl Event {
+    /// Whether the user caused it (then it is drawn at once).
+    pub fn is_input(&self) -> bool {
+        matches!(self, Event::Input(_))
+    }
+}
+
+/// Applies events and draws until the app quits or every sender is gone.
+pub fn run<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    events: &Receiver<Event>,
+) -> Result<()> {
+    let mut last_draw: Option<Instant> = None;
+    let mut dirty = true;
+    let mut urgent = true;
+    loop {
+        if app.should_quit() {
+            return Ok(());
+        }
+        let due = last_draw.is_none_or(|t| t.elapsed() >= FRAME);
+        if dirty && (urgent || due) {
+            draw(terminal, app)?;
+            last_draw = Some(Instant::now());
+            dirty = false;
+            urgent = false;
+        }
+        let event = if dirty {
+            let wait = last_draw.map_or(Duration::ZERO, |t| FRAME.saturating_sub(t.elapsed()));
+            match events.recv_timeout(wait) {
+                Ok(e) => e,
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+        } else {
+            match events.recv() {
+                Ok(e) => e,
+                Err(_) => return Ok(()),
+            }
+        };
+        urgent |= event.is_input();
+        app.on_event(event);
+        dirty = true;
+        let started = Instant::now();
+        while started.elapsed() < DRAIN && !app.should_quit() {
+            let Ok(event) = events.try_recv() else { break };
+            urgent |= event.is_input();
+            app.on_event(event);
+        }
+    }
+}
+
+/// Brings the app up to date for the terminal's size and draws one frame.
+pub fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<()> {
+    let size = terminal
+        .size()
+        .map_err(|e| anyhow!("reading the terminal size: {e}"))?;
+    app.prepare(Rect::new(0, 0, size.width, size.height));
+    terminal
+        .draw(|frame| widgets::render(app, frame))
+        .map_err(|e| anyhow!("drawing: {e}"))?;
+    Ok(())
+}

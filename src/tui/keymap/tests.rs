@@ -1,0 +1,139 @@
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::*;
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+fn browse(code: KeyCode) -> Option<Action> {
+    action_for(Mode::Browse, key(code))
+}
+
+#[test]
+fn arrows_and_vi_keys_move_in_browse_mode() {
+    assert_eq!(browse(KeyCode::Up), Some(Action::Up));
+    assert_eq!(browse(KeyCode::Char('k')), Some(Action::Up));
+    assert_eq!(browse(KeyCode::Char('j')), Some(Action::Down));
+    assert_eq!(browse(KeyCode::Char('h')), Some(Action::Left));
+    assert_eq!(browse(KeyCode::Right), Some(Action::Right));
+}
+
+#[test]
+fn l_chooses_limits_rather_than_moving_right() {
+    assert_eq!(browse(KeyCode::Char('l')), Some(Action::Limits));
+}
+
+#[test]
+fn digits_jump_to_views_in_tab_order() {
+    assert_eq!(
+        browse(KeyCode::Char('1')),
+        Some(Action::View(ViewId::Packages))
+    );
+    assert_eq!(
+        browse(KeyCode::Char('3')),
+        Some(Action::View(ViewId::Treemap))
+    );
+    assert_eq!(
+        browse(KeyCode::Char('4')),
+        Some(Action::View(ViewId::Rules))
+    );
+    assert_eq!(browse(KeyCode::Char('5')), None);
+}
+
+#[test]
+fn tab_cycles_views_both_ways_and_wraps() {
+    assert_eq!(ViewId::Rules.next(), ViewId::Packages);
+    assert_eq!(ViewId::Packages.prev(), ViewId::Rules);
+    assert_eq!(browse(KeyCode::BackTab), Some(Action::PrevView));
+}
+
+#[test]
+fn undo_and_redo_are_u_and_ctrl_r() {
+    assert_eq!(browse(KeyCode::Char('u')), Some(Action::Undo));
+    assert_eq!(action_for(Mode::Browse, ctrl('r')), Some(Action::Redo));
+}
+
+#[test]
+fn ctrl_c_quits_from_every_mode() {
+    for mode in [
+        Mode::Browse,
+        Mode::Filter,
+        Mode::Help,
+        Mode::Pick,
+        Mode::Input,
+        Mode::Confirm,
+    ] {
+        assert_eq!(
+            action_for(mode, ctrl('c')),
+            Some(Action::ForceQuit),
+            "{mode:?}"
+        );
+    }
+}
+
+#[test]
+fn typing_in_a_filter_types_letters_that_browse_would_act_on() {
+    assert_eq!(
+        action_for(Mode::Filter, key(KeyCode::Char('q'))),
+        Some(Action::Type('q'))
+    );
+    assert_eq!(
+        action_for(Mode::Filter, key(KeyCode::Backspace)),
+        Some(Action::Erase)
+    );
+    assert_eq!(
+        action_for(Mode::Filter, key(KeyCode::Esc)),
+        Some(Action::Cancel)
+    );
+}
+
+#[test]
+fn any_other_key_closes_help() {
+    assert_eq!(
+        action_for(Mode::Help, key(KeyCode::Char('?'))),
+        Some(Action::Cancel)
+    );
+    assert_eq!(
+        action_for(Mode::Help, key(KeyCode::Char('j'))),
+        Some(Action::Down)
+    );
+}
+
+#[test]
+fn confirm_takes_y_or_enter_as_yes_and_n_or_esc_as_no() {
+    assert_eq!(
+        action_for(Mode::Confirm, key(KeyCode::Char('y'))),
+        Some(Action::Yes)
+    );
+    assert_eq!(
+        action_for(Mode::Confirm, key(KeyCode::Enter)),
+        Some(Action::Yes)
+    );
+    assert_eq!(
+        action_for(Mode::Confirm, key(KeyCode::Esc)),
+        Some(Action::No)
+    );
+    assert_eq!(action_for(Mode::Confirm, key(KeyCode::Char('x'))), None);
+}
+
+#[test]
+fn key_releases_do_nothing() {
+    let mut release = key(KeyCode::Char('q'));
+    release.kind = KeyEventKind::Release;
+    assert_eq!(action_for(Mode::Browse, release), None);
+}
+
+#[test]
+fn the_help_table_mentions_every_browse_key() {
+    let text: String = HELP.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(" ");
+    for k in [
+        "Space", "x", "/", "s", "a", "l", "p", "u", "Ctrl-r", "e", "q", "?", "Tab", "w",
+    ] {
+        assert!(text.split_whitespace().any(|w| w == k), "help lacks {k}");
+    }
+}

@@ -1,0 +1,174 @@
+//! Named styles for every part of the screen, in colour or (with `NO_COLOR`) in plain
+//! modifiers only, so nothing depends on colour to be readable.
+
+use ratatui::style::{Color, Modifier, Style};
+
+/// Tile colours for distributions, picked by distribution index.
+const PALETTE: [Color; 12] = [
+    Color::Rgb(52, 101, 164),
+    Color::Rgb(78, 154, 6),
+    Color::Rgb(196, 160, 0),
+    Color::Rgb(117, 80, 123),
+    Color::Rgb(206, 92, 0),
+    Color::Rgb(6, 152, 154),
+    Color::Rgb(143, 89, 2),
+    Color::Rgb(164, 0, 0),
+    Color::Rgb(85, 87, 83),
+    Color::Rgb(32, 74, 135),
+    Color::Rgb(78, 110, 60),
+    Color::Rgb(135, 95, 135),
+];
+
+/// Every style the widgets use, by role.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Theme {
+    /// Whether colours are used at all.
+    pub color: bool,
+    /// Title bar.
+    pub header: Style,
+    /// The "DEMO" badge.
+    pub badge: Style,
+    /// The active view's tab.
+    pub tab_active: Style,
+    /// Other tabs.
+    pub tab: Style,
+    /// Column headings.
+    pub heading: Style,
+    /// The selected row or tile.
+    pub selected: Style,
+    /// Excluded items: dimmed and struck through.
+    pub excluded: Style,
+    /// Secondary text.
+    pub dim: Style,
+    /// Size bars and gauges within every limit.
+    pub ok: Style,
+    /// Gauges at 90 % or more of a limit.
+    pub warn: Style,
+    /// Gauges over a limit.
+    pub over: Style,
+    /// Key names in help and hints.
+    pub key: Style,
+    /// Dialog borders and titles.
+    pub dialog: Style,
+    /// Status-line messages.
+    pub message: Style,
+    /// Tiles of folded small items and unowned files.
+    pub rest_tile: Style,
+}
+
+impl Theme {
+    /// Colours unless `NO_COLOR` is set to anything non-empty (no-color.org).
+    pub fn from_env() -> Theme {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        if no_color {
+            Theme::mono()
+        } else {
+            Theme::colour()
+        }
+    }
+
+    /// The colour theme.
+    pub fn colour() -> Theme {
+        let base = Style::new();
+        Theme {
+            color: true,
+            header: base.fg(Color::White).bg(Color::Rgb(40, 44, 52)),
+            badge: base
+                .fg(Color::Black)
+                .bg(Color::Yellow)
+                .add_modifier(Modifier::BOLD),
+            tab_active: base
+                .fg(Color::Black)
+                .bg(Color::Cyan)
+                .add_modifier(Modifier::BOLD),
+            tab: base.fg(Color::Gray).bg(Color::Rgb(40, 44, 52)),
+            heading: base.fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            selected: base.bg(Color::Rgb(60, 70, 90)).add_modifier(Modifier::BOLD),
+            excluded: base
+                .fg(Color::DarkGray)
+                .add_modifier(Modifier::CROSSED_OUT | Modifier::DIM),
+            dim: base.fg(Color::DarkGray),
+            ok: base.fg(Color::Green),
+            warn: base.fg(Color::Yellow),
+            over: base.fg(Color::Red).add_modifier(Modifier::BOLD),
+            key: base.fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            dialog: base.fg(Color::Cyan),
+            message: base.fg(Color::Yellow),
+            rest_tile: base.fg(Color::White).bg(Color::Rgb(70, 70, 70)),
+        }
+    }
+
+    /// The monochrome theme: bold, dim, reverse and strike-through only.
+    pub fn mono() -> Theme {
+        let base = Style::new();
+        Theme {
+            color: false,
+            header: base.add_modifier(Modifier::REVERSED),
+            badge: base.add_modifier(Modifier::BOLD | Modifier::REVERSED),
+            tab_active: base.add_modifier(Modifier::BOLD),
+            tab: base.add_modifier(Modifier::REVERSED),
+            heading: base.add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            selected: base.add_modifier(Modifier::REVERSED),
+            excluded: base.add_modifier(Modifier::CROSSED_OUT | Modifier::DIM),
+            dim: base.add_modifier(Modifier::DIM),
+            ok: base,
+            warn: base.add_modifier(Modifier::BOLD),
+            over: base.add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            key: base.add_modifier(Modifier::BOLD),
+            dialog: base,
+            message: base.add_modifier(Modifier::BOLD),
+            rest_tile: base.add_modifier(Modifier::DIM),
+        }
+    }
+
+    /// The tile style of the distribution with index `i` (white text on its colour).
+    pub fn tile(&self, i: usize) -> Style {
+        if self.color {
+            Style::new().fg(Color::White).bg(PALETTE[i % PALETTE.len()])
+        } else {
+            Style::new()
+        }
+    }
+
+    /// The tile style for a safety level: 0 safe, 1 caution, 2 risky, 3 unknown.
+    pub fn safety_tile(&self, level: u8) -> Style {
+        if !self.color {
+            return Style::new();
+        }
+        let bg = match level {
+            0 => Color::Rgb(46, 125, 50),
+            1 => Color::Rgb(180, 140, 0),
+            2 => Color::Rgb(170, 40, 40),
+            _ => Color::Rgb(80, 80, 90),
+        };
+        Style::new().fg(Color::White).bg(bg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_mono_theme_uses_no_colour_anywhere() {
+        let t = Theme::mono();
+        for s in [
+            t.header,
+            t.selected,
+            t.excluded,
+            t.ok,
+            t.warn,
+            t.over,
+            t.tile(3),
+        ] {
+            assert_eq!((s.fg, s.bg), (None, None));
+        }
+    }
+
+    #[test]
+    fn excluded_items_are_struck_through_in_both_themes() {
+        for t in [Theme::colour(), Theme::mono()] {
+            assert!(t.excluded.add_modifier.contains(Modifier::CROSSED_OUT));
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! Dialog boxes: the limit chooser (with exact bytes), presets, export, confirmations.
+
+use crate::limits::{human, verdict};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::widgets::{Block, Borders, Clear, Widget};
+
+use super::text::{centred, fit, group, put};
+use crate::tui::app::{App, ExportDialog, ExportField, Overlay};
+use crate::tui::export;
+
+/// Draws `overlay` centred over `area`.
+pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
+    match overlay {
+        Overlay::Limits { list } => limits(app, list.selected, area, buf),
+        Overlay::Presets { .. } => {
+            let lines = [
+                "No rule presets yet: they arrive with the rules engine.".to_string(),
+                String::new(),
+                "Esc closes.".into(),
+            ];
+            boxed(app, " presets ", &lines, area, buf);
+        }
+        Overlay::Export(d) => export_dialog(app, d, area, buf),
+        Overlay::ConfirmQuit => {
+            let lines = [
+                "Your exclusions are not exported.".to_string(),
+                "Quit anyway?  y = quit, n = stay (then e to export)".into(),
+            ];
+            boxed(app, " quit? ", &lines, area, buf);
+        }
+        Overlay::ConfirmOverwrite(d) => {
+            let lines = [
+                format!("{} exists.", d.path.trim()),
+                "Overwrite it?  y = overwrite, n = back".into(),
+            ];
+            boxed(app, " overwrite? ", &lines, area, buf);
+        }
+        Overlay::Help { .. } => {}
+    }
+}
+
+/// Draws a bordered box sized to `lines` and returns its inner area.
+fn boxed(app: &App, title: &str, lines: &[String], area: Rect, buf: &mut Buffer) -> Rect {
+    let width = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u16 + 4;
+    let rect = centred(
+        area,
+        width.max(title.chars().count() as u16 + 4),
+        lines.len() as u16 + 2,
+    );
+    Clear.render(rect, buf);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(app.theme.dialog)
+        .title(title.to_string());
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    for (line, y) in lines.iter().zip(inner.y..inner.bottom()) {
+        put(
+            buf,
+            inner.x + 1,
+            y,
+            &fit(line, usize::from(inner.width.saturating_sub(1))),
+            inner.width,
+            Style::new(),
+        );
+    }
+    inner
+}
+
+fn limits(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
+    let kept = app.kept_totals();
+    let mut lines = vec![
+        "Space toggles, Enter or Esc closes. Exact bytes; AWS MB = 1024*1024 bytes.".to_string(),
+        String::new(),
+    ];
+    for c in &app.limits {
+        let v = verdict(&c.limit, kept.bytes, kept.zipped, 0);
+        let mark = if c.active { "[x]" } else { "[ ]" };
+        let state = if v.ok {
+            format!("{} bytes headroom", group(v.headroom))
+        } else {
+            format!("over by {} bytes", group(v.overrun))
+        };
+        lines.push(format!(
+            "{mark} {:<24} {:>8} {:>14} B  used {:>14} B  {state}",
+            c.limit.name,
+            human(c.limit.bytes),
+            group(c.limit.bytes),
+            group(v.used)
+        ));
+    }
+    lines.push(String::new());
+    if let Some(c) = app.limits.get(selected) {
+        lines.push(format!(
+            "{}: {} ({})",
+            c.limit.name, c.limit.description, c.limit.source
+        ));
+    }
+    let inner = boxed(app, " limits ", &lines, area, buf);
+    let y = inner.y + 2 + selected as u16;
+    if y < inner.bottom() {
+        buf.set_style(Rect::new(inner.x, y, inner.width, 1), app.theme.selected);
+    }
+}
+
+fn export_dialog(app: &App, d: &ExportDialog, area: Rect, buf: &mut Buffer) {
+    let formats = export::formats();
+    let format = formats.get(d.format).map_or("?", |f| f.name);
+    let mark = |f: ExportField| if d.field == f { "›" } else { " " };
+    let mut lines = vec![
+        format!(
+            "{} format: {format}   (Tab switches field; Space picks the next format)",
+            mark(ExportField::Format)
+        ),
+        format!("{} file:   {}▏", mark(ExportField::Path), d.path),
+        String::new(),
+        "Enter writes (atomically; asks before overwriting), Esc cancels.".into(),
+    ];
+    if let Some(e) = &d.error {
+        lines.push(format!("error: {e}"));
+    }
+    boxed(app, " export manifest ", &lines, area, buf);
+}

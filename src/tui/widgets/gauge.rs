@@ -1,0 +1,194 @@
+//! The limit gauges: one line per active limit with a bar, used of limit, percent and
+//! headroom or overrun, coloured green, yellow (>= 90 %) or red (over).
+
+use crate::limits::{Counted, Verdict, human, verdict};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+
+use super::text::{bar, put};
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+
+/// One gauge line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GaugeRow {
+    /// The verdict after exclusions.
+    pub verdict: Verdict,
+    /// Percent done while the zipped estimate runs (zipped limits only).
+    pub estimating: Option<u8>,
+    /// No zipped size is known at all (zipped limits only).
+    pub unknown: bool,
+}
+
+/// Everything the gauges show.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GaugeProps {
+    /// One per active limit.
+    pub rows: Vec<GaugeRow>,
+}
+
+impl GaugeProps {
+    /// The gauges of the app's active limits against what is kept.
+    pub fn of(app: &App) -> GaugeProps {
+        let kept = app.kept_totals();
+        let full = app.cuts.full(app.bundle().top);
+        let estimating = app.zip.running();
+        let unknown = full.zipped == 0 && full.bytes > 0;
+        let rows = app
+            .limits
+            .iter()
+            .filter(|c| c.active)
+            .map(|c| {
+                let zipped = c.limit.counted != Counted::Unzipped;
+                GaugeRow {
+                    verdict: verdict(&c.limit, kept.bytes, kept.zipped, 0),
+                    estimating: estimating.filter(|_| zipped),
+                    unknown: zipped && unknown && estimating.is_none(),
+                }
+            })
+            .collect();
+        GaugeProps { rows }
+    }
+}
+
+/// The style of a verdict: over, close (>= 90 %) or fine.
+pub fn verdict_style(v: &Verdict, theme: &Theme) -> Style {
+    if !v.ok {
+        theme.over
+    } else if v.percent >= 90.0 {
+        theme.warn
+    } else {
+        theme.ok
+    }
+}
+
+/// Draws the gauges, one per line of `area`.
+pub fn render(props: &GaugeProps, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    for (row, y) in props.rows.iter().zip(area.y..area.bottom()) {
+        render_row(row, Rect::new(area.x, y, area.width, 1), buf, theme);
+    }
+}
+
+fn render_row(row: &GaugeRow, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let v = &row.verdict;
+    let style = verdict_style(v, theme);
+    let name = format!(" {:<15}", v.limit.name);
+    let numbers = if row.unknown {
+        "zipped size not estimated".to_string()
+    } else {
+        let tail = if v.ok {
+            format!("{} headroom", human(v.headroom))
+        } else {
+            format!("over by {}", human(v.overrun))
+        };
+        let est = row
+            .estimating
+            .map(|p| format!("estimating {p}%  "))
+            .unwrap_or_default();
+        format!(
+            "{est}{} of {}  {:>5.1}%  {tail}",
+            human(v.used),
+            human(v.limit.bytes),
+            v.percent
+        )
+    };
+    let fixed = name.chars().count() + numbers.chars().count() + 4;
+    let bar_w = usize::from(area.width).saturating_sub(fixed).min(60);
+    let mut x = area.x;
+    put(buf, x, area.y, &name, area.width, theme.heading);
+    x += name.chars().count() as u16;
+    if bar_w >= 4 && !row.unknown {
+        let fill = bar(v.percent / 100.0, bar_w);
+        put(buf, x, area.y, "▕", 1, theme.dim);
+        put(buf, x + 1, area.y, &fill, bar_w as u16, style);
+        put(buf, x + 1 + bar_w as u16, area.y, "▏", 1, theme.dim);
+        x += bar_w as u16 + 3;
+    }
+    let w = area.right().saturating_sub(x);
+    let text_style = if row.unknown || row.estimating.is_some() {
+        theme.dim
+    } else {
+        style
+    };
+    put(buf, x, area.y, &numbers, w, text_style);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::limits::preset;
+    use ratatui::buffer::Buffer;
+
+    use super::*;
+
+    fn row(used: u64) -> GaugeRow {
+        let limit = preset("aws-lambda").unwrap();
+        GaugeRow {
+            verdict: verdict(limit, used, 0, 0),
+            estimating: None,
+            unknown: false,
+        }
+    }
+
+    fn line(buf: &Buffer, y: u16) -> String {
+        (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect()
+    }
+
+    #[test]
+    fn a_gauge_over_its_limit_says_by_how_much_in_red() {
+        let props = GaugeProps {
+            rows: vec![row(300 << 20)],
+        };
+        let mut buf = Buffer::empty(Rect::new(0, 0, 100, 1));
+        let theme = Theme::colour();
+        render(&props, buf.area, &mut buf, &theme);
+        let text = line(&buf, 0);
+        assert!(text.contains("aws-lambda"), "{text}");
+        assert!(text.contains("300 MB of 250 MB"), "{text}");
+        assert!(text.contains("over by 50.0 MB"), "{text}");
+        assert_eq!(buf[(17, 0)].fg, theme.over.fg.unwrap());
+    }
+
+    #[test]
+    fn a_gauge_within_ninety_percent_is_green_and_shows_headroom() {
+        let props = GaugeProps {
+            rows: vec![row(100 << 20)],
+        };
+        let mut buf = Buffer::empty(Rect::new(0, 0, 100, 1));
+        let theme = Theme::colour();
+        render(&props, buf.area, &mut buf, &theme);
+        assert!(line(&buf, 0).contains("headroom"));
+        assert_eq!(buf[(17, 0)].fg, theme.ok.fg.unwrap());
+    }
+
+    #[test]
+    fn a_gauge_at_ninety_five_percent_is_yellow() {
+        let v = row(250 * 1024 * 1024 * 95 / 100).verdict;
+        assert_eq!(verdict_style(&v, &Theme::colour()), Theme::colour().warn);
+    }
+
+    #[test]
+    fn a_zipped_gauge_without_estimates_says_so_instead_of_zero() {
+        let mut r = row(0);
+        r.unknown = true;
+        let mut buf = Buffer::empty(Rect::new(0, 0, 80, 1));
+        render(
+            &GaugeProps { rows: vec![r] },
+            buf.area,
+            &mut buf,
+            &Theme::mono(),
+        );
+        assert!(line(&buf, 0).contains("not estimated"));
+    }
+
+    #[test]
+    fn gauges_fit_in_very_narrow_areas_without_panicking() {
+        let props = GaugeProps {
+            rows: vec![row(1), row(2)],
+        };
+        for w in [0, 1, 5, 20] {
+            let mut buf = Buffer::empty(Rect::new(0, 0, w, 1));
+            render(&props, buf.area, &mut buf, &Theme::mono());
+        }
+    }
+}

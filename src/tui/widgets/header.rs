@@ -1,0 +1,101 @@
+//! The title bar: what is being explored (and whether it is the demo) and the view tabs.
+
+use crate::limits::human;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use super::Screen;
+use super::text::{fit_left, group, put};
+use crate::tui::app::App;
+use crate::tui::keymap::ViewId;
+
+/// Cells of one tab label: " 1 Packages ".
+fn tab_label(i: usize, v: ViewId) -> String {
+    format!(" {} {} ", i + 1, v.title())
+}
+
+/// Where the tab labels sit: right-aligned in the header, or just the digits when narrow.
+pub fn tabs(header: Rect) -> Vec<(ViewId, Rect)> {
+    let labels: Vec<String> = ViewId::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, v)| tab_label(i, *v))
+        .collect();
+    let full: u16 = labels.iter().map(|l| l.chars().count() as u16).sum();
+    let short = header.width < 100;
+    let width = |l: &String| if short { 3 } else { l.chars().count() as u16 };
+    let total = if short { 3 * labels.len() as u16 } else { full };
+    let mut x = header.right().saturating_sub(total);
+    ViewId::ALL
+        .iter()
+        .zip(&labels)
+        .map(|(v, l)| {
+            let r = Rect::new(
+                x,
+                header.y,
+                width(l).min(header.right().saturating_sub(x)),
+                header.height.min(1),
+            );
+            x += width(l);
+            (*v, r)
+        })
+        .collect()
+}
+
+/// Writes `text` at `x` without running into the tabs at `end`; returns the next `x`.
+fn left(
+    buf: &mut Buffer,
+    x: u16,
+    end: u16,
+    y: u16,
+    text: &str,
+    style: ratatui::style::Style,
+) -> u16 {
+    let w = end.saturating_sub(x).saturating_sub(1);
+    put(buf, x, y, text, w, style);
+    x.saturating_add(text.chars().count() as u16).min(end)
+}
+
+/// Draws the title bar.
+pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
+    let area = screen.header;
+    if area.height == 0 {
+        return;
+    }
+    let theme = &app.theme;
+    buf.set_style(area, theme.header);
+    let tabs_x = screen.tabs.first().map_or(area.right(), |(_, r)| r.x);
+    let mut x = area.x;
+    let bold = theme.header.add_modifier(ratatui::style::Modifier::BOLD);
+    x = left(buf, x, tabs_x, area.y, " heft ", bold);
+    if app.info.demo {
+        x = left(buf, x, tabs_x, area.y, " DEMO ", theme.badge);
+        x = left(buf, x, tabs_x, area.y, " ", theme.header);
+    }
+    let t = app.cuts.full(app.bundle().top);
+    let totals = format!("{} files · {}", group(t.files), human(t.bytes));
+    let room = usize::from(tabs_x.saturating_sub(x)).saturating_sub(totals.chars().count() + 3);
+    x = left(
+        buf,
+        x,
+        tabs_x,
+        area.y,
+        &fit_left(&app.info.label, room),
+        theme.header,
+    );
+    left(buf, x, tabs_x, area.y, &format!("  {totals}"), theme.header);
+    let short = area.width < 100;
+    for (i, (view, r)) in screen.tabs.iter().enumerate() {
+        let style = if *view == app.view {
+            theme.tab_active
+        } else {
+            theme.tab
+        };
+        let label = if short {
+            format!(" {} ", i + 1)
+        } else {
+            tab_label(i, *view)
+        };
+        put(buf, r.x, r.y, &label, r.width, style);
+    }
+}

@@ -1,0 +1,131 @@
+//! The status line (focused item's full path, filter input, messages, key hints) and
+//! the scan progress line.
+
+use crate::limits::human;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use super::text::{fit_left, group, put};
+use crate::tui::app::{App, Data, PkgRow, TileItem};
+use crate::tui::keymap::ViewId;
+
+/// The full path (or name) of what is focused.
+pub fn focused_path(app: &App) -> String {
+    let bundle = app.bundle();
+    match app.view {
+        ViewId::Packages => match app.packages.selected() {
+            Some(PkgRow::Dist(d)) => {
+                let dist = bundle.dist(d);
+                let meta = dist
+                    .installs
+                    .first()
+                    .map(|i| bundle.tree.path(i.meta_dir).display().to_string());
+                format!(
+                    "{} {}  {}",
+                    dist.name,
+                    dist.version,
+                    meta.unwrap_or_default()
+                )
+            }
+            Some(PkgRow::Unowned) => {
+                "files listed in no RECORD (e.g. __pycache__ written after install)".into()
+            }
+            None => String::new(),
+        },
+        ViewId::Tree => app
+            .tree
+            .selected()
+            .map(|id| bundle.tree.path(id).display().to_string())
+            .unwrap_or_default(),
+        ViewId::Treemap => match app.treemap.selected_item() {
+            Some(TileItem::Dist(d)) => bundle.dist(d).name.clone(),
+            Some(TileItem::Unowned) => "(unowned files)".into(),
+            Some(TileItem::Node(n)) => bundle.tree.path(n).display().to_string(),
+            None => "small items folded together".into(),
+        },
+        ViewId::Rules => String::new(),
+    }
+}
+
+/// Draws the status line.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    if area.height == 0 {
+        return;
+    }
+    let theme = &app.theme;
+    let filter = match app.view {
+        ViewId::Packages => Some(&app.packages.filter),
+        ViewId::Tree => Some(&app.tree.filter),
+        _ => None,
+    };
+    if app.filtering {
+        let text = format!(
+            " /{}▏  (Enter keeps, Esc drops)",
+            filter.map_or("", |f| f.as_str())
+        );
+        put(buf, area.x, area.y, &text, area.width, theme.message);
+        return;
+    }
+    let hint = match &app.message {
+        Some(m) => m.clone(),
+        None if app.unexported => "? help · e export · q quit (changes not exported)".into(),
+        None => "? help · Space exclude · e export · q quit".into(),
+    };
+    let hint_w = (hint.chars().count() as u16 + 1).min(area.width / 2 + area.width / 4);
+    let mut left = focused_path(app);
+    if let Some(f) = filter.filter(|f| !f.is_empty()) {
+        left = format!("[/{f}] {left}");
+    }
+    let left_w = area.width.saturating_sub(hint_w + 1);
+    put(
+        buf,
+        area.x,
+        area.y,
+        &format!(
+            " {}",
+            fit_left(&left, usize::from(left_w.saturating_sub(1)))
+        ),
+        left_w,
+        theme.dim,
+    );
+    let style = if app.message.is_some() {
+        theme.message
+    } else {
+        theme.dim
+    };
+    let x = area.right().saturating_sub(hint_w);
+    put(
+        buf,
+        x,
+        area.y,
+        &super::text::fit(&hint, usize::from(hint_w)),
+        hint_w,
+        style,
+    );
+}
+
+/// Draws the scan progress line (files, bytes, rates) while scanning.
+pub fn render_progress(app: &App, area: Rect, buf: &mut Buffer) {
+    let Data::Scanning(scan) = &app.data else {
+        return;
+    };
+    if area.height == 0 {
+        return;
+    }
+    let p = scan.progress;
+    let secs = scan.elapsed.as_secs_f64();
+    let rate = |n: u64| if secs > 0.0 { n as f64 / secs } else { 0.0 };
+    let roots = app.bundle().roots.len();
+    let text = format!(
+        " scanning {}/{} inputs: {} files · {} dirs · {} · {:.0} files/s · {}/s · {:.1} s   (browse the Tree meanwhile)",
+        scan.roots_done.min(roots),
+        roots,
+        group(p.files),
+        group(p.dirs),
+        human(p.bytes),
+        rate(p.files),
+        human(rate(p.bytes) as u64),
+        secs
+    );
+    put(buf, area.x, area.y, &text, area.width, app.theme.message);
+}

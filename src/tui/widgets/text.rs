@@ -1,0 +1,131 @@
+//! Small text helpers: fitting to a width, bars, digit grouping, centred boxes.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+
+/// `1234567` -> `1,234,567`.
+pub fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `s` cut to `width` characters, ending in `…` when cut.
+pub fn fit(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut t: String = s.chars().take(width - 1).collect();
+    t.push('…');
+    t
+}
+
+/// `s` cut to `width` characters from the left, starting with `…` when cut (for paths).
+pub fn fit_left(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    if n <= width {
+        return s.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut t = String::from("…");
+    t.extend(s.chars().skip(n - (width - 1)));
+    t
+}
+
+/// A bar of `width` cells filled to `fraction` (0..=1), with eighth-cell resolution.
+pub fn bar(fraction: f64, width: usize) -> String {
+    const EIGHTHS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    let fraction = if fraction.is_finite() {
+        fraction.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let eighths = (fraction * width as f64 * 8.0).round() as usize;
+    let full = eighths / 8;
+    let mut s = "█".repeat(full.min(width));
+    if full < width {
+        s.push(EIGHTHS[eighths % 8]);
+        s.push_str(&" ".repeat(width - full - 1));
+    }
+    s
+}
+
+/// `part` as a percentage of `whole`, one decimal (blank when `whole` is 0).
+pub fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return String::new();
+    }
+    format!("{:.1}%", part as f64 * 100.0 / whole as f64)
+}
+
+/// A `width` x `height` rectangle centred in `area` (clipped to it).
+pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// Writes `s` at (`x`, `y`), at most `width` cells, in `style`.
+pub fn put(buf: &mut Buffer, x: u16, y: u16, s: &str, width: u16, style: Style) {
+    if width > 0 && buf.area.contains(ratatui::layout::Position { x, y }) {
+        buf.set_stringn(x, y, s, usize::from(width), style);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_digits_in_threes() {
+        assert_eq!(group(481_273_060), "481,273,060");
+        assert_eq!(group(999), "999");
+        assert_eq!(group(0), "0");
+    }
+
+    #[test]
+    fn fitting_cuts_with_an_ellipsis_on_the_chosen_side() {
+        assert_eq!(fit("kubernetes", 6), "kuber…");
+        assert_eq!(fit("numpy", 6), "numpy");
+        assert_eq!(fit_left("/tmp/l/numpy/core", 8), "…py/core");
+        assert_eq!(fit("x", 0), "");
+    }
+
+    #[test]
+    fn bars_fill_in_eighths_and_keep_their_width() {
+        assert_eq!(bar(0.5, 4), "██  ");
+        assert_eq!(bar(1.0, 3), "███");
+        assert_eq!(bar(0.0625, 2), "▏ ");
+        assert_eq!(bar(f64::NAN, 2), "  ");
+        assert_eq!(bar(7.0, 2).chars().count(), 2);
+    }
+
+    #[test]
+    fn percent_is_blank_for_an_empty_whole() {
+        assert_eq!(percent(1, 4), "25.0%");
+        assert_eq!(percent(1, 0), "");
+    }
+
+    #[test]
+    fn centred_boxes_never_leave_the_area() {
+        let r = centred(Rect::new(0, 0, 10, 5), 40, 3);
+        assert_eq!(r, Rect::new(0, 1, 10, 3));
+    }
+}

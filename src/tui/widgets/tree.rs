@@ -1,0 +1,177 @@
+//! The Tree view: ncdu-style rows of size, percentage, bar, item count and name, with
+//! excluded entries dimmed, struck through and labelled with what excluded them.
+
+use crate::limits::human;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+
+use super::text::{bar, fit, fit_left, group, percent, put};
+use crate::tui::app::{App, Scope, TreeRow};
+use crate::tui::cuts::Reason;
+
+const BAR: usize = 12;
+
+/// Draws the heading (directory, totals, sort) and the visible rows.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    if area.height == 0 {
+        return;
+    }
+    render_heading(app, Rect { height: 1, ..area }, buf);
+    let rows = Rect {
+        y: area.y + 1,
+        height: area.height - 1,
+        ..area
+    };
+    let s = &app.tree;
+    if s.rows.is_empty() {
+        let text = if s.filter.is_empty() {
+            "empty directory"
+        } else {
+            "nothing below matches the filter (Esc drops it)"
+        };
+        put(
+            buf,
+            rows.x + 1,
+            rows.y,
+            text,
+            rows.width.saturating_sub(1),
+            app.theme.dim,
+        );
+        return;
+    }
+    let whole = app.measure.of(&s.dir_sizes.0);
+    for (line, i) in (s.list.offset..s.rows.len())
+        .take(usize::from(rows.height))
+        .enumerate()
+    {
+        let r = Rect::new(rows.x, rows.y + line as u16, rows.width, 1);
+        render_row(app, &s.rows[i], whole, i == s.list.selected, r, buf);
+    }
+}
+
+fn render_heading(app: &App, area: Rect, buf: &mut Buffer) {
+    let s = &app.tree;
+    let bundle = app.bundle();
+    let dir = bundle.tree.path(s.dir).display().to_string();
+    let scope = match s.scope {
+        Scope::All => String::new(),
+        Scope::Dist(d) => format!("  [files of {}]", bundle.dist(d).name),
+        Scope::Unowned => "  [unowned files]".into(),
+    };
+    let order = if s.reversed { "▲" } else { "▼" };
+    let (full, kept) = s.dir_sizes;
+    let cut = full.bytes.saturating_sub(kept.bytes);
+    let cut = if cut > 0 {
+        format!(" (-{} excluded)", human(cut))
+    } else {
+        String::new()
+    };
+    let right = format!(
+        "{}{cut} · {} files · sort {}{order} · {}{scope}",
+        human(app.measure.of(&full)),
+        group(full.files),
+        s.sort.title(),
+        app.measure.label()
+    );
+    let room = usize::from(area.width).saturating_sub(right.chars().count() + 3);
+    let text = format!(" {}  {right}", fit_left(&dir, room));
+    put(buf, area.x, area.y, &text, area.width, app.theme.heading);
+}
+
+fn render_row(app: &App, row: &TreeRow, whole: u64, selected: bool, area: Rect, buf: &mut Buffer) {
+    let tree = &app.bundle().tree;
+    let node = tree.node(row.id);
+    let reason = app.cuts.reason(row.id);
+    let theme = &app.theme;
+    let base = if reason.is_cut() {
+        theme.excluded
+    } else {
+        Style::new()
+    };
+    let style = if selected {
+        base.patch(theme.selected)
+    } else {
+        base
+    };
+    buf.set_style(area, style);
+    let size = app.measure.of(&row.full);
+    let fraction = if whole == 0 {
+        0.0
+    } else {
+        size as f64 / whole as f64
+    };
+    let items = if node.is_dir() {
+        group(row.full.files)
+    } else {
+        String::new()
+    };
+    let mut name = row
+        .path
+        .clone()
+        .unwrap_or_else(|| tree.display_name(row.id).into_owned());
+    if node.is_dir() {
+        name.push('/');
+    }
+    let prefix = format!(" {:>9} {:>6} ", human(size), percent(size, whole));
+    let after_bar = format!(" {items:>7}  ");
+    let remark = note(app, reason, row);
+    let room = usize::from(area.width)
+        .saturating_sub(prefix.chars().count() + BAR + 2 + after_bar.chars().count());
+    let note_w = remark.chars().count().min(room / 2);
+    let name = fit(&name, room.saturating_sub(note_w + 1));
+    let mut x = area.x;
+    put(buf, x, area.y, &prefix, area.width, style);
+    x += prefix.chars().count() as u16;
+    let bar_style = if reason.is_cut() {
+        style
+    } else {
+        style.patch(theme.ok)
+    };
+    put(
+        buf,
+        x,
+        area.y,
+        &format!("[{}]", bar(fraction, BAR)),
+        area.right().saturating_sub(x),
+        bar_style,
+    );
+    x += BAR as u16 + 2;
+    put(
+        buf,
+        x,
+        area.y,
+        &format!("{after_bar}{name}"),
+        area.right().saturating_sub(x),
+        style,
+    );
+    if note_w > 0 {
+        let nx = area.right().saturating_sub(note_w as u16 + 1);
+        let note_style = if selected { style } else { theme.dim };
+        put(
+            buf,
+            nx,
+            area.y,
+            &fit(&remark, note_w),
+            note_w as u16,
+            note_style.remove_modifier(ratatui::style::Modifier::CROSSED_OUT),
+        );
+    }
+}
+
+/// What excluded a row (or how much of it is excluded).
+fn note(app: &App, reason: Reason, row: &TreeRow) -> String {
+    match reason {
+        Reason::Kept => {
+            let cut = row.full.bytes.saturating_sub(row.kept.bytes);
+            if cut > 0 {
+                format!("-{} excluded inside", human(cut))
+            } else {
+                String::new()
+            }
+        }
+        Reason::Manual => "excluded".into(),
+        Reason::Dist(d) => format!("excluded with {}", app.bundle().dist(d).name),
+        Reason::Rule(r) => format!("rule: {}", app.rule_name(r)),
+    }
+}

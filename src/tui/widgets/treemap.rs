@@ -1,0 +1,184 @@
+//! The Treemap view: a breadcrumb line, then squarified tiles coloured by distribution
+//! (or safety), labelled with name and size where they fit; the folded small items get
+//! a visible tile of their own.
+
+use crate::limits::human;
+use crate::treemap::{Tile, TileKind};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+
+use super::text::{fit, put};
+use crate::tui::app::{App, ColourBy, Focus, Scope, TileItem};
+
+/// Draws the breadcrumb and the tiles.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    if area.height == 0 {
+        return;
+    }
+    put(
+        buf,
+        area.x,
+        area.y,
+        &breadcrumb(app),
+        area.width,
+        app.theme.heading,
+    );
+    let s = &app.treemap;
+    if s.tiles.is_empty() {
+        put(
+            buf,
+            area.x + 1,
+            area.y + 1,
+            "nothing to show here",
+            area.width.saturating_sub(1),
+            app.theme.dim,
+        );
+        return;
+    }
+    for (i, tile) in s.tiles.iter().enumerate() {
+        render_tile(app, i, tile, buf);
+    }
+}
+
+fn breadcrumb(app: &App) -> String {
+    let s = &app.treemap;
+    let bundle = app.bundle();
+    let place = match s.focus {
+        Focus::Packages => "all packages".to_string(),
+        Focus::Node(n, scope) => {
+            let who = match scope {
+                Scope::Dist(d) => bundle.dist(d).name.clone(),
+                Scope::Unowned => "unowned files".into(),
+                Scope::All => "all files".into(),
+            };
+            format!("{who} › {}", bundle.tree.path(n).display())
+        }
+    };
+    let colour = match s.colour {
+        ColourBy::Package => "by package",
+        ColourBy::Safety => "by safety (needs rules)",
+    };
+    format!(
+        " {place}   · colours {colour} · {} · Enter zooms, Bksp out",
+        app.measure.label()
+    )
+}
+
+fn cell_rect(tile: &Tile) -> Rect {
+    let r = tile.rect;
+    Rect::new(r.x, r.y, r.width, r.height)
+}
+
+fn render_tile(app: &App, i: usize, tile: &Tile, buf: &mut Buffer) {
+    let rect = cell_rect(tile).intersection(buf.area);
+    if rect.is_empty() {
+        return;
+    }
+    let s = &app.treemap;
+    let selected = i == s.selected;
+    let (label, size, style) = tile_text(app, i, tile);
+    let mut style = style;
+    if selected {
+        style = style.add_modifier(Modifier::BOLD | Modifier::REVERSED);
+    }
+    buf.set_style(rect, style);
+    for y in rect.y..rect.bottom() {
+        for x in rect.x..rect.right() {
+            buf[(x, y)].set_symbol(" ");
+        }
+    }
+    if !app.theme.color && rect.x > 0 {
+        for y in rect.y..rect.bottom() {
+            buf[(rect.x, y)].set_symbol("│");
+        }
+    }
+    let inner_x = rect.x + u16::from(!app.theme.color && rect.width > 1);
+    let w = rect.right().saturating_sub(inner_x);
+    let one_line = format!("{label} {size}");
+    if rect.height >= 2 {
+        put(buf, inner_x, rect.y, &fit(&label, usize::from(w)), w, style);
+        put(
+            buf,
+            inner_x,
+            rect.y + 1,
+            &fit(&size, usize::from(w)),
+            w,
+            style,
+        );
+    } else {
+        put(
+            buf,
+            inner_x,
+            rect.y,
+            &fit(&one_line, usize::from(w)),
+            w,
+            style,
+        );
+    }
+}
+
+/// Label, size text and style of a tile.
+fn tile_text(app: &App, index: usize, tile: &Tile) -> (String, String, Style) {
+    let s = &app.treemap;
+    let theme = &app.theme;
+    let bundle = app.bundle();
+    let m = app.measure;
+    let id = match tile.kind {
+        TileKind::Item(id) => id,
+        TileKind::Rest { count, weight } => {
+            return (
+                format!("{count} small items"),
+                human(weight),
+                theme.rest_tile,
+            );
+        }
+    };
+    let info = s.items[id];
+    let excluded = info.kept.files == 0 && info.full.files > 0;
+    let (label, colour) = match info.item {
+        TileItem::Dist(d) => (bundle.dist(d).name.clone(), Some(d)),
+        TileItem::Unowned => ("(unowned files)".to_string(), None),
+        TileItem::Node(n) => {
+            let mut name = bundle.tree.display_name(n).into_owned();
+            if bundle.tree.node(n).is_dir() {
+                name.push('/');
+            }
+            let owner = match s.focus {
+                Focus::Node(_, Scope::Dist(d)) => Some(d),
+                _ => bundle.tree.node(n).owner,
+            };
+            (name, owner)
+        }
+    };
+    let style = if excluded {
+        theme.excluded.bg(if theme.color {
+            Color::Rgb(30, 30, 30)
+        } else {
+            Color::Reset
+        })
+    } else {
+        match (s.colour, colour) {
+            (ColourBy::Safety, _) => theme.safety_tile(3),
+            (ColourBy::Package, Some(d)) => shade(theme.tile(d.index()), index),
+            (ColourBy::Package, None) => theme.rest_tile,
+        }
+    };
+    let style = if theme.color {
+        style
+    } else {
+        style.remove_modifier(Modifier::REVERSED)
+    };
+    (label, human(m.of(&info.full)), style)
+}
+
+/// Darkens every other tile a little so neighbours of one colour stay apart.
+fn shade(style: Style, index: usize) -> Style {
+    match style.bg {
+        Some(Color::Rgb(red, green, blue)) if index % 2 == 1 => {
+            let darker = |c: u8| (u16::from(c) * 4 / 5) as u8;
+            style.bg(Color::Rgb(darker(red), darker(green), darker(blue)))
+        }
+        _ => style,
+    }
+}
