@@ -12,6 +12,7 @@ pub mod keymap;
 pub mod source;
 pub mod theme;
 pub mod widgets;
+pub mod zipwork;
 
 use std::io::stdout;
 use std::path::PathBuf;
@@ -61,9 +62,8 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
         app.say("--watch is not built yet; showing one scan");
     }
     spawn_input(tx.clone());
-    drop(tx);
     let mut guard = TerminalGuard::enter()?;
-    let result = event::run(&mut guard.terminal, &mut app, &rx);
+    let result = event::run(&mut guard.terminal, &mut app, &rx, Some(&tx));
     drop(guard);
     result.map(|()| ExitCode::SUCCESS)
 }
@@ -144,6 +144,7 @@ fn forward_scan(scan: crossbeam_channel::Receiver<crate::scan::ScanEvent>, tx: S
         .spawn(move || {
             let started = std::time::Instant::now();
             let mut last_tick = started;
+            let _ = tx.send(Event::Tick(std::time::Duration::ZERO));
             for e in scan {
                 if tx.send(Event::Scan(e)).is_err() {
                     return;

@@ -4,3 +4,5 @@
 
 mod fixture;
 mod report;
+mod scanfile;
+mod tui;

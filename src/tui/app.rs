@@ -10,6 +10,7 @@ macro_rules! ctx {
             bundle: $app.data.bundle(),
             cuts: &$app.cuts,
             measure: $app.measure,
+            scanning: $app.data.is_scanning(),
         }
     };
 }
@@ -132,6 +133,8 @@ pub struct Ctx<'a> {
     pub cuts: &'a Cuts,
     /// Size measure.
     pub measure: Measure,
+    /// Whether the scan still runs (distributions are not known yet).
+    pub scanning: bool,
 }
 
 impl Ctx<'_> {
@@ -187,6 +190,7 @@ pub struct App {
     /// Whether exclusions changed since the last export.
     pub unexported: bool,
     flags: Flags,
+    zip_jobs: Option<Vec<super::zipwork::ZipJob>>,
 }
 
 /// Bookkeeping flags of the app.
@@ -228,6 +232,7 @@ impl App {
                 stale: true,
                 ..Flags::default()
             },
+            zip_jobs: None,
         };
         app.recompute();
         let home = scope::home(app.data.bundle(), &app.cuts, Scope::All);

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::model::NodeId;
 use crate::scan::ScanEvent;
 use anyhow::{Result, anyhow};
-use crossbeam_channel::{Receiver, RecvTimeoutError};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::Event as TermEvent;
@@ -53,11 +53,13 @@ impl Event {
     }
 }
 
-/// Applies events and draws until the app quits or every sender is gone.
+/// Applies events and draws until the app quits or every sender is gone. With `spawn`,
+/// background work the app asks for (zipped estimates) starts and reports there.
 pub fn run<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     events: &Receiver<Event>,
+    spawn: Option<&Sender<Event>>,
 ) -> Result<()> {
     let mut last_draw: Option<Instant> = None;
     let mut dirty = true;
@@ -65,6 +67,11 @@ pub fn run<B: Backend>(
     loop {
         if app.should_quit() {
             return Ok(());
+        }
+        if let Some(jobs) = app.take_zip_jobs()
+            && let Some(tx) = spawn
+        {
+            super::zipwork::spawn(jobs, tx.clone());
         }
         let due = last_draw.is_none_or(|t| t.elapsed() >= FRAME);
         if dirty && (urgent || due) {

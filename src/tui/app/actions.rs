@@ -103,7 +103,9 @@ impl App {
 
     fn on_page(&mut self, pages: isize) {
         let (ph, th, rh) = self.list_heights();
-        let step = |h: usize| pages.saturating_mul(isize::try_from(h.saturating_sub(1).max(1)).unwrap_or(1));
+        let step = |h: usize| {
+            pages.saturating_mul(isize::try_from(h.saturating_sub(1).max(1)).unwrap_or(1))
+        };
         match self.view {
             ViewId::Packages => self
                 .packages

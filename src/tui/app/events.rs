@@ -14,6 +14,7 @@ impl App {
             super::Data::Ready(_) => None,
         };
         self.data.finish();
+        self.plan_zip();
         self.recompute();
         self.refresh_views();
         if let Some((p, elapsed)) = files {
@@ -24,6 +25,30 @@ impl App {
                 elapsed.as_secs_f64()
             ));
         }
+    }
+
+    /// Fills in what is known of zipped sizes at once and queues the files to compress.
+    fn plan_zip(&mut self) {
+        let Some(bundle) = self.data.ready_mut() else {
+            return;
+        };
+        let (now, jobs) = crate::tui::zipwork::plan(bundle);
+        for (id, zipped) in now {
+            bundle.tree.node_mut(id).own.zipped = zipped;
+        }
+        self.zip = super::ZipProgress {
+            done: 0,
+            total: jobs.len() as u64,
+        };
+        if !jobs.is_empty() {
+            self.zip_jobs = Some(jobs);
+        }
+        self.flags.zip_dirty = true;
+    }
+
+    /// The files to estimate, once, for the shell to hand to a worker.
+    pub fn take_zip_jobs(&mut self) -> Option<Vec<crate::tui::zipwork::ZipJob>> {
+        self.zip_jobs.take()
     }
 
     /// Applies zipped sizes from the estimator; totals follow at the next frame.

@@ -129,7 +129,10 @@ impl PackagesState {
             ord.then_with(|| ctx.bundle.dist(*a).key.cmp(&ctx.bundle.dist(*b).key))
         });
         let unowned = ctx.cuts.unowned().0;
-        if unowned.files > 0 && (needle.is_empty() || "(unowned files)".contains(&needle)) {
+        if !ctx.scanning
+            && unowned.files > 0
+            && (needle.is_empty() || "(unowned files)".contains(&needle))
+        {
             rows.push(PkgRow::Unowned);
         }
         self.rows = rows;

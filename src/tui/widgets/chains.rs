@@ -58,7 +58,7 @@ pub fn lines(bundle: &Bundle, d: DistId) -> Vec<String> {
             .map(|e| bundle.dist(*e).sizes.bytes)
             .sum::<u64>();
     let mut out = vec![format!(
-        "{} {}: {} itself; x frees {} with {} dependencies only it needs",
+        "{} {}: {}; x frees {} (with {} only it needs)",
         dist.name,
         dist.version,
         human(dist.sizes.bytes),

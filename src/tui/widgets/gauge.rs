@@ -63,47 +63,76 @@ pub fn verdict_style(v: &Verdict, theme: &Theme) -> Style {
     }
 }
 
-/// Draws the gauges, one per line of `area`.
+/// Draws the gauges, one per line of `area`, with their bars aligned.
 pub fn render(props: &GaugeProps, area: Rect, buf: &mut Buffer, theme: &Theme) {
-    for (row, y) in props.rows.iter().zip(area.y..area.bottom()) {
-        render_row(row, Rect::new(area.x, y, area.width, 1), buf, theme);
+    let texts: Vec<String> = props.rows.iter().map(numbers).collect();
+    let name_w = props
+        .rows
+        .iter()
+        .map(|r| r.verdict.limit.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(14);
+    let text_w = texts.iter().map(|t| t.chars().count()).max().unwrap_or(0);
+    let bar_w = usize::from(area.width)
+        .saturating_sub(name_w + text_w + 5)
+        .min(60);
+    for ((row, text), y) in props.rows.iter().zip(&texts).zip(area.y..area.bottom()) {
+        let line = Rect::new(area.x, y, area.width, 1);
+        render_row(row, text, (name_w, bar_w), line, buf, theme);
     }
 }
 
-fn render_row(row: &GaugeRow, area: Rect, buf: &mut Buffer, theme: &Theme) {
+/// "459.0 MB of 250 MB  183.6%  over by 209.0 MB", or why there is no number.
+fn numbers(row: &GaugeRow) -> String {
+    let v = &row.verdict;
+    if row.unknown {
+        return "zipped size not estimated".to_string();
+    }
+    let tail = if v.ok {
+        format!("{} headroom", human(v.headroom))
+    } else {
+        format!("over by {}", human(v.overrun))
+    };
+    let est = row
+        .estimating
+        .map(|p| format!("estimating {p}%: "))
+        .unwrap_or_default();
+    format!(
+        "{est}{} of {}  {:>5.1}%  {tail}",
+        human(v.used),
+        human(v.limit.bytes),
+        v.percent
+    )
+}
+
+fn render_row(
+    row: &GaugeRow,
+    text: &str,
+    (name_w, bar_w): (usize, usize),
+    area: Rect,
+    buf: &mut Buffer,
+    theme: &Theme,
+) {
     let v = &row.verdict;
     let style = verdict_style(v, theme);
-    let name = format!(" {:<15}", v.limit.name);
-    let numbers = if row.unknown {
-        "zipped size not estimated".to_string()
-    } else {
-        let tail = if v.ok {
-            format!("{} headroom", human(v.headroom))
-        } else {
-            format!("over by {}", human(v.overrun))
-        };
-        let est = row
-            .estimating
-            .map(|p| format!("estimating {p}%  "))
-            .unwrap_or_default();
-        format!(
-            "{est}{} of {}  {:>5.1}%  {tail}",
-            human(v.used),
-            human(v.limit.bytes),
-            v.percent
-        )
-    };
-    let fixed = name.chars().count() + numbers.chars().count() + 4;
-    let bar_w = usize::from(area.width).saturating_sub(fixed).min(60);
+    let name = format!(" {:<name_w$} ", v.limit.name);
     let mut x = area.x;
     put(buf, x, area.y, &name, area.width, theme.heading);
-    x += name.chars().count() as u16;
-    if bar_w >= 4 && !row.unknown {
-        let fill = bar(v.percent / 100.0, bar_w);
-        put(buf, x, area.y, "▕", 1, theme.dim);
-        put(buf, x + 1, area.y, &fill, bar_w as u16, style);
-        put(buf, x + 1 + bar_w as u16, area.y, "▏", 1, theme.dim);
-        x += bar_w as u16 + 3;
+    x = x.saturating_add(name.chars().count() as u16);
+    if bar_w >= 4 {
+        if !row.unknown {
+            let fill = bar(v.percent / 100.0, bar_w);
+            let bar_style = if row.estimating.is_some() {
+                theme.dim
+            } else {
+                style
+            };
+            put(buf, x, area.y, "▕", 1, theme.dim);
+            put(buf, x + 1, area.y, &fill, bar_w as u16, bar_style);
+            put(buf, x + 1 + bar_w as u16, area.y, "▏", 1, theme.dim);
+        }
+        x = x.saturating_add(bar_w as u16 + 3);
     }
     let w = area.right().saturating_sub(x);
     let text_style = if row.unknown || row.estimating.is_some() {
@@ -111,7 +140,7 @@ fn render_row(row: &GaugeRow, area: Rect, buf: &mut Buffer, theme: &Theme) {
     } else {
         style
     };
-    put(buf, x, area.y, &numbers, w, text_style);
+    put(buf, x, area.y, text, w, text_style);
 }
 
 #[cfg(test)]
@@ -146,7 +175,7 @@ mod tests {
         assert!(text.contains("aws-lambda"), "{text}");
         assert!(text.contains("300 MB of 250 MB"), "{text}");
         assert!(text.contains("over by 50.0 MB"), "{text}");
-        assert_eq!(buf[(17, 0)].fg, theme.over.fg.unwrap());
+        assert_eq!(buf[(18, 0)].fg, theme.over.fg.unwrap());
     }
 
     #[test]
@@ -158,7 +187,7 @@ mod tests {
         let theme = Theme::colour();
         render(&props, buf.area, &mut buf, &theme);
         assert!(line(&buf, 0).contains("headroom"));
-        assert_eq!(buf[(17, 0)].fg, theme.ok.fg.unwrap());
+        assert_eq!(buf[(18, 0)].fg, theme.ok.fg.unwrap());
     }
 
     #[test]

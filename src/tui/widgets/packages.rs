@@ -209,7 +209,12 @@ fn render_row(
         s.push_str(&" ".repeat(w.share_bar + 1));
     }
     if w.required_by > 0 {
-        let _ = write!(s, " {:<n$}", fit(&t.required_by, w.required_by), n = w.required_by);
+        let _ = write!(
+            s,
+            " {:<n$}",
+            fit(&t.required_by, w.required_by),
+            n = w.required_by
+        );
     }
     let _ = write!(s, " {}", fit(&t.status, w.status));
     put(buf, area.x, area.y, &s, area.width, style);
@@ -288,6 +293,7 @@ fn app_ctx(app: &App) -> crate::tui::app::Ctx<'_> {
         bundle: app.bundle(),
         cuts: &app.cuts,
         measure: app.measure,
+        scanning: app.data.is_scanning(),
     }
 }
 

@@ -53,29 +53,35 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 fn render_heading(app: &App, area: Rect, buf: &mut Buffer) {
     let s = &app.tree;
     let bundle = app.bundle();
-    let dir = bundle.tree.path(s.dir).display().to_string();
     let scope = match s.scope {
         Scope::All => String::new(),
-        Scope::Dist(d) => format!("  [files of {}]", bundle.dist(d).name),
-        Scope::Unowned => "  [unowned files]".into(),
+        Scope::Dist(d) => format!("[{}] ", bundle.dist(d).name),
+        Scope::Unowned => "[unowned] ".into(),
     };
+    let dir = bundle.tree.path(s.dir).display().to_string();
     let order = if s.reversed { "▲" } else { "▼" };
     let (full, kept) = s.dir_sizes;
     let cut = full.bytes.saturating_sub(kept.bytes);
     let cut = if cut > 0 {
-        format!(" (-{} excluded)", human(cut))
+        format!(" (-{})", human(cut))
     } else {
         String::new()
     };
-    let right = format!(
-        "{}{cut} · {} files · sort {}{order} · {}{scope}",
+    let mut right = format!(
+        "{}{cut} · {} files · {}{order}",
         human(app.measure.of(&full)),
         group(full.files),
         s.sort.title(),
-        app.measure.label()
     );
-    let room = usize::from(area.width).saturating_sub(right.chars().count() + 3);
-    let text = format!(" {}  {right}", fit_left(&dir, room));
+    if area.width >= 100 {
+        right.push_str(" · ");
+        right.push_str(app.measure.label());
+        right.push_str(" sizes");
+    }
+    let room = usize::from(area.width)
+        .saturating_sub(right.chars().count() + scope.chars().count() + 4)
+        .max(8);
+    let text = format!(" {scope}{}  {right}", fit_left(&dir, room));
     put(buf, area.x, area.y, &text, area.width, app.theme.heading);
 }
 

@@ -93,25 +93,20 @@ fn render_tile(app: &App, i: usize, tile: &Tile, buf: &mut Buffer) {
             buf[(rect.x, y)].set_symbol("│");
         }
     }
-    let inner_x = rect.x + u16::from(!app.theme.color && rect.width > 1);
-    let w = rect.right().saturating_sub(inner_x);
-    let one_line = format!("{label} {size}");
+    // A column of padding on each side keeps neighbouring labels apart.
+    let pad = u16::from(rect.width >= 4);
+    let inner_x = rect.x + pad.max(u16::from(!app.theme.color && rect.width > 1));
+    let w = rect.right().saturating_sub(inner_x + pad);
+    let fitted = |t: &str| fit(t, usize::from(w));
     if rect.height >= 2 {
-        put(buf, inner_x, rect.y, &fit(&label, usize::from(w)), w, style);
-        put(
-            buf,
-            inner_x,
-            rect.y + 1,
-            &fit(&size, usize::from(w)),
-            w,
-            style,
-        );
+        put(buf, inner_x, rect.y, &fitted(&label), w, style);
+        put(buf, inner_x, rect.y + 1, &fitted(&size), w, style);
     } else {
         put(
             buf,
             inner_x,
             rect.y,
-            &fit(&one_line, usize::from(w)),
+            &fitted(&format!("{label} {size}")),
             w,
             style,
         );

@@ -1,0 +1,7 @@
+//! The explorer: screens as named snapshots, scripted journeys, the event loop, and the
+//! real binary in tmux.
+
+mod e2e;
+mod journey;
+mod sample;
+mod screens;

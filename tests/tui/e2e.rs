@@ -1,0 +1,96 @@
+//! The real binary in tmux: start it on a fixture, send keys, read the screen.
+
+use std::path::Path;
+use std::process::Command;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use crate::fixture::{Fixture, dist};
+
+fn tmux(args: &[&str]) -> Option<String> {
+    let out = Command::new("tmux").args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Waits until the pane shows `text`, returning the screen (or the last one on timeout).
+fn wait_for(session: &str, text: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let screen = tmux(&["capture-pane", "-p", "-t", session]).unwrap_or_default();
+        if screen.contains(text) || started.elapsed() > Duration::from_secs(20) {
+            return screen;
+        }
+        sleep(Duration::from_millis(100));
+    }
+}
+
+fn site(dir: &Path) {
+    dist("bigpkg", "1.0")
+        .file("bigpkg/__init__.py", 4000)
+        .file("bigpkg/data/blob.bin", 300_000)
+        .requires("smallpkg")
+        .install(dir);
+    dist("smallpkg", "2.0")
+        .file("smallpkg/__init__.py", 900)
+        .install(dir);
+}
+
+#[test]
+fn the_binary_opens_browses_excludes_and_quits_in_tmux() {
+    if tmux(&["-V"]).is_none() {
+        eprintln!("skipping: tmux is not installed");
+        return;
+    }
+    let fx = Fixture::new();
+    let dir = fx.dir("site");
+    site(&dir);
+    let cache = fx.dir("cache");
+    let session = format!("heft-e2e-{}", std::process::id());
+    let command = format!(
+        "XDG_CACHE_HOME={} {} {}",
+        cache.display(),
+        env!("CARGO_BIN_EXE_heft"),
+        dir.display()
+    );
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "100",
+        "-y",
+        "30",
+        &command,
+    ])
+    .expect("tmux starts");
+    let screen = wait_for(&session, "smallpkg");
+    assert!(screen.contains("bigpkg"), "packages listed:\n{screen}");
+    assert!(screen.contains("aws-lambda"), "the gauge shows:\n{screen}");
+    tmux(&["send-keys", "-t", &session, "2"]);
+    let screen = wait_for(&session, "bigpkg/");
+    assert!(
+        screen.contains("bigpkg/"),
+        "the tree shows directories:\n{screen}"
+    );
+    tmux(&["send-keys", "-t", &session, "1", "Space"]);
+    let screen = wait_for(&session, "excluded");
+    assert!(screen.contains("excluded"), "Space excludes:\n{screen}");
+    tmux(&["send-keys", "-t", &session, "q"]);
+    let screen = wait_for(&session, "Quit anyway");
+    assert!(screen.contains("Quit anyway"), "q asks first:\n{screen}");
+    tmux(&["send-keys", "-t", &session, "y"]);
+    let started = Instant::now();
+    while tmux(&["has-session", "-t", &session]).is_some()
+        && started.elapsed() < Duration::from_secs(10)
+    {
+        sleep(Duration::from_millis(100));
+    }
+    let alive = tmux(&["has-session", "-t", &session]).is_some();
+    if alive {
+        tmux(&["kill-session", "-t", &session]);
+    }
+    assert!(!alive, "heft quit and the session closed");
+}

@@ -1,0 +1,227 @@
+//! Every screen as a named snapshot at 80x24 and 160x48, and no panics at any size.
+
+use heft::bundle::{Builder, RootKind, Target};
+use heft::load::LoadOptions;
+use heft::model::NodeKind;
+use heft::scan::{BASE, Entry, Progress, ScanEvent, Shard};
+use heft::tui::app::{App, Data, SourceInfo};
+use heft::tui::event::{Event, draw, run};
+use heft::tui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
+
+use super::sample::{app, default_limits, press};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn screen(app: &mut App, width: u16, height: u16) -> TestBackend {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    draw(&mut terminal, app).unwrap();
+    terminal.backend().clone()
+}
+
+/// Snapshots the app after `keys` at both sizes as `name_WxH`.
+fn snap(name: &str, keys: &str) {
+    for (w, h) in SIZES {
+        let mut app = app();
+        // Lay out at the final size first so scrolling and tiles match it.
+        screen(&mut app, w, h);
+        press(&mut app, keys);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(&mut app, w, h));
+    }
+}
+
+#[test]
+fn packages_view_over_the_limit() {
+    snap("packages", "");
+}
+
+#[test]
+fn packages_view_after_excluding_kubernetes_with_its_dependencies() {
+    snap("packages_excluded", "x");
+}
+
+#[test]
+fn packages_view_sorted_by_name_with_a_filter() {
+    snap("packages_filtered", "sss/o<Enter>");
+}
+
+#[test]
+fn tree_view_at_the_root() {
+    snap("tree", "2");
+}
+
+#[test]
+fn tree_view_of_one_package_with_an_excluded_directory() {
+    snap("tree_package", "<Enter><Enter>j<Space>");
+}
+
+#[test]
+fn tree_view_filtered_below_the_root() {
+    snap("tree_filter", "2/test");
+}
+
+#[test]
+fn treemap_of_all_packages() {
+    snap("treemap", "3");
+}
+
+#[test]
+fn treemap_zoomed_into_a_package() {
+    snap("treemap_zoomed", "3<Enter>");
+}
+
+#[test]
+fn rules_view_after_some_exclusions() {
+    snap("rules", "x2<Enter>j<Space>4");
+}
+
+#[test]
+fn help_overlay() {
+    snap("help", "?");
+}
+
+#[test]
+fn limits_chooser_with_exact_bytes() {
+    snap("limits", "l");
+}
+
+#[test]
+fn export_dialog() {
+    snap("export", "<Space>e");
+}
+
+#[test]
+fn quit_confirmation() {
+    snap("confirm_quit", "<Space>q");
+}
+
+#[test]
+fn the_demo_says_so_in_the_title() {
+    for (w, h) in SIZES {
+        let info = SourceInfo {
+            label: "a chromadb Lambda layer".into(),
+            demo: true,
+        };
+        let data = Data::Ready(Box::new(super::sample::bundle()));
+        let mut app = App::new(info, data, &default_limits(), Theme::mono());
+        let backend = screen(&mut app, w, h);
+        insta::assert_snapshot!(format!("demo_{w}x{h}"), backend);
+    }
+}
+
+/// A scan that has merged one shard and counted some progress.
+fn scanning_app() -> App {
+    let mut builder = Builder::new(Target::default());
+    builder.add_root("/layer".into(), RootKind::SitePackages, 0);
+    let entry = |parent, name: &str, kind, size| Entry {
+        parent,
+        name: name.as_bytes().into(),
+        kind,
+        size,
+        disk: size,
+        zipped: 0,
+        hard_link: None,
+    };
+    let shard = Shard {
+        root: 0,
+        base: Vec::new(),
+        entries: vec![
+            entry(BASE, "numpy", NodeKind::Dir, 0),
+            entry(0, "core.so", NodeKind::File, 30 << 20),
+            entry(BASE, "six.py", NodeKind::File, 34_000),
+        ],
+    };
+    let info = SourceInfo {
+        label: "/layer".into(),
+        demo: false,
+    };
+    let data = Data::scanning(builder, LoadOptions::default());
+    let mut app = App::new(info, data, &default_limits(), Theme::mono());
+    app.on_event(Event::Scan(ScanEvent::Shard(shard)));
+    let progress = Progress {
+        files: 2,
+        dirs: 1,
+        bytes: (30 << 20) + 34_000,
+    };
+    app.on_event(Event::Scan(ScanEvent::Progress(progress)));
+    app.tick(std::time::Duration::from_secs(2));
+    app
+}
+
+#[test]
+fn scanning_shows_progress_and_a_growing_tree() {
+    for (w, h) in SIZES {
+        let mut app = scanning_app();
+        insta::assert_snapshot!(format!("scanning_{w}x{h}"), screen(&mut app, w, h));
+        press(&mut app, "2");
+        insta::assert_snapshot!(format!("scanning_tree_{w}x{h}"), screen(&mut app, w, h));
+    }
+}
+
+#[test]
+fn every_view_and_overlay_draws_at_any_size_without_panicking() {
+    let scripts = [
+        "", "2", "2<Enter>", "3", "3<Enter>", "4", "x4", "?", "l", "e", "<Space>q", "/n",
+    ];
+    for keys in scripts {
+        for (w, h) in [
+            (1, 1),
+            (2, 2),
+            (10, 3),
+            (20, 6),
+            (40, 10),
+            (79, 23),
+            (80, 24),
+            (81, 25),
+            (300, 90),
+        ] {
+            let mut app = app();
+            screen(&mut app, w, h);
+            press(&mut app, keys);
+            screen(&mut app, w, h);
+        }
+    }
+}
+
+#[test]
+fn the_event_loop_applies_keys_in_order_and_stops_on_quit() {
+    let (tx, rx) = crossbeam_channel::unbounded();
+    for c in ['j', 'j', 'q'] {
+        let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        tx.send(Event::Input(TermEvent::Key(key))).unwrap();
+    }
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut app = app();
+    run(&mut terminal, &mut app, &rx, None).unwrap();
+    assert!(app.should_quit());
+    assert_eq!(app.packages.list.selected, 2);
+}
+
+#[test]
+fn the_event_loop_ends_when_every_source_is_gone() {
+    let (tx, rx) = crossbeam_channel::unbounded();
+    tx.send(Event::Input(TermEvent::Resize(100, 30))).unwrap();
+    drop(tx);
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let mut app = app();
+    run(&mut terminal, &mut app, &rx, None).unwrap();
+    assert!(!app.should_quit());
+    assert_eq!(app.size.width, 100);
+}
+
+#[test]
+fn excluded_rows_are_struck_through_in_the_buffer() {
+    let mut app = app();
+    screen(&mut app, 80, 24);
+    press(&mut app, "<Space>j");
+    let backend = screen(&mut app, 80, 24);
+    let rows = heft::tui::widgets::layout(&app).packages_rows;
+    let cell = &backend.buffer()[(3, rows.y)];
+    assert!(
+        cell.modifier
+            .contains(ratatui::style::Modifier::CROSSED_OUT),
+        "{cell:?}"
+    );
+}
