@@ -113,7 +113,7 @@ fn open(source: &Source, opts: &Options, tx: &Sender<Event>) -> Result<App> {
         Source::Demo => {
             let bundle = source::demo()?;
             let info = SourceInfo {
-                label: "a chromadb Lambda layer (built-in demo: run heft PATH for yours)".into(),
+                label: "chromadb Lambda layer (heft PATH opens yours)".into(),
                 demo: true,
             };
             Ok(App::new(

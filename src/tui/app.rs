@@ -234,7 +234,7 @@ impl App {
             },
             zip_jobs: None,
         };
-        app.recompute();
+        app.recompute(true);
         let home = scope::home(app.data.bundle(), &app.cuts, Scope::All);
         app.tree.open(&ctx!(app), home, Scope::All, 1);
         app.refresh_views();
@@ -306,7 +306,7 @@ impl App {
         }
         self.settle_zip();
         if self.flags.stale {
-            self.recompute();
+            self.recompute(true);
             self.refresh_views();
         }
     }
@@ -317,10 +317,11 @@ impl App {
         self.refresh_views();
     }
 
-    /// Recomputes exclusion reasons and kept sizes.
-    fn recompute(&mut self) {
+    /// Recomputes exclusion reasons and kept sizes; `reshaped` when the tree changed.
+    fn recompute(&mut self, reshaped: bool) {
         let bundle = self.data.bundle();
-        self.cuts.recompute(&bundle.tree, bundle.dists.len());
+        self.cuts
+            .recompute(&bundle.tree, bundle.dists.len(), reshaped);
         self.flags.stale = false;
     }
 
@@ -333,6 +334,21 @@ impl App {
         self.tree.refresh(&ctx, heights.1);
         self.treemap.relayout(&ctx, map_area);
         self.rules.reveal(self.rule_count(), heights.2);
+    }
+
+    /// Rebuilds one view's rows (after a filter or sort change that touches no other).
+    fn refresh_view(&mut self, view: ViewId) {
+        let heights = self.list_heights();
+        let ctx = ctx!(self);
+        match view {
+            ViewId::Packages => self.packages.refresh(&ctx, heights.0),
+            ViewId::Tree => self.tree.refresh(&ctx, heights.1),
+            ViewId::Treemap => {
+                let area = self.treemap_area();
+                self.treemap.relayout(&ctx!(self), area);
+            }
+            ViewId::Rules => self.rules.reveal(self.rule_count(), heights.2),
+        }
     }
 
     /// Visible rows of the packages table, the tree list and the rules list.

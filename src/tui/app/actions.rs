@@ -168,11 +168,11 @@ impl App {
         match self.view {
             ViewId::Packages if !self.packages.filter.is_empty() => {
                 self.packages.filter.clear();
-                self.refresh_views();
+                self.refresh_view(ViewId::Packages);
             }
             ViewId::Tree if !self.tree.filter.is_empty() => {
                 self.tree.filter.clear();
-                self.refresh_views();
+                self.refresh_view(ViewId::Tree);
             }
             ViewId::Tree => self.tree_up(),
             ViewId::Treemap => {
@@ -228,7 +228,7 @@ impl App {
             Action::ForceQuit => self.flags.quit = true,
             _ => return false,
         }
-        self.refresh_views();
+        self.refresh_view(self.view);
         true
     }
 
@@ -246,7 +246,7 @@ impl App {
             }
             _ => return,
         }
-        self.refresh_views();
+        self.refresh_view(self.view);
     }
 
     fn on_measure(&mut self) {

@@ -39,7 +39,7 @@ impl App {
     }
 
     fn after_cut_change(&mut self) {
-        self.recompute();
+        self.recompute(false);
         self.refresh_views();
     }
 

@@ -15,11 +15,17 @@ impl App {
         };
         self.data.finish();
         self.plan_zip();
-        self.recompute();
+        self.recompute(true);
         self.refresh_views();
         if let Some((p, elapsed)) = files {
+            let errors = self.bundle().errors.len();
+            let errors = if errors > 0 {
+                format!("; {errors} paths unreadable (see heft report)")
+            } else {
+                String::new()
+            };
             self.say(format!(
-                "scanned {} files, {} in {:.1} s",
+                "scanned {} files, {} in {:.1} s{errors}",
                 p.files,
                 human(p.bytes),
                 elapsed.as_secs_f64()

@@ -1,52 +1,15 @@
-//! Which files a view counts (all, one distribution's, unowned) and sizes under that scope.
+//! Children and starting points of views under a [`Scope`] (all files, one
+//! distribution's, unowned), with sizes from the cuts' per-scope sums.
 
 use crate::bundle::Bundle;
-use crate::model::{DistId, NodeId, Sizes};
+use crate::model::{NodeId, Sizes};
 
 use crate::tui::cuts::Cuts;
-
-/// The files a tree or treemap view counts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Scope {
-    /// Every file.
-    #[default]
-    All,
-    /// Files one distribution owns.
-    Dist(DistId),
-    /// Files no distribution owns.
-    Unowned,
-}
-
-impl Scope {
-    /// Whether a file with this owner counts.
-    pub fn admits(self, owner: Option<DistId>) -> bool {
-        match self {
-            Scope::All => true,
-            Scope::Dist(d) => owner == Some(d),
-            Scope::Unowned => owner.is_none(),
-        }
-    }
-}
+pub use crate::tui::cuts::Scope;
 
 /// Full and kept sizes of a subtree under a scope.
-pub fn scoped(bundle: &Bundle, cuts: &Cuts, id: NodeId, scope: Scope) -> (Sizes, Sizes) {
-    if scope == Scope::All {
-        return (cuts.full(id), cuts.kept(id));
-    }
-    let tree = &bundle.tree;
-    let mut full = Sizes::default();
-    let mut kept = Sizes::default();
-    for n in tree.descendants(id) {
-        let node = tree.node(n);
-        if node.is_dir() || !scope.admits(node.owner) {
-            continue;
-        }
-        full.add(&node.own);
-        if !cuts.reason(n).is_cut() {
-            kept.add(&node.own);
-        }
-    }
-    (full, kept)
+pub fn scoped(cuts: &Cuts, id: NodeId, scope: Scope) -> (Sizes, Sizes) {
+    cuts.scoped(id, scope)
 }
 
 /// Children of `dir` that hold something under `scope`, with their full and kept sizes.
@@ -61,7 +24,7 @@ pub fn children(
         .children(dir)
         .iter()
         .filter_map(|&c| {
-            let (full, kept) = scoped(bundle, cuts, c, scope);
+            let (full, kept) = cuts.scoped(c, scope);
             let counts = scope == Scope::All || full.files > 0;
             counts.then_some((c, full, kept))
         })

@@ -12,12 +12,8 @@ use super::scope::{self, Scope};
 pub struct TreeRow {
     /// The node.
     pub id: NodeId,
-    /// Sizes under the view's scope, exclusions ignored.
-    pub full: Sizes,
-    /// What is left after exclusions.
-    pub kept: Sizes,
-    /// Path relative to the directory shown (filter matches only).
-    pub path: Option<String>,
+    /// A filter match, shown with its path relative to the directory.
+    pub flat: bool,
 }
 
 /// Sort orders `s` cycles through.
@@ -90,16 +86,11 @@ impl TreeState {
     /// Rebuilds the rows, keeping the selected node selected.
     pub fn refresh(&mut self, ctx: &Ctx, height: usize) {
         let keep = self.selected();
-        self.dir_sizes = scope::scoped(ctx.bundle, ctx.cuts, self.dir, self.scope);
+        self.dir_sizes = scope::scoped(ctx.cuts, self.dir, self.scope);
         self.rows = if self.filter.is_empty() {
             scope::children(ctx.bundle, ctx.cuts, self.dir, self.scope)
                 .into_iter()
-                .map(|(id, full, kept)| TreeRow {
-                    id,
-                    full,
-                    kept,
-                    path: None,
-                })
+                .map(|(id, _, _)| TreeRow { id, flat: false })
                 .collect()
         } else {
             self.matches(ctx)
@@ -114,43 +105,72 @@ impl TreeState {
     }
 
     /// Every node below `dir` whose name contains the filter (files only under a scope).
+    /// A linear pass over the arena checks names first and ancestry only for hits.
     fn matches(&self, ctx: &Ctx) -> Vec<TreeRow> {
         let tree = &ctx.bundle.tree;
         let needle = self.filter.to_lowercase().into_bytes();
-        tree.descendants(self.dir)
-            .skip(1)
+        // Under the only root every node but the top is inside: skip the ancestry walk.
+        let inside_all = matches!(ctx.bundle.roots.as_slice(), [r] if r.node == self.dir);
+        (0..tree.len())
+            .map(|i| NodeId(i as u32))
             .filter(|&id| {
                 let node = tree.node(id);
-                let admitted =
-                    self.scope == Scope::All || (!node.is_dir() && self.scope.admits(node.owner));
-                admitted && contains_ignore_case(tree.name(id), &needle)
+                !node.is_detached()
+                    && id != self.dir
+                    && (self.scope == Scope::All
+                        || (!node.is_dir() && self.scope.admits(node.owner)))
+                    && contains_ignore_case(tree.name(id), &needle)
+                    && (inside_all && id != ctx.bundle.top || tree.is_within(id, self.dir))
             })
-            .map(|id| TreeRow {
-                id,
-                full: ctx.cuts.full(id),
-                kept: ctx.cuts.kept(id),
-                path: Some(String::from_utf8_lossy(&tree.rel_path(self.dir, id)).into_owned()),
-            })
+            .map(|id| TreeRow { id, flat: true })
             .collect()
     }
 
+    /// What a row shows as its name: the name, or for a filter match the path below `dir`.
+    pub fn label(&self, tree: &crate::model::Tree, row: &TreeRow) -> String {
+        if row.flat {
+            String::from_utf8_lossy(&tree.rel_path(self.dir, row.id)).into_owned()
+        } else {
+            tree.display_name(row.id).into_owned()
+        }
+    }
+
+    /// Sorts by a precomputed key (rows may number in the hundreds of thousands).
     fn sort_rows(&mut self, ctx: &Ctx) {
         let tree = &ctx.bundle.tree;
-        let m = ctx.measure;
         match self.sort {
-            TreeSort::Size => self
-                .rows
-                .sort_by(|a, b| m.of(&b.full).cmp(&m.of(&a.full)).then(a.id.cmp(&b.id))),
-            TreeSort::Items => self
-                .rows
-                .sort_by(|a, b| b.full.files.cmp(&a.full.files).then(a.id.cmp(&b.id))),
-            TreeSort::Name => self
-                .rows
-                .sort_by(|a, b| tree.name(a.id).cmp(tree.name(b.id))),
+            TreeSort::Name => self.rows.sort_unstable_by(|a, b| {
+                tree.name(a.id).cmp(tree.name(b.id)).then(a.id.cmp(&b.id))
+            }),
+            TreeSort::Size | TreeSort::Items => {
+                let mut keyed: Vec<(std::cmp::Reverse<u64>, NodeId, bool)> = self
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        let full = self.sizes(ctx.cuts, r).0;
+                        let key = if self.sort == TreeSort::Size {
+                            ctx.measure.of(&full)
+                        } else {
+                            full.files
+                        };
+                        (std::cmp::Reverse(key), r.id, r.flat)
+                    })
+                    .collect();
+                keyed.sort_unstable();
+                self.rows = keyed
+                    .into_iter()
+                    .map(|(_, id, flat)| TreeRow { id, flat })
+                    .collect();
+            }
         }
         if self.reversed {
             self.rows.reverse();
         }
+    }
+
+    /// Full and kept sizes of a row under the view's scope.
+    pub fn sizes(&self, cuts: &crate::tui::cuts::Cuts, row: &TreeRow) -> (Sizes, Sizes) {
+        cuts.scoped(row.id, self.scope)
     }
 
     /// The selected node, if any.

@@ -101,21 +101,19 @@ fn render_row(app: &App, row: &TreeRow, whole: u64, selected: bool, area: Rect, 
         base
     };
     buf.set_style(area, style);
-    let size = app.measure.of(&row.full);
+    let (full, _) = app.tree.sizes(&app.cuts, row);
+    let size = app.measure.of(&full);
     let fraction = if whole == 0 {
         0.0
     } else {
         size as f64 / whole as f64
     };
     let items = if node.is_dir() {
-        group(row.full.files)
+        group(full.files)
     } else {
         String::new()
     };
-    let mut name = row
-        .path
-        .clone()
-        .unwrap_or_else(|| tree.display_name(row.id).into_owned());
+    let mut name = app.tree.label(tree, row);
     if node.is_dir() {
         name.push('/');
     }
@@ -169,7 +167,8 @@ fn render_row(app: &App, row: &TreeRow, whole: u64, selected: bool, area: Rect, 
 fn note(app: &App, reason: Reason, row: &TreeRow) -> String {
     match reason {
         Reason::Kept => {
-            let cut = row.full.bytes.saturating_sub(row.kept.bytes);
+            let (full, kept) = app.tree.sizes(&app.cuts, row);
+            let cut = full.bytes.saturating_sub(kept.bytes);
             if cut > 0 {
                 format!("-{} excluded inside", human(cut))
             } else {
