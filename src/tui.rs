@@ -113,15 +113,12 @@ fn open(source: &Source, opts: &Options, tx: &Sender<Event>) -> Result<App> {
         Source::Demo => {
             let bundle = source::demo()?;
             let info = SourceInfo {
-                label: "chromadb Lambda layer (heft PATH opens yours)".into(),
+                label: "chromadb Lambda layer".into(),
                 demo: true,
             };
-            Ok(App::new(
-                info,
-                Data::Ready(Box::new(bundle)),
-                &limits,
-                theme,
-            ))
+            let mut app = App::new(info, Data::Ready(Box::new(bundle)), &limits, theme);
+            app.say("a demo: a saved scan of a real chromadb layer; heft PATH opens yours");
+            Ok(app)
         }
     }
 }

@@ -32,8 +32,8 @@ impl Widths {
         let fixed = version + 3 * size + 6 + status + 7;
         let share_bar = if width >= 110 { 10 } else { 0 };
         let rest = width.saturating_sub(fixed + share_bar + usize::from(share_bar > 0));
-        let (name, required_by) = if width >= 130 {
-            let name = (rest / 2).clamp(16, 30);
+        let (name, required_by) = if width >= 110 {
+            let name = (rest / 2).clamp(16, 26);
             (name, rest.saturating_sub(name + 1))
         } else {
             (rest.max(8), 0)

@@ -75,13 +75,8 @@ fn render_tile(app: &App, i: usize, tile: &Tile, buf: &mut Buffer) {
     if rect.is_empty() {
         return;
     }
-    let s = &app.treemap;
-    let selected = i == s.selected;
+    let selected = i == app.treemap.selected;
     let (label, size, style) = tile_text(app, i, tile);
-    let mut style = style;
-    if selected {
-        style = style.add_modifier(Modifier::BOLD | Modifier::REVERSED);
-    }
     buf.set_style(rect, style);
     for y in rect.y..rect.bottom() {
         for x in rect.x..rect.right() {
@@ -93,23 +88,55 @@ fn render_tile(app: &App, i: usize, tile: &Tile, buf: &mut Buffer) {
             buf[(rect.x, y)].set_symbol("│");
         }
     }
+    let framed = selected && rect.width >= 3 && rect.height >= 3;
+    if framed {
+        frame(rect, buf);
+    }
+    let text_style = if selected && !framed {
+        style.add_modifier(Modifier::BOLD | Modifier::REVERSED)
+    } else if selected {
+        style.add_modifier(Modifier::BOLD)
+    } else {
+        style
+    };
     // A column of padding on each side keeps neighbouring labels apart.
     let pad = u16::from(rect.width >= 4);
     let inner_x = rect.x + pad.max(u16::from(!app.theme.color && rect.width > 1));
     let w = rect.right().saturating_sub(inner_x + pad);
+    let y = rect.y + u16::from(framed);
     let fitted = |t: &str| fit(t, usize::from(w));
-    if rect.height >= 2 {
-        put(buf, inner_x, rect.y, &fitted(&label), w, style);
-        put(buf, inner_x, rect.y + 1, &fitted(&size), w, style);
+    if rect.bottom() - y >= 2 {
+        put(buf, inner_x, y, &fitted(&label), w, text_style);
+        put(buf, inner_x, y + 1, &fitted(&size), w, text_style);
     } else {
-        put(
-            buf,
-            inner_x,
-            rect.y,
-            &fitted(&format!("{label} {size}")),
-            w,
-            style,
-        );
+        let both = fitted(&format!("{label} {size}"));
+        put(buf, inner_x, y, &both, w, text_style);
+    }
+}
+
+/// Draws a heavy frame just inside a selected tile, keeping its colours.
+fn frame(r: Rect, buf: &mut Buffer) {
+    let (right, bottom) = (r.right() - 1, r.bottom() - 1);
+    for x in r.x..=right {
+        buf[(x, r.y)].set_symbol("━");
+        buf[(x, bottom)].set_symbol("━");
+    }
+    for y in r.y..=bottom {
+        buf[(r.x, y)].set_symbol("┃");
+        buf[(right, y)].set_symbol("┃");
+    }
+    for (x, y, c) in [
+        (r.x, r.y, "┏"),
+        (right, r.y, "┓"),
+        (r.x, bottom, "┗"),
+        (right, bottom, "┛"),
+    ] {
+        buf[(x, y)].set_symbol(c);
+    }
+    for x in r.x..=right {
+        for y in [r.y, bottom] {
+            buf[(x, y)].modifier.insert(Modifier::BOLD);
+        }
     }
 }
 
