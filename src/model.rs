@@ -284,6 +284,21 @@ impl Tree {
         }
     }
 
+    /// Sets a node's own zipped bytes and moves every ancestor's total by the difference.
+    pub fn set_own_zipped(&mut self, id: NodeId, zipped: u64) {
+        let before = self.nodes[id.index()].own.zipped;
+        if before == zipped {
+            return;
+        }
+        self.nodes[id.index()].own.zipped = zipped;
+        let mut at = Some(id);
+        while let Some(a) = at {
+            let t = &mut self.nodes[a.index()].total.zipped;
+            *t = *t - before.min(*t) + zipped;
+            at = self.parent(a);
+        }
+    }
+
     /// Unlinks a subtree from its parent and subtracts its totals from every ancestor.
     pub fn detach(&mut self, id: NodeId) {
         let Some(parent) = self.parent(id) else {
