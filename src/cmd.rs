@@ -32,7 +32,7 @@ pub fn load_inputs(args: &InputArgs) -> Result<Bundle> {
     }
     let mut bundle = load(&args.paths, &opts, &mut |_| {})?;
     if args.no_zip_estimate {
-        heft::zipjob::plan(&mut bundle);
+        heft::zipjob::plan_headers(&mut bundle);
     } else {
         let cache = Arc::new(ZipCache::load_default());
         heft::zipjob::estimate_blocking(&mut bundle, &cache);

@@ -13,20 +13,47 @@ use crate::bundle::{Bundle, RootKind};
 use crate::model::{NodeId, NodeKind};
 use crate::zipsize::{END_OF_CENTRAL_DIRECTORY, ZipCache, deflated_size_of, entry_overhead};
 
-/// Results sent per batch.
+/// Most results sent in one batch.
 const BATCH: usize = 256;
 
-/// One file to compress: its node, where it is, and what its zip entry costs besides data.
-#[derive(Clone, Debug)]
+/// The files of one directory to compress (grouped so a task holds one path, not one a file).
+#[derive(Clone, Debug, Default)]
 pub struct ZipTask {
-    /// The file's node.
-    pub node: NodeId,
-    /// Its path on disk.
-    pub path: PathBuf,
+    /// The directory on disk.
+    pub dir: PathBuf,
+    files: Vec<ZipFile>,
+    names: Vec<u8>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct ZipFile {
+    node: NodeId,
+    name_end: u32,
     /// Local + central header bytes of its entry.
-    pub overhead: u64,
+    overhead: u64,
     /// A symlink: zip stores the link text (as `zip -y` does), not the target.
-    pub is_link: bool,
+    is_link: bool,
+}
+
+impl ZipTask {
+    /// Number of files in the task.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether the task has no files.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    fn name(&self, i: usize) -> &[u8] {
+        let start = if i == 0 {
+            0
+        } else {
+            self.files[i - 1].name_end as usize
+        };
+        &self.names[start..self.files[i].name_end as usize]
+    }
 }
 
 /// What the estimator sends.
@@ -41,6 +68,15 @@ pub enum ZipEvent {
 /// Sets the header cost of every directory entry and the end record on each directory root
 /// (no I/O), and returns the files still to compress. Archive roots are exact already.
 pub fn plan(bundle: &mut Bundle) -> Vec<ZipTask> {
+    plan_inner(bundle, true)
+}
+
+/// Sets header costs like [`plan`] but keeps no tasks (when files will not be compressed).
+pub fn plan_headers(bundle: &mut Bundle) {
+    plan_inner(bundle, false);
+}
+
+fn plan_inner(bundle: &mut Bundle, collect: bool) -> Vec<ZipTask> {
     let mut tasks = Vec::new();
     for r in 0..bundle.roots.len() {
         if bundle.roots[r].kind != RootKind::SitePackages {
@@ -48,21 +84,40 @@ pub fn plan(bundle: &mut Bundle) -> Vec<ZipTask> {
         }
         let root = bundle.roots[r].node;
         bundle.tree.set_own_zipped(root, END_OF_CENTRAL_DIRECTORY);
-        let nodes: Vec<NodeId> = bundle.tree.descendants(root).skip(1).collect();
-        for id in nodes {
-            let name_len = bundle.tree.rel_path(root, id).len();
-            let kind = bundle.tree.node(id).kind;
-            let overhead = entry_overhead(name_len, kind == NodeKind::Dir);
-            match kind {
-                NodeKind::Dir => bundle.tree.set_own_zipped(id, overhead),
-                NodeKind::File | NodeKind::Symlink => tasks.push(ZipTask {
-                    node: id,
-                    path: bundle.tree.path(id),
-                    overhead,
-                    is_link: kind == NodeKind::Symlink,
-                }),
-                // Sockets and fifos are skipped by zip.
-                NodeKind::Other => {}
+        // (directory, length of its path relative to the root), depth first.
+        let mut stack: Vec<(NodeId, usize)> = vec![(root, 0)];
+        while let Some((dir, len)) = stack.pop() {
+            let mut task = ZipTask {
+                dir: bundle.tree.path(dir),
+                ..ZipTask::default()
+            };
+            for child in bundle.tree.children(dir).to_vec() {
+                let name = bundle.tree.name(child);
+                let name_len = len + usize::from(len > 0) + name.len();
+                let kind = bundle.tree.node(child).kind;
+                let overhead = entry_overhead(name_len, kind == NodeKind::Dir);
+                match kind {
+                    NodeKind::Dir => {
+                        bundle.tree.set_own_zipped(child, overhead);
+                        stack.push((child, name_len));
+                    }
+                    NodeKind::File | NodeKind::Symlink if collect => {
+                        task.names.extend_from_slice(name);
+                        let name_end = task.names.len() as u32;
+                        let is_link = kind == NodeKind::Symlink;
+                        task.files.push(ZipFile {
+                            node: child,
+                            name_end,
+                            overhead,
+                            is_link,
+                        });
+                    }
+                    // Sockets and fifos are skipped by zip.
+                    NodeKind::File | NodeKind::Symlink | NodeKind::Other => {}
+                }
+            }
+            if !task.is_empty() {
+                tasks.push(task);
             }
         }
     }
@@ -76,11 +131,16 @@ pub fn spawn(tasks: Vec<ZipTask>, cache: Arc<ZipCache>) -> Receiver<ZipEvent> {
     let spawned = thread::Builder::new()
         .name("heft-zip".into())
         .spawn(move || {
-            let ok = tasks.par_chunks(BATCH).try_for_each(|chunk| {
-                let sizes = chunk
-                    .iter()
-                    .map(|t| (t.node, zipped_size(t, &cache)))
-                    .collect();
+            let ok = tasks.par_iter().try_for_each(|task| {
+                let mut sizes = Vec::with_capacity(task.len().min(BATCH));
+                for (i, file) in task.files.iter().enumerate() {
+                    let path = task.dir.join(crate::model::bytes_to_path(task.name(i)));
+                    sizes.push((file.node, zipped_size(&path, file, &cache)));
+                    if sizes.len() == BATCH {
+                        tx.send(ZipEvent::Sizes(std::mem::take(&mut sizes)))
+                            .map_err(|_| ())?;
+                    }
+                }
                 tx.send(ZipEvent::Sizes(sizes)).map_err(|_| ())
             });
             if ok.is_ok() {
@@ -94,20 +154,18 @@ pub fn spawn(tasks: Vec<ZipTask>, cache: Arc<ZipCache>) -> Receiver<ZipEvent> {
 
 /// Zipped bytes of one file: deflated data (or stored, if smaller) plus its headers. A file
 /// that vanished or cannot be read costs its headers plus its size, the worst case.
-fn zipped_size(task: &ZipTask, cache: &ZipCache) -> u64 {
-    let data = if task.is_link {
-        std::fs::read_link(&task.path).map_or(0, |t| {
+fn zipped_size(path: &std::path::Path, file: &ZipFile, cache: &ZipCache) -> u64 {
+    let data = if file.is_link {
+        std::fs::read_link(path).map_or(0, |t| {
             deflated_size_of(crate::model::os_bytes(t.as_os_str()).as_ref())
         })
     } else {
-        match std::fs::symlink_metadata(&task.path) {
-            Ok(meta) => cache
-                .get_or_compute(&task.path, &meta)
-                .unwrap_or(meta.len()),
+        match std::fs::symlink_metadata(path) {
+            Ok(meta) => cache.get_or_compute(path, &meta).unwrap_or(meta.len()),
             Err(_) => 0,
         }
     };
-    data + task.overhead
+    data + file.overhead
 }
 
 /// Applies a batch of results to the tree and the owning distributions.
