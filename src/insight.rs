@@ -155,8 +155,8 @@ impl Insight {
             })
             .collect();
         let id = opts.runtime.as_deref().unwrap_or(&bundle.target.python);
-        let runtime = crate::runtimes::runtime(id)
-            .and_then(|rt| mark_runtime(bundle, rt, &mut per_dist));
+        let runtime =
+            crate::runtimes::runtime(id).and_then(|rt| mark_runtime(bundle, rt, &mut per_dist));
         Insight {
             per_dist,
             chains,
@@ -191,7 +191,11 @@ fn threshold_bytes(bundle: &Bundle, percent: f64) -> u64 {
 }
 
 /// Marks what `rt` provides; returns the summary if anything is marked.
-fn mark_runtime(bundle: &Bundle, rt: &Runtime, per_dist: &mut [DistInsight]) -> Option<RuntimeSummary> {
+fn mark_runtime(
+    bundle: &Bundle,
+    rt: &Runtime,
+    per_dist: &mut [DistInsight],
+) -> Option<RuntimeSummary> {
     let mut provided = Vec::new();
     for (i, dist) in bundle.dists.iter().enumerate() {
         let Some(p) = rt.provided(&dist.key) else {
@@ -228,11 +232,17 @@ fn skew_note(runtime: &str, bundled: &str, p: &crate::runtimes::Provided) -> Str
     match (&p.version, &p.as_of) {
         (Some(v), as_of) if v == bundled => format!(
             "the {runtime} runtime had the same version ({v}{}); it may change without notice",
-            as_of.as_ref().map(|d| format!(" as of {d}")).unwrap_or_default()
+            as_of
+                .as_ref()
+                .map(|d| format!(" as of {d}"))
+                .unwrap_or_default()
         ),
         (Some(v), as_of) => format!(
             "bundled {bundled}, the {runtime} runtime had {v}{}: excluding it changes the version you run",
-            as_of.as_ref().map(|d| format!(" as of {d}")).unwrap_or_default()
+            as_of
+                .as_ref()
+                .map(|d| format!(" as of {d}"))
+                .unwrap_or_default()
         ),
         (None, _) => format!(
             "bundled {bundled}, the {runtime} runtime's version is not known: excluding it may change the version you run"

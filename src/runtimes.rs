@@ -90,7 +90,14 @@ mod tests {
         let ids: Vec<&str> = table().runtimes.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(
             ids,
-            ["python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14"]
+            [
+                "python3.9",
+                "python3.10",
+                "python3.11",
+                "python3.12",
+                "python3.13",
+                "python3.14"
+            ]
         );
     }
 
@@ -118,7 +125,15 @@ mod tests {
     #[test]
     fn every_runtime_provides_boto3_and_its_dependencies() {
         for r in &table().runtimes {
-            for key in ["boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "six", "urllib3"] {
+            for key in [
+                "boto3",
+                "botocore",
+                "s3transfer",
+                "jmespath",
+                "python-dateutil",
+                "six",
+                "urllib3",
+            ] {
                 assert!(r.provided(key).is_some(), "{} lacks {key}", r.id);
             }
         }

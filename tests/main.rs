@@ -3,4 +3,5 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::format_push_string)]
 
 mod fixture;
+mod insight;
 mod report;

@@ -30,7 +30,11 @@ pub fn digraph(graph: &DepGraph) -> DiGraph<(), ()> {
         g.add_node(());
     }
     for e in &graph.edges {
-        g.add_edge(NodeIndex::new(e.from.index()), NodeIndex::new(e.to.index()), ());
+        g.add_edge(
+            NodeIndex::new(e.from.index()),
+            NodeIndex::new(e.to.index()),
+            (),
+        );
     }
     for r in &graph.roots {
         g.add_edge(NodeIndex::new(n), NodeIndex::new(r.index()), ());

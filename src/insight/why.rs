@@ -57,7 +57,10 @@ pub fn why_paths(bundle: &Bundle, target: DistId, cap: usize) -> WhyPaths {
     why.paths.sort_by(|a, b| {
         a.dists.len().cmp(&b.dists.len()).then_with(|| {
             let names = |p: &WhyPath| -> Vec<&str> {
-                p.dists.iter().map(|d| bundle.dist(*d).key.as_str()).collect()
+                p.dists
+                    .iter()
+                    .map(|d| bundle.dist(*d).key.as_str())
+                    .collect()
             };
             names(a).cmp(&names(b))
         })
@@ -218,6 +221,8 @@ pub struct WhyJson {
     pub only_via: Option<String>,
     /// Whether the target runtime already provides it.
     pub runtime_provided: bool,
+    /// How the bundled version compares with the runtime's, when provided.
+    pub runtime_note: Option<String>,
 }
 
 impl WhyJson {
@@ -248,6 +253,7 @@ impl WhyJson {
             depth: m.depth,
             only_via: m.dominator.as_ref().map(key),
             runtime_provided: m.runtime_provided.is_some(),
+            runtime_note: m.runtime_provided.as_ref().map(|r| r.note.clone()),
         }
     }
 }
@@ -266,7 +272,11 @@ pub fn suggest(bundle: &Bundle, name: &str) -> Vec<String> {
         })
         .collect();
     scored.sort_unstable();
-    scored.into_iter().take(5).map(|(_, k)| k.to_string()).collect()
+    scored
+        .into_iter()
+        .take(5)
+        .map(|(_, k)| k.to_string())
+        .collect()
 }
 
 /// Levenshtein distance over chars.
