@@ -196,9 +196,14 @@ fn mark_runtime(
     rt: &Runtime,
     per_dist: &mut [DistInsight],
 ) -> Option<RuntimeSummary> {
+    let keys: Vec<(String, &crate::runtimes::Provided)> = rt
+        .provides
+        .iter()
+        .map(|p| (crate::python::name::normalize(&p.name), p))
+        .collect();
     let mut provided = Vec::new();
     for (i, dist) in bundle.dists.iter().enumerate() {
-        let Some(p) = rt.provided(&dist.key) else {
+        let Some((_, p)) = keys.iter().find(|(k, _)| *k == dist.key) else {
             continue;
         };
         let note = skew_note(&rt.id, &dist.version, p);

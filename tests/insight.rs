@@ -251,7 +251,12 @@ fn why_paths_on_the_tangled_site_are_shortest_first_with_their_requirements() {
     let fx = Fixture::new();
     let site = fx.dir("site");
     tangled_site(&site);
-    let bundle = load(std::slice::from_ref(&site), &LoadOptions::default(), &mut |_| {}).unwrap();
+    let bundle = load(
+        std::slice::from_ref(&site),
+        &LoadOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap();
     let ins = Insight::compute(&bundle, &InsightOptions::default());
     let numpy = bundle.dist_by_key("numpy").unwrap();
     let why = WhyJson::new(&bundle, &ins, &why_paths(&bundle, numpy, 10));

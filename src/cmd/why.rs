@@ -48,7 +48,7 @@ pub fn render_text(w: &WhyJson) -> String {
     let _ = writeln!(
         s,
         "{} {}: {} own, {} retained, {} shared, {depth}",
-        w.target,
+        w.name,
         w.version,
         human(w.bytes),
         human(w.retained_bytes),
@@ -74,6 +74,17 @@ pub fn render_text(w: &WhyJson) -> String {
         "{at_least}{} path{plural} from the top level:",
         w.total_paths
     );
+    render_paths(&mut s, w);
+    let rest = w.total_paths.saturating_sub(w.paths.len());
+    if rest > 0 {
+        let _ = writeln!(s);
+        let _ = writeln!(s, "... and {at_least}{rest} more (--max N shows more)");
+    }
+    s
+}
+
+/// Each path on a line, then its edges with the requirement that created them.
+fn render_paths(s: &mut String, w: &WhyJson) {
     for (path, edges) in w.paths.iter().zip(&w.edges) {
         let _ = writeln!(s);
         if path.len() == 1 {
@@ -90,10 +101,4 @@ pub fn render_text(w: &WhyJson) -> String {
             let _ = writeln!(s, "    {} -> {}  ({}){extras}", e.from, e.to, e.requirement);
         }
     }
-    let rest = w.total_paths.saturating_sub(w.paths.len());
-    if rest > 0 {
-        let _ = writeln!(s);
-        let _ = writeln!(s, "... and {at_least}{rest} more (--max N shows more)");
-    }
-    s
 }

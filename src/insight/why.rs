@@ -197,6 +197,8 @@ pub fn edge_note(bundle: &Bundle, edge: usize) -> EdgeNote {
 pub struct WhyJson {
     /// Key of the distribution asked about.
     pub target: String,
+    /// Its name as METADATA spells it.
+    pub name: String,
     /// Its version.
     pub version: String,
     /// Paths as keys, root first, shortest first.
@@ -233,6 +235,7 @@ impl WhyJson {
         let m = &insight.per_dist[t.index()];
         WhyJson {
             target: key(&t),
+            name: bundle.dist(t).name.clone(),
             version: bundle.dist(t).version.clone(),
             paths: why
                 .paths
