@@ -39,6 +39,10 @@ pub struct InputArgs {
     /// requirements.txt whose names are the top-level requirements (graph roots).
     #[arg(long, value_name = "FILE")]
     pub requirements: Option<PathBuf>,
+    /// Skip compressing directory roots to estimate their zipped size (zipped bytes of
+    /// directories then count headers only).
+    #[arg(long)]
+    pub no_zip_estimate: bool,
 }
 
 /// Lambda architectures.

@@ -16,6 +16,7 @@
 //! - [`treemap`]: squarified treemap layout of weights into terminal-cell tiles.
 //! - [`archive`]: a wheel or zip read from its central directory, never extracted.
 //! - [`zipsize`]: what files on disk would cost zipped by `zip -r -6`.
+//! - [`zipjob`]: background zipped-size estimates for directory roots.
 
 pub mod archive;
 pub mod bundle;
@@ -31,4 +32,5 @@ pub mod requirements;
 pub mod runtimes;
 pub mod scan;
 pub mod treemap;
+pub mod zipjob;
 pub mod zipsize;

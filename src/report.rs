@@ -3,9 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::bundle::Bundle;
+use std::collections::{BTreeMap, HashMap};
+
+use crate::bundle::{Bundle, Distribution, RootKind};
 use crate::insight::{Insight, InsightOptions};
-use crate::model::{DistId, NodeKind};
+use crate::model::{DistId, NodeId, NodeKind};
 
 /// Schema tag of the report.
 pub const SCHEMA: &str = "heft.report/1";
@@ -35,6 +37,32 @@ pub struct Report {
     /// What the target Lambda runtime already provides, if the bundle has any of it.
     #[serde(default)]
     pub runtime: Option<RuntimeJson>,
+    /// Distributions installed more than once (in two roots, or two wheels of one set).
+    pub duplicates: Vec<DuplicateJson>,
+    /// Files at the same path in two layers: the later layer's copy wins in /opt.
+    pub shadowed: Vec<ShadowedJson>,
+}
+
+/// A distribution installed more than once.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DuplicateJson {
+    /// Normalised name.
+    pub key: String,
+    /// Root index of each copy (a root repeats for two wheels in one set).
+    pub roots: Vec<usize>,
+    /// Version of each copy, in the same order.
+    pub versions: Vec<String>,
+    /// Bytes of every copy but the largest: what keeping one copy saves.
+    pub bytes: u64,
+}
+
+/// A path present in more than one layer.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ShadowedJson {
+    /// Path relative to the layer root (as extracted under /opt).
+    pub path: String,
+    /// Roots holding it, in extraction order; the last one wins.
+    pub roots: Vec<usize>,
 }
 
 /// Target environment.
@@ -61,6 +89,9 @@ pub struct RootJson {
     pub files: u64,
     /// Apparent bytes.
     pub bytes: u64,
+    /// Zipped bytes: the archive's exact size for a zip, compressed sizes for wheels,
+    /// a deflate-6 estimate for a directory.
+    pub zipped_bytes: u64,
 }
 
 /// Bundle totals.
@@ -74,6 +105,10 @@ pub struct TotalsJson {
     pub bytes: u64,
     /// Disk usage as `du -sB1` reports it.
     pub disk_bytes: u64,
+    /// Zipped bytes of the bundle (sum over roots).
+    pub zipped_bytes: u64,
+    /// Whether `zipped_bytes` is exact (archives only) rather than an estimate.
+    pub zipped_exact: bool,
 }
 
 /// One distribution.
@@ -89,6 +124,10 @@ pub struct DistJson {
     pub files: u64,
     /// Apparent bytes of the files owned.
     pub bytes: u64,
+    /// Zipped bytes of the files owned (headers included).
+    pub zipped_bytes: u64,
+    /// Indices of the roots it is installed in.
+    pub roots: Vec<usize>,
     /// Share of the bundle's bytes, 0..=100.
     pub percent: f64,
     /// Keys it requires (active edges).
@@ -213,6 +252,8 @@ impl Report {
                     version: d.version.clone(),
                     files: d.sizes.files,
                     bytes: d.sizes.bytes,
+                    zipped_bytes: d.sizes.zipped,
+                    roots: dist_roots(d),
                     percent: percent(d.sizes.bytes, totals.bytes),
                     requires: keys(&mut bundle.graph.requires(id)),
                     required_by: keys(&mut bundle.graph.required_by(id)),
@@ -244,6 +285,11 @@ impl Report {
                 dirs: count_dirs(bundle),
                 bytes: totals.bytes,
                 disk_bytes: totals.disk,
+                zipped_bytes: totals.zipped,
+                zipped_exact: bundle
+                    .roots
+                    .iter()
+                    .all(|r| r.kind != RootKind::SitePackages),
             },
             distributions,
             unowned: UnownedJson {
@@ -270,6 +316,8 @@ impl Report {
                 .collect(),
             chains: chains(bundle, insight),
             runtime: runtime(bundle, insight),
+            duplicates: duplicates(bundle),
+            shadowed: shadowed(bundle),
         }
     }
 }
@@ -321,6 +369,7 @@ fn roots(bundle: &Bundle) -> Vec<RootJson> {
                     .collect(),
                 files: t.files,
                 bytes: t.bytes,
+                zipped_bytes: t.zipped,
             }
         })
         .collect()
@@ -344,4 +393,114 @@ pub fn percent(part: u64, whole: u64) -> f64 {
     } else {
         part as f64 * 100.0 / whole as f64
     }
+}
+
+fn dist_roots(d: &Distribution) -> Vec<usize> {
+    let mut roots: Vec<usize> = d.installs.iter().map(|i| i.root).collect();
+    roots.sort_unstable();
+    roots.dedup();
+    roots
+}
+
+/// Bytes each install (metadata dir) of each distribution owns, by walking each site's
+/// files: a file belongs to the install whose root it sits in (wheels: whose wheel).
+fn install_bytes(bundle: &Bundle) -> HashMap<NodeId, u64> {
+    let mut by_container: HashMap<(DistId, NodeId), u64> = HashMap::new();
+    for r in &bundle.roots {
+        let containers: Vec<NodeId> = if r.kind == RootKind::Wheels {
+            r.sites.clone()
+        } else {
+            vec![r.node]
+        };
+        for c in containers {
+            for id in bundle.tree.descendants(c) {
+                let n = bundle.tree.node(id);
+                if let Some(owner) = n.owner {
+                    *by_container.entry((owner, c)).or_default() += n.own.bytes;
+                }
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    for d in &bundle.dists {
+        for inst in &d.installs {
+            let container = container_of(bundle, inst.meta_dir);
+            let key = bundle.dist_by_key(&d.key).map(|id| (id, container));
+            out.insert(
+                inst.meta_dir,
+                key.and_then(|k| by_container.get(&k).copied()).unwrap_or(0),
+            );
+        }
+    }
+    out
+}
+
+/// The wheel node (for wheel sets) or root node a node sits in.
+fn container_of(bundle: &Bundle, id: NodeId) -> NodeId {
+    let mut at = id;
+    while let Some(p) = bundle.tree.parent(at) {
+        let is_root = p == bundle.top;
+        let in_wheels = bundle
+            .roots
+            .iter()
+            .any(|r| r.node == p && r.kind == RootKind::Wheels);
+        if is_root || in_wheels {
+            return at;
+        }
+        at = p;
+    }
+    at
+}
+
+fn duplicates(bundle: &Bundle) -> Vec<DuplicateJson> {
+    let copies = install_bytes(bundle);
+    let mut out: Vec<DuplicateJson> = bundle
+        .dists
+        .iter()
+        .filter(|d| d.installs.len() > 1)
+        .map(|d| {
+            let sizes: Vec<u64> = d
+                .installs
+                .iter()
+                .map(|i| copies.get(&i.meta_dir).copied().unwrap_or(0))
+                .collect();
+            let largest = sizes.iter().copied().max().unwrap_or(0);
+            DuplicateJson {
+                key: d.key.clone(),
+                roots: d.installs.iter().map(|i| i.root).collect(),
+                versions: d.installs.iter().map(|i| i.version.clone()).collect(),
+                bytes: sizes.iter().sum::<u64>() - largest,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.key.cmp(&b.key)));
+    out
+}
+
+/// Layers are roots whose packages sit under `python/` (what Lambda extracts to /opt).
+fn shadowed(bundle: &Bundle) -> Vec<ShadowedJson> {
+    let layers: Vec<usize> = (0..bundle.roots.len())
+        .filter(|&i| bundle.tree.child(bundle.roots[i].node, b"python").is_some())
+        .collect();
+    if layers.len() < 2 {
+        return Vec::new();
+    }
+    let mut seen: BTreeMap<Vec<u8>, Vec<usize>> = BTreeMap::new();
+    for &i in &layers {
+        let root = bundle.roots[i].node;
+        for id in bundle.tree.descendants(root) {
+            if !bundle.tree.node(id).is_dir() {
+                seen.entry(bundle.tree.rel_path(root, id))
+                    .or_default()
+                    .push(i);
+            }
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, roots)| roots.len() > 1)
+        .map(|(path, roots)| ShadowedJson {
+            path: String::from_utf8_lossy(&path).into_owned(),
+            roots,
+        })
+        .collect()
 }

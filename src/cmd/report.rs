@@ -47,11 +47,12 @@ pub fn render_text(r: &Report, top: usize) -> String {
         };
         let _ = writeln!(
             s,
-            "root {i}: {} ({}{sites})  {} files, {}",
+            "root {i}: {} ({}{sites})  {} files, {}, {} zipped",
             root.path,
             root.kind,
             group(root.files),
-            human(root.bytes)
+            human(root.bytes),
+            human(root.zipped_bytes)
         );
     }
     let tt = &r.totals;
@@ -63,6 +64,17 @@ pub fn render_text(r: &Report, top: usize) -> String {
         human(tt.bytes),
         group(tt.bytes),
         human(tt.disk_bytes)
+    );
+    let how = if tt.zipped_exact {
+        "exact"
+    } else {
+        "deflate -6 estimate"
+    };
+    let _ = writeln!(
+        s,
+        "zipped: {} ({} bytes, {how})",
+        human(tt.zipped_bytes),
+        group(tt.zipped_bytes)
     );
     let _ = writeln!(s);
     render_dists(&mut s, r, top);
@@ -163,6 +175,37 @@ fn render_runtime(s: &mut String, r: &Report) {
 }
 
 fn render_tail(s: &mut String, r: &Report) {
+    for d in r.duplicates.iter().take(10) {
+        let roots: Vec<String> = d.roots.iter().map(ToString::to_string).collect();
+        let _ = writeln!(
+            s,
+            "duplicate: {} installed {} times (roots {}; versions {}): {} paid twice",
+            d.key,
+            d.roots.len(),
+            roots.join(", "),
+            d.versions.join(", "),
+            human(d.bytes)
+        );
+    }
+    if r.duplicates.len() > 10 {
+        let bytes: u64 = r.duplicates.iter().skip(10).map(|d| d.bytes).sum();
+        let _ = writeln!(
+            s,
+            "... {} more duplicates, {} (see --json)",
+            r.duplicates.len() - 10,
+            human(bytes)
+        );
+    }
+    if !r.shadowed.is_empty() {
+        let _ = writeln!(
+            s,
+            "shadowed: {} paths exist in more than one layer (the last layer wins), e.g.",
+            r.shadowed.len()
+        );
+        for sh in r.shadowed.iter().take(5) {
+            let _ = writeln!(s, "  {}  (layers {:?})", sh.path, sh.roots);
+        }
+    }
     let _ = writeln!(
         s,
         "unowned: {} files, {} (in no RECORD: e.g. __pycache__ written after install, hand-copied files)",

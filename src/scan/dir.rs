@@ -12,7 +12,7 @@ use crossbeam_channel::Sender;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use super::{BASE, Entry, Progress, ScanError, ScanEvent, Shard};
+use super::{BASE, Progress, ScanError, ScanEvent, Shard};
 use crate::model::{NodeKind, os_bytes};
 
 /// Enough shards to keep every core busy while the largest packages finish.
@@ -69,11 +69,7 @@ fn split(
     dev: u64,
     tx: &Sender<ScanEvent>,
 ) -> (Shard, Vec<(Vec<u8>, PathBuf)>) {
-    let mut shard = Shard {
-        root,
-        base: Vec::new(),
-        entries: Vec::new(),
-    };
+    let mut shard = Shard::new(root, Vec::new());
     // (entry index of the dir or BASE, relative path, fs path)
     let mut frontier: Vec<(u32, Vec<u8>, PathBuf)> = vec![(BASE, Vec::new(), path.to_path_buf())];
     for _ in 0..MAX_SPLIT_DEPTH {
@@ -125,11 +121,8 @@ fn read_level(
             }
         };
         let name = os_bytes(&item.file_name()).into_owned();
-        let entry = entry_from(parent, &name, &meta);
-        let is_dir = entry.kind == crate::model::NodeKind::Dir;
-        let index = shard.entries.len() as u32;
-        shard.entries.push(entry);
-        if is_dir && device(&meta) == dev {
+        let index = push_entry(shard, parent, &name, &meta);
+        if kind_of(&meta) == NodeKind::Dir && device(&meta) == dev {
             let mut child_rel = rel.to_vec();
             if !child_rel.is_empty() {
                 child_rel.push(b'/');
@@ -149,11 +142,7 @@ fn walk_leaf(
     counters: &Counters,
     tx: &Sender<ScanEvent>,
 ) {
-    let mut shard = Shard {
-        root,
-        base: base.to_vec(),
-        entries: Vec::new(),
-    };
+    let mut shard = Shard::new(root, base.to_vec());
     // Index of the entry for the directory at each depth (depth 0 = the base itself).
     let mut stack: Vec<u32> = vec![BASE];
     let mut since_progress = 0u64;
@@ -183,14 +172,14 @@ fn walk_leaf(
         let depth = item.depth();
         stack.truncate(depth);
         let parent = stack.last().copied().unwrap_or(BASE);
-        let entry = entry_from(parent, &os_bytes(item.file_name()), &meta);
-        if entry.kind == NodeKind::Dir {
-            if device(&meta) != dev {
-                continue;
-            }
-            stack.push(shard.entries.len() as u32);
+        let is_dir = kind_of(&meta) == NodeKind::Dir;
+        if is_dir && device(&meta) != dev {
+            continue;
         }
-        shard.entries.push(entry);
+        let index = push_entry(&mut shard, parent, &os_bytes(item.file_name()), &meta);
+        if is_dir {
+            stack.push(index);
+        }
         since_progress += 1;
         if since_progress >= PROGRESS_EVERY {
             count_shard_tail(&shard, since_progress, counters);
@@ -237,9 +226,9 @@ fn send_error(tx: &Sender<ScanEvent>, root: usize, path: &Path, message: &str) {
     let _ = tx.send(ScanEvent::Error { root, error });
 }
 
-fn entry_from(parent: u32, name: &[u8], meta: &Metadata) -> Entry {
+fn kind_of(meta: &Metadata) -> NodeKind {
     let ft = meta.file_type();
-    let kind = if ft.is_dir() {
+    if ft.is_dir() {
         NodeKind::Dir
     } else if ft.is_file() {
         NodeKind::File
@@ -247,17 +236,18 @@ fn entry_from(parent: u32, name: &[u8], meta: &Metadata) -> Entry {
         NodeKind::Symlink
     } else {
         NodeKind::Other
-    };
-    let size = if kind == NodeKind::Dir { 0 } else { meta.len() };
-    Entry {
-        parent,
-        name: name.into(),
-        kind,
-        size,
-        disk: disk_bytes(meta),
-        zipped: 0,
-        hard_link: hard_link(meta, kind),
     }
+}
+
+/// Adds one path to a shard (with its hard-link identity if it has several links).
+fn push_entry(shard: &mut Shard, parent: u32, name: &[u8], meta: &Metadata) -> u32 {
+    let kind = kind_of(meta);
+    let size = if kind == NodeKind::Dir { 0 } else { meta.len() };
+    let index = shard.push(parent, name, kind, size, disk_bytes(meta), 0);
+    if let Some((dev, ino)) = hard_link(meta, kind) {
+        shard.hard_links.push((index, dev, ino));
+    }
+    index
 }
 
 #[cfg(unix)]
