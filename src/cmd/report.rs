@@ -140,9 +140,14 @@ fn render_chains(s: &mut String, r: &Report, top: usize) {
             (Some(via), _) => format!("only via {via}"),
             (None, _) => "needed by more than one top-level requirement".to_string(),
         };
+        let zipped = if c.retained_zipped_bytes > 0 {
+            format!(", {} zipped", human(c.retained_zipped_bytes))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             s,
-            "  {path:<width$}   {} {} retained ({why})",
+            "  {path:<width$}   {} {} retained ({why}{zipped})",
             c.target,
             human(c.retained_bytes)
         );

@@ -59,9 +59,14 @@ pub fn render_text(w: &WhyJson) -> String {
         .as_ref()
         .map(|v| format!("; every path passes through {v}"))
         .unwrap_or_default();
+    let zipped = if w.retained_zipped_bytes > 0 {
+        format!(", {} zipped", human(w.retained_zipped_bytes))
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         s,
-        "removing it frees {} (it and what only it needs){via}",
+        "removing it frees {}{zipped} (it and what only it needs){via}",
         human(w.retained_bytes)
     );
     if let Some(note) = &w.runtime_note {
