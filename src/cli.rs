@@ -20,6 +20,8 @@ pub struct Cli {
 pub enum Command {
     /// Summarise a bundle: sizes per distribution, unowned files, missing requirements.
     Report(ReportArgs),
+    /// Show every path from the top level to one distribution, and what removing it frees.
+    Why(WhyArgs),
 }
 
 /// Inputs and target shared by every command.
@@ -80,4 +82,21 @@ pub struct ReportArgs {
     /// How many distributions the text report lists.
     #[arg(long, default_value_t = 25, value_name = "N")]
     pub top: usize,
+}
+
+/// `heft why`.
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// The distribution to explain; case and the separators - _ . do not matter.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// Inputs and target.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Print JSON (`{"target": key, "paths": [[key, ...], ...], ...}`) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// How many paths to list; the rest are counted.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub max: usize,
 }

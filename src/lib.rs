@@ -8,6 +8,8 @@
 //! - [`ownership`]: which distribution owns each file (RECORD, egg-info).
 //! - [`python`]: Python packaging formats (RECORD, METADATA, requirements, markers).
 //! - [`deps`]: the dependency graph after markers and extras.
+//! - [`insight`]: retained and shared sizes, depth, heavy chains and `why` paths.
+//! - [`runtimes`]: what each AWS Lambda Python runtime already provides.
 //! - [`requirements`]: top-level names from a requirements.txt.
 //! - [`report`]: the `heft.report/1` JSON wire types.
 //! - [`limits`]: platform size limits, `--limit` parsing and verdicts in exact bytes.
@@ -19,6 +21,7 @@
 pub mod archive;
 pub mod bundle;
 pub mod deps;
+pub mod insight;
 pub mod limits;
 pub mod load;
 pub mod model;
@@ -26,6 +29,7 @@ pub mod ownership;
 pub mod python;
 pub mod report;
 pub mod requirements;
+pub mod runtimes;
 pub mod scan;
 pub mod treemap;
 pub mod zipjob;

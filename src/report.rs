@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 use crate::bundle::{Bundle, Distribution, RootKind};
+use crate::insight::{Insight, InsightOptions};
 use crate::model::{DistId, NodeId, NodeKind};
 
 /// Schema tag of the report.
@@ -30,6 +31,12 @@ pub struct Report {
     pub missing: Vec<MissingJson>,
     /// Paths that could not be read.
     pub errors: Vec<ErrorJson>,
+    /// Heavy chains: paths to distributions retaining a large share, heaviest first.
+    #[serde(default)]
+    pub chains: Vec<ChainJson>,
+    /// What the target Lambda runtime already provides, if the bundle has any of it.
+    #[serde(default)]
+    pub runtime: Option<RuntimeJson>,
     /// Distributions installed more than once (in two roots, or two wheels of one set).
     pub duplicates: Vec<DuplicateJson>,
     /// Files at the same path in two layers: the later layer's copy wins in /opt.
@@ -133,6 +140,57 @@ pub struct DistJson {
     pub approximate: bool,
     /// RECORD rows that point at nothing.
     pub missing_files: u64,
+    /// Bytes freed by removing it and every distribution only it brings in.
+    #[serde(default)]
+    pub retained_bytes: u64,
+    /// Zipped bytes freed likewise (0 until zip estimates exist).
+    #[serde(default)]
+    pub retained_zipped_bytes: u64,
+    /// Bytes of its dependencies that something else also needs.
+    #[serde(default)]
+    pub shared_bytes: u64,
+    /// Shortest distance from a top-level requirement (0 for those).
+    #[serde(default)]
+    pub depth: Option<u32>,
+    /// Key every path from the top level passes through (immediate dominator).
+    #[serde(default)]
+    pub only_via: Option<String>,
+    /// The target Lambda runtime already provides it.
+    #[serde(default)]
+    pub runtime_provided: bool,
+    /// How the bundled version compares with the runtime's (when provided).
+    #[serde(default)]
+    pub runtime_note: Option<String>,
+}
+
+/// A heavy chain.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ChainJson {
+    /// Keys from a top-level requirement to `target`, root first (a shortest path).
+    pub path: Vec<String>,
+    /// The heavy distribution.
+    pub target: String,
+    /// Bytes freed by removing `target` and its orphans.
+    pub retained_bytes: u64,
+    /// Zipped bytes freed likewise.
+    pub retained_zipped_bytes: u64,
+    /// Key every path to `target` passes through, if any.
+    pub only_via: Option<String>,
+}
+
+/// Distributions the target runtime provides.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RuntimeJson {
+    /// Runtime id, e.g. `python3.12`.
+    pub runtime: String,
+    /// Keys of bundled distributions it provides.
+    pub provided: Vec<String>,
+    /// Bytes freed by excluding them all (with what only they need).
+    pub frees_bytes: u64,
+    /// Zipped bytes freed likewise.
+    pub frees_zipped_bytes: u64,
+    /// AWS's advice on bundling your own, with its source.
+    pub note: String,
 }
 
 /// Unowned bucket.
@@ -167,6 +225,14 @@ pub struct ErrorJson {
 impl Report {
     /// Builds the report of a loaded bundle.
     pub fn new(bundle: &Bundle) -> Report {
+        Report::with_insight(
+            bundle,
+            &Insight::compute(bundle, &InsightOptions::default()),
+        )
+    }
+
+    /// Builds the report with dependency insight computed by the caller.
+    pub fn with_insight(bundle: &Bundle, insight: &Insight) -> Report {
         let totals = bundle.totals();
         let keys = |ids: &mut dyn Iterator<Item = DistId>| {
             let mut v: Vec<String> = ids.map(|d| bundle.dist(d).key.clone()).collect();
@@ -179,6 +245,7 @@ impl Report {
             .enumerate()
             .map(|(i, d)| {
                 let id = DistId(i as u32);
+                let m = insight.get(id);
                 DistJson {
                     name: d.name.clone(),
                     key: d.key.clone(),
@@ -193,6 +260,13 @@ impl Report {
                     is_root: bundle.graph.is_root(id),
                     approximate: d.approximate,
                     missing_files: d.missing_files,
+                    retained_bytes: m.retained.bytes,
+                    retained_zipped_bytes: m.retained.zipped,
+                    shared_bytes: m.shared.bytes,
+                    depth: m.depth,
+                    only_via: m.dominator.map(|x| bundle.dist(x).key.clone()),
+                    runtime_provided: m.runtime_provided.is_some(),
+                    runtime_note: m.runtime_provided.as_ref().map(|r| r.note.clone()),
                 }
             })
             .collect();
@@ -240,10 +314,41 @@ impl Report {
                     message: e.message.clone(),
                 })
                 .collect(),
+            chains: chains(bundle, insight),
+            runtime: runtime(bundle, insight),
             duplicates: duplicates(bundle),
             shadowed: shadowed(bundle),
         }
     }
+}
+
+fn chains(bundle: &Bundle, insight: &Insight) -> Vec<ChainJson> {
+    let key = |d: DistId| bundle.dist(d).key.clone();
+    insight
+        .chains
+        .iter()
+        .map(|c| ChainJson {
+            path: c.path.iter().map(|d| key(*d)).collect(),
+            target: key(c.target),
+            retained_bytes: c.retained.bytes,
+            retained_zipped_bytes: c.retained.zipped,
+            only_via: c.only_via.map(key),
+        })
+        .collect()
+}
+
+fn runtime(bundle: &Bundle, insight: &Insight) -> Option<RuntimeJson> {
+    insight.runtime.as_ref().map(|r| RuntimeJson {
+        runtime: r.runtime.clone(),
+        provided: r
+            .provided
+            .iter()
+            .map(|d| bundle.dist(*d).key.clone())
+            .collect(),
+        frees_bytes: r.frees.bytes,
+        frees_zipped_bytes: r.frees.zipped,
+        note: r.note.clone(),
+    })
 }
 
 fn roots(bundle: &Bundle) -> Vec<RootJson> {

@@ -4,4 +4,5 @@
 
 mod bundles;
 mod fixture;
+mod insight;
 mod report;

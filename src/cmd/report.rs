@@ -78,6 +78,8 @@ pub fn render_text(r: &Report, top: usize) -> String {
     );
     let _ = writeln!(s);
     render_dists(&mut s, r, top);
+    render_chains(&mut s, r, top);
+    render_runtime(&mut s, r);
     render_tail(&mut s, r);
     s
 }
@@ -89,11 +91,14 @@ fn render_dists(s: &mut String, r: &Report, top: usize) {
         "distribution", "version", "size", "share"
     );
     for d in r.distributions.iter().take(top) {
-        let by = if d.required_by.is_empty() {
+        let mut by = if d.required_by.is_empty() {
             "(top level)".to_string()
         } else {
             d.required_by.join(", ")
         };
+        if d.runtime_provided {
+            by = format!("[in runtime] {by}");
+        }
         let _ = writeln!(
             s,
             "{:<32} {:>14} {:>10} {:>5.1}%  {}",
@@ -109,6 +114,68 @@ fn render_dists(s: &mut String, r: &Report, top: usize) {
         let bytes: u64 = r.distributions.iter().skip(top).map(|d| d.bytes).sum();
         let _ = writeln!(s, "... {rest} more distributions, {}", human(bytes));
     }
+    let _ = writeln!(s);
+}
+
+/// "Why it is big": the heavy chains, one line each.
+fn render_chains(s: &mut String, r: &Report, top: usize) {
+    if r.chains.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "Why it is big (what removing each frees, with what only it needs):"
+    );
+    let paths: Vec<String> = r.chains.iter().map(|c| c.path.join(" -> ")).collect();
+    let width = paths
+        .iter()
+        .take(top)
+        .map(|p| p.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(70);
+    for (c, path) in r.chains.iter().zip(&paths).take(top) {
+        let why = match (&c.only_via, c.path.len()) {
+            (_, 1) => "top level".to_string(),
+            (Some(via), _) => format!("only via {via}"),
+            (None, _) => "needed by more than one top-level requirement".to_string(),
+        };
+        let zipped = if c.retained_zipped_bytes > 0 {
+            format!(", {} zipped", human(c.retained_zipped_bytes))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            s,
+            "  {path:<width$}   {} {} retained ({why}{zipped})",
+            c.target,
+            human(c.retained_bytes)
+        );
+    }
+    if r.chains.len() > top {
+        let _ = writeln!(s, "  ... {} more chains (see --json)", r.chains.len() - top);
+    }
+    let _ = writeln!(s);
+}
+
+/// What the target Lambda runtime already provides: a what-if, never a default.
+fn render_runtime(s: &mut String, r: &Report) {
+    let Some(rt) = &r.runtime else {
+        return;
+    };
+    let _ = writeln!(
+        s,
+        "[in runtime] the {} runtime already provides {}: excluding them would free {} (what-if only, never done by default)",
+        rt.runtime,
+        rt.provided.join(", "),
+        human(rt.frees_bytes)
+    );
+    for d in r.distributions.iter().filter(|d| d.runtime_provided) {
+        if let Some(note) = &d.runtime_note {
+            let _ = writeln!(s, "  {}: {note}", d.name);
+        }
+    }
+    let _ = writeln!(s, "  {}", rt.note);
     let _ = writeln!(s);
 }
 
