@@ -453,6 +453,9 @@ fn container_of(bundle: &Bundle, id: NodeId) -> NodeId {
 }
 
 fn duplicates(bundle: &Bundle) -> Vec<DuplicateJson> {
+    if bundle.dists.iter().all(|d| d.installs.len() < 2) {
+        return Vec::new();
+    }
     let copies = install_bytes(bundle);
     let mut out: Vec<DuplicateJson> = bundle
         .dists

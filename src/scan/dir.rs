@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crossbeam_channel::Sender;
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use super::{BASE, Progress, ScanError, ScanEvent, Shard};
 use crate::model::{NodeKind, os_bytes};
@@ -113,7 +112,7 @@ fn read_level(
             }
         };
         let child = item.path();
-        let meta = match fs::symlink_metadata(&child) {
+        let meta = match item.metadata() {
             Ok(m) => m,
             Err(e) => {
                 send_error(tx, shard.root, &child, &e.to_string());
@@ -143,62 +142,55 @@ fn walk_leaf(
     tx: &Sender<ScanEvent>,
 ) {
     let mut shard = Shard::new(root, base.to_vec());
-    // Index of the entry for the directory at each depth (depth 0 = the base itself).
-    let mut stack: Vec<u32> = vec![BASE];
     let mut since_progress = 0u64;
-    let walker = WalkDir::new(dir)
-        .follow_links(false)
-        .same_file_system(true)
-        .min_depth(1);
-    for item in walker {
-        let item = match item {
-            Ok(i) => i,
+    // Directories still to read: their path and their entry (BASE for the shard's base).
+    let mut pending: Vec<(PathBuf, u32)> = vec![(dir.to_path_buf(), BASE)];
+    while let Some((path, parent)) = pending.pop() {
+        let read = match fs::read_dir(&path) {
+            Ok(r) => r,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
-                send_error(tx, root, &path, &walk_error_message(&e));
+                send_error(tx, root, &path, &e.to_string());
                 continue;
             }
         };
-        let meta = match item.metadata() {
-            Ok(m) => m,
-            // Vanished between readdir and lstat: report and move on.
-            Err(e) => {
-                send_error(tx, root, item.path(), &walk_error_message(&e));
+        for item in read {
+            let item = match item {
+                Ok(i) => i,
+                Err(e) => {
+                    send_error(tx, root, &path, &e.to_string());
+                    continue;
+                }
+            };
+            // `DirEntry::metadata` is an lstat relative to the open directory (no symlink is
+            // followed, no full path resolved): the same cost as `du`'s fstatat.
+            let meta = match item.metadata() {
+                Ok(m) => m,
+                // Vanished between readdir and lstat: report and move on.
+                Err(e) => {
+                    send_error(tx, root, &item.path(), &e.to_string());
+                    continue;
+                }
+            };
+            let is_dir = kind_of(&meta) == NodeKind::Dir;
+            if is_dir && device(&meta) != dev {
                 continue;
             }
-        };
-        let depth = item.depth();
-        stack.truncate(depth);
-        let parent = stack.last().copied().unwrap_or(BASE);
-        let is_dir = kind_of(&meta) == NodeKind::Dir;
-        if is_dir && device(&meta) != dev {
-            continue;
-        }
-        let index = push_entry(&mut shard, parent, &os_bytes(item.file_name()), &meta);
-        if is_dir {
-            stack.push(index);
-        }
-        since_progress += 1;
-        if since_progress >= PROGRESS_EVERY {
-            count_shard_tail(&shard, since_progress, counters);
-            since_progress = 0;
-            if tx.send(ScanEvent::Progress(counters.snapshot())).is_err() {
-                return;
+            let index = push_entry(&mut shard, parent, &os_bytes(&item.file_name()), &meta);
+            if is_dir {
+                pending.push((item.path(), index));
+            }
+            since_progress += 1;
+            if since_progress >= PROGRESS_EVERY {
+                count_shard_tail(&shard, since_progress, counters);
+                since_progress = 0;
+                if tx.send(ScanEvent::Progress(counters.snapshot())).is_err() {
+                    return;
+                }
             }
         }
     }
     count_shard_tail(&shard, since_progress, counters);
     let _ = tx.send(ScanEvent::Shard(shard));
-}
-
-fn walk_error_message(e: &walkdir::Error) -> String {
-    if e.loop_ancestor().is_some() {
-        return "filesystem loop".to_string();
-    }
-    e.io_error()
-        .map_or_else(|| e.to_string(), ToString::to_string)
 }
 
 fn count_shard(shard: &Shard, counters: &Counters) {
