@@ -48,6 +48,8 @@ pub struct ExploreArgs {
 pub enum Command {
     /// Summarise a bundle: sizes per distribution, unowned files, missing requirements.
     Report(ReportArgs),
+    /// Show every path from the top level to one distribution, and what removing it frees.
+    Why(WhyArgs),
 }
 
 /// Inputs and target shared by every command.
@@ -65,6 +67,10 @@ pub struct InputArgs {
     /// requirements.txt whose names are the top-level requirements (graph roots).
     #[arg(long, value_name = "FILE")]
     pub requirements: Option<PathBuf>,
+    /// Skip compressing directory roots to estimate their zipped size (zipped bytes of
+    /// directories then count headers only).
+    #[arg(long)]
+    pub no_zip_estimate: bool,
 }
 
 /// Lambda architectures.
@@ -135,4 +141,21 @@ pub struct ReportArgs {
     /// gzip-compressed when FILE ends in .gz.
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
+}
+
+/// `heft why`.
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// The distribution to explain; case and the separators - _ . do not matter.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// Inputs and target.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Print JSON (`{"target": key, "paths": [[key, ...], ...], ...}`) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// How many paths to list; the rest are counted.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub max: usize,
 }

@@ -8,12 +8,15 @@
 //! - [`ownership`]: which distribution owns each file (RECORD, egg-info).
 //! - [`python`]: Python packaging formats (RECORD, METADATA, requirements, markers).
 //! - [`deps`]: the dependency graph after markers and extras.
+//! - [`insight`]: retained and shared sizes, depth, heavy chains and `why` paths.
+//! - [`runtimes`]: what each AWS Lambda Python runtime already provides.
 //! - [`requirements`]: top-level names from a requirements.txt.
 //! - [`report`]: the `heft.report/1` JSON wire types.
 //! - [`limits`]: platform size limits, `--limit` parsing and verdicts in exact bytes.
 //! - [`treemap`]: squarified treemap layout of weights into terminal-cell tiles.
 //! - [`archive`]: a wheel or zip read from its central directory, never extracted.
 //! - [`zipsize`]: what files on disk would cost zipped by `zip -r -6`.
+//! - [`zipjob`]: background zipped-size estimates for directory roots.
 //! - [`scanfile`]: saved scans (`heft.scan/1`) written and read back without the files.
 //!
 //! The shell around it lives here too so tests and benchmarks can drive it, but only
@@ -23,6 +26,7 @@
 pub mod archive;
 pub mod bundle;
 pub mod deps;
+pub mod insight;
 pub mod limits;
 pub mod load;
 pub mod model;
@@ -30,8 +34,10 @@ pub mod ownership;
 pub mod python;
 pub mod report;
 pub mod requirements;
+pub mod runtimes;
 pub mod scan;
 pub mod scanfile;
 pub mod treemap;
 pub mod tui;
+pub mod zipjob;
 pub mod zipsize;

@@ -13,6 +13,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Report(args)) => cmd::report::run(&args),
+        Some(Command::Why(args)) => cmd::why::run(&args),
         None => cli::explore_options(&cli.explore).and_then(|opts| heft::tui::run(&opts)),
     };
     match result {

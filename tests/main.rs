@@ -2,7 +2,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::format_push_string)]
 
+mod bundles;
 mod fixture;
+mod insight;
 mod report;
 mod scanfile;
 mod tui;

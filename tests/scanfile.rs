@@ -27,6 +27,8 @@ fn report_save_writes_a_scan_that_reads_back_into_the_same_report() {
         .assert()
         .success();
     let restored = heft::scanfile::open(&saved).unwrap();
-    let original = load(&[site], &LoadOptions::default(), &mut |_| {}).unwrap();
+    let mut original = load(&[site], &LoadOptions::default(), &mut |_| {}).unwrap();
+    let cache = std::sync::Arc::new(heft::zipsize::ZipCache::new());
+    heft::zipjob::estimate_blocking(&mut original, &cache);
     assert_eq!(Report::new(&restored), Report::new(&original));
 }

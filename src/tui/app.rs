@@ -11,6 +11,7 @@ macro_rules! ctx {
             cuts: &$app.cuts,
             measure: $app.measure,
             scanning: $app.data.is_scanning(),
+            insight: $app.insight.as_ref(),
         }
     };
 }
@@ -30,6 +31,7 @@ mod treemap;
 use std::time::Duration;
 
 use crate::bundle::Bundle;
+use crate::insight::{Insight, InsightOptions, RuntimeProvided, WhyPaths};
 use crate::limits::Limit;
 use crate::model::{DistId, NodeId, Sizes};
 use ratatui::crossterm::event::{Event as TermEvent, KeyEvent, MouseEvent};
@@ -37,7 +39,7 @@ use ratatui::layout::Rect;
 
 pub use data::{Data, Scan};
 pub use dialogs::{ExportDialog, ExportField, Overlay};
-pub use edits::{RuleEntry, exclusive_deps};
+pub use edits::RuleEntry;
 pub use list::ListState;
 pub use packages::{PackagesState, PkgColumn, PkgRow, cut_level};
 pub use scope::Scope;
@@ -48,6 +50,9 @@ use super::cuts::{CutSet, Cuts, Reason};
 use super::event::Event;
 use super::keymap::{Mode, ViewId, action_for};
 use super::theme::Theme;
+
+/// Most paths the why panel keeps for one package.
+const WHY_PATHS: usize = 12;
 
 /// Which size the Tree and Treemap show.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -135,12 +140,23 @@ pub struct Ctx<'a> {
     pub measure: Measure,
     /// Whether the scan still runs (distributions are not known yet).
     pub scanning: bool,
+    /// Dependency insight, once the bundle is loaded.
+    pub insight: Option<&'a Insight>,
 }
 
 impl Ctx<'_> {
-    /// Retained bytes of a distribution, once dependency insight provides them.
-    pub fn retained(&self, _d: DistId) -> Option<u64> {
-        None
+    /// Bytes freed by dropping a distribution with everything only it needs.
+    pub fn retained(&self, d: DistId) -> Option<u64> {
+        self.insight
+            .and_then(|i| i.per_dist.get(d.index()))
+            .map(|i| i.retained.bytes)
+    }
+
+    /// The runtime that already provides a distribution, if the target's does.
+    pub fn runtime_provided(&self, d: DistId) -> Option<&RuntimeProvided> {
+        self.insight
+            .and_then(|i| i.per_dist.get(d.index()))
+            .and_then(|i| i.runtime_provided.as_ref())
     }
 
     /// Why a distribution's files are (partly) excluded.
@@ -190,7 +206,11 @@ pub struct App {
     /// Whether exclusions changed since the last export.
     pub unexported: bool,
     flags: Flags,
-    zip_jobs: Option<Vec<super::zipwork::ZipJob>>,
+    zip_jobs: Option<Vec<crate::zipjob::ZipTask>>,
+    /// Dependency insight (retained sizes, dominators, runtime marks) once loaded.
+    pub insight: Option<Insight>,
+    /// Paths from the roots to the distribution the why panel shows.
+    pub why: Option<WhyPaths>,
 }
 
 /// Bookkeeping flags of the app.
@@ -200,8 +220,6 @@ struct Flags {
     quit: bool,
     /// Scan or estimate data arrived; derived state is out of date.
     stale: bool,
-    /// Zipped estimates arrived; distribution totals are out of date.
-    zip_dirty: bool,
 }
 
 impl App {
@@ -233,7 +251,10 @@ impl App {
                 ..Flags::default()
             },
             zip_jobs: None,
+            insight: None,
+            why: None,
         };
+        app.refresh_insight();
         app.recompute(true);
         let home = scope::home(app.data.bundle(), &app.cuts, Scope::All);
         app.tree.open(&ctx!(app), home, Scope::All, 1);
@@ -276,6 +297,7 @@ impl App {
             }
             Event::ScanDone => self.on_scan_done(),
             Event::Zip(batch) => self.on_zip(&batch),
+            Event::ZipDone => self.on_zip_done(),
             Event::Tick(elapsed) => self.tick(elapsed),
         }
     }
@@ -304,11 +326,36 @@ impl App {
         if size != self.size {
             self.set_size(size);
         }
-        self.settle_zip();
+        self.refresh_why();
         if self.flags.stale {
             self.recompute(true);
             self.refresh_views();
         }
+    }
+
+    /// Recomputes dependency insight (after a load, or once zipped sizes are in).
+    fn refresh_insight(&mut self) {
+        self.insight = match &self.data {
+            Data::Ready(bundle) => Some(Insight::compute(bundle, &InsightOptions::default())),
+            Data::Scanning(_) => None,
+        };
+        self.why = None;
+    }
+
+    /// Finds the paths to the selected package when the why panel shows a new one.
+    fn refresh_why(&mut self) {
+        let wanted = match self.packages.selected() {
+            Some(PkgRow::Dist(d)) if self.show_why && self.view == ViewId::Packages => d,
+            _ => return,
+        };
+        if self.why.as_ref().is_some_and(|w| w.target == wanted) || self.insight.is_none() {
+            return;
+        }
+        self.why = Some(crate::insight::why_paths(
+            self.data.bundle(),
+            wanted,
+            WHY_PATHS,
+        ));
     }
 
     /// Sets the screen size and lays the treemap out again.

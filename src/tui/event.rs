@@ -42,6 +42,8 @@ pub enum Event {
     ScanDone,
     /// Zipped estimates.
     Zip(ZipBatch),
+    /// Every zipped estimate is in.
+    ZipDone,
     /// Time since the scan started (for rates).
     Tick(Duration),
 }

@@ -3,7 +3,7 @@
 use heft::bundle::{Builder, RootKind, Target};
 use heft::load::LoadOptions;
 use heft::model::NodeKind;
-use heft::scan::{BASE, Entry, Progress, ScanEvent, Shard};
+use heft::scan::{BASE, Progress, ScanEvent, Shard};
 use heft::tui::app::{App, Data, SourceInfo};
 use heft::tui::event::{Event, draw, run};
 use heft::tui::theme::Theme;
@@ -45,6 +45,11 @@ fn packages_view_after_excluding_kubernetes_with_its_dependencies() {
 #[test]
 fn packages_view_sorted_by_name_with_a_filter() {
     snap("packages_filtered", "sss/o<Enter>");
+}
+
+#[test]
+fn why_panel_for_a_package_two_chains_pull_in() {
+    snap("packages_why", "jjj");
 }
 
 #[test]
@@ -115,24 +120,10 @@ fn the_demo_says_so_in_the_title() {
 fn scanning_app() -> App {
     let mut builder = Builder::new(Target::default());
     builder.add_root("/layer".into(), RootKind::SitePackages, 0);
-    let entry = |parent, name: &str, kind, size| Entry {
-        parent,
-        name: name.as_bytes().into(),
-        kind,
-        size,
-        disk: size,
-        zipped: 0,
-        hard_link: None,
-    };
-    let shard = Shard {
-        root: 0,
-        base: Vec::new(),
-        entries: vec![
-            entry(BASE, "numpy", NodeKind::Dir, 0),
-            entry(0, "core.so", NodeKind::File, 30 << 20),
-            entry(BASE, "six.py", NodeKind::File, 34_000),
-        ],
-    };
+    let mut shard = Shard::new(0, Vec::new());
+    let numpy = shard.push(BASE, b"numpy", NodeKind::Dir, 0, 0, 0);
+    shard.push(numpy, b"core.so", NodeKind::File, 30 << 20, 30 << 20, 0);
+    shard.push(BASE, b"six.py", NodeKind::File, 34_000, 36_864, 0);
     let info = SourceInfo {
         label: "/layer".into(),
         demo: false,

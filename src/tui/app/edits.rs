@@ -116,7 +116,14 @@ impl App {
         let Some(d) = self.selected_dist() else {
             return self.say("select a package to exclude it with its dependencies");
         };
-        let exclusive = exclusive_deps(self.bundle(), d);
+        let exclusive: Vec<DistId> = self
+            .insight
+            .as_ref()
+            .map(|i| i.exclusive_set(d))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|e| *e != d)
+            .collect();
         let before = self.kept_totals().bytes;
         let dropping = !self.cuts.set.dists.contains(&d);
         self.change(|s| {
@@ -211,15 +218,4 @@ fn toggle<T: Ord>(set: &mut std::collections::BTreeSet<T>, item: T) {
     if !set.remove(&item) {
         set.insert(item);
     }
-}
-
-/// Distributions that only `d` brings in: unreachable from the roots once `d` is gone.
-pub fn exclusive_deps(bundle: &crate::bundle::Bundle, d: DistId) -> Vec<DistId> {
-    let g = &bundle.graph;
-    let without = g.reachable(&g.roots, Some(d));
-    let from_d = g.reachable(&[d], None);
-    (0..bundle.dists.len())
-        .filter(|&i| i != d.index() && from_d[i] && !without[i])
-        .map(|i| DistId(i as u32))
-        .collect()
 }

@@ -15,6 +15,7 @@ impl App {
         };
         self.data.finish();
         self.plan_zip();
+        self.refresh_insight();
         self.recompute(true);
         self.refresh_views();
         if let Some((p, elapsed)) = files {
@@ -38,22 +39,16 @@ impl App {
         let Some(bundle) = self.data.ready_mut() else {
             return;
         };
-        let (now, jobs) = crate::tui::zipwork::plan(bundle);
-        for (id, zipped) in now {
-            bundle.tree.node_mut(id).own.zipped = zipped;
+        let tasks = crate::zipjob::plan(bundle);
+        let total: u64 = tasks.iter().map(|t| t.len() as u64).sum();
+        self.zip = super::ZipProgress { done: 0, total };
+        if total > 0 {
+            self.zip_jobs = Some(tasks);
         }
-        self.zip = super::ZipProgress {
-            done: 0,
-            total: jobs.len() as u64,
-        };
-        if !jobs.is_empty() {
-            self.zip_jobs = Some(jobs);
-        }
-        self.flags.zip_dirty = true;
     }
 
     /// The files to estimate, once, for the shell to hand to a worker.
-    pub fn take_zip_jobs(&mut self) -> Option<Vec<crate::tui::zipwork::ZipJob>> {
+    pub fn take_zip_jobs(&mut self) -> Option<Vec<crate::zipjob::ZipTask>> {
         self.zip_jobs.take()
     }
 
@@ -62,27 +57,18 @@ impl App {
         let Some(bundle) = self.data.ready_mut() else {
             return;
         };
-        for &(id, zipped) in &batch.sizes {
-            if id.index() < bundle.tree.len() {
-                bundle.tree.node_mut(id).own.zipped = zipped;
-            }
-        }
+        crate::zipjob::apply(bundle, &batch.sizes);
         self.zip.total = batch.total;
         self.zip.done += batch.sizes.len() as u64;
-        self.flags.zip_dirty = true;
         self.flags.stale = true;
     }
 
-    /// Rolls zipped estimates into distribution totals (once per frame at most).
-    pub(super) fn settle_zip(&mut self) {
-        if !self.flags.zip_dirty {
-            return;
-        }
-        self.flags.zip_dirty = false;
-        if let Some(bundle) = self.data.ready_mut() {
-            bundle.tree.roll_up();
-            crate::ownership::total_sizes(bundle);
-        }
+    /// Every estimate is in.
+    pub(super) fn on_zip_done(&mut self) {
+        self.zip.done = self.zip.total;
+        self.flags.stale = true;
+        // Retained zipped bytes are sums of the distributions' zipped sizes, now final.
+        self.refresh_insight();
     }
 
     pub(super) fn mouse(&mut self, mouse: MouseEvent) {

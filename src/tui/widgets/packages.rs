@@ -261,7 +261,7 @@ fn row_text(app: &App, row: PkgRow) -> (RowText, u8) {
                 zipped: dist.sizes.zipped,
                 retained: ctx.retained(d),
                 required_by,
-                status: status(app, d, level, dist.sizes, app.cuts.dist_kept(d)),
+                status: status(&ctx, app, d, level),
             };
             (text, level)
         }
@@ -294,16 +294,26 @@ fn app_ctx(app: &App) -> crate::tui::app::Ctx<'_> {
         cuts: &app.cuts,
         measure: app.measure,
         scanning: app.data.is_scanning(),
+        insight: app.insight.as_ref(),
     }
 }
 
 /// "kept", "excluded", "rule: NAME", or "partly: -12 MB".
-fn status(app: &App, d: DistId, level: u8, full: Sizes, kept: Sizes) -> String {
+/// "kept", "in runtime", "excluded", "rule NAME" or "partly -12 MB".
+fn status(ctx: &crate::tui::app::Ctx, app: &App, d: DistId, level: u8) -> String {
+    if level == 0 && ctx.runtime_provided(d).is_some() {
+        return "in runtime".into();
+    }
     let whole = match app.cuts.dist_reason(d) {
         Reason::Rule(r) => format!("rule {}", app.rule_name(r)),
         _ => "excluded".into(),
     };
-    partly(level, full, kept, &whole)
+    partly(
+        level,
+        ctx.bundle.dist(d).sizes,
+        app.cuts.dist_kept(d),
+        &whole,
+    )
 }
 
 fn partly(level: u8, full: Sizes, kept: Sizes, whole: &str) -> String {
