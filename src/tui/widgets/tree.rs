@@ -132,14 +132,12 @@ fn render_row(app: &App, row: &TreeRow, whole: u64, selected: bool, area: Rect, 
     } else {
         style.patch(theme.ok)
     };
-    put(
-        buf,
-        x,
-        area.y,
-        &format!("[{}]", bar(fraction, BAR)),
-        area.right().saturating_sub(x),
-        bar_style,
-    );
+    let room = area.right().saturating_sub(x);
+    put(buf, x, area.y, "[", room, style);
+    let room = area.right().saturating_sub(x + 1);
+    put(buf, x + 1, area.y, &bar(fraction, BAR), room, bar_style);
+    let room = area.right().saturating_sub(x + 1 + BAR as u16);
+    put(buf, x + 1 + BAR as u16, area.y, "]", room, style);
     x += BAR as u16 + 2;
     put(
         buf,
