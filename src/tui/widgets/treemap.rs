@@ -83,10 +83,8 @@ fn render_tile(app: &App, i: usize, tile: &Tile, buf: &mut Buffer) {
             buf[(x, y)].set_symbol(" ");
         }
     }
-    if !app.theme.color && rect.x > 0 {
-        for y in rect.y..rect.bottom() {
-            buf[(rect.x, y)].set_symbol("│");
-        }
+    if !app.theme.color {
+        outline(rect, buf);
     }
     let framed = selected && rect.width >= 3 && rect.height >= 3;
     if framed {
@@ -111,6 +109,19 @@ fn render_tile(app: &App, i: usize, tile: &Tile, buf: &mut Buffer) {
     } else {
         let both = fitted(&format!("{label} {size}"));
         put(buf, inner_x, y, &both, w, text_style);
+    }
+}
+
+/// Without colours, tiles are told apart by a line along their top and left edges.
+fn outline(r: Rect, buf: &mut Buffer) {
+    for x in r.x..r.right() {
+        buf[(x, r.y)].set_symbol("─");
+    }
+    if r.x > 0 {
+        for y in r.y..r.bottom() {
+            buf[(r.x, y)].set_symbol("│");
+        }
+        buf[(r.x, r.y)].set_symbol("┌");
     }
 }
 
