@@ -14,10 +14,15 @@
 //! - [`treemap`]: squarified treemap layout of weights into terminal-cell tiles.
 //! - [`archive`]: a wheel or zip read from its central directory, never extracted.
 //! - [`zipsize`]: what files on disk would cost zipped by `zip -r -6`.
+//! - [`rules`]: exclusion rules, presets and safety levels; strip savings of `.so` files.
+//! - [`exclusion`]: incremental evaluation of a rule list: per-node, per-distribution and
+//!   bundle sizes after exclusions, and what they would break.
+//! - [`synthetic`]: in-memory bundles for tests and benchmarks.
 
 pub mod archive;
 pub mod bundle;
 pub mod deps;
+pub mod exclusion;
 pub mod limits;
 pub mod load;
 pub mod model;
@@ -25,6 +30,8 @@ pub mod ownership;
 pub mod python;
 pub mod report;
 pub mod requirements;
+pub mod rules;
 pub mod scan;
+pub mod synthetic;
 pub mod treemap;
 pub mod zipsize;
