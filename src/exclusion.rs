@@ -14,6 +14,7 @@
 //! [`Exclusion::recompute`] when sizes change (zip estimates arriving) and
 //! [`Exclusion::rebuild`] when nodes are added or detached.
 
+pub mod candidates;
 mod eval;
 pub mod warnings;
 
@@ -24,6 +25,7 @@ use crate::model::{DistId, NodeId, Sizes};
 use crate::rules::strip::StripSavings;
 use crate::rules::{Owners, Rule, RuleError, RuleKind, preset};
 
+pub use candidates::Candidate;
 pub use warnings::Warning;
 
 use eval::{IdInfo, State};

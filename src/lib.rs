@@ -17,6 +17,8 @@
 //! - [`rules`]: exclusion rules, presets and safety levels; strip savings of `.so` files.
 //! - [`exclusion`]: incremental evaluation of a rule list: per-node, per-distribution and
 //!   bundle sizes after exclusions, and what they would break.
+//! - [`manifest`]: the `heft.manifest/1` prune manifest, its export formats and the safe
+//!   on-disk pruner.
 //! - [`synthetic`]: in-memory bundles for tests and benchmarks.
 
 pub mod archive;
@@ -25,6 +27,7 @@ pub mod deps;
 pub mod exclusion;
 pub mod limits;
 pub mod load;
+pub mod manifest;
 pub mod model;
 pub mod ownership;
 pub mod python;

@@ -409,7 +409,7 @@ impl Exclusion {
 
 /// The sizes `saving` apparent bytes of stripping take off a file, zipped and disk bytes
 /// scaled in proportion.
-fn stripped(own: &Sizes, saving: u64) -> Sizes {
+pub(super) fn stripped(own: &Sizes, saving: u64) -> Sizes {
     let bytes = saving.min(own.bytes);
     let scale = |v: u64| (u128::from(v) * u128::from(bytes) / u128::from(own.bytes.max(1))) as u64;
     Sizes {

@@ -429,3 +429,32 @@ fn size_changes_keep_totals_right() {
     assert_eq!(after_one, snapshot(&b, &ex));
     assert_eq!(snapshot(&b, &ex), snapshot(&b, &fresh(&b, &ex)));
 }
+
+#[test]
+fn candidates_predict_exactly_what_adding_them_saves() {
+    let b = sample();
+    let mut ex = Exclusion::new(&b);
+    ex.push_preset(&b, "pycache").unwrap();
+    let candidates = ex.candidates(&b, crate::limits::Counted::Unzipped);
+    let labels: Vec<&str> = candidates.iter().map(|c| c.label.as_str()).collect();
+    assert!(labels.contains(&"preset tests-dirs"), "{labels:?}");
+    assert!(
+        labels.contains(&"dist kubernetes + deps only it needs"),
+        "{labels:?}"
+    );
+    assert!(!labels.contains(&"preset pycache"), "already in use");
+    for pair in candidates.windows(2) {
+        assert!(
+            pair[0].saving.bytes >= pair[1].saving.bytes,
+            "largest first"
+        );
+    }
+    for c in &candidates {
+        let mut with = ex.clone();
+        for r in &c.rules {
+            with.push(&b, r.clone()).unwrap();
+        }
+        let gained = with.totals(&b).excluded.bytes - ex.totals(&b).excluded.bytes;
+        assert_eq!(gained, c.saving.bytes, "{}", c.label);
+    }
+}
