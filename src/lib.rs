@@ -19,6 +19,7 @@
 //!   bundle sizes after exclusions, and what they would break.
 //! - [`manifest`]: the `heft.manifest/1` prune manifest, its export formats and the safe
 //!   on-disk pruner.
+//! - [`verdicts`]: limits checked after exclusions, with candidates; `heft.check/1` JSON.
 //! - [`synthetic`]: in-memory bundles for tests and benchmarks.
 
 pub mod archive;
@@ -37,4 +38,5 @@ pub mod rules;
 pub mod scan;
 pub mod synthetic;
 pub mod treemap;
+pub mod verdicts;
 pub mod zipsize;

@@ -80,11 +80,12 @@ impl Exclusion {
         out
     }
 
-    /// Kept distributions whose exclusive set holds the most kept bytes.
+    /// Kept distributions whose exclusive set holds the most kept bytes; top-level
+    /// requirements are what the bundle is for, so they are never proposed.
     fn largest_dists(&self, bundle: &Bundle, counted: Counted) -> Vec<DistId> {
         let mut estimates: Vec<(u64, DistId)> = (0..bundle.dists.len())
             .map(|i| DistId(i as u32))
-            .filter(|d| !self.is_dist_excluded(bundle, *d))
+            .filter(|d| !bundle.graph.is_root(*d) && !self.is_dist_excluded(bundle, *d))
             .map(|d| {
                 let kept: u64 = exclusive_set(bundle, d)
                     .iter()
