@@ -64,8 +64,22 @@ impl Exclusion {
         }
         for dist in self.largest_dists(bundle, counted) {
             let rule = Rule::dist(&bundle.dist(dist).name, true);
+            let gone = exclusive_set(bundle, dist);
+            let mut needers: Vec<&str> = bundle
+                .graph
+                .required_by(dist)
+                .filter(|d| !gone.contains(d) && !self.is_dist_excluded(bundle, *d))
+                .map(|d| bundle.dist(d).name.as_str())
+                .collect();
+            needers.sort_unstable();
+            needers.dedup();
+            let label = if needers.is_empty() {
+                rule.label()
+            } else {
+                format!("{} (required by {})", rule.label(), needers.join(", "))
+            };
             out.push(Candidate {
-                label: rule.label(),
+                label,
                 saving: self.marginal(bundle, std::slice::from_ref(&rule)),
                 safety: rule.safety,
                 rules: vec![rule],

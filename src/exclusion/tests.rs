@@ -439,7 +439,7 @@ fn candidates_predict_exactly_what_adding_them_saves() {
     let labels: Vec<&str> = candidates.iter().map(|c| c.label.as_str()).collect();
     assert!(labels.contains(&"preset tests-dirs"), "{labels:?}");
     assert!(
-        labels.contains(&"dist kubernetes + deps only it needs"),
+        labels.contains(&"dist kubernetes + deps only it needs (required by app)"),
         "{labels:?}"
     );
     assert!(!labels.contains(&"preset pycache"), "already in use");
