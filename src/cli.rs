@@ -26,6 +26,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Delete a manifest's excluded paths from directories (dry run unless --apply).
     Prune(PruneArgs),
+    /// Show every path from the top level to one distribution, and what removing it frees.
+    Why(WhyArgs),
 }
 
 /// Inputs and target shared by every command.
@@ -43,6 +45,10 @@ pub struct InputArgs {
     /// requirements.txt whose names are the top-level requirements (graph roots).
     #[arg(long, value_name = "FILE")]
     pub requirements: Option<PathBuf>,
+    /// Skip compressing directory roots to estimate their zipped size (zipped bytes of
+    /// directories then count headers only).
+    #[arg(long)]
+    pub no_zip_estimate: bool,
 }
 
 /// Lambda architectures.
@@ -233,4 +239,21 @@ pub struct PruneArgs {
     /// Apply even when the tree does not match the manifest's fingerprint.
     #[arg(long)]
     pub force: bool,
+}
+
+/// `heft why`.
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// The distribution to explain; case and the separators - _ . do not matter.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// Inputs and target.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Print JSON (`{"target": key, "paths": [[key, ...], ...], ...}`) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// How many paths to list; the rest are counted.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub max: usize,
 }

@@ -8,6 +8,8 @@
 //! - [`ownership`]: which distribution owns each file (RECORD, egg-info).
 //! - [`python`]: Python packaging formats (RECORD, METADATA, requirements, markers).
 //! - [`deps`]: the dependency graph after markers and extras.
+//! - [`insight`]: retained and shared sizes, depth, heavy chains and `why` paths.
+//! - [`runtimes`]: what each AWS Lambda Python runtime already provides.
 //! - [`requirements`]: top-level names from a requirements.txt.
 //! - [`report`]: the `heft.report/1` JSON wire types.
 //! - [`limits`]: platform size limits, `--limit` parsing and verdicts in exact bytes.
@@ -21,11 +23,13 @@
 //!   on-disk pruner.
 //! - [`verdicts`]: limits checked after exclusions, with candidates; `heft.check/1` JSON.
 //! - [`synthetic`]: in-memory bundles for tests and benchmarks.
+//! - [`zipjob`]: background zipped-size estimates for directory roots.
 
 pub mod archive;
 pub mod bundle;
 pub mod deps;
 pub mod exclusion;
+pub mod insight;
 pub mod limits;
 pub mod load;
 pub mod manifest;
@@ -35,8 +39,10 @@ pub mod python;
 pub mod report;
 pub mod requirements;
 pub mod rules;
+pub mod runtimes;
 pub mod scan;
 pub mod synthetic;
 pub mod treemap;
 pub mod verdicts;
+pub mod zipjob;
 pub mod zipsize;

@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => cmd::check::run(&args),
         Some(Command::Export(args)) => cmd::export::run(&args),
         Some(Command::Prune(args)) => cmd::prune::run(&args),
+        Some(Command::Why(args)) => cmd::why::run(&args),
         None => {
             eprintln!("heft: the explorer is not built yet; try `heft report PATH`");
             Ok(ExitCode::from(2))

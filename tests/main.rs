@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::format_push_string)]
 
+mod bundles;
 mod fixture;
+mod insight;
 mod report;
 mod rules;

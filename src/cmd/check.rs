@@ -21,7 +21,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         ),
         None => None,
     };
-    let mut bundle = super::load_inputs(&args.input)?;
+    let bundle = super::load_inputs(&args.input)?;
     let mut rules = Vec::new();
     let mut manifest_limits = None;
     if let Some(path) = &args.manifest {
@@ -43,7 +43,6 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     rules.extend(decide::rules_from_args(&args.rules, &bundle)?);
     let limits = decide::limits(&args.limits, manifest_limits)?;
     let reserve = decide::reserve(&args.limits, &args.input)?;
-    decide::fill_zipped(&mut bundle);
     let ex = decide::exclusion(&bundle, rules)?;
     let report = CheckReport::new(
         &bundle,

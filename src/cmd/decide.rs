@@ -1,19 +1,16 @@
 //! What `check`, `export` and `prune` share: rules from the command line and files,
-//! manifests, limits and reserve, strip savings and zipped sizes of directory roots.
+//! manifests, limits and reserve, strip savings.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use heft::bundle::{Bundle, RootKind};
+use heft::bundle::Bundle;
 use heft::exclusion::Exclusion;
 use heft::limits::{Limit, parse_limit, parse_size};
 use heft::load::{LoadOptions, load};
 use heft::manifest::Manifest;
-use heft::model::{NodeId, NodeKind};
 use heft::rules::strip::{StripCache, strip_savings};
 use heft::rules::{Rule, RuleKind, preset};
-use heft::zipsize::{END_OF_CENTRAL_DIRECTORY, ZipCache, entry_overhead};
-use rayon::prelude::*;
 
 use crate::cli::{InputArgs, LimitArgs, RuleArgs};
 
@@ -120,58 +117,4 @@ pub fn reserve(args: &LimitArgs, input: &InputArgs) -> Result<u64> {
         }
     }
     Ok(total)
-}
-
-/// Fills in zipped sizes (`zip -r -6` estimates) of directory roots that have none yet,
-/// compressing in parallel with the on-disk cache, then rolls sizes up again.
-pub fn fill_zipped(bundle: &mut Bundle) {
-    let todo: Vec<usize> = bundle
-        .roots
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.kind == RootKind::SitePackages)
-        .filter(|(_, r)| {
-            let t = bundle.tree.node(r.node).total;
-            t.files > 0 && t.zipped == 0
-        })
-        .map(|(i, _)| i)
-        .collect();
-    if todo.is_empty() {
-        return;
-    }
-    let cache = ZipCache::load_default();
-    for i in todo {
-        let root = bundle.roots[i].node;
-        let jobs: Vec<(NodeId, PathBuf, usize, bool)> = bundle
-            .tree
-            .descendants(root)
-            .filter(|id| *id != root)
-            .map(|id| {
-                let name_len = bundle.tree.rel_path(root, id).len();
-                let is_dir = bundle.tree.node(id).kind == NodeKind::Dir;
-                (id, bundle.tree.path(id), name_len, is_dir)
-            })
-            .collect();
-        let sizes: Vec<(NodeId, u64)> = jobs
-            .par_iter()
-            .map(|(id, path, name_len, is_dir)| {
-                // `zip -r` follows symlinks and stores what they point at.
-                let data = if *is_dir {
-                    0
-                } else {
-                    std::fs::metadata(path)
-                        .and_then(|m| cache.get_or_compute(path, &m))
-                        .unwrap_or(0)
-                };
-                (*id, data + entry_overhead(*name_len, *is_dir))
-            })
-            .collect();
-        for (id, zipped) in sizes {
-            bundle.tree.node_mut(id).own.zipped = zipped;
-        }
-        bundle.tree.node_mut(root).own.zipped = END_OF_CENTRAL_DIRECTORY;
-    }
-    cache.save_default();
-    bundle.tree.roll_up();
-    heft::ownership::total_sizes(bundle);
 }

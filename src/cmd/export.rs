@@ -14,11 +14,10 @@ use crate::cli::ExportArgs;
 
 /// Runs `heft export`.
 pub fn run(args: &ExportArgs) -> Result<ExitCode> {
-    let mut bundle = super::load_inputs(&args.input)?;
+    let bundle = super::load_inputs(&args.input)?;
     let rules = decide::rules_from_args(&args.rules, &bundle)?;
     let limits = decide::limits(&args.limits, None)?;
     let reserve = decide::reserve(&args.limits, &args.input)?;
-    decide::fill_zipped(&mut bundle);
     let ex = decide::exclusion(&bundle, rules)?;
     let checked = verdicts(&bundle, &ex, &limits, reserve);
     let manifest = Manifest::new(&bundle, &ex, &checked, now());
