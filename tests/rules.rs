@@ -774,3 +774,78 @@ fn excluding_a_required_dist_warns_who_requires_it() {
         m.warnings
     );
 }
+
+#[test]
+fn attached_layers_and_reserve_count_against_unzipped_limits() {
+    let fx = Fixture::new();
+    let root = built_layer(&fx, "layer");
+    let other = fx.dir("other-layer/python");
+    write_file(&other.join("extra/big.bin"), 5000);
+    let out = heft()
+        .arg("check")
+        .arg(&root)
+        .arg("--attached")
+        .arg(fx.path().join("other-layer"))
+        .args(["--reserve", "1KB", "--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let r: heft::verdicts::CheckReport = serde_json::from_slice(&out).unwrap();
+    assert_eq!(r.limits[0].name, "aws-lambda");
+    assert_eq!(r.limits[0].reserve, 5000 + 1024);
+    assert_eq!(r.limits[0].used, r.totals.after.bytes + 5000 + 1024);
+    assert_eq!(
+        r.limits[1].reserve, 0,
+        "a zip upload does not hold other layers"
+    );
+}
+
+#[test]
+fn rules_files_take_a_list_or_a_manifest() {
+    let fx = Fixture::new();
+    let root = built_layer(&fx, "layer");
+    let list = fx.path().join("rules.json");
+    let keep = Rule::new(
+        heft::rules::RuleKind::Keep,
+        "numpy/tests/",
+        heft::rules::Safety::Safe,
+        "keep",
+    );
+    fs::write(
+        &list,
+        serde_json::to_string(&vec![keep, Rule::glob("tests/")]).unwrap(),
+    )
+    .unwrap();
+    let from_list = export_json(
+        &root,
+        &fx.path().join("a.json"),
+        &["--rules", list.to_str().unwrap()],
+    );
+    let paths: Vec<&str> = from_list.excluded.iter().map(|e| e.path.as_str()).collect();
+    assert!(paths.contains(&"python/pandas/tests"), "{paths:?}");
+    assert!(
+        !paths.contains(&"python/numpy/tests"),
+        "kept by the first rule"
+    );
+    let from_manifest = export_json(
+        &root,
+        &fx.path().join("b.json"),
+        &["--rules", fx.path().join("a.json").to_str().unwrap()],
+    );
+    assert_eq!(from_manifest.rules, from_list.rules);
+    assert_eq!(from_manifest.excluded, from_list.excluded);
+}
+
+#[test]
+fn strip_savings_show_in_after_strip_but_not_in_what_prune_achieves() {
+    let fx = Fixture::new();
+    let root = built_layer(&fx, "layer");
+    let m = export_json(&root, &fx.path().join("m.json"), &["--preset", "strip-so"]);
+    assert!(m.excluded.is_empty());
+    assert_eq!(m.totals.after, m.totals.before);
+    let stripped = m.totals.after_strip.expect("after_strip with strip-so");
+    assert_eq!(stripped.bytes, m.totals.before.bytes - 5500);
+    assert_eq!(stripped.files, m.totals.before.files);
+}
