@@ -5,5 +5,6 @@
 mod bundles;
 mod fixture;
 mod insight;
+mod manifest;
 mod report;
 mod rules;
