@@ -6,3 +6,4 @@ mod bundles;
 mod fixture;
 mod insight;
 mod report;
+mod rules;
