@@ -20,14 +20,14 @@ pub struct Cli {
 pub enum Command {
     /// Summarise a bundle: sizes per distribution, unowned files, missing requirements.
     Report(ReportArgs),
+    /// Show every path from the top level to one distribution, and what removing it frees.
+    Why(WhyArgs),
     /// Check the bundle (after rules) against platform limits: exit 0 within, 1 over, 2 error.
     Check(CheckArgs),
     /// Save rules as a heft.manifest/1 or as a script/list your build can apply.
     Export(ExportArgs),
     /// Delete a manifest's excluded paths from directories (dry run unless --apply).
     Prune(PruneArgs),
-    /// Show every path from the top level to one distribution, and what removing it frees.
-    Why(WhyArgs),
 }
 
 /// Inputs and target shared by every command.
@@ -88,6 +88,23 @@ pub struct ReportArgs {
     /// How many distributions the text report lists.
     #[arg(long, default_value_t = 25, value_name = "N")]
     pub top: usize,
+}
+
+/// `heft why`.
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// The distribution to explain; case and the separators - _ . do not matter.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// Inputs and target.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Print JSON (`{"target": key, "paths": [[key, ...], ...], ...}`) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// How many paths to list; the rest are counted.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub max: usize,
 }
 
 /// Rules given on the command line, applied in this order: file, presets, paths, patterns,
@@ -239,21 +256,4 @@ pub struct PruneArgs {
     /// Apply even when the tree does not match the manifest's fingerprint.
     #[arg(long)]
     pub force: bool,
-}
-
-/// `heft why`.
-#[derive(Debug, Args)]
-pub struct WhyArgs {
-    /// The distribution to explain; case and the separators - _ . do not matter.
-    #[arg(value_name = "NAME")]
-    pub name: String,
-    /// Inputs and target.
-    #[command(flatten)]
-    pub input: InputArgs,
-    /// Print JSON (`{"target": key, "paths": [[key, ...], ...], ...}`) instead of text.
-    #[arg(long)]
-    pub json: bool,
-    /// How many paths to list; the rest are counted.
-    #[arg(long, default_value_t = 20, value_name = "N")]
-    pub max: usize,
 }

@@ -16,6 +16,7 @@
 //! - [`treemap`]: squarified treemap layout of weights into terminal-cell tiles.
 //! - [`archive`]: a wheel or zip read from its central directory, never extracted.
 //! - [`zipsize`]: what files on disk would cost zipped by `zip -r -6`.
+//! - [`zipjob`]: background zipped-size estimates for directory roots.
 //! - [`rules`]: exclusion rules, presets and safety levels; strip savings of `.so` files.
 //! - [`exclusion`]: incremental evaluation of a rule list: per-node, per-distribution and
 //!   bundle sizes after exclusions, and what they would break.
@@ -23,7 +24,6 @@
 //!   on-disk pruner.
 //! - [`verdicts`]: limits checked after exclusions, with candidates; `heft.check/1` JSON.
 //! - [`synthetic`]: in-memory bundles for tests and benchmarks.
-//! - [`zipjob`]: background zipped-size estimates for directory roots.
 
 pub mod archive;
 pub mod bundle;
