@@ -1,5 +1,9 @@
 //! Headless commands, one module each; they print and return an exit code.
 
+pub mod check;
+pub mod decide;
+pub mod export;
+pub mod prune;
 pub mod report;
 pub mod why;
 

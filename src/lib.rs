@@ -17,6 +17,13 @@
 //! - [`archive`]: a wheel or zip read from its central directory, never extracted.
 //! - [`zipsize`]: what files on disk would cost zipped by `zip -r -6`.
 //! - [`zipjob`]: background zipped-size estimates for directory roots.
+//! - [`rules`]: exclusion rules, presets and safety levels; strip savings of `.so` files.
+//! - [`exclusion`]: incremental evaluation of a rule list: per-node, per-distribution and
+//!   bundle sizes after exclusions, and what they would break.
+//! - [`manifest`]: the `heft.manifest/1` prune manifest, its export formats and the safe
+//!   on-disk pruner.
+//! - [`verdicts`]: limits checked after exclusions, with candidates; `heft.check/1` JSON.
+//! - [`synthetic`]: in-memory bundles for tests and benchmarks.
 //! - [`scanfile`]: saved scans (`heft.scan/1`) written and read back without the files.
 //!
 //! The shell around it lives here too so tests and benchmarks can drive it, but only
@@ -26,18 +33,23 @@
 pub mod archive;
 pub mod bundle;
 pub mod deps;
+pub mod exclusion;
 pub mod insight;
 pub mod limits;
 pub mod load;
+pub mod manifest;
 pub mod model;
 pub mod ownership;
 pub mod python;
 pub mod report;
 pub mod requirements;
+pub mod rules;
 pub mod runtimes;
 pub mod scan;
 pub mod scanfile;
+pub mod synthetic;
 pub mod treemap;
 pub mod tui;
+pub mod verdicts;
 pub mod zipjob;
 pub mod zipsize;

@@ -14,6 +14,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Report(args)) => cmd::report::run(&args),
         Some(Command::Why(args)) => cmd::why::run(&args),
+        Some(Command::Check(args)) => cmd::check::run(&args),
+        Some(Command::Export(args)) => cmd::export::run(&args),
+        Some(Command::Prune(args)) => cmd::prune::run(&args),
         None => cli::explore_options(&cli.explore).and_then(|opts| heft::tui::run(&opts)),
     };
     match result {

@@ -5,6 +5,8 @@
 mod bundles;
 mod fixture;
 mod insight;
+mod manifest;
 mod report;
+mod rules;
 mod scanfile;
 mod tui;
