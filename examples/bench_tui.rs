@@ -93,11 +93,8 @@ fn main() -> anyhow::Result<()> {
         });
         println!("render {name:<20} median {}", ms(d));
     }
-    let dists = app.data.bundle().dists.len();
-    let d = time(n, || {
-        app.cuts.recompute(&app.data.bundle().tree, dists, false);
-    });
-    println!("recompute every total alone      median {}", ms(d));
+    let d = time(n, || app.cuts.reshape(app.data.bundle()));
+    println!("re-evaluate every rule and total   median {}", ms(d));
     app.apply(Action::View(ViewId::Packages));
     let d = time(n, || app.apply(Action::ToggleCut));
     println!("toggle a package (all totals)   median {}", ms(d));

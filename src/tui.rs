@@ -9,6 +9,7 @@ pub mod cuts;
 pub mod event;
 pub mod export;
 pub mod keymap;
+pub mod safety;
 pub mod source;
 pub mod theme;
 pub mod widgets;
@@ -52,10 +53,20 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("reading the current directory")?;
     let venv = std::env::var_os("VIRTUAL_ENV").map(PathBuf::from);
     let source = source::resolve(&opts.paths, venv.as_deref(), &cwd);
+    let manifest = opts.manifest.as_deref().map(read_manifest).transpose()?;
+    let mut opts = opts.clone();
+    if let Some(m) = manifest.as_ref().filter(|_| opts.limits.is_empty()) {
+        opts.limits = m
+            .limits
+            .iter()
+            .map(crate::manifest::LimitJson::limit)
+            .collect();
+    }
     let (tx, rx) = unbounded();
-    let mut app = open(&source, opts, &tx)?;
-    if opts.manifest.is_some() {
-        app.say("--manifest: applying saved manifests arrives with the rules engine");
+    let mut app = open(&source, &opts, &tx)?;
+    if let (Some(m), Some(path)) = (manifest, &opts.manifest) {
+        app.default_export = path.display().to_string();
+        app.start_rules(m.rules);
     }
     if opts.watch {
         // Watch mode (issue 7) hooks in here: a watcher thread sending rescan events on `tx`.
@@ -66,6 +77,14 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
     let result = event::run(&mut guard.terminal, &mut app, &rx, Some(&tx));
     drop(guard);
     result.map(|()| ExitCode::SUCCESS)
+}
+
+/// Reads a `heft.manifest/1` file to resume its decision.
+fn read_manifest(path: &std::path::Path) -> Result<crate::manifest::Manifest> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    crate::manifest::Manifest::from_json(&text)
+        .with_context(|| format!("reading {}", path.display()))
 }
 
 /// Builds the app for a source; a path scan starts on a background thread.

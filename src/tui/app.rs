@@ -38,15 +38,14 @@ use ratatui::crossterm::event::{Event as TermEvent, KeyEvent, MouseEvent};
 use ratatui::layout::Rect;
 
 pub use data::{Data, Scan};
-pub use dialogs::{ExportDialog, ExportField, Overlay};
-pub use edits::RuleEntry;
+pub use dialogs::{ExportDialog, ExportField, Overlay, PresetChoice};
 pub use list::ListState;
 pub use packages::{PackagesState, PkgColumn, PkgRow, cut_level};
 pub use scope::Scope;
 pub use tree::{TreeRow, TreeSort, TreeState};
 pub use treemap::{ColourBy, Focus, TileInfo, TileItem, TreemapState};
 
-use super::cuts::{CutSet, Cuts, Reason};
+use super::cuts::{Cuts, Reason, Snapshot};
 use super::event::Event;
 use super::keymap::{Mode, ViewId, action_for};
 use super::theme::Theme;
@@ -159,9 +158,9 @@ impl Ctx<'_> {
             .and_then(|i| i.runtime_provided.as_ref())
     }
 
-    /// Why a distribution's files are (partly) excluded.
+    /// The rule excluding a distribution as a whole, if any.
     pub fn status_reason(&self, d: DistId) -> Reason {
-        self.cuts.dist_reason(d)
+        self.cuts.dist_rule(d).map_or(Reason::Kept, Reason::Rule)
     }
 }
 
@@ -173,8 +172,8 @@ pub struct App {
     pub data: Data,
     /// Exclusions and kept sizes.
     pub cuts: Cuts,
-    undo: Vec<CutSet>,
-    redo: Vec<CutSet>,
+    undo: Vec<Snapshot>,
+    redo: Vec<Snapshot>,
     /// Limits to choose from; active ones are gauged.
     pub limits: Vec<LimitChoice>,
     /// The view shown.
@@ -205,12 +204,18 @@ pub struct App {
     pub zip: ZipProgress,
     /// Whether exclusions changed since the last export.
     pub unexported: bool,
+    /// The file the export dialog suggests (the `--manifest` file when resuming).
+    pub default_export: String,
     flags: Flags,
     zip_jobs: Option<Vec<crate::zipjob::ZipTask>>,
+    /// Rules to apply when the scan ends (from `--manifest`).
+    pending_rules: Vec<crate::rules::Rule>,
     /// Dependency insight (retained sizes, dominators, runtime marks) once loaded.
     pub insight: Option<Insight>,
     /// Paths from the roots to the distribution the why panel shows.
     pub why: Option<WhyPaths>,
+    /// How safe excluding each node would be (computed when safety colours are first shown).
+    pub safety: Option<Vec<u8>>,
 }
 
 /// Bookkeeping flags of the app.
@@ -246,16 +251,20 @@ impl App {
             message: None,
             zip: ZipProgress::default(),
             unexported: false,
+            default_export: "heft-manifest.json".into(),
             flags: Flags {
                 stale: true,
                 ..Flags::default()
             },
             zip_jobs: None,
+            pending_rules: Vec::new(),
             insight: None,
             why: None,
+            safety: None,
         };
         app.refresh_insight();
-        app.recompute(true);
+        app.reshape();
+        app.start_rules(Vec::new());
         let home = scope::home(app.data.bundle(), &app.cuts, Scope::All);
         app.tree.open(&ctx!(app), home, Scope::All, 1);
         app.refresh_views();
@@ -328,7 +337,7 @@ impl App {
         }
         self.refresh_why();
         if self.flags.stale {
-            self.recompute(true);
+            self.reshape();
             self.refresh_views();
         }
     }
@@ -364,12 +373,31 @@ impl App {
         self.refresh_views();
     }
 
-    /// Recomputes exclusion reasons and kept sizes; `reshaped` when the tree changed.
-    fn recompute(&mut self, reshaped: bool) {
-        let bundle = self.data.bundle();
-        self.cuts
-            .recompute(&bundle.tree, bundle.dists.len(), reshaped);
+    /// Re-reads the tree into the exclusion state after it changed.
+    fn reshape(&mut self) {
+        self.cuts.reshape(self.data.bundle());
         self.flags.stale = false;
+    }
+
+    /// Starts the rule list with `rules` (a manifest's) once the bundle is complete; while
+    /// scanning they wait for the end of the scan.
+    pub fn start_rules(&mut self, rules: Vec<crate::rules::Rule>) {
+        let Data::Ready(bundle) = &self.data else {
+            self.pending_rules = rules;
+            return;
+        };
+        let rules = if rules.is_empty() {
+            std::mem::take(&mut self.pending_rules)
+        } else {
+            rules
+        };
+        let count = rules.len();
+        if let Err(e) = self.cuts.start(bundle, rules) {
+            self.message = Some(format!("the manifest's rules do not apply: {e}"));
+        } else if count > 0 {
+            self.message = Some(format!("applied {count} rules from the manifest"));
+        }
+        self.refresh_views();
     }
 
     /// Rebuilds every view's rows and the treemap's tiles from the current state.
@@ -413,9 +441,11 @@ impl App {
         crate::treemap::Rect::new(r.x, r.y, r.width, r.height)
     }
 
-    /// The display name of rule `r`.
-    pub fn rule_name(&self, r: u16) -> String {
-        format!("#{r}")
+    /// A rule's label (`dist kubernetes`, `glob **/tests/`), for messages and notes.
+    pub fn rule_name(&self, r: usize) -> String {
+        self.cuts
+            .rule(r)
+            .map_or_else(|| format!("#{r}"), crate::rules::Rule::label)
     }
 
     /// Total bytes (and zipped bytes) left after exclusions.

@@ -1,19 +1,23 @@
-//! What the user has excluded and what is left: the cut set (manual nodes, whole
-//! distributions, rule hits), each node's reason, and kept sizes for every node and
-//! distribution, recomputed in one pass over compact arrays after every change.
+//! What is excluded and what is left, for the explorer: the rules engine's
+//! [`Exclusion`] (an ordered rule list, evaluated incrementally) plus what the views need
+//! on top of it — full and kept sizes of every node, sums under a [`Scope`], which rule
+//! names each distribution, and rule-list snapshots for undo.
 //!
-//! The rule engine plugs in through [`Cuts::set_rule_hits`]: for each node, the index
-//! of the first rule that excludes it. Which rules are switched off is part of the
-//! [`CutSet`], so undo covers rule toggles too.
+//! Every exclusion the user makes is a rule: Space on a package is a `dist` rule, on a
+//! directory a `path` rule, `x` a `dist-deps` rule, presets add theirs. While the scan
+//! runs there is no rule list yet and everything is kept.
 
 mod shape;
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 
-use crate::model::{DistId, NodeId, Sizes, Tree};
+use crate::bundle::Bundle;
+use crate::exclusion::Exclusion;
+use crate::model::{DistId, NodeId, Sizes};
+use crate::rules::strip::{StripCache, strip_savings};
+use crate::rules::{Rule, RuleError, RuleKind, rule_dists};
 
-use shape::{NONE, ScopeSizes, Shape};
+use shape::{ScopeSizes, Shape};
 
 /// Why a node is excluded (or that it is not).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -21,12 +25,8 @@ pub enum Reason {
     /// Not excluded.
     #[default]
     Kept,
-    /// The user excluded it or a directory above it.
-    Manual,
-    /// Its distribution was excluded.
-    Dist(DistId),
-    /// A rule excluded it (index into the rule list).
-    Rule(u16),
+    /// Excluded by the rule at this position in the list.
+    Rule(usize),
 }
 
 impl Reason {
@@ -59,137 +59,120 @@ impl Scope {
     }
 }
 
-/// The user's decisions; cheap to clone, so undo keeps whole copies.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CutSet {
-    /// Nodes excluded by hand (with everything below them).
-    pub nodes: BTreeSet<NodeId>,
-    /// Distributions excluded by hand (every file they own).
-    pub dists: BTreeSet<DistId>,
-    /// Rules switched off.
-    pub rules_off: BTreeSet<u16>,
-}
+/// A rule list with each rule's switch, as undo keeps it.
+pub type Snapshot = Vec<(Rule, bool)>;
 
-impl CutSet {
-    /// Whether nothing is excluded by hand.
-    pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty() && self.dists.is_empty()
-    }
-}
-
-/// The cut set and everything derived from it.
+/// The rule list's evaluation and what the views derive from it.
 #[derive(Debug, Default)]
 pub struct Cuts {
-    /// The decisions.
-    pub set: CutSet,
-    rule_hits: Vec<Option<u16>>,
+    ex: Option<Exclusion>,
     shape: Shape,
-    reason: Vec<Reason>,
-    kept: Vec<Sizes>,
-    dist_kept: Vec<Sizes>,
-    dist_reason: Vec<Reason>,
-    unowned: (Sizes, Sizes),
+    top: NodeId,
+    /// Per distribution: the first enabled `dist`/`dist-deps` rule naming it.
+    dist_rule: Vec<Option<usize>>,
     /// Sizes under the scopes views asked for, filled lazily (cleared on every change).
     scopes: RefCell<Vec<ScopeSizes>>,
+    strip: StripCache,
 }
 
 impl Cuts {
-    /// Replaces the rule engine's verdicts (index of the first matching rule per node).
-    pub fn set_rule_hits(&mut self, hits: Vec<Option<u16>>) {
-        self.rule_hits = hits;
+    /// Re-reads the tree after it changed (scan batches, zipped estimates) and re-evaluates.
+    pub fn reshape(&mut self, bundle: &Bundle) {
+        self.shape = Shape::of(&bundle.tree);
+        self.top = bundle.top;
+        if let Some(ex) = &mut self.ex {
+            ex.recompute(bundle);
+        }
+        self.derive(bundle);
     }
 
-    /// Recomputes reasons and kept sizes for every node. `reshaped` says the tree itself
-    /// changed (new nodes, new own sizes); otherwise only the decisions did, and the
-    /// compact copy of the tree is reused. Parents come before children in the arena, so
-    /// one forward pass inherits reasons and one backward pass sums sizes.
-    pub fn recompute(&mut self, tree: &Tree, dists: usize, reshaped: bool) {
-        if reshaped || self.shape.len() != tree.len() {
-            self.shape = Shape::of(tree);
+    /// Starts evaluating rules over a complete bundle, with `rules` applied.
+    pub fn start(&mut self, bundle: &Bundle, rules: Vec<Rule>) -> Result<(), RuleError> {
+        self.ex = Some(Exclusion::new(bundle));
+        self.shape = Shape::of(&bundle.tree);
+        self.top = bundle.top;
+        let snapshot = rules.into_iter().map(|r| (r, true)).collect();
+        self.restore(bundle, &snapshot)
+    }
+
+    /// The evaluation, once the bundle is complete.
+    pub fn exclusion(&self) -> Option<&Exclusion> {
+        self.ex.as_ref()
+    }
+
+    /// Changes the rule list through `edit`, then brings everything derived up to date.
+    pub fn edit<R>(
+        &mut self,
+        bundle: &Bundle,
+        edit: impl FnOnce(&mut Exclusion) -> R,
+    ) -> Option<R> {
+        let ex = self.ex.as_mut()?;
+        let out = edit(ex);
+        self.fill_strip(bundle);
+        self.derive(bundle);
+        Some(out)
+    }
+
+    /// The rule list as it stands, for undo.
+    pub fn snapshot(&self) -> Snapshot {
+        self.ex.as_ref().map_or_else(Vec::new, |ex| {
+            ex.rules()
+                .cloned()
+                .enumerate()
+                .map(|(i, r)| (r, ex.is_enabled(i)))
+                .collect()
+        })
+    }
+
+    /// Replaces the rule list with `snapshot` (undo, redo, a manifest's rules).
+    pub fn restore(&mut self, bundle: &Bundle, snapshot: &Snapshot) -> Result<(), RuleError> {
+        let mut ex = Exclusion::new(bundle);
+        for (rule, on) in snapshot {
+            let i = ex.push(bundle, rule.clone())?;
+            if !on {
+                ex.set_enabled(bundle, i, false);
+            }
         }
+        self.ex = Some(ex);
+        self.fill_strip(bundle);
+        self.derive(bundle);
+        Ok(())
+    }
+
+    /// Reads `.so` strip savings the first time a `strip-so` rule is switched on.
+    fn fill_strip(&mut self, bundle: &Bundle) {
+        let Some(ex) = &mut self.ex else { return };
+        let wants = ex.enabled_rules().any(|r| r.kind == RuleKind::StripSo);
+        if wants && ex.strip_savings().total() == 0 {
+            let savings = strip_savings(bundle, &mut self.strip);
+            ex.set_strip_savings(bundle, savings);
+        }
+    }
+
+    /// Which rule names each distribution; stale scope sums are dropped.
+    fn derive(&mut self, bundle: &Bundle) {
         for s in self.scopes.get_mut() {
             s.scope = None;
         }
-        let n = self.shape.len();
-        self.reason.resize(n, Reason::Kept);
-        self.kept.resize(n, Sizes::default());
-        self.dist_kept.clear();
-        self.dist_kept.resize(dists, Sizes::default());
-        self.dist_reason.clear();
-        self.dist_reason.resize(dists, Reason::Kept);
-        self.unowned = (Sizes::default(), Sizes::default());
-        self.reason.fill(Reason::Kept);
-        for &id in &self.set.nodes {
-            if id.index() < n {
-                self.reason[id.index()] = Reason::Manual;
+        self.dist_rule = vec![None; bundle.dists.len()];
+        let Some(ex) = &self.ex else { return };
+        for (i, rule) in ex.rules().enumerate() {
+            if !ex.is_enabled(i) || !matches!(rule.kind, RuleKind::Dist | RuleKind::DistDeps) {
+                continue;
             }
-        }
-        for i in 0..n {
-            self.settle(i, dists);
-        }
-        for i in (0..n).rev() {
-            let p = self.shape.parent[i];
-            if p != NONE {
-                let kept = self.kept[i];
-                self.kept[p as usize].add(&kept);
+            for d in rule_dists(bundle, rule) {
+                self.dist_rule[d.index()].get_or_insert(i);
             }
         }
     }
 
-    /// Sets node `i`'s reason and own kept size, and counts it for its owner.
-    fn settle(&mut self, i: usize, dists: usize) {
-        let p = self.shape.parent[i];
-        let inherited = if p == NONE {
-            Reason::Kept
-        } else {
-            self.reason[p as usize]
-        };
-        let owner = self.shape.owner(i).filter(|d| d.index() < dists);
-        let reason = self.own_reason(i, owner, inherited);
-        self.reason[i] = reason;
-        let own = self.shape.own[i];
-        self.kept[i] = if reason.is_cut() {
-            Sizes::default()
-        } else {
-            own
-        };
-        match owner {
-            Some(d) if reason.is_cut() => {
-                if self.dist_reason[d.index()] == Reason::Kept {
-                    self.dist_reason[d.index()] = reason;
-                }
-            }
-            Some(d) => self.dist_kept[d.index()].add(&own),
-            None if self.shape.is_dir(i) => {}
-            None => {
-                self.unowned.0.add(&own);
-                if !reason.is_cut() {
-                    self.unowned.1.add(&own);
-                }
-            }
-        }
-    }
-
-    fn own_reason(&self, i: usize, owner: Option<DistId>, inherited: Reason) -> Reason {
-        // Manual marks were written before the pass; an excluded ancestor comes next.
-        if self.reason[i] == Reason::Manual {
-            return Reason::Manual;
-        }
-        if inherited.is_cut() {
-            return inherited;
-        }
-        if let Some(d) = owner.filter(|d| self.set.dists.contains(d)) {
-            return Reason::Dist(d);
-        }
-        match self.rule_hits.get(i).copied().flatten() {
-            Some(r) if !self.set.rules_off.contains(&r) => Reason::Rule(r),
-            _ => Reason::Kept,
-        }
-    }
-
-    /// Why a node is excluded, or [`Reason::Kept`].
+    /// Why a node is excluded, or [`Reason::Kept`] (a directory counts as excluded only
+    /// when everything under it is).
     pub fn reason(&self, id: NodeId) -> Reason {
-        self.reason.get(id.index()).copied().unwrap_or_default()
+        self.ex
+            .as_ref()
+            .and_then(|ex| ex.excluded_by(id))
+            .map_or(Reason::Kept, Reason::Rule)
     }
 
     /// Sizes of the whole subtree, excluded parts included.
@@ -197,9 +180,19 @@ impl Cuts {
         self.shape.full.get(id.index()).copied().unwrap_or_default()
     }
 
+    /// What the rules take away from a subtree (strip savings included).
+    pub fn gone(&self, id: NodeId) -> Sizes {
+        self.ex
+            .as_ref()
+            .map(|ex| ex.excluded(id))
+            .unwrap_or_default()
+    }
+
     /// Sizes of what is left of the subtree after exclusions.
     pub fn kept(&self, id: NodeId) -> Sizes {
-        self.kept.get(id.index()).copied().unwrap_or_default()
+        let mut kept = self.full(id);
+        kept.sub(&self.gone(id));
+        kept
     }
 
     /// Full and kept sizes of a subtree counting only the files `scope` admits.
@@ -220,34 +213,44 @@ impl Cuts {
             }
             None => 0,
         };
-        cache[slot].fill(&self.shape, &self.reason, scope);
+        cache[slot].fill(&self.shape, |i| self.gone(NodeId(i as u32)), scope);
         cache[slot].get(id)
     }
 
     /// Sizes of what is left of a distribution after exclusions.
-    pub fn dist_kept(&self, id: DistId) -> Sizes {
-        self.dist_kept.get(id.index()).copied().unwrap_or_default()
+    pub fn dist_kept(&self, bundle: &Bundle, id: DistId) -> Sizes {
+        match &self.ex {
+            Some(ex) => ex.dist_totals(bundle, id).after,
+            None => bundle.dist(id).sizes,
+        }
     }
 
-    /// Why (some of) a distribution's files are excluded: the first reason met.
-    pub fn dist_reason(&self, id: DistId) -> Reason {
-        self.dist_reason
-            .get(id.index())
-            .copied()
-            .unwrap_or_default()
+    /// The first enabled rule excluding a distribution as a whole, if any.
+    pub fn dist_rule(&self, id: DistId) -> Option<usize> {
+        self.dist_rule.get(id.index()).copied().flatten()
     }
 
     /// Full and kept sizes of the files no distribution owns.
     pub fn unowned(&self) -> (Sizes, Sizes) {
-        self.unowned
+        self.scoped(self.top, Scope::Unowned)
     }
 
-    /// Whether any node is excluded by a rule that is switched on.
-    pub fn has_rule_hits(&self) -> bool {
-        self.rule_hits
-            .iter()
-            .flatten()
-            .any(|r| !self.set.rules_off.contains(r))
+    /// The rule at `index`, if any.
+    pub fn rule(&self, index: usize) -> Option<&Rule> {
+        self.ex
+            .as_ref()
+            .filter(|ex| index < ex.len())
+            .map(|ex| ex.rule(index))
+    }
+
+    /// How many rules there are.
+    pub fn rule_count(&self) -> usize {
+        self.ex.as_ref().map_or(0, Exclusion::len)
+    }
+
+    /// Whether any rule is in the list.
+    pub fn has_rules(&self) -> bool {
+        self.rule_count() > 0
     }
 }
 

@@ -1,118 +1,76 @@
-//! Writing the user's exclusions to a file, atomically (temp file + rename).
-//!
-//! Until the manifest module lands this writes one interim JSON format listing the
-//! excluded distributions and paths; the dialog already offers a list of formats.
+//! Exporting the decision from the explorer: the manifest module's formats, written
+//! atomically (a temporary file, then a link or rename; never clobbering unless confirmed).
 
-use std::io::Write;
 use std::path::Path;
 
-use crate::limits::human;
-use anyhow::{Context, Result};
-use serde::Serialize;
+use anyhow::{Context, Result, anyhow};
 
 use super::app::App;
+use crate::limits::human;
+use crate::manifest::export::{Format, render, write_atomic};
+use crate::manifest::{Manifest, rfc3339};
+use crate::verdicts::verdicts;
 
-/// An export format: its name in the dialog and its usual file suffix.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Format {
-    /// Shown in the dialog.
-    pub name: &'static str,
-    /// File suffix, without the dot.
-    pub suffix: &'static str,
+/// The formats the dialog offers, with the file name each suggests.
+pub fn formats() -> &'static [(Format, &'static str, &'static str)] {
+    &[
+        (Format::Json, "heft.manifest/1 JSON", "heft-manifest.json"),
+        (Format::Sh, "sh script (rm -rf)", "heft-prune.sh"),
+        (Format::ZipExclude, "zip -x@ list", "heft-zip-exclude.txt"),
+        (
+            Format::Dockerfile,
+            "Dockerfile RUN layer",
+            "heft-prune.Dockerfile",
+        ),
+        (
+            Format::SlimPatterns,
+            "serverless slimPatterns",
+            "heft-slim-patterns.yml",
+        ),
+        (Format::Gitignore, "gitignore patterns", "heft.gitignore"),
+    ]
 }
 
-/// The formats the dialog offers.
-pub fn formats() -> &'static [Format] {
-    &[Format {
-        name: "heft selection (JSON)",
-        suffix: "json",
-    }]
-}
-
-/// `path` with its suffix changed to the one of format `i`.
-pub fn retarget(path: &str, i: usize) -> String {
-    let Some(f) = formats().get(i) else {
-        return path.to_string();
-    };
-    match path.rsplit_once('.') {
-        Some((stem, _)) if !stem.is_empty() => format!("{stem}.{}", f.suffix),
-        _ => format!("{path}.{}", f.suffix),
+/// The file name to suggest after switching from format `from` to `to`: the new format's
+/// default if the path was the old one's, else the path as typed.
+pub fn retarget(path: &str, from: usize, to: usize) -> String {
+    match (formats().get(from), formats().get(to)) {
+        (Some(old), Some(new)) if path.trim() == old.2 => new.2.to_string(),
+        _ => path.to_string(),
     }
 }
 
-#[derive(Serialize)]
-struct Selection {
-    schema: &'static str,
-    roots: Vec<String>,
-    exclude_distributions: Vec<String>,
-    exclude_paths: Vec<String>,
-    bytes_before: u64,
-    bytes_after: u64,
-}
-
-/// Writes the exclusions in format `format` to `path`; returns a one-line summary.
-pub fn write(app: &App, format: usize, path: &Path) -> Result<String> {
-    let _ = formats().get(format).context("unknown export format")?;
+/// Writes the decision in format `format` to `path` (`overwrite` replaces an existing
+/// file); returns a one-line summary.
+pub fn write(app: &App, format: usize, path: &Path, overwrite: bool) -> Result<String> {
+    let (format, name, _) = *formats().get(format).context("unknown export format")?;
     let bundle = app.bundle();
-    let selection = Selection {
-        schema: "heft.selection/0",
-        roots: bundle
-            .roots
-            .iter()
-            .map(|r| r.path.display().to_string())
-            .collect(),
-        exclude_distributions: app
-            .cuts
-            .set
-            .dists
-            .iter()
-            .map(|d| bundle.dist(*d).name.clone())
-            .collect(),
-        exclude_paths: app
-            .cuts
-            .set
-            .nodes
-            .iter()
-            .map(|n| bundle.tree.path(*n).display().to_string())
-            .collect(),
-        bytes_before: bundle.totals().bytes,
-        bytes_after: app.kept_totals().bytes,
-    };
-    let mut text = serde_json::to_string_pretty(&selection)?;
-    text.push('\n');
-    write_atomic(path, text.as_bytes())?;
-    let saved = selection.bytes_before - selection.bytes_after.min(selection.bytes_before);
-    Ok(format!("{} excluded", human(saved)))
+    let ex = app
+        .cuts
+        .exclusion()
+        .ok_or_else(|| anyhow!("the scan has not finished yet"))?;
+    let limits: Vec<_> = app
+        .limits
+        .iter()
+        .filter(|c| c.active)
+        .map(|c| c.limit.clone())
+        .collect();
+    let checked = verdicts(bundle, ex, &limits, 0);
+    let manifest = Manifest::new(bundle, ex, &checked, now());
+    let bytes = render(&manifest, format, None).map_err(|e| anyhow!("{name}: {e}"))?;
+    write_atomic(path, &bytes, overwrite).with_context(|| format!("writing {}", path.display()))?;
+    let t = &manifest.totals;
+    Ok(format!(
+        "{name}, {} paths, {} excluded",
+        manifest.excluded.len(),
+        human(t.before.bytes.saturating_sub(t.after.bytes))
+    ))
 }
 
-/// Writes `bytes` to a temp file beside `path`, then renames it over `path`.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile_in(dir)?;
-    tmp.1
-        .write_all(bytes)
-        .with_context(|| format!("writing {}", tmp.0.display()))?;
-    tmp.1.sync_all().ok();
-    std::fs::rename(&tmp.0, path).with_context(|| format!("renaming onto {}", path.display()))
-}
-
-fn tempfile_in(dir: &Path) -> Result<(std::path::PathBuf, std::fs::File)> {
-    for i in 0..100u32 {
-        let p = dir.join(format!(".heft-export-{}-{i}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&p)
-        {
-            Ok(f) => return Ok((p, f)),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(e) => {
-                return Err(e).with_context(|| format!("creating a file in {}", dir.display()));
-            }
-        }
-    }
-    anyhow::bail!("no free temporary name in {}", dir.display())
+/// The current time as RFC 3339 UTC.
+fn now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    rfc3339(secs)
 }

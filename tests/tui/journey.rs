@@ -20,20 +20,18 @@ fn space_excludes_the_selected_package_and_undo_redo_move_the_gauge_back_and_for
     );
     let k8s_bytes = app.bundle().dist(k8s).sizes.bytes;
     press(&mut app, "<Space>");
-    assert!(app.cuts.set.dists.contains(&k8s));
+    assert_eq!(excluded(&app), ["kubernetes"]);
+    let pycache = 300_001;
+    let after = total - k8s_bytes - pycache;
     assert_eq!(
         app.kept_totals().bytes,
-        total - k8s_bytes,
-        "the gauge drops by the package's bytes"
+        after,
+        "the gauge drops by the package's bytes and the __pycache__ only it had"
     );
     press(&mut app, "u");
     assert_eq!(app.kept_totals().bytes, total, "undo keeps it again");
     press(&mut app, "<C-r>");
-    assert_eq!(
-        app.kept_totals().bytes,
-        total - k8s_bytes,
-        "redo excludes it again"
-    );
+    assert_eq!(app.kept_totals().bytes, after, "redo excludes it again");
     assert!(app.unexported, "changes are marked unexported");
 }
 
@@ -41,17 +39,11 @@ fn space_excludes_the_selected_package_and_undo_redo_move_the_gauge_back_and_for
 fn x_excludes_a_package_with_only_the_dependencies_nothing_else_needs() {
     let mut app = app();
     press(&mut app, "x");
-    let names: Vec<String> = app
-        .cuts
-        .set
-        .dists
-        .iter()
-        .map(|d| app.bundle().dist(*d).key.clone())
-        .collect();
     assert_eq!(
-        names,
+        excluded(&app),
         ["kubernetes", "urllib3", "requests-oauthlib", "oauthlib"]
     );
+    assert_eq!(app.rule_count(), 1, "one dist-deps rule");
     let onnx = dist(&app, "onnxruntime");
     let row = app
         .packages
@@ -61,11 +53,26 @@ fn x_excludes_a_package_with_only_the_dependencies_nothing_else_needs() {
         .unwrap();
     app.packages.list.selected = row;
     press(&mut app, "x");
-    assert!(app.cuts.set.dists.contains(&onnx));
+    assert!(excluded(&app).contains(&"onnxruntime".to_string()));
     assert!(
-        !app.cuts.set.dists.contains(&dist(&app, "numpy")),
+        !excluded(&app).contains(&"numpy".to_string()),
         "chromadb still needs numpy"
     );
+    press(&mut app, "x");
+    assert!(
+        !excluded(&app).contains(&"onnxruntime".to_string()),
+        "x again drops the rule"
+    );
+}
+
+/// Keys of the distributions with no file left.
+fn excluded(app: &heft::tui::app::App) -> Vec<String> {
+    let b = app.bundle();
+    (0..b.dists.len())
+        .map(|i| heft::model::DistId(i as u32))
+        .filter(|d| app.cuts.dist_kept(b, *d).files == 0)
+        .map(|d| b.dist(d).key.clone())
+        .collect()
 }
 
 #[test]
@@ -155,9 +162,10 @@ fn excluding_a_directory_in_the_tree_marks_it_and_its_package_as_partly_excluded
     let row = app.tree.rows.iter().position(|r| r.id == test_dir).unwrap();
     app.tree.list.selected = row;
     press(&mut app, "<Space>");
-    assert_eq!(app.cuts.reason(test_dir), Reason::Manual);
+    assert_eq!(app.cuts.reason(test_dir), Reason::Rule(0));
+    assert_eq!(app.rule_name(0), "path kubernetes/test (root 0)");
     let k8s = dist(&app, "kubernetes");
-    let kept = app.cuts.dist_kept(k8s).bytes;
+    let kept = app.cuts.dist_kept(app.bundle(), k8s).bytes;
     assert_eq!(app.bundle().dist(k8s).sizes.bytes - kept, 7 * 1024 * 1024);
     press(&mut app, "4");
     assert_eq!(app.rule_count(), 1, "the Rules view lists the exclusion");
@@ -231,8 +239,17 @@ fn export_writes_atomically_and_asks_before_overwriting() {
     press(&mut app, &format!("{erase}{}<Enter>", path.display()));
     assert!(app.overlay.is_none(), "{:?}", app.overlay);
     assert!(!app.unexported);
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-    assert_eq!(json["exclude_distributions"][0], "kubernetes");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let manifest = heft::manifest::Manifest::from_json(&text).unwrap();
+    assert_eq!(
+        manifest.rules,
+        [heft::rules::Rule::dist("kubernetes", false)]
+    );
+    assert!(
+        manifest.excluded.iter().any(|e| e.path == "kubernetes"),
+        "{:?}",
+        manifest.excluded
+    );
     press(&mut app, "e");
     press(&mut app, &format!("{erase}{}<Enter>", path.display()));
     assert!(
@@ -248,6 +265,70 @@ fn export_writes_atomically_and_asks_before_overwriting() {
     assert!(app.overlay.is_none());
     let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
     assert_eq!(leftovers, 1, "no temp file is left behind");
+}
+
+#[test]
+fn rules_switch_off_move_and_presets_add_their_rules() {
+    let mut app = app();
+    press(&mut app, "<Space>j<Space>");
+    assert_eq!(app.rule_count(), 2);
+    let both = app.kept_totals().bytes;
+    press(&mut app, "4<Space>");
+    assert!(
+        app.kept_totals().bytes > both,
+        "the first rule is switched off"
+    );
+    press(&mut app, "J");
+    assert_eq!(
+        app.rules.selected, 1,
+        "the selection follows the moved rule"
+    );
+    assert_eq!(app.rule_name(1), "dist kubernetes");
+    press(&mut app, "p");
+    let Some(Overlay::Presets { choices, .. }) = &app.overlay else {
+        panic!("presets open")
+    };
+    let tests = choices.iter().position(|c| c.name == "tests-dirs").unwrap();
+    assert!(
+        choices[tests].saving.bytes > 0,
+        "tests-dirs would save something: {choices:?}"
+    );
+    let before = app.kept_totals().bytes;
+    press(&mut app, &format!("{}<Enter>", "<Down>".repeat(tests)));
+    assert!(app.overlay.is_none());
+    assert!(app.kept_totals().bytes < before, "the preset's rules apply");
+    assert!(app.rule_count() > 2);
+}
+
+#[test]
+fn an_exported_manifest_resumes_the_same_decision() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.json");
+    let mut first = app();
+    press(&mut first, "x2jjj<Space>");
+    let kept = first.kept_totals();
+    let erase = "<Bksp>".repeat(first.default_export.len());
+    press(&mut first, &format!("e{erase}{}<Enter>", path.display()));
+    let manifest =
+        heft::manifest::Manifest::from_json(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut second = app();
+    second.start_rules(manifest.rules);
+    assert_eq!(
+        second.kept_totals(),
+        kept,
+        "the same rules leave the same bytes"
+    );
+    assert_eq!(second.rule_count(), 2);
+}
+
+#[test]
+fn safety_colours_mark_test_directories_as_caution() {
+    let mut app = app();
+    press(&mut app, "3c");
+    let levels = app.safety.as_ref().expect("computed on first use");
+    let b = app.bundle();
+    let tests = b.tree.resolve(b.roots[0].node, b"kubernetes/test").unwrap();
+    assert_eq!(levels[tests.index()], 1);
 }
 
 #[test]

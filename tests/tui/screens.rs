@@ -79,7 +79,12 @@ fn treemap_zoomed_into_a_package() {
 
 #[test]
 fn rules_view_after_some_exclusions() {
-    snap("rules", "x2<Enter>j<Space>4");
+    snap("rules", "x2jjj<Space>p<Enter>4");
+}
+
+#[test]
+fn preset_picker_with_savings() {
+    snap("presets", "p");
 }
 
 #[test]

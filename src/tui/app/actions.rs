@@ -44,17 +44,17 @@ impl App {
             Action::Limits => self.open_overlay(Overlay::Limits {
                 list: super::ListState::default(),
             }),
-            Action::Presets => self.open_overlay(Overlay::Presets {
-                list: super::ListState::default(),
-            }),
-            Action::Export => self.open_overlay(Overlay::Export(ExportDialog::default())),
+            Action::Presets => self.open_presets(),
+            Action::Export => self.open_overlay(Overlay::Export(ExportDialog {
+                path: self.default_export.clone(),
+                ..ExportDialog::default()
+            })),
             Action::Help => self.open_overlay(Overlay::Help { scroll: 0 }),
             Action::Undo => self.on_undo(),
             Action::Redo => self.on_redo(),
             Action::ToggleWhy => self.show_why = !self.show_why,
-            Action::MoveUp | Action::MoveDown => {
-                self.say("rules keep their order until rule presets land");
-            }
+            Action::MoveUp => self.on_rule_move(-1),
+            Action::MoveDown => self.on_rule_move(1),
             Action::Delete => self.on_rule_delete(),
             Action::Type(_)
             | Action::Erase
@@ -152,7 +152,7 @@ impl App {
                     self.say("a file or the small-items tile cannot be opened");
                 }
             }
-            ViewId::Rules => self.on_rule_delete(),
+            ViewId::Rules => self.on_rule_toggle(),
         }
     }
 
@@ -261,6 +261,12 @@ impl App {
             ColourBy::Package => ColourBy::Safety,
             ColourBy::Safety => ColourBy::Package,
         };
+        if self.treemap.colour == ColourBy::Safety
+            && self.safety.is_none()
+            && let super::Data::Ready(bundle) = &self.data
+        {
+            self.safety = Some(crate::tui::safety::levels(bundle));
+        }
     }
 
     /// The distribution the selection stands for, if any.

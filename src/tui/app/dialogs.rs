@@ -2,6 +2,8 @@
 //! yes/no questions.
 
 use super::list::ListState;
+use crate::model::Sizes;
+use crate::rules::Safety;
 
 /// Which field of the export dialog has the keyboard.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -37,6 +39,21 @@ impl Default for ExportDialog {
     }
 }
 
+/// A preset as the picker shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PresetChoice {
+    /// Its name.
+    pub name: String,
+    /// Its safety level.
+    pub safety: Safety,
+    /// Why it is safe or not.
+    pub reason: String,
+    /// What it saves: on top of the current rules, or (in use) what its rules are credited.
+    pub saving: Sizes,
+    /// Whether its rules are in the list.
+    pub in_use: bool,
+}
+
 /// What is drawn over the view.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Overlay {
@@ -54,6 +71,8 @@ pub enum Overlay {
     Presets {
         /// Highlighted preset.
         list: ListState,
+        /// Every preset with what it would save now.
+        choices: Vec<PresetChoice>,
     },
     /// Export the manifest.
     Export(ExportDialog),

@@ -1,21 +1,17 @@
-//! Changing what is excluded: toggles, a distribution with its exclusive dependencies,
-//! undo and redo, and the Rules list.
+//! Changing what is excluded. Every change is a rule: Space on a package adds (or drops)
+//! a `dist` rule, on a file or directory a `path` rule, `x` a `dist-deps` rule; the Rules
+//! view switches, deletes and reorders them. Undo and redo keep rule-list snapshots.
 
+use crate::bundle::Bundle;
+use crate::exclusion::Exclusion;
 use crate::limits::human;
 use crate::model::{DistId, NodeId};
+use crate::python::name::normalize;
+use crate::rules::{Rule, RuleKind};
 
-use super::{App, PkgRow, Scope, TileItem};
-use crate::tui::cuts::{CutSet, Reason};
+use super::{App, Data, PkgRow, TileItem};
+use crate::tui::cuts::Reason;
 use crate::tui::keymap::ViewId;
-
-/// One line of the Rules view.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RuleEntry {
-    /// A distribution excluded by hand.
-    Dist(DistId),
-    /// A path excluded by hand.
-    Node(NodeId),
-}
 
 /// What Space acts on.
 enum Target {
@@ -23,24 +19,29 @@ enum Target {
     Node(NodeId),
 }
 
+/// Position of the first rule of `kind` whose value names distribution `key`.
+fn dist_rule_at(ex: &Exclusion, kind: RuleKind, key: &str) -> Option<usize> {
+    ex.rules()
+        .position(|r| r.kind == kind && normalize(r.value.trim()) == key)
+}
+
 impl App {
-    /// Applies `edit` to the cut set; records undo and updates every total when it changed.
-    pub fn change(&mut self, edit: impl FnOnce(&mut CutSet)) -> bool {
-        let before = self.cuts.set.clone();
-        edit(&mut self.cuts.set);
-        if self.cuts.set == before {
+    /// Applies `edit` to the rule list; records undo and updates every total when it changed.
+    pub fn change(&mut self, edit: impl FnOnce(&mut Exclusion, &Bundle)) -> bool {
+        let Data::Ready(bundle) = &self.data else {
+            self.say("wait for the scan to finish before excluding");
+            return false;
+        };
+        let before = self.cuts.snapshot();
+        self.cuts.edit(bundle, |ex| edit(ex, bundle));
+        if self.cuts.snapshot() == before {
             return false;
         }
         self.undo.push(before);
         self.redo.clear();
         self.unexported = true;
-        self.after_cut_change();
-        true
-    }
-
-    fn after_cut_change(&mut self) {
-        self.recompute(false);
         self.refresh_views();
+        true
     }
 
     fn target(&self) -> Option<Target> {
@@ -60,17 +61,12 @@ impl App {
     }
 
     pub(super) fn on_toggle_cut(&mut self) {
-        if self.data.is_scanning() {
-            return self.say("wait for the scan to finish before excluding");
-        }
         if self.view == ViewId::Rules {
-            return self.on_rule_delete();
+            return self.on_rule_toggle();
         }
         let before = self.kept_totals().bytes;
         match self.target() {
-            Some(Target::Dist(d)) => {
-                self.change(|s| toggle(&mut s.dists, d));
-            }
+            Some(Target::Dist(d)) => self.toggle_dist(d, RuleKind::Dist),
             Some(Target::Node(n)) => self.toggle_node(n),
             None => {
                 return self.say("nothing to exclude here (unowned files: open them in the Tree)");
@@ -79,89 +75,102 @@ impl App {
         self.say_saving(before);
     }
 
-    fn toggle_node(&mut self, n: NodeId) {
-        let reason = self.cuts.reason(n);
-        if !self.cuts.set.nodes.contains(&n) && reason.is_cut() {
-            let why = match reason {
-                Reason::Dist(d) => {
-                    format!("its package {} is excluded", self.bundle().dist(d).name)
-                }
-                Reason::Rule(_) => "a rule excludes it; switch the rule off in Rules (4)".into(),
-                _ => "a directory above it is excluded".into(),
-            };
-            return self.say(format!("already excluded: {why}"));
+    /// Adds a `kind` rule for `d`, or drops the one there is.
+    fn toggle_dist(&mut self, d: DistId, kind: RuleKind) {
+        let key = self.bundle().dist(d).key.clone();
+        let name = self.bundle().dist(d).name.clone();
+        let existing = self
+            .cuts
+            .exclusion()
+            .and_then(|ex| dist_rule_at(ex, kind, &key));
+        if existing.is_none()
+            && let Some(r) = self.cuts.dist_rule(d)
+        {
+            return self.say(format!("already excluded by rule {}", self.rule_name(r)));
         }
-        self.change(|s| toggle(&mut s.nodes, n));
+        self.change(|ex, bundle| match existing {
+            Some(i) => {
+                ex.remove(bundle, i);
+            }
+            None => {
+                let _ = ex.push(bundle, Rule::dist(&name, kind == RuleKind::DistDeps));
+            }
+        });
+    }
+
+    /// Adds a `path` rule for `n`, or drops the one there is.
+    fn toggle_node(&mut self, n: NodeId) {
+        let bundle = self.bundle();
+        let Some(root) = bundle.root_of(n).filter(|r| bundle.roots[*r].node != n) else {
+            return self.say("pick a file or directory inside an input");
+        };
+        let rel = bundle.tree.rel_path(bundle.roots[root].node, n);
+        let Ok(rel) = String::from_utf8(rel) else {
+            return self.say("a path rule cannot name a non-UTF-8 path; exclude its directory");
+        };
+        let existing = self.cuts.exclusion().and_then(|ex| {
+            ex.rules().position(|r| {
+                r.kind == RuleKind::Path && r.value == rel && r.root.is_none_or(|x| x == root)
+            })
+        });
+        if existing.is_none()
+            && let Reason::Rule(r) = self.cuts.reason(n)
+        {
+            let label = self.rule_name(r);
+            return self.say(format!(
+                "already excluded by rule {label}; change it in Rules (4)"
+            ));
+        }
+        self.change(|ex, bundle| match existing {
+            Some(i) => {
+                ex.remove(bundle, i);
+            }
+            None => {
+                let _ = ex.push(bundle, Rule::path(&rel, Some(root)));
+            }
+        });
     }
 
     fn say_saving(&mut self, before: u64) {
         let after = self.kept_totals().bytes;
         if after < before {
-            self.say(format!(
-                "excluded {} ({} bytes)",
-                human(before - after),
-                before - after
-            ));
+            let freed = before - after;
+            self.say(format!("excluded {} ({freed} bytes)", human(freed)));
         } else if after > before {
             self.say(format!("kept {} again", human(after - before)));
         }
     }
 
-    /// Excludes the selected distribution and every dependency nothing else needs (or
-    /// keeps them all again if it was excluded).
+    /// Excludes the selected distribution with every dependency nothing else needs (or
+    /// drops that rule again).
     pub(super) fn on_cut_with_deps(&mut self) {
-        if self.data.is_scanning() {
-            return self.say("wait for the scan to finish before excluding");
-        }
         let Some(d) = self.selected_dist() else {
             return self.say("select a package to exclude it with its dependencies");
         };
-        let exclusive: Vec<DistId> = self
+        let only = self
             .insight
             .as_ref()
-            .map(|i| i.exclusive_set(d))
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|e| *e != d)
-            .collect();
+            .map_or(0, |i| i.exclusive_set(d).len().saturating_sub(1));
         let before = self.kept_totals().bytes;
-        let dropping = !self.cuts.set.dists.contains(&d);
-        self.change(|s| {
-            for id in std::iter::once(d).chain(exclusive.iter().copied()) {
-                if dropping {
-                    s.dists.insert(id);
-                } else {
-                    s.dists.remove(&id);
-                }
-            }
-        });
-        let names: Vec<&str> = exclusive
-            .iter()
-            .map(|e| self.bundle().dist(*e).name.as_str())
-            .collect();
-        let name = self.bundle().dist(d).name.clone();
-        let freed = before.abs_diff(self.kept_totals().bytes);
-        let verb = if dropping { "excluded" } else { "kept" };
-        let list = if names.is_empty() {
-            "no dependency only it needs".to_string()
-        } else {
-            names.join(", ")
-        };
-        self.say(format!(
-            "{verb} {name} + {} ({list}): {}",
-            exclusive.len(),
-            human(freed)
-        ));
+        self.toggle_dist(d, RuleKind::DistDeps);
+        let after = self.kept_totals().bytes;
+        if after != before {
+            let name = self.bundle().dist(d).name.clone();
+            let verb = if after < before { "excluded" } else { "kept" };
+            let bytes = human(before.abs_diff(after));
+            self.say(format!(
+                "{verb} {name} and {only} dependencies only it needs: {bytes}"
+            ));
+        }
     }
 
     pub(super) fn on_undo(&mut self) {
         let Some(prev) = self.undo.pop() else {
             return self.say("nothing to undo");
         };
-        let now = std::mem::replace(&mut self.cuts.set, prev);
+        let now = self.cuts.snapshot();
         self.redo.push(now);
-        self.unexported = true;
-        self.after_cut_change();
+        self.restore_rules(&prev);
         self.say("undone");
     }
 
@@ -169,53 +178,67 @@ impl App {
         let Some(next) = self.redo.pop() else {
             return self.say("nothing to redo");
         };
-        let now = std::mem::replace(&mut self.cuts.set, next);
+        let now = self.cuts.snapshot();
         self.undo.push(now);
-        self.unexported = true;
-        self.after_cut_change();
+        self.restore_rules(&next);
         self.say("redone");
     }
 
-    /// The Rules view's lines: whole distributions, then paths.
-    pub fn rule_entries(&self) -> Vec<RuleEntry> {
-        let set = &self.cuts.set;
-        set.dists
-            .iter()
-            .map(|d| RuleEntry::Dist(*d))
-            .chain(set.nodes.iter().map(|n| RuleEntry::Node(*n)))
-            .collect()
+    fn restore_rules(&mut self, snapshot: &crate::tui::cuts::Snapshot) {
+        if let Data::Ready(bundle) = &self.data
+            && let Err(e) = self.cuts.restore(bundle, snapshot)
+        {
+            self.message = Some(format!("could not restore the rules: {e}"));
+        }
+        self.unexported = true;
+        self.refresh_views();
     }
 
     /// How many lines the Rules view has.
     pub fn rule_count(&self) -> usize {
-        self.cuts.set.dists.len() + self.cuts.set.nodes.len()
+        self.cuts.rule_count()
+    }
+
+    fn selected_rule(&self) -> Option<usize> {
+        (self.rules.selected < self.rule_count()).then_some(self.rules.selected)
+    }
+
+    pub(super) fn on_rule_toggle(&mut self) {
+        if let Some(i) = self.selected_rule() {
+            self.change(|ex, bundle| {
+                ex.toggle(bundle, i);
+            });
+        }
     }
 
     pub(super) fn on_rule_delete(&mut self) {
         if self.view != ViewId::Rules {
             return;
         }
-        let Some(entry) = self.rule_entries().get(self.rules.selected).copied() else {
+        if let Some(i) = self.selected_rule() {
+            self.change(|ex, bundle| {
+                ex.remove(bundle, i);
+            });
+        }
+    }
+
+    /// Moves the selected rule up (`-1`) or down (`1`), changing which rule wins.
+    pub(super) fn on_rule_move(&mut self, delta: isize) {
+        if self.view != ViewId::Rules {
+            return;
+        }
+        let Some(i) = self.selected_rule() else {
             return;
         };
-        self.change(|s| match entry {
-            RuleEntry::Dist(d) => {
-                s.dists.remove(&d);
-            }
-            RuleEntry::Node(n) => {
-                s.nodes.remove(&n);
-            }
-        });
-    }
-
-    /// Whether the tree is showing one distribution's files.
-    pub fn tree_scope(&self) -> Scope {
-        self.tree.scope
-    }
-}
-
-fn toggle<T: Ord>(set: &mut std::collections::BTreeSet<T>, item: T) {
-    if !set.remove(&item) {
-        set.insert(item);
+        let Some(to) = i
+            .checked_add_signed(delta)
+            .filter(|t| *t < self.rule_count())
+        else {
+            return;
+        };
+        if self.change(|ex, bundle| ex.move_rule(bundle, i, to)) {
+            let h = self.list_heights().2;
+            self.rules.select(to, self.rule_count(), h);
+        }
     }
 }

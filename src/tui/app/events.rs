@@ -16,8 +16,8 @@ impl App {
         self.data.finish();
         self.plan_zip();
         self.refresh_insight();
-        self.recompute(true);
-        self.refresh_views();
+        self.reshape();
+        self.start_rules(Vec::new());
         if let Some((p, elapsed)) = files {
             let errors = self.bundle().errors.len();
             let errors = if errors > 0 {

@@ -3,8 +3,11 @@
 
 use std::path::PathBuf;
 
-use super::App;
-use super::dialogs::{ExportDialog, ExportField, Overlay};
+use super::dialogs::{ExportDialog, ExportField, Overlay, PresetChoice};
+use super::{App, ListState};
+use crate::limits::human;
+use crate::model::Sizes;
+use crate::rules::preset::presets;
 use crate::tui::export;
 use crate::tui::keymap::Action;
 
@@ -34,10 +37,7 @@ impl App {
                 }
                 Some(Overlay::Limits { list })
             }
-            Overlay::Presets { list } => match action {
-                Action::Accept | Action::Cancel => None,
-                _ => Some(Overlay::Presets { list }),
-            },
+            Overlay::Presets { list, choices } => self.on_presets_key(list, choices, action),
             Overlay::Export(dialog) => self.on_export_key(dialog, action),
             Overlay::ConfirmQuit => {
                 if action == Action::Yes {
@@ -46,7 +46,7 @@ impl App {
                 None
             }
             Overlay::ConfirmOverwrite(dialog) => match action {
-                Action::Yes => self.write_export(dialog),
+                Action::Yes => self.write_export(dialog, true),
                 Action::No => Some(Overlay::Export(dialog)),
                 _ => Some(Overlay::ConfirmOverwrite(dialog)),
             },
@@ -64,8 +64,9 @@ impl App {
                 };
             }
             (Action::Type(_), ExportField::Format) => {
-                d.format = (d.format + 1) % formats.max(1);
-                d.path = export::retarget(&d.path, d.format);
+                let next = (d.format + 1) % formats.max(1);
+                d.path = export::retarget(&d.path, d.format, next);
+                d.format = next;
             }
             (Action::Type(c), ExportField::Path) => d.path.push(c),
             (Action::Erase, ExportField::Path) => {
@@ -77,7 +78,7 @@ impl App {
                 } else if PathBuf::from(d.path.trim()).exists() {
                     return Some(Overlay::ConfirmOverwrite(d));
                 } else {
-                    return self.write_export(d);
+                    return self.write_export(d, false);
                 }
             }
             _ => {}
@@ -86,9 +87,9 @@ impl App {
     }
 
     /// Writes the export; on failure the dialog stays open with the error.
-    fn write_export(&mut self, mut d: ExportDialog) -> Option<Overlay> {
+    fn write_export(&mut self, mut d: ExportDialog, overwrite: bool) -> Option<Overlay> {
         let path = PathBuf::from(d.path.trim());
-        match export::write(self, d.format, &path) {
+        match export::write(self, d.format, &path, overwrite) {
             Ok(summary) => {
                 self.unexported = false;
                 self.say(format!("wrote {}: {summary}", path.display()));
@@ -99,6 +100,96 @@ impl App {
                 Some(Overlay::Export(d))
             }
         }
+    }
+}
+
+impl App {
+    /// Opens the preset picker with what each preset would save now.
+    pub(super) fn open_presets(&mut self) {
+        if self.cuts.exclusion().is_none() {
+            return self.say("wait for the scan to finish before choosing presets");
+        }
+        let choices = self.preset_choices();
+        self.overlay = Some(Overlay::Presets {
+            list: ListState::default(),
+            choices,
+        });
+    }
+
+    fn preset_choices(&self) -> Vec<PresetChoice> {
+        let (Some(ex), bundle) = (self.cuts.exclusion(), self.bundle()) else {
+            return Vec::new();
+        };
+        presets()
+            .iter()
+            .map(|p| {
+                let mine: Vec<usize> = (0..ex.len())
+                    .filter(|i| ex.rule(*i).preset.as_deref() == Some(p.name.as_str()))
+                    .collect();
+                let saving = if mine.is_empty() {
+                    ex.marginal(bundle, &p.expand(&bundle.target))
+                } else {
+                    let mut s = Sizes::default();
+                    for i in &mine {
+                        s.add(&ex.saving(*i));
+                    }
+                    s
+                };
+                PresetChoice {
+                    name: p.name.clone(),
+                    safety: p.safety,
+                    reason: p.reason.clone(),
+                    saving,
+                    in_use: !mine.is_empty(),
+                }
+            })
+            .collect()
+    }
+
+    /// Space adds (or removes) the highlighted preset and stays; Enter does so and closes.
+    fn on_presets_key(
+        &mut self,
+        mut list: ListState,
+        choices: Vec<PresetChoice>,
+        action: Action,
+    ) -> Option<Overlay> {
+        let len = choices.len();
+        match action {
+            Action::Up => list.move_by(-1, len, len),
+            Action::Down => list.move_by(1, len, len),
+            Action::ToggleCut | Action::Accept => {
+                if let Some(choice) = choices.get(list.selected) {
+                    self.toggle_preset(&choice.name, choice.in_use);
+                }
+                if action == Action::Accept {
+                    return None;
+                }
+                let choices = self.preset_choices();
+                return Some(Overlay::Presets { list, choices });
+            }
+            Action::Cancel => return None,
+            _ => {}
+        }
+        Some(Overlay::Presets { list, choices })
+    }
+
+    fn toggle_preset(&mut self, name: &str, in_use: bool) {
+        let before = self.kept_totals().bytes;
+        self.change(|ex, bundle| {
+            if in_use {
+                for i in (0..ex.len()).rev() {
+                    if ex.rule(i).preset.as_deref() == Some(name) {
+                        ex.remove(bundle, i);
+                    }
+                }
+            } else {
+                let _ = ex.push_preset(bundle, name);
+            }
+        });
+        let after = self.kept_totals().bytes;
+        let verb = if in_use { "removed" } else { "added" };
+        let delta = human(before.abs_diff(after));
+        self.say(format!("{verb} preset {name}: {delta}"));
     }
 }
 

@@ -91,7 +91,7 @@ pub struct PackagesState {
 /// How excluded a distribution is: 0 kept, 1 partly, 2 wholly.
 pub fn cut_level(ctx: &Ctx, d: DistId) -> u8 {
     let full = ctx.bundle.dist(d).sizes;
-    let kept = ctx.cuts.dist_kept(d);
+    let kept = ctx.cuts.dist_kept(ctx.bundle, d);
     if kept == full {
         0
     } else if kept.files == 0 {
@@ -156,8 +156,8 @@ impl PackagesState {
             PkgColumn::RequiredBy => by(&|d, _| ctx.bundle.graph.inc[d.index()].len() as u64),
             PkgColumn::Status => by(&|d, _| u64::from(cut_level(ctx, d))).then_with(|| {
                 by(&|d, _| match ctx.status_reason(d) {
-                    Reason::Rule(r) => u64::from(r) + 1,
-                    _ => 0,
+                    Reason::Rule(r) => r as u64 + 1,
+                    Reason::Kept => 0,
                 })
             }),
         };

@@ -183,7 +183,7 @@ fn items(ctx: &Ctx, focus: Focus) -> Vec<TileInfo> {
                     TileInfo {
                         item: TileItem::Dist(id),
                         full: d.sizes,
-                        kept: ctx.cuts.dist_kept(id),
+                        kept: ctx.cuts.dist_kept(ctx.bundle, id),
                     }
                 })
                 .collect();

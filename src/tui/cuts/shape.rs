@@ -2,7 +2,7 @@
 //! per-toggle passes stream through small arrays instead of whole nodes, and sizes
 //! under a scope computed in one backward pass.
 
-use super::{Reason, Scope};
+use super::Scope;
 use crate::model::{DistId, NodeId, Sizes, Tree};
 
 /// "No parent" / "no owner".
@@ -83,9 +83,10 @@ pub struct ScopeSizes {
 }
 
 impl ScopeSizes {
-    /// Sums the admitted files of every subtree, and what is left of them, reusing the
+    /// Sums the admitted files of every subtree, and what is left of them (`gone(i)`: what
+    /// the rules take from file `i`), reusing the
     /// buffers (fresh 200k-node buffers cost more in page faults than the pass itself).
-    pub fn fill(&mut self, shape: &Shape, reason: &[Reason], scope: Scope) {
+    pub fn fill(&mut self, shape: &Shape, gone: impl Fn(usize) -> Sizes, scope: Scope) {
         let n = shape.len();
         self.scope = Some(scope);
         let (full, kept) = (&mut self.full, &mut self.kept);
@@ -96,9 +97,9 @@ impl ScopeSizes {
         for i in (0..n).rev() {
             if !shape.is_dir(i) && scope.admits(shape.owner(i)) {
                 full[i].add(&shape.own[i]);
-                if !reason.get(i).is_some_and(|r| r.is_cut()) {
-                    kept[i].add(&shape.own[i]);
-                }
+                let mut left = shape.own[i];
+                left.sub(&gone(i));
+                kept[i].add(&left);
             }
             let p = shape.parent[i];
             if p != NONE {

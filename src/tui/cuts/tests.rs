@@ -1,119 +1,111 @@
-use crate::model::NodeKind;
-
 use super::*;
+use crate::bundle::Target;
+use crate::synthetic::Synth;
 
-fn file(bytes: u64) -> Sizes {
-    Sizes {
-        files: 1,
-        bytes,
-        ..Sizes::default()
-    }
+/// a (a/x.py 100, a/y.so 1000), b (b.py 10), one unowned file of 7 bytes.
+fn bundle() -> Bundle {
+    let mut s = Synth::new();
+    let a = s.dist("a", "1.0", &["b"]);
+    let b = s.dist("b", "2.0", &[]);
+    s.file("a/x.py", 100, Some(a))
+        .file("a/y.so", 1000, Some(a))
+        .file("b.py", 10, Some(b))
+        .file("loose.py", 7, None);
+    s.build(Target::default())
 }
 
-/// top / root / {pkg/{a.py 100 (d0), b.so 1000 (d0)}, c.py 10 (d1)}
-fn tree() -> (Tree, [NodeId; 5]) {
-    let mut t = Tree::new();
-    let top = t.add_root(b"");
-    let root = t.add_child(top, b"/site", NodeKind::Dir, Sizes::default());
-    let pkg = t.add_child(root, b"pkg", NodeKind::Dir, Sizes::default());
-    let a = t.add_child(pkg, b"a.py", NodeKind::File, file(100));
-    let b = t.add_child(pkg, b"b.so", NodeKind::File, file(1000));
-    let c = t.add_child(root, b"c.py", NodeKind::File, file(10));
-    t.node_mut(a).owner = Some(DistId(0));
-    t.node_mut(b).owner = Some(DistId(0));
-    t.node_mut(c).owner = Some(DistId(1));
-    t.roll_up();
-    (t, [top, pkg, a, b, c])
+fn node(bundle: &Bundle, rel: &str) -> NodeId {
+    bundle
+        .tree
+        .resolve(bundle.roots[0].node, rel.as_bytes())
+        .unwrap()
+}
+
+fn started(bundle: &Bundle, rules: Vec<Rule>) -> Cuts {
+    let mut cuts = Cuts::default();
+    cuts.reshape(bundle);
+    cuts.start(bundle, rules).unwrap();
+    cuts
 }
 
 #[test]
-fn excluding_a_dir_excludes_its_children_and_shrinks_every_ancestor() {
-    let (t, [top, pkg, a, _, c]) = tree();
+fn before_the_rules_start_everything_is_kept() {
+    let b = bundle();
     let mut cuts = Cuts::default();
-    cuts.set.nodes.insert(pkg);
-    cuts.recompute(&t, 2, false);
-    assert_eq!(cuts.reason(a), Reason::Manual);
-    assert_eq!(cuts.reason(c), Reason::Kept);
-    assert_eq!(cuts.kept(top).bytes, 10);
-    assert_eq!(cuts.full(top).bytes, 1110);
-    assert_eq!(cuts.dist_kept(DistId(0)).bytes, 0);
-    assert_eq!(cuts.dist_kept(DistId(1)).bytes, 10);
+    cuts.reshape(&b);
+    assert_eq!(cuts.kept(b.top), cuts.full(b.top));
+    assert_eq!(cuts.reason(node(&b, "a/x.py")), Reason::Kept);
+    assert!(cuts.edit(&b, |_| ()).is_none(), "no rule list to edit yet");
 }
 
 #[test]
-fn excluding_a_distribution_excludes_only_the_files_it_owns() {
-    let (t, [top, pkg, a, _, c]) = tree();
-    let mut cuts = Cuts::default();
-    cuts.set.dists.insert(DistId(0));
-    cuts.recompute(&t, 2, false);
-    assert_eq!(cuts.reason(a), Reason::Dist(DistId(0)));
+fn a_dist_rule_excludes_its_files_and_shrinks_every_ancestor() {
+    let b = bundle();
+    let cuts = started(&b, vec![Rule::dist("a", false)]);
+    let total = cuts.full(b.top).bytes;
     assert_eq!(
-        cuts.reason(pkg),
-        Reason::Kept,
-        "the directory itself is not owned"
+        cuts.kept(b.top).bytes,
+        total - 1100 - 100,
+        "its files and its METADATA"
     );
-    assert_eq!(cuts.reason(c), Reason::Kept);
-    assert_eq!(cuts.kept(top).bytes, 10);
+    assert_eq!(cuts.reason(node(&b, "a/x.py")), Reason::Rule(0));
+    assert_eq!(cuts.dist_rule(DistId(0)), Some(0));
+    assert_eq!(cuts.dist_kept(&b, DistId(0)).files, 0);
+    assert_eq!(cuts.dist_kept(&b, DistId(1)), b.dist(DistId(1)).sizes);
 }
 
 #[test]
-fn a_manual_cut_above_wins_over_a_rule_below() {
-    let (t, [_, pkg, a, b, _]) = tree();
-    let mut cuts = Cuts::default();
-    let mut hits = vec![None; t.len()];
-    hits[b.index()] = Some(0);
-    cuts.set_rule_hits(hits);
-    cuts.recompute(&t, 2, false);
-    assert_eq!(cuts.reason(b), Reason::Rule(0));
-    cuts.set.nodes.insert(pkg);
-    cuts.recompute(&t, 2, false);
-    assert_eq!(cuts.reason(b), Reason::Manual);
-    assert_eq!(cuts.reason(a), Reason::Manual);
-}
-
-#[test]
-fn a_rule_switched_off_excludes_nothing() {
-    let (t, [top, _, _, b, _]) = tree();
-    let mut cuts = Cuts::default();
-    let mut hits = vec![None; t.len()];
-    hits[b.index()] = Some(3);
-    cuts.set_rule_hits(hits);
-    cuts.set.rules_off.insert(3);
-    cuts.recompute(&t, 2, false);
-    assert_eq!(cuts.reason(b), Reason::Kept);
-    assert_eq!(cuts.kept(top).bytes, 1110);
-    assert!(!cuts.has_rule_hits());
-}
-
-#[test]
-fn with_nothing_cut_kept_equals_full_everywhere() {
-    let (t, ids) = tree();
-    let mut cuts = Cuts::default();
-    cuts.recompute(&t, 2, false);
-    for id in ids {
-        assert_eq!(cuts.kept(id), cuts.full(id));
-        assert_eq!(cuts.full(id), t.node(id).total);
-    }
+fn a_path_rule_excludes_a_directory_whole() {
+    let b = bundle();
+    let cuts = started(&b, vec![Rule::path("a", Some(0))]);
+    assert_eq!(cuts.reason(node(&b, "a")), Reason::Rule(0));
+    assert_eq!(cuts.kept(node(&b, "a")), Sizes::default());
+    assert_eq!(
+        cuts.dist_rule(DistId(0)),
+        None,
+        "a path rule names no distribution"
+    );
 }
 
 #[test]
 fn scoped_sizes_count_only_the_scope_s_files() {
-    let (t, [top, pkg, _, b, _]) = tree();
-    let mut cuts = Cuts::default();
-    cuts.set.nodes.insert(b);
-    cuts.recompute(&t, 2, true);
-    let (full, kept) = cuts.scoped(top, Scope::Dist(DistId(0)));
-    assert_eq!((full.bytes, kept.bytes), (1100, 100));
-    assert_eq!(cuts.scoped(pkg, Scope::Dist(DistId(1))).0.bytes, 0);
-    assert_eq!(cuts.scoped(top, Scope::Unowned).0.bytes, 0);
+    let b = bundle();
+    let cuts = started(&b, vec![Rule::path("a/y.so", Some(0))]);
+    let (full, kept) = cuts.scoped(b.top, Scope::Dist(DistId(0)));
+    assert_eq!((full.bytes, kept.bytes), (1200, 200));
+    assert_eq!(
+        cuts.scoped(node(&b, "a"), Scope::Dist(DistId(1))).0.bytes,
+        0
+    );
+    assert_eq!(cuts.unowned().0.bytes, 7);
+}
+
+#[test]
+fn a_snapshot_restores_the_rule_list_with_its_switches() {
+    let b = bundle();
+    let mut cuts = started(
+        &b,
+        vec![Rule::dist("a", false), Rule::path("b.py", Some(0))],
+    );
+    cuts.edit(&b, |ex| ex.set_enabled(&b, 1, false));
+    let snap = cuts.snapshot();
+    let kept = cuts.kept(b.top);
+    cuts.edit(&b, |ex| {
+        ex.remove(&b, 0);
+    });
+    assert_ne!(cuts.kept(b.top), kept);
+    cuts.restore(&b, &snap).unwrap();
+    assert_eq!(cuts.snapshot(), snap);
+    assert_eq!(cuts.kept(b.top), kept);
 }
 
 #[test]
 fn a_reshaped_tree_is_read_again() {
-    let (mut t, [top, _, a, _, _]) = tree();
-    let mut cuts = Cuts::default();
-    cuts.recompute(&t, 2, false);
-    t.node_mut(a).own.zipped = 40;
-    cuts.recompute(&t, 2, true);
-    assert_eq!(cuts.full(top).zipped, 40);
+    let mut b = bundle();
+    let mut cuts = started(&b, Vec::new());
+    let x = node(&b, "a/x.py");
+    let before = cuts.full(b.top).zipped;
+    b.tree.set_own_zipped(x, 1);
+    cuts.reshape(&b);
+    assert_eq!(cuts.full(b.top).zipped, before - (100 / 3 + 40) + 1);
 }

@@ -7,21 +7,14 @@ use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 use super::text::{centred, fit, group, put};
-use crate::tui::app::{App, ExportDialog, ExportField, Overlay};
+use crate::tui::app::{App, ExportDialog, ExportField, Overlay, PresetChoice};
 use crate::tui::export;
 
 /// Draws `overlay` centred over `area`.
 pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
     match overlay {
         Overlay::Limits { list } => limits(app, list.selected, area, buf),
-        Overlay::Presets { .. } => {
-            let lines = [
-                "No rule presets yet: they arrive with the rules engine.".to_string(),
-                String::new(),
-                "Esc closes.".into(),
-            ];
-            boxed(app, " presets ", &lines, area, buf);
-        }
+        Overlay::Presets { list, choices } => presets(app, list.selected, choices, area, buf),
         Overlay::Export(d) => export_dialog(app, d, area, buf),
         Overlay::ConfirmQuit => {
             let lines = [
@@ -105,13 +98,47 @@ fn limits(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
     }
 }
 
+fn presets(app: &App, selected: usize, choices: &[PresetChoice], area: Rect, buf: &mut Buffer) {
+    let mut lines = vec![
+        "Space adds or removes a preset (the gauges move behind); Enter also closes.".to_string(),
+        String::new(),
+    ];
+    for c in choices {
+        let mark = if c.in_use { "[x]" } else { "[ ]" };
+        let verb = if c.in_use { "saves" } else { "would save" };
+        let saving = if c.saving.bytes == 0 && c.saving.zipped == 0 {
+            "nothing here".to_string()
+        } else {
+            format!(
+                "{} ({} zipped)",
+                human(c.saving.bytes),
+                human(c.saving.zipped)
+            )
+        };
+        lines.push(format!(
+            "{mark} {:<18} {:<8} {verb} {saving}",
+            c.name,
+            c.safety.as_str()
+        ));
+    }
+    lines.push(String::new());
+    if let Some(c) = choices.get(selected) {
+        lines.push(fit(&c.reason, 90));
+    }
+    let inner = boxed(app, " presets ", &lines, area, buf);
+    let y = inner.y + 2 + selected as u16;
+    if y < inner.bottom() {
+        buf.set_style(Rect::new(inner.x, y, inner.width, 1), app.theme.selected);
+    }
+}
+
 fn export_dialog(app: &App, d: &ExportDialog, area: Rect, buf: &mut Buffer) {
     let formats = export::formats();
-    let format = formats.get(d.format).map_or("?", |f| f.name);
+    let format = formats.get(d.format).map_or("?", |f| f.1);
     let mark = |f: ExportField| if d.field == f { "›" } else { " " };
     let mut lines = vec![
         format!(
-            "{} format: {format}   (Tab switches field; Space picks the next format)",
+            "{} format: {format}   (Tab: next field; Space: next format)",
             mark(ExportField::Format)
         ),
         format!("{} file:   {}▏", mark(ExportField::Path), d.path),

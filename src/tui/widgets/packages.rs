@@ -12,7 +12,6 @@ use ratatui::style::Style;
 use super::Screen;
 use super::text::{bar, fit, percent, put};
 use crate::tui::app::{App, PkgColumn, PkgRow, cut_level};
-use crate::tui::cuts::Reason;
 
 /// Column widths for a table `width` cells wide (0 means the column is hidden).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -299,19 +298,22 @@ fn app_ctx(app: &App) -> crate::tui::app::Ctx<'_> {
 }
 
 /// "kept", "excluded", "rule: NAME", or "partly: -12 MB".
-/// "kept", "in runtime", "excluded", "rule NAME" or "partly -12 MB".
+/// "kept", "in runtime", "excluded", "rule: LABEL" or "partly -12 MB".
 fn status(ctx: &crate::tui::app::Ctx, app: &App, d: DistId, level: u8) -> String {
     if level == 0 && ctx.runtime_provided(d).is_some() {
         return "in runtime".into();
     }
-    let whole = match app.cuts.dist_reason(d) {
-        Reason::Rule(r) => format!("rule {}", app.rule_name(r)),
+    let key = &ctx.bundle.dist(d).key;
+    let whole = match app.cuts.dist_rule(d).and_then(|r| app.cuts.rule(r)) {
+        Some(rule) if crate::python::name::normalize(&rule.value) != *key => {
+            format!("with {}", rule.value)
+        }
         _ => "excluded".into(),
     };
     partly(
         level,
         ctx.bundle.dist(d).sizes,
-        app.cuts.dist_kept(d),
+        app.cuts.dist_kept(ctx.bundle, d),
         &whole,
     )
 }

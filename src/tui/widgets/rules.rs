@@ -1,21 +1,26 @@
-//! The Rules view: every exclusion in force, with what it saves; Space or d removes one.
+//! The Rules view: every rule in order with whether it is on, what it saves (what no
+//! earlier rule already removes), its safety level and its reason. Space switches a rule,
+//! d deletes it, J and K move it.
 
-use crate::limits::human;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::text::{fit, put};
-use crate::tui::app::{App, RuleEntry};
+use crate::limits::human;
+use crate::rules::Safety;
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
 
-/// Draws the heading and the exclusions.
+/// Draws the heading and the rules.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if area.height == 0 {
         return;
     }
+    let label_w = usize::from(area.width).saturating_sub(60).clamp(20, 44);
     let heading = format!(
-        " {:<12} {:>10}  {}",
-        "kind", "size", "what (Space/d: keep again)"
+        " {:<3} {:<label_w$} {:>10}  {:<8} why   (first rule to name a path decides it)",
+        "on", "rule", "saves", "safety"
     );
     put(buf, area.x, area.y, &heading, area.width, app.theme.heading);
     let rows = Rect {
@@ -23,9 +28,19 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         height: area.height - 1,
         ..area
     };
-    let entries = app.rule_entries();
-    if entries.is_empty() {
-        let text = "nothing excluded yet: Space excludes the selected item, x a package with its own dependencies";
+    let Some(ex) = app.cuts.exclusion() else {
+        put(
+            buf,
+            rows.x + 1,
+            rows.y,
+            "rules apply once the scan ends",
+            rows.width,
+            app.theme.dim,
+        );
+        return;
+    };
+    if ex.is_empty() {
+        let text = "no rules yet: Space excludes the selection, x a package with what only it needs, p adds presets";
         put(
             buf,
             rows.x + 1,
@@ -36,45 +51,55 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         );
         return;
     }
-    let bundle = app.bundle();
-    for (line, i) in (app.rules.offset..entries.len())
+    for (line, i) in (app.rules.offset..ex.len())
         .take(usize::from(rows.height))
         .enumerate()
     {
         let y = rows.y + line as u16;
-        let (kind, size, what) = match entries[i] {
-            RuleEntry::Dist(d) => {
-                let dist = bundle.dist(d);
-                (
-                    "package",
-                    dist.sizes.bytes,
-                    format!("{} {}", dist.name, dist.version),
-                )
-            }
-            RuleEntry::Node(n) => {
-                let kind = if bundle.tree.node(n).is_dir() {
-                    "directory"
-                } else {
-                    "file"
-                };
-                (
-                    kind,
-                    app.cuts.full(n).bytes,
-                    bundle.tree.path(n).display().to_string(),
-                )
-            }
-        };
-        let style = if i == app.rules.selected {
-            app.theme.selected
-        } else {
-            Style::new()
-        };
+        let rule = ex.rule(i);
+        let on = ex.is_enabled(i);
+        let mut style = if on { Style::new() } else { app.theme.dim };
+        if i == app.rules.selected {
+            style = style.patch(app.theme.selected);
+        }
         buf.set_style(Rect::new(rows.x, y, rows.width, 1), style);
+        let mut label = rule.label();
+        if let Some(p) = &rule.preset {
+            label = format!("{label}  [{p}]");
+        }
+        let saves = if on {
+            human(ex.saving(i).bytes)
+        } else {
+            "-".into()
+        };
         let text = format!(
-            " {kind:<12} {:>10}  {}",
-            human(size),
-            fit(&what, usize::from(rows.width).saturating_sub(27))
+            " {:<3} {:<label_w$} {:>10}  ",
+            if on { "[x]" } else { "[ ]" },
+            fit(&label, label_w),
+            saves,
         );
         put(buf, rows.x, y, &text, rows.width, style);
+        let x = rows.x + text.chars().count() as u16;
+        let safety = rule.safety.as_str();
+        put(
+            buf,
+            x,
+            y,
+            &format!("{safety:<8}"),
+            rows.right().saturating_sub(x),
+            style.patch(safety_style(rule.safety, &app.theme)),
+        );
+        let x = x + 9;
+        let w = rows.right().saturating_sub(x);
+        put(buf, x, y, &fit(&rule.reason, usize::from(w)), w, style);
+    }
+}
+
+/// Green for safe, yellow for caution, red for breaks.
+pub fn safety_style(safety: Safety, theme: &Theme) -> Style {
+    match safety {
+        Safety::Safe => theme.ok,
+        Safety::Caution => theme.warn,
+        Safety::Breaks => theme.over,
     }
 }

@@ -173,8 +173,6 @@ fn note(app: &App, reason: Reason, row: &TreeRow) -> String {
                 String::new()
             }
         }
-        Reason::Manual => "excluded".into(),
-        Reason::Dist(d) => format!("excluded with {}", app.bundle().dist(d).name),
-        Reason::Rule(r) => format!("rule: {}", app.rule_name(r)),
+        Reason::Rule(r) => format!("✗ {}", app.rule_name(r)),
     }
 }

@@ -57,7 +57,7 @@ fn breadcrumb(app: &App) -> String {
     };
     let colour = match s.colour {
         ColourBy::Package => "by package",
-        ColourBy::Safety => "by safety (needs rules)",
+        ColourBy::Safety => "by safety: green safe, yellow caution, red breaks, grey your call",
     };
     format!(
         " {place}   · colours {colour} · {} · Enter zooms, Bksp out",
@@ -192,7 +192,7 @@ fn tile_text(app: &App, index: usize, tile: &Tile) -> (String, String, Style) {
         })
     } else {
         match (s.colour, colour) {
-            (ColourBy::Safety, _) => theme.safety_tile(3),
+            (ColourBy::Safety, _) => theme.safety_tile(safety_of(app, info.item)),
             (ColourBy::Package, Some(d)) => shade(theme.tile(d.index()), index),
             (ColourBy::Package, None) => theme.rest_tile,
         }
@@ -203,6 +203,26 @@ fn tile_text(app: &App, index: usize, tile: &Tile) -> (String, String, Style) {
         style.remove_modifier(Modifier::REVERSED)
     };
     (label, human(m.of(&info.full)), style)
+}
+
+/// The safety level of excluding a tile's item (0 safe .. 3 unknown).
+fn safety_of(app: &App, item: TileItem) -> u8 {
+    use crate::tui::safety::UNKNOWN;
+    match item {
+        TileItem::Node(n) => app
+            .safety
+            .as_ref()
+            .and_then(|l| l.get(n.index()).copied())
+            .unwrap_or(UNKNOWN),
+        TileItem::Dist(d) => {
+            let provided = app
+                .insight
+                .as_ref()
+                .is_some_and(|i| i.get(d).runtime_provided.is_some());
+            if provided { 1 } else { UNKNOWN }
+        }
+        TileItem::Unowned => 1,
+    }
 }
 
 /// Darkens every other tile a little so neighbours of one colour stay apart.
