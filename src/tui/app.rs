@@ -208,6 +208,8 @@ pub struct App {
     pub default_export: String,
     flags: Flags,
     zip_jobs: Option<Vec<crate::zipjob::ZipTask>>,
+    /// Views whose rows are out of date (one bit per view, in Tab order).
+    stale_views: u8,
     /// Rules to apply when the scan ends (from `--manifest`).
     pending_rules: Vec<crate::rules::Rule>,
     /// Dependency insight (retained sizes, dominators, runtime marks) once loaded.
@@ -258,6 +260,7 @@ impl App {
             },
             zip_jobs: None,
             pending_rules: Vec::new(),
+            stale_views: u8::MAX,
             insight: None,
             why: None,
             safety: None,
@@ -401,18 +404,25 @@ impl App {
     }
 
     /// Rebuilds every view's rows and the treemap's tiles from the current state.
+    /// The view shown is rebuilt at once; the others when they are next shown, so an
+    /// exclusion costs one view's rows, not four.
     fn refresh_views(&mut self) {
-        let heights = self.list_heights();
-        let map_area = self.treemap_area();
-        let ctx = ctx!(self);
-        self.packages.refresh(&ctx, heights.0);
-        self.tree.refresh(&ctx, heights.1);
-        self.treemap.relayout(&ctx, map_area);
-        self.rules.reveal(self.rule_count(), heights.2);
+        self.stale_views = u8::MAX;
+        self.refresh_view(self.view);
+    }
+
+    /// Shows `view`, rebuilding it first if something changed while it was hidden.
+    pub(super) fn show(&mut self, view: ViewId) {
+        self.view = view;
+        self.filtering = false;
+        if self.stale_views & view_bit(view) != 0 {
+            self.refresh_view(view);
+        }
     }
 
     /// Rebuilds one view's rows (after a filter or sort change that touches no other).
     fn refresh_view(&mut self, view: ViewId) {
+        self.stale_views &= !view_bit(view);
         let heights = self.list_heights();
         let ctx = ctx!(self);
         match view {
@@ -457,6 +467,11 @@ impl App {
     fn tree_home(&self) -> NodeId {
         scope::home(self.data.bundle(), &self.cuts, self.tree.scope)
     }
+}
+
+/// A view's bit in [`App::stale_views`].
+fn view_bit(view: ViewId) -> u8 {
+    1 << ViewId::ALL.iter().position(|v| *v == view).unwrap_or(0)
 }
 
 /// Every preset, plus custom `active` limits, with the `active` ones switched on.

@@ -71,11 +71,6 @@ impl App {
         self.message = Some(text.into());
     }
 
-    fn show(&mut self, view: ViewId) {
-        self.view = view;
-        self.filtering = false;
-    }
-
     fn open_overlay(&mut self, overlay: Overlay) {
         self.overlay = Some(overlay);
     }

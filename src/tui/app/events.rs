@@ -102,7 +102,7 @@ impl App {
         }
         let layout = crate::tui::widgets::layout(self);
         if let Some(view) = layout.tab_at(x, y) {
-            self.view = view;
+            self.show(view);
             return;
         }
         let rows = match self.view {

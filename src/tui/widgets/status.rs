@@ -43,7 +43,11 @@ pub fn focused_path(app: &App) -> String {
             Some(TileItem::Node(n)) => bundle.tree.path(n).display().to_string(),
             None => "small items folded together".into(),
         },
-        ViewId::Rules => String::new(),
+        ViewId::Rules => app
+            .cuts
+            .rule(app.rules.selected)
+            .map(|r| format!("{}: {}", r.label(), r.reason))
+            .unwrap_or_default(),
     }
 }
 
