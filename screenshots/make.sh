@@ -64,15 +64,17 @@ shot packages-over-limit
 keys 3
 shot treemap
 
-select_package numpy
+keys 1 g j j
 shot why
-keys Escape
 
-select_package kubernetes
-keys x Escape
-select_package onnxruntime
-keys x Escape
+# A decision that fits the 250 MB unzipped limit: drop kubernetes and onnxruntime (a hosted
+# embedding function instead) and uvloop with what only they need, plus three presets.
+for package in kubernetes onnxruntime uvloop; do
+    select_package "$package"
+    keys x Escape
+done
+keys p Space Down Space Down Space Escape
 keys 1 g
 shot after-exclusions
 keys 4
-shot exclusions
+shot rules

@@ -105,6 +105,11 @@ fn render_tile(app: &App, i: usize, tile: &Tile, buf: &mut Buffer) {
     let fitted = |t: &str| fit(t, usize::from(w));
     if rect.bottom() - y >= 2 {
         put(buf, inner_x, y, &fitted(&label), w, text_style);
+        let size = if size.chars().count() > usize::from(w) {
+            compact(&size)
+        } else {
+            size
+        };
         put(buf, inner_x, y + 1, &fitted(&size), w, text_style);
     } else {
         let both = fitted(&format!("{label} {size}"));
@@ -123,6 +128,18 @@ fn outline(r: Rect, buf: &mut Buffer) {
         }
         buf[(r.x, r.y)].set_symbol("┌");
     }
+}
+
+/// "2.6 MB" as "2.6M", "117.4 MB" as "117M", for narrow tiles.
+fn compact(size: &str) -> String {
+    let Some((number, unit)) = size.split_once(' ') else {
+        return size.to_string();
+    };
+    let number = match number.split_once('.') {
+        Some((whole, _)) if whole.len() >= 2 => whole,
+        _ => number,
+    };
+    format!("{number}{}", unit.chars().next().unwrap_or('B'))
 }
 
 /// Draws a heavy frame just inside a selected tile, keeping its colours.
@@ -233,5 +250,18 @@ fn shade(style: Style, index: usize) -> Style {
             style.bg(Color::Rgb(darker(red), darker(green), darker(blue)))
         }
         _ => style,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compact;
+
+    #[test]
+    fn compact_sizes_keep_one_decimal_only_below_ten() {
+        assert_eq!(compact("2.6 MB"), "2.6M");
+        assert_eq!(compact("117.4 MB"), "117M");
+        assert_eq!(compact("983 KB"), "983K");
+        assert_eq!(compact("12 B"), "12B");
     }
 }
