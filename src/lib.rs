@@ -14,6 +14,7 @@
 //! - [`treemap`]: squarified treemap layout of weights into terminal-cell tiles.
 //! - [`archive`]: a wheel or zip read from its central directory, never extracted.
 //! - [`zipsize`]: what files on disk would cost zipped by `zip -r -6`.
+//! - [`watch`]: keeps a bundle in sync with a directory while pip writes into it.
 
 pub mod archive;
 pub mod bundle;
@@ -27,4 +28,5 @@ pub mod report;
 pub mod requirements;
 pub mod scan;
 pub mod treemap;
+pub mod watch;
 pub mod zipsize;

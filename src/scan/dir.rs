@@ -204,6 +204,65 @@ fn walk_leaf(
     let _ = tx.send(ScanEvent::Shard(shard));
 }
 
+/// Walks `path` itself and everything under it into one shard whose base is `base` (the
+/// `/`-separated path of `path`'s parent relative to the root), so its first entry is `path`.
+/// Stays on device `dev` and never follows links. Used to rescan one changed subtree; a path
+/// that no longer exists gives an empty shard and no error.
+pub fn scan_path(root: usize, path: &Path, base: &[u8], dev: u64) -> (Shard, Vec<ScanError>) {
+    let mut shard = Shard {
+        root,
+        base: base.to_vec(),
+        entries: Vec::new(),
+    };
+    let mut errors = Vec::new();
+    // Index of the entry for the directory at each depth (empty: the path itself is next).
+    let mut stack: Vec<u32> = Vec::new();
+    let walker = WalkDir::new(path).follow_links(false).same_file_system(true);
+    for item in walker {
+        let item = match item {
+            Ok(i) => i,
+            Err(e) if e.depth() == 0 && is_not_found(&e) => break,
+            Err(e) => {
+                let at = e.path().map_or_else(|| path.to_path_buf(), Path::to_path_buf);
+                errors.push(scan_error(&at, &walk_error_message(&e)));
+                continue;
+            }
+        };
+        let meta = match item.metadata() {
+            Ok(m) => m,
+            Err(e) => {
+                if !is_not_found(&e) {
+                    errors.push(scan_error(item.path(), &walk_error_message(&e)));
+                }
+                continue;
+            }
+        };
+        stack.truncate(item.depth());
+        let parent = stack.last().copied().unwrap_or(BASE);
+        let entry = entry_from(parent, &os_bytes(item.file_name()), &meta);
+        if entry.kind == NodeKind::Dir {
+            if device(&meta) != dev {
+                continue;
+            }
+            stack.push(shard.entries.len() as u32);
+        }
+        shard.entries.push(entry);
+    }
+    (shard, errors)
+}
+
+fn is_not_found(e: &walkdir::Error) -> bool {
+    e.io_error()
+        .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
+}
+
+fn scan_error(path: &Path, message: &str) -> ScanError {
+    ScanError {
+        path: path.to_path_buf(),
+        message: message.to_string(),
+    }
+}
+
 fn walk_error_message(e: &walkdir::Error) -> String {
     if e.loop_ancestor().is_some() {
         return "filesystem loop".to_string();
