@@ -20,6 +20,8 @@ pub struct Cli {
 pub enum Command {
     /// Summarise a bundle: sizes per distribution, unowned files, missing requirements.
     Report(ReportArgs),
+    /// Follow a directory while pip writes into it: one line per settled change.
+    Watch(WatchArgs),
 }
 
 /// Inputs and target shared by every command.
@@ -76,4 +78,22 @@ pub struct ReportArgs {
     /// How many distributions the text report lists.
     #[arg(long, default_value_t = 25, value_name = "N")]
     pub top: usize,
+}
+
+/// `heft watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The directory to follow (site-packages, a layer's build dir); it may not exist yet.
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    /// Print `heft.watch/1` JSON lines instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Exit once the tree has been quiet this long after a change, printing the final line.
+    #[arg(long, value_name = "SECS")]
+    pub until_idle: Option<f64>,
+    /// A limit to follow: a preset or a size such as 250MB or zip:50MB (repeatable;
+    /// default aws-lambda and aws-lambda-zip).
+    #[arg(long = "limit", value_name = "LIMIT")]
+    pub limits: Vec<String>,
 }

@@ -1,6 +1,7 @@
 //! Headless commands, one module each; they print and return an exit code.
 
 pub mod report;
+pub mod watch;
 
 use std::io::{self, Write};
 use std::process::ExitCode;

@@ -13,6 +13,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Report(args)) => cmd::report::run(&args),
+        Some(Command::Watch(args)) => cmd::watch::run(&args),
         None => {
             eprintln!("heft: the explorer is not built yet; try `heft report PATH`");
             Ok(ExitCode::from(2))

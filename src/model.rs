@@ -472,9 +472,13 @@ mod tests {
         let c = t.add_child(b, b"c", NodeKind::Dir, Sizes::default());
         t.add_child(c, b"z.py", NodeKind::File, file(3));
         t.roll_up_subtree(b);
-        let incremental: Vec<Sizes> = (0..t.len()).map(|i| t.node(NodeId(i as u32)).total).collect();
+        let incremental: Vec<Sizes> = (0..t.len())
+            .map(|i| t.node(NodeId(i as u32)).total)
+            .collect();
         t.roll_up();
-        let full: Vec<Sizes> = (0..t.len()).map(|i| t.node(NodeId(i as u32)).total).collect();
+        let full: Vec<Sizes> = (0..t.len())
+            .map(|i| t.node(NodeId(i as u32)).total)
+            .collect();
         assert_eq!(incremental, full);
         assert_eq!(t.node(root).total.bytes, 20);
     }
@@ -507,6 +511,9 @@ mod tests {
         assert!(!t.is_live(x));
         assert!(t.is_live(b));
         t.sort_children_of(root);
-        assert_eq!(t.child(root, b"c").map(|c| t.name(c).to_vec()), Some(b"c".to_vec()));
+        assert_eq!(
+            t.child(root, b"c").map(|c| t.name(c).to_vec()),
+            Some(b"c".to_vec())
+        );
     }
 }

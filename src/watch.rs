@@ -155,7 +155,11 @@ pub struct Watch {
 impl Watch {
     /// Starts watching `root` (made absolute; it may not exist yet). The first event is a full
     /// batch of the current contents (or a missing-root batch).
-    pub fn spawn(root: &Path, options: WatchOptions, cache: Arc<ZipCache>) -> Result<Watch, WatchError> {
+    pub fn spawn(
+        root: &Path,
+        options: WatchOptions,
+        cache: Arc<ZipCache>,
+    ) -> Result<Watch, WatchError> {
         let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
         let (events_tx, events) = unbounded();
         let (control_tx, control_rx) = unbounded();
@@ -168,7 +172,8 @@ impl Watch {
                 name: "heft-watch-zip",
                 source,
             })?;
-        let notifier = notifier::Notifier::new(root.clone(), options, events_tx, jobs_tx, control_rx)?;
+        let notifier =
+            notifier::Notifier::new(root.clone(), options, events_tx, jobs_tx, control_rx)?;
         thread::Builder::new()
             .name("heft-watch".into())
             .spawn(move || notifier.run())

@@ -217,13 +217,17 @@ pub fn scan_path(root: usize, path: &Path, base: &[u8], dev: u64) -> (Shard, Vec
     let mut errors = Vec::new();
     // Index of the entry for the directory at each depth (empty: the path itself is next).
     let mut stack: Vec<u32> = Vec::new();
-    let walker = WalkDir::new(path).follow_links(false).same_file_system(true);
+    let walker = WalkDir::new(path)
+        .follow_links(false)
+        .same_file_system(true);
     for item in walker {
         let item = match item {
             Ok(i) => i,
             Err(e) if e.depth() == 0 && is_not_found(&e) => break,
             Err(e) => {
-                let at = e.path().map_or_else(|| path.to_path_buf(), Path::to_path_buf);
+                let at = e
+                    .path()
+                    .map_or_else(|| path.to_path_buf(), Path::to_path_buf);
                 errors.push(scan_error(&at, &walk_error_message(&e)));
                 continue;
             }

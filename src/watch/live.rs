@@ -18,6 +18,7 @@ use crate::scan::{BASE, ScanError, Shard};
 use crate::zipsize::END_OF_CENTRAL_DIRECTORY;
 
 use super::meta_cache::CachedSource;
+use super::summary::delta;
 use super::{Batch, BatchKind, ZipSizes};
 
 /// One dirty subtree of an applied batch, in arrival order: what it added or took away.
@@ -223,11 +224,7 @@ impl LiveBundle {
     /// Swaps the subtree at `path` for a freshly walked shard (empty: it is gone).
     fn replace(&mut self, path: &[u8], shard: &Shard) -> (Arrival, Vec<NodeId>) {
         let root = self.bundle.roots[0].node;
-        let old = self
-            .bundle
-            .tree
-            .resolve(root, path)
-            .filter(|n| *n != root);
+        let old = self.bundle.tree.resolve(root, path).filter(|n| *n != root);
         let mut removed = Sizes::default();
         let mut owner = None;
         if let Some(node) = old {
@@ -285,7 +282,11 @@ impl LiveBundle {
         let mut zipped = vec![0i64; pending.count];
         let tree = &mut self.bundle.tree;
         for (s, e, bytes) in sizes.sizes {
-            let Some(&node) = pending.nodes.get(s as usize).and_then(|v| v.get(e as usize)) else {
+            let Some(&node) = pending
+                .nodes
+                .get(s as usize)
+                .and_then(|v| v.get(e as usize))
+            else {
                 continue;
             };
             if !tree.is_live(node) {
@@ -296,7 +297,7 @@ impl LiveBundle {
             own.zipped = bytes;
             tree.set_own(node, own);
             if let Some(index) = arrival_of(tree, node, &pending.arrivals) {
-                zipped[index] += bytes as i64 - before as i64;
+                zipped[index] += delta(bytes, before);
             }
         }
         total_sizes(&mut self.bundle);
@@ -336,7 +337,12 @@ fn empty_bundle(root: PathBuf, opts: &LoadOptions, root_disk: u64) -> Bundle {
 }
 
 /// Adds a shard's entries under `parent`, children sorted; returns their ids, in order.
-fn graft(tree: &mut Tree, parent: NodeId, shard: &Shard, links: &mut HashSet<(u64, u64)>) -> Vec<NodeId> {
+fn graft(
+    tree: &mut Tree,
+    parent: NodeId,
+    shard: &Shard,
+    links: &mut HashSet<(u64, u64)>,
+) -> Vec<NodeId> {
     let mut ids: Vec<NodeId> = Vec::with_capacity(shard.entries.len());
     for entry in &shard.entries {
         let at = if entry.parent == BASE {
@@ -368,7 +374,7 @@ fn graft(tree: &mut Tree, parent: NodeId, shard: &Shard, links: &mut HashSet<(u6
 
 /// `added - removed`, field by field, as an arrival without path or owner.
 fn sizes_delta(added: &Sizes, removed: &Sizes) -> Arrival {
-    let d = |a: u64, r: u64| a as i64 - r as i64;
+    let d = delta;
     Arrival {
         path: String::new(),
         owner: None,

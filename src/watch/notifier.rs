@@ -307,4 +307,3 @@ fn nearest_device(path: &Path) -> Option<u64> {
         .find_map(|p| fs::metadata(p).ok())
         .map(|m| identity(&m).0)
 }
-

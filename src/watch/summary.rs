@@ -75,9 +75,15 @@ impl DistChange {
 
     /// Bytes after minus bytes before.
     pub fn delta(&self) -> i64 {
-        let bytes = |s: Option<Sizes>| s.map_or(0, |s| s.bytes as i64);
-        bytes(self.after) - bytes(self.before)
+        let bytes = |s: Option<Sizes>| s.map_or(0, |s| s.bytes);
+        delta(bytes(self.after), bytes(self.before))
     }
+}
+
+/// `after - before` as a signed count (saturating; sizes never come near 2^63).
+pub fn delta(after: u64, before: u64) -> i64 {
+    let d = i128::from(after) - i128::from(before);
+    i64::try_from(d).unwrap_or(if d < 0 { i64::MIN } else { i64::MAX })
 }
 
 /// Every distribution whose presence or sizes differ, largest byte change first.
@@ -261,7 +267,10 @@ mod tests {
         let zip = preset("aws-lambda-zip").unwrap().clone();
         let before = sizes(0, 0);
         let mut watch = LimitWatch::new(vec![zip], &before);
-        let arrivals = [arrival("big", 200_000_000, 10), arrival("dense", 1, 52_428_800)];
+        let arrivals = [
+            arrival("big", 200_000_000, 10),
+            arrival("dense", 1, 52_428_800),
+        ];
         let update = watch.update(&before, &sizes(200_000_001, 52_428_810), &arrivals);
         assert_eq!(update.crossed[0].after, "dense");
     }
@@ -271,13 +280,16 @@ mod tests {
         let mut before = Snapshot::default();
         before.dists.insert("a".into(), ("A".into(), sizes(10, 1)));
         before.dists.insert("b".into(), ("B".into(), sizes(10, 1)));
-        before.dists.insert("same".into(), ("same".into(), sizes(5, 1)));
+        before
+            .dists
+            .insert("same".into(), ("same".into(), sizes(5, 1)));
         let mut after = before.clone();
         after.dists.remove("b");
         after.dists.insert("a".into(), ("A".into(), sizes(30, 2)));
         after.dists.insert("c".into(), ("C".into(), sizes(1000, 9)));
         let found = changes(&before, &after);
-        let kinds: Vec<(&str, ChangeKind)> = found.iter().map(|c| (c.key.as_str(), c.kind())).collect();
+        let kinds: Vec<(&str, ChangeKind)> =
+            found.iter().map(|c| (c.key.as_str(), c.kind())).collect();
         assert_eq!(
             kinds,
             [

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::summary::{LimitUpdate, Snapshot, changes};
+use super::summary::{LimitUpdate, Snapshot, changes, delta};
 
 /// Schema tag of every line.
 pub const SCHEMA: &str = "heft.watch/1";
@@ -116,7 +116,7 @@ impl WatchLine {
     /// The line for moving from `before` to `after`; time fields are left for the caller.
     pub fn new(before: &Snapshot, after: &Snapshot, update: &LimitUpdate, present: bool) -> Self {
         let (b, a) = (&before.totals, &after.totals);
-        let d = |x: u64, y: u64| x as i64 - y as i64;
+        let d = delta;
         WatchLine {
             schema: SCHEMA.to_string(),
             at: String::new(),

@@ -87,17 +87,30 @@ fn child_len(parent_len: usize, name_len: usize) -> usize {
 }
 
 /// The `heft-watch-zip` loop: estimates each job and sends its sizes, until either side hangs up.
+///
+/// Compression runs on a pool of its own: on rayon's global pool a big job would hold the
+/// next batch's re-walk (which uses that pool) until most of its files were done.
 pub(super) fn run(jobs: &Receiver<ZipJob>, events: &Sender<WatchEvent>, cache: &ZipCache) {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("heft-watch-zip-{i}"))
+        .build()
+        .ok();
     for job in jobs {
-        let sizes = job
-            .items
-            .par_iter()
-            .filter_map(|it| {
-                let zipped = entry_zipped(&it.path, it.name_len, it.kind, cache)?;
-                Some((it.subtree, it.entry, zipped))
-            })
-            .collect();
-        let done = ZipSizes { seq: job.seq, sizes };
+        let estimate = || -> Vec<(u32, u32, u64)> {
+            job.items
+                .par_iter()
+                .filter_map(|it| {
+                    let zipped = entry_zipped(&it.path, it.name_len, it.kind, cache)?;
+                    Some((it.subtree, it.entry, zipped))
+                })
+                .collect()
+        };
+        // Without a pool of its own (threads refused), the global one still gives answers.
+        let sizes = pool.as_ref().map_or_else(estimate, |p| p.install(estimate));
+        let done = ZipSizes {
+            seq: job.seq,
+            sizes,
+        };
         if events.send(WatchEvent::Zipped(done)).is_err() {
             return;
         }
@@ -141,9 +154,7 @@ pub fn estimate_bundle(bundle: &mut Bundle, cache: &ZipCache) {
             .collect();
         let sizes: Vec<(NodeId, u64)> = items
             .par_iter()
-            .map(|(id, path, len, kind)| {
-                (*id, entry_zipped(path, *len, *kind, cache).unwrap_or(0))
-            })
+            .map(|(id, path, len, kind)| (*id, entry_zipped(path, *len, *kind, cache).unwrap_or(0)))
             .collect();
         for (id, zipped) in sizes {
             bundle.tree.node_mut(id).own.zipped = zipped;

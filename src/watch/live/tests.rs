@@ -1,3 +1,4 @@
+use std::fmt::Write as _;
 use std::fs;
 
 use crossbeam_channel::unbounded;
@@ -19,16 +20,16 @@ fn install(site: &Path, name: &str, files: &[(&str, usize)]) {
     for (rel, size) in files {
         let path = site.join(rel);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(&path, "x = 1\n".repeat(size / 6 + 1)[..*size].as_bytes()).unwrap();
-        record.push_str(&format!("{rel},,{size}\n"));
+        fs::write(&path, &"x = 1\n".repeat(size / 6 + 1).as_bytes()[..*size]).unwrap();
+        let _ = writeln!(record, "{rel},,{size}");
     }
     fs::write(
         info.join("METADATA"),
         format!("Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n"),
     )
     .unwrap();
-    record.push_str(&format!("{name}-1.0.dist-info/METADATA,,\n"));
-    record.push_str(&format!("{name}-1.0.dist-info/RECORD,,\n"));
+    let _ = writeln!(record, "{name}-1.0.dist-info/METADATA,,");
+    let _ = writeln!(record, "{name}-1.0.dist-info/RECORD,,");
     fs::write(info.join("RECORD"), record).unwrap();
 }
 
@@ -71,7 +72,11 @@ fn incremental_batches_end_equal_to_a_fresh_scan() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let cache = ZipCache::new();
-    install(root, "alpha", &[("alpha/__init__.py", 100), ("alpha/core.py", 5000)]);
+    install(
+        root,
+        "alpha",
+        &[("alpha/__init__.py", 100), ("alpha/core.py", 5000)],
+    );
     let mut live = LiveBundle::new(root.to_path_buf(), LoadOptions::default());
     settle(&mut live, root, rescan::full(root, 1), &cache);
     assert_eq!(Snapshot::of(live.bundle()), fresh(root, &cache));
@@ -82,12 +87,26 @@ fn incremental_batches_end_equal_to_a_fresh_scan() {
     let applied = settle(
         &mut live,
         root,
-        partial(root, 2, &["beta/sub/c.py", "beta", "beta-1.0.dist-info", "alpha", "loose.py"]),
+        partial(
+            root,
+            2,
+            &[
+                "beta/sub/c.py",
+                "beta",
+                "beta-1.0.dist-info",
+                "alpha",
+                "loose.py",
+            ],
+        ),
         &cache,
     );
     assert_eq!(Snapshot::of(live.bundle()), fresh(root, &cache));
     assert_eq!(applied.arrivals[0].owner.as_deref(), Some("beta"));
-    assert_eq!(applied.arrivals[2].owner.as_deref(), Some("alpha"), "removed: owner before");
+    assert_eq!(
+        applied.arrivals[2].owner.as_deref(),
+        Some("alpha"),
+        "removed: owner before"
+    );
     assert!(!applied.needs_rescan);
 }
 
@@ -116,9 +135,10 @@ fn arrival_deltas_add_up_to_the_change_in_totals() {
     let zipped = live.apply_zipped(sizes);
     let after = live.bundle().totals();
     let bytes: i64 = applied.arrivals.iter().map(|a| a.bytes).sum();
-    let zip: i64 = applied.arrivals.iter().map(|a| a.zipped).sum::<i64>() + zipped.zipped.iter().sum::<i64>();
-    assert_eq!(bytes, after.bytes as i64 - before.bytes as i64);
-    assert_eq!(zip, after.zipped as i64 - before.zipped as i64);
+    let zip: i64 =
+        applied.arrivals.iter().map(|a| a.zipped).sum::<i64>() + zipped.zipped.iter().sum::<i64>();
+    assert_eq!(bytes, delta(after.bytes, before.bytes));
+    assert_eq!(zip, delta(after.zipped, before.zipped));
 }
 
 #[test]
@@ -169,7 +189,16 @@ fn metadata_is_read_again_only_when_it_changed() {
     settle(&mut live, root, rescan::full(root, 1), &cache);
     assert_eq!(live.source.len(), 2, "METADATA and RECORD");
     fs::remove_dir_all(root.join("alpha-1.0.dist-info")).unwrap();
-    settle(&mut live, root, partial(root, 2, &["alpha-1.0.dist-info"]), &cache);
-    assert_eq!(live.source.len(), 0, "a removed distribution's files are forgotten");
+    settle(
+        &mut live,
+        root,
+        partial(root, 2, &["alpha-1.0.dist-info"]),
+        &cache,
+    );
+    assert_eq!(
+        live.source.len(),
+        0,
+        "a removed distribution's files are forgotten"
+    );
     assert!(live.bundle().dists.is_empty());
 }

@@ -1,0 +1,183 @@
+//! `heft watch`: follows a directory and prints one line per settled change batch (text or
+//! `heft.watch/1` JSON lines), then a final line from a full rescan.
+//!
+//! Ctrl-C (or SIGTERM) only sets a flag, which is async-signal-safe; the loop polls it every
+//! 100 ms, so the final line is printed from normal code. A second Ctrl-C exits at once.
+
+mod session;
+mod text;
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use crossbeam_channel::select;
+use heft::limits::{Limit, parse_limit, preset};
+use heft::load::{LoadOptions, load};
+use heft::watch::live::LiveBundle;
+use heft::watch::summary::Snapshot;
+use heft::watch::zip::estimate_bundle;
+use heft::watch::{Watch, WatchEvent, WatchOptions};
+use heft::zipsize::ZipCache;
+
+use crate::cli::WatchArgs;
+use session::Session;
+
+/// Default limits: what a Lambda deployment must stay under.
+const DEFAULT_LIMITS: [&str; 2] = ["aws-lambda", "aws-lambda-zip"];
+
+/// Why the loop ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum End {
+    Interrupted,
+    Idle,
+    Gone,
+    Closed,
+}
+
+/// Runs `heft watch`.
+pub fn run(args: &WatchArgs) -> Result<ExitCode> {
+    // Before any thread exists: reading the local offset is refused in a threaded process.
+    let clock = text::Clock::new();
+    let interrupted = on_interrupt()?;
+    let limits = limits(&args.limits)?;
+    let idle = args
+        .until_idle
+        .map(Duration::try_from_secs_f64)
+        .transpose()
+        .context("--until-idle takes a number of seconds")?;
+    let cache = Arc::new(ZipCache::load_default());
+    let watch = Watch::spawn(&args.path, WatchOptions::default(), Arc::clone(&cache))?;
+    if !watch.root().exists() {
+        eprintln!(
+            "heft: {} does not exist yet; waiting for it",
+            watch.root().display()
+        );
+    }
+    let mut live = LiveBundle::new(watch.root().to_path_buf(), LoadOptions::default());
+    let mut session = Session::new(limits, args.json, clock);
+    let end = follow(&watch, &mut live, &mut session, &interrupted, idle)?;
+    let root = watch.root().to_path_buf();
+    drop(watch);
+    if end == End::Gone {
+        eprintln!("heft: the filesystem holding {} went away", root.display());
+    }
+    if end != End::Closed {
+        let fresh = final_state(&root, &cache, end == End::Gone);
+        session.warn_if_drifted(&live, &fresh);
+        emit(&session.final_line(&live, &fresh))?;
+    }
+    cache.save_default();
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The event loop: applies batches and zipped sizes, prints settled lines.
+fn follow(
+    watch: &Watch,
+    live: &mut LiveBundle,
+    session: &mut Session,
+    interrupted: &AtomicBool,
+    idle: Option<Duration>,
+) -> Result<End> {
+    let tick = Duration::from_millis(100);
+    loop {
+        select! {
+            recv(watch.events) -> event => match event {
+                Ok(WatchEvent::Batch(batch)) => {
+                    if session.on_batch(live, batch) {
+                        watch.rescan();
+                    }
+                }
+                Ok(WatchEvent::Zipped(sizes)) => {
+                    session.on_zipped(live, sizes);
+                    if let Some(line) = session.settled_line(live)
+                        && !emit(&line)?
+                    {
+                        return Ok(End::Closed);
+                    }
+                }
+                Ok(WatchEvent::Warning(text)) => eprintln!("heft: {text}"),
+                Ok(WatchEvent::Gone) | Err(_) => return Ok(End::Gone),
+            },
+            default(tick) => {}
+        }
+        if interrupted.load(Ordering::Relaxed) {
+            return Ok(End::Interrupted);
+        }
+        if idle.is_some_and(|d| session.quiet_for(d)) {
+            return Ok(End::Idle);
+        }
+    }
+}
+
+/// A full rescan with zipped estimates (served from the cache the watch filled).
+fn final_state(root: &Path, cache: &ZipCache, gone: bool) -> Snapshot {
+    if gone || !root.is_dir() {
+        return Snapshot::default();
+    }
+    match load(&[root.to_path_buf()], &LoadOptions::default(), &mut |_| {}) {
+        Ok(mut bundle) => {
+            estimate_bundle(&mut bundle, cache);
+            Snapshot::of(&bundle)
+        }
+        Err(_) => Snapshot::default(),
+    }
+}
+
+/// Prints one rendered line; `false` once stdout is closed (`heft watch | head`).
+fn emit(line: &str) -> Result<bool> {
+    let mut out = io::stdout().lock();
+    match out.write_all(line.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(e).context("writing to stdout"),
+    }
+}
+
+/// Sets the returned flag on SIGINT/SIGTERM; a second SIGINT exits with 130 at once.
+fn on_interrupt() -> Result<Arc<AtomicBool>> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    use signal_hook::flag;
+    let interrupted = Arc::new(AtomicBool::new(false));
+    // Registered first, so it only fires when the flag was already set by an earlier signal.
+    flag::register_conditional_shutdown(SIGINT, 130, Arc::clone(&interrupted))
+        .context("installing the Ctrl-C handler")?;
+    flag::register(SIGINT, Arc::clone(&interrupted)).context("installing the Ctrl-C handler")?;
+    flag::register(SIGTERM, Arc::clone(&interrupted)).context("installing the SIGTERM handler")?;
+    Ok(interrupted)
+}
+
+/// `--limit` values, or the Lambda presets.
+fn limits(given: &[String]) -> Result<Vec<Limit>> {
+    if given.is_empty() {
+        return Ok(DEFAULT_LIMITS
+            .iter()
+            .filter_map(|name| preset(name).cloned())
+            .collect());
+    }
+    given
+        .iter()
+        .map(|text| parse_limit(text).with_context(|| format!("--limit {text}")))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_limits_are_the_lambda_presets() {
+        let names: Vec<String> = limits(&[]).unwrap().into_iter().map(|l| l.name).collect();
+        assert_eq!(names, DEFAULT_LIMITS);
+    }
+
+    #[test]
+    fn a_bad_limit_is_an_error_naming_it() {
+        let error = limits(&["lots".into()]).unwrap_err();
+        assert!(format!("{error:#}").contains("--limit lots"));
+    }
+}
