@@ -25,6 +25,7 @@ pub mod zip;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -144,12 +145,19 @@ enum Control {
     Rescan,
 }
 
-/// A running watch; dropping it stops both threads.
+/// A running watch; dropping it stops both threads (the zip thread drops its current job).
 pub struct Watch {
     /// Batches, zipped sizes and warnings, in order.
     pub events: Receiver<WatchEvent>,
     control: Sender<Control>,
     root: PathBuf,
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
 }
 
 impl Watch {
@@ -165,9 +173,11 @@ impl Watch {
         let (control_tx, control_rx) = unbounded();
         let (jobs_tx, jobs_rx) = unbounded();
         let zip_events = events_tx.clone();
+        let stop = Arc::new(AtomicBool::new(false));
+        let zip_stop = Arc::clone(&stop);
         thread::Builder::new()
             .name("heft-watch-zip".into())
-            .spawn(move || zip::run(&jobs_rx, &zip_events, &cache))
+            .spawn(move || zip::run(&jobs_rx, &zip_events, &cache, &zip_stop))
             .map_err(|source| WatchError::Thread {
                 name: "heft-watch-zip",
                 source,
@@ -185,6 +195,7 @@ impl Watch {
             events,
             control: control_tx,
             root,
+            stop,
         })
     }
 

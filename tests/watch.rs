@@ -220,6 +220,8 @@ fn heft_watch_json_lines_parse_back_and_end_with_a_full_rescan() {
         "--limit",
         "100KB",
         "--limit",
+        "zip:20KB",
+        "--limit",
         "aws-lambda",
     ];
     let (child, lines) = spawn_watch(&[&[root.to_str().unwrap()], &args[..]].concat());
@@ -249,11 +251,21 @@ fn heft_watch_json_lines_parse_back_and_end_with_a_full_rescan() {
         "the live totals equal the rescan's"
     );
 
-    let crossings: Vec<_> = all.iter().flat_map(|l| l.crossings.clone()).collect();
-    assert_eq!(crossings.len(), 1, "only the 100KB limit was crossed, once");
-    assert_eq!(crossings[0].limit, "100KB");
-    let crossed_line = all.iter().find(|l| !l.crossed.is_empty()).unwrap();
-    assert_eq!(crossed_line.crossed, ["100KB"]);
+    let mut crossings: Vec<_> = all.iter().flat_map(|l| l.crossings.clone()).collect();
+    crossings.sort_by(|a, b| a.limit.cmp(&b.limit));
+    let crossed: Vec<(&str, &str)> = crossings
+        .iter()
+        .map(|c| (c.limit.as_str(), c.after.as_str()))
+        .collect();
+    assert_eq!(
+        crossed,
+        [("100KB", "big-one"), ("zip:20KB", "big-one")],
+        "each limit crossed once, by the big distribution's arrival; lines: {all:#?}"
+    );
+    for line in all.iter().filter(|l| !l.crossed.is_empty()) {
+        let names: Vec<&String> = line.crossings.iter().map(|c| &c.limit).collect();
+        assert_eq!(line.crossed.iter().collect::<Vec<_>>(), names);
+    }
     let appeared: Vec<&str> = all
         .iter()
         .flat_map(|l| l.changes.iter())

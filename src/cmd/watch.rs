@@ -25,7 +25,7 @@ use heft::watch::{Watch, WatchEvent, WatchOptions};
 use heft::zipsize::ZipCache;
 
 use crate::cli::WatchArgs;
-use session::Session;
+use session::{Format, Session};
 
 /// Default limits: what a Lambda deployment must stay under.
 const DEFAULT_LIMITS: [&str; 2] = ["aws-lambda", "aws-lambda-zip"];
@@ -59,7 +59,12 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode> {
         );
     }
     let mut live = LiveBundle::new(watch.root().to_path_buf(), LoadOptions::default());
-    let mut session = Session::new(limits, args.json, clock);
+    let format = if args.json {
+        Format::Json
+    } else {
+        Format::Text
+    };
+    let mut session = Session::new(limits, format, clock);
     let end = follow(&watch, &mut live, &mut session, &interrupted, idle)?;
     let root = watch.root().to_path_buf();
     drop(watch);
@@ -75,7 +80,7 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The event loop: applies batches and zipped sizes, prints settled lines.
+/// The event loop: applies batches and zipped sizes, prints lines as they are due.
 fn follow(
     watch: &Watch,
     live: &mut LiveBundle,
@@ -83,7 +88,7 @@ fn follow(
     interrupted: &AtomicBool,
     idle: Option<Duration>,
 ) -> Result<End> {
-    let tick = Duration::from_millis(100);
+    let tick = Duration::from_millis(50);
     loop {
         select! {
             recv(watch.events) -> event => match event {
@@ -92,20 +97,23 @@ fn follow(
                         watch.rescan();
                     }
                 }
-                Ok(WatchEvent::Zipped(sizes)) => {
-                    session.on_zipped(live, sizes);
-                    if let Some(line) = session.settled_line(live)
-                        && !emit(&line)?
-                    {
-                        return Ok(End::Closed);
-                    }
-                }
+                Ok(WatchEvent::Zipped(sizes)) => session.on_zipped(live, sizes),
                 Ok(WatchEvent::Warning(text)) => eprintln!("heft: {text}"),
                 Ok(WatchEvent::Gone) | Err(_) => return Ok(End::Gone),
             },
             default(tick) => {}
         }
+        if let Some(line) = session.poll(live)
+            && !emit(&line)?
+        {
+            return Ok(End::Closed);
+        }
         if interrupted.load(Ordering::Relaxed) {
+            if session.is_estimating() {
+                eprintln!(
+                    "heft: finishing zipped estimates for the final line (Ctrl-C again quits now)"
+                );
+            }
             return Ok(End::Interrupted);
         }
         if idle.is_some_and(|d| session.quiet_for(d)) {

@@ -104,6 +104,14 @@ impl LiveBundle {
         self.missing
     }
 
+    /// Entries whose zipped size has not arrived yet (the TUI shows "estimating").
+    pub fn zip_pending(&self) -> usize {
+        self.pending
+            .values()
+            .map(|p| p.nodes.iter().map(Vec::len).sum::<usize>())
+            .sum()
+    }
+
     /// Whether detached nodes outnumber live ones enough that a full rescan should compact.
     pub fn wants_compaction(&self) -> bool {
         let live = self.bundle.tree.len().saturating_sub(self.dead);

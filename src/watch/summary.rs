@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::bundle::Bundle;
-use crate::limits::{Limit, Verdict, verdict};
+use crate::limits::{Counted, Limit, Verdict, verdict};
 use crate::model::Sizes;
 
 use super::live::Arrival;
@@ -42,7 +42,7 @@ pub enum ChangeKind {
     Grew,
     /// Fewer bytes than before.
     Shrank,
-    /// Same bytes, other contents (zipped size or file count moved).
+    /// Same bytes, another number of files.
     Changed,
     /// Gone.
     Disappeared,
@@ -86,7 +86,7 @@ pub fn delta(after: u64, before: u64) -> i64 {
     i64::try_from(d).unwrap_or(if d < 0 { i64::MIN } else { i64::MAX })
 }
 
-/// Every distribution whose presence or sizes differ, largest byte change first.
+/// Every distribution whose presence, files or bytes differ, largest byte change first.
 pub fn changes(before: &Snapshot, after: &Snapshot) -> Vec<DistChange> {
     let mut keys: Vec<&String> = before.dists.keys().chain(after.dists.keys()).collect();
     keys.sort();
@@ -96,7 +96,9 @@ pub fn changes(before: &Snapshot, after: &Snapshot) -> Vec<DistChange> {
         .filter_map(|key| {
             let b = before.dists.get(key);
             let a = after.dists.get(key);
-            if b.map(|x| x.1) == a.map(|x| x.1) {
+            // Zipped sizes settle later than bytes: a change is in files or bytes.
+            let seen = |x: Option<&(String, Sizes)>| x.map(|x| (x.1.files, x.1.bytes));
+            if seen(b) == seen(a) {
                 return None;
             }
             let name = a.or(b).map(|x| x.0.clone()).unwrap_or_default();
@@ -161,23 +163,55 @@ impl LimitWatch {
     /// Moves to `after`; a crossing names the first arrival (in order, from `before`) that
     /// took the running total over.
     pub fn update(&mut self, before: &Sizes, after: &Sizes, arrivals: &[Arrival]) -> LimitUpdate {
+        self.update_where(before, after, arrivals, |_| true)
+    }
+
+    /// Like [`LimitWatch::update`] for the limits `which` selects; the others keep their
+    /// state (their verdicts are still listed). While zipped sizes are being estimated, only
+    /// limits on unzipped bytes can be judged.
+    pub fn update_where(
+        &mut self,
+        before: &Sizes,
+        after: &Sizes,
+        arrivals: &[Arrival],
+        which: impl Fn(&Limit) -> bool,
+    ) -> LimitUpdate {
         let mut update = LimitUpdate::default();
         for (limit, over) in self.limits.iter().zip(self.over.iter_mut()) {
             let v = check(limit, after);
-            match (*over, v.ok) {
-                (false, false) => update.crossed.push(Crossing {
-                    limit: limit.name.clone(),
-                    by: v.overrun,
-                    after: culprit(limit, before, arrivals),
-                }),
-                (true, true) => update.recovered.push(limit.name.clone()),
-                _ => {}
+            if which(limit) {
+                match (*over, v.ok) {
+                    (false, false) => update.crossed.push(Crossing {
+                        limit: limit.name.clone(),
+                        by: v.overrun,
+                        after: culprit(limit, before, arrivals),
+                    }),
+                    (true, true) => update.recovered.push(limit.name.clone()),
+                    _ => {}
+                }
+                *over = !v.ok;
             }
-            *over = !v.ok;
             update.verdicts.push(v);
         }
         update
     }
+}
+
+impl LimitWatch {
+    /// Takes the state of the limits `which` selects from `totals`, reporting nothing (once
+    /// zipped sizes are first known, zipped limits start from there).
+    pub fn reset_where(&mut self, totals: &Sizes, which: impl Fn(&Limit) -> bool) {
+        for (limit, over) in self.limits.iter().zip(self.over.iter_mut()) {
+            if which(limit) {
+                *over = !check(limit, totals).ok;
+            }
+        }
+    }
+}
+
+/// Whether a limit is judged on unzipped bytes (known as soon as a batch is applied).
+pub fn is_unzipped(limit: &Limit) -> bool {
+    limit.counted == Counted::Unzipped
 }
 
 fn check(limit: &Limit, totals: &Sizes) -> Verdict {

@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::limits::Counted;
+
 use super::summary::{LimitUpdate, Snapshot, changes, delta};
 
 /// Schema tag of every line.
@@ -22,6 +24,9 @@ pub struct WatchLine {
     pub present: bool,
     /// Totals now.
     pub totals: TotalsJson,
+    /// Zipped sizes of new files are still being estimated: `totals.zipped_bytes` counts
+    /// only those done, and limits on zipped bytes are judged on a later line.
+    pub zipped_pending: bool,
     /// Totals now minus totals on the previous line.
     pub delta: DeltaJson,
     /// Distributions that appeared, grew, shrank or disappeared since the previous line.
@@ -82,6 +87,8 @@ pub struct ChangeJson {
 pub struct LimitJson {
     /// Preset name or the `--limit` text.
     pub name: String,
+    /// What it measures: `unzipped`, `zipped` or `request`.
+    pub counted: Counted,
     /// The limit in bytes (must stay below).
     pub limit: u64,
     /// Bytes measured as the limit counts them.
@@ -108,8 +115,8 @@ pub struct CrossingJson {
 pub struct LatencyJson {
     /// To files and bytes applied.
     pub bytes: u64,
-    /// To zipped estimates applied (the line is written then).
-    pub zipped: u64,
+    /// To zipped estimates applied (`null` on a line with `zipped_pending`).
+    pub zipped: Option<u64>,
 }
 
 impl WatchLine {
@@ -122,6 +129,7 @@ impl WatchLine {
             at: String::new(),
             elapsed_ms: 0,
             present,
+            zipped_pending: false,
             totals: TotalsJson {
                 files: a.files,
                 bytes: a.bytes,
@@ -146,6 +154,7 @@ impl WatchLine {
                 .iter()
                 .map(|v| LimitJson {
                     name: v.limit.name.clone(),
+                    counted: v.limit.counted,
                     limit: v.limit.bytes,
                     used: v.used,
                     headroom: v.headroom,

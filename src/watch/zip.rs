@@ -5,6 +5,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossbeam_channel::{Receiver, Sender};
 use rayon::prelude::*;
@@ -90,7 +91,12 @@ fn child_len(parent_len: usize, name_len: usize) -> usize {
 ///
 /// Compression runs on a pool of its own: on rayon's global pool a big job would hold the
 /// next batch's re-walk (which uses that pool) until most of its files were done.
-pub(super) fn run(jobs: &Receiver<ZipJob>, events: &Sender<WatchEvent>, cache: &ZipCache) {
+pub(super) fn run(
+    jobs: &Receiver<ZipJob>,
+    events: &Sender<WatchEvent>,
+    cache: &ZipCache,
+    stop: &AtomicBool,
+) {
     let pool = rayon::ThreadPoolBuilder::new()
         .thread_name(|i| format!("heft-watch-zip-{i}"))
         .build()
@@ -100,6 +106,9 @@ pub(super) fn run(jobs: &Receiver<ZipJob>, events: &Sender<WatchEvent>, cache: &
             job.items
                 .par_iter()
                 .filter_map(|it| {
+                    if stop.load(Ordering::Relaxed) {
+                        return None;
+                    }
                     let zipped = entry_zipped(&it.path, it.name_len, it.kind, cache)?;
                     Some((it.subtree, it.entry, zipped))
                 })

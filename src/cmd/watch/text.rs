@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
-use heft::limits::human;
+use heft::limits::{Counted, human};
 use heft::watch::summary::delta;
 use heft::watch::wire::{ChangeJson, LimitJson, WatchLine};
 use time::format_description::well_known::Rfc3339;
@@ -66,14 +66,21 @@ pub(crate) fn render(line: &WatchLine, local: &str, root: &Path, first: bool) ->
         let _ = write!(s, "watching {}: ", root.display());
     }
     if line.present {
+        let zip = if line.zipped_pending {
+            "estimating…".to_string()
+        } else {
+            format!(
+                "{}{}",
+                human(t.zipped_bytes),
+                signed_paren(line.delta.zipped_bytes, first)
+            )
+        };
         let _ = write!(
             s,
-            "{}{}  {} files  zip ≈ {}{}  ",
+            "{}{}  {} files  zip ≈ {zip}  ",
             human(t.bytes),
             signed_paren(line.delta.bytes, first),
             group(t.files),
-            human(t.zipped_bytes),
-            signed_paren(line.delta.zipped_bytes, first),
         );
     } else {
         let _ = write!(
@@ -82,7 +89,11 @@ pub(crate) fn render(line: &WatchLine, local: &str, root: &Path, first: bool) ->
             root.display()
         );
     }
-    let limits: Vec<String> = line.limits.iter().map(limit_state).collect();
+    let limits: Vec<String> = line
+        .limits
+        .iter()
+        .map(|l| limit_state(l, line.zipped_pending))
+        .collect();
     let _ = write!(s, "[{}]", limits.join(", "));
     if first && !line.is_final {
         let _ = write!(s, "  {} distributions", line.changes.len());
@@ -128,7 +139,10 @@ fn signed(delta: i64) -> String {
     format!("{sign}{}", human(delta.unsigned_abs()))
 }
 
-fn limit_state(l: &LimitJson) -> String {
+fn limit_state(l: &LimitJson, zipped_pending: bool) -> String {
+    if zipped_pending && l.counted != Counted::Unzipped {
+        return format!("{} …", l.name);
+    }
     let percent = l.used as f64 * 100.0 / l.limit.max(1) as f64;
     let state = if l.ok { "ok" } else { "OVER" };
     format!("{} {percent:.1}% {state}", l.name)
@@ -183,6 +197,7 @@ mod tests {
             }],
             limits: vec![LimitJson {
                 name: "aws-lambda".into(),
+                counted: Counted::Unzipped,
                 limit: 262_144_000,
                 used: 300 * 1024 * 1024,
                 headroom: 0,
@@ -197,6 +212,7 @@ mod tests {
             recovered: vec![],
             latency_ms: None,
             is_final: false,
+            zipped_pending: false,
         }
     }
 
