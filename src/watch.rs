@@ -50,8 +50,8 @@ pub struct WatchOptions {
 impl Default for WatchOptions {
     fn default() -> Self {
         Self {
-            debounce: Duration::from_millis(300),
-            settle: Duration::from_millis(120),
+            debounce: Duration::from_millis(250),
+            settle: Duration::from_millis(100),
             max_delay: Duration::from_secs(1),
             poll: Duration::from_millis(200),
         }

@@ -166,6 +166,18 @@ fn a_deleted_and_recreated_root_is_followed() {
     f.catch_up(&root);
     assert!(!f.live.is_missing());
     assert!(Snapshot::of(f.live.bundle()).dists.contains_key("new"));
+
+    // At once, as `rm -rf build && pip install -t build/python` does: the new root often
+    // gets the old inode number back (likelier when the old tree held only the root).
+    fs::remove_dir_all(&root).unwrap();
+    fs::create_dir_all(&root).unwrap();
+    f.catch_up(&root);
+    fs::remove_dir_all(&build).unwrap();
+    fs::create_dir_all(&root).unwrap();
+    dist("newer", "3").file("newer/z.py", 9000).install(&root);
+    f.catch_up(&root);
+    let dists = Snapshot::of(f.live.bundle()).dists;
+    assert!(dists.contains_key("newer") && !dists.contains_key("new"));
 }
 
 /// Spawns `heft watch ARGS`, forwarding stdout lines over a channel.

@@ -72,9 +72,12 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode> {
         eprintln!("heft: the filesystem holding {} went away", root.display());
     }
     if end != End::Closed {
-        let fresh = final_state(&root, &cache, end == End::Gone);
-        session.warn_if_drifted(&live, &fresh);
-        emit(&session.final_line(&live, &fresh))?;
+        let present = end != End::Gone && root.is_dir();
+        let fresh = final_state(&root, &cache, present);
+        if present {
+            session.warn_if_drifted(&live, &fresh);
+        }
+        emit(&session.final_line(&live, &fresh, present))?;
     }
     cache.save_default();
     Ok(ExitCode::SUCCESS)
@@ -123,8 +126,8 @@ fn follow(
 }
 
 /// A full rescan with zipped estimates (served from the cache the watch filled).
-fn final_state(root: &Path, cache: &ZipCache, gone: bool) -> Snapshot {
-    if gone || !root.is_dir() {
+fn final_state(root: &Path, cache: &ZipCache, present: bool) -> Snapshot {
+    if !present {
         return Snapshot::default();
     }
     match load(&[root.to_path_buf()], &LoadOptions::default(), &mut |_| {}) {

@@ -8,7 +8,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use crossbeam_channel::{Receiver, Sender, select, unbounded};
 use notify_debouncer_full::notify::{self, EventKind, RecommendedWatcher, RecursiveMode};
@@ -20,11 +20,20 @@ use super::dirty::DirtySet;
 use super::zip::ZipJob;
 use super::{Batch, BatchKind, Control, WatchError, WatchEvent, WatchOptions, rescan};
 
+/// Which directory the root is: `rm -rf build && mkdir build` often gets the freed inode
+/// number back, so the birth time (where the filesystem keeps one) tells them apart too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct RootId {
+    dev: u64,
+    ino: u64,
+    born: Option<SystemTime>,
+}
+
 /// Where the root stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum RootState {
-    /// Watched; the directory's `(dev, inode)`.
-    Armed(u64, u64),
+    /// Watched.
+    Armed(RootId),
     /// Not there (or not watchable yet).
     Missing,
 }
@@ -45,6 +54,8 @@ pub(super) struct Notifier {
     raw: Receiver<DebounceEventResult>,
     debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
     state: RootState,
+    /// An event named the root itself (deleted, moved): look again even if it seems the same.
+    root_suspect: bool,
     /// Device of the filesystem the root lives on, once seen.
     home_dev: Option<u64>,
     dirty: DirtySet,
@@ -87,6 +98,7 @@ impl Notifier {
             raw,
             debouncer,
             state: RootState::Missing,
+            root_suspect: false,
             home_dev: None,
             dirty: DirtySet::new(),
             full: false,
@@ -148,7 +160,10 @@ impl Notifier {
                 continue;
             }
             for path in &event.paths {
-                if let Ok(rel) = path.strip_prefix(&self.root) {
+                if *path == self.root {
+                    self.root_suspect |=
+                        matches!(event.kind, EventKind::Remove(_) | EventKind::Modify(_));
+                } else if let Ok(rel) = path.strip_prefix(&self.root) {
                     self.dirty.add(rel);
                     self.note_pending(Some(event.time));
                 }
@@ -196,19 +211,20 @@ impl Notifier {
     fn check_root(&mut self) -> RootCheck {
         match (fs::metadata(&self.root), self.state) {
             (Ok(meta), state) if meta.is_dir() => {
-                let (dev, ino) = identity(&meta);
-                if self.home_dev.is_some_and(|home| home != dev) {
+                let id = identity(&meta);
+                if self.home_dev.is_some_and(|home| home != id.dev) {
                     return RootCheck::Gone;
                 }
-                if state == RootState::Armed(dev, ino) {
+                if state == RootState::Armed(id) && !self.root_suspect {
                     return RootCheck::Same;
                 }
-                self.arm(dev, ino);
+                self.arm(id);
                 RootCheck::Changed
             }
             (_, RootState::Missing) => self.check_gone(),
             (_, RootState::Armed(..)) => {
                 self.state = RootState::Missing;
+                self.root_suspect = false;
                 self.dirty.clear();
                 self.full = false;
                 self.first_pending = None;
@@ -227,13 +243,14 @@ impl Notifier {
         }
     }
 
-    fn arm(&mut self, dev: u64, ino: u64) {
+    fn arm(&mut self, id: RootId) {
+        self.root_suspect = false;
         // A renamed-away old root would otherwise keep reporting under this path.
         let _ = self.debouncer.unwatch(&self.root);
         match self.debouncer.watch(&self.root, RecursiveMode::Recursive) {
             Ok(()) => {
-                self.state = RootState::Armed(dev, ino);
-                self.home_dev.get_or_insert(dev);
+                self.state = RootState::Armed(id);
+                self.home_dev.get_or_insert(id.dev);
                 self.mark_full();
             }
             Err(error) => {
@@ -269,7 +286,7 @@ impl Notifier {
         }
         self.seq += 1;
         let dev = match self.state {
-            RootState::Armed(dev, _) => dev,
+            RootState::Armed(id) => id.dev,
             RootState::Missing => 0,
         };
         let batch = if self.full {
@@ -289,21 +306,29 @@ impl Notifier {
     }
 }
 
-/// `(device, inode)` of a directory.
+/// Which directory `meta` describes.
 #[cfg(unix)]
-fn identity(meta: &fs::Metadata) -> (u64, u64) {
+fn identity(meta: &fs::Metadata) -> RootId {
     use std::os::unix::fs::MetadataExt;
-    (meta.dev(), meta.ino())
+    RootId {
+        dev: meta.dev(),
+        ino: meta.ino(),
+        born: meta.created().ok(),
+    }
 }
 
 #[cfg(not(unix))]
-fn identity(_meta: &fs::Metadata) -> (u64, u64) {
-    (0, 0)
+fn identity(meta: &fs::Metadata) -> RootId {
+    RootId {
+        dev: 0,
+        ino: 0,
+        born: meta.created().ok(),
+    }
 }
 
 /// Device of `path`, or of its nearest ancestor that exists.
 fn nearest_device(path: &Path) -> Option<u64> {
     path.ancestors()
         .find_map(|p| fs::metadata(p).ok())
-        .map(|m| identity(&m).0)
+        .map(|m| identity(&m).dev)
 }

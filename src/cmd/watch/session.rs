@@ -21,6 +21,9 @@ use super::text::{Clock, render};
 
 /// How long a line waits for zipped sizes before it is printed without them.
 const ZIP_GRACE: Duration = Duration::from_millis(250);
+/// New bytes that take longer than [`ZIP_GRACE`] to compress anyway (deflate runs at
+/// tens of MB/s a core): such a line does not wait.
+const BIG_ARRIVAL: i64 = 16 << 20;
 
 /// How lines are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,14 +125,17 @@ impl Session {
     }
 
     /// The next line to print, if one is due: when zipped sizes caught up, or when bytes
-    /// have waited [`ZIP_GRACE`] for them. `None` when nothing visible changed.
+    /// have waited [`ZIP_GRACE`] for them (or arrived in bulk). `None` when nothing visible
+    /// changed.
     pub(super) fn poll(&mut self, live: &LiveBundle) -> Option<String> {
         if self.is_settled() && (self.unshown || self.zip_arrivals_pending()) {
             return self.settled_line(live);
         }
-        let waited = self
-            .bytes_settled
-            .is_some_and(|t| t.elapsed() >= self.grace);
+        let added: i64 = self.arrivals.iter().map(|a| a.bytes.max(0)).sum();
+        let waited = added >= BIG_ARRIVAL
+            || self
+                .bytes_settled
+                .is_some_and(|t| t.elapsed() >= self.grace);
         if self.unshown && waited {
             return Some(self.bytes_line(live));
         }
@@ -210,10 +216,14 @@ impl Session {
     }
 
     /// The last line: a full rescan's state against the last one shown.
-    pub(super) fn final_line(&mut self, live: &LiveBundle, fresh: &Snapshot) -> String {
+    pub(super) fn final_line(
+        &mut self,
+        live: &LiveBundle,
+        fresh: &Snapshot,
+        present: bool,
+    ) -> String {
         self.zip_judged = true;
         let update = self.judge(&fresh.totals, true);
-        let present = live.root().is_dir();
         let mut out = WatchLine::new(&self.shown, fresh, &update, present);
         out.is_final = true;
         self.finish(&mut out, false, live)

@@ -82,6 +82,8 @@ pub(crate) fn render(line: &WatchLine, local: &str, root: &Path, first: bool) ->
             signed_paren(line.delta.bytes, first),
             group(t.files),
         );
+    } else if line.is_final {
+        let _ = write!(s, "{} is gone  ", root.display());
     } else {
         let _ = write!(
             s,
