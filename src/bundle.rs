@@ -241,7 +241,7 @@ impl Builder {
     /// Merges one scan event.
     pub fn apply(&mut self, event: ScanEvent) {
         match event {
-            ScanEvent::Shard(shard) => self.merge(shard),
+            ScanEvent::Shard(shard) => self.merge(&shard),
             ScanEvent::Error { root, error } => self.bundle.errors.push((root, error)),
             ScanEvent::Text { root, path, bytes } => {
                 self.texts.texts.insert((root, path), bytes);
@@ -251,7 +251,7 @@ impl Builder {
         }
     }
 
-    fn merge(&mut self, shard: Shard) {
+    fn merge(&mut self, shard: &Shard) {
         let Some(&base) = self.bases.get(&(shard.root, shard.base.clone())) else {
             let path = self.bundle.roots[shard.root]
                 .path
@@ -263,34 +263,25 @@ impl Builder {
             self.bundle.errors.push((shard.root, error));
             return;
         };
-        let track_bases = shard.base.is_empty();
-        let mut ids: Vec<NodeId> = Vec::with_capacity(shard.entries.len());
+        let first = self.bundle.tree.len() as u32;
+        // Only the skeleton shard (base "") holds directories that other shards hang under.
         let mut rels: Vec<Vec<u8>> = Vec::new();
-        for entry in shard.entries {
+        for entry in &shard.entries {
             let parent = if entry.parent == BASE {
                 base
             } else {
-                ids[entry.parent as usize]
+                NodeId(first + entry.parent)
             };
-            let mut own = Sizes {
-                files: 0,
+            let files = u64::from(entry.kind != NodeKind::Dir);
+            let own = Sizes {
+                files,
                 bytes: entry.size,
                 disk: entry.disk,
                 zipped: entry.zipped,
             };
-            if entry.kind != NodeKind::Dir {
-                own.files = 1;
-            }
-            if let Some(key) = entry.hard_link
-                && !self.seen_links.insert(key)
-            {
-                own.disk = 0;
-            }
-            let id = self
-                .bundle
-                .tree
-                .add_child(parent, &entry.name, entry.kind, own);
-            if track_bases {
+            let name = shard.name(entry);
+            let id = self.bundle.tree.add_child(parent, name, entry.kind, own);
+            if shard.base.is_empty() {
                 let mut rel = if entry.parent == BASE {
                     Vec::new()
                 } else {
@@ -299,13 +290,17 @@ impl Builder {
                 if !rel.is_empty() {
                     rel.push(b'/');
                 }
-                rel.extend_from_slice(&entry.name);
+                rel.extend_from_slice(name);
                 if entry.kind == NodeKind::Dir {
                     self.bases.insert((shard.root, rel.clone()), id);
                 }
                 rels.push(rel);
             }
-            ids.push(id);
+        }
+        for &(entry, dev, ino) in &shard.hard_links {
+            if !self.seen_links.insert((dev, ino)) {
+                self.bundle.tree.node_mut(NodeId(first + entry)).own.disk = 0;
+            }
         }
     }
 

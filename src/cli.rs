@@ -20,6 +20,14 @@ pub struct Cli {
 pub enum Command {
     /// Summarise a bundle: sizes per distribution, unowned files, missing requirements.
     Report(ReportArgs),
+    /// Show every path from the top level to one distribution, and what removing it frees.
+    Why(WhyArgs),
+    /// Check the bundle (after rules) against platform limits: exit 0 within, 1 over, 2 error.
+    Check(CheckArgs),
+    /// Save rules as a heft.manifest/1 or as a script/list your build can apply.
+    Export(ExportArgs),
+    /// Delete a manifest's excluded paths from directories (dry run unless --apply).
+    Prune(PruneArgs),
     /// Follow a directory while pip writes into it: one line per settled change.
     Watch(WatchArgs),
 }
@@ -39,6 +47,10 @@ pub struct InputArgs {
     /// requirements.txt whose names are the top-level requirements (graph roots).
     #[arg(long, value_name = "FILE")]
     pub requirements: Option<PathBuf>,
+    /// Skip compressing directory roots to estimate their zipped size (zipped bytes of
+    /// directories then count headers only).
+    #[arg(long)]
+    pub no_zip_estimate: bool,
 }
 
 /// Lambda architectures.
@@ -78,6 +90,174 @@ pub struct ReportArgs {
     /// How many distributions the text report lists.
     #[arg(long, default_value_t = 25, value_name = "N")]
     pub top: usize,
+}
+
+/// `heft why`.
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// The distribution to explain; case and the separators - _ . do not matter.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// Inputs and target.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Print JSON (`{"target": key, "paths": [[key, ...], ...], ...}`) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// How many paths to list; the rest are counted.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub max: usize,
+}
+
+/// Rules given on the command line, applied in this order: file, presets, paths, patterns,
+/// distributions.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RuleArgs {
+    /// Rules from a JSON file: a heft.manifest/1 (its rules) or a list of rules.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// A rule preset (repeatable): tests-dirs, type-stubs, c-sources, bin-scripts,
+    /// docs-examples, pycache, pyc-other-python, dist-info, strip-so, botocore-data,
+    /// runtime-provided.
+    #[arg(long = "preset", value_name = "NAME")]
+    pub presets: Vec<String>,
+    /// Exclude a file or directory, relative to its root (repeatable).
+    #[arg(long = "exclude-path", value_name = "PATH")]
+    pub exclude_paths: Vec<String>,
+    /// Exclude what a gitignore-like pattern matches (repeatable): '**/tests/', '*.pyi'.
+    #[arg(long = "exclude", value_name = "PATTERN")]
+    pub excludes: Vec<String>,
+    /// Exclude a distribution (repeatable).
+    #[arg(long = "exclude-dist", value_name = "NAME")]
+    pub exclude_dists: Vec<String>,
+    /// Exclude a distribution and the dependencies only it needs (repeatable).
+    #[arg(long = "exclude-deps", value_name = "NAME")]
+    pub exclude_deps: Vec<String>,
+}
+
+/// Limits to check and what the scan leaves out.
+#[derive(Debug, Args, Clone, Default)]
+pub struct LimitArgs {
+    /// A limit preset or size (repeatable): aws-lambda, aws-lambda-zip, aws-layer-request,
+    /// 180MB, zip:50MB. Default: aws-lambda and aws-lambda-zip.
+    #[arg(long = "limit", value_name = "LIMIT")]
+    pub limits: Vec<String>,
+    /// Unzipped bytes taken by what was not scanned (the function, other layers): 40MB.
+    #[arg(long, value_name = "SIZE")]
+    pub reserve: Option<String>,
+    /// A layer attached to the same function (repeatable): scanned, its unzipped bytes
+    /// added to the reserve.
+    #[arg(long, value_name = "LAYER")]
+    pub attached: Vec<PathBuf>,
+}
+
+/// Output of `heft check`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum CheckFormat {
+    /// One line per limit.
+    #[default]
+    Text,
+    /// GitHub Actions `::error::` / `::warning::` annotations.
+    Github,
+    /// The `heft.check/1` JSON.
+    Json,
+}
+
+/// `heft check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Inputs and target.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Rules on the command line.
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// Apply a heft.manifest/1's rules (and its limits when no --limit is given).
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+    /// Warn when a limit is this full: 90% (or 0.9).
+    #[arg(long = "warn-at", value_name = "PERCENT")]
+    pub warn_at: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// The heft.manifest/1 JSON.
+    Json,
+    /// A POSIX sh script of `rm -rf --` lines; takes the root directories as arguments.
+    Sh,
+    /// A list for `zip -r out.zip . -x@LIST`, run inside the root.
+    ZipExclude,
+    /// A Dockerfile snippet with one `RUN rm -rf` layer.
+    Dockerfile,
+    /// YAML for serverless-python-requirements `slimPatterns`.
+    SlimPatterns,
+    /// Anchored gitignore-style patterns.
+    Gitignore,
+}
+
+impl From<ExportFormat> for heft::manifest::export::Format {
+    fn from(f: ExportFormat) -> Self {
+        use heft::manifest::export::Format;
+        match f {
+            ExportFormat::Json => Format::Json,
+            ExportFormat::Sh => Format::Sh,
+            ExportFormat::ZipExclude => Format::ZipExclude,
+            ExportFormat::Dockerfile => Format::Dockerfile,
+            ExportFormat::SlimPatterns => Format::SlimPatterns,
+            ExportFormat::Gitignore => Format::Gitignore,
+        }
+    }
+}
+
+/// `heft export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Inputs and target.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Rules on the command line.
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Limits recorded in the manifest.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Where to write (`-` for stdout).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: PathBuf,
+    /// Overwrite an existing output file.
+    #[arg(long)]
+    pub force: bool,
+    /// The root a single-root format describes (index, from 0).
+    #[arg(long, value_name = "N")]
+    pub root: Option<usize>,
+}
+
+/// `heft prune`.
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// The heft.manifest/1 to apply.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: PathBuf,
+    /// The directories the manifest was made from, in the same order.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Delete (without it, only print what would go).
+    #[arg(long)]
+    pub apply: bool,
+    /// Apply even when the tree does not match the manifest's fingerprint.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `heft watch`.

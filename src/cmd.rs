@@ -1,15 +1,23 @@
 //! Headless commands, one module each; they print and return an exit code.
 
+pub mod check;
+pub mod decide;
+pub mod export;
+pub mod prune;
 pub mod report;
 pub mod watch;
+pub mod why;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
+
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use heft::bundle::Bundle;
 use heft::load::{LoadOptions, load};
 use heft::requirements::parse_requirements_txt;
+use heft::zipsize::ZipCache;
 
 use crate::cli::InputArgs;
 
@@ -28,7 +36,15 @@ pub fn load_inputs(args: &InputArgs) -> Result<Bundle> {
         }
         opts.top_level = Some(top);
     }
-    Ok(load(&args.paths, &opts, &mut |_| {})?)
+    let mut bundle = load(&args.paths, &opts, &mut |_| {})?;
+    if args.no_zip_estimate {
+        heft::zipjob::plan_headers(&mut bundle);
+    } else {
+        let cache = Arc::new(ZipCache::load_default());
+        heft::zipjob::estimate_blocking(&mut bundle, &cache);
+        cache.save_default();
+    }
+    Ok(bundle)
 }
 
 /// Writes text to stdout; a closed pipe (`heft report | head`) is not an error.

@@ -8,6 +8,8 @@
 //! - [`ownership`]: which distribution owns each file (RECORD, egg-info).
 //! - [`python`]: Python packaging formats (RECORD, METADATA, requirements, markers).
 //! - [`deps`]: the dependency graph after markers and extras.
+//! - [`insight`]: retained and shared sizes, depth, heavy chains and `why` paths.
+//! - [`runtimes`]: what each AWS Lambda Python runtime already provides.
 //! - [`requirements`]: top-level names from a requirements.txt.
 //! - [`report`]: the `heft.report/1` JSON wire types.
 //! - [`limits`]: platform size limits, `--limit` parsing and verdicts in exact bytes.
@@ -15,18 +17,34 @@
 //! - [`archive`]: a wheel or zip read from its central directory, never extracted.
 //! - [`zipsize`]: what files on disk would cost zipped by `zip -r -6`.
 //! - [`watch`]: keeps a bundle in sync with a directory while pip writes into it.
+//! - [`zipjob`]: background zipped-size estimates for directory roots.
+//! - [`rules`]: exclusion rules, presets and safety levels; strip savings of `.so` files.
+//! - [`exclusion`]: incremental evaluation of a rule list: per-node, per-distribution and
+//!   bundle sizes after exclusions, and what they would break.
+//! - [`manifest`]: the `heft.manifest/1` prune manifest, its export formats and the safe
+//!   on-disk pruner.
+//! - [`verdicts`]: limits checked after exclusions, with candidates; `heft.check/1` JSON.
+//! - [`synthetic`]: in-memory bundles for tests and benchmarks.
 
 pub mod archive;
 pub mod bundle;
 pub mod deps;
+pub mod exclusion;
+pub mod insight;
 pub mod limits;
 pub mod load;
+pub mod manifest;
 pub mod model;
 pub mod ownership;
 pub mod python;
 pub mod report;
 pub mod requirements;
+pub mod rules;
+pub mod runtimes;
 pub mod scan;
+pub mod synthetic;
 pub mod treemap;
+pub mod verdicts;
 pub mod watch;
+pub mod zipjob;
 pub mod zipsize;

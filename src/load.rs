@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::thread;
 
-use crossbeam_channel::{Receiver, unbounded};
+use crossbeam_channel::{Receiver, bounded};
 
 use crate::bundle::{Builder, Bundle, RootKind, Target};
 use crate::deps::{DepGraph, TopLevel};
@@ -100,7 +100,8 @@ fn own_disk(_meta: &std::fs::Metadata) -> u64 {
 /// Starts scanning every input on a background thread; events arrive on the receiver,
 /// which closes when all inputs are done.
 pub fn spawn_scan(inputs: &[Input]) -> Receiver<ScanEvent> {
-    let (tx, rx) = unbounded();
+    // Bounded so shards cannot pile up in memory faster than the consumer merges them.
+    let (tx, rx) = bounded(256);
     let jobs: Vec<(usize, PathBuf, RootKind)> = inputs
         .iter()
         .enumerate()

@@ -14,6 +14,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Report(args)) => cmd::report::run(&args),
         Some(Command::Watch(args)) => cmd::watch::run(&args),
+        Some(Command::Why(args)) => cmd::why::run(&args),
+        Some(Command::Check(args)) => cmd::check::run(&args),
+        Some(Command::Export(args)) => cmd::export::run(&args),
+        Some(Command::Prune(args)) => cmd::prune::run(&args),
         None => {
             eprintln!("heft: the explorer is not built yet; try `heft report PATH`");
             Ok(ExitCode::from(2))

@@ -7,6 +7,8 @@
 use std::borrow::Cow;
 use std::path::PathBuf;
 
+use thin_vec::ThinVec;
+
 /// Index of a node in a [`Tree`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NodeId(pub u32);
@@ -87,7 +89,8 @@ pub struct Node {
     pub own: Sizes,
     /// Sizes of the whole subtree, this node included.
     pub total: Sizes,
-    children: Vec<NodeId>,
+    // A thin vector (one pointer, no allocation when empty): most nodes are files.
+    children: ThinVec<NodeId>,
 }
 
 const NO_PARENT: u32 = u32::MAX;
@@ -95,7 +98,7 @@ const NO_PARENT: u32 = u32::MAX;
 /// The arena of nodes.
 #[derive(Clone, Debug, Default)]
 pub struct Tree {
-    nodes: Vec<Node>,
+    nodes: Chunked<Node>,
     names: Vec<u8>,
 }
 
@@ -139,7 +142,7 @@ impl Tree {
             owner: None,
             own,
             total: own,
-            children: Vec::new(),
+            children: ThinVec::new(),
         });
         id
     }
@@ -188,7 +191,7 @@ impl Tree {
             let (s, l) = spans[id.index()];
             &names[s as usize..(s + l) as usize]
         };
-        for node in &mut self.nodes {
+        for node in self.nodes.iter_mut() {
             node.children.sort_by(|a, b| name_of(a).cmp(name_of(b)));
         }
     }
@@ -271,7 +274,7 @@ impl Tree {
 
     /// Recomputes every total from own sizes, children before parents.
     pub fn roll_up(&mut self) {
-        for node in &mut self.nodes {
+        for node in self.nodes.iter_mut() {
             node.total = node.own;
         }
         // Children always have larger indices than their parents.
@@ -281,6 +284,21 @@ impl Tree {
                 let t = self.nodes[i].total;
                 self.nodes[p as usize].total.add(&t);
             }
+        }
+    }
+
+    /// Sets a node's own zipped bytes and moves every ancestor's total by the difference.
+    pub fn set_own_zipped(&mut self, id: NodeId, zipped: u64) {
+        let before = self.nodes[id.index()].own.zipped;
+        if before == zipped {
+            return;
+        }
+        self.nodes[id.index()].own.zipped = zipped;
+        let mut at = Some(id);
+        while let Some(a) = at {
+            let t = &mut self.nodes[a.index()].total.zipped;
+            *t = *t - before.min(*t) + zipped;
+            at = self.parent(a);
         }
     }
 
@@ -363,6 +381,66 @@ impl Node {
     /// Whether the node is a directory.
     pub fn is_dir(&self) -> bool {
         self.kind == NodeKind::Dir
+    }
+}
+
+/// Nodes per chunk of the arena.
+const CHUNK: usize = 1 << 14;
+
+/// A vector stored in fixed-size chunks: growing never copies what is there, so a large
+/// tree does not need twice its size in memory while it grows.
+#[derive(Clone, Debug)]
+struct Chunked<T> {
+    chunks: Vec<Vec<T>>,
+    len: usize,
+}
+
+impl<T> Default for Chunked<T> {
+    fn default() -> Self {
+        Self {
+            chunks: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> Chunked<T> {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn push(&mut self, value: T) {
+        if self.len.is_multiple_of(CHUNK) {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        let last = self.chunks.len() - 1;
+        self.chunks[last].push(value);
+        self.len += 1;
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.chunks.iter().flatten()
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
+        self.chunks.iter_mut().flatten()
+    }
+}
+
+impl<T> std::ops::Index<usize> for Chunked<T> {
+    type Output = T;
+    fn index(&self, i: usize) -> &T {
+        &self.chunks[i / CHUNK][i % CHUNK]
+    }
+}
+
+impl<T> std::ops::IndexMut<usize> for Chunked<T> {
+    fn index_mut(&mut self, i: usize) -> &mut T {
+        &mut self.chunks[i / CHUNK][i % CHUNK]
     }
 }
 

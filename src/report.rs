@@ -3,8 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::bundle::Bundle;
-use crate::model::{DistId, NodeKind};
+use std::collections::{BTreeMap, HashMap};
+
+use crate::bundle::{Bundle, Distribution, RootKind};
+use crate::insight::{Insight, InsightOptions};
+use crate::model::{DistId, NodeId, NodeKind};
 
 /// Schema tag of the report.
 pub const SCHEMA: &str = "heft.report/1";
@@ -28,6 +31,38 @@ pub struct Report {
     pub missing: Vec<MissingJson>,
     /// Paths that could not be read.
     pub errors: Vec<ErrorJson>,
+    /// Heavy chains: paths to distributions retaining a large share, heaviest first.
+    #[serde(default)]
+    pub chains: Vec<ChainJson>,
+    /// What the target Lambda runtime already provides, if the bundle has any of it.
+    #[serde(default)]
+    pub runtime: Option<RuntimeJson>,
+    /// Distributions installed more than once (in two roots, or two wheels of one set).
+    pub duplicates: Vec<DuplicateJson>,
+    /// Files at the same path in two layers: the later layer's copy wins in /opt.
+    pub shadowed: Vec<ShadowedJson>,
+}
+
+/// A distribution installed more than once.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DuplicateJson {
+    /// Normalised name.
+    pub key: String,
+    /// Root index of each copy (a root repeats for two wheels in one set).
+    pub roots: Vec<usize>,
+    /// Version of each copy, in the same order.
+    pub versions: Vec<String>,
+    /// Bytes of every copy but the largest: what keeping one copy saves.
+    pub bytes: u64,
+}
+
+/// A path present in more than one layer.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ShadowedJson {
+    /// Path relative to the layer root (as extracted under /opt).
+    pub path: String,
+    /// Roots holding it, in extraction order; the last one wins.
+    pub roots: Vec<usize>,
 }
 
 /// Target environment.
@@ -54,6 +89,9 @@ pub struct RootJson {
     pub files: u64,
     /// Apparent bytes.
     pub bytes: u64,
+    /// Zipped bytes: the archive's exact size for a zip, compressed sizes for wheels,
+    /// a deflate-6 estimate for a directory.
+    pub zipped_bytes: u64,
 }
 
 /// Bundle totals.
@@ -67,6 +105,10 @@ pub struct TotalsJson {
     pub bytes: u64,
     /// Disk usage as `du -sB1` reports it.
     pub disk_bytes: u64,
+    /// Zipped bytes of the bundle (sum over roots).
+    pub zipped_bytes: u64,
+    /// Whether `zipped_bytes` is exact (archives only) rather than an estimate.
+    pub zipped_exact: bool,
 }
 
 /// One distribution.
@@ -82,6 +124,10 @@ pub struct DistJson {
     pub files: u64,
     /// Apparent bytes of the files owned.
     pub bytes: u64,
+    /// Zipped bytes of the files owned (headers included).
+    pub zipped_bytes: u64,
+    /// Indices of the roots it is installed in.
+    pub roots: Vec<usize>,
     /// Share of the bundle's bytes, 0..=100.
     pub percent: f64,
     /// Keys it requires (active edges).
@@ -94,6 +140,57 @@ pub struct DistJson {
     pub approximate: bool,
     /// RECORD rows that point at nothing.
     pub missing_files: u64,
+    /// Bytes freed by removing it and every distribution only it brings in.
+    #[serde(default)]
+    pub retained_bytes: u64,
+    /// Zipped bytes freed likewise (0 until zip estimates exist).
+    #[serde(default)]
+    pub retained_zipped_bytes: u64,
+    /// Bytes of its dependencies that something else also needs.
+    #[serde(default)]
+    pub shared_bytes: u64,
+    /// Shortest distance from a top-level requirement (0 for those).
+    #[serde(default)]
+    pub depth: Option<u32>,
+    /// Key every path from the top level passes through (immediate dominator).
+    #[serde(default)]
+    pub only_via: Option<String>,
+    /// The target Lambda runtime already provides it.
+    #[serde(default)]
+    pub runtime_provided: bool,
+    /// How the bundled version compares with the runtime's (when provided).
+    #[serde(default)]
+    pub runtime_note: Option<String>,
+}
+
+/// A heavy chain.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ChainJson {
+    /// Keys from a top-level requirement to `target`, root first (a shortest path).
+    pub path: Vec<String>,
+    /// The heavy distribution.
+    pub target: String,
+    /// Bytes freed by removing `target` and its orphans.
+    pub retained_bytes: u64,
+    /// Zipped bytes freed likewise.
+    pub retained_zipped_bytes: u64,
+    /// Key every path to `target` passes through, if any.
+    pub only_via: Option<String>,
+}
+
+/// Distributions the target runtime provides.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RuntimeJson {
+    /// Runtime id, e.g. `python3.12`.
+    pub runtime: String,
+    /// Keys of bundled distributions it provides.
+    pub provided: Vec<String>,
+    /// Bytes freed by excluding them all (with what only they need).
+    pub frees_bytes: u64,
+    /// Zipped bytes freed likewise.
+    pub frees_zipped_bytes: u64,
+    /// AWS's advice on bundling your own, with its source.
+    pub note: String,
 }
 
 /// Unowned bucket.
@@ -128,6 +225,14 @@ pub struct ErrorJson {
 impl Report {
     /// Builds the report of a loaded bundle.
     pub fn new(bundle: &Bundle) -> Report {
+        Report::with_insight(
+            bundle,
+            &Insight::compute(bundle, &InsightOptions::default()),
+        )
+    }
+
+    /// Builds the report with dependency insight computed by the caller.
+    pub fn with_insight(bundle: &Bundle, insight: &Insight) -> Report {
         let totals = bundle.totals();
         let keys = |ids: &mut dyn Iterator<Item = DistId>| {
             let mut v: Vec<String> = ids.map(|d| bundle.dist(d).key.clone()).collect();
@@ -140,18 +245,28 @@ impl Report {
             .enumerate()
             .map(|(i, d)| {
                 let id = DistId(i as u32);
+                let m = insight.get(id);
                 DistJson {
                     name: d.name.clone(),
                     key: d.key.clone(),
                     version: d.version.clone(),
                     files: d.sizes.files,
                     bytes: d.sizes.bytes,
+                    zipped_bytes: d.sizes.zipped,
+                    roots: dist_roots(d),
                     percent: percent(d.sizes.bytes, totals.bytes),
                     requires: keys(&mut bundle.graph.requires(id)),
                     required_by: keys(&mut bundle.graph.required_by(id)),
                     is_root: bundle.graph.is_root(id),
                     approximate: d.approximate,
                     missing_files: d.missing_files,
+                    retained_bytes: m.retained.bytes,
+                    retained_zipped_bytes: m.retained.zipped,
+                    shared_bytes: m.shared.bytes,
+                    depth: m.depth,
+                    only_via: m.dominator.map(|x| bundle.dist(x).key.clone()),
+                    runtime_provided: m.runtime_provided.is_some(),
+                    runtime_note: m.runtime_provided.as_ref().map(|r| r.note.clone()),
                 }
             })
             .collect();
@@ -170,6 +285,11 @@ impl Report {
                 dirs: count_dirs(bundle),
                 bytes: totals.bytes,
                 disk_bytes: totals.disk,
+                zipped_bytes: totals.zipped,
+                zipped_exact: bundle
+                    .roots
+                    .iter()
+                    .all(|r| r.kind != RootKind::SitePackages),
             },
             distributions,
             unowned: UnownedJson {
@@ -194,8 +314,41 @@ impl Report {
                     message: e.message.clone(),
                 })
                 .collect(),
+            chains: chains(bundle, insight),
+            runtime: runtime(bundle, insight),
+            duplicates: duplicates(bundle),
+            shadowed: shadowed(bundle),
         }
     }
+}
+
+fn chains(bundle: &Bundle, insight: &Insight) -> Vec<ChainJson> {
+    let key = |d: DistId| bundle.dist(d).key.clone();
+    insight
+        .chains
+        .iter()
+        .map(|c| ChainJson {
+            path: c.path.iter().map(|d| key(*d)).collect(),
+            target: key(c.target),
+            retained_bytes: c.retained.bytes,
+            retained_zipped_bytes: c.retained.zipped,
+            only_via: c.only_via.map(key),
+        })
+        .collect()
+}
+
+fn runtime(bundle: &Bundle, insight: &Insight) -> Option<RuntimeJson> {
+    insight.runtime.as_ref().map(|r| RuntimeJson {
+        runtime: r.runtime.clone(),
+        provided: r
+            .provided
+            .iter()
+            .map(|d| bundle.dist(*d).key.clone())
+            .collect(),
+        frees_bytes: r.frees.bytes,
+        frees_zipped_bytes: r.frees.zipped,
+        note: r.note.clone(),
+    })
 }
 
 fn roots(bundle: &Bundle) -> Vec<RootJson> {
@@ -216,6 +369,7 @@ fn roots(bundle: &Bundle) -> Vec<RootJson> {
                     .collect(),
                 files: t.files,
                 bytes: t.bytes,
+                zipped_bytes: t.zipped,
             }
         })
         .collect()
@@ -239,4 +393,117 @@ pub fn percent(part: u64, whole: u64) -> f64 {
     } else {
         part as f64 * 100.0 / whole as f64
     }
+}
+
+fn dist_roots(d: &Distribution) -> Vec<usize> {
+    let mut roots: Vec<usize> = d.installs.iter().map(|i| i.root).collect();
+    roots.sort_unstable();
+    roots.dedup();
+    roots
+}
+
+/// Bytes each install (metadata dir) of each distribution owns, by walking each site's
+/// files: a file belongs to the install whose root it sits in (wheels: whose wheel).
+fn install_bytes(bundle: &Bundle) -> HashMap<NodeId, u64> {
+    let mut by_container: HashMap<(DistId, NodeId), u64> = HashMap::new();
+    for r in &bundle.roots {
+        let containers: Vec<NodeId> = if r.kind == RootKind::Wheels {
+            r.sites.clone()
+        } else {
+            vec![r.node]
+        };
+        for c in containers {
+            for id in bundle.tree.descendants(c) {
+                let n = bundle.tree.node(id);
+                if let Some(owner) = n.owner {
+                    *by_container.entry((owner, c)).or_default() += n.own.bytes;
+                }
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    for d in &bundle.dists {
+        for inst in &d.installs {
+            let container = container_of(bundle, inst.meta_dir);
+            let key = bundle.dist_by_key(&d.key).map(|id| (id, container));
+            out.insert(
+                inst.meta_dir,
+                key.and_then(|k| by_container.get(&k).copied()).unwrap_or(0),
+            );
+        }
+    }
+    out
+}
+
+/// The wheel node (for wheel sets) or root node a node sits in.
+fn container_of(bundle: &Bundle, id: NodeId) -> NodeId {
+    let mut at = id;
+    while let Some(p) = bundle.tree.parent(at) {
+        let is_root = p == bundle.top;
+        let in_wheels = bundle
+            .roots
+            .iter()
+            .any(|r| r.node == p && r.kind == RootKind::Wheels);
+        if is_root || in_wheels {
+            return at;
+        }
+        at = p;
+    }
+    at
+}
+
+fn duplicates(bundle: &Bundle) -> Vec<DuplicateJson> {
+    if bundle.dists.iter().all(|d| d.installs.len() < 2) {
+        return Vec::new();
+    }
+    let copies = install_bytes(bundle);
+    let mut out: Vec<DuplicateJson> = bundle
+        .dists
+        .iter()
+        .filter(|d| d.installs.len() > 1)
+        .map(|d| {
+            let sizes: Vec<u64> = d
+                .installs
+                .iter()
+                .map(|i| copies.get(&i.meta_dir).copied().unwrap_or(0))
+                .collect();
+            let largest = sizes.iter().copied().max().unwrap_or(0);
+            DuplicateJson {
+                key: d.key.clone(),
+                roots: d.installs.iter().map(|i| i.root).collect(),
+                versions: d.installs.iter().map(|i| i.version.clone()).collect(),
+                bytes: sizes.iter().sum::<u64>() - largest,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.key.cmp(&b.key)));
+    out
+}
+
+/// Layers are roots whose packages sit under `python/` (what Lambda extracts to /opt).
+fn shadowed(bundle: &Bundle) -> Vec<ShadowedJson> {
+    let layers: Vec<usize> = (0..bundle.roots.len())
+        .filter(|&i| bundle.tree.child(bundle.roots[i].node, b"python").is_some())
+        .collect();
+    if layers.len() < 2 {
+        return Vec::new();
+    }
+    let mut seen: BTreeMap<Vec<u8>, Vec<usize>> = BTreeMap::new();
+    for &i in &layers {
+        let root = bundle.roots[i].node;
+        for id in bundle.tree.descendants(root) {
+            if !bundle.tree.node(id).is_dir() {
+                seen.entry(bundle.tree.rel_path(root, id))
+                    .or_default()
+                    .push(i);
+            }
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, roots)| roots.len() > 1)
+        .map(|(path, roots)| ShadowedJson {
+            path: String::from_utf8_lossy(&path).into_owned(),
+            roots,
+        })
+        .collect()
 }

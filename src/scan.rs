@@ -13,13 +13,13 @@ use crate::model::NodeKind;
 /// Parent marker in [`Entry::parent`]: the entry sits directly under the shard's base.
 pub const BASE: u32 = u32::MAX;
 
-/// One path found by a scanner.
-#[derive(Clone, Debug)]
+/// One path found by a scanner; its name lives in the shard's name buffer.
+#[derive(Clone, Copy, Debug)]
 pub struct Entry {
     /// Index of the parent entry in the same shard, or [`BASE`].
     pub parent: u32,
-    /// Raw name bytes (one path component).
-    pub name: Box<[u8]>,
+    name_start: u32,
+    name_len: u32,
     /// What it is.
     pub kind: NodeKind,
     /// Apparent size (0 for directories).
@@ -28,8 +28,6 @@ pub struct Entry {
     pub disk: u64,
     /// Exact zipped bytes when known (archives), else 0.
     pub zipped: u64,
-    /// `(dev, inode)` of files with more than one hard link, so disk usage counts them once.
-    pub hard_link: Option<(u64, u64)>,
 }
 
 /// A batch of entries under one base directory of one root.
@@ -41,6 +39,51 @@ pub struct Shard {
     pub base: Vec<u8>,
     /// Entries, parents before children.
     pub entries: Vec<Entry>,
+    /// `(entry, dev, inode)` of files with more than one hard link, so disk usage counts
+    /// each inode once.
+    pub hard_links: Vec<(u32, u64, u64)>,
+    names: Vec<u8>,
+}
+
+impl Shard {
+    /// An empty shard of `root` under `base`.
+    pub fn new(root: usize, base: Vec<u8>) -> Self {
+        Self {
+            root,
+            base,
+            ..Self::default()
+        }
+    }
+
+    /// Appends an entry and returns its index.
+    pub fn push(
+        &mut self,
+        parent: u32,
+        name: &[u8],
+        kind: NodeKind,
+        size: u64,
+        disk: u64,
+        zipped: u64,
+    ) -> u32 {
+        let index = self.entries.len() as u32;
+        let name_start = self.names.len() as u32;
+        self.names.extend_from_slice(name);
+        self.entries.push(Entry {
+            parent,
+            name_start,
+            name_len: name.len() as u32,
+            kind,
+            size,
+            disk,
+            zipped,
+        });
+        index
+    }
+
+    /// The name bytes of an entry.
+    pub fn name(&self, entry: &Entry) -> &[u8] {
+        &self.names[entry.name_start as usize..(entry.name_start + entry.name_len) as usize]
+    }
 }
 
 /// A path the scanner could not read, kept and reported rather than aborting.

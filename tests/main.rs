@@ -2,6 +2,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::format_push_string)]
 
+mod bundles;
 mod fixture;
+mod insight;
+mod manifest;
 mod report;
+mod rules;
 mod watch;

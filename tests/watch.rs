@@ -16,8 +16,8 @@ use heft::report::Report;
 use heft::watch::live::LiveBundle;
 use heft::watch::summary::Snapshot;
 use heft::watch::wire::{SCHEMA, WatchLine};
-use heft::watch::zip::estimate_bundle;
 use heft::watch::{BatchKind, Watch, WatchEvent, WatchOptions};
+use heft::zipjob::estimate_blocking;
 use heft::zipsize::ZipCache;
 
 use crate::fixture::{Fixture, dist, write_file};
@@ -86,12 +86,12 @@ impl Follower {
 }
 
 /// A fresh scan with zipped estimates, as `heft watch`'s final line computes it.
-fn fresh(root: &Path, cache: &ZipCache) -> Snapshot {
+fn fresh(root: &Path, cache: &Arc<ZipCache>) -> Snapshot {
     if !root.is_dir() {
         return Snapshot::default();
     }
     let mut bundle = load(&[root.to_path_buf()], &LoadOptions::default(), &mut |_| {}).unwrap();
-    estimate_bundle(&mut bundle, cache);
+    estimate_blocking(&mut bundle, cache);
     Snapshot::of(&bundle)
 }
 

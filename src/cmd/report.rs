@@ -47,11 +47,12 @@ pub fn render_text(r: &Report, top: usize) -> String {
         };
         let _ = writeln!(
             s,
-            "root {i}: {} ({}{sites})  {} files, {}",
+            "root {i}: {} ({}{sites})  {} files, {}, {} zipped",
             root.path,
             root.kind,
             group(root.files),
-            human(root.bytes)
+            human(root.bytes),
+            human(root.zipped_bytes)
         );
     }
     let tt = &r.totals;
@@ -64,8 +65,21 @@ pub fn render_text(r: &Report, top: usize) -> String {
         group(tt.bytes),
         human(tt.disk_bytes)
     );
+    let how = if tt.zipped_exact {
+        "exact"
+    } else {
+        "deflate -6 estimate"
+    };
+    let _ = writeln!(
+        s,
+        "zipped: {} ({} bytes, {how})",
+        human(tt.zipped_bytes),
+        group(tt.zipped_bytes)
+    );
     let _ = writeln!(s);
     render_dists(&mut s, r, top);
+    render_chains(&mut s, r, top);
+    render_runtime(&mut s, r);
     render_tail(&mut s, r);
     s
 }
@@ -77,11 +91,14 @@ fn render_dists(s: &mut String, r: &Report, top: usize) {
         "distribution", "version", "size", "share"
     );
     for d in r.distributions.iter().take(top) {
-        let by = if d.required_by.is_empty() {
+        let mut by = if d.required_by.is_empty() {
             "(top level)".to_string()
         } else {
             d.required_by.join(", ")
         };
+        if d.runtime_provided {
+            by = format!("[in runtime] {by}");
+        }
         let _ = writeln!(
             s,
             "{:<32} {:>14} {:>10} {:>5.1}%  {}",
@@ -100,7 +117,100 @@ fn render_dists(s: &mut String, r: &Report, top: usize) {
     let _ = writeln!(s);
 }
 
+/// "Why it is big": the heavy chains, one line each.
+fn render_chains(s: &mut String, r: &Report, top: usize) {
+    if r.chains.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "Why it is big (what removing each frees, with what only it needs):"
+    );
+    let paths: Vec<String> = r.chains.iter().map(|c| c.path.join(" -> ")).collect();
+    let width = paths
+        .iter()
+        .take(top)
+        .map(|p| p.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(70);
+    for (c, path) in r.chains.iter().zip(&paths).take(top) {
+        let why = match (&c.only_via, c.path.len()) {
+            (_, 1) => "top level".to_string(),
+            (Some(via), _) => format!("only via {via}"),
+            (None, _) => "needed by more than one top-level requirement".to_string(),
+        };
+        let zipped = if c.retained_zipped_bytes > 0 {
+            format!(", {} zipped", human(c.retained_zipped_bytes))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            s,
+            "  {path:<width$}   {} {} retained ({why}{zipped})",
+            c.target,
+            human(c.retained_bytes)
+        );
+    }
+    if r.chains.len() > top {
+        let _ = writeln!(s, "  ... {} more chains (see --json)", r.chains.len() - top);
+    }
+    let _ = writeln!(s);
+}
+
+/// What the target Lambda runtime already provides: a what-if, never a default.
+fn render_runtime(s: &mut String, r: &Report) {
+    let Some(rt) = &r.runtime else {
+        return;
+    };
+    let _ = writeln!(
+        s,
+        "[in runtime] the {} runtime already provides {}: excluding them would free {} (what-if only, never done by default)",
+        rt.runtime,
+        rt.provided.join(", "),
+        human(rt.frees_bytes)
+    );
+    for d in r.distributions.iter().filter(|d| d.runtime_provided) {
+        if let Some(note) = &d.runtime_note {
+            let _ = writeln!(s, "  {}: {note}", d.name);
+        }
+    }
+    let _ = writeln!(s, "  {}", rt.note);
+    let _ = writeln!(s);
+}
+
 fn render_tail(s: &mut String, r: &Report) {
+    for d in r.duplicates.iter().take(10) {
+        let roots: Vec<String> = d.roots.iter().map(ToString::to_string).collect();
+        let _ = writeln!(
+            s,
+            "duplicate: {} installed {} times (roots {}; versions {}): {} paid twice",
+            d.key,
+            d.roots.len(),
+            roots.join(", "),
+            d.versions.join(", "),
+            human(d.bytes)
+        );
+    }
+    if r.duplicates.len() > 10 {
+        let bytes: u64 = r.duplicates.iter().skip(10).map(|d| d.bytes).sum();
+        let _ = writeln!(
+            s,
+            "... {} more duplicates, {} (see --json)",
+            r.duplicates.len() - 10,
+            human(bytes)
+        );
+    }
+    if !r.shadowed.is_empty() {
+        let _ = writeln!(
+            s,
+            "shadowed: {} paths exist in more than one layer (the last layer wins), e.g.",
+            r.shadowed.len()
+        );
+        for sh in r.shadowed.iter().take(5) {
+            let _ = writeln!(s, "  {}  (layers {:?})", sh.path, sh.roots);
+        }
+    }
     let _ = writeln!(
         s,
         "unowned: {} files, {} (in no RECORD: e.g. __pycache__ written after install, hand-copied files)",

@@ -20,8 +20,8 @@ use heft::limits::{Limit, parse_limit, preset};
 use heft::load::{LoadOptions, load};
 use heft::watch::live::LiveBundle;
 use heft::watch::summary::Snapshot;
-use heft::watch::zip::estimate_bundle;
 use heft::watch::{Watch, WatchEvent, WatchOptions};
+use heft::zipjob::estimate_blocking;
 use heft::zipsize::ZipCache;
 
 use crate::cli::WatchArgs;
@@ -126,13 +126,13 @@ fn follow(
 }
 
 /// A full rescan with zipped estimates (served from the cache the watch filled).
-fn final_state(root: &Path, cache: &ZipCache, present: bool) -> Snapshot {
+fn final_state(root: &Path, cache: &Arc<ZipCache>, present: bool) -> Snapshot {
     if !present {
         return Snapshot::default();
     }
     match load(&[root.to_path_buf()], &LoadOptions::default(), &mut |_| {}) {
         Ok(mut bundle) => {
-            estimate_bundle(&mut bundle, cache);
+            estimate_blocking(&mut bundle, cache);
             Snapshot::of(&bundle)
         }
         Err(_) => Snapshot::default(),

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crossbeam_channel::Sender;
 
-use super::{BASE, Entry, ScanError, ScanEvent, Shard};
+use super::{BASE, ScanError, ScanEvent, Shard};
 use crate::archive::{Archive, InstallPlace, read_archive, wheel_install_place};
 use crate::model::{NodeKind, os_bytes};
 
@@ -32,11 +32,7 @@ struct ShardBuilder {
 impl ShardBuilder {
     fn new(root: usize) -> Self {
         Self {
-            shard: Shard {
-                root,
-                base: Vec::new(),
-                entries: Vec::new(),
-            },
+            shard: Shard::new(root, Vec::new()),
             dirs: HashMap::new(),
         }
     }
@@ -57,17 +53,7 @@ impl ShardBuilder {
     }
 
     fn push(&mut self, parent: u32, name: &[u8], kind: NodeKind, size: u64, zipped: u64) -> u32 {
-        let i = self.shard.entries.len() as u32;
-        self.shard.entries.push(Entry {
-            parent,
-            name: name.into(),
-            kind,
-            size,
-            disk: 0,
-            zipped,
-            hard_link: None,
-        });
-        i
+        self.shard.push(parent, name, kind, size, 0, zipped)
     }
 
     /// Adds a file (or, with `is_dir`, a directory's own zipped cost) at `path`.

@@ -10,9 +10,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crossbeam_channel::Sender;
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
-use super::{BASE, Entry, Progress, ScanError, ScanEvent, Shard};
+use super::{BASE, Progress, ScanError, ScanEvent, Shard};
 use crate::model::{NodeKind, os_bytes};
 
 /// Enough shards to keep every core busy while the largest packages finish.
@@ -69,11 +68,7 @@ fn split(
     dev: u64,
     tx: &Sender<ScanEvent>,
 ) -> (Shard, Vec<(Vec<u8>, PathBuf)>) {
-    let mut shard = Shard {
-        root,
-        base: Vec::new(),
-        entries: Vec::new(),
-    };
+    let mut shard = Shard::new(root, Vec::new());
     // (entry index of the dir or BASE, relative path, fs path)
     let mut frontier: Vec<(u32, Vec<u8>, PathBuf)> = vec![(BASE, Vec::new(), path.to_path_buf())];
     for _ in 0..MAX_SPLIT_DEPTH {
@@ -117,7 +112,7 @@ fn read_level(
             }
         };
         let child = item.path();
-        let meta = match fs::symlink_metadata(&child) {
+        let meta = match item.metadata() {
             Ok(m) => m,
             Err(e) => {
                 send_error(tx, shard.root, &child, &e.to_string());
@@ -125,11 +120,8 @@ fn read_level(
             }
         };
         let name = os_bytes(&item.file_name()).into_owned();
-        let entry = entry_from(parent, &name, &meta);
-        let is_dir = entry.kind == crate::model::NodeKind::Dir;
-        let index = shard.entries.len() as u32;
-        shard.entries.push(entry);
-        if is_dir && device(&meta) == dev {
+        let index = push_entry(shard, parent, &name, &meta);
+        if kind_of(&meta) == NodeKind::Dir && device(&meta) == dev {
             let mut child_rel = rel.to_vec();
             if !child_rel.is_empty() {
                 child_rel.push(b'/');
@@ -149,54 +141,51 @@ fn walk_leaf(
     counters: &Counters,
     tx: &Sender<ScanEvent>,
 ) {
-    let mut shard = Shard {
-        root,
-        base: base.to_vec(),
-        entries: Vec::new(),
-    };
-    // Index of the entry for the directory at each depth (depth 0 = the base itself).
-    let mut stack: Vec<u32> = vec![BASE];
+    let mut shard = Shard::new(root, base.to_vec());
     let mut since_progress = 0u64;
-    let walker = WalkDir::new(dir)
-        .follow_links(false)
-        .same_file_system(true)
-        .min_depth(1);
-    for item in walker {
-        let item = match item {
-            Ok(i) => i,
+    // Directories still to read: their path and their entry (BASE for the shard's base).
+    let mut pending: Vec<(PathBuf, u32)> = vec![(dir.to_path_buf(), BASE)];
+    while let Some((path, parent)) = pending.pop() {
+        let read = match fs::read_dir(&path) {
+            Ok(r) => r,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
-                send_error(tx, root, &path, &walk_error_message(&e));
+                send_error(tx, root, &path, &e.to_string());
                 continue;
             }
         };
-        let meta = match item.metadata() {
-            Ok(m) => m,
-            // Vanished between readdir and lstat: report and move on.
-            Err(e) => {
-                send_error(tx, root, item.path(), &walk_error_message(&e));
+        for item in read {
+            let item = match item {
+                Ok(i) => i,
+                Err(e) => {
+                    send_error(tx, root, &path, &e.to_string());
+                    continue;
+                }
+            };
+            // `DirEntry::metadata` is an lstat relative to the open directory (no symlink is
+            // followed, no full path resolved): the same cost as `du`'s fstatat.
+            let meta = match item.metadata() {
+                Ok(m) => m,
+                // Vanished between readdir and lstat: report and move on.
+                Err(e) => {
+                    send_error(tx, root, &item.path(), &e.to_string());
+                    continue;
+                }
+            };
+            let is_dir = kind_of(&meta) == NodeKind::Dir;
+            if is_dir && device(&meta) != dev {
                 continue;
             }
-        };
-        let depth = item.depth();
-        stack.truncate(depth);
-        let parent = stack.last().copied().unwrap_or(BASE);
-        let entry = entry_from(parent, &os_bytes(item.file_name()), &meta);
-        if entry.kind == NodeKind::Dir {
-            if device(&meta) != dev {
-                continue;
+            let index = push_entry(&mut shard, parent, &os_bytes(&item.file_name()), &meta);
+            if is_dir {
+                pending.push((item.path(), index));
             }
-            stack.push(shard.entries.len() as u32);
-        }
-        shard.entries.push(entry);
-        since_progress += 1;
-        if since_progress >= PROGRESS_EVERY {
-            count_shard_tail(&shard, since_progress, counters);
-            since_progress = 0;
-            if tx.send(ScanEvent::Progress(counters.snapshot())).is_err() {
-                return;
+            since_progress += 1;
+            if since_progress >= PROGRESS_EVERY {
+                count_shard_tail(&shard, since_progress, counters);
+                since_progress = 0;
+                if tx.send(ScanEvent::Progress(counters.snapshot())).is_err() {
+                    return;
+                }
             }
         }
     }
@@ -206,73 +195,65 @@ fn walk_leaf(
 
 /// Walks `path` itself and everything under it into one shard whose base is `base` (the
 /// `/`-separated path of `path`'s parent relative to the root), so its first entry is `path`.
-/// Stays on device `dev` and never follows links. Used to rescan one changed subtree; a path
-/// that no longer exists gives an empty shard and no error.
+/// Stays on device `dev` and never follows links. Used to rescan one changed subtree while
+/// an installer writes: a path gone by now gives an empty shard, and entries that vanish
+/// during the walk are skipped without an error.
 pub fn scan_path(root: usize, path: &Path, base: &[u8], dev: u64) -> (Shard, Vec<ScanError>) {
-    let mut shard = Shard {
-        root,
-        base: base.to_vec(),
-        entries: Vec::new(),
-    };
+    let mut shard = Shard::new(root, base.to_vec());
     let mut errors = Vec::new();
-    // Index of the entry for the directory at each depth (empty: the path itself is next).
-    let mut stack: Vec<u32> = Vec::new();
-    let walker = WalkDir::new(path)
-        .follow_links(false)
-        .same_file_system(true);
-    for item in walker {
-        let item = match item {
-            Ok(i) => i,
-            Err(e) if e.depth() == 0 && is_not_found(&e) => break,
-            Err(e) => {
-                let at = e
-                    .path()
-                    .map_or_else(|| path.to_path_buf(), Path::to_path_buf);
-                errors.push(scan_error(&at, &walk_error_message(&e)));
-                continue;
+    let meta = match fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                errors.push(scan_error(path, &e));
             }
-        };
-        let meta = match item.metadata() {
-            Ok(m) => m,
+            return (shard, errors);
+        }
+    };
+    let is_dir = kind_of(&meta) == NodeKind::Dir;
+    if is_dir && device(&meta) != dev {
+        return (shard, errors);
+    }
+    let name = path.file_name().map(os_bytes).unwrap_or_default();
+    let top = push_entry(&mut shard, BASE, &name, &meta);
+    // The same walk as `walk_leaf`, without progress and with errors kept for the caller.
+    let mut pending: Vec<(PathBuf, u32)> = if is_dir {
+        vec![(path.to_path_buf(), top)]
+    } else {
+        Vec::new()
+    };
+    while let Some((dir, parent)) = pending.pop() {
+        let read = match fs::read_dir(&dir) {
+            Ok(r) => r,
             Err(e) => {
-                if !is_not_found(&e) {
-                    errors.push(scan_error(item.path(), &walk_error_message(&e)));
+                if e.kind() != std::io::ErrorKind::NotFound {
+                    errors.push(scan_error(&dir, &e));
                 }
                 continue;
             }
         };
-        stack.truncate(item.depth());
-        let parent = stack.last().copied().unwrap_or(BASE);
-        let entry = entry_from(parent, &os_bytes(item.file_name()), &meta);
-        if entry.kind == NodeKind::Dir {
-            if device(&meta) != dev {
+        for item in read.filter_map(Result::ok) {
+            let Ok(meta) = item.metadata() else {
+                continue;
+            };
+            let is_dir = kind_of(&meta) == NodeKind::Dir;
+            if is_dir && device(&meta) != dev {
                 continue;
             }
-            stack.push(shard.entries.len() as u32);
+            let index = push_entry(&mut shard, parent, &os_bytes(&item.file_name()), &meta);
+            if is_dir {
+                pending.push((item.path(), index));
+            }
         }
-        shard.entries.push(entry);
     }
     (shard, errors)
 }
 
-fn is_not_found(e: &walkdir::Error) -> bool {
-    e.io_error()
-        .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
-}
-
-fn scan_error(path: &Path, message: &str) -> ScanError {
+fn scan_error(path: &Path, e: &std::io::Error) -> ScanError {
     ScanError {
         path: path.to_path_buf(),
-        message: message.to_string(),
+        message: e.to_string(),
     }
-}
-
-fn walk_error_message(e: &walkdir::Error) -> String {
-    if e.loop_ancestor().is_some() {
-        return "filesystem loop".to_string();
-    }
-    e.io_error()
-        .map_or_else(|| e.to_string(), ToString::to_string)
 }
 
 fn count_shard(shard: &Shard, counters: &Counters) {
@@ -300,9 +281,9 @@ fn send_error(tx: &Sender<ScanEvent>, root: usize, path: &Path, message: &str) {
     let _ = tx.send(ScanEvent::Error { root, error });
 }
 
-fn entry_from(parent: u32, name: &[u8], meta: &Metadata) -> Entry {
+fn kind_of(meta: &Metadata) -> NodeKind {
     let ft = meta.file_type();
-    let kind = if ft.is_dir() {
+    if ft.is_dir() {
         NodeKind::Dir
     } else if ft.is_file() {
         NodeKind::File
@@ -310,17 +291,18 @@ fn entry_from(parent: u32, name: &[u8], meta: &Metadata) -> Entry {
         NodeKind::Symlink
     } else {
         NodeKind::Other
-    };
-    let size = if kind == NodeKind::Dir { 0 } else { meta.len() };
-    Entry {
-        parent,
-        name: name.into(),
-        kind,
-        size,
-        disk: disk_bytes(meta),
-        zipped: 0,
-        hard_link: hard_link(meta, kind),
     }
+}
+
+/// Adds one path to a shard (with its hard-link identity if it has several links).
+fn push_entry(shard: &mut Shard, parent: u32, name: &[u8], meta: &Metadata) -> u32 {
+    let kind = kind_of(meta);
+    let size = if kind == NodeKind::Dir { 0 } else { meta.len() };
+    let index = shard.push(parent, name, kind, size, disk_bytes(meta), 0);
+    if let Some((dev, ino)) = hard_link(meta, kind) {
+        shard.hard_links.push((index, dev, ino));
+    }
+    index
 }
 
 #[cfg(unix)]

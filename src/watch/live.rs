@@ -300,10 +300,8 @@ impl LiveBundle {
             if !tree.is_live(node) {
                 continue;
             }
-            let mut own = tree.node(node).own;
-            let before = own.zipped;
-            own.zipped = bytes;
-            tree.set_own(node, own);
+            let before = tree.node(node).own.zipped;
+            tree.set_own_zipped(node, bytes);
             if let Some(index) = arrival_of(tree, node, &pending.arrivals) {
                 zipped[index] += delta(bytes, before);
             }
@@ -358,18 +356,18 @@ fn graft(
         } else {
             ids[entry.parent as usize]
         };
-        let mut own = Sizes {
+        let own = Sizes {
             files: u64::from(entry.kind != NodeKind::Dir),
             bytes: entry.size,
             disk: entry.disk,
             zipped: entry.zipped,
         };
-        if let Some(key) = entry.hard_link
-            && !links.insert(key)
-        {
-            own.disk = 0;
+        ids.push(tree.add_child(at, shard.name(entry), entry.kind, own));
+    }
+    for &(entry, dev, ino) in &shard.hard_links {
+        if !links.insert((dev, ino)) {
+            tree.node_mut(ids[entry as usize]).own.disk = 0;
         }
-        ids.push(tree.add_child(at, &entry.name, entry.kind, own));
     }
     for (id, entry) in ids.iter().zip(&shard.entries) {
         if entry.kind == NodeKind::Dir {

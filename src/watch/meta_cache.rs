@@ -1,10 +1,10 @@
 //! Metadata files (RECORD, METADATA ...) read from disk once per version: re-attribution
 //! after every batch only re-reads the files whose size, mtime or inode changed.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fs;
 use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::bundle::Bundle;
 use crate::model::NodeId;
@@ -20,16 +20,22 @@ struct Cached {
     used: bool,
 }
 
-/// A [`MetaSource`] over disk that keeps what it read, keyed by path and checked by stat.
+/// A [`MetaSource`] over disk that keeps what it read, keyed by path and checked by stat;
+/// ownership reads from a rayon pool, so the map sits behind a mutex (never held for I/O).
 #[derive(Debug, Default)]
 pub(super) struct CachedSource {
-    files: RefCell<HashMap<PathBuf, Cached>>,
+    files: Mutex<HashMap<PathBuf, Cached>>,
 }
 
 impl CachedSource {
+    fn files(&self) -> MutexGuard<'_, HashMap<PathBuf, Cached>> {
+        // A panic elsewhere cannot leave a map of whole entries half-written.
+        self.files.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Forgets files not read since the last call (their distributions are gone).
     pub(super) fn sweep(&self) {
-        let mut files = self.files.borrow_mut();
+        let mut files = self.files();
         files.retain(|_, c| c.used);
         for c in files.values_mut() {
             c.used = false;
@@ -39,7 +45,7 @@ impl CachedSource {
     /// Number of files held.
     #[cfg(test)]
     pub(super) fn len(&self) -> usize {
-        self.files.borrow().len()
+        self.files().len()
     }
 }
 
@@ -47,10 +53,10 @@ impl MetaSource for CachedSource {
     fn read(&self, bundle: &Bundle, dir: NodeId, file: &str) -> Option<Vec<u8>> {
         let path = bundle.tree.path(dir).join(file);
         let Some(stamp) = fs::metadata(&path).ok().map(|m| stamp(&m)) else {
-            self.files.borrow_mut().remove(&path);
+            self.files().remove(&path);
             return None;
         };
-        if let Some(c) = self.files.borrow_mut().get_mut(&path)
+        if let Some(c) = self.files().get_mut(&path)
             && c.stamp == stamp
         {
             c.used = true;
@@ -62,7 +68,7 @@ impl MetaSource for CachedSource {
             bytes: bytes.clone(),
             used: true,
         };
-        self.files.borrow_mut().insert(path, cached);
+        self.files().insert(path, cached);
         Some(bytes)
     }
 }

@@ -1,9 +1,9 @@
-//! Zipped-size estimates for a watched directory, as `cd ROOT && zip -r -6` would write it:
-//! each entry costs its headers (name relative to the root) plus its deflated data, and the
-//! archive adds its end record once, kept on the root node. Deflated sizes come from a
-//! [`ZipCache`], so a rescan compresses only files whose (dev, inode, size, mtime) changed.
+//! Zipped-size estimates for the entries a watch batch brought, counted as
+//! [`crate::zipjob`] counts a whole load (so a live bundle and a fresh scan agree): each
+//! entry costs its headers plus its deflated data, the end record sits on the root node.
+//! Deflated sizes come from a [`ZipCache`], so only files whose (dev, inode, size, mtime)
+//! changed are compressed.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -11,11 +11,10 @@ use crossbeam_channel::{Receiver, Sender};
 use rayon::prelude::*;
 
 use super::{Batch, WatchEvent, ZipSizes};
-use crate::bundle::{Bundle, RootKind};
-use crate::model::{NodeId, NodeKind, bytes_to_path};
-use crate::ownership::total_sizes;
+use crate::model::{NodeKind, bytes_to_path};
 use crate::scan::BASE;
-use crate::zipsize::{END_OF_CENTRAL_DIRECTORY, ZipCache, entry_overhead};
+use crate::zipjob::entry_zipped;
+use crate::zipsize::ZipCache;
 
 /// One entry to estimate.
 #[derive(Clone, Debug)]
@@ -58,8 +57,9 @@ impl ZipJob {
                     let p = entry.parent as usize;
                     (&paths[p], lens[p])
                 };
-                let path = parent_path.join(bytes_to_path(&entry.name));
-                let len = child_len(parent_len, entry.name.len());
+                let path = parent_path.join(bytes_to_path(shard.name(entry)));
+                let name = shard.name(entry);
+                let len = child_len(parent_len, name.len());
                 items.push(ZipItem {
                     subtree: si as u32,
                     entry: ei as u32,
@@ -109,7 +109,7 @@ pub(super) fn run(
                     if stop.load(Ordering::Relaxed) {
                         return None;
                     }
-                    let zipped = entry_zipped(&it.path, it.name_len, it.kind, cache)?;
+                    let zipped = entry_zipped(&it.path, it.name_len, it.kind, cache);
                     Some((it.subtree, it.entry, zipped))
                 })
                 .collect()
@@ -124,52 +124,4 @@ pub(super) fn run(
             return;
         }
     }
-}
-
-/// Zipped bytes of one entry whose name relative to the zip's root is `name_len` bytes long:
-/// its headers, plus deflated data for a file (a link is followed, as `zip -r` does; a
-/// link to a directory counts its own entry only). `None` when the file vanished.
-pub fn entry_zipped(path: &Path, name_len: usize, kind: NodeKind, cache: &ZipCache) -> Option<u64> {
-    match kind {
-        NodeKind::Dir => Some(entry_overhead(name_len, true)),
-        NodeKind::File | NodeKind::Symlink => {
-            let meta = fs::metadata(path).ok()?;
-            if meta.is_dir() {
-                return Some(entry_overhead(name_len, true));
-            }
-            let data = cache.get_or_compute(path, &meta).ok()?;
-            Some(entry_overhead(name_len, false) + data)
-        }
-        NodeKind::Other => Some(entry_overhead(name_len, false)),
-    }
-}
-
-/// Fills in zipped sizes for every directory root of a loaded bundle (what a watch keeps up
-/// incrementally), then the rolled-up totals and each distribution's share.
-pub fn estimate_bundle(bundle: &mut Bundle, cache: &ZipCache) {
-    for r in 0..bundle.roots.len() {
-        if bundle.roots[r].kind != RootKind::SitePackages {
-            continue;
-        }
-        let root = bundle.roots[r].node;
-        let tree = &bundle.tree;
-        let items: Vec<(NodeId, PathBuf, usize, NodeKind)> = tree
-            .descendants(root)
-            .skip(1)
-            .map(|id| {
-                let len = tree.rel_path(root, id).len();
-                (id, tree.path(id), len, tree.node(id).kind)
-            })
-            .collect();
-        let sizes: Vec<(NodeId, u64)> = items
-            .par_iter()
-            .map(|(id, path, len, kind)| (*id, entry_zipped(path, *len, *kind, cache).unwrap_or(0)))
-            .collect();
-        for (id, zipped) in sizes {
-            bundle.tree.node_mut(id).own.zipped = zipped;
-        }
-        bundle.tree.node_mut(root).own.zipped = END_OF_CENTRAL_DIRECTORY;
-    }
-    bundle.tree.roll_up();
-    total_sizes(bundle);
 }

@@ -1,5 +1,6 @@
 use std::fmt::Write as _;
 use std::fs;
+use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use crossbeam_channel::unbounded;
@@ -10,7 +11,8 @@ use crate::watch::WatchEvent;
 use crate::watch::dirty::DirtySet;
 use crate::watch::rescan;
 use crate::watch::summary::Snapshot;
-use crate::watch::zip::{ZipJob, estimate_bundle, run};
+use crate::watch::zip::{ZipJob, run};
+use crate::zipjob::estimate_blocking;
 use crate::zipsize::ZipCache;
 
 /// Installs a distribution with `files` of the given sizes and a RECORD listing them.
@@ -62,9 +64,9 @@ fn partial(root: &Path, seq: u64, paths: &[&str]) -> Batch {
 }
 
 /// A fresh load with zipped estimates: what the live bundle must equal.
-fn fresh(root: &Path, cache: &ZipCache) -> Snapshot {
+fn fresh(root: &Path, cache: &Arc<ZipCache>) -> Snapshot {
     let mut bundle = load(&[root.to_path_buf()], &LoadOptions::default(), &mut |_| {}).unwrap();
-    estimate_bundle(&mut bundle, cache);
+    estimate_blocking(&mut bundle, cache);
     Snapshot::of(&bundle)
 }
 
@@ -72,7 +74,7 @@ fn fresh(root: &Path, cache: &ZipCache) -> Snapshot {
 fn incremental_batches_end_equal_to_a_fresh_scan() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let cache = ZipCache::new();
+    let cache = Arc::new(ZipCache::new());
     install(
         root,
         "alpha",
@@ -115,7 +117,7 @@ fn incremental_batches_end_equal_to_a_fresh_scan() {
 fn arrival_deltas_add_up_to_the_change_in_totals() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let cache = ZipCache::new();
+    let cache = Arc::new(ZipCache::new());
     install(root, "alpha", &[("alpha/a.py", 1000)]);
     let mut live = LiveBundle::new(root.to_path_buf(), LoadOptions::default());
     settle(&mut live, root, rescan::full(root, 1), &cache);
@@ -147,7 +149,7 @@ fn a_missing_root_empties_the_bundle_and_a_full_batch_restores_it() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("build");
     fs::create_dir(&root).unwrap();
-    let cache = ZipCache::new();
+    let cache = Arc::new(ZipCache::new());
     install(&root, "alpha", &[("alpha/a.py", 1000)]);
     let mut live = LiveBundle::new(root.clone(), LoadOptions::default());
     settle(&mut live, &root, rescan::full(&root, 1), &cache);
@@ -171,7 +173,7 @@ fn a_missing_root_empties_the_bundle_and_a_full_batch_restores_it() {
 fn a_subtree_whose_parent_is_unknown_asks_for_a_full_rescan() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let cache = ZipCache::new();
+    let cache = Arc::new(ZipCache::new());
     let mut live = LiveBundle::new(root.to_path_buf(), LoadOptions::default());
     settle(&mut live, root, rescan::full(root, 1), &cache);
     fs::create_dir_all(root.join("a/b")).unwrap();
@@ -184,7 +186,7 @@ fn a_subtree_whose_parent_is_unknown_asks_for_a_full_rescan() {
 fn metadata_is_read_again_only_when_it_changed() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let cache = ZipCache::new();
+    let cache = Arc::new(ZipCache::new());
     install(root, "alpha", &[("alpha/a.py", 1000)]);
     let mut live = LiveBundle::new(root.to_path_buf(), LoadOptions::default());
     settle(&mut live, root, rescan::full(root, 1), &cache);

@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use heft::load::LoadOptions;
 use heft::model::NodeKind;
-use heft::scan::{BASE, Entry, Shard};
+use heft::scan::{BASE, Shard};
 use heft::watch::{BatchKind, Subtree};
 
 use super::*;
@@ -20,21 +20,13 @@ fn session() -> Session {
 fn batch(seq: u64, kind: BatchKind, files: &[(&str, u64)]) -> Batch {
     let subtrees = files
         .iter()
-        .map(|(name, size)| Subtree {
-            path: name.as_bytes().to_vec(),
-            shard: Shard {
-                root: 0,
-                base: Vec::new(),
-                entries: vec![Entry {
-                    parent: BASE,
-                    name: name.as_bytes().into(),
-                    kind: NodeKind::File,
-                    size: *size,
-                    disk: 0,
-                    zipped: 0,
-                    hard_link: None,
-                }],
-            },
+        .map(|(name, size)| {
+            let mut shard = Shard::new(0, Vec::new());
+            shard.push(BASE, name.as_bytes(), NodeKind::File, *size, 0, 0);
+            Subtree {
+                path: name.as_bytes().to_vec(),
+                shard,
+            }
         })
         .collect();
     Batch {

@@ -1,0 +1,105 @@
+//! `heft prune`: deletes a manifest's excluded paths from the directories it was made
+//! from. A dry run by default; `--apply` deletes, then rescans and compares the result
+//! with the manifest's prediction.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use heft::bundle::RootKind;
+use heft::limits::human;
+use heft::manifest::TreeState;
+use heft::manifest::apply::{apply, canonical_roots, plan};
+
+use super::decide;
+use crate::cli::PruneArgs;
+
+/// Runs `heft prune`.
+pub fn run(args: &PruneArgs) -> Result<ExitCode> {
+    let manifest = decide::read_manifest(&args.manifest)?;
+    let bundle = super::load_inputs(&args.input)?;
+    for root in &bundle.roots {
+        if root.kind != RootKind::SitePackages {
+            bail!(
+                "{} is a {}: heft prune deletes from directories only; for an archive use `heft export --format zip-exclude`",
+                root.path.display(),
+                root.kind.as_str()
+            );
+        }
+    }
+    match manifest.match_tree(&bundle) {
+        Ok(TreeState::Pruned) => {
+            super::print(
+                "heft: the tree already matches the manifest's pruned state; nothing to do\n",
+            )?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Ok(TreeState::Unpruned) => {}
+        Err(e) if args.force => eprintln!("heft: warning: {e}; going on because of --force"),
+        Err(e) => return Err(e).context("refusing to prune (use --force to override)"),
+    }
+    let planned = plan(&manifest)?;
+    let bytes: u64 = planned.iter().map(|p| p.bytes).sum();
+    let files: u64 = planned.iter().map(|p| p.files).sum();
+    if !args.apply {
+        let mut s = String::new();
+        for p in &planned {
+            let kind = if p.dir { "dir " } else { "file" };
+            let _ = writeln!(
+                s,
+                "{kind} {:>12}  {}/{}",
+                p.bytes,
+                args.input.paths[p.root].display(),
+                String::from_utf8_lossy(&p.rel)
+            );
+        }
+        let _ = writeln!(
+            s,
+            "would delete {} paths: {files} files, {} ({bytes} bytes); predicted after: {} files, {} bytes\nrun again with --apply to delete",
+            planned.len(),
+            human(bytes),
+            manifest.totals.after.files,
+            manifest.totals.after.bytes
+        );
+        super::print(&s)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let roots = canonical_roots(&args.input.paths)?;
+    let outcome = apply(&planned, &roots);
+    for f in &outcome.failures {
+        eprintln!("heft: could not delete {}: {}", f.path.display(), f.message);
+    }
+    let rescanned = super::load_inputs(&args.input)?;
+    let achieved = rescanned.totals();
+    let predicted = manifest.totals.after;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "deleted {} files and {} directories ({} already gone, {} failed)",
+        outcome.files,
+        outcome.dirs,
+        outcome.missing,
+        outcome.failures.len()
+    );
+    let _ = writeln!(
+        s,
+        "after: {} files, {} bytes ({}); predicted: {} files, {} bytes",
+        achieved.files,
+        achieved.bytes,
+        human(achieved.bytes),
+        predicted.files,
+        predicted.bytes
+    );
+    let matches = achieved.files == predicted.files && achieved.bytes == predicted.bytes;
+    if !matches {
+        let _ = writeln!(s, "the result differs from the manifest's prediction");
+    }
+    super::print(&s)?;
+    Ok(if !outcome.failures.is_empty() {
+        ExitCode::from(2)
+    } else if matches {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

@@ -1,0 +1,181 @@
+//! Candidate rules for closing an overrun: presets not in use yet and the largest
+//! distributions (with the dependencies only they need), ranked by what each would save
+//! on top of the current exclusions.
+
+use std::collections::HashMap;
+
+use super::Exclusion;
+use crate::bundle::Bundle;
+use crate::limits::{Counted, request_bytes};
+use crate::model::{DistId, NodeId, Sizes};
+use crate::rules::preset::presets;
+use crate::rules::{Rule, RuleKind, Safety, exclusive_set};
+
+/// How many distributions get an exact saving computed.
+const DIST_CANDIDATES: usize = 8;
+
+/// A rule group that could be added.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    /// `preset tests-dirs` or `dist kubernetes + deps only it needs`.
+    pub label: String,
+    /// The rules to add, in order.
+    pub rules: Vec<Rule>,
+    /// The least safe of its rules.
+    pub safety: Safety,
+    /// What it would remove on top of the current exclusions.
+    pub saving: Sizes,
+}
+
+impl Candidate {
+    /// The saving as `counted` measures it (a request: the base64 growth of the zip).
+    pub fn saving_on(&self, counted: Counted) -> u64 {
+        measure(&self.saving, counted)
+    }
+}
+
+fn measure(s: &Sizes, counted: Counted) -> u64 {
+    match counted {
+        Counted::Unzipped => s.bytes,
+        Counted::Zipped => s.zipped,
+        Counted::Request => request_bytes(s.zipped).saturating_sub(request_bytes(0)),
+    }
+}
+
+impl Exclusion {
+    /// Presets not in the list yet and the largest kept distributions, each with what it
+    /// would save, largest first on `counted`; nothing that saves nothing.
+    pub fn candidates(&self, bundle: &Bundle, counted: Counted) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        for preset in presets() {
+            let in_use = self
+                .rules()
+                .any(|r| r.preset.as_deref() == Some(&preset.name));
+            if in_use {
+                continue;
+            }
+            let rules = preset.expand(&bundle.target);
+            out.push(Candidate {
+                label: format!("preset {}", preset.name),
+                saving: self.marginal(bundle, &rules),
+                safety: preset.safety,
+                rules,
+            });
+        }
+        for dist in self.largest_dists(bundle, counted) {
+            let rule = Rule::dist(&bundle.dist(dist).name, true);
+            let gone = exclusive_set(bundle, dist);
+            let mut needers: Vec<&str> = bundle
+                .graph
+                .required_by(dist)
+                .filter(|d| !gone.contains(d) && !self.is_dist_excluded(bundle, *d))
+                .map(|d| bundle.dist(d).name.as_str())
+                .collect();
+            needers.sort_unstable();
+            needers.dedup();
+            let label = if needers.is_empty() {
+                rule.label()
+            } else {
+                format!("{} (required by {})", rule.label(), needers.join(", "))
+            };
+            out.push(Candidate {
+                label,
+                saving: self.marginal(bundle, std::slice::from_ref(&rule)),
+                safety: rule.safety,
+                rules: vec![rule],
+            });
+        }
+        out.retain(|c| c.saving.files > 0 || c.saving.bytes > 0);
+        out.sort_by(|a, b| {
+            b.saving_on(counted)
+                .cmp(&a.saving_on(counted))
+                .then_with(|| a.label.cmp(&b.label))
+        });
+        out
+    }
+
+    /// Kept distributions whose exclusive set holds the most kept bytes; top-level
+    /// requirements are what the bundle is for, so they are never proposed.
+    fn largest_dists(&self, bundle: &Bundle, counted: Counted) -> Vec<DistId> {
+        let mut estimates: Vec<(u64, DistId)> = (0..bundle.dists.len())
+            .map(|i| DistId(i as u32))
+            .filter(|d| !bundle.graph.is_root(*d) && !self.is_dist_excluded(bundle, *d))
+            .map(|d| {
+                let kept: u64 = exclusive_set(bundle, d)
+                    .iter()
+                    .map(|x| measure(&self.dist_totals(bundle, *x).after, counted))
+                    .sum();
+                (kept, d)
+            })
+            .collect();
+        estimates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        estimates
+            .into_iter()
+            .take(DIST_CANDIDATES)
+            .map(|(_, d)| d)
+            .collect()
+    }
+
+    /// What `rules`, evaluated on their own in order, would remove that is still kept:
+    /// files' sizes (directory entries aside) and, for `strip-so`, strip savings.
+    pub fn marginal(&self, bundle: &Bundle, rules: &[Rule]) -> Sizes {
+        let mut first: HashMap<NodeId, (usize, bool)> = HashMap::new();
+        let mut strip = false;
+        for (i, rule) in rules.iter().enumerate() {
+            if rule.kind == RuleKind::StripSo {
+                strip = true;
+                continue;
+            }
+            let hits = crate::rules::hits::rule_hits(bundle, &self.owners, &self.strip, rule)
+                .unwrap_or_default();
+            for h in hits {
+                first.entry(h).or_insert((i, rule.kind != RuleKind::Keep));
+            }
+        }
+        let mut saving = Sizes::default();
+        let mut tops: Vec<NodeId> = first.keys().copied().collect();
+        tops.sort_unstable();
+        for top in tops {
+            if ancestor_hit(bundle, top, &first) {
+                continue;
+            }
+            let mut stack = vec![(top, first[&top])];
+            while let Some((id, (pos, excluding))) = stack.pop() {
+                let (pos, excluding) = match first.get(&id) {
+                    Some(&(p, e)) if p < pos => (p, e),
+                    _ => (pos, excluding),
+                };
+                let node = bundle.tree.node(id);
+                if excluding && !node.is_dir() && !self.is_excluded(id) {
+                    let mut s = node.own;
+                    s.sub(&self.state[id.index()].contrib);
+                    saving.add(&s);
+                }
+                for c in bundle.tree.children(id) {
+                    stack.push((*c, (pos, excluding)));
+                }
+            }
+        }
+        if strip && self.strip_rule == super::NO_RULE {
+            for id in self.strip.files() {
+                if !self.is_excluded(id) {
+                    let s = self.strip.get(id).unwrap_or(0);
+                    saving.add(&super::eval::stripped(&bundle.tree.node(id).own, s));
+                }
+            }
+        }
+        saving
+    }
+}
+
+/// Whether an ancestor of `id` is itself a hit.
+fn ancestor_hit(bundle: &Bundle, id: NodeId, hits: &HashMap<NodeId, (usize, bool)>) -> bool {
+    let mut at = bundle.tree.parent(id);
+    while let Some(a) = at {
+        if hits.contains_key(&a) {
+            return true;
+        }
+        at = bundle.tree.parent(a);
+    }
+    false
+}

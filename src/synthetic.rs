@@ -1,0 +1,141 @@
+//! In-memory bundles built from lists of files, for tests and benchmarks: no disk, exact
+//! sizes, RECORD-style ownership and requirement edges.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::bundle::{Bundle, Distribution, Install, Root, RootKind, Target, detect_sites};
+use crate::deps::DepGraph;
+use crate::model::{DistId, NodeId, NodeKind, Sizes, Tree};
+use crate::python::name::normalize;
+use crate::python::requirement::Requirement;
+
+/// A bundle under construction: one site-packages root at `/synth`.
+#[derive(Clone, Debug, Default)]
+pub struct Synth {
+    files: Vec<(String, NodeKind, u64, Option<usize>)>,
+    dists: Vec<(String, String, Vec<String>)>,
+}
+
+impl Synth {
+    /// An empty bundle.
+    pub fn new() -> Synth {
+        Synth::default()
+    }
+
+    /// Adds a distribution with its `NAME-VERSION.dist-info/METADATA` (100 bytes, owned)
+    /// and requirement lines; returns its index for [`Synth::file`].
+    pub fn dist(&mut self, name: &str, version: &str, requires: &[&str]) -> usize {
+        let index = self.dists.len();
+        let reqs = requires.iter().map(|r| (*r).to_string()).collect();
+        self.dists
+            .push((name.to_string(), version.to_string(), reqs));
+        let info = format!("{}-{version}.dist-info", name.replace('-', "_"));
+        self.file(&format!("{info}/METADATA"), 100, Some(index));
+        index
+    }
+
+    /// Adds a file of `bytes` at the `/`-separated `path`, owned by dist `owner`.
+    pub fn file(&mut self, path: &str, bytes: u64, owner: Option<usize>) -> &mut Synth {
+        self.files
+            .push((path.to_string(), NodeKind::File, bytes, owner));
+        self
+    }
+
+    /// Adds an empty directory at `path`.
+    pub fn empty_dir(&mut self, path: &str) -> &mut Synth {
+        self.files.push((path.to_string(), NodeKind::Dir, 0, None));
+        self
+    }
+
+    /// Builds the bundle: files get `bytes / 3 + 40` zipped bytes and 4096 disk bytes.
+    pub fn build(&self, target: Target) -> Bundle {
+        let mut tree = Tree::new();
+        let top = tree.add_root(b"");
+        let root = tree.add_child(top, b"/synth", NodeKind::Dir, Sizes::default());
+        let mut dirs: HashMap<String, NodeId> = HashMap::new();
+        let mut owners: Vec<(NodeId, usize)> = Vec::new();
+        for (path, kind, bytes, owner) in &self.files {
+            let (parent_path, name) = path.rsplit_once('/').unwrap_or(("", path));
+            let parent = dir_node(&mut tree, &mut dirs, root, parent_path);
+            let id = if *kind == NodeKind::Dir {
+                dir_node(&mut tree, &mut dirs, root, path)
+            } else {
+                let own = Sizes {
+                    files: 1,
+                    bytes: *bytes,
+                    disk: 4096,
+                    zipped: bytes / 3 + 40,
+                };
+                tree.add_child(parent, name.as_bytes(), NodeKind::File, own)
+            };
+            if let Some(o) = owner {
+                owners.push((id, *o));
+            }
+        }
+        tree.sort_children();
+        tree.roll_up();
+        for (id, o) in owners {
+            tree.node_mut(id).owner = Some(DistId(o as u32));
+        }
+        let mut bundle = Bundle {
+            tree,
+            top,
+            target,
+            ..Bundle::default()
+        };
+        let sites = detect_sites(&bundle.tree, root, &bundle.target);
+        bundle.roots.push(Root {
+            path: PathBuf::from("/synth"),
+            kind: RootKind::SitePackages,
+            node: root,
+            sites,
+            archive_bytes: None,
+        });
+        self.add_dists(&mut bundle, &dirs);
+        bundle
+    }
+
+    fn add_dists(&self, bundle: &mut Bundle, dirs: &HashMap<String, NodeId>) {
+        for (name, version, reqs) in &self.dists {
+            let info = format!("{}-{version}.dist-info", name.replace('-', "_"));
+            bundle.dists.push(Distribution {
+                name: name.clone(),
+                key: normalize(name),
+                version: version.clone(),
+                installs: vec![Install {
+                    root: 0,
+                    meta_dir: dirs[&info],
+                    version: version.clone(),
+                }],
+                requires: reqs
+                    .iter()
+                    .filter_map(|r| Requirement::parse(r).ok())
+                    .collect(),
+                ..Distribution::default()
+            });
+        }
+        crate::ownership::total_sizes(bundle);
+        bundle.graph = DepGraph::build(&bundle.dists, &bundle.target.env(), None);
+    }
+}
+
+/// The directory node at `path` under `root`, created with its parents as needed.
+fn dir_node(
+    tree: &mut Tree,
+    dirs: &mut HashMap<String, NodeId>,
+    root: NodeId,
+    path: &str,
+) -> NodeId {
+    if path.is_empty() {
+        return root;
+    }
+    if let Some(id) = dirs.get(path) {
+        return *id;
+    }
+    let (parent_path, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let parent = dir_node(tree, dirs, root, parent_path);
+    let id = tree.add_child(parent, name.as_bytes(), NodeKind::Dir, Sizes::default());
+    dirs.insert(path.to_string(), id);
+    id
+}
