@@ -5,7 +5,7 @@
 # Prints: the final line against `heft report --json`; each LIMIT CROSSED line next to the
 # distribution whose move really crossed (pip's renames into DIR traced with strace and
 # replayed in order); time from the last rename to settled totals; CPU of heft against pip's
-# (strace traces only renames, a few hundred calls, so it adds next to nothing to pip's).
+# (strace stops pip only at renames, via seccomp-bpf: a few hundred calls, next to nothing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-/tmp/wbuild}
@@ -20,10 +20,10 @@ rm -rf "$dir" && mkdir -p "$dir"
 XDG_CACHE_HOME=$out/cache /usr/bin/time -v "$heft" watch "$dir" --json --until-idle 5 >"$out/watch.jsonl" 2>"$out/heft.time" &
 watcher=$!
 until [ -s "$out/watch.jsonl" ]; do sleep 0.1; done
-/usr/bin/time -v strace -f -qq -ttt -e trace=rename,renameat,renameat2 -e signal=none \
+/usr/bin/time -v strace -f --seccomp-bpf -qq -ttt -e trace=rename,renameat,renameat2 -e signal=none \
   -o "$out/moves.trace" "$make_layer" "$dir" "$@" 2>"$out/pip.time"
 wait "$watcher"
-"$heft" report "$dir" --json >"$out/report.json"
+XDG_CACHE_HOME=$out/cache "$heft" report "$dir" --json >"$out/report.json"
 echo "logs in $out (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
 python3 - "$dir" "$out" <<'PY'
 import csv, datetime, json, os, re, sys
@@ -36,8 +36,8 @@ t = final["totals"]
 print(f"lines            {len(lines)} (last final: {final['final']})")
 print(f"final line       {t['files']} files, {t['bytes']} bytes, {t['zipped_bytes']} zipped")
 r = report["totals"]
-ok = (t["files"], t["bytes"]) == (r["files"], r["bytes"])
-print(f"heft report      {r['files']} files, {r['bytes']} bytes  -> {'equal' if ok else 'DIFFERENT'}")
+ok = (t["files"], t["bytes"], t["zipped_bytes"]) == (r["files"], r["bytes"], r["zipped_bytes"])
+print(f"heft report      {r['files']} files, {r['bytes']} bytes, {r['zipped_bytes']} zipped  -> {'equal' if ok else 'DIFFERENT'}")
 live = [l for l in lines[:-1] if not l["zipped_pending"]][-1]["totals"]
 print(f"live vs rescan   {'equal' if live == t else f'DIFFERENT: {live}'} (files, bytes, zipped)")
 

@@ -99,8 +99,11 @@ pub(crate) fn render(line: &WatchLine, local: &str, root: &Path, first: bool) ->
     let _ = write!(s, "[{}]", limits.join(", "));
     if first && !line.is_final {
         let _ = write!(s, "  {} distributions", line.changes.len());
-    } else if !line.changes.is_empty() {
-        let _ = write!(s, "  {}", change_list(&line.changes));
+    } else {
+        let parts = change_parts(&line.changes, unowned_delta(line));
+        if !parts.is_empty() {
+            let _ = write!(s, "  {parts}");
+        }
     }
     s.push('\n');
     for c in &line.crossings {
@@ -150,8 +153,18 @@ fn limit_state(l: &LimitJson, zipped_pending: bool) -> String {
     format!("{} {percent:.1}% {state}", l.name)
 }
 
-/// `+numpy 38.2 MB, chromadb +1.2 MB, -foo, ... and 3 more`.
-fn change_list(changes: &[ChangeJson]) -> String {
+/// Bytes the line's distribution changes do not explain: files no RECORD lists.
+fn unowned_delta(line: &WatchLine) -> i64 {
+    let owned: i64 = line
+        .changes
+        .iter()
+        .map(|c| delta(c.after.unwrap_or(0), c.before.unwrap_or(0)))
+        .sum();
+    line.delta.bytes - owned
+}
+
+/// `+numpy 38.2 MB, chromadb +1.2 MB, -foo, ... and 3 more, unowned -2 MB`.
+fn change_parts(changes: &[ChangeJson], unowned: i64) -> String {
     let mut parts: Vec<String> = changes
         .iter()
         .take(SHOWN_CHANGES)
@@ -166,6 +179,9 @@ fn change_list(changes: &[ChangeJson]) -> String {
         .collect();
     if changes.len() > SHOWN_CHANGES {
         parts.push(format!("and {} more", changes.len() - SHOWN_CHANGES));
+    }
+    if unowned != 0 {
+        parts.push(format!("unowned files {}", signed(unowned)));
     }
     parts.join(", ")
 }
@@ -229,6 +245,20 @@ mod tests {
         assert_eq!(
             lines[1],
             "LIMIT CROSSED aws-lambda by 52,428,801 bytes (after onnxruntime)"
+        );
+    }
+
+    #[test]
+    fn bytes_no_distribution_explains_are_shown_as_unowned() {
+        let mut l = line();
+        l.changes[0].after = Some(50 * 1024 * 1024);
+        let text = render(&l, "12:03:07", Path::new("/b"), false);
+        assert!(
+            text.lines()
+                .next()
+                .unwrap()
+                .ends_with("+onnxruntime 50 MB, unowned files +10 MB"),
+            "{text}"
         );
     }
 
