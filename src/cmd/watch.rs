@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use crossbeam_channel::select;
-use heft::limits::{Limit, parse_limit, preset};
+use heft::limits::Limit;
 use heft::load::{LoadOptions, load};
 use heft::watch::live::LiveBundle;
 use heft::watch::summary::Snapshot;
@@ -24,11 +24,8 @@ use heft::watch::{Watch, WatchEvent, WatchOptions};
 use heft::zipjob::estimate_blocking;
 use heft::zipsize::ZipCache;
 
-use crate::cli::WatchArgs;
+use crate::cli::{LimitArgs, WatchArgs};
 use session::{Format, Session};
-
-/// Default limits: what a Lambda deployment must stay under.
-const DEFAULT_LIMITS: [&str; 2] = ["aws-lambda", "aws-lambda-zip"];
 
 /// Why the loop ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -162,18 +159,13 @@ fn on_interrupt() -> Result<Arc<AtomicBool>> {
     Ok(interrupted)
 }
 
-/// `--limit` values, or the Lambda presets.
+/// `--limit` values, or the Lambda presets (as `heft check` resolves them).
 fn limits(given: &[String]) -> Result<Vec<Limit>> {
-    if given.is_empty() {
-        return Ok(DEFAULT_LIMITS
-            .iter()
-            .filter_map(|name| preset(name).cloned())
-            .collect());
-    }
-    given
-        .iter()
-        .map(|text| parse_limit(text).with_context(|| format!("--limit {text}")))
-        .collect()
+    let args = LimitArgs {
+        limits: given.to_vec(),
+        ..LimitArgs::default()
+    };
+    super::decide::limits(&args, None)
 }
 
 #[cfg(test)]
@@ -183,7 +175,7 @@ mod tests {
     #[test]
     fn the_default_limits_are_the_lambda_presets() {
         let names: Vec<String> = limits(&[]).unwrap().into_iter().map(|l| l.name).collect();
-        assert_eq!(names, DEFAULT_LIMITS);
+        assert_eq!(names, ["aws-lambda", "aws-lambda-zip"]);
     }
 
     #[test]
