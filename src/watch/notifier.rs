@@ -247,17 +247,24 @@ impl Notifier {
         self.root_suspect = false;
         // A renamed-away old root would otherwise keep reporting under this path.
         let _ = self.debouncer.unwatch(&self.root);
-        match self.debouncer.watch(&self.root, RecursiveMode::Recursive) {
-            Ok(()) => {
+        let result = self.debouncer.watch(&self.root, RecursiveMode::Recursive);
+        if let Err(error) = &result {
+            let text = format!("cannot watch all of {}: {error}", self.root.display());
+            let _ = self.events.send(WatchEvent::Warning(text));
+        }
+        match result {
+            // Gone again before the watch was set: the next tick looks again.
+            Err(e) if matches!(e.kind, notify::ErrorKind::PathNotFound) => {
+                if self.state != RootState::Missing {
+                    self.state = RootState::Missing;
+                    self.send_missing();
+                }
+            }
+            // Armed, perhaps partly (out of inotify watches): said once, not retried each tick.
+            _ => {
                 self.state = RootState::Armed(id);
                 self.home_dev.get_or_insert(id.dev);
                 self.mark_full();
-            }
-            Err(error) => {
-                // Gone again before the watch was set: the next tick looks again.
-                self.state = RootState::Missing;
-                let text = format!("cannot watch {}: {error}", self.root.display());
-                let _ = self.events.send(WatchEvent::Warning(text));
             }
         }
     }
