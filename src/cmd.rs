@@ -56,6 +56,20 @@ pub fn print(text: &str) -> Result<()> {
     }
 }
 
+/// Streams a value as pretty JSON to stdout (no whole-document string in memory); a closed
+/// pipe is not an error.
+pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    match written {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e).context("writing JSON to stdout"),
+        _ => Ok(()),
+    }
+}
+
 /// Success.
 pub fn ok() -> ExitCode {
     ExitCode::SUCCESS

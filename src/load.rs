@@ -101,7 +101,7 @@ fn own_disk(_meta: &std::fs::Metadata) -> u64 {
 /// which closes when all inputs are done.
 pub fn spawn_scan(inputs: &[Input]) -> Receiver<ScanEvent> {
     // Bounded so shards cannot pile up in memory faster than the consumer merges them.
-    let (tx, rx) = bounded(256);
+    let (tx, rx) = bounded(16);
     let jobs: Vec<(usize, PathBuf, RootKind)> = inputs
         .iter()
         .enumerate()

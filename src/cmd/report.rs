@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use heft::limits::human;
 use heft::report::Report;
 
@@ -14,9 +14,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
     let bundle = super::load_inputs(&args.input)?;
     let report = Report::new(&bundle);
     if args.json {
-        let mut text = serde_json::to_string_pretty(&report).context("serialising the report")?;
-        text.push('\n');
-        super::print(&text)?;
+        super::print_json(&report)?;
     } else {
         super::print(&render_text(&report, args.top))?;
     }
