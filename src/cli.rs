@@ -56,6 +56,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Delete a manifest's excluded paths from directories (dry run unless --apply).
     Prune(PruneArgs),
+    /// Follow a directory while pip writes into it: one line per settled change.
+    Watch(WatchArgs),
 }
 
 /// Inputs and target shared by every command.
@@ -315,4 +317,22 @@ pub struct PruneArgs {
     /// Apply even when the tree does not match the manifest's fingerprint.
     #[arg(long)]
     pub force: bool,
+}
+
+/// `heft watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The directory to follow (site-packages, a layer's build dir); it may not exist yet.
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    /// Print `heft.watch/1` JSON lines instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Exit once the tree has been quiet this long after a change, printing the final line.
+    #[arg(long, value_name = "SECS")]
+    pub until_idle: Option<f64>,
+    /// A limit to follow: a preset or a size such as 250MB or zip:50MB (repeatable;
+    /// default aws-lambda and aws-lambda-zip).
+    #[arg(long = "limit", value_name = "LIMIT")]
+    pub limits: Vec<String>,
 }

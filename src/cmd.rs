@@ -5,6 +5,7 @@ pub mod decide;
 pub mod export;
 pub mod prune;
 pub mod report;
+pub mod watch;
 pub mod why;
 
 use std::io::{self, Write};

@@ -16,6 +16,7 @@
 //! - [`treemap`]: squarified treemap layout of weights into terminal-cell tiles.
 //! - [`archive`]: a wheel or zip read from its central directory, never extracted.
 //! - [`zipsize`]: what files on disk would cost zipped by `zip -r -6`.
+//! - [`watch`]: keeps a bundle in sync with a directory while pip writes into it.
 //! - [`zipjob`]: background zipped-size estimates for directory roots.
 //! - [`rules`]: exclusion rules, presets and safety levels; strip savings of `.so` files.
 //! - [`exclusion`]: incremental evaluation of a rule list: per-node, per-distribution and
@@ -51,5 +52,6 @@ pub mod synthetic;
 pub mod treemap;
 pub mod tui;
 pub mod verdicts;
+pub mod watch;
 pub mod zipjob;
 pub mod zipsize;

@@ -13,6 +13,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Report(args)) => cmd::report::run(&args),
+        Some(Command::Watch(args)) => cmd::watch::run(&args),
         Some(Command::Why(args)) => cmd::why::run(&args),
         Some(Command::Check(args)) => cmd::check::run(&args),
         Some(Command::Export(args)) => cmd::export::run(&args),

@@ -316,6 +316,60 @@ impl Tree {
         }
         self.nodes[id.index()].name_len = u32::MAX;
     }
+
+    /// Sorts one node's children by name (after adding children to a sorted tree).
+    pub fn sort_children_of(&mut self, id: NodeId) {
+        let mut children = std::mem::take(&mut self.nodes[id.index()].children);
+        children.sort_by(|a, b| self.name(*a).cmp(self.name(*b)));
+        self.nodes[id.index()].children = children;
+    }
+
+    /// Rolls up a subtree just added under a rolled-up tree and adds its total to every
+    /// ancestor: the inverse of [`Tree::detach`]'s subtraction.
+    pub fn roll_up_subtree(&mut self, id: NodeId) {
+        let order: Vec<NodeId> = self.descendants(id).collect();
+        for &n in &order {
+            let node = &mut self.nodes[n.index()];
+            node.total = node.own;
+        }
+        // Depth first puts every parent before its children: reversed, children come first.
+        for &n in order.iter().rev().filter(|n| **n != id) {
+            let total = self.nodes[n.index()].total;
+            let parent = self.nodes[n.index()].parent as usize;
+            self.nodes[parent].total.add(&total);
+        }
+        let total = self.nodes[id.index()].total;
+        let mut at = self.parent(id);
+        while let Some(a) = at {
+            self.nodes[a.index()].total.add(&total);
+            at = self.parent(a);
+        }
+    }
+
+    /// Replaces a node's own sizes and moves the difference into its and its ancestors' totals.
+    pub fn set_own(&mut self, id: NodeId, own: Sizes) {
+        let old = self.nodes[id.index()].own;
+        self.nodes[id.index()].own = own;
+        let mut at = Some(id);
+        while let Some(a) = at {
+            let total = &mut self.nodes[a.index()].total;
+            total.sub(&old);
+            total.add(&own);
+            at = self.parent(a);
+        }
+    }
+
+    /// Whether a node is still reachable from its parentless ancestor (no detached ancestor).
+    pub fn is_live(&self, id: NodeId) -> bool {
+        let mut at = Some(id);
+        while let Some(a) = at {
+            if self.nodes[a.index()].is_detached() {
+                return false;
+            }
+            at = self.parent(a);
+        }
+        true
+    }
 }
 
 impl Node {
@@ -482,5 +536,62 @@ mod tests {
         t.detach(a);
         assert_eq!(t.node(root).total.bytes, 5);
         assert_eq!(t.children(root).len(), 1);
+    }
+
+    #[test]
+    fn a_subtree_added_later_rolls_up_into_its_ancestors() {
+        let mut t = Tree::new();
+        let root = t.add_root(b"/r");
+        let a = t.add_child(root, b"a", NodeKind::Dir, Sizes::default());
+        t.add_child(a, b"x.py", NodeKind::File, file(10));
+        t.roll_up();
+        let b = t.add_child(a, b"b", NodeKind::Dir, Sizes::default());
+        t.add_child(b, b"y.py", NodeKind::File, file(7));
+        let c = t.add_child(b, b"c", NodeKind::Dir, Sizes::default());
+        t.add_child(c, b"z.py", NodeKind::File, file(3));
+        t.roll_up_subtree(b);
+        let incremental: Vec<Sizes> = (0..t.len())
+            .map(|i| t.node(NodeId(i as u32)).total)
+            .collect();
+        t.roll_up();
+        let full: Vec<Sizes> = (0..t.len())
+            .map(|i| t.node(NodeId(i as u32)).total)
+            .collect();
+        assert_eq!(incremental, full);
+        assert_eq!(t.node(root).total.bytes, 20);
+    }
+
+    #[test]
+    fn set_own_moves_the_difference_into_every_ancestor() {
+        let mut t = Tree::new();
+        let root = t.add_root(b"/r");
+        let a = t.add_child(root, b"a", NodeKind::Dir, Sizes::default());
+        let x = t.add_child(a, b"x.py", NodeKind::File, file(10));
+        t.roll_up();
+        let mut own = t.node(x).own;
+        own.zipped = 4;
+        own.bytes = 8;
+        t.set_own(x, own);
+        assert_eq!(t.node(root).total.zipped, 4);
+        assert_eq!(t.node(a).total.bytes, 8);
+    }
+
+    #[test]
+    fn nodes_under_a_detached_subtree_are_not_live() {
+        let mut t = Tree::new();
+        let root = t.add_root(b"/r");
+        let a = t.add_child(root, b"a", NodeKind::Dir, Sizes::default());
+        let x = t.add_child(a, b"x.py", NodeKind::File, file(10));
+        let b = t.add_child(root, b"b", NodeKind::Dir, Sizes::default());
+        t.add_child(root, b"c", NodeKind::Dir, Sizes::default());
+        t.roll_up();
+        t.detach(a);
+        assert!(!t.is_live(x));
+        assert!(t.is_live(b));
+        t.sort_children_of(root);
+        assert_eq!(
+            t.child(root, b"c").map(|c| t.name(c).to_vec()),
+            Some(b"c".to_vec())
+        );
     }
 }

@@ -168,6 +168,30 @@ fn zipped_size(path: &std::path::Path, file: &ZipFile, cache: &ZipCache) -> u64 
     data + file.overhead
 }
 
+/// Zipped bytes of one entry of `kind` whose name relative to its root is `name_len` bytes,
+/// counted as [`plan`] and [`spawn`] count it (watch mode estimates changed entries alone).
+pub fn entry_zipped(
+    path: &std::path::Path,
+    name_len: usize,
+    kind: NodeKind,
+    cache: &ZipCache,
+) -> u64 {
+    let overhead = entry_overhead(name_len, kind == NodeKind::Dir);
+    match kind {
+        NodeKind::Dir => overhead,
+        NodeKind::Other => 0,
+        NodeKind::File | NodeKind::Symlink => {
+            let file = ZipFile {
+                node: NodeId(0),
+                name_end: 0,
+                overhead,
+                is_link: kind == NodeKind::Symlink,
+            };
+            zipped_size(path, &file, cache)
+        }
+    }
+}
+
 /// Applies a batch of results to the tree and the owning distributions.
 pub fn apply(bundle: &mut Bundle, sizes: &[(NodeId, u64)]) {
     for &(node, zipped) in sizes {

@@ -10,3 +10,4 @@ mod report;
 mod rules;
 mod scanfile;
 mod tui;
+mod watch;

@@ -193,6 +193,69 @@ fn walk_leaf(
     let _ = tx.send(ScanEvent::Shard(shard));
 }
 
+/// Walks `path` itself and everything under it into one shard whose base is `base` (the
+/// `/`-separated path of `path`'s parent relative to the root), so its first entry is `path`.
+/// Stays on device `dev` and never follows links. Used to rescan one changed subtree while
+/// an installer writes: a path gone by now gives an empty shard, and entries that vanish
+/// during the walk are skipped without an error.
+pub fn scan_path(root: usize, path: &Path, base: &[u8], dev: u64) -> (Shard, Vec<ScanError>) {
+    let mut shard = Shard::new(root, base.to_vec());
+    let mut errors = Vec::new();
+    let meta = match fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                errors.push(scan_error(path, &e));
+            }
+            return (shard, errors);
+        }
+    };
+    let is_dir = kind_of(&meta) == NodeKind::Dir;
+    if is_dir && device(&meta) != dev {
+        return (shard, errors);
+    }
+    let name = path.file_name().map(os_bytes).unwrap_or_default();
+    let top = push_entry(&mut shard, BASE, &name, &meta);
+    // The same walk as `walk_leaf`, without progress and with errors kept for the caller.
+    let mut pending: Vec<(PathBuf, u32)> = if is_dir {
+        vec![(path.to_path_buf(), top)]
+    } else {
+        Vec::new()
+    };
+    while let Some((dir, parent)) = pending.pop() {
+        let read = match fs::read_dir(&dir) {
+            Ok(r) => r,
+            Err(e) => {
+                if e.kind() != std::io::ErrorKind::NotFound {
+                    errors.push(scan_error(&dir, &e));
+                }
+                continue;
+            }
+        };
+        for item in read.filter_map(Result::ok) {
+            let Ok(meta) = item.metadata() else {
+                continue;
+            };
+            let is_dir = kind_of(&meta) == NodeKind::Dir;
+            if is_dir && device(&meta) != dev {
+                continue;
+            }
+            let index = push_entry(&mut shard, parent, &os_bytes(&item.file_name()), &meta);
+            if is_dir {
+                pending.push((item.path(), index));
+            }
+        }
+    }
+    (shard, errors)
+}
+
+fn scan_error(path: &Path, e: &std::io::Error) -> ScanError {
+    ScanError {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
 fn count_shard(shard: &Shard, counters: &Counters) {
     count_shard_tail(shard, shard.entries.len() as u64, counters);
 }

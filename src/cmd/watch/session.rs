@@ -1,0 +1,283 @@
+//! What `heft watch` remembers between lines: the state last shown, what arrived since,
+//! and where each limit stands.
+//!
+//! Bytes are right as soon as a batch is applied; zipped sizes follow once the new files
+//! are compressed, which for a whole layer moved in by `pip install -t` takes seconds. So a
+//! line waits a short grace for them, then is printed with `zipped_pending` (limits on
+//! unzipped bytes judged at once), and a later line brings the zipped totals and judges the
+//! zipped limits, naming the arrival that crossed them.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use heft::limits::Limit;
+use heft::model::Sizes;
+use heft::watch::live::{Arrival, LiveBundle};
+use heft::watch::summary::{LimitUpdate, LimitWatch, Snapshot, is_unzipped};
+use heft::watch::wire::{LatencyJson, WatchLine};
+use heft::watch::{Batch, ZipSizes};
+
+use super::text::{Clock, render};
+
+/// How long a line waits for zipped sizes before it is printed without them.
+const ZIP_GRACE: Duration = Duration::from_millis(250);
+/// New bytes that take longer than [`ZIP_GRACE`] to compress anyway (deflate runs at
+/// tens of MB/s a core): such a line does not wait.
+const BIG_ARRIVAL: i64 = 16 << 20;
+
+/// How lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Format {
+    Text,
+    Json,
+}
+
+/// The printing state of one `heft watch` run.
+pub(super) struct Session {
+    format: Format,
+    grace: Duration,
+    clock: Clock,
+    limits: Vec<Limit>,
+    watch: Option<LimitWatch>,
+    /// Zipped limits have been judged once on settled zipped sizes.
+    zip_judged: bool,
+    shown: Snapshot,
+    shown_present: bool,
+    /// Totals on the last line whose zipped sizes were settled.
+    zip_base: Sizes,
+    /// Arrivals since the last line (for limits on bytes).
+    arrivals: Vec<Arrival>,
+    /// Arrivals since the last settled line, zipped sizes credited as they come.
+    zip_arrivals: Vec<Arrival>,
+    offsets: HashMap<u64, usize>,
+    unshown: bool,
+    batches: u64,
+    last_batch: u64,
+    last_zipped: u64,
+    last_event: Option<Instant>,
+    bytes_settled: Option<Instant>,
+    last_change: Option<Instant>,
+}
+
+impl Session {
+    pub(super) fn new(limits: Vec<Limit>, format: Format, clock: Clock) -> Self {
+        Self {
+            format,
+            grace: ZIP_GRACE,
+            clock,
+            limits,
+            watch: None,
+            zip_judged: false,
+            shown: Snapshot::default(),
+            shown_present: false,
+            zip_base: Sizes::default(),
+            arrivals: Vec::new(),
+            zip_arrivals: Vec::new(),
+            offsets: HashMap::new(),
+            unshown: false,
+            batches: 0,
+            last_batch: 0,
+            last_zipped: 0,
+            last_event: None,
+            bytes_settled: None,
+            last_change: None,
+        }
+    }
+
+    /// Applies a batch; true when the watcher should rescan everything.
+    pub(super) fn on_batch(&mut self, live: &mut LiveBundle, batch: Batch) -> bool {
+        let (seq, event) = (batch.seq, batch.last_event);
+        let applied = live.apply(batch);
+        let now = Instant::now();
+        // The first batch is the state heft started from, not a change.
+        if self.batches > 0 {
+            self.last_change = Some(now);
+        }
+        self.batches += 1;
+        self.offsets.insert(seq, self.zip_arrivals.len());
+        self.arrivals.extend(applied.arrivals.iter().cloned());
+        self.zip_arrivals.extend(applied.arrivals);
+        self.last_batch = seq;
+        self.unshown = true;
+        if let Some(t) = event {
+            self.last_event = Some(self.last_event.map_or(t, |l| l.max(t)));
+        }
+        self.bytes_settled = Some(now);
+        applied.needs_rescan || live.wants_compaction()
+    }
+
+    /// Applies zipped sizes and credits them to the arrivals they belong to.
+    pub(super) fn on_zipped(&mut self, live: &mut LiveBundle, sizes: ZipSizes) {
+        let seq = sizes.seq;
+        let done = live.apply_zipped(sizes);
+        if let Some(&start) = self.offsets.get(&seq) {
+            for (i, zipped) in done.zipped.iter().enumerate() {
+                if let Some(a) = self.zip_arrivals.get_mut(start + i) {
+                    a.zipped += zipped;
+                }
+            }
+        }
+        self.last_zipped = self.last_zipped.max(seq);
+    }
+
+    fn is_settled(&self) -> bool {
+        self.batches > 0 && self.last_zipped >= self.last_batch
+    }
+
+    /// The next line to print, if one is due: when zipped sizes caught up, or when bytes
+    /// have waited [`ZIP_GRACE`] for them (or arrived in bulk). `None` when nothing visible
+    /// changed.
+    pub(super) fn poll(&mut self, live: &LiveBundle) -> Option<String> {
+        if self.is_settled() && (self.unshown || self.zip_arrivals_pending()) {
+            return self.settled_line(live);
+        }
+        let added: i64 = self.arrivals.iter().map(|a| a.bytes.max(0)).sum();
+        let waited = added >= BIG_ARRIVAL
+            || self
+                .bytes_settled
+                .is_some_and(|t| t.elapsed() >= self.grace);
+        if self.unshown && waited {
+            return Some(self.bytes_line(live));
+        }
+        None
+    }
+
+    fn zip_arrivals_pending(&self) -> bool {
+        !self.zip_arrivals.is_empty() || !self.zip_judged
+    }
+
+    fn limit_watch(&mut self, totals: &Sizes) -> &mut LimitWatch {
+        let limits = &self.limits;
+        self.watch
+            .get_or_insert_with(|| LimitWatch::new(limits.clone(), totals))
+    }
+
+    /// Everything settled: bytes and zipped limits judged.
+    fn settled_line(&mut self, live: &LiveBundle) -> Option<String> {
+        let after = Snapshot::of(live.bundle());
+        let present = !live.is_missing();
+        let first = self.watch.is_none();
+        let update = self.judge(&after.totals, true);
+        let quiet = after == self.shown
+            && present == self.shown_present
+            && update.crossed.is_empty()
+            && update.recovered.is_empty();
+        let mut out = WatchLine::new(&self.shown, &after, &update, present);
+        out.latency_ms = self.latency(true);
+        self.zip_base = after.totals;
+        self.zip_arrivals.clear();
+        self.offsets.clear();
+        self.unshown = false;
+        if quiet && !first {
+            return None;
+        }
+        let text = self.finish(&mut out, first, live);
+        self.shown = after;
+        self.shown_present = present;
+        Some(text)
+    }
+
+    /// Bytes settled, zipped sizes still coming: only limits on bytes are judged.
+    fn bytes_line(&mut self, live: &LiveBundle) -> String {
+        let after = Snapshot::of(live.bundle());
+        let present = !live.is_missing();
+        let first = self.watch.is_none();
+        let update = self.judge(&after.totals, false);
+        let mut out = WatchLine::new(&self.shown, &after, &update, present);
+        out.zipped_pending = true;
+        out.latency_ms = self.latency(false);
+        self.unshown = false;
+        let text = self.finish(&mut out, first, live);
+        self.shown = after;
+        self.shown_present = present;
+        text
+    }
+
+    /// Moves the limits to `totals`: bytes limits over the arrivals since the last line,
+    /// zipped ones (when `zipped` is settled) over those since the last settled line.
+    fn judge(&mut self, totals: &Sizes, zipped: bool) -> LimitUpdate {
+        let (shown, base) = (self.shown.totals, self.zip_base);
+        let arrivals = std::mem::take(&mut self.arrivals);
+        let zip_arrivals = std::mem::take(&mut self.zip_arrivals);
+        let judged = self.zip_judged;
+        let watch = self.limit_watch(totals);
+        let mut update = watch.update_where(&shown, totals, &arrivals, is_unzipped);
+        if zipped && judged {
+            let z = watch.update_where(&base, totals, &zip_arrivals, |l| !is_unzipped(l));
+            update.crossed.extend(z.crossed);
+            update.recovered.extend(z.recovered);
+            update.verdicts = z.verdicts;
+        } else if zipped {
+            watch.reset_where(totals, |l| !is_unzipped(l));
+        }
+        self.zip_judged |= zipped;
+        self.zip_arrivals = zip_arrivals;
+        update
+    }
+
+    /// The last line: a full rescan's state against the last one shown.
+    pub(super) fn final_line(
+        &mut self,
+        live: &LiveBundle,
+        fresh: &Snapshot,
+        present: bool,
+    ) -> String {
+        self.zip_judged = true;
+        let update = self.judge(&fresh.totals, true);
+        let mut out = WatchLine::new(&self.shown, fresh, &update, present);
+        out.is_final = true;
+        self.finish(&mut out, false, live)
+    }
+
+    fn finish(&self, out: &mut WatchLine, first: bool, live: &LiveBundle) -> String {
+        let stamp = self.clock.stamp();
+        out.at = stamp.utc;
+        out.elapsed_ms = stamp.elapsed_ms;
+        if self.format == Format::Json {
+            // Plain structs of strings and numbers always serialise.
+            let mut text = serde_json::to_string(out).unwrap_or_default();
+            text.push('\n');
+            text
+        } else {
+            render(out, &stamp.local, live.root(), first)
+        }
+    }
+
+    /// Times from the newest event to bytes and (when settled) zipped sizes applied.
+    fn latency(&mut self, settled: bool) -> Option<LatencyJson> {
+        let event = self.last_event?;
+        if settled {
+            self.last_event = None;
+        }
+        let ms = |t: Instant| t.saturating_duration_since(event).as_millis() as u64;
+        Some(LatencyJson {
+            bytes: ms(self.bytes_settled.unwrap_or(event)),
+            zipped: settled.then(|| ms(Instant::now())),
+        })
+    }
+
+    /// Whether the tree changed once and has been quiet for `d` since, all settled.
+    pub(super) fn quiet_for(&self, d: Duration) -> bool {
+        self.is_settled() && self.last_change.is_some_and(|t| t.elapsed() >= d)
+    }
+
+    /// Whether zipped sizes are still being estimated.
+    pub(super) fn is_estimating(&self) -> bool {
+        !self.is_settled()
+    }
+
+    /// Says so on stderr when the settled live totals differ from the full rescan's.
+    pub(super) fn warn_if_drifted(&self, live: &LiveBundle, fresh: &Snapshot) {
+        let now = live.bundle().totals();
+        let (a, b) = (&now, &fresh.totals);
+        if self.is_settled() && (a.files, a.bytes, a.zipped) != (b.files, b.bytes, b.zipped) {
+            eprintln!(
+                "heft: note: live totals ({} files, {} bytes, {} zipped) differed from the full rescan ({} files, {} bytes, {} zipped)",
+                a.files, a.bytes, a.zipped, b.files, b.bytes, b.zipped
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
