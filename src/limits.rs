@@ -247,3 +247,16 @@ pub fn verdict(limit: &Limit, unzipped: u64, zipped: u64, reserve: u64) -> Verdi
 
 #[cfg(test)]
 mod tests;
+
+/// `1234567` -> `1,234,567`: exact byte counts, readable.
+pub fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -181,19 +181,16 @@ impl Tree {
 
     /// Sorts every node's children by name so lookups can binary-search.
     pub fn sort_children(&mut self) {
-        let names = &self.names;
-        let spans: Vec<(u32, u32)> = self
-            .nodes
-            .iter()
-            .map(|n| (n.name_start, n.name_len))
-            .collect();
-        let name_of = |id: &NodeId| {
-            let (s, l) = spans[id.index()];
-            &names[s as usize..(s + l) as usize]
-        };
-        for node in self.nodes.iter_mut() {
-            node.children.sort_by(|a, b| name_of(a).cmp(name_of(b)));
+        for i in 0..self.nodes.len() {
+            if self.nodes[i].children.len() < 2 {
+                continue;
+            }
+            // Taken out for the sort so the other nodes' names can be read meanwhile.
+            let mut children = std::mem::take(&mut self.nodes[i].children);
+            children.sort_by(|a, b| self.name(*a).cmp(self.name(*b)));
+            self.nodes[i].children = children;
         }
+        self.nodes.shrink_last();
     }
 
     /// The child of `parent` called `name` (children must be sorted).
@@ -422,8 +419,11 @@ impl<T> Chunked<T> {
         self.len += 1;
     }
 
-    fn iter(&self) -> impl Iterator<Item = &T> {
-        self.chunks.iter().flatten()
+    /// Gives back the unused tail of the last chunk once a tree is complete.
+    fn shrink_last(&mut self) {
+        if let Some(last) = self.chunks.last_mut() {
+            last.shrink_to_fit();
+        }
     }
 
     fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {

@@ -239,18 +239,7 @@ fn render_tail(s: &mut String, r: &Report) {
     }
 }
 
-/// `1234567` -> `1,234,567`.
-pub fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+use heft::limits::group;
 
 fn clip(s: &str, width: usize) -> String {
     if s.chars().count() <= width {

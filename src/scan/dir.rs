@@ -143,13 +143,40 @@ fn walk_leaf(
 ) {
     let mut shard = Shard::new(root, base.to_vec());
     let mut since_progress = 0u64;
-    // Directories still to read: their path and their entry (BASE for the shard's base).
-    let mut pending: Vec<(PathBuf, u32)> = vec![(dir.to_path_buf(), BASE)];
+    let mut on_error = |path: &Path, e: &std::io::Error| send_error(tx, root, path, &e.to_string());
+    let mut on_entry = |shard: &Shard| {
+        since_progress += 1;
+        if since_progress < PROGRESS_EVERY {
+            return true;
+        }
+        count_shard_tail(shard, since_progress, counters);
+        since_progress = 0;
+        tx.send(ScanEvent::Progress(counters.snapshot())).is_ok()
+    };
+    let pending = vec![(dir.to_path_buf(), BASE)];
+    if !walk(&mut shard, pending, dev, &mut on_error, &mut on_entry) {
+        return;
+    }
+    count_shard_tail(&shard, since_progress, counters);
+    let _ = tx.send(ScanEvent::Shard(shard));
+}
+
+/// Walks the directories in `pending` (each with its entry in `shard`) and everything below
+/// them into `shard`, staying on device `dev`. `on_error` hears every path that cannot be
+/// read; `on_entry` runs after each entry and stops the walk by returning false (then `walk`
+/// returns false too).
+fn walk(
+    shard: &mut Shard,
+    mut pending: Vec<(PathBuf, u32)>,
+    dev: u64,
+    on_error: &mut dyn FnMut(&Path, &std::io::Error),
+    on_entry: &mut dyn FnMut(&Shard) -> bool,
+) -> bool {
     while let Some((path, parent)) = pending.pop() {
         let read = match fs::read_dir(&path) {
             Ok(r) => r,
             Err(e) => {
-                send_error(tx, root, &path, &e.to_string());
+                on_error(&path, &e);
                 continue;
             }
         };
@@ -157,17 +184,17 @@ fn walk_leaf(
             let item = match item {
                 Ok(i) => i,
                 Err(e) => {
-                    send_error(tx, root, &path, &e.to_string());
+                    on_error(&path, &e);
                     continue;
                 }
             };
             // `DirEntry::metadata` is an lstat relative to the open directory (no symlink is
-            // followed, no full path resolved): the same cost as `du`'s fstatat.
+            // followed, no full path resolved): the same cost as `du`'s fstatat. A file that
+            // vanished between readdir and lstat is reported and skipped.
             let meta = match item.metadata() {
                 Ok(m) => m,
-                // Vanished between readdir and lstat: report and move on.
                 Err(e) => {
-                    send_error(tx, root, &item.path(), &e.to_string());
+                    on_error(&item.path(), &e);
                     continue;
                 }
             };
@@ -175,22 +202,16 @@ fn walk_leaf(
             if is_dir && device(&meta) != dev {
                 continue;
             }
-            let index = push_entry(&mut shard, parent, &os_bytes(&item.file_name()), &meta);
+            let index = push_entry(shard, parent, &os_bytes(&item.file_name()), &meta);
             if is_dir {
                 pending.push((item.path(), index));
             }
-            since_progress += 1;
-            if since_progress >= PROGRESS_EVERY {
-                count_shard_tail(&shard, since_progress, counters);
-                since_progress = 0;
-                if tx.send(ScanEvent::Progress(counters.snapshot())).is_err() {
-                    return;
-                }
+            if !on_entry(shard) {
+                return false;
             }
         }
     }
-    count_shard_tail(&shard, since_progress, counters);
-    let _ = tx.send(ScanEvent::Shard(shard));
+    true
 }
 
 /// Walks `path` itself and everything under it into one shard whose base is `base` (the
@@ -216,35 +237,20 @@ pub fn scan_path(root: usize, path: &Path, base: &[u8], dev: u64) -> (Shard, Vec
     }
     let name = path.file_name().map(os_bytes).unwrap_or_default();
     let top = push_entry(&mut shard, BASE, &name, &meta);
-    // The same walk as `walk_leaf`, without progress and with errors kept for the caller.
-    let mut pending: Vec<(PathBuf, u32)> = if is_dir {
-        vec![(path.to_path_buf(), top)]
-    } else {
-        Vec::new()
-    };
-    while let Some((dir, parent)) = pending.pop() {
-        let read = match fs::read_dir(&dir) {
-            Ok(r) => r,
-            Err(e) => {
-                if e.kind() != std::io::ErrorKind::NotFound {
-                    errors.push(scan_error(&dir, &e));
-                }
-                continue;
+    // The same walk as `walk_leaf`, without progress; errors other than "gone" are kept.
+    if is_dir {
+        let mut on_error = |p: &Path, e: &std::io::Error| {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                errors.push(scan_error(p, e));
             }
         };
-        for item in read.filter_map(Result::ok) {
-            let Ok(meta) = item.metadata() else {
-                continue;
-            };
-            let is_dir = kind_of(&meta) == NodeKind::Dir;
-            if is_dir && device(&meta) != dev {
-                continue;
-            }
-            let index = push_entry(&mut shard, parent, &os_bytes(&item.file_name()), &meta);
-            if is_dir {
-                pending.push((item.path(), index));
-            }
-        }
+        walk(
+            &mut shard,
+            vec![(path.to_path_buf(), top)],
+            dev,
+            &mut on_error,
+            &mut |_| true,
+        );
     }
     (shard, errors)
 }

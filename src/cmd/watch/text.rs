@@ -10,7 +10,7 @@ use heft::watch::wire::{ChangeJson, LimitJson, WatchLine};
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 
-use crate::cmd::report::group;
+use heft::limits::group;
 
 /// Distribution changes listed on one line before "and N more".
 const SHOWN_CHANGES: usize = 8;
