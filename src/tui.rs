@@ -4,6 +4,7 @@
 //! only the UI thread (running [`event::run`]) changes the [`app::App`]. The terminal is
 //! restored on every way out, panics included.
 
+pub mod activity;
 pub mod app;
 pub mod cuts;
 pub mod event;
@@ -12,6 +13,7 @@ pub mod keymap;
 pub mod safety;
 pub mod source;
 pub mod theme;
+mod watch;
 pub mod widgets;
 pub mod zipwork;
 
@@ -63,14 +65,14 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
             .collect();
     }
     let (tx, rx) = unbounded();
-    let mut app = open(&source, &opts, &tx)?;
+    let mut app = if opts.watch {
+        watch::open(&opts, &tx)?
+    } else {
+        open(&source, &opts, &tx)?
+    };
     if let (Some(m), Some(path)) = (manifest, &opts.manifest) {
         app.default_export = path.display().to_string();
         app.start_rules(m.rules);
-    }
-    if opts.watch {
-        // Watch mode (issue 7) hooks in here: a watcher thread sending rescan events on `tx`.
-        app.say("--watch is not built yet; showing one scan");
     }
     spawn_input(tx.clone());
     let mut guard = TerminalGuard::enter()?;
@@ -88,7 +90,7 @@ fn read_manifest(path: &std::path::Path) -> Result<crate::manifest::Manifest> {
 }
 
 /// Builds the app for a source; a path scan starts on a background thread.
-fn open(source: &Source, opts: &Options, tx: &Sender<Event>) -> Result<App> {
+pub(crate) fn open(source: &Source, opts: &Options, tx: &Sender<Event>) -> Result<App> {
     let theme = Theme::from_env();
     let limits = default_limits(&opts.limits);
     match source {
