@@ -58,6 +58,8 @@ pub struct Entry {
     pub recovered: Vec<String>,
     /// The root was missing after it (deleted, not created yet).
     pub missing: bool,
+    /// The state the watch started from (not a change).
+    pub first: bool,
 }
 
 /// Whether a distribution was highlighted as growing or shrinking.
@@ -130,7 +132,8 @@ impl Activity {
     /// The first batch is the state the watch starts from: logged, neither highlighted
     /// nor judged as a crossing.
     pub fn record(&mut self, mut batch: BatchSummary, limits: &[Limit], now: Instant) {
-        if self.batches == 0 {
+        let first = self.batches == 0;
+        if first {
             self.limits = Some(LimitWatch::new(limits.to_vec(), &batch.after));
             batch.before = batch.after;
             batch.changes.clear();
@@ -157,6 +160,7 @@ impl Activity {
             crossed: update.crossed,
             recovered: update.recovered,
             missing: batch.missing,
+            first,
         };
         self.log.push_front(entry);
         self.log.truncate(LOG_LEN);

@@ -68,6 +68,11 @@ pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
     let mut x = area.x;
     let bold = theme.header.add_modifier(ratatui::style::Modifier::BOLD);
     x = left(buf, x, tabs_x, area.y, " heft ", bold);
+    if let Some(a) = &app.activity {
+        let badge = if a.gone { " STOPPED " } else { " WATCHING " };
+        x = left(buf, x, tabs_x, area.y, badge, theme.badge);
+        x = left(buf, x, tabs_x, area.y, " ", theme.header);
+    }
     if app.info.demo {
         x = left(buf, x, tabs_x, area.y, " DEMO ", theme.badge);
         x = left(buf, x, tabs_x, area.y, " ", theme.header);
