@@ -60,6 +60,9 @@ pub struct Entry {
     pub missing: bool,
     /// The state the watch started from (not a change).
     pub first: bool,
+    /// When no distribution changed: the paths that brought the most bytes (files whose
+    /// RECORD has not arrived yet, `__pycache__`), largest first.
+    pub paths: Vec<(String, i64)>,
 }
 
 /// Whether a distribution was highlighted as growing or shrinking.
@@ -150,6 +153,11 @@ impl Activity {
         let watch = self.limit_watch(limits, &batch.before);
         let update = watch.update_where(&batch.before, &batch.after, &batch.arrivals, is_unzipped);
         self.zip_offsets.insert(batch.seq, self.zip_arrivals.len());
+        let paths = if batch.changes.is_empty() && !first {
+            top_paths(&batch.arrivals)
+        } else {
+            Vec::new()
+        };
         self.zip_arrivals.extend(batch.arrivals);
         self.batches += 1;
         let entry = Entry {
@@ -161,6 +169,7 @@ impl Activity {
             recovered: update.recovered,
             missing: batch.missing,
             first,
+            paths,
         };
         self.log.push_front(entry);
         self.log.truncate(LOG_LEN);
@@ -207,6 +216,21 @@ impl Activity {
         self.limits
             .get_or_insert_with(|| LimitWatch::new(Vec::new(), totals))
     }
+}
+
+/// Paths listed in an entry with no distribution change.
+const TOP_PATHS: usize = 3;
+
+/// The arrivals that moved the most bytes, largest first.
+fn top_paths(arrivals: &[Arrival]) -> Vec<(String, i64)> {
+    let mut v: Vec<(String, i64)> = arrivals
+        .iter()
+        .filter(|a| a.bytes != 0 && !a.path.is_empty())
+        .map(|a| (a.path.clone(), a.bytes))
+        .collect();
+    v.sort_by_key(|a| std::cmp::Reverse(a.1.unsigned_abs()));
+    v.truncate(TOP_PATHS);
+    v
 }
 
 /// What one applied batch changed, for [`Activity::record`].

@@ -75,7 +75,7 @@ fn render_entry(app: &App, e: &Entry, area: Rect, buf: &mut Buffer) {
                 "  {} CROSSED by {} (after {})",
                 c.limit,
                 human(c.by),
-                c.after
+                short_path(&c.after)
             ),
             theme.over,
         );
@@ -83,7 +83,8 @@ fn render_entry(app: &App, e: &Entry, area: Rect, buf: &mut Buffer) {
     for r in &e.recovered {
         say(&format!("  {r} back under"), theme.ok);
     }
-    let shown: Vec<String> = e.changes.iter().map(change).collect();
+    let mut shown: Vec<String> = e.changes.iter().map(change).collect();
+    shown.extend(e.paths.iter().map(|(p, d)| format!("{p}/ {}", signed(*d))));
     if !shown.is_empty() {
         say(&format!("  {}", shown.join(" · ")), theme.dim);
     }
@@ -97,6 +98,15 @@ fn change(c: &DistChange) -> String {
         ChangeKind::Grew | ChangeKind::Shrank => format!("{} {}", c.name, signed(c.delta())),
         ChangeKind::Disappeared => format!("-{}", c.name),
         ChangeKind::Changed => format!("{} ~files", c.name),
+    }
+}
+
+/// A distribution's name as is; a path that arrived before its RECORD, by its top
+/// directory (`kubernetes/…`).
+fn short_path(after: &str) -> String {
+    match after.split_once('/') {
+        Some((top, rest)) if !rest.is_empty() => format!("{top}/…"),
+        _ => after.to_string(),
     }
 }
 

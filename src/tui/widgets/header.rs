@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 
 use super::Screen;
 use super::text::{fit_left, group, put};
-use crate::tui::app::App;
+use crate::tui::app::{App, Data};
 use crate::tui::keymap::ViewId;
 
 /// Cells of one tab label: " 1 Packages ".
@@ -71,7 +71,12 @@ pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
     if let Some(a) = &app.activity {
         let badge = if a.gone { " STOPPED " } else { " WATCHING " };
         x = left(buf, x, tabs_x, area.y, badge, theme.badge);
-        x = left(buf, x, tabs_x, area.y, " ", theme.header);
+        let note = match &app.data {
+            Data::Live(live) if live.is_missing() => " (missing) ",
+            Data::Live(live) if live.zip_pending() > 0 => " zipping… ",
+            _ => " ",
+        };
+        x = left(buf, x, tabs_x, area.y, note, theme.header);
     }
     if app.info.demo {
         x = left(buf, x, tabs_x, area.y, " DEMO ", theme.badge);
