@@ -139,3 +139,47 @@ fn watching_logs_each_batch_highlights_changed_packages_and_keeps_rules_and_sele
     activity.expire(Instant::now() + Duration::from_secs(60));
     assert!(activity.highlights.is_empty(), "highlights end");
 }
+
+#[test]
+fn views_holding_old_ids_reopen_when_the_root_is_deleted_and_recreated() {
+    let fx = Fixture::new();
+    let site = fx.path().join("build");
+    fs::create_dir(&site).unwrap();
+    dist("alpha", "1.0")
+        .file("alpha/sub/deep.py", 10_000)
+        .install(&site);
+    let watch = Watch::spawn(&site, WatchOptions::default(), Arc::new(ZipCache::new())).unwrap();
+    let (mut app, _rescan) = watching_app(&watch);
+    pump_until(&mut app, &watch, "alpha", |a| has_dist(a, "alpha"));
+    // Tree into alpha/sub, treemap zoomed into alpha: both hold node and dist ids.
+    press(&mut app, "<Enter>");
+    press(&mut app, "<Enter>");
+    press(&mut app, "3<Enter>");
+    fs::remove_dir_all(&site).unwrap();
+    pump_until(
+        &mut app,
+        &watch,
+        "the root to go",
+        |a| matches!(&a.data, Data::Live(l) if l.is_missing()),
+    );
+    assert!(screen(&mut app).contains("(missing)"));
+    fs::create_dir(&site).unwrap();
+    dist("gamma", "3.0").file("gamma.py", 2_000).install(&site);
+    pump_until(&mut app, &watch, "gamma", |a| has_dist(a, "gamma"));
+    for view in ["1", "2", "3", "4"] {
+        press(&mut app, view);
+        let text = screen(&mut app);
+        assert!(text.contains("WATCHING"), "view {view}:\n{text}");
+    }
+    press(&mut app, "2");
+    let text = screen(&mut app);
+    assert!(
+        text.contains("gamma"),
+        "the tree shows the new root:\n{text}"
+    );
+    let log = &app.activity.as_ref().unwrap().log;
+    assert!(
+        log.iter().any(|e| e.missing),
+        "the log says it went missing"
+    );
+}
