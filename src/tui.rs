@@ -65,8 +65,11 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
             .collect();
     }
     let (tx, rx) = unbounded();
+    let mut zip_cache = None;
     let mut app = if opts.watch {
-        watch::open(&opts, &tx)?
+        let (app, cache) = watch::open(&opts, &tx)?;
+        zip_cache = Some(cache);
+        app
     } else {
         open(&source, &opts, &tx)?
     };
@@ -78,6 +81,9 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
     let mut guard = TerminalGuard::enter()?;
     let result = event::run(&mut guard.terminal, &mut app, &rx, Some(&tx));
     drop(guard);
+    if let Some(cache) = zip_cache {
+        cache.save_default();
+    }
     result.map(|()| ExitCode::SUCCESS)
 }
 

@@ -25,15 +25,16 @@ use super::theme::Theme;
 /// Longest quiet time between two heartbeats.
 const HEARTBEAT: Duration = Duration::from_secs(1);
 
-/// Starts watching the one directory of `opts` and builds the app over it.
-pub(crate) fn open(opts: &Options, tx: &Sender<Event>) -> Result<App> {
+/// Starts watching the one directory of `opts` and builds the app over it; the zipped-size
+/// cache is the caller's to save on the way out.
+pub(crate) fn open(opts: &Options, tx: &Sender<Event>) -> Result<(App, Arc<ZipCache>)> {
     let [root] = opts.paths.as_slice() else {
         bail!("--watch takes one directory (the one pip installs into)");
     };
     // Read before the watcher's threads start (the offset cannot be read safely after).
     let clock = Clock::Local(UtcOffset::current_local_offset().unwrap_or(UtcOffset::UTC));
     let cache = Arc::new(ZipCache::load_default());
-    let watch = Watch::spawn(root, WatchOptions::default(), cache)
+    let watch = Watch::spawn(root, WatchOptions::default(), Arc::clone(&cache))
         .with_context(|| format!("watching {}", root.display()))?;
     let load = LoadOptions {
         target: opts.target.clone(),
@@ -55,7 +56,7 @@ pub(crate) fn open(opts: &Options, tx: &Sender<Event>) -> Result<App> {
         ));
     }
     forward(watch, rescan_rx, tx.clone());
-    Ok(app)
+    Ok((app, cache))
 }
 
 /// Runs the forwarding thread (see the module comment).
@@ -64,6 +65,7 @@ fn forward(watch: Watch, rescan: Receiver<()>, tx: Sender<Event>) {
         .name("heft-watch-forward".into())
         .spawn(move || {
             let started = Instant::now();
+            let mut last_tick = started;
             loop {
                 let event = select! {
                     recv(watch.events) -> e => match e {
@@ -77,10 +79,20 @@ fn forward(watch: Watch, rescan: Receiver<()>, tx: Sender<Event>) {
                         watch.rescan();
                         continue;
                     },
-                    default(HEARTBEAT) => Event::Tick(started.elapsed()),
+                    default(HEARTBEAT) => {
+                        last_tick = Instant::now();
+                        Event::Tick(started.elapsed())
+                    },
                 };
                 if tx.send(event).is_err() {
                     return;
+                }
+                // Zipped sizes can stream for seconds: highlights still end on time.
+                if last_tick.elapsed() >= HEARTBEAT {
+                    last_tick = Instant::now();
+                    if tx.send(Event::Tick(started.elapsed())).is_err() {
+                        return;
+                    }
                 }
             }
         });
