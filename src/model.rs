@@ -157,9 +157,12 @@ impl Tree {
         &mut self.nodes[id.index()]
     }
 
-    /// The raw bytes of a node's name.
+    /// The raw bytes of a node's name (empty once detached: detaching forgets it).
     pub fn name(&self, id: NodeId) -> &[u8] {
         let n = &self.nodes[id.index()];
+        if n.is_detached() {
+            return &[];
+        }
         &self.names[n.name_start as usize..(n.name_start + n.name_len) as usize]
     }
 
@@ -523,6 +526,17 @@ mod tests {
         assert_eq!(t.resolve(root, b"a/nope"), None);
         assert_eq!(t.rel_path(root, x), b"a/x.py");
         assert_eq!(t.path(x), PathBuf::from("/r/a/x.py"));
+    }
+
+    #[test]
+    fn a_detached_node_has_an_empty_name_and_its_children_keep_theirs() {
+        let mut t = Tree::new();
+        let root = t.add_root(b"/r");
+        let cache = t.add_child(root, b"__pycache__", NodeKind::Dir, Sizes::default());
+        let pyc = t.add_child(cache, b"x.cpython-312.pyc", NodeKind::File, file(10));
+        t.detach(cache);
+        assert_eq!(t.name(cache), b"");
+        assert_eq!(t.name(pyc), b"x.cpython-312.pyc");
     }
 
     #[test]

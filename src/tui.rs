@@ -4,6 +4,7 @@
 //! only the UI thread (running [`event::run`]) changes the [`app::App`]. The terminal is
 //! restored on every way out, panics included.
 
+pub mod activity;
 pub mod app;
 pub mod cuts;
 pub mod event;
@@ -12,6 +13,7 @@ pub mod keymap;
 pub mod safety;
 pub mod source;
 pub mod theme;
+mod watch;
 pub mod widgets;
 pub mod zipwork;
 
@@ -63,19 +65,25 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
             .collect();
     }
     let (tx, rx) = unbounded();
-    let mut app = open(&source, &opts, &tx)?;
+    let mut zip_cache = None;
+    let mut app = if opts.watch {
+        let (app, cache) = watch::open(&opts, &tx)?;
+        zip_cache = Some(cache);
+        app
+    } else {
+        open(&source, &opts, &tx)?
+    };
     if let (Some(m), Some(path)) = (manifest, &opts.manifest) {
         app.default_export = path.display().to_string();
         app.start_rules(m.rules);
-    }
-    if opts.watch {
-        // Watch mode (issue 7) hooks in here: a watcher thread sending rescan events on `tx`.
-        app.say("--watch is not built yet; showing one scan");
     }
     spawn_input(tx.clone());
     let mut guard = TerminalGuard::enter()?;
     let result = event::run(&mut guard.terminal, &mut app, &rx, Some(&tx));
     drop(guard);
+    if let Some(cache) = zip_cache {
+        cache.save_default();
+    }
     result.map(|()| ExitCode::SUCCESS)
 }
 
@@ -88,7 +96,7 @@ fn read_manifest(path: &std::path::Path) -> Result<crate::manifest::Manifest> {
 }
 
 /// Builds the app for a source; a path scan starts on a background thread.
-fn open(source: &Source, opts: &Options, tx: &Sender<Event>) -> Result<App> {
+pub(crate) fn open(source: &Source, opts: &Options, tx: &Sender<Event>) -> Result<App> {
     let theme = Theme::from_env();
     let limits = default_limits(&opts.limits);
     match source {

@@ -59,7 +59,7 @@ impl Default for WatchOptions {
 }
 
 /// What the watcher threads send.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum WatchEvent {
     /// Part or all of the tree was re-walked: merge it with [`live::LiveBundle::apply`].
     Batch(Batch),

@@ -5,3 +5,4 @@ mod e2e;
 mod journey;
 mod sample;
 mod screens;
+mod watching;

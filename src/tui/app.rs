@@ -27,6 +27,7 @@ mod packages;
 mod scope;
 mod tree;
 mod treemap;
+mod watching;
 
 use std::time::Duration;
 
@@ -218,6 +219,8 @@ pub struct App {
     pub why: Option<WhyPaths>,
     /// How safe excluding each node would be (computed when safety colours are first shown).
     pub safety: Option<Vec<u8>>,
+    /// Watch mode's log, highlights and limit states (`heft --watch`).
+    pub activity: Option<super::activity::Activity>,
 }
 
 /// Bookkeeping flags of the app.
@@ -264,6 +267,7 @@ impl App {
             insight: None,
             why: None,
             safety: None,
+            activity: None,
         };
         app.refresh_insight();
         app.reshape();
@@ -311,6 +315,7 @@ impl App {
             Event::Zip(batch) => self.on_zip(&batch),
             Event::ZipDone => self.on_zip_done(),
             Event::Tick(elapsed) => self.tick(elapsed),
+            Event::Watch(e) => self.on_watch(e),
         }
     }
 
@@ -331,6 +336,9 @@ impl App {
         if let Data::Scanning(scan) = &mut self.data {
             scan.elapsed = elapsed;
         }
+        if let Some(a) = &mut self.activity {
+            a.expire(std::time::Instant::now());
+        }
     }
 
     /// Brings derived state up to date before a frame (scan batches only mark it stale).
@@ -347,10 +355,10 @@ impl App {
 
     /// Recomputes dependency insight (after a load, or once zipped sizes are in).
     fn refresh_insight(&mut self) {
-        self.insight = match &self.data {
-            Data::Ready(bundle) => Some(Insight::compute(bundle, &InsightOptions::default())),
-            Data::Scanning(_) => None,
-        };
+        self.insight = self
+            .data
+            .complete()
+            .map(|bundle| Insight::compute(bundle, &InsightOptions::default()));
         self.why = None;
     }
 
@@ -385,7 +393,7 @@ impl App {
     /// Starts the rule list with `rules` (a manifest's) once the bundle is complete; while
     /// scanning they wait for the end of the scan.
     pub fn start_rules(&mut self, rules: Vec<crate::rules::Rule>) {
-        let Data::Ready(bundle) = &self.data else {
+        let Some(bundle) = self.data.complete() else {
             self.pending_rules = rules;
             return;
         };

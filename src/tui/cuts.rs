@@ -86,6 +86,17 @@ impl Cuts {
         self.derive(bundle);
     }
 
+    /// Re-reads the tree after nodes were added or detached (a watch batch): every rule
+    /// finds its hits again, by name, so rules stay applied whatever ids moved.
+    pub fn rebuild(&mut self, bundle: &Bundle) {
+        self.shape = Shape::of(&bundle.tree);
+        self.top = bundle.top;
+        if let Some(ex) = &mut self.ex {
+            ex.rebuild(bundle);
+        }
+        self.derive(bundle);
+    }
+
     /// Starts evaluating rules over a complete bundle, with `rules` applied.
     pub fn start(&mut self, bundle: &Bundle, rules: Vec<Rule>) -> Result<(), RuleError> {
         self.ex = Some(Exclusion::new(bundle));

@@ -44,8 +44,11 @@ pub enum Event {
     Zip(ZipBatch),
     /// Every zipped estimate is in.
     ZipDone,
-    /// Time since the scan started (for rates).
+    /// Time since the scan started (for rates); in watch mode, a heartbeat that ends
+    /// highlights.
     Tick(Duration),
+    /// From the directory watcher (`heft --watch`).
+    Watch(crate::watch::WatchEvent),
 }
 
 impl Event {

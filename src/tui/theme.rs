@@ -54,6 +54,10 @@ pub struct Theme {
     pub message: Style,
     /// Tiles of folded small items and unowned files.
     pub rest_tile: Style,
+    /// Watch mode: a package that just appeared or grew.
+    pub grew: Style,
+    /// Watch mode: a package that just shrank.
+    pub shrank: Style,
 }
 
 impl Theme {
@@ -95,6 +99,8 @@ impl Theme {
             dialog: base.fg(Color::Cyan),
             message: base.fg(Color::Yellow),
             rest_tile: base.fg(Color::White).bg(Color::Rgb(70, 70, 70)),
+            grew: base.fg(Color::LightGreen).add_modifier(Modifier::BOLD),
+            shrank: base.fg(Color::LightMagenta).add_modifier(Modifier::BOLD),
         }
     }
 
@@ -118,6 +124,8 @@ impl Theme {
             dialog: base,
             message: base.add_modifier(Modifier::BOLD),
             rest_tile: base.add_modifier(Modifier::DIM),
+            grew: base.add_modifier(Modifier::BOLD),
+            shrank: base.add_modifier(Modifier::BOLD | Modifier::ITALIC),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Drawing: the screen layout (shared with the app for scrolling and mouse hits) and
 //! one module per part. Every widget reads state and never changes it.
 
+mod activity;
 mod chains;
 mod dialogs;
 mod gauge;
@@ -31,6 +32,8 @@ pub struct Screen {
     pub gauges: Rect,
     /// Scan progress (empty once loaded).
     pub progress: Rect,
+    /// Watch mode's activity log (empty otherwise).
+    pub activity: Rect,
     /// The view.
     pub body: Rect,
     /// Focused path and hints.
@@ -74,6 +77,7 @@ pub fn layout(app: &App) -> Screen {
     let header = take(1, 0);
     let gauges = take(gauges, 0);
     let progress = take(progress, 0);
+    let activity = take(activity::height(app), 0);
     let body = take(u16::MAX, 1);
     let status = take(1, 0);
     let (table, why) = split_why(app, body);
@@ -81,6 +85,7 @@ pub fn layout(app: &App) -> Screen {
         header,
         gauges,
         progress,
+        activity,
         body,
         status,
         packages_rows: below_heading(table),
@@ -125,6 +130,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     header::render(app, &screen, buf);
     gauge::render(&GaugeProps::of(app), screen.gauges, buf, &app.theme);
     status::render_progress(app, screen.progress, buf);
+    activity::render(app, screen.activity, buf);
     match app.view {
         ViewId::Packages => {
             packages::render(app, &screen, buf);

@@ -258,7 +258,7 @@ impl App {
         };
         if self.treemap.colour == ColourBy::Safety
             && self.safety.is_none()
-            && let super::Data::Ready(bundle) = &self.data
+            && let Some(bundle) = self.data.complete()
         {
             self.safety = Some(crate::tui::safety::levels(bundle));
         }

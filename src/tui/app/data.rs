@@ -1,11 +1,12 @@
 //! The bundle being explored: still being scanned (a [`Builder`] fed by scan events),
-//! or complete.
+//! complete, or live (kept in sync with a watched directory).
 
 use std::time::Duration;
 
 use crate::bundle::{Builder, Bundle};
 use crate::load::{LoadOptions, finish};
 use crate::scan::{Progress, ScanEvent};
+use crate::watch::live::LiveBundle;
 
 /// A scan in progress.
 pub struct Scan {
@@ -27,6 +28,8 @@ pub enum Data {
     Scanning(Box<Scan>),
     /// Loaded.
     Ready(Box<Bundle>),
+    /// Watched: complete as of the last change batch (`heft --watch`).
+    Live(Box<LiveBundle>),
 }
 
 impl Data {
@@ -46,14 +49,33 @@ impl Data {
         match self {
             Data::Scanning(scan) => scan.builder.bundle(),
             Data::Ready(bundle) => bundle,
+            Data::Live(live) => live.bundle(),
         }
     }
 
-    /// The complete bundle, mutably (none while scanning).
-    pub fn ready_mut(&mut self) -> Option<&mut Bundle> {
+    /// The bundle once it is complete (loaded or live), `None` while scanning.
+    pub fn complete(&self) -> Option<&Bundle> {
         match self {
             Data::Scanning(_) => None,
             Data::Ready(bundle) => Some(bundle),
+            Data::Live(live) => Some(live.bundle()),
+        }
+    }
+
+    /// The watched bundle, in watch mode.
+    pub fn live_mut(&mut self) -> Option<&mut LiveBundle> {
+        match self {
+            Data::Live(live) => Some(live),
+            _ => None,
+        }
+    }
+
+    /// The loaded bundle, mutably (none while scanning or watching: a live bundle changes
+    /// only through its batches).
+    pub fn ready_mut(&mut self) -> Option<&mut Bundle> {
+        match self {
+            Data::Ready(bundle) => Some(bundle),
+            Data::Scanning(_) | Data::Live(_) => None,
         }
     }
 

@@ -9,7 +9,7 @@ use crate::model::{DistId, NodeId};
 use crate::python::name::normalize;
 use crate::rules::{Rule, RuleKind};
 
-use super::{App, Data, PkgRow, TileItem};
+use super::{App, PkgRow, TileItem};
 use crate::tui::cuts::Reason;
 use crate::tui::keymap::ViewId;
 
@@ -28,7 +28,7 @@ fn dist_rule_at(ex: &Exclusion, kind: RuleKind, key: &str) -> Option<usize> {
 impl App {
     /// Applies `edit` to the rule list; records undo and updates every total when it changed.
     pub fn change(&mut self, edit: impl FnOnce(&mut Exclusion, &Bundle)) -> bool {
-        let Data::Ready(bundle) = &self.data else {
+        let Some(bundle) = self.data.complete() else {
             self.say("wait for the scan to finish before excluding");
             return false;
         };
@@ -185,7 +185,7 @@ impl App {
     }
 
     fn restore_rules(&mut self, snapshot: &crate::tui::cuts::Snapshot) {
-        if let Data::Ready(bundle) = &self.data
+        if let Some(bundle) = self.data.complete()
             && let Err(e) = self.cuts.restore(bundle, snapshot)
         {
             self.message = Some(format!("could not restore the rules: {e}"));

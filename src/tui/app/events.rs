@@ -11,7 +11,7 @@ impl App {
     pub(super) fn on_scan_done(&mut self) {
         let files = match &self.data {
             super::Data::Scanning(scan) => Some((scan.progress, scan.elapsed)),
-            super::Data::Ready(_) => None,
+            super::Data::Ready(_) | super::Data::Live(_) => None,
         };
         self.data.finish();
         self.plan_zip();

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 
 use super::Screen;
 use super::text::{fit_left, group, put};
-use crate::tui::app::App;
+use crate::tui::app::{App, Data};
 use crate::tui::keymap::ViewId;
 
 /// Cells of one tab label: " 1 Packages ".
@@ -68,6 +68,16 @@ pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
     let mut x = area.x;
     let bold = theme.header.add_modifier(ratatui::style::Modifier::BOLD);
     x = left(buf, x, tabs_x, area.y, " heft ", bold);
+    if let Some(a) = &app.activity {
+        let badge = if a.gone { " STOPPED " } else { " WATCHING " };
+        x = left(buf, x, tabs_x, area.y, badge, theme.badge);
+        let note = match &app.data {
+            Data::Live(live) if live.is_missing() => " (missing) ",
+            Data::Live(live) if live.zip_pending() > 0 => " zipping… ",
+            _ => " ",
+        };
+        x = left(buf, x, tabs_x, area.y, note, theme.header);
+    }
     if app.info.demo {
         x = left(buf, x, tabs_x, area.y, " DEMO ", theme.badge);
         x = left(buf, x, tabs_x, area.y, " ", theme.header);

@@ -11,6 +11,7 @@ use ratatui::style::Style;
 
 use super::Screen;
 use super::text::{bar, fit, percent, put};
+use crate::tui::activity::Trend;
 use crate::tui::app::{App, PkgColumn, PkgRow, cut_level};
 
 /// Column widths for a table `width` cells wide (0 means the column is hidden).
@@ -100,6 +101,7 @@ pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
             (false, 2) => app.theme.excluded,
             _ => Style::new(),
         };
+        let (style, marker) = highlight(app, state.rows[i], style);
         buf.set_style(Rect::new(rows.x, y, rows.width, 1), style);
         render_row(
             app,
@@ -110,6 +112,23 @@ pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
             style,
             buf,
         );
+        if let Some(marker) = marker {
+            put(buf, rows.x, y, marker, 1, style);
+        }
+    }
+}
+
+/// Watch mode: a package that changed lately is coloured, and marked ▲ (appeared or
+/// grew) or ▼ (shrank) in its first cell.
+fn highlight(app: &App, row: PkgRow, style: Style) -> (Style, Option<&'static str>) {
+    let PkgRow::Dist(d) = row else {
+        return (style, None);
+    };
+    let key = &app.bundle().dist(d).key;
+    match app.activity.as_ref().and_then(|a| a.trend(key)) {
+        Some(Trend::Grew) => (style.patch(app.theme.grew), Some("▲")),
+        Some(Trend::Shrank) => (style.patch(app.theme.shrank), Some("▼")),
+        None => (style, None),
     }
 }
 
