@@ -1,4 +1,4 @@
-//! Parallel directory walker: read_dir + fstatat per shard, shards spread over a rayon pool.
+//! Parallel directory walker: `read_dir` + `fstatat` per shard, shards spread over a rayon pool.
 //!
 //! A site-packages has hundreds of top-level entries, but a layer directory has one
 //! (`python/`), so the walker first opens directories breadth-first until there is enough
