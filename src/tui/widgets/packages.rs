@@ -10,7 +10,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::Screen;
-use super::text::{bar, fit, percent, put};
+use super::text::{bar, fit, percent, put, put_note};
 use crate::tui::activity::Trend;
 use crate::tui::app::{App, PkgColumn, PkgRow, cut_level};
 
@@ -80,14 +80,7 @@ pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
         } else {
             "no package matches the filter (Esc drops it)"
         };
-        put(
-            buf,
-            rows.x + 1,
-            rows.y,
-            text,
-            rows.width.saturating_sub(1),
-            app.theme.dim,
-        );
+        put_note(buf, rows, text, app.theme.dim);
         return;
     }
     for (line, i) in (state.list.offset..state.rows.len())

@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use super::text::{fit, put};
+use super::text::{fit, put, put_note};
 use crate::limits::human;
 use crate::rules::Safety;
 use crate::tui::app::App;
@@ -41,14 +41,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     };
     if ex.is_empty() {
         let text = "no rules yet: Space excludes the selection, x a package with what only it needs, p adds presets";
-        put(
-            buf,
-            rows.x + 1,
-            rows.y,
-            text,
-            rows.width.saturating_sub(1),
-            app.theme.dim,
-        );
+        put_note(buf, rows, text, app.theme.dim);
         return;
     }
     for (line, i) in (app.rules.offset..ex.len())

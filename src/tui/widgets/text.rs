@@ -78,6 +78,18 @@ pub fn put(buf: &mut Buffer, x: u16, y: u16, s: &str, width: u16, style: Style) 
     }
 }
 
+/// A one-line note at the top of an empty list (`area` is the list's rows).
+pub fn put_note(buf: &mut Buffer, area: Rect, text: &str, style: Style) {
+    put(
+        buf,
+        area.x + 1,
+        area.y,
+        text,
+        area.width.saturating_sub(1),
+        style,
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

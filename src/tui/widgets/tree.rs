@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use super::text::{bar, fit, fit_left, group, percent, put};
+use super::text::{bar, fit, fit_left, group, percent, put, put_note};
 use crate::tui::app::{App, Scope, TreeRow};
 use crate::tui::cuts::Reason;
 
@@ -30,14 +30,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         } else {
             "nothing below matches the filter (Esc drops it)"
         };
-        put(
-            buf,
-            rows.x + 1,
-            rows.y,
-            text,
-            rows.width.saturating_sub(1),
-            app.theme.dim,
-        );
+        put_note(buf, rows, text, app.theme.dim);
         return;
     }
     let whole = app.measure.of(&s.dir_sizes.0);
