@@ -443,3 +443,82 @@ fn report_of_a_missing_path_exits_2_with_the_path() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/dir"));
 }
+
+#[test]
+fn the_target_python_and_arch_decide_which_markers_hold() {
+    let fx = Fixture::new();
+    let site = fx.dir("site");
+    dist("app", "1")
+        .file("app.py", 10)
+        .requires("tomli>=1; python_version < \"3.11\"")
+        .requires("graviton-only; platform_machine == 'aarch64'")
+        .install(&site);
+    let missing = |python: &str, machine: &str| {
+        let target = Target {
+            python: python.into(),
+            platform: "linux".into(),
+            machine: machine.into(),
+        };
+        let opts = LoadOptions {
+            target,
+            top_level: None,
+        };
+        let b = load(std::slice::from_ref(&site), &opts, &mut |_| {}).unwrap();
+        let mut names: Vec<String> = Report::new(&b)
+            .missing
+            .into_iter()
+            .map(|m| m.name)
+            .collect();
+        names.sort();
+        names
+    };
+    assert!(
+        missing("3.12", "x86_64").is_empty(),
+        "the default Lambda target needs neither"
+    );
+    assert_eq!(
+        missing("3.10", "x86_64"),
+        vec!["tomli"],
+        "--python 3.10 turns the tomli edge on"
+    );
+    assert_eq!(
+        missing("3.12", "aarch64"),
+        vec!["graviton-only"],
+        "--arch aarch64 turns the arm edge on"
+    );
+}
+
+#[test]
+fn report_accepts_python_and_arch_flags() {
+    let fx = Fixture::new();
+    let site = fx.dir("site");
+    dist("app", "1")
+        .file("app.py", 10)
+        .requires("tomli; python_version < '3.11'")
+        .install(&site);
+    let out = Command::cargo_bin("heft")
+        .unwrap()
+        .args([
+            "report",
+            "--json",
+            "--no-zip-estimate",
+            "--python",
+            "3.10",
+            "--arch",
+            "aarch64",
+        ])
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Report = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (r.target.python.as_str(), r.target.machine.as_str()),
+        ("3.10", "aarch64")
+    );
+    assert_eq!(r.missing.len(), 1);
+}
