@@ -157,7 +157,7 @@ impl Bundle {
         let mut s = Sizes::default();
         for id in self.tree.descendants(self.top) {
             let n = self.tree.node(id);
-            if !n.is_dir() && n.owner.is_none() {
+            if !n.is_dir() && n.owner().is_none() {
                 s.add(&n.own);
             }
         }

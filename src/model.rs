@@ -79,12 +79,13 @@ impl Sizes {
 #[derive(Clone, Debug)]
 pub struct Node {
     name_start: u32,
-    name_len: u32,
+    name_len: u16,
     parent: u32,
     /// What the node is.
     pub kind: NodeKind,
-    /// The distribution that owns this file (from RECORD), if any.
-    pub owner: Option<DistId>,
+    // The owning distribution's index, NO_OWNER for none: a plain u32 (an Option would take
+    // eight bytes) keeps the node at 88 bytes.
+    owner: u32,
     /// This node's own sizes (for a directory: zero bytes, its own disk blocks).
     pub own: Sizes,
     /// Sizes of the whole subtree, this node included.
@@ -94,6 +95,9 @@ pub struct Node {
 }
 
 const NO_PARENT: u32 = u32::MAX;
+const NO_OWNER: u32 = u32::MAX;
+/// `name_len` of a detached node.
+const DETACHED: u16 = u16::MAX;
 
 /// The arena of nodes.
 #[derive(Clone, Debug, Default)]
@@ -136,10 +140,11 @@ impl Tree {
         self.names.extend_from_slice(name);
         self.nodes.push(Node {
             name_start,
-            name_len: name.len() as u32,
+            // A path component never nears 64 KiB; a longer (hostile) archive name is cut.
+            name_len: u16::try_from(name.len()).unwrap_or(DETACHED - 1),
             parent,
             kind,
-            owner: None,
+            owner: NO_OWNER,
             own,
             total: own,
             children: ThinVec::new(),
@@ -163,7 +168,7 @@ impl Tree {
         if n.is_detached() {
             return &[];
         }
-        &self.names[n.name_start as usize..(n.name_start + n.name_len) as usize]
+        &self.names[n.name_start as usize..(n.name_start + u32::from(n.name_len)) as usize]
     }
 
     /// A node's name for display (lossy for non-UTF-8 names).
@@ -314,7 +319,7 @@ impl Tree {
             self.nodes[a.index()].total.sub(&total);
             at = self.parent(a);
         }
-        self.nodes[id.index()].name_len = u32::MAX;
+        self.nodes[id.index()].name_len = DETACHED;
     }
 
     /// Sorts one node's children by name (after adding children to a sorted tree).
@@ -375,7 +380,17 @@ impl Tree {
 impl Node {
     /// Whether [`Tree::detach`] cut this node off.
     pub fn is_detached(&self) -> bool {
-        self.name_len == u32::MAX
+        self.name_len == DETACHED
+    }
+
+    /// The distribution that owns this file (from RECORD), if any.
+    pub fn owner(&self) -> Option<DistId> {
+        (self.owner != NO_OWNER).then_some(DistId(self.owner))
+    }
+
+    /// Gives the node to a distribution (or to none).
+    pub fn set_owner(&mut self, owner: Option<DistId>) {
+        self.owner = owner.map_or(NO_OWNER, |d| d.0);
     }
 
     /// Whether the node is a directory.
@@ -499,6 +514,24 @@ mod tests {
             disk: 4096,
             zipped: 0,
         }
+    }
+
+    #[test]
+    fn a_node_stays_at_88_bytes() {
+        // The scan's memory budget (200 bytes a file, names and lists included) rests on this.
+        assert_eq!(std::mem::size_of::<Node>(), 88);
+    }
+
+    #[test]
+    fn owners_round_trip_through_the_compact_field() {
+        let mut t = Tree::new();
+        let root = t.add_root(b"/r");
+        let x = t.add_child(root, b"x.py", NodeKind::File, file(1));
+        assert_eq!(t.node(x).owner(), None);
+        t.node_mut(x).set_owner(Some(DistId(7)));
+        assert_eq!(t.node(x).owner(), Some(DistId(7)));
+        t.node_mut(x).set_owner(None);
+        assert_eq!(t.node(x).owner(), None);
     }
 
     #[test]

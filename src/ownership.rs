@@ -312,8 +312,8 @@ fn claim_egg_files(
 /// Gives an unowned file (or link) to `id`; directories are never owned by rows.
 fn claim(tree: &mut Tree, node: NodeId, id: DistId) {
     let n = tree.node_mut(node);
-    if n.kind != NodeKind::Dir && n.owner.is_none() {
-        n.owner = Some(id);
+    if n.kind != NodeKind::Dir && n.owner().is_none() {
+        n.set_owner(Some(id));
     }
 }
 
@@ -330,7 +330,7 @@ pub fn total_sizes(bundle: &mut Bundle) {
     let mut sizes = vec![Sizes::default(); bundle.dists.len()];
     for id in bundle.tree.descendants(bundle.top) {
         let n = bundle.tree.node(id);
-        if let Some(owner) = n.owner {
+        if let Some(owner) = n.owner() {
             sizes[owner.index()].add(&n.own);
         }
     }

@@ -415,7 +415,7 @@ fn install_bytes(bundle: &Bundle) -> HashMap<NodeId, u64> {
         for c in containers {
             for id in bundle.tree.descendants(c) {
                 let n = bundle.tree.node(id);
-                if let Some(owner) = n.owner {
+                if let Some(owner) = n.owner() {
                     *by_container.entry((owner, c)).or_default() += n.own.bytes;
                 }
             }

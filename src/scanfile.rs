@@ -135,7 +135,7 @@ pub fn capture(bundle: &Bundle) -> ScanFile {
         nodes.parent.push(tree.parent(id).map_or(NONE, map));
         nodes.name.push(tree.display_name(id).into_owned());
         nodes.kind.push(kind_letter(n.kind));
-        nodes.owner.push(n.owner.map_or(NONE, |d| d.0));
+        nodes.owner.push(n.owner().map_or(NONE, |d| d.0));
         nodes.bytes.push(n.own.bytes);
         nodes.disk.push(n.own.disk);
         nodes.zipped.push(n.own.zipped);

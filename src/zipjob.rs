@@ -197,7 +197,7 @@ pub fn apply(bundle: &mut Bundle, sizes: &[(NodeId, u64)]) {
     for &(node, zipped) in sizes {
         let before = bundle.tree.node(node).own.zipped;
         bundle.tree.set_own_zipped(node, zipped);
-        if let Some(owner) = bundle.tree.node(node).owner {
+        if let Some(owner) = bundle.tree.node(node).owner() {
             let d = &mut bundle.dists[owner.index()].sizes;
             d.zipped = d.zipped - before.min(d.zipped) + zipped;
         }
@@ -211,7 +211,7 @@ fn resum_dists(bundle: &mut Bundle) {
     }
     for id in bundle.tree.descendants(bundle.top) {
         let n = bundle.tree.node(id);
-        if let Some(owner) = n.owner {
+        if let Some(owner) = n.owner() {
             bundle.dists[owner.index()].sizes.zipped += n.own.zipped;
         }
     }

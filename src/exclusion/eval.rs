@@ -348,7 +348,7 @@ impl Exclusion {
         };
         let old = self.state[i];
         if contrib != old.contrib || credit != old.credit {
-            if let Some(owner) = node.owner {
+            if let Some(owner) = node.owner() {
                 let d = &mut self.dist_gone[owner.index()];
                 d.sub(&old.contrib);
                 d.add(&contrib);

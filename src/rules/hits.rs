@@ -90,7 +90,7 @@ fn merge(a: u32, b: u32) -> u32 {
 /// `NAME.py` next to the `__pycache__` directory.
 fn file_owner(bundle: &Bundle, id: NodeId) -> Option<DistId> {
     let tree = &bundle.tree;
-    if let Some(owner) = tree.node(id).owner {
+    if let Some(owner) = tree.node(id).owner() {
         return Some(owner);
     }
     let cache = tree.parent(id)?;
@@ -102,7 +102,7 @@ fn file_owner(bundle: &Bundle, id: NodeId) -> Option<DistId> {
     let mut source = stem.to_vec();
     source.extend_from_slice(b".py");
     let source = tree.child(tree.parent(cache)?, &source)?;
-    tree.node(source).owner
+    tree.node(source).owner()
 }
 
 /// `dist` plus every distribution no longer reachable from the graph's roots without it.

@@ -74,7 +74,10 @@ pub fn restore(file: &ScanFile) -> Result<Bundle, String> {
             if owner as usize >= dists {
                 return Err(format!("owner {owner} of node {i} out of range"));
             }
-            bundle.tree.node_mut(NodeId(i as u32)).owner = Some(DistId(owner));
+            bundle
+                .tree
+                .node_mut(NodeId(i as u32))
+                .set_owner(Some(DistId(owner)));
         }
     }
     bundle.errors = file

@@ -319,7 +319,7 @@ impl LiveBundle {
         let b = &mut self.bundle;
         let ids: Vec<NodeId> = b.tree.descendants(b.top).collect();
         for id in ids {
-            b.tree.node_mut(id).owner = None;
+            b.tree.node_mut(id).set_owner(None);
         }
         b.dists.clear();
         b.errors = self.scan_errors.iter().map(|e| (0, e.clone())).collect();
@@ -407,7 +407,7 @@ fn majority_owner(bundle: &Bundle, node: NodeId) -> Option<String> {
     let mut bytes: HashMap<DistId, u64> = HashMap::new();
     for id in bundle.tree.descendants(node) {
         let n = bundle.tree.node(id);
-        if let Some(owner) = n.owner {
+        if let Some(owner) = n.owner() {
             *bytes.entry(owner).or_default() += n.own.bytes.max(1);
         }
     }

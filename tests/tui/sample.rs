@@ -77,7 +77,7 @@ impl Site {
             .bundle
             .tree
             .add_child(parent, name.as_bytes(), NodeKind::File, own);
-        self.bundle.tree.node_mut(id).owner = owner;
+        self.bundle.tree.node_mut(id).set_owner(owner);
         id
     }
 

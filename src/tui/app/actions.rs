@@ -273,13 +273,13 @@ impl App {
             },
             ViewId::Tree => match self.tree.scope {
                 Scope::Dist(d) => Some(d),
-                _ => self.bundle().tree.node(self.tree.selected()?).owner,
+                _ => self.bundle().tree.node(self.tree.selected()?).owner(),
             },
             ViewId::Treemap => match self.treemap.selected_item()? {
                 TileItem::Dist(d) => Some(d),
                 TileItem::Node(n) => match self.treemap.focus {
                     super::Focus::Node(_, Scope::Dist(d)) => Some(d),
-                    _ => self.bundle().tree.node(n).owner,
+                    _ => self.bundle().tree.node(n).owner(),
                 },
                 TileItem::Unowned => None,
             },

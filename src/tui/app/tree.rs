@@ -118,7 +118,7 @@ impl TreeState {
                 !node.is_detached()
                     && id != self.dir
                     && (self.scope == Scope::All
-                        || (!node.is_dir() && self.scope.admits(node.owner)))
+                        || (!node.is_dir() && self.scope.admits(node.owner())))
                     && contains_ignore_case(tree.name(id), &needle)
                     && (inside_all && id != ctx.bundle.top || tree.is_within(id, self.dir))
             })

@@ -42,7 +42,7 @@ impl Shape {
                 continue;
             }
             s.parent[i] = tree.parent(id).map_or(NONE, |p| p.0);
-            s.owner[i] = node.owner.map_or(NONE, |d| d.0);
+            s.owner[i] = node.owner().map_or(NONE, |d| d.0);
             s.own[i] = node.own;
         }
         s.full.clone_from(&s.own);

@@ -196,7 +196,7 @@ fn tile_text(app: &App, index: usize, tile: &Tile) -> (String, String, Style) {
             }
             let owner = match s.focus {
                 Focus::Node(_, Scope::Dist(d)) => Some(d),
-                _ => bundle.tree.node(n).owner,
+                _ => bundle.tree.node(n).owner(),
             };
             (name, owner)
         }
