@@ -107,6 +107,8 @@ pub fn spawn_scan(inputs: &[Input]) -> Receiver<ScanEvent> {
         .enumerate()
         .map(|(i, inp)| (i, inp.path.clone(), inp.kind))
         .collect();
+    let first = inputs.first().map(|i| i.path.clone()).unwrap_or_default();
+    let error_tx = tx.clone();
     let spawned = thread::Builder::new()
         .name("heft-scan".into())
         .spawn(move || {
@@ -119,9 +121,15 @@ pub fn spawn_scan(inputs: &[Input]) -> Receiver<ScanEvent> {
             }
         });
     if let Err(e) = spawned {
-        // Without a thread the receiver just closes; report why through the channel's absence.
-        eprintln!("heft: could not start the scanner thread: {e}");
+        // The channel is bounded: this one event fits, then the receiver closes.
+        let message = format!("could not start the scanner thread: {e}");
+        let error = crate::scan::ScanError {
+            path: first,
+            message,
+        };
+        let _ = error_tx.send(ScanEvent::Error { root: 0, error });
     }
+    drop(error_tx);
     rx
 }
 
