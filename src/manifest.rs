@@ -19,7 +19,7 @@ use crate::model::{NodeId, Sizes};
 use crate::report::TargetJson;
 use crate::rules::Rule;
 
-pub use fingerprint::{Marker, fingerprint, markers, rfc3339};
+pub use fingerprint::{Marker, fingerprint, markers, now_rfc3339, rfc3339};
 
 /// Schema tag of the manifest.
 pub const SCHEMA: &str = "heft.manifest/1";

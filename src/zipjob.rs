@@ -135,7 +135,10 @@ pub fn spawn(tasks: Vec<ZipTask>, cache: Arc<ZipCache>) -> Receiver<ZipEvent> {
                 let mut sizes = Vec::with_capacity(task.len().min(BATCH));
                 for (i, file) in task.files.iter().enumerate() {
                     let path = task.dir.join(crate::model::bytes_to_path(task.name(i)));
-                    sizes.push((file.node, zipped_size(&path, file, &cache)));
+                    sizes.push((
+                        file.node,
+                        zipped_size(&path, file.is_link, file.overhead, &cache),
+                    ));
                     if sizes.len() == BATCH {
                         tx.send(ZipEvent::Sizes(std::mem::take(&mut sizes)))
                             .map_err(|_| ())?;
@@ -153,9 +156,10 @@ pub fn spawn(tasks: Vec<ZipTask>, cache: Arc<ZipCache>) -> Receiver<ZipEvent> {
 }
 
 /// Zipped bytes of one file: deflated data (or stored, if smaller) plus its headers. A file
-/// that vanished or cannot be read costs its headers plus its size, the worst case.
-fn zipped_size(path: &std::path::Path, file: &ZipFile, cache: &ZipCache) -> u64 {
-    let data = if file.is_link {
+/// that cannot be read costs its headers plus its size (the worst case); one that vanished
+/// since the scan costs its headers only (the next rescan drops it).
+fn zipped_size(path: &std::path::Path, is_link: bool, overhead: u64, cache: &ZipCache) -> u64 {
+    let data = if is_link {
         std::fs::read_link(path).map_or(0, |t| {
             deflated_size_of(crate::model::os_bytes(t.as_os_str()).as_ref())
         })
@@ -165,7 +169,7 @@ fn zipped_size(path: &std::path::Path, file: &ZipFile, cache: &ZipCache) -> u64 
             Err(_) => 0,
         }
     };
-    data + file.overhead
+    data + overhead
 }
 
 /// Zipped bytes of one entry of `kind` whose name relative to its root is `name_len` bytes,
@@ -181,13 +185,7 @@ pub fn entry_zipped(
         NodeKind::Dir => overhead,
         NodeKind::Other => 0,
         NodeKind::File | NodeKind::Symlink => {
-            let file = ZipFile {
-                node: NodeId(0),
-                name_end: 0,
-                overhead,
-                is_link: kind == NodeKind::Symlink,
-            };
-            zipped_size(path, &file, cache)
+            zipped_size(path, kind == NodeKind::Symlink, overhead, cache)
         }
     }
 }

@@ -59,13 +59,7 @@ fn export_check_prune_and_rescan_agree_to_the_byte() {
         .assert()
         .success();
     assert_eq!(apparent_sum(&root), before, "a dry run deletes nothing");
-    let out = heft()
-        .arg("prune")
-        .arg("--manifest")
-        .arg(&json)
-        .arg(&root)
-        .arg("--apply")
-        .assert()
+    let out = prune_apply(&json, &root)
         .code(0)
         .get_output()
         .stdout
@@ -78,13 +72,7 @@ fn export_check_prune_and_rescan_agree_to_the_byte() {
     assert_eq!(apparent_sum(&root), after);
     assert!(root.join("python/numpy/testing/utils.py").exists());
     check(after.1 + 1).code(0);
-    let out = heft()
-        .arg("prune")
-        .arg("--manifest")
-        .arg(&json)
-        .arg(&root)
-        .arg("--apply")
-        .assert()
+    let out = prune_apply(&json, &root)
         .code(0)
         .get_output()
         .stdout
@@ -93,6 +81,17 @@ fn export_check_prune_and_rescan_agree_to_the_byte() {
 }
 
 /// Asserts that `out` (stdout or stderr bytes) contains `needle`.
+/// `heft prune --manifest JSON ROOT --apply`, asserted on by the caller.
+fn prune_apply(json: &Path, root: &Path) -> assert_cmd::assert::Assert {
+    heft()
+        .arg("prune")
+        .arg("--manifest")
+        .arg(json)
+        .arg(root)
+        .arg("--apply")
+        .assert()
+}
+
 fn assert_has(out: &[u8], needle: &str) {
     let text = String::from_utf8_lossy(out);
     assert!(text.contains(needle), "expected {needle:?} in:\n{text}");
@@ -306,13 +305,7 @@ fn prune_refuses_a_manifest_path_that_climbs_out_of_the_root() {
     let mut evil = m.clone();
     evil.excluded[0].path = "../precious.txt".into();
     fs::write(&json, evil.to_json()).unwrap();
-    let out = heft()
-        .arg("prune")
-        .arg("--manifest")
-        .arg(&json)
-        .arg(&root)
-        .arg("--apply")
-        .assert()
+    let out = prune_apply(&json, &root)
         .code(2)
         .get_output()
         .stderr
@@ -350,13 +343,7 @@ fn prune_removes_symlinks_as_links_and_never_follows_them() {
     through.dir = false;
     m.excluded.insert(0, through);
     fs::write(&json, m.to_json()).unwrap();
-    let out = heft()
-        .arg("prune")
-        .arg("--manifest")
-        .arg(&json)
-        .arg(&root)
-        .arg("--apply")
-        .assert()
+    let out = prune_apply(&json, &root)
         .code(2)
         .get_output()
         .stderr
@@ -385,13 +372,7 @@ fn prune_refuses_a_tree_the_manifest_was_not_made_from() {
     let json = fx.path().join("m.json");
     export_json(&root, &json, &["--preset", "tests-dirs"]);
     let before = apparent_sum(&other);
-    let out = heft()
-        .arg("prune")
-        .arg("--manifest")
-        .arg(&json)
-        .arg(&other)
-        .arg("--apply")
-        .assert()
+    let out = prune_apply(&json, &other)
         .code(2)
         .get_output()
         .stderr

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use heft::limits::human;
 use heft::manifest::export::{render, write_atomic};
-use heft::manifest::{Manifest, rfc3339};
+use heft::manifest::{Manifest, now_rfc3339};
 use heft::verdicts::verdicts;
 
 use super::decide;
@@ -20,7 +20,7 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode> {
     let reserve = decide::reserve(&args.limits, &args.input)?;
     let ex = decide::exclusion(&bundle, rules)?;
     let checked = verdicts(&bundle, &ex, &limits, reserve);
-    let manifest = Manifest::new(&bundle, &ex, &checked, now());
+    let manifest = Manifest::new(&bundle, &ex, &checked, now_rfc3339());
     let bytes = render(&manifest, args.format.into(), args.root)?;
     if args.output.as_os_str() == "-" {
         super::print(&String::from_utf8_lossy(&bytes))?;
@@ -49,12 +49,4 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode> {
         eprintln!("heft: warning: {w}");
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The current time as RFC 3339 UTC.
-fn now() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    rfc3339(secs)
 }

@@ -126,6 +126,13 @@ pub(crate) fn from_hex(hex: &str) -> Option<Vec<u8>> {
         .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
         .collect()
 }
+/// The current time as RFC 3339 UTC (a manifest's `created`).
+pub fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    rfc3339(secs)
+}
 
 /// `secs` since the Unix epoch as RFC 3339 UTC: `2024-05-01T12:00:00Z`.
 pub fn rfc3339(secs: u64) -> String {

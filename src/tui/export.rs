@@ -8,7 +8,7 @@ use anyhow::{Context, Result, anyhow};
 use super::app::App;
 use crate::limits::human;
 use crate::manifest::export::{Format, render, write_atomic};
-use crate::manifest::{Manifest, rfc3339};
+use crate::manifest::{Manifest, now_rfc3339};
 use crate::verdicts::verdicts;
 
 /// The formats the dialog offers, with the file name each suggests.
@@ -56,7 +56,7 @@ pub fn write(app: &App, format: usize, path: &Path, overwrite: bool) -> Result<S
         .map(|c| c.limit.clone())
         .collect();
     let checked = verdicts(bundle, ex, &limits, 0);
-    let manifest = Manifest::new(bundle, ex, &checked, now());
+    let manifest = Manifest::new(bundle, ex, &checked, now_rfc3339());
     let bytes = render(&manifest, format, None).map_err(|e| anyhow!("{name}: {e}"))?;
     write_atomic(path, &bytes, overwrite).with_context(|| format!("writing {}", path.display()))?;
     let t = &manifest.totals;
@@ -65,12 +65,4 @@ pub fn write(app: &App, format: usize, path: &Path, overwrite: bool) -> Result<S
         manifest.excluded.len(),
         human(t.before.bytes.saturating_sub(t.after.bytes))
     ))
-}
-
-/// The current time as RFC 3339 UTC.
-fn now() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    rfc3339(secs)
 }
