@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::format_push_string)]
 
+mod bounded;
 mod bundles;
 mod fixture;
 mod insight;

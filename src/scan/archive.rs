@@ -113,8 +113,11 @@ pub fn scan_zip(root: usize, path: &Path, tx: &Sender<ScanEvent>) {
 }
 
 /// The `.whl` files of a wheel-set input (a directory of wheels, or one wheel).
+///
+/// Anything but a directory is taken as one wheel, so that a FIFO or device named `.whl`
+/// reaches the reader and becomes an error naming it instead of an empty set.
 pub fn wheel_files(path: &Path) -> Vec<PathBuf> {
-    if path.is_file() {
+    if !path.is_dir() {
         return vec![path.to_path_buf()];
     }
     let mut found: Vec<PathBuf> = std::fs::read_dir(path)
