@@ -28,8 +28,7 @@ pub fn load_inputs(args: &InputArgs) -> Result<Bundle> {
         top_level: None,
     };
     if let Some(file) = &args.requirements {
-        let text =
-            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let text = heft::regular_file::read_to_string(file, heft::regular_file::TEXT_CAP)?;
         let (top, errors) = parse_requirements_txt(&text);
         for e in errors {
             eprintln!("heft: {}: {e}", file.display());

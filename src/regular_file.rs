@@ -26,8 +26,9 @@ pub const SMALL_META_CAP: u64 = 16 << 20;
 pub const MANIFEST_CAP: u64 = 256 << 20;
 /// Cap for a rules file or a requirements file (hand-written text).
 pub const TEXT_CAP: u64 = 16 << 20;
-/// Cap for a saved scan as stored and after decompression (a 12,556-file scan is ~1 MiB).
-pub const SAVED_SCAN_CAP: u64 = 1 << 30;
+/// Cap for a saved scan as stored and after decompression (a 12,556-file scan is ~1 MiB
+/// of JSON, so this is about 3 million files).
+pub const SAVED_SCAN_CAP: u64 = 256 << 20;
 
 /// Why a file could not be read.
 #[derive(Debug, thiserror::Error)]

@@ -89,8 +89,7 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
 
 /// Reads a `heft.manifest/1` file to resume its decision.
 fn read_manifest(path: &std::path::Path) -> Result<crate::manifest::Manifest> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = crate::regular_file::read_to_string(path, crate::regular_file::MANIFEST_CAP)?;
     crate::manifest::Manifest::from_json(&text)
         .with_context(|| format!("reading {}", path.display()))
 }

@@ -9,6 +9,7 @@ use heft::exclusion::Exclusion;
 use heft::limits::{Limit, parse_limit, parse_size};
 use heft::load::{LoadOptions, load};
 use heft::manifest::Manifest;
+use heft::regular_file;
 use heft::rules::strip::{StripCache, strip_savings};
 use heft::rules::{Rule, RuleKind, preset};
 
@@ -51,8 +52,7 @@ pub fn read_rules_file(path: &Path) -> Result<Vec<Rule>> {
         Wrapped { rules: Vec<Rule> },
         Bare(Vec<Rule>),
     }
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = regular_file::read_to_string(path, regular_file::MANIFEST_CAP)?;
     let parsed: RulesFile = serde_json::from_str(&text).with_context(|| {
         format!(
             "{}: expected a heft.manifest/1 or a JSON list of rules",
@@ -66,8 +66,7 @@ pub fn read_rules_file(path: &Path) -> Result<Vec<Rule>> {
 
 /// Reads and parses a manifest.
 pub fn read_manifest(path: &Path) -> Result<Manifest> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = regular_file::read_to_string(path, regular_file::MANIFEST_CAP)?;
     Manifest::from_json(&text).with_context(|| format!("reading {}", path.display()))
 }
 
