@@ -66,6 +66,15 @@ impl FileError {
     }
 }
 
+impl From<FileError> for io::Error {
+    fn from(error: FileError) -> Self {
+        match error {
+            FileError::Io { source, .. } => source,
+            other => io::Error::new(io::ErrorKind::InvalidInput, other),
+        }
+    }
+}
+
 /// Opens `path` for reading if it is a regular file, without ever blocking on a FIFO.
 pub fn open(path: &Path) -> Result<File, FileError> {
     let io_error = |source| FileError::Io {

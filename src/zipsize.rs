@@ -7,7 +7,6 @@
 mod cache;
 
 use std::cell::RefCell;
-use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
@@ -49,7 +48,7 @@ pub fn entry_overhead(name_len: usize, is_dir: bool) -> u64 {
 ///
 /// Files with a suffix Info-ZIP never compresses (`.zip`, `.Z` ...) count as stored.
 pub fn deflated_size(path: &Path) -> io::Result<u64> {
-    let mut file = File::open(path)?;
+    let mut file = crate::regular_file::open(path)?;
     if is_stored_by_suffix(path) {
         return Ok(file.metadata()?.len());
     }

@@ -179,3 +179,43 @@ fn a_directory_named_like_a_wheel_is_read_as_a_directory() {
     assert_eq!(bundle.dists.len(), 1);
     assert!(bundle.tree.node(bundle.top).total.files >= 4);
 }
+
+/// Runs heft with `args`; a FIFO given as a file must make it fail at once, naming it.
+fn heft_fails_naming(args: &[&std::ffi::OsStr], needle: &str) {
+    let out = assert_cmd::Command::cargo_bin("heft")
+        .unwrap()
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains(needle), "{stderr}");
+}
+
+#[test]
+fn fifos_given_as_manifest_rules_or_requirements_are_refused_at_once() {
+    let fx = Fixture::new();
+    let site = fx.dir("site");
+    dist("foo", "1.0").file("foo/__init__.py", 10).install(&site);
+    let fifo = fx.path().join("in.json");
+    make_fifo(&fifo);
+    let (site, fifo) = (site.as_os_str(), fifo.as_os_str());
+    for flag in ["--manifest", "--rules"] {
+        heft_fails_naming(&["check".as_ref(), site, flag.as_ref(), fifo], "in.json: is a FIFO");
+    }
+    heft_fails_naming(&["report".as_ref(), site, "--requirements".as_ref(), fifo], "in.json: is a FIFO");
+    heft_fails_naming(&["prune".as_ref(), "--manifest".as_ref(), fifo, site], "in.json: is a FIFO");
+}
+
+#[test]
+fn a_manifest_linked_to_dev_zero_is_refused_not_read_into_memory() {
+    let fx = Fixture::new();
+    let site = fx.dir("site");
+    let link = fx.path().join("m.json");
+    std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+    heft_fails_naming(
+        &["check".as_ref(), site.as_os_str(), "--manifest".as_ref(), link.as_os_str()],
+        "m.json: is a character device",
+    );
+}
