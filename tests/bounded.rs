@@ -197,15 +197,26 @@ fn heft_fails_naming(args: &[&std::ffi::OsStr], needle: &str) {
 fn fifos_given_as_manifest_rules_or_requirements_are_refused_at_once() {
     let fx = Fixture::new();
     let site = fx.dir("site");
-    dist("foo", "1.0").file("foo/__init__.py", 10).install(&site);
+    dist("foo", "1.0")
+        .file("foo/__init__.py", 10)
+        .install(&site);
     let fifo = fx.path().join("in.json");
     make_fifo(&fifo);
     let (site, fifo) = (site.as_os_str(), fifo.as_os_str());
     for flag in ["--manifest", "--rules"] {
-        heft_fails_naming(&["check".as_ref(), site, flag.as_ref(), fifo], "in.json: is a FIFO");
+        heft_fails_naming(
+            &["check".as_ref(), site, flag.as_ref(), fifo],
+            "in.json: is a FIFO",
+        );
     }
-    heft_fails_naming(&["report".as_ref(), site, "--requirements".as_ref(), fifo], "in.json: is a FIFO");
-    heft_fails_naming(&["prune".as_ref(), "--manifest".as_ref(), fifo, site], "in.json: is a FIFO");
+    heft_fails_naming(
+        &["report".as_ref(), site, "--requirements".as_ref(), fifo],
+        "in.json: is a FIFO",
+    );
+    heft_fails_naming(
+        &["prune".as_ref(), "--manifest".as_ref(), fifo, site],
+        "in.json: is a FIFO",
+    );
 }
 
 #[test]
@@ -215,7 +226,12 @@ fn a_manifest_linked_to_dev_zero_is_refused_not_read_into_memory() {
     let link = fx.path().join("m.json");
     std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
     heft_fails_naming(
-        &["check".as_ref(), site.as_os_str(), "--manifest".as_ref(), link.as_os_str()],
+        &[
+            "check".as_ref(),
+            site.as_os_str(),
+            "--manifest".as_ref(),
+            link.as_os_str(),
+        ],
         "m.json: is a character device",
     );
 }
