@@ -5,6 +5,7 @@
 mod bounded;
 mod bundles;
 mod fixture;
+mod fuzz;
 mod insight;
 mod manifest;
 mod report;
