@@ -58,6 +58,8 @@ pub struct Archive {
     pub path: PathBuf,
     /// Bytes of the archive file.
     pub file_size: u64,
+    /// Disk usage of the archive file (blocks * 512, as `du` counts it).
+    pub disk_bytes: u64,
     /// Every member in central directory order.
     pub entries: Vec<ArchiveEntry>,
     /// Decompressed contents of the wanted members, by entry name.
@@ -94,7 +96,9 @@ pub fn read_archive(path: &Path, want: &dyn Fn(&str) -> bool) -> Result<Archive,
         regular_file::FileError::Io { path, source } => ArchiveError::Io { path, source },
         other => ArchiveError::NotReadable(other),
     })?;
-    let file_size = file.metadata().map_err(io_error)?.len();
+    let meta = file.metadata().map_err(io_error)?;
+    let file_size = meta.len();
+    let disk_bytes = disk_usage(&meta);
     let mut zip =
         ZipArchive::new(BufReader::new(&file)).map_err(|e| error::open_error(path, &file, e))?;
     if zip.has_duplicate_names() {
@@ -109,9 +113,20 @@ pub fn read_archive(path: &Path, want: &dyn Fn(&str) -> bool) -> Result<Archive,
     Ok(Archive {
         path: path.to_owned(),
         file_size,
+        disk_bytes,
         entries,
         texts,
     })
+}
+
+#[cfg(unix)]
+fn disk_usage(meta: &std::fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::blocks(meta).saturating_mul(512)
+}
+
+#[cfg(not(unix))]
+fn disk_usage(meta: &std::fs::Metadata) -> u64 {
+    meta.len()
 }
 
 /// An entry with the raw facts the checks need.

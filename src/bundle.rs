@@ -102,7 +102,7 @@ pub struct Distribution {
     pub installs: Vec<Install>,
     /// Requires-Dist, parsed.
     pub requires: Vec<Requirement>,
-    /// Requires-Dist lines that did not parse, with the reason.
+    /// Requires-Dist lines that did not parse, as written.
     pub bad_requires: Vec<String>,
     /// Sizes of the files it owns.
     pub sizes: Sizes,

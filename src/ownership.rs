@@ -232,7 +232,8 @@ fn load_one(
         for line in &requirement_lines {
             match Requirement::parse(line) {
                 Ok(r) => dist.requires.push(r),
-                Err(e) => dist.bad_requires.push(format!("{line}: {e}")),
+                // The raw line, so a saved scan keeps it as written; reports say why.
+                Err(_) => dist.bad_requires.push(line.clone()),
             }
         }
     }

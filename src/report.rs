@@ -31,6 +31,9 @@ pub struct Report {
     pub missing: Vec<MissingJson>,
     /// Paths that could not be read.
     pub errors: Vec<ErrorJson>,
+    /// Requires-Dist lines heft could not parse: their edges are missing from the graph.
+    #[serde(default)]
+    pub unparsed_requirements: Vec<UnparsedJson>,
     /// Heavy chains: paths to distributions retaining a large share, heaviest first.
     #[serde(default)]
     pub chains: Vec<ChainJson>,
@@ -41,6 +44,17 @@ pub struct Report {
     pub duplicates: Vec<DuplicateJson>,
     /// Files at the same path in two layers: the later layer's copy wins in /opt.
     pub shadowed: Vec<ShadowedJson>,
+}
+
+/// A Requires-Dist line heft could not parse.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct UnparsedJson {
+    /// Normalised name of the distribution whose METADATA has the line.
+    pub dist: String,
+    /// The line as written.
+    pub requirement: String,
+    /// Why it does not parse.
+    pub reason: String,
 }
 
 /// A distribution installed more than once.
@@ -314,12 +328,30 @@ impl Report {
                     message: e.message.clone(),
                 })
                 .collect(),
+            unparsed_requirements: unparsed_requirements(bundle),
             chains: chains(bundle, insight),
             runtime: runtime(bundle, insight),
             duplicates: duplicates(bundle),
             shadowed: shadowed(bundle),
         }
     }
+}
+
+fn unparsed_requirements(bundle: &Bundle) -> Vec<UnparsedJson> {
+    let mut out = Vec::new();
+    for d in &bundle.dists {
+        for line in &d.bad_requires {
+            let reason = crate::python::requirement::Requirement::parse(line)
+                .err()
+                .map_or_else(String::new, |e| e.to_string());
+            out.push(UnparsedJson {
+                dist: d.key.clone(),
+                requirement: line.clone(),
+                reason,
+            });
+        }
+    }
+    out
 }
 
 fn chains(bundle: &Bundle, insight: &Insight) -> Vec<ChainJson> {

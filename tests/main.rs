@@ -8,6 +8,7 @@ mod fixture;
 mod fuzz;
 mod insight;
 mod manifest;
+mod packaging;
 mod report;
 mod rules;
 mod scanfile;

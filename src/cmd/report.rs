@@ -38,6 +38,9 @@ pub fn render_text(r: &Report, top: usize) -> String {
         let sites = match root.sites.as_slice() {
             [] => String::new(),
             [one] if one.is_empty() => String::new(),
+            // Thousands of characters of wheel names say less than their count.
+            many if many.len() > 3 && root.kind == "wheels" => format!(": {} wheels", many.len()),
+            many if many.len() > 3 => format!(", packages in {} directories", many.len()),
             many => format!(
                 ", packages in {}",
                 many.iter()
@@ -226,6 +229,13 @@ fn render_tail(s: &mut String, r: &Report) {
                 "  {}  required by {}  ({})",
                 m.name, m.required_by, m.requirement
             );
+        }
+    }
+    if !r.unparsed_requirements.is_empty() {
+        let count = r.unparsed_requirements.len();
+        let _ = writeln!(s, "unparsed requirements ({count}, not followed):");
+        for u in &r.unparsed_requirements {
+            let _ = writeln!(s, "  {}: {:?}  ({})", u.dist, u.requirement, u.reason);
         }
     }
     if !r.errors.is_empty() {

@@ -141,6 +141,8 @@ pub fn is_wheel(p: &Path) -> bool {
 /// members in installed layout (`.data/purelib` at the top, scripts under `bin/`).
 pub fn scan_wheels(root: usize, path: &Path, tx: &Sender<ScanEvent>) {
     let mut b = ShardBuilder::new(root);
+    // A single wheel's disk usage is already the root's own (the input itself).
+    let in_folder = path.is_dir();
     for wheel in wheel_files(path) {
         let archive = match read_archive(&wheel, &is_wanted_member) {
             Ok(a) => a,
@@ -153,20 +155,24 @@ pub fn scan_wheels(root: usize, path: &Path, tx: &Sender<ScanEvent>) {
             .file_name()
             .map(|n| os_bytes(n).into_owned())
             .unwrap_or_default();
-        add_wheel(&mut b, &file_name, &archive, root, tx);
+        let disk = if in_folder { archive.disk_bytes } else { 0 };
+        add_wheel(&mut b, (&file_name, disk), &archive, root, tx);
     }
     let _ = tx.send(ScanEvent::Shard(b.shard));
 }
 
+/// Adds one wheel under a directory named `file_name` whose own disk usage is `disk`.
 fn add_wheel(
     b: &mut ShardBuilder,
-    file_name: &[u8],
+    (file_name, disk): (&[u8], u64),
     archive: &Archive,
     root: usize,
     tx: &Sender<ScanEvent>,
 ) {
     let mut prefix = file_name.to_vec();
-    b.dir(&prefix);
+    // The wheel's directory stands for the wheel file: its disk usage is the file's.
+    let wheel_dir = b.dir(&prefix);
+    b.shard.entries[wheel_dir as usize].disk = disk;
     prefix.push(b'/');
     for e in &archive.entries {
         if e.is_dir {
@@ -194,9 +200,17 @@ fn installed_path(member: &str) -> String {
     match wheel_install_place(member) {
         // Data goes to the install prefix, which for `pip --target` is the target itself.
         InstallPlace::SitePackages(p) | InstallPlace::Scripts(p) | InstallPlace::Data(p) => p,
-        // Headers get a node of their own rather than mixing into the packages.
-        InstallPlace::Headers(p) => format!("include/{p}"),
+        // As pip installs them under a `--target` (home scheme): include/python/{dist}/.
+        InstallPlace::Headers(p) => format!("include/python/{}/{p}", data_dir_dist(member)),
     }
+}
+
+/// The distribution name of a `{name}-{version}.data/...` member (wheel names escape `-`
+/// in the name as `_`, so the first `-` ends it).
+fn data_dir_dist(member: &str) -> &str {
+    let top = member.split('/').next().unwrap_or(member);
+    let stem = top.strip_suffix(".data").unwrap_or(top);
+    stem.split_once('-').map_or(stem, |(name, _)| name)
 }
 
 /// A wheel's RECORD lists member names; rewrite the path column into installed layout so
