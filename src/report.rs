@@ -106,6 +106,10 @@ pub struct RootJson {
     /// Zipped bytes: the archive's exact size for a zip, compressed sizes for wheels,
     /// a deflate-6 estimate for a directory.
     pub zipped_bytes: u64,
+    /// Of `bytes`, what heft estimated rather than read: the console-script wrappers pip
+    /// generates from wheels' `entry_points.txt` (their interpreter line varies).
+    #[serde(default)]
+    pub estimated_bytes: u64,
 }
 
 /// Bundle totals.
@@ -387,7 +391,8 @@ fn roots(bundle: &Bundle) -> Vec<RootJson> {
     bundle
         .roots
         .iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(i, r)| {
             let t = bundle.tree.node(r.node).total;
             RootJson {
                 path: r.path.to_string_lossy().into_owned(),
@@ -402,6 +407,7 @@ fn roots(bundle: &Bundle) -> Vec<RootJson> {
                 files: t.files,
                 bytes: t.bytes,
                 zipped_bytes: t.zipped,
+                estimated_bytes: bundle.estimated_bytes.get(&i).copied().unwrap_or(0),
             }
         })
         .collect()

@@ -156,3 +156,45 @@ fn wheel_headers_install_under_include_python_and_the_dist_name() {
         "greenlet-1.0-py3-none-any.whl/include/python/greenlet/greenlet.h"
     );
 }
+
+#[test]
+fn wheels_gain_the_console_script_wrappers_pip_generates_marked_as_estimates() {
+    let fx = Fixture::new();
+    let dir = fx.dir("wheels");
+    let entry_points =
+        "[console_scripts]\ntool = tool.cli:main\n[gui_scripts]\ntoolw = tool.gui:run\n";
+    wheel(
+        &dir,
+        "tool",
+        &[],
+        &[("tool-1.0.dist-info/entry_points.txt", entry_points)],
+    );
+    let b = scan(std::slice::from_ref(&dir));
+    let script = b
+        .tree
+        .resolve(b.roots[0].node, b"tool-1.0-py3-none-any.whl/bin/tool")
+        .expect("bin/tool is generated in the wheel's installed layout");
+    let wrapper = heft::python::entry_points::wrapper(
+        &heft::python::entry_points::scripts(entry_points.as_bytes())[0],
+    );
+    assert_eq!(b.tree.node(script).own.bytes, wrapper.len() as u64);
+    let tool = b.dist_by_key("tool").unwrap();
+    assert_eq!(
+        b.tree.node(script).owner(),
+        Some(tool),
+        "the installed RECORD lists it"
+    );
+    let r = Report::new(&b);
+    assert!(
+        r.roots[0].estimated_bytes > wrapper.len() as u64,
+        "both scripts are estimates"
+    );
+    assert_eq!(r.unowned.files, 0);
+    let out = Command::cargo_bin("heft")
+        .unwrap()
+        .arg("report")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("of estimated script wrappers"));
+}

@@ -49,9 +49,17 @@ pub fn render_text(r: &Report, top: usize) -> String {
                     .join(" + ")
             ),
         };
+        let estimated = if root.estimated_bytes > 0 {
+            format!(
+                " (incl. {} of estimated script wrappers)",
+                human(root.estimated_bytes)
+            )
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             s,
-            "root {i}: {} ({}{sites})  {} files, {}, {} zipped",
+            "root {i}: {} ({}{sites})  {} files, {}{estimated}, {} zipped",
             root.path,
             root.kind,
             group(root.files),

@@ -2,6 +2,7 @@
 //! directory only and turned into shards in installed layout.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crossbeam_channel::Sender;
@@ -9,6 +10,7 @@ use crossbeam_channel::Sender;
 use super::{BASE, ScanError, ScanEvent, Shard};
 use crate::archive::{Archive, InstallPlace, read_archive, wheel_install_place};
 use crate::model::{NodeKind, os_bytes};
+use crate::python::entry_points;
 
 /// Metadata members heft reads from archives.
 pub fn is_wanted_member(name: &str) -> bool {
@@ -20,6 +22,12 @@ pub fn is_wanted_member(name: &str) -> bool {
             file,
             "METADATA" | "RECORD" | "PKG-INFO" | "requires.txt" | "installed-files.txt"
         )
+}
+
+/// Metadata members heft reads from wheels: [`is_wanted_member`] and `entry_points.txt`,
+/// for the scripts pip generates.
+pub fn is_wanted_wheel_member(name: &str) -> bool {
+    is_wanted_member(name) || (name.ends_with("/entry_points.txt") && name.split('/').count() == 2)
 }
 
 /// Builds a shard from `(path, kind, size, zipped)` items, creating parent directories that
@@ -144,7 +152,7 @@ pub fn scan_wheels(root: usize, path: &Path, tx: &Sender<ScanEvent>) {
     // A single wheel's disk usage is already the root's own (the input itself).
     let in_folder = path.is_dir();
     for wheel in wheel_files(path) {
-        let archive = match read_archive(&wheel, &is_wanted_member) {
+        let archive = match read_archive(&wheel, &is_wanted_wheel_member) {
             Ok(a) => a,
             Err(e) => {
                 send_error(tx, root, &wheel, &e.to_string());
@@ -183,16 +191,55 @@ fn add_wheel(
         path.extend_from_slice(installed_path(&name).as_bytes());
         b.add(&path, false, e.size, e.compressed);
     }
+    let scripts = add_scripts(b, &prefix, archive);
+    if !scripts.is_empty() {
+        let bytes = scripts.iter().map(|(_, size)| size).sum();
+        let _ = tx.send(ScanEvent::Estimated { root, bytes });
+    }
     for (name, bytes) in &archive.texts {
+        if name.ends_with("/entry_points.txt") {
+            continue;
+        }
         let mut path = prefix.clone();
         path.extend_from_slice(installed_path(name).as_bytes());
         let bytes = if name.ends_with("/RECORD") {
-            rewrite_record(bytes)
+            rewrite_record(bytes, &scripts)
         } else {
             bytes.clone()
         };
         let _ = tx.send(ScanEvent::Text { root, path, bytes });
     }
+}
+
+/// Adds the console-script wrappers pip would generate from the wheel's `entry_points.txt`
+/// under `bin/` (unless the wheel ships a script of that name); returns `(bin/NAME, size)`.
+fn add_scripts(b: &mut ShardBuilder, prefix: &[u8], archive: &Archive) -> Vec<(String, u64)> {
+    let Some((_, text)) = archive
+        .texts
+        .iter()
+        .find(|(n, _)| n.ends_with("/entry_points.txt"))
+    else {
+        return Vec::new();
+    };
+    let shipped: std::collections::HashSet<String> = archive
+        .entries
+        .iter()
+        .map(|e| installed_path(&e.name_lossy()))
+        .collect();
+    let mut added = Vec::new();
+    for script in entry_points::scripts(text) {
+        let rel = format!("bin/{}", script.name);
+        if shipped.contains(&rel) || added.iter().any(|(r, _)| *r == rel) {
+            continue;
+        }
+        let wrapper = entry_points::wrapper(&script);
+        let zipped = crate::zipsize::deflated_size_of(wrapper.as_bytes());
+        let mut path = prefix.to_vec();
+        path.extend_from_slice(rel.as_bytes());
+        b.add(&path, false, wrapper.len() as u64, zipped);
+        added.push((rel, wrapper.len() as u64));
+    }
+    added
 }
 
 /// Where pip would install a wheel member, relative to site-packages.
@@ -215,7 +262,9 @@ fn data_dir_dist(member: &str) -> &str {
 
 /// A wheel's RECORD lists member names; rewrite the path column into installed layout so
 /// ownership resolves rows like any installed RECORD.
-fn rewrite_record(bytes: &[u8]) -> Vec<u8> {
+///
+/// The generated `scripts` get rows too, as pip adds them to the installed RECORD.
+fn rewrite_record(bytes: &[u8], scripts: &[(String, u64)]) -> Vec<u8> {
     let text = String::from_utf8_lossy(bytes);
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
@@ -231,6 +280,9 @@ fn rewrite_record(bytes: &[u8]) -> Vec<u8> {
             out.push_str(tail);
         }
         out.push('\n');
+    }
+    for (path, size) in scripts {
+        let _ = writeln!(out, "{path},,{size}");
     }
     out.into_bytes()
 }
