@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 /// Cap for a `RECORD` or `installed-files.txt` (one row per file: 64 MiB is ~500,000 files).
 pub const RECORD_CAP: u64 = 64 << 20;
-/// Cap for `METADATA` and `PKG-INFO` (long descriptions are the bulk; the largest on PyPI are a few MiB).
+/// Cap for `METADATA` and `PKG-INFO` (long descriptions are the bulk; the largest on `PyPI` are a few MiB).
 pub const METADATA_CAP: u64 = 16 << 20;
 /// Cap for small metadata (`requires.txt`, `entry_points.txt`, `top_level.txt`).
 pub const SMALL_META_CAP: u64 = 16 << 20;

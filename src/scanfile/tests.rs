@@ -164,7 +164,7 @@ fn huge_sizes_saturate_instead_of_overflowing() {
         &mut file.nodes.disk,
         &mut file.nodes.zipped,
     ] {
-        column.iter_mut().for_each(|b| *b = u64::MAX - 1);
+        column.fill(u64::MAX - 1);
     }
     let restored = restore(&file).unwrap();
     assert_eq!(restored.totals().bytes, u64::MAX);

@@ -230,7 +230,7 @@ fn a_saved_scan_with_huge_sizes_draws_every_view_without_panicking() {
         &mut file.nodes.disk,
         &mut file.nodes.zipped,
     ] {
-        column.iter_mut().for_each(|b| *b = u64::MAX / 3);
+        column.fill(u64::MAX / 3);
     }
     let bundle = heft::scanfile::restore(&file).unwrap();
     let info = SourceInfo {

@@ -32,7 +32,7 @@ fn noise(len: usize, seed: u32) -> Vec<u8> {
             x ^= x >> 17;
             x ^= x << 5;
             // Mostly text with some zeros, never a zero at either end.
-            if x % 11 == 0 {
+            if x.is_multiple_of(11) {
                 0
             } else {
                 b'a' + (x % 26) as u8
