@@ -51,6 +51,17 @@ fn wheel(dir: &Path, name: &str, requires: &[&str], extra: &[(&str, &str)]) -> P
     path
 }
 
+/// What `heft report PATH` prints.
+fn report_text(path: &Path) -> String {
+    let out = Command::cargo_bin("heft")
+        .unwrap()
+        .arg("report")
+        .arg(path)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
 fn disk_usage(path: &Path) -> u64 {
     std::os::unix::fs::MetadataExt::blocks(&std::fs::metadata(path).unwrap()) * 512
 }
@@ -85,13 +96,7 @@ fn a_wheel_folder_root_line_says_how_many_wheels_instead_of_naming_them() {
     for n in ["a", "b", "c", "d", "e"] {
         wheel(&dir, n, &[], &[]);
     }
-    let out = Command::cargo_bin("heft")
-        .unwrap()
-        .arg("report")
-        .arg(&dir)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = report_text(&dir);
     let line = text.lines().find(|l| l.starts_with("root 0:")).unwrap();
     assert!(line.contains("(wheels: 5 wheels)"), "{line}");
     assert!(!line.contains("a-1.0-py3-none-any.whl"), "{line}");
@@ -116,13 +121,7 @@ fn requirements_heft_cannot_parse_are_listed_not_dropped() {
     let u = &r.unparsed_requirements[0];
     assert_eq!((u.dist.as_str(), u.requirement.as_str()), ("app", "bad (("));
     assert!(!u.reason.is_empty());
-    let out = Command::cargo_bin("heft")
-        .unwrap()
-        .arg("report")
-        .arg(&site)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = report_text(&site);
     assert!(text.contains("unparsed requirements (1"), "{text}");
     assert!(text.contains("app: \"bad ((\""), "{text}");
     let saved = fx.path().join("s.heftscan");
@@ -190,11 +189,5 @@ fn wheels_gain_the_console_script_wrappers_pip_generates_marked_as_estimates() {
         "both scripts are estimates"
     );
     assert_eq!(r.unowned.files, 0);
-    let out = Command::cargo_bin("heft")
-        .unwrap()
-        .arg("report")
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("of estimated script wrappers"));
+    assert!(report_text(&dir).contains("of estimated script wrappers"));
 }
