@@ -235,3 +235,40 @@ fn a_manifest_linked_to_dev_zero_is_refused_not_read_into_memory() {
         "m.json: is a character device",
     );
 }
+
+#[test]
+fn a_manifest_with_tampered_sizes_saturates_instead_of_wrapping() {
+    let fx = Fixture::new();
+    let site = fx.dir("site");
+    dist("foo", "1.0").file("foo/tests/a.py", 10).file("bar/tests/b.py", 10).install(&site);
+    let json = fx.path().join("m.json");
+    assert_cmd::Command::cargo_bin("heft")
+        .unwrap()
+        .arg("export")
+        .arg(&site)
+        .args(["--preset", "tests-dirs", "--format", "json", "-o"])
+        .arg(&json)
+        .assert()
+        .success();
+    let mut m = heft::manifest::Manifest::from_json(&fs::read_to_string(&json).unwrap()).unwrap();
+    assert!(m.excluded.len() >= 2, "{:?}", m.excluded);
+    for e in &mut m.excluded {
+        e.files = u64::MAX - 1;
+        e.bytes = u64::MAX - 1;
+    }
+    fs::write(&json, serde_json::to_string(&m).unwrap()).unwrap();
+    let out = assert_cmd::Command::cargo_bin("heft")
+        .unwrap()
+        .arg("prune")
+        .arg("--manifest")
+        .arg(&json)
+        .arg(&site)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("overflow"), "{stderr}");
+    if out.status.success() {
+        assert!(stdout.contains(&format!("{} files", u64::MAX)), "{stdout}");
+    }
+}
