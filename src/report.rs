@@ -454,7 +454,8 @@ fn install_bytes(bundle: &Bundle) -> HashMap<NodeId, u64> {
             for id in bundle.tree.descendants(c) {
                 let n = bundle.tree.node(id);
                 if let Some(owner) = n.owner() {
-                    *by_container.entry((owner, c)).or_default() += n.own.bytes;
+                    let sum = by_container.entry((owner, c)).or_default();
+                    *sum = sum.saturating_add(n.own.bytes);
                 }
             }
         }
@@ -510,7 +511,11 @@ fn duplicates(bundle: &Bundle) -> Vec<DuplicateJson> {
                 key: d.key.clone(),
                 roots: d.installs.iter().map(|i| i.root).collect(),
                 versions: d.installs.iter().map(|i| i.version.clone()).collect(),
-                bytes: sizes.iter().sum::<u64>() - largest,
+                bytes: sizes
+                    .iter()
+                    .copied()
+                    .fold(0, u64::saturating_add)
+                    .saturating_sub(largest),
             }
         })
         .collect();

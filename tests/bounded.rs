@@ -240,7 +240,10 @@ fn a_manifest_linked_to_dev_zero_is_refused_not_read_into_memory() {
 fn a_manifest_with_tampered_sizes_saturates_instead_of_wrapping() {
     let fx = Fixture::new();
     let site = fx.dir("site");
-    dist("foo", "1.0").file("foo/tests/a.py", 10).file("bar/tests/b.py", 10).install(&site);
+    dist("foo", "1.0")
+        .file("foo/tests/a.py", 10)
+        .file("bar/tests/b.py", 10)
+        .install(&site);
     let json = fx.path().join("m.json");
     assert_cmd::Command::cargo_bin("heft")
         .unwrap()

@@ -123,7 +123,12 @@ fn render_dists(s: &mut String, r: &Report, top: usize) {
     }
     let rest = r.distributions.len().saturating_sub(top);
     if rest > 0 {
-        let bytes: u64 = r.distributions.iter().skip(top).map(|d| d.bytes).sum();
+        let bytes: u64 = r
+            .distributions
+            .iter()
+            .skip(top)
+            .map(|d| d.bytes)
+            .fold(0, u64::saturating_add);
         let _ = writeln!(s, "... {rest} more distributions, {}", human(bytes));
     }
     let _ = writeln!(s);
@@ -205,7 +210,12 @@ fn render_tail(s: &mut String, r: &Report) {
         );
     }
     if r.duplicates.len() > 10 {
-        let bytes: u64 = r.duplicates.iter().skip(10).map(|d| d.bytes).sum();
+        let bytes: u64 = r
+            .duplicates
+            .iter()
+            .skip(10)
+            .map(|d| d.bytes)
+            .fold(0, u64::saturating_add);
         let _ = writeln!(
             s,
             "... {} more duplicates, {} (see --json)",

@@ -209,3 +209,14 @@ fn a_saved_scan_that_is_a_fifo_is_refused_without_blocking() {
     let err = open(&path).unwrap_err().to_string();
     assert!(err.contains("x.heftscan: is a FIFO"), "{err}");
 }
+
+#[test]
+fn a_distribution_installed_twice_with_huge_sizes_reports_without_overflow() {
+    let mut file = capture(&sample());
+    file.nodes.bytes.fill(u64::MAX / 2 + 1);
+    let second = file.dists[1].installs[0].clone();
+    file.dists[0].installs.push(second);
+    let restored = restore(&file).unwrap();
+    let report = Report::new(&restored);
+    assert_eq!(report.duplicates.len(), 1, "{:?}", report.duplicates);
+}
