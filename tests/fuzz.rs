@@ -109,6 +109,7 @@ proptest! {
         owners in proptest::collection::vec(prop_oneof![Just(u32::MAX), 0u32..3], 1..8),
         sizes in proptest::collection::vec(any::<u64>(), 1..8),
         install in (0usize..3, 0u32..9),
+        second_install in proptest::option::of(0u32..6),
     ) {
         let mut file: heft::scanfile::ScanFile = serde_json::from_str(&sample_scan()).unwrap();
         let n = file.nodes.parent.len();
@@ -125,6 +126,9 @@ proptest! {
         }
         file.dists[0].installs[0].0 = install.0;
         file.dists[0].installs[0].1 = install.1;
+        if let Some(dir) = second_install {
+            file.dists[0].installs.push((0, dir, "2".into()));
+        }
         if let Ok(bundle) = heft::scanfile::restore(&file) {
             let _ = heft::report::Report::new(&bundle);
             let opts = heft::insight::InsightOptions::default();
