@@ -148,17 +148,40 @@ pub fn is_wheel(p: &Path) -> bool {
 /// Scans a set of wheels: each wheel becomes a directory named after its file, holding its
 /// members in installed layout (`.data/purelib` at the top, scripts under `bin/`).
 pub fn scan_wheels(root: usize, path: &Path, tx: &Sender<ScanEvent>) {
+    scan_wheels_within(root, path, tx, MAX_WHEEL_SET_METADATA);
+}
+
+/// Most metadata bytes kept from one wheel set: each wheel is capped on its own (see
+/// [`crate::archive::safety::MAX_WANTED_TOTAL`]), and a folder of hostile wheels must not
+/// add those caps up. Real sets hold a few MiB.
+pub const MAX_WHEEL_SET_METADATA: u64 = 512 << 20;
+
+/// [`scan_wheels`] keeping at most `budget` bytes of metadata in all; a wheel past it is
+/// an error naming it, and its files are counted without its metadata.
+fn scan_wheels_within(root: usize, path: &Path, tx: &Sender<ScanEvent>, mut budget: u64) {
     let mut b = ShardBuilder::new(root);
     // A single wheel's disk usage is already the root's own (the input itself).
     let in_folder = path.is_dir();
     for wheel in wheel_files(path) {
-        let archive = match read_archive(&wheel, &is_wanted_wheel_member) {
+        let mut archive = match read_archive(&wheel, &is_wanted_wheel_member) {
             Ok(a) => a,
             Err(e) => {
                 send_error(tx, root, &wheel, &e.to_string());
                 continue;
             }
         };
+        let held: u64 = archive.texts.iter().map(|(_, t)| t.len() as u64).sum();
+        if held > budget {
+            // Its files still count; only its metadata (so its ownership) is left out.
+            let message = format!(
+                "the wheels' metadata would exceed {MAX_WHEEL_SET_METADATA} bytes in all; \
+                 this wheel's metadata is not read"
+            );
+            send_error(tx, root, &wheel, &message);
+            archive.texts.clear();
+        } else {
+            budget -= held;
+        }
         let file_name = wheel
             .file_name()
             .map(|n| os_bytes(n).into_owned())
@@ -293,4 +316,64 @@ fn send_error(tx: &Sender<ScanEvent>, root: usize, path: &Path, message: &str) {
         message: message.to_string(),
     };
     let _ = tx.send(ScanEvent::Error { root, error });
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn wheel(dir: &Path, name: &str, metadata_len: usize) {
+        let file = std::fs::File::create(dir.join(format!("{name}-1.0-py3-none-any.whl"))).unwrap();
+        let mut w = zip::ZipWriter::new(file);
+        let opts = zip::write::SimpleFileOptions::default();
+        w.start_file(format!("{name}-1.0.dist-info/METADATA"), opts)
+            .unwrap();
+        w.write_all(&vec![b'x'; metadata_len]).unwrap();
+        w.finish().unwrap();
+    }
+
+    #[test]
+    fn a_wheel_set_stops_keeping_metadata_at_its_budget() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a", "b", "c"] {
+            wheel(dir.path(), name, 1000);
+        }
+        let (tx, rx) = crossbeam_channel::unbounded();
+        scan_wheels_within(0, dir.path(), &tx, 2500);
+        drop(tx);
+        let events: Vec<ScanEvent> = rx.iter().collect();
+        let texts = events
+            .iter()
+            .filter(|e| matches!(e, ScanEvent::Text { .. }))
+            .count();
+        assert_eq!(texts, 2, "two wheels fit the budget");
+        let refused: Vec<&ScanError> = events
+            .iter()
+            .filter_map(|e| match e {
+                ScanEvent::Error { error, .. } => Some(error),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(refused.len(), 1);
+        let shard = events.iter().find_map(|e| match e {
+            ScanEvent::Shard(s) => Some(s),
+            _ => None,
+        });
+        assert_eq!(
+            shard
+                .unwrap()
+                .entries
+                .iter()
+                .filter(|e| e.size == 1000)
+                .count(),
+            3,
+            "files still count"
+        );
+        assert!(
+            refused[0].path.ends_with("c-1.0-py3-none-any.whl"),
+            "{refused:?}"
+        );
+    }
 }
