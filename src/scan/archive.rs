@@ -27,7 +27,10 @@ pub fn is_wanted_member(name: &str) -> bool {
 /// Metadata members heft reads from wheels: [`is_wanted_member`] and `entry_points.txt`,
 /// for the scripts pip generates.
 pub fn is_wanted_wheel_member(name: &str) -> bool {
-    is_wanted_member(name) || (name.ends_with("/entry_points.txt") && name.split('/').count() == 2)
+    is_wanted_member(name)
+        || name
+            .strip_suffix("/entry_points.txt")
+            .is_some_and(|dir| dir.ends_with(".dist-info") && !dir.contains('/'))
 }
 
 /// Builds a shard from `(path, kind, size, zipped)` items, creating parent directories that
