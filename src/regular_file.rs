@@ -64,6 +64,26 @@ impl FileError {
     pub fn is_not_found(&self) -> bool {
         matches!(self, Self::Io { source, .. } if source.kind() == io::ErrorKind::NotFound)
     }
+
+    /// The file the error is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            Self::Io { path, .. } | Self::NotRegular { path, .. } | Self::TooLarge { path, .. } => {
+                path
+            }
+        }
+    }
+
+    /// What went wrong, without the path (for lists that print the path beside it).
+    pub fn reason(&self) -> String {
+        match self {
+            Self::Io { source, .. } => source.to_string(),
+            Self::NotRegular { kind, .. } => format!("is a {kind}, not a regular file"),
+            Self::TooLarge { cap, .. } => {
+                format!("larger than {cap} bytes, the most heft reads of such a file")
+            }
+        }
+    }
 }
 
 impl From<FileError> for io::Error {

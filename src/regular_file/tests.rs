@@ -90,3 +90,16 @@ fn open_no_follow_refuses_a_link_that_open_follows() {
     assert!(open_no_follow(&target).is_ok());
     assert!(open_no_follow(&link).is_err());
 }
+
+#[test]
+fn the_reason_leaves_the_path_to_the_caller() {
+    let error = read(Path::new("/nonexistent/RECORD"), RECORD_CAP).unwrap_err();
+    assert!(error.is_not_found());
+    assert_eq!(error.path(), Path::new("/nonexistent/RECORD"));
+    assert!(
+        !error.reason().contains("/nonexistent"),
+        "{}",
+        error.reason()
+    );
+    assert!(error.to_string().starts_with("/nonexistent/RECORD: "));
+}
