@@ -7,7 +7,7 @@
 //! Files ending in `.gz` are gzip-compressed; reading detects gzip by its magic bytes.
 //! Names that are not UTF-8 are stored lossily.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use flate2::Compression;
@@ -263,17 +263,14 @@ pub fn parse(bytes: &[u8], what: &str) -> Result<Bundle, ScanFileError> {
         reason,
     };
     let json = if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        GzDecoder::new(bytes)
-            .take(SAVED_SCAN_CAP + 1)
-            .read_to_end(&mut out)
-            .map_err(|e| invalid(e.to_string()))?;
-        if out.len() as u64 > SAVED_SCAN_CAP {
-            return Err(invalid(format!(
-                "decompresses to more than {SAVED_SCAN_CAP} bytes"
-            )));
-        }
-        out
+        let hint = bytes.len() as u64 * 8;
+        regular_file::read_capped(GzDecoder::new(bytes), SAVED_SCAN_CAP, hint, Path::new(what))
+            .map_err(|e| match e {
+                FileError::TooLarge { .. } => {
+                    invalid(format!("decompresses to more than {SAVED_SCAN_CAP} bytes"))
+                }
+                other => invalid(other.reason()),
+            })?
     } else {
         bytes.to_vec()
     };
