@@ -121,6 +121,15 @@ pub struct ZipSizes {
 /// Errors starting a watch.
 #[derive(Debug, thiserror::Error)]
 pub enum WatchError {
+    /// The root exists but is not a directory (a file, an archive): nothing to follow.
+    #[error(
+        "{} is not a directory: watch follows a directory pip installs into (for an archive or saved scan use `heft report`)",
+        path.display()
+    )]
+    NotADirectory {
+        /// The root.
+        path: PathBuf,
+    },
     /// notify could not be set up.
     #[error("{}: cannot watch: {source}", path.display())]
     Notify {
@@ -169,6 +178,11 @@ impl Watch {
         cache: Arc<ZipCache>,
     ) -> Result<Watch, WatchError> {
         let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        // A missing root is waited for; one that exists must be a directory (followed
+        // through a symlink, as the watcher follows the root itself).
+        if std::fs::metadata(&root).is_ok_and(|m| !m.is_dir()) {
+            return Err(WatchError::NotADirectory { path: root });
+        }
         let (events_tx, events) = unbounded();
         let (control_tx, control_rx) = unbounded();
         let (jobs_tx, jobs_rx) = unbounded();

@@ -1,30 +1,115 @@
-//! What `check`, `export` and `prune` share: rules from the command line and files,
-//! manifests, limits and reserve, strip savings.
+//! Options resolved once (ripgrep's `LowArgs` -> `HiArgs`): every command and the explorer
+//! turn their flags into one [`Settings`] here (target, limits, reserve, rules, manifest),
+//! plus what `check`, `export` and `prune` share: rules files, manifests, strip savings.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use heft::bundle::Bundle;
+use heft::bundle::{Bundle, Target};
 use heft::exclusion::Exclusion;
 use heft::limits::{Limit, parse_limit, parse_size};
 use heft::load::{LoadOptions, load};
 use heft::manifest::Manifest;
+use heft::requirements::parse_requirements_txt;
 use heft::rules::strip::{StripCache, strip_savings};
 use heft::rules::{Rule, RuleKind, preset};
+use heft::settings::{DEFAULT_LIMITS, InputError, ManifestSource, Settings};
 
-use crate::cli::{InputArgs, LimitArgs, RuleArgs};
+use crate::cli::{Arch, DecideArgs, InputArgs, LimitArgs, RuleArgs, TargetArgs};
 
-/// The default limits: the unzipped and the direct-upload zip limits of AWS Lambda.
-const DEFAULT_LIMITS: [&str; 2] = ["aws-lambda", "aws-lambda-zip"];
+/// Resolves every option of a command or the explorer into [`Settings`].
+pub fn resolve(paths: &[PathBuf], target: &TargetArgs, decide: &DecideArgs) -> Result<Settings> {
+    let load = load_options(target)?;
+    let manifest = match &decide.manifest {
+        Some(path) => Some(ManifestSource {
+            path: path.clone(),
+            manifest: read_manifest(path)?,
+        }),
+        None => None,
+    };
+    let manifest_limits = manifest.as_ref().map(|m| {
+        m.manifest
+            .limits
+            .iter()
+            .map(heft::manifest::LimitJson::limit)
+            .collect()
+    });
+    let (reserve, attached_errors) = reserve(&decide.limits, &load)?;
+    Ok(Settings {
+        paths: paths.to_vec(),
+        limits: limits(&decide.limits, manifest_limits)?,
+        reserve,
+        attached_errors,
+        rules: rules_from_args(&decide.rules, &load.target)?,
+        load,
+        requirements: target.requirements.clone(),
+        zip_estimate: !target.no_zip_estimate,
+        manifest,
+    })
+}
+
+/// Resolves the inputs and target of a command that takes no rules or limits.
+pub fn resolve_input(input: &InputArgs) -> Result<Settings> {
+    resolve(&input.paths, &input.target, &DecideArgs::default())
+}
+
+/// The target and the top-level requirements (a requirements file's lines that do not
+/// parse are reported and skipped).
+fn load_options(args: &TargetArgs) -> Result<LoadOptions> {
+    let mut opts = LoadOptions {
+        target: target(&args.python, args.arch)?,
+        top_level: None,
+    };
+    if let Some(file) = &args.requirements {
+        let text =
+            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let (top, errors) = parse_requirements_txt(&text);
+        for e in errors {
+            eprintln!("heft: {}: {e}", file.display());
+        }
+        opts.top_level = Some(top);
+    }
+    Ok(opts)
+}
+
+/// The Lambda target for a Python version (`3.Y`) and an architecture.
+fn target(python: &str, arch: Arch) -> Result<Target> {
+    if !is_python3_version(python) {
+        bail!("--python {python}: expected a Python 3 version as 3.Y, such as 3.12");
+    }
+    let machine = match arch {
+        Arch::X86_64 => "x86_64",
+        Arch::Aarch64 => "aarch64",
+    };
+    Ok(Target {
+        python: python.to_string(),
+        platform: "linux".into(),
+        machine: machine.into(),
+    })
+}
+
+/// `3.Y` with a minor version a CPython release could have (no patch level: markers
+/// compare `python_version`, which never has one).
+fn is_python3_version(text: &str) -> bool {
+    let Some(minor) = text.strip_prefix("3.") else {
+        return false;
+    };
+    let canonical = minor == "0" || !minor.starts_with('0');
+    canonical
+        && !minor.is_empty()
+        && minor.len() <= 2
+        && minor.bytes().all(|b| b.is_ascii_digit())
+}
 
 /// The rules the command line asks for, in order: file, presets, paths, patterns, dists.
-pub fn rules_from_args(args: &RuleArgs, bundle: &Bundle) -> Result<Vec<Rule>> {
+/// A rule that matches nothing is not an error here: evaluation warns about it.
+pub fn rules_from_args(args: &RuleArgs, target: &Target) -> Result<Vec<Rule>> {
     let mut rules = match &args.rules {
         Some(file) => read_rules_file(file)?,
         None => Vec::new(),
     };
     for name in &args.presets {
-        rules.extend(preset::preset_rules(name, &bundle.target)?);
+        rules.extend(preset::preset_rules(name, target)?);
     }
     rules.extend(args.exclude_paths.iter().map(|p| Rule::path(p, None)));
     rules.extend(args.excludes.iter().map(|p| Rule::glob(p)));
@@ -32,13 +117,6 @@ pub fn rules_from_args(args: &RuleArgs, bundle: &Bundle) -> Result<Vec<Rule>> {
     rules.extend(args.exclude_deps.iter().map(|d| Rule::dist(d, true)));
     for rule in &rules {
         rule.validate()?;
-        let is_dist = matches!(rule.kind, RuleKind::Dist | RuleKind::DistDeps);
-        if is_dist && rule.preset.is_none() && heft::rules::rule_dists(bundle, rule).is_empty() {
-            bail!(
-                "no distribution `{}` is installed in the bundle",
-                rule.value
-            );
-        }
     }
     Ok(rules)
 }
@@ -99,22 +177,28 @@ pub fn limits(args: &LimitArgs, fallback: Option<Vec<Limit>>) -> Result<Vec<Limi
         .collect())
 }
 
-/// `--reserve` plus the unzipped bytes of every `--attached` layer.
-pub fn reserve(args: &LimitArgs, input: &InputArgs) -> Result<u64> {
+/// `--reserve` plus the unzipped bytes of every `--attached` layer, with what could not be
+/// read in those layers (their bytes are then undercounted).
+pub fn reserve(args: &LimitArgs, load_opts: &LoadOptions) -> Result<(u64, Vec<InputError>)> {
+    let mut errors = Vec::new();
     let mut total = match &args.reserve {
         Some(text) => parse_size(text).with_context(|| format!("--reserve {text}"))?,
         None => 0,
     };
     if !args.attached.is_empty() {
         let opts = LoadOptions {
-            target: input.into(),
+            target: load_opts.target.clone(),
             top_level: None,
         };
         for layer in &args.attached {
             let scanned = load(std::slice::from_ref(layer), &opts, &mut |_| {})
                 .with_context(|| format!("--attached {}", layer.display()))?;
             total += scanned.totals().bytes;
+            errors.extend(scanned.errors.iter().map(|(_, e)| InputError {
+                path: e.path.display().to_string(),
+                message: format!("in --attached {}: {}", layer.display(), e.message),
+            }));
         }
     }
-    Ok(total)
+    Ok((total, errors))
 }

@@ -16,7 +16,6 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use crossbeam_channel::select;
-use heft::limits::Limit;
 use heft::load::{LoadOptions, load};
 use heft::watch::live::LiveBundle;
 use heft::watch::summary::Snapshot;
@@ -24,7 +23,7 @@ use heft::watch::{Watch, WatchEvent, WatchOptions};
 use heft::zipjob::estimate_blocking;
 use heft::zipsize::ZipCache;
 
-use crate::cli::{LimitArgs, WatchArgs};
+use crate::cli::WatchArgs;
 use session::{Format, Session};
 
 /// Why the loop ended.
@@ -41,7 +40,11 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode> {
     // Before any thread exists: reading the local offset is refused in a threaded process.
     let clock = text::Clock::new();
     let interrupted = on_interrupt()?;
-    let limits = limits(&args.limits)?;
+    let settings = super::decide::resolve(
+        std::slice::from_ref(&args.path),
+        &args.target,
+        &args.decide,
+    )?;
     let idle = args
         .until_idle
         .map(Duration::try_from_secs_f64)
@@ -55,13 +58,30 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode> {
             watch.root().display()
         );
     }
-    let mut live = LiveBundle::new(watch.root().to_path_buf(), LoadOptions::default());
+    let mut live = LiveBundle::new(watch.root().to_path_buf(), settings.load.clone());
     let format = if args.json {
         Format::Json
     } else {
         Format::Text
     };
-    let mut session = Session::new(limits, format, clock);
+    // A manifest's rules apply by name and pattern, without its fingerprint check: the
+    // watched tree is still being written.
+    let mut rules: Vec<_> = settings
+        .manifest
+        .iter()
+        .flat_map(|m| m.manifest.rules.iter().cloned())
+        .collect();
+    rules.extend(settings.rules.iter().cloned());
+    let mut limits = settings.limits.clone();
+    if !settings.zip_estimate {
+        // Without estimates zipped bytes are headers only: such a limit is not measured.
+        let before = limits.len();
+        limits.retain(heft::watch::summary::is_unzipped);
+        if limits.len() < before {
+            eprintln!("heft: --no-zip-estimate: limits on zipped bytes are not followed");
+        }
+    }
+    let mut session = Session::new(limits, format, clock).decide(rules, settings.reserve);
     let end = follow(&watch, &mut live, &mut session, &interrupted, idle)?;
     let root = watch.root().to_path_buf();
     drop(watch);
@@ -70,11 +90,14 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode> {
     }
     if end != End::Closed {
         let present = end != End::Gone && root.is_dir();
-        let fresh = final_state(&root, &cache, present);
-        if present {
-            session.warn_if_drifted(&live, &fresh);
+        let fresh = final_state(&root, &settings.load, &cache, present);
+        let shown = fresh
+            .as_ref()
+            .map_or_else(Snapshot::default, |b| session.snapshot(b));
+        if let Some(bundle) = &fresh {
+            session.warn_if_drifted(&live, &bundle.totals());
         }
-        emit(&session.final_line(&live, &fresh, present))?;
+        emit(&session.final_line(&live, &shown, present))?;
     }
     cache.save_default();
     Ok(ExitCode::SUCCESS)
@@ -122,18 +145,20 @@ fn follow(
     }
 }
 
-/// A full rescan with zipped estimates (served from the cache the watch filled).
-fn final_state(root: &Path, cache: &Arc<ZipCache>, present: bool) -> Snapshot {
+/// A full rescan with zipped estimates (served from the cache the watch filled); `None`
+/// when the root is gone or cannot be read.
+fn final_state(
+    root: &Path,
+    opts: &LoadOptions,
+    cache: &Arc<ZipCache>,
+    present: bool,
+) -> Option<heft::bundle::Bundle> {
     if !present {
-        return Snapshot::default();
+        return None;
     }
-    match load(&[root.to_path_buf()], &LoadOptions::default(), &mut |_| {}) {
-        Ok(mut bundle) => {
-            estimate_blocking(&mut bundle, cache);
-            Snapshot::of(&bundle)
-        }
-        Err(_) => Snapshot::default(),
-    }
+    let mut bundle = load(&[root.to_path_buf()], opts, &mut |_| {}).ok()?;
+    estimate_blocking(&mut bundle, cache);
+    Some(bundle)
 }
 
 /// Prints one rendered line; `false` once stdout is closed (`heft watch | head`).
@@ -157,30 +182,4 @@ fn on_interrupt() -> Result<Arc<AtomicBool>> {
     flag::register(SIGINT, Arc::clone(&interrupted)).context("installing the Ctrl-C handler")?;
     flag::register(SIGTERM, Arc::clone(&interrupted)).context("installing the SIGTERM handler")?;
     Ok(interrupted)
-}
-
-/// `--limit` values, or the Lambda presets (as `heft check` resolves them).
-fn limits(given: &[String]) -> Result<Vec<Limit>> {
-    let args = LimitArgs {
-        limits: given.to_vec(),
-        ..LimitArgs::default()
-    };
-    super::decide::limits(&args, None)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_default_limits_are_the_lambda_presets() {
-        let names: Vec<String> = limits(&[]).unwrap().into_iter().map(|l| l.name).collect();
-        assert_eq!(names, ["aws-lambda", "aws-lambda-zip"]);
-    }
-
-    #[test]
-    fn a_bad_limit_is_an_error_naming_it() {
-        let error = limits(&["lots".into()]).unwrap_err();
-        assert!(format!("{error:#}").contains("--limit lots"));
-    }
 }

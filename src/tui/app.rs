@@ -207,6 +207,11 @@ pub struct App {
     pub unexported: bool,
     /// The file the export dialog suggests (the `--manifest` file when resuming).
     pub default_export: String,
+    /// Unzipped bytes outside the bundle (`--reserve`, `--attached`), counted against
+    /// limits on unzipped contents.
+    pub reserve: u64,
+    /// Whether directory files are deflated for zipped sizes (off: headers only).
+    pub zip_estimate: bool,
     flags: Flags,
     zip_jobs: Option<Vec<crate::zipjob::ZipTask>>,
     /// Views whose rows are out of date (one bit per view, in Tab order).
@@ -262,6 +267,8 @@ impl App {
                 ..Flags::default()
             },
             zip_jobs: None,
+            reserve: 0,
+            zip_estimate: true,
             pending_rules: Vec::new(),
             stale_views: u8::MAX,
             insight: None,
@@ -276,6 +283,15 @@ impl App {
         app.tree.open(&ctx!(app), home, Scope::All, 1);
         app.refresh_views();
         app
+    }
+
+    /// `--reserve` when `limit` counts unzipped contents (what the reserve stands for), else 0.
+    pub fn reserve_for(&self, limit: &Limit) -> u64 {
+        if limit.counted == crate::limits::Counted::Unzipped {
+            self.reserve
+        } else {
+            0
+        }
     }
 
     /// Whether the app wants to quit.
@@ -406,7 +422,7 @@ impl App {
         if let Err(e) = self.cuts.start(bundle, rules) {
             self.message = Some(format!("the manifest's rules do not apply: {e}"));
         } else if count > 0 {
-            self.message = Some(format!("applied {count} rules from the manifest"));
+            self.message = Some(format!("applied {count} rules from the command line"));
         }
         self.refresh_views();
     }

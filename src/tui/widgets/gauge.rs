@@ -42,7 +42,7 @@ impl GaugeProps {
             .map(|c| {
                 let zipped = c.limit.counted != Counted::Unzipped;
                 GaugeRow {
-                    verdict: verdict(&c.limit, kept.bytes, kept.zipped, 0),
+                    verdict: verdict(&c.limit, kept.bytes, kept.zipped, app.reserve_for(&c.limit)),
                     estimating: estimating.filter(|_| zipped),
                     unknown: zipped && unknown && estimating.is_none(),
                 }
