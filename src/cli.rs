@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-
 /// Why is your Python deployment bundle too big, and what can you cut?
 #[derive(Debug, Parser)]
 #[command(name = "heft", version, about, long_about = None)]

@@ -51,7 +51,12 @@ fn mistyped_command(paths: &[std::path::PathBuf]) -> Option<String> {
     let app = Cli::command();
     let (distance, name) = app
         .get_subcommands()
-        .map(|c| (heft::insight::why::edit_distance(word, c.get_name()), c.get_name()))
+        .map(|c| {
+            (
+                heft::insight::why::edit_distance(word, c.get_name()),
+                c.get_name(),
+            )
+        })
         .min()?;
     (distance <= 2 || name.starts_with(word)).then(|| {
         format!("unknown command `{word}` (and no such path); did you mean `heft {name}`?")

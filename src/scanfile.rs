@@ -280,13 +280,11 @@ pub fn parse(bytes: &[u8], what: &str) -> Result<Bundle, ScanFileError> {
 /// Whether a path holds a saved scan: by content when it can be read (a saved scan named
 /// `.zip` is still one, a zip named `.heftscan` is not), else by its name.
 pub fn is_scan_file(path: &Path) -> bool {
-    match sniff(path) {
-        Some(is_scan) => is_scan,
-        None => {
-            let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase());
-            name.is_some_and(|n| n.ends_with(".heftscan") || n.ends_with(".heftscan.gz"))
-        }
+    if let Some(is_scan) = sniff(path) {
+        return is_scan;
     }
+    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase());
+    name.is_some_and(|n| n.ends_with(".heftscan") || n.ends_with(".heftscan.gz"))
 }
 
 /// Whether the regular file at `path` holds a saved scan, judged by its first bytes (plain

@@ -74,13 +74,13 @@ impl Settings {
     pub fn rules_for(&self, bundle: &Bundle) -> Result<Vec<Rule>, SettingsError> {
         let mut rules = Vec::new();
         if let Some(m) = &self.manifest {
-            let state = m
-                .manifest
-                .match_tree(bundle)
-                .map_err(|source| SettingsError::Manifest {
-                    path: m.path.clone(),
-                    source,
-                })?;
+            let state =
+                m.manifest
+                    .match_tree(bundle)
+                    .map_err(|source| SettingsError::Manifest {
+                        path: m.path.clone(),
+                        source,
+                    })?;
             if state == TreeState::Unpruned {
                 rules.extend(m.manifest.rules.iter().cloned());
             }
@@ -135,11 +135,14 @@ impl Settings {
                     message: format!("{name} is required but not installed"),
                 }),
         );
-        out.extend(self.unmeasured(bundle).into_iter().map(|l| InputError {
-            path: l.name.clone(),
-            message: "not measured: with --no-zip-estimate zipped bytes count zip headers only; \
+        out.extend(self.unmeasured(bundle).into_iter().map(|l| {
+            InputError {
+                path: l.name.clone(),
+                message:
+                    "not measured: with --no-zip-estimate zipped bytes count zip headers only; \
                       drop this limit or the flag"
-                .to_string(),
+                        .to_string(),
+            }
         }));
         out
     }

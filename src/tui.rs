@@ -90,8 +90,10 @@ pub(crate) fn open(source: &Source, opts: &Options, tx: &Sender<Event>) -> Resul
     let settings = &opts.settings;
     let limits = default_limits(&settings.limits);
     let mut app = open_source(source, settings, &limits, theme, tx)?;
-    app.reserve = settings.reserve;
-    app.zip_estimate = settings.zip_estimate;
+    app.budget = app::Budget {
+        reserve: settings.reserve,
+        zip_estimate: settings.zip_estimate,
+    };
     Ok(app)
 }
 

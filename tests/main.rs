@@ -4,6 +4,7 @@
 
 mod bundles;
 mod fixture;
+mod gates;
 mod insight;
 mod manifest;
 mod report;

@@ -184,7 +184,11 @@ pub fn render_github(r: &CheckReport) -> String {
         );
     }
     if r.verdict == Outcome::Partial {
-        let _ = writeln!(s, "::warning title=heft partial::{}", escape(&verdict_line(r)));
+        let _ = writeln!(
+            s,
+            "::warning title=heft partial::{}",
+            escape(&verdict_line(r))
+        );
     }
     s
 }

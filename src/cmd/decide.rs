@@ -88,17 +88,14 @@ fn target(python: &str, arch: Arch) -> Result<Target> {
     })
 }
 
-/// `3.Y` with a minor version a CPython release could have (no patch level: markers
+/// `3.Y` with a minor version a Python release could have (no patch level: markers
 /// compare `python_version`, which never has one).
 fn is_python3_version(text: &str) -> bool {
     let Some(minor) = text.strip_prefix("3.") else {
         return false;
     };
     let canonical = minor == "0" || !minor.starts_with('0');
-    canonical
-        && !minor.is_empty()
-        && minor.len() <= 2
-        && minor.bytes().all(|b| b.is_ascii_digit())
+    canonical && !minor.is_empty() && minor.len() <= 2 && minor.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The rules the command line asks for, in order: file, presets, paths, patterns, dists.

@@ -17,6 +17,12 @@ use crate::cli::PruneArgs;
 /// Runs `heft prune`.
 pub fn run(args: &PruneArgs) -> Result<ExitCode> {
     let manifest = decide::read_manifest(&args.manifest)?;
+    if let Some(saved) = heft::load::lone_saved_scan(&args.input.paths) {
+        bail!(
+            "{} is a saved scan: heft prune deletes from the directories themselves",
+            saved.display()
+        );
+    }
     let bundle = super::load_inputs(&args.input)?;
     for root in &bundle.roots {
         if root.kind != RootKind::SitePackages {

@@ -40,11 +40,8 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode> {
     // Before any thread exists: reading the local offset is refused in a threaded process.
     let clock = text::Clock::new();
     let interrupted = on_interrupt()?;
-    let settings = super::decide::resolve(
-        std::slice::from_ref(&args.path),
-        &args.target,
-        &args.decide,
-    )?;
+    let settings =
+        super::decide::resolve(std::slice::from_ref(&args.path), &args.target, &args.decide)?;
     let idle = args
         .until_idle
         .map(Duration::try_from_secs_f64)

@@ -116,8 +116,7 @@ impl Exclusion {
                 out.push(Warning::Breaks { rule: i });
             }
             let rule = self.rule(i);
-            if self.is_enabled(i) && rule.preset.is_none() && self.hit_count(i) == 0
-            {
+            if self.is_enabled(i) && rule.preset.is_none() && self.hit_count(i) == 0 {
                 out.push(Warning::MatchesNothing { rule: i });
             }
         }

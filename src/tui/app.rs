@@ -207,11 +207,8 @@ pub struct App {
     pub unexported: bool,
     /// The file the export dialog suggests (the `--manifest` file when resuming).
     pub default_export: String,
-    /// Unzipped bytes outside the bundle (`--reserve`, `--attached`), counted against
-    /// limits on unzipped contents.
-    pub reserve: u64,
-    /// Whether directory files are deflated for zipped sizes (off: headers only).
-    pub zip_estimate: bool,
+    /// How sizes are measured against the limits (`--reserve`, `--no-zip-estimate`).
+    pub budget: Budget,
     flags: Flags,
     zip_jobs: Option<Vec<crate::zipjob::ZipTask>>,
     /// Views whose rows are out of date (one bit per view, in Tab order).
@@ -226,6 +223,25 @@ pub struct App {
     pub safety: Option<Vec<u8>>,
     /// Watch mode's log, highlights and limit states (`heft --watch`).
     pub activity: Option<super::activity::Activity>,
+}
+
+/// How sizes are measured against the limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    /// Unzipped bytes outside the bundle (`--reserve`, `--attached`), counted against
+    /// limits on unzipped contents.
+    pub reserve: u64,
+    /// Whether directory files are deflated for zipped sizes (off: headers only).
+    pub zip_estimate: bool,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            reserve: 0,
+            zip_estimate: true,
+        }
+    }
 }
 
 /// Bookkeeping flags of the app.
@@ -267,8 +283,7 @@ impl App {
                 ..Flags::default()
             },
             zip_jobs: None,
-            reserve: 0,
-            zip_estimate: true,
+            budget: Budget::default(),
             pending_rules: Vec::new(),
             stale_views: u8::MAX,
             insight: None,
@@ -288,7 +303,7 @@ impl App {
     /// `--reserve` when `limit` counts unzipped contents (what the reserve stands for), else 0.
     pub fn reserve_for(&self, limit: &Limit) -> u64 {
         if limit.counted == crate::limits::Counted::Unzipped {
-            self.reserve
+            self.budget.reserve
         } else {
             0
         }

@@ -44,8 +44,10 @@ pub(crate) fn open(opts: &Options, tx: &Sender<Event>) -> Result<(App, Arc<ZipCa
     let (rescan_tx, rescan_rx) = unbounded();
     let limits = super::default_limits(&settings.limits);
     let mut app = App::new(info, Data::Live(Box::new(live)), &limits, Theme::from_env());
-    app.reserve = settings.reserve;
-    app.zip_estimate = settings.zip_estimate;
+    app.budget = super::app::Budget {
+        reserve: settings.reserve,
+        zip_estimate: settings.zip_estimate,
+    };
     app.activity = Some(Activity::new(clock, Some(rescan_tx)));
     if !watch.root().exists() {
         app.say(format!(

@@ -247,7 +247,12 @@ pub fn is_unzipped(limit: &Limit) -> bool {
 }
 
 fn check(limit: &Limit, totals: &Sizes, reserve: u64) -> Verdict {
-    verdict(limit, totals.bytes, totals.zipped, reserve_for(limit, reserve))
+    verdict(
+        limit,
+        totals.bytes,
+        totals.zipped,
+        reserve_for(limit, reserve),
+    )
 }
 
 /// The reserve counts against limits on unzipped contents only.
@@ -263,7 +268,14 @@ fn culprit(limit: &Limit, before: &Sizes, arrivals: &[Arrival], reserve: u64) ->
     for a in arrivals {
         bytes += i128::from(a.bytes);
         zipped += i128::from(a.zipped);
-        if !verdict(limit, clamp(bytes), clamp(zipped), reserve_for(limit, reserve)).ok {
+        if !verdict(
+            limit,
+            clamp(bytes),
+            clamp(zipped),
+            reserve_for(limit, reserve),
+        )
+        .ok
+        {
             return label(a);
         }
     }

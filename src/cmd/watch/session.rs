@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use heft::bundle::Bundle;
 use heft::limits::Limit;
-use heft::rules::Rule;
 use heft::model::Sizes;
+use heft::rules::Rule;
 use heft::watch::live::{Arrival, LiveBundle};
 use heft::watch::summary::{LimitUpdate, LimitWatch, Snapshot, is_unzipped};
 use heft::watch::wire::{LatencyJson, WatchLine};

@@ -39,7 +39,7 @@ impl App {
         let Some(bundle) = self.data.ready_mut() else {
             return;
         };
-        if !self.zip_estimate {
+        if !self.budget.zip_estimate {
             crate::zipjob::plan_headers(bundle);
             return;
         }
