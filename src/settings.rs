@@ -89,6 +89,14 @@ impl Settings {
         Ok(rules)
     }
 
+    /// The manifest's rules, then the command line's, without checking that the manifest
+    /// was made from the tree (for a tree still being written, or not scanned yet); they
+    /// apply by name and pattern.
+    pub fn rules_unchecked(&self) -> Vec<Rule> {
+        let manifest = self.manifest.iter().flat_map(|m| m.manifest.rules.iter());
+        manifest.chain(&self.rules).cloned().collect()
+    }
+
     /// Limits `bundle` cannot be measured against: zipped ones when directory roots were
     /// not deflated (their zipped bytes then count headers only).
     pub fn unmeasured<'a>(&'a self, bundle: &Bundle) -> Vec<&'a Limit> {
@@ -145,5 +153,98 @@ impl Settings {
             }
         }));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bundle::Target;
+    use crate::limits::parse_limit;
+    use crate::synthetic::Synth;
+
+    fn bundle() -> Bundle {
+        let mut s = Synth::new();
+        let a = s.dist("a", "1", &[]);
+        s.file("a/x.py", 1000, Some(a));
+        s.build(Target::default())
+    }
+
+    fn settings(zip_estimate: bool) -> Settings {
+        Settings {
+            zip_estimate,
+            limits: ["aws-lambda", "zip:50MB", "aws-layer-request"]
+                .iter()
+                .map(|l| parse_limit(l).unwrap())
+                .collect(),
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn without_an_estimate_every_limit_but_unzipped_ones_is_unmeasured() {
+        let b = bundle();
+        let without = settings(false);
+        let names: Vec<&str> = without
+            .unmeasured(&b)
+            .iter()
+            .map(|l| l.name.as_str())
+            .collect();
+        assert_eq!(names, ["zip:50MB", "aws-layer-request"]);
+        assert!(settings(true).unmeasured(&b).is_empty());
+        let errors = settings(false).input_errors(&b);
+        assert_eq!(errors.len(), 2);
+        assert!(errors.iter().all(|e| e.message.starts_with("not measured")));
+    }
+
+    #[test]
+    fn archives_need_no_estimate_to_be_measured() {
+        let mut b = bundle();
+        for root in &mut b.roots {
+            root.kind = RootKind::Zip;
+        }
+        assert!(settings(false).unmeasured(&b).is_empty());
+    }
+
+    #[test]
+    fn scan_errors_name_their_path_once() {
+        let mut b = bundle();
+        let error = crate::scan::ScanError {
+            path: "l.zip".into(),
+            message: "l.zip: not a zip archive".into(),
+        };
+        b.errors.push((0, error));
+        let errors = settings(true).input_errors(&b);
+        assert_eq!(
+            errors,
+            [InputError {
+                path: "l.zip".into(),
+                message: "not a zip archive".into(),
+            }]
+        );
+    }
+
+    #[test]
+    fn the_manifests_rules_come_before_the_command_lines() {
+        let b = bundle();
+        let ex = crate::exclusion::Exclusion::new(&b);
+        let mut manifest = Manifest::new(&b, &ex, &[], String::new());
+        manifest.rules = vec![Rule::glob("tests/")];
+        let s = Settings {
+            rules: vec![Rule::dist("a", false)],
+            manifest: Some(ManifestSource {
+                path: "m.json".into(),
+                manifest,
+            }),
+            ..Settings::default()
+        };
+        let values: Vec<String> = s
+            .rules_for(&b)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.value)
+            .collect();
+        assert_eq!(values, ["tests/", "a"]);
+        assert_eq!(s.rules_unchecked().len(), 2);
     }
 }

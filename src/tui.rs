@@ -65,12 +65,8 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
     if let Some(m) = &settings.manifest {
         app.default_export = m.path.display().to_string();
     }
-    let mut rules: Vec<_> = settings
-        .manifest
-        .iter()
-        .flat_map(|m| m.manifest.rules.iter().cloned())
-        .collect();
-    rules.extend(settings.rules.iter().cloned());
+    // Applied once the scan ends, as the explorer always resumed a manifest.
+    let rules = settings.rules_unchecked();
     if !rules.is_empty() {
         app.start_rules(rules);
     }
@@ -148,7 +144,7 @@ fn default_limits(asked: &[Limit]) -> Vec<Limit> {
     if !asked.is_empty() {
         return asked.to_vec();
     }
-    ["aws-lambda", "aws-lambda-zip"]
+    crate::settings::DEFAULT_LIMITS
         .iter()
         .filter_map(|n| crate::limits::preset(n).cloned())
         .collect()

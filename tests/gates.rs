@@ -271,6 +271,20 @@ fn saved_scans_are_recognised_by_content_in_every_command() {
                 .success();
         }
     }
+    // A saved scan is a whole bundle: not one input among others, and nothing to prune.
+    let saved = fx.path().join("scan.heftscan.gz");
+    let (code, _, err) = stdout_of(&[os("report".as_ref()), os(&saved), os(&site)]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is a saved scan"), "{err}");
+    let manifest = fx.path().join("m.json");
+    let (code, _, err) = stdout_of(&[
+        os("prune".as_ref()),
+        os("--manifest".as_ref()),
+        os(&manifest),
+        os(&saved),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is a saved scan"), "{err}");
     // A zip named like a saved scan is read as the zip it is.
     let zip_named_scan = fx.path().join("layer.heftscan");
     layer_zip(&zip_named_scan);

@@ -61,14 +61,8 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode> {
     } else {
         Format::Text
     };
-    // A manifest's rules apply by name and pattern, without its fingerprint check: the
-    // watched tree is still being written.
-    let mut rules: Vec<_> = settings
-        .manifest
-        .iter()
-        .flat_map(|m| m.manifest.rules.iter().cloned())
-        .collect();
-    rules.extend(settings.rules.iter().cloned());
+    // The watched tree is still being written: no manifest fingerprint can match it.
+    let rules = settings.rules_unchecked();
     let mut limits = settings.limits.clone();
     if !settings.zip_estimate {
         // Without estimates zipped bytes are headers only: such a limit is not measured.
