@@ -45,6 +45,10 @@ pub struct WatchOptions {
     pub max_delay: Duration,
     /// How often the root is checked for deletion, re-creation or a vanished filesystem.
     pub poll: Duration,
+    /// Whether new files are deflated for zipped sizes; off (`--no-zip-estimate`), entries
+    /// cost what [`crate::zipjob::plan_headers`] gives a fresh scan: directories their
+    /// headers, files nothing.
+    pub zip_estimate: bool,
 }
 
 impl Default for WatchOptions {
@@ -54,6 +58,7 @@ impl Default for WatchOptions {
             settle: Duration::from_millis(100),
             max_delay: Duration::from_secs(1),
             poll: Duration::from_millis(200),
+            zip_estimate: true,
         }
     }
 }
@@ -191,7 +196,10 @@ impl Watch {
         let zip_stop = Arc::clone(&stop);
         thread::Builder::new()
             .name("heft-watch-zip".into())
-            .spawn(move || zip::run(&jobs_rx, &zip_events, &cache, &zip_stop))
+            .spawn(move || {
+                let estimate = options.zip_estimate;
+                zip::run(&jobs_rx, &zip_events, &cache, &zip_stop, estimate);
+            })
             .map_err(|source| WatchError::Thread {
                 name: "heft-watch-zip",
                 source,

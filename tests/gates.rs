@@ -440,32 +440,28 @@ fn watch_accepts_the_options_check_takes_and_follows_totals_after_rules() {
         r#"[{"kind": "dist", "value": "app", "safety": "caution", "reason": "test"}]"#,
     )
     .unwrap();
+    let empty_layer = fx.dir("empty-layer");
+    let decide: Vec<&std::ffi::OsStr> = [
+        os("--python=3.11".as_ref()),
+        os("--arch=arm64".as_ref()),
+        os("--requirements".as_ref()),
+        os(&reqs),
+        os("--preset=tests-dirs".as_ref()),
+        os("--exclude-path=lib/__init__.py".as_ref()),
+        os("--rules".as_ref()),
+        os(&rules),
+        os("--reserve=1MB".as_ref()),
+        os("--limit=aws-lambda".as_ref()),
+        os("--attached".as_ref()),
+        os(&empty_layer),
+        os("--no-zip-estimate".as_ref()),
+    ]
+    .to_vec();
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("heft"));
     cmd.arg("watch")
         .arg(&site)
-        .args([
-            "--json",
-            "--until-idle",
-            "0.3",
-            "--python",
-            "3.11",
-            "--arch",
-            "arm64",
-        ])
-        .arg("--requirements")
-        .arg(&reqs)
-        .args([
-            "--preset",
-            "tests-dirs",
-            "--exclude-path",
-            "lib/__init__.py",
-        ])
-        .arg("--rules")
-        .arg(&rules)
-        .args(["--reserve", "1MB", "--limit", "aws-lambda"])
-        .arg("--attached")
-        .arg(fx.dir("empty-layer"))
-        .arg("--no-zip-estimate")
+        .args(["--json", "--until-idle", "0.3"])
+        .args(&decide)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
     let mut child = cmd.spawn().unwrap();
@@ -491,6 +487,11 @@ fn watch_accepts_the_options_check_takes_and_follows_totals_after_rules() {
     );
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("differed from the full rescan"),
+        "live and final sizes are both counted without an estimate: {stderr}"
+    );
     let text = rest;
     let last: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
     assert_eq!(last["final"], true);
@@ -503,4 +504,14 @@ fn watch_accepts_the_options_check_takes_and_follows_totals_after_rules() {
     assert!(lib.bytes > 53_000);
     let limit = &last["limits"][0];
     assert_eq!(limit["used"], kept + 1024 * 1024, "{limit}");
+    // `check` with the same options measures the same tree the same way.
+    let mut same = vec![os(&site)];
+    same.extend(&decide);
+    let (code, check) = check_json(&same);
+    assert_eq!(code, 0);
+    assert_eq!(last["totals"]["bytes"], check.totals.after.bytes);
+    assert_eq!(
+        last["totals"]["zipped_bytes"], check.totals.after.zipped_bytes,
+        "zipped bytes without an estimate count headers only, live and final"
+    );
 }

@@ -16,7 +16,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use crossbeam_channel::select;
-use heft::load::{LoadOptions, load};
+use heft::load::load;
+use heft::settings::Settings;
 use heft::watch::live::LiveBundle;
 use heft::watch::summary::Snapshot;
 use heft::watch::{Watch, WatchEvent, WatchOptions};
@@ -48,7 +49,11 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode> {
         .transpose()
         .context("--until-idle takes a number of seconds")?;
     let cache = Arc::new(ZipCache::load_default());
-    let watch = Watch::spawn(&args.path, WatchOptions::default(), Arc::clone(&cache))?;
+    let options = WatchOptions {
+        zip_estimate: settings.zip_estimate,
+        ..WatchOptions::default()
+    };
+    let watch = Watch::spawn(&args.path, options, Arc::clone(&cache))?;
     if !watch.root().exists() {
         eprintln!(
             "heft: {} does not exist yet; waiting for it",
@@ -81,7 +86,7 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode> {
     }
     if end != End::Closed {
         let present = end != End::Gone && root.is_dir();
-        let fresh = final_state(&root, &settings.load, &cache, present);
+        let fresh = final_state(&root, &settings, &cache, present);
         let shown = fresh
             .as_ref()
             .map_or_else(Snapshot::default, |b| session.snapshot(b));
@@ -140,15 +145,19 @@ fn follow(
 /// when the root is gone or cannot be read.
 fn final_state(
     root: &Path,
-    opts: &LoadOptions,
+    settings: &Settings,
     cache: &Arc<ZipCache>,
     present: bool,
 ) -> Option<heft::bundle::Bundle> {
     if !present {
         return None;
     }
-    let mut bundle = load(&[root.to_path_buf()], opts, &mut |_| {}).ok()?;
-    estimate_blocking(&mut bundle, cache);
+    let mut bundle = load(&[root.to_path_buf()], &settings.load, &mut |_| {}).ok()?;
+    if settings.zip_estimate {
+        estimate_blocking(&mut bundle, cache);
+    } else {
+        heft::zipjob::plan_headers(&mut bundle);
+    }
     Some(bundle)
 }
 

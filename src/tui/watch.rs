@@ -34,7 +34,11 @@ pub(crate) fn open(opts: &Options, tx: &Sender<Event>) -> Result<(App, Arc<ZipCa
     // Read before the watcher's threads start (the offset cannot be read safely after).
     let clock = Clock::Local(UtcOffset::current_local_offset().unwrap_or(UtcOffset::UTC));
     let cache = Arc::new(ZipCache::load_default());
-    let watch = Watch::spawn(root, WatchOptions::default(), Arc::clone(&cache))
+    let options = WatchOptions {
+        zip_estimate: settings.zip_estimate,
+        ..WatchOptions::default()
+    };
+    let watch = Watch::spawn(root, options, Arc::clone(&cache))
         .with_context(|| format!("watching {}", root.display()))?;
     let live = LiveBundle::new(watch.root().to_path_buf(), settings.load.clone());
     let info = SourceInfo {
