@@ -38,8 +38,9 @@ pub struct Settings {
     pub limits: Vec<Limit>,
     /// Unzipped bytes outside the scan (`--reserve` plus `--attached` layers).
     pub reserve: u64,
-    /// What could not be read in the `--attached` layers.
-    pub attached_errors: Vec<InputError>,
+    /// What could not be read while resolving: requirements lines that do not parse,
+    /// unreadable parts of `--attached` layers.
+    pub resolve_errors: Vec<InputError>,
     /// Rules from the command line, in order: file, presets, paths, patterns, dists.
     pub rules: Vec<Rule>,
     /// A manifest whose rules come first.
@@ -128,7 +129,7 @@ impl Settings {
                 InputError { path, message }
             })
             .collect();
-        out.extend(self.attached_errors.iter().cloned());
+        out.extend(self.resolve_errors.iter().cloned());
         let file = self
             .requirements
             .as_ref()

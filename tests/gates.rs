@@ -325,6 +325,14 @@ fn a_required_name_nothing_installed_is_missing_and_an_error_for_check() {
     let site = site(&fx);
     let reqs = fx.path().join("requirements.txt");
     fs::write(&reqs, "nosuch-package>=1\n").unwrap();
+    let unparsable = fx.path().join("unparsable.txt");
+    fs::write(&unparsable, "app\nthis is not a requirement!\n").unwrap();
+    let (code, check) = check_json(&[os(&site), os("--requirements".as_ref()), os(&unparsable)]);
+    assert_eq!(
+        code, 2,
+        "a requirements line heft cannot read fails the gate"
+    );
+    assert!(check.errors.iter().any(|e| e.message.contains("line 2")));
     let with_reqs = [os(&site), os("--requirements".as_ref()), os(&reqs)];
     let r = report_json(&with_reqs);
     assert!(

@@ -19,7 +19,7 @@ use crate::cli::{Arch, DecideArgs, InputArgs, LimitArgs, RuleArgs, TargetArgs};
 
 /// Resolves every option of a command or the explorer into [`Settings`].
 pub fn resolve(paths: &[PathBuf], target: &TargetArgs, decide: &DecideArgs) -> Result<Settings> {
-    let load = load_options(target)?;
+    let (load, mut resolve_errors) = load_options(target)?;
     let manifest = match &decide.manifest {
         Some(path) => Some(ManifestSource {
             path: path.clone(),
@@ -35,11 +35,12 @@ pub fn resolve(paths: &[PathBuf], target: &TargetArgs, decide: &DecideArgs) -> R
             .collect()
     });
     let (reserve, attached_errors) = reserve(&decide.limits, &load)?;
+    resolve_errors.extend(attached_errors);
     Ok(Settings {
         paths: paths.to_vec(),
         limits: limits(&decide.limits, manifest_limits)?,
         reserve,
-        attached_errors,
+        resolve_errors,
         rules: rules_from_args(&decide.rules, &load.target)?,
         load,
         requirements: target.requirements.clone(),
@@ -53,23 +54,26 @@ pub fn resolve_input(input: &InputArgs) -> Result<Settings> {
     resolve(&input.paths, &input.target, &DecideArgs::default())
 }
 
-/// The target and the top-level requirements (a requirements file's lines that do not
-/// parse are reported and skipped).
-fn load_options(args: &TargetArgs) -> Result<LoadOptions> {
+/// The target and the top-level requirements, with the requirements file's lines that do
+/// not parse (said on stderr and skipped; `check` fails on them).
+fn load_options(args: &TargetArgs) -> Result<(LoadOptions, Vec<InputError>)> {
     let mut opts = LoadOptions {
         target: target(&args.python, args.arch)?,
         top_level: None,
     };
+    let mut unparsed = Vec::new();
     if let Some(file) = &args.requirements {
         let text =
             std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
         let (top, errors) = parse_requirements_txt(&text);
-        for e in errors {
-            eprintln!("heft: {}: {e}", file.display());
+        for message in errors {
+            eprintln!("heft: {}: {message}", file.display());
+            let path = file.display().to_string();
+            unparsed.push(InputError { path, message });
         }
         opts.top_level = Some(top);
     }
-    Ok(opts)
+    Ok((opts, unparsed))
 }
 
 /// The Lambda target for a Python version (`3.Y`) and an architecture.
