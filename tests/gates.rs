@@ -523,3 +523,26 @@ fn watch_accepts_the_options_check_takes_and_follows_totals_after_rules() {
         "zipped bytes without an estimate count headers only, live and final"
     );
 }
+
+#[test]
+fn the_explorer_resolves_every_option_as_check_does_before_opening() {
+    let fx = Fixture::new();
+    let site = site(&fx);
+    let missing = fx.path().join("missing.json");
+    for (flag, says) in [
+        ("--preset=nosuch", "unknown preset"),
+        ("--limit=12XB", "--limit 12XB"),
+        ("--reserve=lots", "--reserve lots"),
+        ("--exclude=[", "bad pattern"),
+    ] {
+        let (code, _, err) = stdout_of(&[os(flag.as_ref()), os(&site)]);
+        assert_eq!(code, 2, "{flag}: {err}");
+        assert!(err.contains(says), "{flag}: {err}");
+        let (code, _, check_err) = stdout_of(&[os("check".as_ref()), os(&site), os(flag.as_ref())]);
+        assert_eq!(code, 2);
+        assert!(check_err.contains(says), "check {flag}: {check_err}");
+    }
+    let (code, _, err) = stdout_of(&[os("--manifest".as_ref()), os(&missing), os(&site)]);
+    assert_eq!(code, 2);
+    assert!(err.contains("missing.json"), "{err}");
+}
