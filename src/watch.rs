@@ -184,8 +184,13 @@ impl Watch {
     ) -> Result<Watch, WatchError> {
         let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
         // A missing root is waited for; one that exists must be a directory (followed
-        // through a symlink, as the watcher follows the root itself).
-        if std::fs::metadata(&root).is_ok_and(|m| !m.is_dir()) {
+        // through a symlink, as the watcher follows the root itself), and so must every
+        // parent of one that does not (a path under a file can never appear).
+        let is_file = match std::fs::metadata(&root) {
+            Ok(meta) => !meta.is_dir(),
+            Err(e) => e.kind() == std::io::ErrorKind::NotADirectory,
+        };
+        if is_file {
             return Err(WatchError::NotADirectory { path: root });
         }
         let (events_tx, events) = unbounded();

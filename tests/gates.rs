@@ -317,6 +317,8 @@ fn watch_refuses_a_file_at_once() {
     assert!(err.contains("is not a directory"), "{err}");
     let (code, _, err) = stdout_of(&[os("--watch".as_ref()), os(&file)]);
     assert_eq!(code, 2, "the explorer's --watch refuses it too: {err}");
+    let (code, _, err) = stdout_of(&[os("watch".as_ref()), os(&file.join("python"))]);
+    assert_eq!(code, 2, "nothing can appear under a file: {err}");
 }
 
 #[test]

@@ -437,7 +437,7 @@ impl App {
         if let Err(e) = self.cuts.start(bundle, rules) {
             self.message = Some(format!("the manifest's rules do not apply: {e}"));
         } else if count > 0 {
-            self.message = Some(format!("applied {count} rules from the command line"));
+            self.message = Some(format!("applied {count} rules given on the command line"));
         }
         self.refresh_views();
     }
