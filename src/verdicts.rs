@@ -13,6 +13,9 @@ use crate::settings::InputError;
 /// Schema tag of the check report.
 pub const SCHEMA: &str = "heft.check/1";
 
+/// How a warning made from an input error allowed by `--allow-errors` ends.
+pub const ALLOWED: &str = "(allowed by --allow-errors)";
+
 /// How many candidates a report lists per overrun.
 pub const CANDIDATES: usize = 5;
 
@@ -253,7 +256,7 @@ impl CheckReport {
             self.warnings.extend(
                 errors
                     .iter()
-                    .map(|e| format!("{}: {} (allowed by --allow-errors)", e.path, e.message)),
+                    .map(|e| format!("{}: {} {ALLOWED}", e.path, e.message)),
             );
         } else {
             self.errors.extend(errors.iter().map(|e| ErrorJson {

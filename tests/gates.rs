@@ -189,6 +189,17 @@ fn allow_errors_lists_them_as_warnings_and_gives_a_partial_verdict() {
     let (code, text, _) = stdout_of(&[os("check".as_ref()), os(&site), os(&bad), allow]);
     assert_eq!(code, 0);
     assert!(text.contains("verdict: partial"), "{text}");
+    let github = ["check", "--format=github"].map(|a| os(a.as_ref()));
+    let (code, github, _) = stdout_of(&[&github[..], &[os(&site), os(&bad), allow]].concat());
+    assert_eq!(code, 0);
+    assert!(
+        github.contains("::warning title=heft input error::"),
+        "{github}"
+    );
+    assert!(
+        github.contains("::warning title=heft partial::"),
+        "{github}"
+    );
     // Allowed errors never hide an overrun.
     let (code, report) = check_json(&[os(&site), os(&bad), allow, os("--limit=1KB".as_ref())]);
     assert_eq!((code, report.verdict), (1, Outcome::Over));

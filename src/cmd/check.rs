@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use heft::limits::human;
 use heft::report::ErrorJson;
-use heft::verdicts::{CheckReport, LimitVerdict, Outcome, parse_percent, verdicts};
+use heft::verdicts::{ALLOWED, CheckReport, LimitVerdict, Outcome, parse_percent, verdicts};
 
 use super::decide;
 use crate::cli::{CheckArgs, CheckFormat};
@@ -174,7 +174,12 @@ pub fn render_github(r: &CheckReport) -> String {
         let _ = writeln!(s, "::{kind} title={title}::{}", escape(&limit_line(l)));
     }
     for w in &r.warnings {
-        let _ = writeln!(s, "::warning title=heft rule::{}", escape(w));
+        let title = if w.ends_with(ALLOWED) {
+            "heft input error"
+        } else {
+            "heft rule"
+        };
+        let _ = writeln!(s, "::warning title={title}::{}", escape(w));
     }
     for e in &r.errors {
         let _ = writeln!(
