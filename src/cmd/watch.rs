@@ -61,13 +61,25 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode> {
         );
     }
     let mut live = LiveBundle::new(watch.root().to_path_buf(), settings.load.clone());
-    let format = if args.json {
-        Format::Json
-    } else {
-        Format::Text
-    };
-    // The watched tree is still being written: no manifest fingerprint can match it.
-    let rules = settings.rules_unchecked();
+    let mut session = session(&settings, args.json, clock);
+    let end = follow(&watch, &mut live, &mut session, &interrupted, idle)?;
+    let root = watch.root().to_path_buf();
+    drop(watch);
+    if end == End::Gone {
+        eprintln!("heft: the filesystem holding {} went away", root.display());
+    }
+    if end != End::Closed {
+        let present = end != End::Gone && root.is_dir();
+        let last = final_line(&mut session, &live, (&root, present), &settings, &cache);
+        emit(&last)?;
+    }
+    cache.save_default();
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The printing state: limits, rules and reserve as resolved for every command.
+fn session(settings: &Settings, json: bool, clock: text::Clock) -> Session {
+    let format = if json { Format::Json } else { Format::Text };
     let mut limits = settings.limits.clone();
     if !settings.zip_estimate {
         // Without estimates zipped bytes are headers only: such a limit is not measured.
@@ -77,26 +89,26 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode> {
             eprintln!("heft: --no-zip-estimate: limits on zipped bytes are not followed");
         }
     }
-    let mut session = Session::new(limits, format, clock).decide(rules, settings.reserve);
-    let end = follow(&watch, &mut live, &mut session, &interrupted, idle)?;
-    let root = watch.root().to_path_buf();
-    drop(watch);
-    if end == End::Gone {
-        eprintln!("heft: the filesystem holding {} went away", root.display());
+    // The watched tree is still being written: no manifest fingerprint can match it.
+    Session::new(limits, format, clock).decide(settings.rules_unchecked(), settings.reserve)
+}
+
+/// The last line, from a full rescan (after the rules, as every line).
+fn final_line(
+    session: &mut Session,
+    live: &LiveBundle,
+    (root, present): (&Path, bool),
+    settings: &Settings,
+    cache: &Arc<ZipCache>,
+) -> String {
+    let fresh = final_state(root, settings, cache, present);
+    let shown = fresh
+        .as_ref()
+        .map_or_else(Snapshot::default, |b| session.snapshot(b));
+    if let Some(bundle) = &fresh {
+        session.warn_if_drifted(live, &bundle.totals());
     }
-    if end != End::Closed {
-        let present = end != End::Gone && root.is_dir();
-        let fresh = final_state(&root, &settings, &cache, present);
-        let shown = fresh
-            .as_ref()
-            .map_or_else(Snapshot::default, |b| session.snapshot(b));
-        if let Some(bundle) = &fresh {
-            session.warn_if_drifted(&live, &bundle.totals());
-        }
-        emit(&session.final_line(&live, &shown, present))?;
-    }
-    cache.save_default();
-    Ok(ExitCode::SUCCESS)
+    session.final_line(live, &shown, present)
 }
 
 /// The event loop: applies batches and zipped sizes, prints lines as they are due.
