@@ -203,3 +203,40 @@ pub fn reserve(args: &LimitArgs, load_opts: &LoadOptions) -> Result<(u64, Vec<In
     }
     Ok((total, errors))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_limits_are_the_lambda_presets() {
+        let names: Vec<String> = limits(&LimitArgs::default(), None)
+            .unwrap()
+            .into_iter()
+            .map(|l| l.name)
+            .collect();
+        assert_eq!(names, ["aws-lambda", "aws-lambda-zip"]);
+    }
+
+    #[test]
+    fn a_bad_limit_is_an_error_naming_it() {
+        let args = LimitArgs {
+            limits: vec!["lots".into()],
+            ..LimitArgs::default()
+        };
+        let error = limits(&args, None).unwrap_err();
+        assert!(format!("{error:#}").contains("--limit lots"));
+    }
+
+    #[test]
+    fn python_versions_are_3_and_a_minor_version() {
+        for good in ["3.0", "3.9", "3.12", "3.14", "3.99"] {
+            assert!(is_python3_version(good), "{good}");
+        }
+        for bad in [
+            "2", "3", "3.", "2.7", "3.9.1", "3.09", "3.100", "3.x", " 3.12", "4.0",
+        ] {
+            assert!(!is_python3_version(bad), "{bad}");
+        }
+    }
+}
