@@ -27,6 +27,7 @@
 //! - [`synthetic`]: in-memory bundles for tests and benchmarks.
 //! - [`scanfile`]: saved scans (`heft.scan/1`) written and read back without the files.
 //! - [`settings`]: options resolved once for every command and the explorer.
+//! - [`regular_file`]: opening regular files only (never a FIFO or device), reads capped.
 //!
 //! The shell around it lives here too so tests and benchmarks can drive it, but only
 //! [`tui`] (the interactive explorer) names ratatui or crossterm; nothing in the core
@@ -43,6 +44,7 @@ pub mod manifest;
 pub mod model;
 pub mod ownership;
 pub mod python;
+pub mod regular_file;
 pub mod report;
 pub mod requirements;
 pub mod rules;

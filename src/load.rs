@@ -78,7 +78,8 @@ pub fn classify(paths: &[PathBuf]) -> Result<Vec<Input>, LoadError> {
                 path: p.clone(),
                 source,
             })?;
-            let kind = if is_wheel(p)
+            // A directory is read as a directory whatever its name (`foo.whl/` too).
+            let kind = if (!meta.is_dir() && is_wheel(p))
                 || (meta.is_dir() && !has_dist_info(p) && !wheel_files(p).is_empty())
             {
                 RootKind::Wheels

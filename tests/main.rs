@@ -2,11 +2,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::format_push_string)]
 
+mod bounded;
 mod bundles;
 mod fixture;
 mod gates;
+mod fuzz;
 mod insight;
 mod manifest;
+mod packaging;
 mod report;
 mod rules;
 mod scanfile;

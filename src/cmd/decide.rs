@@ -11,6 +11,7 @@ use heft::limits::{Limit, parse_limit, parse_size};
 use heft::load::{LoadOptions, load};
 use heft::manifest::Manifest;
 use heft::requirements::parse_requirements_txt;
+use heft::regular_file;
 use heft::rules::strip::{StripCache, strip_savings};
 use heft::rules::{Rule, RuleKind, preset};
 use heft::settings::{DEFAULT_LIMITS, InputError, ManifestSource, Settings};
@@ -63,8 +64,7 @@ fn load_options(args: &TargetArgs) -> Result<(LoadOptions, Vec<InputError>)> {
     };
     let mut unparsed = Vec::new();
     if let Some(file) = &args.requirements {
-        let text =
-            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let text = regular_file::read_to_string(file, regular_file::TEXT_CAP)?;
         let (top, errors) = parse_requirements_txt(&text);
         for message in errors {
             eprintln!("heft: {}: {message}", file.display());
@@ -130,8 +130,7 @@ pub fn read_rules_file(path: &Path) -> Result<Vec<Rule>> {
         Wrapped { rules: Vec<Rule> },
         Bare(Vec<Rule>),
     }
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = regular_file::read_to_string(path, regular_file::MANIFEST_CAP)?;
     let parsed: RulesFile = serde_json::from_str(&text).with_context(|| {
         format!(
             "{}: expected a heft.manifest/1 or a JSON list of rules",
@@ -145,8 +144,7 @@ pub fn read_rules_file(path: &Path) -> Result<Vec<Rule>> {
 
 /// Reads and parses a manifest.
 pub fn read_manifest(path: &Path) -> Result<Manifest> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = regular_file::read_to_string(path, regular_file::MANIFEST_CAP)?;
     Manifest::from_json(&text).with_context(|| format!("reading {}", path.display()))
 }
 

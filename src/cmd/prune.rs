@@ -45,8 +45,8 @@ pub fn run(args: &PruneArgs) -> Result<ExitCode> {
         Err(e) => return Err(e).context("refusing to prune (use --force to override)"),
     }
     let planned = plan(&manifest)?;
-    let bytes: u64 = planned.iter().map(|p| p.bytes).sum();
-    let files: u64 = planned.iter().map(|p| p.files).sum();
+    let bytes: u64 = planned.iter().map(|p| p.bytes).fold(0, u64::saturating_add);
+    let files: u64 = planned.iter().map(|p| p.files).fold(0, u64::saturating_add);
     if !args.apply {
         let mut s = String::new();
         for p in &planned {
