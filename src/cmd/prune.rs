@@ -17,6 +17,8 @@ use crate::cli::PruneArgs;
 /// Runs `heft prune`.
 pub fn run(args: &PruneArgs) -> Result<ExitCode> {
     let manifest = decide::read_manifest(&args.manifest)?;
+    // The whole manifest is checked before anything is read or deleted.
+    let planned = plan(&manifest, args.input.paths.len())?;
     let bundle = super::load_inputs(&args.input)?;
     for root in &bundle.roots {
         if root.kind != RootKind::SitePackages {
@@ -38,7 +40,6 @@ pub fn run(args: &PruneArgs) -> Result<ExitCode> {
         Err(e) if args.force => eprintln!("heft: warning: {e}; going on because of --force"),
         Err(e) => return Err(e).context("refusing to prune (use --force to override)"),
     }
-    let planned = plan(&manifest)?;
     let bytes: u64 = planned.iter().map(|p| p.bytes).sum();
     let files: u64 = planned.iter().map(|p| p.files).sum();
     if !args.apply {
