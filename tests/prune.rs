@@ -69,22 +69,28 @@ impl Drop for Mounted {
     }
 }
 
+/// Mounts a small tmpfs on `dir`, or `None` where that is not permitted (not root).
+fn mount_tmpfs(dir: &Path) -> Option<Mounted> {
+    fs::create_dir_all(dir).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "heft-test", "-o", "size=1m"])
+        .arg(dir)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !mounted {
+        eprintln!("skipping: cannot mount a tmpfs here (needs root)");
+    }
+    mounted.then(|| Mounted(dir.to_path_buf()))
+}
+
 #[test]
 fn prune_never_deletes_inside_a_mount_its_scan_skipped() {
     let fx = Fixture::new();
     let root = built_layer(&fx, "layer");
     let mnt = root.join("python/numpy/tests/mnt");
-    fs::create_dir_all(&mnt).unwrap();
-    let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "heft-test", "-o", "size=1m"])
-        .arg(&mnt)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !mounted {
-        eprintln!("skipping: cannot mount a tmpfs here (needs root)");
+    let Some(_guard) = mount_tmpfs(&mnt) else {
         return;
-    }
-    let _guard = Mounted(mnt.clone());
+    };
     write_file(&mnt.join("on_tmpfs.py"), 10);
     let (json, _) = tests_dirs_manifest(&fx, &root);
     let out = prune(&json, &root, true)
@@ -102,4 +108,102 @@ fn prune_never_deletes_inside_a_mount_its_scan_skipped() {
         !root.join("python/numpy/tests/test_x.py").exists(),
         "what is on the root's device still goes"
     );
+}
+
+#[test]
+fn the_sh_export_never_deletes_inside_a_mount() {
+    let fx = Fixture::new();
+    let root = built_layer(&fx, "layer");
+    let mnt = root.join("python/numpy/tests/mnt");
+    let Some(_guard) = mount_tmpfs(&mnt) else {
+        return;
+    };
+    write_file(&mnt.join("on_tmpfs.py"), 10);
+    let script = tests_dirs_script(&fx, &root);
+    let out = run_sh(&script, "layer", fx.path(), &[]);
+    assert!(!out.status.success(), "the mount point cannot go: {out:?}");
+    assert!(
+        mnt.join("on_tmpfs.py").exists(),
+        "the file on the tmpfs is kept"
+    );
+}
+
+/// `heft export ROOT --preset tests-dirs --format sh` written to `fx/prune.sh`.
+fn tests_dirs_script(fx: &Fixture, root: &Path) -> PathBuf {
+    let script = fx.path().join("prune.sh");
+    heft()
+        .arg("export")
+        .arg(root)
+        .args(["--preset", "tests-dirs", "--format", "sh", "-o"])
+        .arg(&script)
+        .assert()
+        .success();
+    script
+}
+
+/// Runs `sh SCRIPT ARG` in `cwd` with `env` added.
+fn run_sh(script: &Path, arg: &str, cwd: &Path, env: &[(&str, &Path)]) -> std::process::Output {
+    let mut cmd = Command::new("sh");
+    cmd.arg(script).arg(arg).current_dir(cwd);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn the_sh_export_refuses_a_symlinked_parent_or_root_and_deletes_nothing() {
+    let fx = Fixture::new();
+    let root = built_layer(&fx, "layer");
+    let copy = built_layer(&fx, "copy");
+    let script = tests_dirs_script(&fx, &root);
+    let kept = apparent_sum(&copy);
+    // A parent of an excluded path swapped for a link to an identical tree elsewhere.
+    fs::rename(root.join("python/numpy"), fx.path().join("numpy.real")).unwrap();
+    std::os::unix::fs::symlink(copy.join("python/numpy"), root.join("python/numpy")).unwrap();
+    let out = run_sh(&script, "layer", fx.path(), &[]);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("symbolic link"),
+        "{out:?}"
+    );
+    assert_eq!(
+        apparent_sum(&copy),
+        kept,
+        "nothing deleted through the link"
+    );
+    // The root itself given through a link to that tree.
+    std::os::unix::fs::symlink(&copy, fx.path().join("demo")).unwrap();
+    let out = run_sh(&script, "demo", fx.path(), &[]);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert_eq!(
+        apparent_sum(&copy),
+        kept,
+        "nothing deleted through the root link"
+    );
+}
+
+#[test]
+fn the_sh_export_ignores_cdpath_and_takes_dash_as_a_directory_name() {
+    let fx = Fixture::new();
+    let root = built_layer(&fx, "layer");
+    let dash = built_layer(&fx, "-");
+    let alt = built_layer(&fx, "alt/layer");
+    let (_, m) = tests_dirs_manifest(&fx, &root);
+    let script = tests_dirs_script(&fx, &root);
+    let before = apparent_sum(&alt);
+    let after = (m.totals.after.files, m.totals.after.bytes);
+    let out = run_sh(
+        &script,
+        "layer",
+        fx.path(),
+        &[("CDPATH", &fx.path().join("alt"))],
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(apparent_sum(&root), after, "./layer is pruned");
+    assert_eq!(apparent_sum(&alt), before, "not $CDPATH/layer");
+    let out = run_sh(&script, "-", fx.path(), &[("OLDPWD", &alt)]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(apparent_sum(&dash), after, "./- is pruned");
+    assert_eq!(apparent_sum(&alt), before, "not $OLDPWD");
 }
