@@ -207,3 +207,79 @@ fn the_sh_export_ignores_cdpath_and_takes_dash_as_a_directory_name() {
     assert_eq!(apparent_sum(&dash), after, "./- is pruned");
     assert_eq!(apparent_sum(&alt), before, "not $OLDPWD");
 }
+
+#[test]
+fn rule_text_cannot_inject_commands_into_exports() {
+    let fx = Fixture::new();
+    let root = built_layer(&fx, "layer");
+    let out = heft()
+        .arg("export")
+        .arg(&root)
+        .args([
+            "--exclude",
+            "tests/\ntouch INJECTED",
+            "--format",
+            "sh",
+            "-o",
+            "-",
+        ])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.contains("glob tests/\\ntouch INJECTED"), "{text}");
+    assert!(text.contains("control character"), "{text}");
+    let rules = fx.path().join("rules.json");
+    let rule = r#"[{"kind": "glob", "value": "tests/", "safety": "safe", "reason": "x\nRUN touch INJECTED"}]"#;
+    fs::write(&rules, rule).unwrap();
+    heft()
+        .arg("export")
+        .arg(&root)
+        .arg("--rules")
+        .arg(&rules)
+        .args(["--format", "dockerfile", "-o", "-"])
+        .assert()
+        .code(2);
+    // A path rule names real files, whatever their bytes: its text is escaped instead.
+    for format in ["sh", "dockerfile", "slim-patterns", "gitignore"] {
+        let out = heft()
+            .arg("export")
+            .arg(&root)
+            .args(["--exclude-path", "python/app\ntouch INJECTED #"])
+            .args(["--preset", "tests-dirs", "--format", format, "-o", "-"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8_lossy(&out);
+        assert!(
+            text.lines().all(|l| !l.starts_with("touch")),
+            "{format}:\n{text}"
+        );
+        assert!(
+            text.contains("python/app\\ntouch INJECTED #"),
+            "{format}:\n{text}"
+        );
+    }
+    let script = tests_dirs_script(&fx, &root);
+    heft()
+        .arg("export")
+        .arg(&root)
+        .args([
+            "--exclude-path",
+            "python/app\ntouch INJECTED",
+            "--preset",
+            "tests-dirs",
+        ])
+        .args(["--format", "sh", "--force", "-o"])
+        .arg(&script)
+        .assert()
+        .success();
+    let out = run_sh(&script, "layer", fx.path(), &[]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(!fx.path().join("INJECTED").exists());
+    assert!(!root.join("INJECTED").exists());
+}

@@ -190,3 +190,5 @@ fn single_root_formats_ask_which_root() {
         Err(ExportError::NoSuchRoot(5))
     );
 }
+
+mod injection;
