@@ -416,6 +416,14 @@ fn dockerfile(m: &Manifest, root: usize) -> Result<Vec<u8>, ExportError> {
     }
     s.push_str("RUN cd \"$HEFT_ROOT\"");
     for marker in &r.markers {
+        if marker.path.contains(['\n', '\r']) {
+            return Err(ExportError::Unrepresentable {
+                format: Format::Dockerfile.name(),
+                root,
+                path: marker.path.clone(),
+                why: "a newline in a marker's name",
+            });
+        }
         let _ = write!(s, " \\\n && test -f {}", quoted(&marker.path));
     }
     s.push_str(" \\\n && rm -rf --");

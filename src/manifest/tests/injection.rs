@@ -40,6 +40,7 @@ fn tampered(text: &str, path: &[u8]) -> Manifest {
     m.created = text.to_string();
     m.heft_version = text.to_string();
     m.warnings = vec![text.to_string()];
+    m.roots[0].markers[0].path = text.to_string();
     let e = &mut m.excluded[0];
     e.path = String::from_utf8_lossy(path).into_owned();
     e.path_hex = Some(to_hex(path));
@@ -109,8 +110,12 @@ proptest! {
             } else if la != lb {
                 // Only a line naming the path differs, and only by the quoted path.
                 let lb = String::from_utf8_lossy(lb);
-                prop_assert!(lb.starts_with("  heft_check ") || lb.starts_with("  heft_delete "));
-                let restored = lb.replacen(&pb, &pa, 1);
+                let restored = if lb.starts_with("  heft_marker ") {
+                    lb.replacen(&printf_quote(text.as_bytes()), &printf_quote(b"x"), 1)
+                } else {
+                    prop_assert!(lb.starts_with("  heft_check ") || lb.starts_with("  heft_delete "));
+                    lb.replacen(&pb, &pa, 1)
+                };
                 prop_assert_eq!(restored.as_bytes(), la);
             }
         }
