@@ -142,6 +142,17 @@ impl DirRoot {
         })
     }
 
+    /// The canonical path it was opened at.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether its path still leads to this directory (same device and inode).
+    pub fn is_still_at_its_path(&self) -> std::io::Result<bool> {
+        let now = statat(CWD, &self.path, AtFlags::SYMLINK_NOFOLLOW)?;
+        Ok(ident(&now) == ident(&fstat(&self.fd)?))
+    }
+
     /// The same root, claiming device `dev`: for testing the device check.
     #[cfg(test)]
     pub(crate) fn with_device(mut self, dev: u64) -> DirRoot {

@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use heft::bundle::RootKind;
 use heft::limits::human;
 use heft::manifest::TreeState;
-use heft::manifest::apply::{apply, canonical_roots, plan};
+use heft::manifest::apply::{apply, check_roots, open_roots, plan};
 
 use super::decide;
 use crate::cli::PruneArgs;
@@ -19,6 +19,12 @@ pub fn run(args: &PruneArgs) -> Result<ExitCode> {
     let manifest = decide::read_manifest(&args.manifest)?;
     // The whole manifest is checked before anything is read or deleted.
     let planned = plan(&manifest, args.input.paths.len())?;
+    // Opened before the scan, so what is deleted is the tree that was scanned.
+    let opened = if args.apply {
+        open_roots(&args.input.paths)?
+    } else {
+        Vec::new()
+    };
     let bundle = super::load_inputs(&args.input)?;
     for root in &bundle.roots {
         if root.kind != RootKind::SitePackages {
@@ -65,8 +71,8 @@ pub fn run(args: &PruneArgs) -> Result<ExitCode> {
         super::print(&s)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let roots = canonical_roots(&args.input.paths)?;
-    let outcome = apply(&planned, &roots);
+    check_roots(&opened)?;
+    let outcome = apply(&planned, &opened);
     for f in &outcome.failures {
         eprintln!("heft: could not delete {}: {}", f.path.display(), f.message);
     }

@@ -124,8 +124,9 @@ fn check_rel(rel: &[u8]) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// Canonical directories of `roots`, refusing anything but directories.
-pub fn canonical_roots(roots: &[PathBuf]) -> Result<Vec<PathBuf>, PruneError> {
+/// Opens the directories of `roots` (canonical paths), refusing anything but directories.
+/// Opened before the scan, they are the trees the scan saw: see [`check_roots`].
+pub fn open_roots(roots: &[PathBuf]) -> Result<Vec<DirRoot>, PruneError> {
     roots
         .iter()
         .enumerate()
@@ -140,25 +141,42 @@ pub fn canonical_roots(roots: &[PathBuf]) -> Result<Vec<PathBuf>, PruneError> {
                     path: r.display().to_string(),
                 });
             }
-            Ok(canon)
+            DirRoot::open(&canon).map_err(|source| PruneError::Root {
+                path: r.clone(),
+                source,
+            })
         })
         .collect()
 }
 
-/// Deletes every planned path under its canonical root, continuing past failures.
-pub fn apply(plan: &[Planned], roots: &[PathBuf]) -> Outcome {
+/// Fails unless every root's path still leads to the directory opened.
+pub fn check_roots(roots: &[DirRoot]) -> Result<(), PruneError> {
+    for root in roots {
+        match root.is_still_at_its_path() {
+            Ok(true) => {}
+            Ok(false) => {
+                return Err(PruneError::Root {
+                    path: root.path().to_path_buf(),
+                    source: io::Error::other("replaced by another directory since it was opened"),
+                });
+            }
+            Err(source) => {
+                return Err(PruneError::Root {
+                    path: root.path().to_path_buf(),
+                    source,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Deletes every planned path under its root, continuing past failures.
+pub fn apply(plan: &[Planned], roots: &[DirRoot]) -> Outcome {
     let mut out = Outcome::default();
-    let opened: Vec<Result<DirRoot, String>> = roots
-        .iter()
-        .map(|r| DirRoot::open(r).map_err(|e| e.to_string()))
-        .collect();
     for item in plan {
-        match opened.get(item.root) {
-            Some(Ok(root)) => root.remove(&item.rel, &mut out),
-            Some(Err(message)) => out.failures.push(Failure {
-                path: roots[item.root].join(bytes_to_path(&item.rel)),
-                message: message.clone(),
-            }),
+        match roots.get(item.root) {
+            Some(root) => root.remove(&item.rel, &mut out),
             None => out.failures.push(Failure {
                 path: bytes_to_path(&item.rel),
                 message: format!("no root {} given", item.root),

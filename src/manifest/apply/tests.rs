@@ -89,7 +89,7 @@ fn a_thread_swapping_directories_for_symlinks_never_makes_prune_delete_outside_i
                 bytes: 0,
             })
             .collect();
-        let roots = canonical_roots(std::slice::from_ref(&root)).unwrap();
+        let roots = open_roots(std::slice::from_ref(&root)).unwrap();
         let stop = Arc::new(AtomicBool::new(false));
         let swapper = {
             let stop = Arc::clone(&stop);
@@ -116,4 +116,17 @@ fn a_thread_swapping_directories_for_symlinks_never_makes_prune_delete_outside_i
         );
         assert_eq!(after, sentinel, "round {round}: outside files changed");
     }
+}
+
+#[test]
+fn a_root_replaced_after_it_was_opened_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("root");
+    fs::create_dir(&root).unwrap();
+    let roots = open_roots(std::slice::from_ref(&root)).unwrap();
+    assert!(check_roots(&roots).is_ok());
+    fs::rename(&root, tmp.path().join("scanned")).unwrap();
+    fs::create_dir(&root).unwrap();
+    let err = check_roots(&roots).unwrap_err();
+    assert!(err.to_string().contains("replaced"), "{err}");
 }
