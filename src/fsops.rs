@@ -80,16 +80,6 @@ fn open_dir(parent: BorrowedFd<'_>, name: &[u8], expected: &Stat) -> Result<Owne
     Ok(fd)
 }
 
-/// A directory entry as `fstatat` found it.
-enum Entry {
-    /// No such entry.
-    Gone,
-    /// A failure, already recorded.
-    Failed,
-    /// On the root's device.
-    Found(Stat),
-}
-
 /// A directory every deletion stays inside.
 #[derive(Debug)]
 pub struct DirRoot {
@@ -98,17 +88,22 @@ pub struct DirRoot {
     path: PathBuf,
 }
 
-/// One directory being emptied: its descriptor, its name in its parent and what is left.
+/// Directories of a tree being removed that keep their descriptor open: deeper trees
+/// close the outermost ones and reopen each through `..` (checked) on the way back up.
+const MAX_OPEN: usize = 32;
+
+/// One directory being emptied: its descriptor (while open), identity, name in its
+/// parent and the entries left.
 struct Frame {
-    fd: OwnedFd,
+    fd: Option<OwnedFd>,
+    ident: Ident,
     name: Vec<u8>,
-    path: PathBuf,
     entries: Vec<Vec<u8>>,
     kept: bool,
 }
 
 impl Frame {
-    fn new(fd: OwnedFd, name: Vec<u8>, path: PathBuf) -> Result<Frame, String> {
+    fn new(fd: OwnedFd, name: Vec<u8>, ident: Ident) -> Result<Frame, String> {
         let mut entries = Vec::new();
         for entry in rustix::fs::Dir::read_from(&fd).map_err(|e| e.to_string())? {
             let entry = entry.map_err(|e| e.to_string())?;
@@ -120,13 +115,50 @@ impl Frame {
         // Popped from the end: reverse so names go in directory order.
         entries.reverse();
         Ok(Frame {
-            fd,
+            fd: Some(fd),
+            ident,
             name,
-            path,
             entries,
             kept: false,
         })
     }
+
+    fn fd(&self) -> Result<BorrowedFd<'_>, String> {
+        self.fd
+            .as_ref()
+            .map(AsFd::as_fd)
+            .ok_or_else(|| "lost its descriptor".to_string())
+    }
+}
+
+/// What one entry of a directory being emptied turned out to be.
+enum Step {
+    /// Already gone.
+    Gone,
+    /// A file or link, now removed.
+    File,
+    /// A directory, opened, to empty next.
+    Enter(Frame),
+}
+
+/// The path of the entry `extra` (or of the innermost directory) of a tree at `base`.
+fn path_of(base: &Path, stack: &[Frame], extra: Option<&[u8]>) -> PathBuf {
+    let mut path = base.to_path_buf();
+    for name in stack.iter().skip(1).map(|f| f.name.as_slice()).chain(extra) {
+        path.push(bytes_to_path(name));
+    }
+    path
+}
+
+/// Reopens the parent of `child` through `..`, which must be the directory `expected`.
+fn reopen_parent(child: &Frame, expected: Ident) -> Result<OwnedFd, String> {
+    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let fd = openat(child.fd()?, "..", flags, Mode::empty()).map_err(|e| e.to_string())?;
+    let found = fstat(&fd).map_err(|e| e.to_string())?;
+    if ident(&found) != expected {
+        return Err("was moved while pruning; stopped".into());
+    }
+    Ok(fd)
 }
 
 impl DirRoot {
@@ -172,22 +204,19 @@ impl DirRoot {
         for part in parents {
             path.push(bytes_to_path(part));
             let parent = held.as_ref().map_or(self.fd.as_fd(), AsFd::as_fd);
-            let st = match self.stat_entry(parent, part, &path, out) {
-                Entry::Found(st) => st,
-                Entry::Failed => return,
-                Entry::Gone => {
+            let st = match self.stat_entry(parent, part) {
+                Ok(Some(st)) if is_dir(&st) => st,
+                Ok(Some(st)) if FileType::from_raw_mode(st.st_mode) == FileType::Symlink => {
+                    let message = "a parent is a symbolic link; not followed";
+                    return fail(out, &path, message.into());
+                }
+                Ok(Some(_)) => return fail(out, &path, "a parent is not a directory".into()),
+                Ok(None) => {
                     out.missing += 1;
                     return;
                 }
+                Err(m) => return fail(out, &path, m),
             };
-            if !is_dir(&st) {
-                let message = if FileType::from_raw_mode(st.st_mode) == FileType::Symlink {
-                    "a parent is a symbolic link; not followed"
-                } else {
-                    "a parent is not a directory"
-                };
-                return fail(out, &path, message.into());
-            }
             match open_dir(parent, part, &st) {
                 Ok(fd) => held = Some(fd),
                 Err(m) => return fail(out, &path, m),
@@ -195,106 +224,118 @@ impl DirRoot {
         }
         path.push(bytes_to_path(leaf));
         let parent = held.as_ref().map_or(self.fd.as_fd(), AsFd::as_fd);
-        match self.stat_entry(parent, leaf, &path, out) {
-            Entry::Gone => out.missing += 1,
-            Entry::Failed => {}
-            Entry::Found(st) if is_dir(&st) => match open_dir(parent, leaf, &st) {
-                Ok(fd) => match Frame::new(fd, leaf.to_vec(), path.clone()) {
-                    Ok(frame) => self.remove_tree(parent, frame, out),
-                    Err(m) => fail(out, &path, m),
-                },
-                Err(m) => fail(out, &path, m),
-            },
-            Entry::Found(_) => match unlinkat(parent, *leaf, AtFlags::empty()) {
-                Ok(()) => out.files += 1,
-                Err(e) => fail(out, &path, e.to_string()),
-            },
+        match self.step(parent, leaf.to_vec()) {
+            Ok(Step::Gone) => out.missing += 1,
+            Ok(Step::File) => out.files += 1,
+            Ok(Step::Enter(frame)) => self.remove_tree(parent, &path, frame, out),
+            Err(m) => fail(out, &path, m),
         }
     }
 
-    /// `fstatat` without following; a failure (unreadable, or on another device) is
-    /// recorded.
-    fn stat_entry(
-        &self,
-        parent: BorrowedFd<'_>,
-        name: &[u8],
-        path: &Path,
-        out: &mut Outcome,
-    ) -> Entry {
+    /// `fstatat` without following: `None` when gone, an error when unreadable or on
+    /// another device.
+    fn stat_entry(&self, parent: BorrowedFd<'_>, name: &[u8]) -> Result<Option<Stat>, String> {
         match statat(parent, name, AtFlags::SYMLINK_NOFOLLOW) {
-            Err(Errno::NOENT) => Entry::Gone,
-            Err(e) => {
-                fail(out, path, e.to_string());
-                Entry::Failed
-            }
+            Err(Errno::NOENT) => Ok(None),
+            Err(e) => Err(e.to_string()),
             Ok(st) if ident(&st).0 != self.dev => {
-                let message = "is on another device (a mount point); not crossed".to_string();
-                fail(out, path, message);
-                Entry::Failed
+                Err("is on another device (a mount point); not crossed".into())
             }
-            Ok(st) => Entry::Found(st),
+            Ok(st) => Ok(Some(st)),
         }
     }
 
-    /// Empties and removes the directory of `first` (an entry of `parent`), depth first,
-    /// holding one descriptor per level.
-    fn remove_tree(&self, parent: BorrowedFd<'_>, first: Frame, out: &mut Outcome) {
+    /// Removes entry `name` of `dir` when it is a file or link; opens it when it is a
+    /// directory, to empty first.
+    fn step(&self, dir: BorrowedFd<'_>, name: Vec<u8>) -> Result<Step, String> {
+        let Some(st) = self.stat_entry(dir, &name)? else {
+            return Ok(Step::Gone);
+        };
+        if is_dir(&st) {
+            let fd = open_dir(dir, &name, &st)?;
+            return Ok(Step::Enter(Frame::new(fd, name, ident(&st))?));
+        }
+        unlinkat(dir, name.as_slice(), AtFlags::empty()).map_err(|e| e.to_string())?;
+        Ok(Step::File)
+    }
+
+    /// Empties and removes directory `first` (an entry of `parent`, at `base`), depth
+    /// first, with at most [`MAX_OPEN`] descriptors open.
+    fn remove_tree(&self, parent: BorrowedFd<'_>, base: &Path, first: Frame, out: &mut Outcome) {
         let mut stack = vec![first];
         while let Some(top) = stack.last_mut() {
             if let Some(name) = top.entries.pop() {
-                if let Some(frame) = self.remove_entry(top, name, out) {
-                    stack.push(frame);
+                match top.fd().and_then(|fd| self.step(fd, name.clone())) {
+                    Ok(Step::Gone) => {}
+                    Ok(Step::File) => out.files += 1,
+                    Ok(Step::Enter(frame)) => {
+                        stack.push(frame);
+                        if let Some(old) = stack.len().checked_sub(MAX_OPEN + 1) {
+                            stack[old].fd = None;
+                        }
+                    }
+                    Err(m) => {
+                        top.kept = true;
+                        fail(out, &path_of(base, &stack, Some(&name)), m);
+                    }
                 }
-            } else if let Some(done) = stack.pop() {
-                let up = stack.last().map_or(parent, |f| f.fd.as_fd());
-                let removed = !done.kept && remove_empty(up, &done, out);
-                if let (false, Some(up)) = (removed, stack.last_mut()) {
-                    up.kept = true;
-                }
+                continue;
+            }
+            if !Self::leave(parent, base, &mut stack, out) {
+                return;
             }
         }
     }
 
-    /// Removes entry `name` of `top`; a directory is opened and returned, to empty first.
-    fn remove_entry(&self, top: &mut Frame, name: Vec<u8>, out: &mut Outcome) -> Option<Frame> {
-        let path = top.path.join(bytes_to_path(&name));
-        let dir = top.fd.as_fd();
-        let result = match self.stat_entry(dir, &name, &path, out) {
-            Entry::Gone => return None,
-            Entry::Failed => {
-                top.kept = true;
-                return None;
-            }
-            Entry::Found(st) if is_dir(&st) => open_dir(dir, &name, &st)
-                .and_then(|fd| Frame::new(fd, name, path.clone()))
-                .map(Some),
-            Entry::Found(_) => unlinkat(dir, name.as_slice(), AtFlags::empty())
-                .map(|()| {
-                    out.files += 1;
-                    None
-                })
-                .map_err(|e| e.to_string()),
+    /// Pops the emptied innermost directory of `stack` and removes it (unless it kept
+    /// something); false when its parent cannot be reopened, which ends the walk.
+    fn leave(
+        parent: BorrowedFd<'_>,
+        base: &Path,
+        stack: &mut Vec<Frame>,
+        out: &mut Outcome,
+    ) -> bool {
+        let Some(done) = stack.pop() else {
+            return false;
         };
-        result.unwrap_or_else(|message| {
-            top.kept = true;
-            fail(out, &path, message);
-            None
-        })
+        if let Some(up) = stack.last_mut()
+            && up.fd.is_none()
+        {
+            match reopen_parent(&done, up.ident) {
+                Ok(fd) => up.fd = Some(fd),
+                Err(m) => {
+                    fail(out, &path_of(base, stack, None), m);
+                    return false;
+                }
+            }
+        }
+        let up = stack.last().map_or(Ok(parent), Frame::fd);
+        let removed = !done.kept
+            && match up.and_then(|fd| remove_empty(fd, &done.name)) {
+                Ok(()) => {
+                    out.dirs += 1;
+                    true
+                }
+                Err(m) => {
+                    let path = if stack.is_empty() {
+                        base.to_path_buf()
+                    } else {
+                        path_of(base, stack, Some(&done.name))
+                    };
+                    fail(out, &path, m);
+                    false
+                }
+            };
+        if let (false, Some(up)) = (removed, stack.last_mut()) {
+            up.kept = true;
+        }
+        true
     }
 }
 
-/// Removes the emptied directory `done` from `parent`; false (recorded) if it cannot.
-fn remove_empty(parent: BorrowedFd<'_>, done: &Frame, out: &mut Outcome) -> bool {
-    match unlinkat(parent, done.name.as_slice(), AtFlags::REMOVEDIR) {
-        Ok(()) => {
-            out.dirs += 1;
-            true
-        }
-        Err(e) => {
-            fail(out, &done.path, e.to_string());
-            false
-        }
-    }
+/// Removes the emptied directory `name` of `parent`.
+fn remove_empty(parent: BorrowedFd<'_>, name: &[u8]) -> Result<(), String> {
+    unlinkat(parent, name, AtFlags::REMOVEDIR).map_err(|e| e.to_string())
 }
 
 fn fail(out: &mut Outcome, path: &Path, message: String) {

@@ -64,3 +64,27 @@ fn nothing_on_another_device_is_entered_or_deleted() {
     assert!(tmp.path().join("a/tests/x.py").exists());
     assert!(tmp.path().join("top.py").exists());
 }
+
+#[test]
+fn a_tree_deeper_than_the_open_descriptor_budget_and_path_max_is_removed() {
+    use rustix::fs::{Mode, OFlags, mkdirat, openat};
+    let tmp = tempfile::tempdir().unwrap();
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let mut dir = openat(CWD, tmp.path(), flags, Mode::empty()).unwrap();
+    // 300 levels of a 20-byte name: past PATH_MAX (4,096 bytes) and far past MAX_OPEN.
+    let name = "deep-directory-level";
+    for level in 0..300 {
+        mkdirat(&dir, name, Mode::RWXU).unwrap();
+        dir = openat(&dir, name, flags, Mode::empty()).unwrap();
+        if level % 30 == 0 {
+            let create = OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC;
+            drop(openat(&dir, "f", create, Mode::RUSR).unwrap());
+        }
+    }
+    drop(dir);
+    let mut out = Outcome::default();
+    root_of(tmp.path()).remove(name.as_bytes(), &mut out);
+    assert_eq!(out.failures, []);
+    assert_eq!((out.files, out.dirs), (10, 300));
+    assert!(!tmp.path().join(name).exists());
+}
