@@ -17,6 +17,9 @@
 //! - A directory's entries are read in full before any is deleted; a failure anywhere is
 //!   recorded with its path and the rest goes on; a directory that kept something is not
 //!   removed.
+//! - At most `MAX_OPEN` descriptors are held however deep the tree: an outer directory is
+//!   closed and later reopened through `..` of its child, and must have the same device and
+//!   inode as when it was entered, or the walk stops.
 //!
 //! What it cannot tell apart: a real directory moved into the root from elsewhere on the
 //! same device before it is opened is inside the root at that moment and treated as such.

@@ -283,3 +283,33 @@ fn rule_text_cannot_inject_commands_into_exports() {
     assert!(!fx.path().join("INJECTED").exists());
     assert!(!root.join("INJECTED").exists());
 }
+
+#[test]
+fn the_sh_export_deletes_names_with_any_bytes_exactly() {
+    use std::os::unix::ffi::OsStrExt;
+    let fx = Fixture::new();
+    let root = built_layer(&fx, "layer");
+    let odd: [&[u8]; 4] = [
+        b"python/app/it's\nodd %s \\x.txt",
+        b"python/app/caf\xe9 \x01.txt",
+        b"python/app/-n.txt",
+        b"python/app/tab\there\r.txt",
+    ];
+    for name in odd {
+        write_file(&root.join(std::ffi::OsStr::from_bytes(name)), 7);
+    }
+    write_file(&root.join("python/app/keep%s.txt.py"), 5);
+    let script = fx.path().join("prune.sh");
+    heft()
+        .arg("export")
+        .arg(&root)
+        .args(["--exclude", "*.txt", "--format", "sh", "-o"])
+        .arg(&script)
+        .assert()
+        .success();
+    let before = apparent_sum(&root);
+    let out = run_sh(&script, "layer", fx.path(), &[]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(apparent_sum(&root), (before.0 - 4, before.1 - 28));
+    assert!(root.join("python/app/keep%s.txt.py").exists());
+}
