@@ -69,29 +69,33 @@ impl Drop for Mounted {
     }
 }
 
-/// Mounts a small tmpfs on `dir`, or `None` where that is not permitted (not root).
-fn mount_tmpfs(dir: &Path) -> Option<Mounted> {
-    fs::create_dir_all(dir).unwrap();
+/// The sample layer with a small tmpfs mounted inside `python/numpy/tests` (which the
+/// `tests-dirs` preset excludes) holding `on_tmpfs.py`: (root, mount point, its guard), or
+/// `None` where mounting is not permitted (not root).
+fn layer_with_a_tmpfs_in_tests(fx: &Fixture) -> Option<(PathBuf, PathBuf, Mounted)> {
+    let root = built_layer(fx, "layer");
+    let mnt = root.join("python/numpy/tests/mnt");
+    fs::create_dir_all(&mnt).unwrap();
     let mounted = Command::new("mount")
         .args(["-t", "tmpfs", "heft-test", "-o", "size=1m"])
-        .arg(dir)
+        .arg(&mnt)
         .output()
         .is_ok_and(|o| o.status.success());
     if !mounted {
         eprintln!("skipping: cannot mount a tmpfs here (needs root)");
+        return None;
     }
-    mounted.then(|| Mounted(dir.to_path_buf()))
+    let guard = Mounted(mnt.clone());
+    write_file(&mnt.join("on_tmpfs.py"), 10);
+    Some((root, mnt, guard))
 }
 
 #[test]
 fn prune_never_deletes_inside_a_mount_its_scan_skipped() {
     let fx = Fixture::new();
-    let root = built_layer(&fx, "layer");
-    let mnt = root.join("python/numpy/tests/mnt");
-    let Some(_guard) = mount_tmpfs(&mnt) else {
+    let Some((root, mnt, _guard)) = layer_with_a_tmpfs_in_tests(&fx) else {
         return;
     };
-    write_file(&mnt.join("on_tmpfs.py"), 10);
     let (json, _) = tests_dirs_manifest(&fx, &root);
     let out = prune(&json, &root, true)
         .code(2)
@@ -113,12 +117,9 @@ fn prune_never_deletes_inside_a_mount_its_scan_skipped() {
 #[test]
 fn the_sh_export_never_deletes_inside_a_mount() {
     let fx = Fixture::new();
-    let root = built_layer(&fx, "layer");
-    let mnt = root.join("python/numpy/tests/mnt");
-    let Some(_guard) = mount_tmpfs(&mnt) else {
+    let Some((root, mnt, _guard)) = layer_with_a_tmpfs_in_tests(&fx) else {
         return;
     };
-    write_file(&mnt.join("on_tmpfs.py"), 10);
     let script = tests_dirs_script(&fx, &root);
     let out = run_sh(&script, "layer", fx.path(), &[]);
     assert!(!out.status.success(), "the mount point cannot go: {out:?}");

@@ -53,13 +53,13 @@ fn build_tree(base: &Path, tag: &str) {
 }
 
 /// Pairs (a directory in the root, a symlink beside the root to its outside twin) for a
-/// swapper to exchange: the parents of the planned paths and directories inside them.
+/// swapper to exchange: the planned directories, their parents and directories inside them.
 fn swap_pairs(tmp: &Path) -> Vec<(PathBuf, PathBuf)> {
     let links = tmp.join("links");
     fs::create_dir_all(&links).unwrap();
     let mut pairs = Vec::new();
     for k in 0..PARENTS {
-        let mut rels = vec![format!("p{k}")];
+        let mut rels = vec![format!("p{k}"), format!("p{k}/tests")];
         rels.extend((0..SUBDIRS).map(|j| format!("p{k}/tests/s{j}")));
         for rel in rels {
             let link = links.join(rel.replace('/', "_"));
