@@ -10,6 +10,7 @@ use heft::bundle::RootKind;
 use heft::limits::human;
 use heft::manifest::TreeState;
 use heft::manifest::apply::{apply, check_roots, open_roots, plan};
+use heft::manifest::export::escape_controls;
 
 use super::decide;
 use crate::cli::PruneArgs;
@@ -56,8 +57,8 @@ pub fn run(args: &PruneArgs) -> Result<ExitCode> {
                 s,
                 "{kind} {:>12}  {}/{}",
                 p.bytes,
-                args.input.paths[p.root].display(),
-                String::from_utf8_lossy(&p.rel)
+                escape_controls(&args.input.paths[p.root].to_string_lossy()),
+                escape_controls(&String::from_utf8_lossy(&p.rel))
             );
         }
         let _ = writeln!(
@@ -74,7 +75,8 @@ pub fn run(args: &PruneArgs) -> Result<ExitCode> {
     check_roots(&opened)?;
     let outcome = apply(&planned, &opened);
     for f in &outcome.failures {
-        eprintln!("heft: could not delete {}: {}", f.path.display(), f.message);
+        let path = escape_controls(&f.path.to_string_lossy());
+        eprintln!("heft: could not delete {path}: {}", f.message);
     }
     let rescanned = super::load_inputs(&args.input)?;
     let achieved = rescanned.totals();

@@ -156,10 +156,10 @@ pub fn sh_quote(raw: &[u8]) -> Vec<u8> {
     out
 }
 
-/// `text` safe inside a one-line comment of every format: `\\` and every control or
+/// `text` safe on one line of any format or terminal: backslashes and every control or
 /// line-breaking character (C0, DEL, C1, U+2028, U+2029) written as a Rust-style escape,
-/// so nothing a user typed can end the comment.
-pub fn comment_text(text: &str) -> String {
+/// so nothing a user typed can end a comment or move the cursor.
+pub fn escape_controls(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -182,9 +182,9 @@ fn header(m: &Manifest, prefix: &str, roots: &[usize]) -> String {
     let _ = writeln!(
         s,
         "{prefix}Written by heft {} from a {} made {}.",
-        comment_text(&m.heft_version),
-        comment_text(&m.schema),
-        comment_text(&m.created)
+        escape_controls(&m.heft_version),
+        escape_controls(&m.schema),
+        escape_controls(&m.created)
     );
     for &r in roots {
         let list = paths(m, r);
@@ -193,7 +193,7 @@ fn header(m: &Manifest, prefix: &str, roots: &[usize]) -> String {
         let _ = writeln!(
             s,
             "{prefix}Root {r} ({}): deletes {} paths, {files} files, {} ({bytes} bytes).",
-            comment_text(&m.roots[r].path),
+            escape_controls(&m.roots[r].path),
             list.len(),
             human(bytes)
         );
@@ -207,7 +207,7 @@ fn header(m: &Manifest, prefix: &str, roots: &[usize]) -> String {
         let _ = writeln!(
             s,
             "{prefix}Rule: {} [{}]",
-            comment_text(&rule.label()),
+            escape_controls(&rule.label()),
             rule.safety.as_str()
         );
     }
