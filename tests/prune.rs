@@ -290,7 +290,8 @@ fn the_sh_export_deletes_names_with_any_bytes_exactly() {
     use std::os::unix::ffi::OsStrExt;
     let fx = Fixture::new();
     let root = built_layer(&fx, "layer");
-    let odd: [&[u8]; 4] = [
+    let odd: [&[u8]; 5] = [
+        b"python/app/100%.txt",
         b"python/app/it's\nodd %s \\x.txt",
         b"python/app/caf\xe9 \x01.txt",
         b"python/app/-n.txt",
@@ -311,6 +312,6 @@ fn the_sh_export_deletes_names_with_any_bytes_exactly() {
     let before = apparent_sum(&root);
     let out = run_sh(&script, "layer", fx.path(), &[]);
     assert!(out.status.success(), "{out:?}");
-    assert_eq!(apparent_sum(&root), (before.0 - 4, before.1 - 28));
+    assert_eq!(apparent_sum(&root), (before.0 - 5, before.1 - 35));
     assert!(root.join("python/app/keep%s.txt.py").exists());
 }

@@ -244,9 +244,14 @@ heft_enter() {
 }
 # Decodes the printf escapes of $1 into heft_p (a path relative to the root).
 heft_decode() {
-  heft_p=$(printf "x$1/")
-  heft_p=${heft_p#x}
-  heft_p=${heft_p%/}
+  case "$1" in
+    *[\\%]*)
+      heft_p=$(printf "x$1/")
+      heft_p=${heft_p#x}
+      heft_p=${heft_p%/}
+      ;;
+    *) heft_p=$1 ;;
+  esac
 }
 # Status 0 when every parent of ./$heft_p is a real directory, 1 when one is a symbolic
 # link or not a directory, 2 when one is missing.
