@@ -215,7 +215,7 @@ fn header(m: &Manifest, prefix: &str, roots: &[usize]) -> String {
 }
 
 /// The fixed part of the `sh` export: helpers every root's checks and deletions call.
-const SH_HELPERS: &str = r#"heft_refuse() {
+pub(super) const SH_HELPERS: &str = r#"heft_refuse() {
   echo "heft: $(pwd -P) is not the tree this script was made for ($1); nothing deleted" >&2
   exit 3
 }

@@ -149,3 +149,19 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn the_sh_script_decodes_every_name_to_its_exact_bytes(path in nasty_path()) {
+        let script = format!(
+            "{}heft_decode {}\nprintf %s \"$heft_p\"\n",
+            crate::manifest::export::SH_HELPERS,
+            printf_quote(&path)
+        );
+        let out = std::process::Command::new("sh").arg("-c").arg(&script).output().unwrap();
+        prop_assert!(out.status.success(), "{:?}", out);
+        prop_assert_eq!(out.stdout, path);
+    }
+}
