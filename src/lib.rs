@@ -21,6 +21,8 @@
 //! - [`rules`]: exclusion rules, presets and safety levels; strip savings of `.so` files.
 //! - [`exclusion`]: incremental evaluation of a rule list: per-node, per-distribution and
 //!   bundle sizes after exclusions, and what they would break.
+//! - [`fsops`]: deleting inside a root through directory descriptors (the only code that
+//!   deletes).
 //! - [`manifest`]: the `heft.manifest/1` prune manifest, its export formats and the safe
 //!   on-disk pruner.
 //! - [`verdicts`]: limits checked after exclusions, with candidates; `heft.check/1` JSON.
@@ -37,6 +39,7 @@ pub mod archive;
 pub mod bundle;
 pub mod deps;
 pub mod exclusion;
+pub mod fsops;
 pub mod insight;
 pub mod limits;
 pub mod load;

@@ -10,6 +10,7 @@ mod fuzz;
 mod insight;
 mod manifest;
 mod packaging;
+mod prune;
 mod report;
 mod rules;
 mod scanfile;
