@@ -5,8 +5,8 @@
 mod bounded;
 mod bundles;
 mod fixture;
-mod gates;
 mod fuzz;
+mod gates;
 mod insight;
 mod manifest;
 mod packaging;
