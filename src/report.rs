@@ -225,10 +225,34 @@ pub struct UnownedJson {
 pub struct MissingJson {
     /// Name as written in the requirement.
     pub name: String,
-    /// Key of the distribution asking for it.
+    /// Key of the distribution asking for it, or [`TOP_LEVEL`] for a name in
+    /// `--requirements`.
     pub required_by: String,
     /// Requirement text.
     pub requirement: String,
+}
+
+/// What `required_by` says for a top-level requirement (`--requirements`) nothing
+/// installed satisfies.
+pub const TOP_LEVEL: &str = "(top level)";
+
+/// Requirements nothing installed satisfies: top-level ones first, then dependencies'.
+fn missing(bundle: &Bundle) -> Vec<MissingJson> {
+    let top = bundle
+        .graph
+        .missing_top_level
+        .iter()
+        .map(|key| MissingJson {
+            name: key.clone(),
+            required_by: TOP_LEVEL.to_string(),
+            requirement: key.clone(),
+        });
+    let deps = bundle.graph.missing.iter().map(|m| MissingJson {
+        name: m.name.clone(),
+        required_by: bundle.dist(m.required_by).key.clone(),
+        requirement: m.text.clone(),
+    });
+    top.chain(deps).collect()
 }
 
 /// A read error.
@@ -314,16 +338,7 @@ impl Report {
                 files: unowned.files,
                 bytes: unowned.bytes,
             },
-            missing: bundle
-                .graph
-                .missing
-                .iter()
-                .map(|m| MissingJson {
-                    name: m.name.clone(),
-                    required_by: bundle.dist(m.required_by).key.clone(),
-                    requirement: m.text.clone(),
-                })
-                .collect(),
+            missing: missing(bundle),
             errors: bundle
                 .errors
                 .iter()

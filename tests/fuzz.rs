@@ -140,7 +140,7 @@ proptest! {
     fn manifests_of_any_text_are_errors_or_manifests(text in packaging_text()) {
         let json = format!("{{\"schema\":\"heft.manifest/1\",{text}}}");
         if let Ok(m) = heft::manifest::Manifest::from_json(&json) {
-            let _ = heft::manifest::apply::plan(&m);
+            let _ = heft::manifest::apply::plan(&m, 2);
         }
         let _ = heft::manifest::Manifest::from_json(&text);
     }

@@ -140,10 +140,30 @@ fn a_child_listed_before_its_parent_is_an_error() {
 }
 
 #[test]
-fn scan_files_are_recognised_by_their_suffix() {
-    assert!(is_scan_file(Path::new("demo.heftscan")));
-    assert!(is_scan_file(Path::new("/x/demo.HEFTSCAN.gz")));
-    assert!(!is_scan_file(Path::new("/tmp/l.zip")));
+fn scan_files_that_cannot_be_read_are_recognised_by_their_suffix() {
+    assert!(is_scan_file(Path::new("/nowhere/demo.heftscan")));
+    assert!(is_scan_file(Path::new("/nowhere/demo.HEFTSCAN.gz")));
+    assert!(!is_scan_file(Path::new("/nowhere/l.zip")));
+}
+
+#[test]
+fn scan_files_that_can_be_read_are_recognised_by_their_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let gz = dir.path().join("a.heftscan.gz");
+    save(&sample(), &gz).unwrap();
+    let plain = dir.path().join("b.heftscan");
+    save(&sample(), &plain).unwrap();
+    for (scan, disguise) in [(&gz, "layer.zip"), (&plain, "layer.whl")] {
+        let renamed = dir.path().join(disguise);
+        std::fs::rename(scan, &renamed).unwrap();
+        assert!(is_scan_file(&renamed), "{disguise} holds a saved scan");
+    }
+    let zip = dir.path().join("c.heftscan");
+    std::fs::write(&zip, b"PK\x05\x06 not a scan").unwrap();
+    assert!(!is_scan_file(&zip), "a zip named .heftscan is a zip");
+    let other_gz = dir.path().join("d.heftscan.gz");
+    std::fs::write(&other_gz, [0x1f, 0x8b, 8, 0, 0, 0]).unwrap();
+    assert!(!is_scan_file(&other_gz), "a broken gzip is no saved scan");
 }
 
 #[test]
