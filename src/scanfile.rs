@@ -7,7 +7,7 @@
 //! Files ending in `.gz` are gzip-compressed; reading detects gzip by its magic bytes.
 //! Names that are not UTF-8 are stored lossily.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use flate2::Compression;
