@@ -267,6 +267,14 @@ heft_parents() {
     if [ ! -d "$heft_dir" ]; then return 1; fi
   done
 }
+# The root must hold $1 files and links (as scanned) or $2 (already pruned), counted on
+# its own file system (one x per name, so no name can miscount).
+heft_count() {
+  heft_n=$(find -P . -xdev ! -type d -exec printf '%.0sx' {} + | wc -c | tr -d ' ')
+  if [ "$heft_n" != "$1" ] && [ "$heft_n" != "$2" ]; then
+    heft_refuse "it holds $heft_n files and links, not $1"
+  fi
+}
 # Marker file $1 must be a regular file of $2 bytes.
 heft_marker() {
   heft_decode "$1"
@@ -319,9 +327,10 @@ fn sh(m: &Manifest, roots: &[usize]) -> Vec<u8> {
     let _ = write!(
         Str(&mut out),
         "# Usage: sh THIS_SCRIPT {names}\n\
-         # Before deleting anything it checks every root: given without a symbolic link, marker\n\
-         # files of the recorded size, each path to delete gone or of the recorded kind with no\n\
-         # symbolic link above it. It stops at the first difference (exit 3).\n\
+         # Before deleting anything it checks every root: given without a symbolic link, the\n\
+         # recorded number of files, marker files of the recorded size, each path to delete gone\n\
+         # or of the recorded kind with no symbolic link above it. It stops at the first\n\
+         # difference (exit 3).\n\
          set -eu\nunset CDPATH\nif [ \"$#\" -ne {count} ]; then\n  echo \"usage: $0 {names}\" >&2\n  exit 2\nfi\n{SH_HELPERS}",
         names = names.join(" "),
         count = roots.len(),
@@ -340,7 +349,13 @@ fn sh(m: &Manifest, roots: &[usize]) -> Vec<u8> {
             let kind = if e.dir { 'd' } else { 'f' };
             let _ = writeln!(Str(&mut out), "  heft_check {} {kind}", printf_quote(&raw));
         }
-        let _ = writeln!(Str(&mut out), "  :\n}}\nheft_delete_{r}() {{");
+        let before = m.roots[r].files;
+        let deleted: u64 = paths(m, r).iter().map(|(e, _)| e.files).sum();
+        let _ = writeln!(
+            Str(&mut out),
+            "  heft_count {before} {}\n}}\nheft_delete_{r}() {{",
+            before.saturating_sub(deleted)
+        );
         for (_, raw) in paths(m, r) {
             let _ = writeln!(Str(&mut out), "  heft_delete {}", printf_quote(&raw));
         }
