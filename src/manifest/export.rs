@@ -14,7 +14,7 @@ use crate::limits::human;
 pub enum Format {
     /// The `heft.manifest/1` JSON.
     Json,
-    /// A POSIX shell script of `rm -rf --` lines taking the root directories as arguments.
+    /// A POSIX shell script taking the root directories as arguments: checks, then deletes.
     Sh,
     /// Patterns for `zip -r out.zip . -x@LIST`, run in the root.
     ZipExclude,
