@@ -176,7 +176,7 @@ pub fn apply(plan: &[Planned], roots: &[DirRoot]) -> Outcome {
     let mut out = Outcome::default();
     for item in plan {
         match roots.get(item.root) {
-            Some(root) => root.remove(&item.rel, &mut out),
+            Some(root) => root.remove(&item.rel, item.dir, &mut out),
             None => out.failures.push(Failure {
                 path: bytes_to_path(&item.rel),
                 message: format!("no root {} given", item.root),
