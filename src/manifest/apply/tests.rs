@@ -25,6 +25,26 @@ fn paths_that_could_leave_the_root_are_refused() {
     assert!(check_rel(b"a..b/.hidden").is_ok());
 }
 
+#[test]
+fn a_manifest_is_refused_whole_for_one_bad_entry() {
+    use crate::manifest::tests::sample_manifest;
+    let m = sample_manifest();
+    assert!(plan(&m, 1).is_ok());
+    let mut bad_root = m.clone();
+    let mut stray = bad_root.excluded[0].clone();
+    stray.root = 1;
+    bad_root.excluded.push(stray);
+    let err = plan(&bad_root, 1).unwrap_err();
+    assert!(err.to_string().contains("no root 1"), "{err}");
+    assert!(matches!(
+        plan(&m, 0),
+        Err(PruneError::NoSuchRoot { roots: 0, .. })
+    ));
+    let mut bad_hex = m.clone();
+    bad_hex.excluded[0].path_hex = Some("zz".into());
+    assert!(matches!(plan(&bad_hex, 1), Err(PruneError::BadPath { .. })));
+}
+
 const PARENTS: usize = 3;
 const SUBDIRS: usize = 4;
 const FILES: usize = 10;
