@@ -185,7 +185,7 @@ fn the_sh_export_refuses_a_symlinked_parent_or_root_and_deletes_nothing() {
 }
 
 #[test]
-fn the_sh_export_ignores_cdpath_and_takes_dash_as_a_directory_name() {
+fn the_sh_export_ignores_cdpath_takes_dash_as_a_name_and_refuses_an_empty_root() {
     let fx = Fixture::new();
     let root = built_layer(&fx, "layer");
     let dash = built_layer(&fx, "-");
@@ -203,6 +203,12 @@ fn the_sh_export_ignores_cdpath_and_takes_dash_as_a_directory_name() {
     assert!(out.status.success(), "{out:?}");
     assert_eq!(apparent_sum(&root), after, "./layer is pruned");
     assert_eq!(apparent_sum(&alt), before, "not $CDPATH/layer");
+    let out = run_sh(&script, "", &root, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an empty argument is refused: {out:?}"
+    );
     let out = run_sh(&script, "-", fx.path(), &[("OLDPWD", &alt)]);
     assert!(out.status.success(), "{out:?}");
     assert_eq!(apparent_sum(&dash), after, "./- is pruned");

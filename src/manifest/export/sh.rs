@@ -27,7 +27,12 @@ heft_no_links() {
   done
 }
 # Enters root $1 physically; a relative one as ./$1, so neither CDPATH nor `-` applies.
+# An empty one (an unset variable, say) is refused, not taken as the current directory.
 heft_enter() {
+  if [ -z "$1" ]; then
+    echo "heft: an empty root directory argument; nothing deleted" >&2
+    exit 2
+  fi
   heft_no_links "$1"
   case "$1" in
     /*) cd -P -- "$1" ;;
