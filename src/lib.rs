@@ -28,6 +28,8 @@
 //! - [`verdicts`]: limits checked after exclusions, with candidates; `heft.check/1` JSON.
 //! - [`synthetic`]: in-memory bundles for tests and benchmarks.
 //! - [`scanfile`]: saved scans (`heft.scan/1`) written and read back without the files.
+//! - [`settings`]: options resolved once for every command and the explorer.
+//! - [`regular_file`]: opening regular files only (never a FIFO or device), reads capped.
 //!
 //! The shell around it lives here too so tests and benchmarks can drive it, but only
 //! [`tui`] (the interactive explorer) names ratatui or crossterm; nothing in the core
@@ -45,12 +47,14 @@ pub mod manifest;
 pub mod model;
 pub mod ownership;
 pub mod python;
+pub mod regular_file;
 pub mod report;
 pub mod requirements;
 pub mod rules;
 pub mod runtimes;
 pub mod scan;
 pub mod scanfile;
+pub mod settings;
 pub mod synthetic;
 pub mod treemap;
 pub mod tui;

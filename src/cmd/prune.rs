@@ -18,6 +18,12 @@ use crate::cli::PruneArgs;
 /// Runs `heft prune`.
 pub fn run(args: &PruneArgs) -> Result<ExitCode> {
     let manifest = decide::read_manifest(&args.manifest)?;
+    if let Some(saved) = heft::load::lone_saved_scan(&args.input.paths) {
+        bail!(
+            "{} is a saved scan: heft prune deletes from the directories themselves",
+            saved.display()
+        );
+    }
     // The whole manifest is checked before anything is read or deleted.
     let planned = plan(&manifest, args.input.paths.len())?;
     // Opened before the scan, so what is deleted is the tree that was scanned.
@@ -47,8 +53,8 @@ pub fn run(args: &PruneArgs) -> Result<ExitCode> {
         Err(e) if args.force => eprintln!("heft: warning: {e}; going on because of --force"),
         Err(e) => return Err(e).context("refusing to prune (use --force to override)"),
     }
-    let bytes: u64 = planned.iter().map(|p| p.bytes).sum();
-    let files: u64 = planned.iter().map(|p| p.files).sum();
+    let bytes: u64 = planned.iter().map(|p| p.bytes).fold(0, u64::saturating_add);
+    let files: u64 = planned.iter().map(|p| p.files).fold(0, u64::saturating_add);
     if !args.apply {
         let mut s = String::new();
         for p in &planned {

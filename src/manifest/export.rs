@@ -196,8 +196,14 @@ fn header(m: &Manifest, prefix: &str, roots: &[usize]) -> String {
     );
     for &r in roots {
         let list = paths(m, r);
-        let bytes: u64 = list.iter().map(|(e, _)| e.bytes).sum();
-        let files: u64 = list.iter().map(|(e, _)| e.files).sum();
+        let bytes: u64 = list
+            .iter()
+            .map(|(e, _)| e.bytes)
+            .fold(0, u64::saturating_add);
+        let files: u64 = list
+            .iter()
+            .map(|(e, _)| e.files)
+            .fold(0, u64::saturating_add);
         let _ = writeln!(
             s,
             "{prefix}Root {r} ({}): deletes {} paths, {files} files, {} ({bytes} bytes).",
