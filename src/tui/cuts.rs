@@ -7,6 +7,7 @@
 //! directory a `path` rule, `x` a `dist-deps` rule, presets add theirs. While the scan
 //! runs there is no rule list yet and everything is kept.
 
+mod alerts;
 mod shape;
 
 use std::cell::RefCell;
@@ -17,6 +18,7 @@ use crate::model::{DistId, NodeId, Sizes};
 use crate::rules::strip::{StripCache, strip_savings};
 use crate::rules::{Rule, RuleError, RuleKind, rule_dists};
 
+pub use alerts::Alerts;
 use shape::{ScopeSizes, Shape};
 
 /// Why a node is excluded (or that it is not).
@@ -73,6 +75,8 @@ pub struct Cuts {
     /// Sizes under the scopes views asked for, filled lazily (cleared on every change).
     scopes: RefCell<Vec<ScopeSizes>>,
     strip: StripCache,
+    /// What the current exclusions would break.
+    alerts: Alerts,
 }
 
 impl Cuts {
@@ -166,7 +170,11 @@ impl Cuts {
             s.scope = None;
         }
         self.dist_rule = vec![None; bundle.dists.len()];
-        let Some(ex) = &self.ex else { return };
+        let Some(ex) = &self.ex else {
+            self.alerts = Alerts::default();
+            return;
+        };
+        self.alerts = Alerts::of(bundle, ex);
         for (i, rule) in ex.rules().enumerate() {
             if !ex.is_enabled(i) || !matches!(rule.kind, RuleKind::Dist | RuleKind::DistDeps) {
                 continue;
@@ -257,6 +265,11 @@ impl Cuts {
     /// How many rules there are.
     pub fn rule_count(&self) -> usize {
         self.ex.as_ref().map_or(0, Exclusion::len)
+    }
+
+    /// What the current exclusions would break.
+    pub fn alerts(&self) -> &Alerts {
+        &self.alerts
     }
 
     /// Whether any rule is in the list.

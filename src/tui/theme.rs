@@ -54,6 +54,8 @@ pub struct Theme {
     pub message: Style,
     /// Tiles of folded small items and unowned files.
     pub rest_tile: Style,
+    /// Warnings: the header's count and a warned row's sign.
+    pub alert: Style,
     /// Watch mode: a package that just appeared or grew.
     pub grew: Style,
     /// Watch mode: a package that just shrank.
@@ -99,6 +101,10 @@ impl Theme {
             dialog: base.fg(Color::Cyan),
             message: base.fg(Color::Yellow),
             rest_tile: base.fg(Color::White).bg(Color::Rgb(70, 70, 70)),
+            alert: base
+                .fg(Color::White)
+                .bg(Color::Red)
+                .add_modifier(Modifier::BOLD),
             grew: base.fg(Color::LightGreen).add_modifier(Modifier::BOLD),
             shrank: base.fg(Color::LightMagenta).add_modifier(Modifier::BOLD),
         }
@@ -124,6 +130,7 @@ impl Theme {
             dialog: base,
             message: base.add_modifier(Modifier::BOLD),
             rest_tile: base.add_modifier(Modifier::DIM),
+            alert: base.add_modifier(Modifier::BOLD | Modifier::REVERSED),
             grew: base.add_modifier(Modifier::BOLD),
             shrank: base.add_modifier(Modifier::BOLD | Modifier::ITALIC),
         }

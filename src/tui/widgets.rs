@@ -48,6 +48,8 @@ pub struct Screen {
     pub treemap: Rect,
     /// Rows of the rules list.
     pub rules_rows: Rect,
+    /// The warnings under the rules list (empty without warnings).
+    pub rules_alerts: Rect,
     /// Tab labels in the header.
     pub tabs: Vec<(ViewId, Rect)>,
 }
@@ -81,6 +83,7 @@ pub fn layout(app: &App) -> Screen {
     let body = take(u16::MAX, 1);
     let status = take(1, 0);
     let (table, why) = split_why(app, body);
+    let (rules_list, rules_alerts) = split_alerts(app, body);
     Screen {
         header,
         gauges,
@@ -92,7 +95,8 @@ pub fn layout(app: &App) -> Screen {
         why,
         tree_rows: below_heading(body),
         treemap: below_heading(body),
-        rules_rows: below_heading(body),
+        rules_rows: below_heading(rules_list),
+        rules_alerts,
         tabs: header::tabs(header),
     }
 }
@@ -113,6 +117,26 @@ fn split_why(app: &App, body: Rect) -> (Rect, Option<Rect>) {
         ..body
     };
     (table, Some(why))
+}
+
+/// The rules list and, with warnings, a section under it listing them (a heading line
+/// and one line each, at most half the body).
+fn split_alerts(app: &App, body: Rect) -> (Rect, Rect) {
+    let n = app.cuts.alerts().len() as u16;
+    if n == 0 {
+        return (body, Rect { height: 0, ..body });
+    }
+    let h = (n + 1).min(body.height / 2);
+    let list = Rect {
+        height: body.height - h,
+        ..body
+    };
+    let alerts = Rect {
+        y: body.y + list.height,
+        height: h,
+        ..body
+    };
+    (list, alerts)
 }
 
 fn below_heading(r: Rect) -> Rect {
@@ -140,7 +164,14 @@ pub fn render(app: &App, frame: &mut Frame) {
         }
         ViewId::Tree => tree::render(app, screen.body, buf),
         ViewId::Treemap => treemap::render(app, screen.body, buf),
-        ViewId::Rules => rules::render(app, screen.body, buf),
+        ViewId::Rules => {
+            let list = Rect {
+                height: screen.body.height - screen.rules_alerts.height,
+                ..screen.body
+            };
+            rules::render(app, list, buf);
+            rules::render_alerts(app, screen.rules_alerts, buf);
+        }
     }
     status::render(app, screen.status, buf);
     match &app.overlay {

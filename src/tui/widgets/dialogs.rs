@@ -148,5 +148,20 @@ fn export_dialog(app: &App, d: &ExportDialog, area: Rect, buf: &mut Buffer) {
     if let Some(e) = &d.error {
         lines.push(format!("error: {e}"));
     }
+    let alerts = &app.cuts.alerts().lines;
+    if !alerts.is_empty() {
+        let room = usize::from(area.height.saturating_sub(lines.len() as u16 + 5)).max(1);
+        lines.push(String::new());
+        lines.push(format!(
+            "⚠ {} warning{} (written into the export too):",
+            alerts.len(),
+            if alerts.len() == 1 { "" } else { "s" }
+        ));
+        let shown = room.min(alerts.len());
+        lines.extend(alerts.iter().take(shown).map(|a| format!("  {a}")));
+        if shown < alerts.len() {
+            lines.push(format!("  … {} more in the Rules view (4)", alerts.len() - shown));
+        }
+    }
     boxed(app, " export manifest ", &lines, area, buf);
 }

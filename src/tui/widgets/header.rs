@@ -78,6 +78,13 @@ pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
         };
         x = left(buf, x, tabs_x, area.y, note, theme.header);
     }
+    let alerts = app.cuts.alerts().len();
+    if alerts > 0 {
+        let plural = if alerts == 1 { "" } else { "s" };
+        let badge = format!(" ⚠ {alerts} warning{plural} ");
+        x = left(buf, x, tabs_x, area.y, &badge, theme.alert);
+        x = left(buf, x, tabs_x, area.y, " ", theme.header);
+    }
     if app.info.demo {
         x = left(buf, x, tabs_x, area.y, " DEMO ", theme.badge);
         x = left(buf, x, tabs_x, area.y, " ", theme.header);

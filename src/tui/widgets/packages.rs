@@ -309,9 +309,18 @@ fn app_ctx(app: &App) -> crate::tui::app::Ctx<'_> {
     }
 }
 
-/// "kept", "excluded", "rule: NAME", or "partly: -12 MB".
-/// "kept", "in runtime", "excluded", "rule: LABEL" or "partly -12 MB".
+/// "kept", "in runtime", "excluded", "with DIST" or "partly -12 MB", after "⚠ " when a
+/// warning is about the package.
 fn status(ctx: &crate::tui::app::Ctx, app: &App, d: DistId, level: u8) -> String {
+    let plain = plain_status(ctx, app, d, level);
+    if app.cuts.alerts().about_dist(d).is_some() {
+        format!("⚠ {plain}")
+    } else {
+        plain
+    }
+}
+
+fn plain_status(ctx: &crate::tui::app::Ctx, app: &App, d: DistId, level: u8) -> String {
     if level == 0 && ctx.runtime_provided(d).is_some() {
         return "in runtime".into();
     }

@@ -88,6 +88,27 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
+/// Draws the warnings section: a heading and one line per warning (cut to fit).
+pub fn render_alerts(app: &App, area: Rect, buf: &mut Buffer) {
+    let lines = &app.cuts.alerts().lines;
+    if area.height == 0 || lines.is_empty() {
+        return;
+    }
+    let shown = usize::from(area.height - 1).min(lines.len());
+    let more = if shown < lines.len() {
+        format!(" ({} more not shown)", lines.len() - shown)
+    } else {
+        String::new()
+    };
+    let plural = if lines.len() == 1 { "" } else { "s" };
+    let heading = format!(" ⚠ {} warning{plural}: what the exclusions break{more}", lines.len());
+    put(buf, area.x, area.y, &heading, area.width, app.theme.heading);
+    for (line, y) in lines.iter().take(shown).zip(area.y + 1..area.bottom()) {
+        let text = format!("   {}", fit(line, usize::from(area.width.saturating_sub(3))));
+        put(buf, area.x, y, &text, area.width, app.theme.warn);
+    }
+}
+
 /// Green for safe, yellow for caution, red for breaks.
 pub fn safety_style(safety: Safety, theme: &Theme) -> Style {
     match safety {

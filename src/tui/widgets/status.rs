@@ -51,6 +51,27 @@ pub fn focused_path(app: &App) -> String {
     }
 }
 
+/// The warning about what is focused, if any.
+pub fn focused_alert(app: &App) -> Option<&str> {
+    let alerts = app.cuts.alerts();
+    if alerts.is_empty() {
+        return None;
+    }
+    match app.view {
+        ViewId::Packages => match app.packages.selected()? {
+            PkgRow::Dist(d) => alerts.about_dist(d),
+            PkgRow::Unowned => None,
+        },
+        ViewId::Tree => alerts.about_node(app.tree.selected()?),
+        ViewId::Treemap => match app.treemap.selected_item()? {
+            TileItem::Dist(d) => alerts.about_dist(d),
+            TileItem::Node(n) => alerts.about_node(n),
+            TileItem::Unowned => None,
+        },
+        ViewId::Rules => None,
+    }
+}
+
 /// Draws the status line.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if area.height == 0 {
@@ -75,8 +96,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         None if app.unexported => "? help · e export · q quit (changes not exported)".into(),
         None => "? help · Space exclude · e export · q quit".into(),
     };
-    let hint_w = (hint.chars().count() as u16 + 1).min(area.width / 2 + area.width / 4);
-    let mut left = focused_path(app);
+    let alert = focused_alert(app);
+    // A warning about the focused item needs room more than a hint or a message.
+    let most = match alert {
+        Some(a) => area
+            .width
+            .saturating_sub((a.chars().count() as u16 + 4).min(area.width / 4 * 3)),
+        None => area.width / 2 + area.width / 4,
+    };
+    let hint_w = (hint.chars().count() as u16 + 1).min(most);
+    let mut left = alert.map_or_else(|| focused_path(app), |a| format!("⚠ {a}"));
     if let Some(f) = filter.filter(|f| !f.is_empty()) {
         left = format!("[/{f}] {left}");
     }
@@ -85,12 +114,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         buf,
         area.x,
         area.y,
-        &format!(
-            " {}",
-            fit_left(&left, usize::from(left_w.saturating_sub(1)))
-        ),
+        &format!(" {}", {
+            let room = usize::from(left_w.saturating_sub(1));
+            // A warning reads from its start; a path from its end.
+            if alert.is_some() {
+                super::text::fit(&left, room)
+            } else {
+                fit_left(&left, room)
+            }
+        }),
         left_w,
-        theme.dim,
+        if alert.is_some() { theme.warn } else { theme.dim },
     );
     let style = if app.message.is_some() {
         theme.message

@@ -154,8 +154,18 @@ fn render_row(app: &App, row: &TreeRow, whole: u64, selected: bool, area: Rect, 
     }
 }
 
-/// What excluded a row (or how much of it is excluded).
+/// What excluded a row (or how much of it is excluded), after "⚠ " when a warning is
+/// about it.
 fn note(app: &App, reason: Reason, row: &TreeRow) -> String {
+    let plain = plain_note(app, reason, row);
+    if app.cuts.alerts().about_node(row.id).is_some() {
+        format!("⚠ {plain}")
+    } else {
+        plain
+    }
+}
+
+fn plain_note(app: &App, reason: Reason, row: &TreeRow) -> String {
     match reason {
         Reason::Kept => {
             let (full, kept) = app.tree.sizes(&app.cuts, row);

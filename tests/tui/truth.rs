@@ -1,0 +1,92 @@
+//! The explorer tells the whole truth: warnings, estimates and filters are always on
+//! screen (issue 11's defects, each found by a test that failed before its fix).
+
+use heft::tui::app::App;
+use heft::tui::event::draw;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::sample::{app, press};
+
+/// The screen's text at `w`x`h`, one string per line.
+pub fn lines(app: &mut App, w: u16, h: u16) -> Vec<String> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    draw(&mut terminal, app).unwrap();
+    let buf = terminal.backend().buffer();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect())
+        .collect()
+}
+
+/// Whether any line contains `text`.
+pub fn shows(lines: &[String], text: &str) -> bool {
+    lines.iter().any(|l| l.contains(text))
+}
+
+#[test]
+fn excluding_a_package_others_need_shows_a_warning_count_row_sign_and_reason() {
+    let mut app = app();
+    press(&mut app, "<Space>");
+    let screen = lines(&mut app, 80, 24);
+    assert!(screen[0].contains("⚠ 1 warning"), "header: {}", screen[0]);
+    let row = screen.iter().find(|l| l.contains("kubernetes")).unwrap();
+    assert!(row.contains("⚠"), "the row carries the sign: {row}");
+    let status = &screen[23];
+    assert!(
+        status.contains("kubernetes is excluded but still required by chromadb"),
+        "status line: {status}"
+    );
+}
+
+#[test]
+fn excluding_a_directory_imported_at_run_time_warns_on_its_tree_row() {
+    let mut app = app();
+    press(&mut app, "2");
+    press(&mut app, "/testing<Enter>");
+    let pos = app
+        .tree
+        .rows
+        .iter()
+        .position(|r| app.bundle().tree.name(r.id) == b"testing")
+        .expect("numpy/testing is listed");
+    app.tree.list.selected = pos;
+    press(&mut app, "<Space>");
+    let screen = lines(&mut app, 120, 30);
+    assert!(screen[0].contains("⚠ 1 warning"), "header: {}", screen[0]);
+    let row = screen.iter().find(|l| l.contains("testing/")).unwrap();
+    assert!(row.contains("⚠"), "the row carries the sign: {row}");
+    assert!(
+        screen[29].contains("numpy/testing is excluded but imported at run time"),
+        "status: {}",
+        screen[29]
+    );
+}
+
+#[test]
+fn the_rules_view_and_the_export_dialog_list_every_warning() {
+    let mut app = app();
+    press(&mut app, "<Space>4");
+    let screen = lines(&mut app, 100, 30);
+    assert!(shows(&screen, "1 warning: what the exclusions break"));
+    assert!(shows(&screen, "kubernetes is excluded but still required by chromadb"));
+    press(&mut app, "e");
+    let screen = lines(&mut app, 100, 30);
+    assert!(shows(&screen, "1 warning (written into the export too)"), "{screen:#?}");
+    assert!(shows(&screen, "kubernetes is excluded but still required"));
+}
+
+#[test]
+fn the_sh_export_lists_the_warnings_as_comments() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("prune.sh");
+    let mut app = app();
+    press(&mut app, "<Space>e<Tab><Space><Tab>");
+    let erase = "<Bksp>".repeat(40);
+    press(&mut app, &format!("{erase}{}<Enter>", path.display()));
+    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("# Warning: kubernetes is excluded but still required by chromadb"),
+        "{text}"
+    );
+}
