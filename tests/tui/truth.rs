@@ -90,3 +90,18 @@ fn the_sh_export_lists_the_warnings_as_comments() {
         "{text}"
     );
 }
+
+#[test]
+fn zipped_gauges_show_a_lower_bound_and_never_headroom_while_estimates_run() {
+    let mut app = app();
+    press(&mut app, "x");
+    app.zip = heft::tui::app::ZipProgress { done: 3, total: 10 };
+    let screen = lines(&mut app, 120, 30);
+    let zipped = screen.iter().find(|l| l.contains("aws-lambda-zip")).unwrap();
+    assert!(zipped.contains("estimating 30%: >= "), "{zipped}");
+    assert!(!zipped.contains("headroom"), "{zipped}");
+    app.zip.done = 10;
+    let screen = lines(&mut app, 120, 30);
+    let zipped = screen.iter().find(|l| l.contains("aws-lambda-zip")).unwrap();
+    assert!(zipped.contains("headroom"), "a verdict once complete: {zipped}");
+}
