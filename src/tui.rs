@@ -28,6 +28,7 @@ use crate::load::{LoadOptions, classify, spawn_scan};
 use anyhow::{Context, Result};
 use crossbeam_channel::{Sender, unbounded};
 use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::cursor::Show;
 use ratatui::crossterm::execute;
 
 use app::{App, Data, SourceInfo};
@@ -78,13 +79,38 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
         app.start_rules(m.rules);
     }
     spawn_input(tx.clone());
+    let signals = spawn_signals(tx.clone())?;
     let mut guard = TerminalGuard::enter()?;
     let result = event::run(&mut guard.terminal, &mut app, &rx, Some(&tx));
     drop(guard);
+    signals.close();
     if let Some(cache) = zip_cache {
         cache.save_default();
     }
-    result.map(|()| ExitCode::SUCCESS)
+    let code = app
+        .ended_by()
+        .map_or(0, |sig| u8::try_from(128 + sig).unwrap_or(1));
+    result.map(|()| ExitCode::from(code))
+}
+
+/// Turns the signals that end a program into [`Event::Signal`]s, so the UI thread quits
+/// through its usual path and the terminal guard restores the screen, mouse and cursor.
+fn spawn_signals(tx: Sender<Event>) -> Result<signal_hook::iterator::Handle> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])
+        .context("installing signal handlers")?;
+    let handle = signals.handle();
+    thread::Builder::new()
+        .name("heft-signals".into())
+        .spawn(move || {
+            for sig in signals.forever() {
+                if tx.send(Event::Signal(sig)).is_err() {
+                    return;
+                }
+            }
+        })
+        .context("starting the signal thread")?;
+    Ok(handle)
 }
 
 /// Reads a `heft.manifest/1` file to resume its decision.
@@ -216,7 +242,7 @@ impl TerminalGuard {
         let terminal = ratatui::try_init().context("opening the terminal")?;
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let _ = execute!(stdout(), DisableMouseCapture);
+            let _ = execute!(stdout(), DisableMouseCapture, Show);
             previous(info);
         }));
         execute!(stdout(), EnableMouseCapture).context("enabling the mouse")?;
@@ -226,7 +252,7 @@ impl TerminalGuard {
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        let _ = execute!(stdout(), DisableMouseCapture);
+        let _ = execute!(stdout(), DisableMouseCapture, Show);
         ratatui::restore();
     }
 }

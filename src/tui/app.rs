@@ -230,6 +230,8 @@ struct Flags {
     quit: bool,
     /// Scan or estimate data arrived; derived state is out of date.
     stale: bool,
+    /// The signal that ended the explorer, if one did.
+    signal: Option<i32>,
 }
 
 impl App {
@@ -283,6 +285,11 @@ impl App {
         self.flags.quit
     }
 
+    /// The signal that ended the explorer, if one did (heft then exits with 128 + it).
+    pub fn ended_by(&self) -> Option<i32> {
+        self.flags.signal
+    }
+
     /// The bundle (partial while scanning).
     pub fn bundle(&self) -> &Bundle {
         self.data.bundle()
@@ -316,6 +323,10 @@ impl App {
             Event::ZipDone => self.on_zip_done(),
             Event::Tick(elapsed) => self.tick(elapsed),
             Event::Watch(e) => self.on_watch(e),
+            Event::Signal(sig) => {
+                self.flags.quit = true;
+                self.flags.signal = Some(sig);
+            }
         }
     }
 

@@ -49,12 +49,15 @@ pub enum Event {
     Tick(Duration),
     /// From the directory watcher (`heft --watch`).
     Watch(crate::watch::WatchEvent),
+    /// A signal that ends heft (SIGTERM, SIGHUP, SIGINT, SIGQUIT): quit now, unasked, so
+    /// the terminal is restored on the way out.
+    Signal(i32),
 }
 
 impl Event {
     /// Whether the user caused it (then it is drawn at once).
     pub fn is_input(&self) -> bool {
-        matches!(self, Event::Input(_))
+        matches!(self, Event::Input(_) | Event::Signal(_))
     }
 }
 

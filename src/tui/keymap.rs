@@ -73,8 +73,8 @@ pub enum Mode {
 pub enum Action {
     /// Quit, asking first if there are unexported changes.
     Quit,
-    /// Quit now (Ctrl-c).
-    ForceQuit,
+    /// Quit from any mode (Ctrl-c), asking first as `q` does; asked, Ctrl-c again quits.
+    Interrupt,
     /// Move up one row (or tile).
     Up,
     /// Move down one row (or tile).
@@ -158,7 +158,7 @@ pub fn action_for(mode: Mode, key: KeyEvent) -> Option<Action> {
     }
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl && key.code == KeyCode::Char('c') {
-        return Some(Action::ForceQuit);
+        return Some(Action::Interrupt);
     }
     match mode {
         Mode::Browse => browse(key.code, ctrl),

@@ -94,3 +94,56 @@ fn the_binary_opens_browses_excludes_and_quits_in_tmux() {
     }
     assert!(!alive, "heft quit and the session closed");
 }
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal_in_tmux() {
+    if tmux(&["-V"]).is_none() {
+        eprintln!("skipping: tmux is not installed");
+        return;
+    }
+    let fx = Fixture::new();
+    let dir = fx.dir("site");
+    site(&dir);
+    let cache = fx.dir("cache");
+    for (signal, code) in [("TERM", 143), ("HUP", 129)] {
+        let session = format!("heft-sig-{signal}-{}", std::process::id());
+        // heft runs as the shell's child; the shell then prints its exit code and waits.
+        let command = format!(
+            "XDG_CACHE_HOME={} {} {}; echo rc=$?; sleep 60",
+            cache.display(),
+            env!("CARGO_BIN_EXE_heft"),
+            dir.display()
+        );
+        tmux(&[
+            "new-session", "-d", "-s", &session, "-x", "100", "-y", "30", "sh", "-c", &command,
+        ])
+        .expect("tmux starts");
+        wait_for(&session, "smallpkg");
+        tmux(&["send-keys", "-t", &session, "Space"]);
+        wait_for(&session, "excluded");
+        let flags = || {
+            tmux(&[
+                "display-message", "-p", "-t", &session,
+                "#{alternate_on} #{mouse_any_flag} #{cursor_flag}",
+            ])
+            .unwrap_or_default()
+        };
+        assert_eq!(flags().trim(), "1 1 0", "heft runs full screen");
+        let shell = tmux(&["display-message", "-p", "-t", &session, "#{pane_pid}"]).unwrap();
+        let children = format!("/proc/{0}/task/{0}/children", shell.trim());
+        let heft = std::fs::read_to_string(children).unwrap();
+        Command::new("kill")
+            .args([&format!("-{signal}"), heft.trim()])
+            .status()
+            .unwrap();
+        let screen = wait_for(&session, "rc=");
+        let after = flags();
+        tmux(&["kill-session", "-t", &session]);
+        assert!(screen.contains(&format!("rc={code}")), "SIG{signal}:\n{screen}");
+        assert_eq!(
+            after.trim(),
+            "0 0 1",
+            "SIG{signal}: main screen, mouse off, cursor shown"
+        );
+    }
+}

@@ -219,7 +219,7 @@ pub fn app() -> App {
 }
 
 /// Presses keys from a script: plain characters, or `<Enter>`, `<Esc>`, `<Bksp>`,
-/// `<Tab>`, `<Space>`, `<Up>`, `<Down>`, `<Left>`, `<Right>`, `<C-r>`.
+/// `<Tab>`, `<Space>`, `<Up>`, `<Down>`, `<Left>`, `<Right>`, `<C-r>`, `<C-c>`.
 pub fn press(app: &mut App, script: &str) {
     let mut rest = script;
     while let Some(c) = rest.chars().next() {
@@ -251,6 +251,7 @@ fn named(name: &str) -> KeyEvent {
         "Left" => plain(KeyCode::Left),
         "Right" => plain(KeyCode::Right),
         "C-r" => KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL),
+        "C-c" => KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
         other => panic!("unknown key <{other}>"),
     }
 }

@@ -108,3 +108,35 @@ fn zipped_gauges_show_a_lower_bound_and_never_headroom_while_estimates_run() {
         "a verdict once complete: {zipped}"
     );
 }
+
+#[test]
+fn ctrl_c_with_unexported_changes_asks_like_q_and_a_second_ctrl_c_quits() {
+    let mut app = app();
+    press(&mut app, "<Space><C-c>");
+    assert!(!app.should_quit(), "unexported changes: ask first");
+    assert_eq!(app.overlay, Some(heft::tui::app::Overlay::ConfirmQuit));
+    press(&mut app, "n/ku<C-c>");
+    assert_eq!(
+        app.overlay,
+        Some(heft::tui::app::Overlay::ConfirmQuit),
+        "asks from a filter too"
+    );
+    press(&mut app, "<C-c>");
+    assert!(app.should_quit(), "asked, Ctrl-c again quits");
+    let mut clean = super::sample::app();
+    press(&mut clean, "<C-c>");
+    assert!(clean.should_quit(), "nothing to lose: quits at once");
+}
+
+#[test]
+fn a_terminating_signal_ends_the_event_loop_even_with_unexported_changes() {
+    use heft::tui::event::{Event, run};
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let mut app = app();
+    press(&mut app, "<Space>");
+    tx.send(Event::Signal(15)).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    run(&mut terminal, &mut app, &rx, None).unwrap();
+    assert!(app.should_quit(), "quits unasked");
+    assert_eq!(app.ended_by(), Some(15), "heft exits with 128 + 15");
+}

@@ -20,7 +20,7 @@ impl App {
         self.message = None;
         match action {
             Action::Quit => self.on_quit(),
-            Action::ForceQuit => self.flags.quit = true,
+            Action::Interrupt => self.on_quit(),
             Action::Up => self.on_move(-1, Direction::Up),
             Action::Down => self.on_move(1, Direction::Down),
             Action::PageUp => self.on_page(-1),
@@ -75,7 +75,7 @@ impl App {
         self.overlay = Some(overlay);
     }
 
-    fn on_quit(&mut self) {
+    pub(super) fn on_quit(&mut self) {
         if self.unexported {
             self.overlay = Some(Overlay::ConfirmQuit);
         } else {
@@ -220,7 +220,10 @@ impl App {
                 filter.clear();
                 self.filtering = false;
             }
-            Action::ForceQuit => self.flags.quit = true,
+            Action::Interrupt => {
+                self.filtering = false;
+                self.on_quit();
+            }
             _ => return false,
         }
         self.refresh_view(self.view);

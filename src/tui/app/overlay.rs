@@ -13,8 +13,13 @@ use crate::tui::keymap::Action;
 
 impl App {
     pub(super) fn on_overlay(&mut self, action: Action) {
-        if action == Action::ForceQuit {
-            self.flags.quit = true;
+        if action == Action::Interrupt {
+            // Asked already: a second Ctrl-c answers yes.
+            if self.overlay.take() == Some(Overlay::ConfirmQuit) {
+                self.flags.quit = true;
+            } else {
+                self.on_quit();
+            }
             return;
         }
         let Some(overlay) = self.overlay.take() else {

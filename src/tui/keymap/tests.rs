@@ -59,7 +59,7 @@ fn undo_and_redo_are_u_and_ctrl_r() {
 }
 
 #[test]
-fn ctrl_c_quits_from_every_mode() {
+fn ctrl_c_means_quit_from_every_mode() {
     for mode in [
         Mode::Browse,
         Mode::Filter,
@@ -70,7 +70,7 @@ fn ctrl_c_quits_from_every_mode() {
     ] {
         assert_eq!(
             action_for(mode, ctrl('c')),
-            Some(Action::ForceQuit),
+            Some(Action::Interrupt),
             "{mode:?}"
         );
     }
