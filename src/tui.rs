@@ -27,8 +27,8 @@ use crate::limits::Limit;
 use crate::load::{LoadOptions, classify, spawn_scan};
 use anyhow::{Context, Result};
 use crossbeam_channel::{Sender, unbounded};
-use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use ratatui::crossterm::cursor::Show;
+use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use ratatui::crossterm::execute;
 
 use app::{App, Data, SourceInfo};

@@ -4,6 +4,6 @@
 mod e2e;
 mod journey;
 mod sample;
-mod truth;
 mod screens;
+mod truth;
 mod watching;

@@ -68,10 +68,16 @@ fn the_rules_view_and_the_export_dialog_list_every_warning() {
     press(&mut app, "<Space>4");
     let screen = lines(&mut app, 100, 30);
     assert!(shows(&screen, "1 warning: what the exclusions break"));
-    assert!(shows(&screen, "kubernetes is excluded but still required by chromadb"));
+    assert!(shows(
+        &screen,
+        "kubernetes is excluded but still required by chromadb"
+    ));
     press(&mut app, "e");
     let screen = lines(&mut app, 100, 30);
-    assert!(shows(&screen, "1 warning (written into the export too)"), "{screen:#?}");
+    assert!(
+        shows(&screen, "1 warning (written into the export too)"),
+        "{screen:#?}"
+    );
     assert!(shows(&screen, "kubernetes is excluded but still required"));
 }
 
@@ -97,12 +103,18 @@ fn zipped_gauges_show_a_lower_bound_and_never_headroom_while_estimates_run() {
     press(&mut app, "x");
     app.zip = heft::tui::app::ZipProgress { done: 3, total: 10 };
     let screen = lines(&mut app, 120, 30);
-    let zipped = screen.iter().find(|l| l.contains("aws-lambda-zip")).unwrap();
+    let zipped = screen
+        .iter()
+        .find(|l| l.contains("aws-lambda-zip"))
+        .unwrap();
     assert!(zipped.contains("estimating 30%: >= "), "{zipped}");
     assert!(!zipped.contains("headroom"), "{zipped}");
     app.zip.done = 10;
     let screen = lines(&mut app, 120, 30);
-    let zipped = screen.iter().find(|l| l.contains("aws-lambda-zip")).unwrap();
+    let zipped = screen
+        .iter()
+        .find(|l| l.contains("aws-lambda-zip"))
+        .unwrap();
     assert!(
         zipped.contains("%  over by") && !zipped.contains(">="),
         "a verdict once complete: {zipped}"
@@ -139,4 +151,22 @@ fn a_terminating_signal_ends_the_event_loop_even_with_unexported_changes() {
     run(&mut terminal, &mut app, &rx, None).unwrap();
     assert!(app.should_quit(), "quits unasked");
     assert_eq!(app.ended_by(), Some(15), "heft exits with 128 + 15");
+}
+
+#[test]
+fn an_active_filter_stays_visible_at_80_columns_in_packages_and_tree() {
+    let mut app = app();
+    press(&mut app, "/nump<Enter>");
+    let screen = lines(&mut app, 80, 24);
+    assert!(screen[23].starts_with(" filter /nump "), "{}", screen[23]);
+    press(&mut app, "<Space>");
+    let screen = lines(&mut app, 80, 24);
+    assert!(
+        screen[23].contains("filter /nump"),
+        "after a message: {}",
+        screen[23]
+    );
+    press(&mut app, "2/testing<Enter>");
+    let screen = lines(&mut app, 80, 24);
+    assert!(screen[23].contains("filter /testing"), "{}", screen[23]);
 }

@@ -160,7 +160,10 @@ fn export_dialog(app: &App, d: &ExportDialog, area: Rect, buf: &mut Buffer) {
         let shown = room.min(alerts.len());
         lines.extend(alerts.iter().take(shown).map(|a| format!("  {a}")));
         if shown < alerts.len() {
-            lines.push(format!("  … {} more in the Rules view (4)", alerts.len() - shown));
+            lines.push(format!(
+                "  … {} more in the Rules view (4)",
+                alerts.len() - shown
+            ));
         }
     }
     boxed(app, " export manifest ", &lines, area, buf);

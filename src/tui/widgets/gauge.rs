@@ -263,7 +263,10 @@ mod tests {
             let text = line(&buf, y);
             assert!(text.contains(">= "), "a lower bound: {text}");
             assert!(!text.contains("headroom"), "no verdict yet: {text}");
-            assert!(!text.contains('%') || text.contains("estimating 0%"), "{text}");
+            assert!(
+                !text.contains('%') || text.contains("estimating 0%"),
+                "{text}"
+            );
         }
         assert!(line(&buf, 0).contains("estimating 0%: >= 4.2 MB of 50 MB"));
         assert_eq!(Some(buf[(18, 0)].fg), Theme::colour().dim.fg, "not green");
@@ -276,7 +279,11 @@ mod tests {
         };
         let mut buf = Buffer::empty(Rect::new(0, 0, 120, 1));
         render(&props, buf.area, &mut buf, &Theme::colour());
-        assert!(line(&buf, 0).contains("over by >= 10.0 MB"), "{}", line(&buf, 0));
+        assert!(
+            line(&buf, 0).contains("over by >= 10.0 MB"),
+            "{}",
+            line(&buf, 0)
+        );
     }
 
     #[test]

@@ -101,10 +101,16 @@ pub fn render_alerts(app: &App, area: Rect, buf: &mut Buffer) {
         String::new()
     };
     let plural = if lines.len() == 1 { "" } else { "s" };
-    let heading = format!(" ⚠ {} warning{plural}: what the exclusions break{more}", lines.len());
+    let heading = format!(
+        " ⚠ {} warning{plural}: what the exclusions break{more}",
+        lines.len()
+    );
     put(buf, area.x, area.y, &heading, area.width, app.theme.heading);
     for (line, y) in lines.iter().take(shown).zip(area.y + 1..area.bottom()) {
-        let text = format!("   {}", fit(line, usize::from(area.width.saturating_sub(3))));
+        let text = format!(
+            "   {}",
+            fit(line, usize::from(area.width.saturating_sub(3)))
+        );
         put(buf, area.x, y, &text, area.width, app.theme.warn);
     }
 }

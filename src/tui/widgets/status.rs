@@ -105,14 +105,23 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         None => area.width / 2 + area.width / 4,
     };
     let hint_w = (hint.chars().count() as u16 + 1).min(most);
-    let mut left = alert.map_or_else(|| focused_path(app), |a| format!("⚠ {a}"));
+    let left = alert.map_or_else(|| focused_path(app), |a| format!("⚠ {a}"));
+    let mut x = area.x;
+    // An active filter is pinned first, never cut: rows it hides must not look absent.
     if let Some(f) = filter.filter(|f| !f.is_empty()) {
-        left = format!("[/{f}] {left}");
+        let badge = format!(" filter /{} ", super::text::fit(f, 24));
+        put(buf, x, area.y, &badge, area.width / 2, theme.badge);
+        x = x
+            .saturating_add(badge.chars().count() as u16)
+            .min(area.width / 2);
     }
-    let left_w = area.width.saturating_sub(hint_w + 1);
+    let left_w = area
+        .width
+        .saturating_sub(hint_w + 1)
+        .saturating_sub(x - area.x);
     put(
         buf,
-        area.x,
+        x,
         area.y,
         &format!(" {}", {
             let room = usize::from(left_w.saturating_sub(1));
@@ -124,7 +133,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             }
         }),
         left_w,
-        if alert.is_some() { theme.warn } else { theme.dim },
+        if alert.is_some() {
+            theme.warn
+        } else {
+            theme.dim
+        },
     );
     let style = if app.message.is_some() {
         theme.message
