@@ -257,6 +257,8 @@ fn input(code: KeyCode, ctrl: bool) -> Option<Action> {
         KeyCode::Char(c) if !ctrl => Some(Action::Type(c)),
         KeyCode::Backspace => Some(Action::Erase),
         KeyCode::Tab | KeyCode::Up | KeyCode::Down => Some(Action::NextField),
+        KeyCode::Left => Some(Action::Left),
+        KeyCode::Right => Some(Action::Right),
         KeyCode::Enter => Some(Action::Accept),
         KeyCode::Esc => Some(Action::Cancel),
         _ => None,

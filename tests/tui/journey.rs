@@ -294,7 +294,10 @@ fn rules_switch_off_move_and_presets_add_their_rules() {
         "tests-dirs would save something: {choices:?}"
     );
     let before = app.kept_totals().bytes;
-    press(&mut app, &format!("{}<Enter>", "<Down>".repeat(tests)));
+    press(
+        &mut app,
+        &format!("{}<Space><Enter>", "<Down>".repeat(tests)),
+    );
     assert!(app.overlay.is_none());
     assert!(app.kept_totals().bytes < before, "the preset's rules apply");
     assert!(app.rule_count() > 2);

@@ -79,7 +79,7 @@ fn treemap_zoomed_into_a_package() {
 
 #[test]
 fn rules_view_after_some_exclusions() {
-    snap("rules", "x2jjj<Space>p<Enter>4");
+    snap("rules", "x2jjj<Space>p<Space><Enter>4");
 }
 
 #[test]

@@ -170,3 +170,45 @@ fn an_active_filter_stays_visible_at_80_columns_in_packages_and_tree() {
     let screen = lines(&mut app, 80, 24);
     assert!(screen[23].contains("filter /testing"), "{}", screen[23]);
 }
+
+#[test]
+fn enter_closes_the_preset_picker_keeping_the_preset_space_added() {
+    let mut app = app();
+    press(&mut app, "p<Space>");
+    let rules = app.rule_count();
+    assert!(rules > 0, "Space adds the first preset's rules");
+    press(&mut app, "<Enter>");
+    assert!(app.overlay.is_none(), "Enter closes");
+    assert_eq!(app.rule_count(), rules, "and keeps what is checked");
+}
+
+#[test]
+fn space_in_the_export_dialog_never_types_into_the_file_name_from_the_format_field() {
+    let mut app = app();
+    press(&mut app, "<Space>e<Right>");
+    let Some(heft::tui::app::Overlay::Export(d)) = &app.overlay else {
+        panic!("the export dialog is open")
+    };
+    assert_eq!(
+        (d.format, d.path.as_str()),
+        (1, "heft-prune.sh"),
+        "→ picks the next format"
+    );
+    press(&mut app, "<Left><Tab><Space>x");
+    let Some(heft::tui::app::Overlay::Export(d)) = &app.overlay else {
+        panic!("the export dialog is open")
+    };
+    assert_eq!(
+        d.path, "heft-prune.sh",
+        "letters on the format field type nothing"
+    );
+    assert_eq!(
+        d.format, 1,
+        "Space on the format field picks the next format"
+    );
+    let screen = lines(&mut app, 100, 30);
+    assert!(
+        shows(&screen, "← →: format"),
+        "the hint says what the keys do"
+    );
+}

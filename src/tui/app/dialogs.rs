@@ -39,6 +39,14 @@ impl Default for ExportDialog {
     }
 }
 
+impl ExportDialog {
+    /// Switches to format `to`, retargeting a default file name.
+    pub fn pick_format(&mut self, to: usize) {
+        self.path = crate::tui::export::retarget(&self.path, self.format, to);
+        self.format = to;
+    }
+}
+
 /// A preset as the picker shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PresetChoice {

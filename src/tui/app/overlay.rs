@@ -68,11 +68,10 @@ impl App {
                     ExportField::Path => ExportField::Format,
                 };
             }
-            (Action::Type(_), ExportField::Format) => {
-                let next = (d.format + 1) % formats.max(1);
-                d.path = export::retarget(&d.path, d.format, next);
-                d.format = next;
+            (Action::Right, _) | (Action::Type(' '), ExportField::Format) => {
+                d.pick_format((d.format + 1) % formats.max(1));
             }
+            (Action::Left, _) => d.pick_format((d.format + formats - 1) % formats.max(1)),
             (Action::Type(c), ExportField::Path) => d.path.push(c),
             (Action::Erase, ExportField::Path) => {
                 d.path.pop();
@@ -151,7 +150,8 @@ impl App {
             .collect()
     }
 
-    /// Space adds (or removes) the highlighted preset and stays; Enter does so and closes.
+    /// Space adds (or removes) the highlighted preset and stays; Enter and Esc close,
+    /// keeping what is checked.
     fn on_presets_key(
         &mut self,
         mut list: ListState,
@@ -162,17 +162,14 @@ impl App {
         match action {
             Action::Up => list.move_by(-1, len, len),
             Action::Down => list.move_by(1, len, len),
-            Action::ToggleCut | Action::Accept => {
+            Action::ToggleCut => {
                 if let Some(choice) = choices.get(list.selected) {
                     self.toggle_preset(&choice.name, choice.in_use);
-                }
-                if action == Action::Accept {
-                    return None;
                 }
                 let choices = self.preset_choices();
                 return Some(Overlay::Presets { list, choices });
             }
-            Action::Cancel => return None,
+            Action::Accept | Action::Cancel => return None,
             _ => {}
         }
         Some(Overlay::Presets { list, choices })

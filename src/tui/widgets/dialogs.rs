@@ -100,7 +100,7 @@ fn limits(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
 
 fn presets(app: &App, selected: usize, choices: &[PresetChoice], area: Rect, buf: &mut Buffer) {
     let mut lines = vec![
-        "Space adds or removes a preset (the gauges move behind); Enter also closes.".to_string(),
+        "Space adds or removes a preset (the gauges move behind); Enter or Esc closes.".to_string(),
         String::new(),
     ];
     for c in choices {
@@ -138,7 +138,7 @@ fn export_dialog(app: &App, d: &ExportDialog, area: Rect, buf: &mut Buffer) {
     let mark = |f: ExportField| if d.field == f { "›" } else { " " };
     let mut lines = vec![
         format!(
-            "{} format: {format}   (Tab: next field; Space: next format)",
+            "{} format: {format}   (← →: format; Tab: next field)",
             mark(ExportField::Format)
         ),
         format!("{} file:   {}▏", mark(ExportField::Path), d.path),
