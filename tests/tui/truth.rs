@@ -212,3 +212,15 @@ fn space_in_the_export_dialog_never_types_into_the_file_name_from_the_format_fie
         "the hint says what the keys do"
     );
 }
+
+#[test]
+fn the_tree_heading_counts_what_is_excluded_in_the_chosen_measure() {
+    let mut app = app();
+    press(&mut app, "<Space>2aa");
+    assert_eq!(app.measure.label(), "zipped");
+    let screen = lines(&mut app, 120, 30);
+    let heading = &screen[3];
+    let (full, kept) = app.tree.dir_sizes;
+    let cut = heft::limits::human(full.zipped - kept.zipped);
+    assert!(heading.contains(&format!("(-{cut})")), "{cut}: {heading}");
+}

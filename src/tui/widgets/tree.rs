@@ -54,7 +54,8 @@ fn render_heading(app: &App, area: Rect, buf: &mut Buffer) {
     let dir = bundle.tree.path(s.dir).display().to_string();
     let order = if s.reversed { "▲" } else { "▼" };
     let (full, kept) = s.dir_sizes;
-    let cut = full.bytes.saturating_sub(kept.bytes);
+    let m = app.measure;
+    let cut = m.of(&full).saturating_sub(m.of(&kept));
     let cut = if cut > 0 {
         format!(" (-{})", human(cut))
     } else {
@@ -169,7 +170,7 @@ fn plain_note(app: &App, reason: Reason, row: &TreeRow) -> String {
     match reason {
         Reason::Kept => {
             let (full, kept) = app.tree.sizes(&app.cuts, row);
-            let cut = full.bytes.saturating_sub(kept.bytes);
+            let cut = app.measure.of(&full).saturating_sub(app.measure.of(&kept));
             if cut > 0 {
                 format!("-{} excluded inside", human(cut))
             } else {
