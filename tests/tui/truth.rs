@@ -224,3 +224,17 @@ fn the_tree_heading_counts_what_is_excluded_in_the_chosen_measure() {
     let cut = heft::limits::human(full.zipped - kept.zipped);
     assert!(heading.contains(&format!("(-{cut})")), "{cut}: {heading}");
 }
+
+#[test]
+fn sort_arrows_mean_the_same_in_packages_and_tree() {
+    let mut app = app();
+    press(&mut app, "sss");
+    let screen = lines(&mut app, 160, 40);
+    assert!(shows(&screen, "name▲"), "packages A→Z is ▲");
+    press(&mut app, "<Esc>2s");
+    let screen = lines(&mut app, 160, 40);
+    assert!(shows(&screen, "name▲"), "tree A→Z is ▲ too: {}", screen[3]);
+    press(&mut app, "S");
+    let screen = lines(&mut app, 160, 40);
+    assert!(shows(&screen, "name▼"), "Z→A is ▼: {}", screen[3]);
+}

@@ -39,6 +39,11 @@ impl TreeSort {
         }
     }
 
+    /// Whether the natural order is largest first.
+    pub fn descends(self) -> bool {
+        self != TreeSort::Name
+    }
+
     /// Its name.
     pub fn title(self) -> &'static str {
         match self {

@@ -52,7 +52,8 @@ fn render_heading(app: &App, area: Rect, buf: &mut Buffer) {
         Scope::Unowned => "[unowned] ".into(),
     };
     let dir = bundle.tree.path(s.dir).display().to_string();
-    let order = if s.reversed { "▲" } else { "▼" };
+    // As in Packages: ▼ largest / Z first, ▲ smallest / A first.
+    let order = if s.sort.descends() == s.reversed { "▲" } else { "▼" };
     let (full, kept) = s.dir_sizes;
     let m = app.measure;
     let cut = m.of(&full).saturating_sub(m.of(&kept));
