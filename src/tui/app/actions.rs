@@ -19,8 +19,7 @@ impl App {
         }
         self.message = None;
         match action {
-            Action::Quit => self.on_quit(),
-            Action::Interrupt => self.on_quit(),
+            Action::Quit | Action::Interrupt => self.on_quit(),
             Action::Up => self.on_move(-1, Direction::Up),
             Action::Down => self.on_move(1, Direction::Down),
             Action::PageUp => self.on_page(-1),

@@ -53,7 +53,11 @@ fn render_heading(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let dir = bundle.tree.path(s.dir).display().to_string();
     // As in Packages: ▼ largest / Z first, ▲ smallest / A first.
-    let order = if s.sort.descends() == s.reversed { "▲" } else { "▼" };
+    let order = if s.sort.descends() == s.reversed {
+        "▲"
+    } else {
+        "▼"
+    };
     let (full, kept) = s.dir_sizes;
     let m = app.measure;
     let cut = m.of(&full).saturating_sub(m.of(&kept));
