@@ -11,6 +11,7 @@ pub mod event;
 pub mod export;
 pub mod keymap;
 pub mod safety;
+pub mod scanwork;
 pub mod source;
 pub mod theme;
 mod watch;
@@ -22,9 +23,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::thread;
 
-use crate::bundle::{Builder, Target};
+use crate::bundle::Target;
 use crate::limits::Limit;
-use crate::load::{LoadOptions, classify, spawn_scan};
 use anyhow::{Context, Result};
 use crossbeam_channel::{Sender, unbounded};
 use ratatui::crossterm::cursor::Show;
@@ -127,28 +127,16 @@ pub(crate) fn open(source: &Source, opts: &Options, tx: &Sender<Event>) -> Resul
     let limits = default_limits(&opts.limits);
     match source {
         Source::Paths(paths) => {
-            let inputs = classify(paths)?;
-            let mut builder = Builder::new(opts.target.clone());
-            for input in &inputs {
-                builder.add_root(input.path.clone(), input.kind, input.own_disk);
-            }
-            let load = LoadOptions {
-                target: opts.target.clone(),
-                top_level: None,
-            };
+            let data = scanwork::start(paths, &opts.target, tx)?;
             let label = paths
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()
                 .join(" + ");
             let info = SourceInfo { label, demo: false };
-            forward_scan(spawn_scan(&inputs), tx.clone());
-            Ok(App::new(
-                info,
-                Data::scanning(builder, load),
-                &limits,
-                theme,
-            ))
+            let mut app = App::new(info, data, &limits, theme);
+            app.inputs.clone_from(paths);
+            Ok(app)
         }
         Source::Saved(path) => {
             let bundle = crate::scanfile::open(path)?;
@@ -185,33 +173,6 @@ fn default_limits(asked: &[Limit]) -> Vec<Limit> {
         .iter()
         .filter_map(|n| crate::limits::preset(n).cloned())
         .collect()
-}
-
-/// Forwards scan events to the UI channel, then a [`Event::ScanDone`] and elapsed ticks.
-fn forward_scan(scan: crossbeam_channel::Receiver<crate::scan::ScanEvent>, tx: Sender<Event>) {
-    let spawned = thread::Builder::new()
-        .name("heft-scan-forward".into())
-        .spawn(move || {
-            let started = std::time::Instant::now();
-            let mut last_tick = started;
-            let _ = tx.send(Event::Tick(std::time::Duration::ZERO));
-            for e in scan {
-                if tx.send(Event::Scan(e)).is_err() {
-                    return;
-                }
-                if last_tick.elapsed() >= event::FRAME {
-                    last_tick = std::time::Instant::now();
-                    if tx.send(Event::Tick(started.elapsed())).is_err() {
-                        return;
-                    }
-                }
-            }
-            let _ = tx.send(Event::Tick(started.elapsed()));
-            let _ = tx.send(Event::ScanDone);
-        });
-    if let Err(e) = spawned {
-        eprintln!("heft: could not start the scan thread: {e}");
-    }
 }
 
 /// Reads terminal events until the UI stops listening.

@@ -21,6 +21,7 @@ mod data;
 mod dialogs;
 mod edits;
 mod events;
+mod info;
 mod list;
 mod overlay;
 mod packages;
@@ -41,6 +42,7 @@ use ratatui::layout::Rect;
 pub use data::{Data, Scan};
 pub use dialogs::{ExportDialog, ExportField, Overlay, PresetChoice};
 pub use list::ListState;
+pub use overlay::pane_rows;
 pub use packages::{PackagesState, PkgColumn, PkgRow, cut_level};
 pub use scope::Scope;
 pub use tree::{TreeRow, TreeSort, TreeState};
@@ -221,6 +223,8 @@ pub struct App {
     pub safety: Option<Vec<u8>>,
     /// Watch mode's log, highlights and limit states (`heft --watch`).
     pub activity: Option<super::activity::Activity>,
+    /// The paths scanned (empty for a saved scan or the demo), for `r`.
+    pub inputs: Vec<std::path::PathBuf>,
 }
 
 /// Bookkeeping flags of the app.
@@ -232,6 +236,8 @@ struct Flags {
     stale: bool,
     /// The signal that ended the explorer, if one did.
     signal: Option<i32>,
+    /// The user asked for a rescan.
+    rescan: bool,
 }
 
 impl App {
@@ -270,6 +276,7 @@ impl App {
             why: None,
             safety: None,
             activity: None,
+            inputs: Vec::new(),
         };
         app.refresh_insight();
         app.reshape();
@@ -285,6 +292,39 @@ impl App {
         self.flags.quit
     }
 
+    /// Whether the user asked for a rescan (the event loop starts it); clears the request.
+    pub fn take_rescan(&mut self) -> bool {
+        std::mem::take(&mut self.flags.rescan)
+    }
+
+    /// Starts over on a fresh scan, keeping the switched-on rules for when it ends.
+    pub fn restart_scan(&mut self, data: Data) {
+        let rules = self
+            .cuts
+            .snapshot()
+            .into_iter()
+            .filter_map(|(r, on)| on.then_some(r))
+            .collect();
+        self.data = data;
+        self.cuts = Cuts::default();
+        self.undo.clear();
+        self.redo.clear();
+        self.insight = None;
+        self.why = None;
+        self.safety = None;
+        self.zip = ZipProgress::default();
+        let colour = self.treemap.colour;
+        self.treemap = TreemapState::default();
+        self.treemap.colour = colour;
+        self.reshape();
+        self.pending_rules = rules;
+        let home = scope::home(self.data.bundle(), &self.cuts, Scope::All);
+        let h = self.list_heights().1;
+        self.tree.open(&ctx!(self), home, Scope::All, h);
+        self.refresh_views();
+        self.say("rescanning; the rules apply again when it ends");
+    }
+
     /// The signal that ended the explorer, if one did (heft then exits with 128 + it).
     pub fn ended_by(&self) -> Option<i32> {
         self.flags.signal
@@ -298,7 +338,7 @@ impl App {
     /// The keyboard mode.
     pub fn mode(&self) -> Mode {
         match &self.overlay {
-            Some(Overlay::Help { .. }) => Mode::Help,
+            Some(Overlay::Help { .. } | Overlay::Text { .. }) => Mode::Help,
             Some(Overlay::Limits { .. } | Overlay::Presets { .. }) => Mode::Pick,
             Some(Overlay::Export(_)) => Mode::Input,
             Some(Overlay::ConfirmQuit | Overlay::ConfirmOverwrite(_)) => Mode::Confirm,

@@ -81,6 +81,14 @@ pub fn run<B: Backend>(
         {
             super::zipwork::spawn(jobs, tx.clone());
         }
+        if app.take_rescan()
+            && let Some(tx) = spawn
+        {
+            match super::scanwork::start(&app.inputs, &app.bundle().target.clone(), tx) {
+                Ok(data) => app.restart_scan(data),
+                Err(e) => app.say(format!("rescan failed: {e:#}")),
+            }
+        }
         let due = last_draw.is_none_or(|t| t.elapsed() >= FRAME);
         if dirty && (urgent || due) {
             draw(terminal, app)?;

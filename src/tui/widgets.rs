@@ -178,6 +178,11 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Overlay::Help { scroll }) => {
             help::render(app, *scroll, frame.area(), frame.buffer_mut());
         }
+        Some(Overlay::Text {
+            title,
+            lines,
+            scroll,
+        }) => help::render_text(app, title, lines, *scroll, frame.area(), frame.buffer_mut()),
         Some(overlay) => dialogs::render(app, overlay, frame.area(), frame.buffer_mut()),
         None => {}
     }

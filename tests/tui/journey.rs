@@ -76,9 +76,9 @@ fn excluded(app: &heft::tui::app::App) -> Vec<String> {
 }
 
 #[test]
-fn s_cycles_sort_columns_and_capital_s_reverses_the_order() {
+fn o_cycles_sort_columns_and_capital_s_reverses_the_order() {
     let mut app = app();
-    press(&mut app, "sss");
+    press(&mut app, "ooo");
     assert_eq!(app.packages.sort, PkgColumn::Name);
     let names: Vec<String> = app
         .packages
@@ -357,7 +357,7 @@ fn the_limits_chooser_switches_gauges_on_and_off() {
     let mut app = app();
     let active = |app: &heft::tui::app::App| app.limits.iter().filter(|l| l.active).count();
     assert_eq!(active(&app), 2);
-    press(&mut app, "l<Down><Down><Space><Esc>");
+    press(&mut app, "L<Down><Down><Space><Esc>");
     assert_eq!(active(&app), 3);
     assert!(app.overlay.is_none());
 }

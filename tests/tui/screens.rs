@@ -44,7 +44,7 @@ fn packages_view_after_excluding_kubernetes_with_its_dependencies() {
 
 #[test]
 fn packages_view_sorted_by_name_with_a_filter() {
-    snap("packages_filtered", "sss/o<Enter>");
+    snap("packages_filtered", "n/o<Enter>");
 }
 
 #[test]
@@ -94,7 +94,7 @@ fn help_overlay() {
 
 #[test]
 fn limits_chooser_with_exact_bytes() {
-    snap("limits", "l");
+    snap("limits", "L");
 }
 
 #[test]
@@ -159,7 +159,7 @@ fn scanning_shows_progress_and_a_growing_tree() {
 #[test]
 fn every_view_and_overlay_draws_at_any_size_without_panicking() {
     let scripts = [
-        "", "2", "2<Enter>", "3", "3<Enter>", "4", "x4", "?", "l", "e", "<Space>q", "/n",
+        "", "2", "2<Enter>", "3", "3<Enter>", "4", "x4", "?", "L", "e", "<Space>q", "/n",
     ];
     for keys in scripts {
         for (w, h) in [

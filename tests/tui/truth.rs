@@ -228,10 +228,10 @@ fn the_tree_heading_counts_what_is_excluded_in_the_chosen_measure() {
 #[test]
 fn sort_arrows_mean_the_same_in_packages_and_tree() {
     let mut app = app();
-    press(&mut app, "sss");
+    press(&mut app, "n");
     let screen = lines(&mut app, 160, 40);
     assert!(shows(&screen, "name▲"), "packages A→Z is ▲");
-    press(&mut app, "<Esc>2s");
+    press(&mut app, "2n");
     let screen = lines(&mut app, 160, 40);
     assert!(shows(&screen, "name▲"), "tree A→Z is ▲ too: {}", screen[3]);
     press(&mut app, "S");

@@ -5,7 +5,7 @@ use crate::treemap::Direction;
 use super::dialogs::{ExportDialog, Overlay};
 use super::scope::{self, Scope};
 use super::{App, Ctx, PkgRow, TileItem};
-use crate::tui::keymap::{Action, ViewId};
+use crate::tui::keymap::{Action, SortKey, ViewId};
 
 impl App {
     /// Carries out one action.
@@ -36,6 +36,9 @@ impl App {
             Action::ToggleCut => self.on_toggle_cut(),
             Action::CutWithDeps => self.on_cut_with_deps(),
             Action::Filter => self.on_filter_start(),
+            Action::SortBy(key) => self.on_sort_by(key),
+            Action::Info => self.open_info(),
+            Action::Rescan => self.on_rescan(),
             Action::SortNext => self.on_sort(false),
             Action::SortReverse => self.on_sort(true),
             Action::CycleMeasure => self.on_measure(),
@@ -119,14 +122,11 @@ impl App {
         }
     }
 
+    /// → and `l` open as Enter does (ncdu, dua, gdu), but move between tiles.
     fn on_right(&mut self) {
         match self.view {
-            ViewId::Tree => {
-                let h = self.list_heights().1;
-                self.tree.descend(&ctx!(self), h);
-            }
             ViewId::Treemap => self.treemap.step(Direction::Right),
-            _ => {}
+            _ => self.on_enter(),
         }
     }
 
@@ -242,6 +242,56 @@ impl App {
                 self.tree.reversed = false;
             }
             _ => return,
+        }
+        self.refresh_view(self.view);
+    }
+
+    fn on_rescan(&mut self) {
+        if self.activity.is_some() {
+            self.say("watching: changes are rescanned as they happen");
+        } else if self.inputs.is_empty() {
+            self.say("a saved scan or the demo cannot be rescanned");
+        } else if self.data.is_scanning() {
+            self.say("already scanning");
+        } else if self.zip.running().is_some() {
+            self.say("wait for the zipped estimate to finish, then r rescans");
+        } else {
+            self.flags.rescan = true;
+        }
+    }
+
+    /// `n`, `s`, `z`: sort by that key; the same key again flips the direction. In the
+    /// Tree, `z` sorts by size with zipped sizes shown.
+    fn on_sort_by(&mut self, key: SortKey) {
+        use super::{Measure, PkgColumn, TreeSort};
+        match self.view {
+            ViewId::Packages => {
+                let col = match key {
+                    SortKey::Name => PkgColumn::Name,
+                    SortKey::Size => PkgColumn::Bytes,
+                    SortKey::Zipped => PkgColumn::Zipped,
+                };
+                let p = &mut self.packages;
+                p.reversed = p.sort == col && !p.reversed;
+                p.sort = col;
+            }
+            ViewId::Tree => {
+                let sort = if key == SortKey::Name {
+                    TreeSort::Name
+                } else {
+                    TreeSort::Size
+                };
+                let again = self.tree.sort == sort
+                    && (key != SortKey::Zipped || self.measure == Measure::Zipped);
+                self.tree.reversed = again && !self.tree.reversed;
+                self.tree.sort = sort;
+                if key == SortKey::Zipped && self.measure != Measure::Zipped {
+                    self.measure = Measure::Zipped;
+                    self.refresh_views();
+                    return;
+                }
+            }
+            _ => return self.say("n, s and z sort the Packages and Tree views"),
         }
         self.refresh_view(self.view);
     }

@@ -84,6 +84,15 @@ pub enum Overlay {
     },
     /// Export the manifest.
     Export(ExportDialog),
+    /// A read-only text pane: item info, overrun suggestions.
+    Text {
+        /// Its title.
+        title: String,
+        /// Its lines.
+        lines: Vec<String>,
+        /// First line shown.
+        scroll: usize,
+    },
     /// Quit with unexported changes?
     ConfirmQuit,
     /// Overwrite an existing file?

@@ -26,7 +26,23 @@ impl App {
             return;
         };
         self.overlay = match overlay {
-            Overlay::Help { scroll } => help(scroll, action),
+            Overlay::Help { scroll } => {
+                let total = crate::tui::keymap::help_lines().len();
+                let rows = pane_rows(total, self.size.height);
+                scroll_pane(scroll, action, total, rows).map(|scroll| Overlay::Help { scroll })
+            }
+            Overlay::Text {
+                title,
+                lines,
+                scroll,
+            } => {
+                let rows = pane_rows(lines.len(), self.size.height);
+                scroll_pane(scroll, action, lines.len(), rows).map(|scroll| Overlay::Text {
+                    title,
+                    lines,
+                    scroll,
+                })
+            }
             Overlay::Limits { mut list } => {
                 let len = self.limits.len();
                 match action {
@@ -195,14 +211,24 @@ impl App {
     }
 }
 
-fn help(scroll: usize, action: Action) -> Option<Overlay> {
-    let max = crate::tui::keymap::HELP.len();
+/// Rows a text pane shows of `total` lines on a screen `height` tall (a border above and
+/// below, and a line of the screen kept free on each side).
+pub fn pane_rows(total: usize, height: u16) -> usize {
+    total.min(usize::from(height.saturating_sub(4)))
+}
+
+/// The new first line of a pane after a key; `None` closes it. Never scrolls past the end.
+fn scroll_pane(scroll: usize, action: Action, total: usize, rows: usize) -> Option<usize> {
+    let last = total.saturating_sub(rows);
+    let page = rows.saturating_sub(1).max(1);
     let scroll = match action {
         Action::Up => scroll.saturating_sub(1),
-        Action::Down => (scroll + 1).min(max),
-        Action::PageUp => scroll.saturating_sub(10),
-        Action::PageDown => (scroll + 10).min(max),
+        Action::Down => scroll + 1,
+        Action::PageUp => scroll.saturating_sub(page),
+        Action::PageDown => scroll + page,
+        Action::Home => 0,
+        Action::End => last,
         _ => return None,
     };
-    Some(Overlay::Help { scroll })
+    Some(scroll.min(last))
 }

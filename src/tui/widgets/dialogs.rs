@@ -30,7 +30,7 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
             ];
             boxed(app, " overwrite? ", &lines, area, buf);
         }
-        Overlay::Help { .. } => {}
+        Overlay::Help { .. } | Overlay::Text { .. } => {}
     }
 }
 
