@@ -207,6 +207,8 @@ pub struct App {
     pub zip: ZipProgress,
     /// Whether exclusions changed since the last export.
     pub unexported: bool,
+    /// The rule list as last exported (or as the manifest opened had it).
+    saved: Snapshot,
     /// The file the export dialog suggests (the `--manifest` file when resuming).
     pub default_export: String,
     flags: Flags,
@@ -264,6 +266,7 @@ impl App {
             message: None,
             zip: ZipProgress::default(),
             unexported: false,
+            saved: Snapshot::new(),
             default_export: "heft-manifest.json".into(),
             flags: Flags {
                 stale: true,
@@ -459,6 +462,7 @@ impl App {
         } else if count > 0 {
             self.message = Some(format!("applied {count} rules from the manifest"));
         }
+        self.saved = self.cuts.snapshot();
         self.refresh_views();
     }
 

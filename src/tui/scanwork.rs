@@ -16,7 +16,8 @@ use crate::load::{LoadOptions, classify, spawn_scan};
 
 /// Starts scanning `paths` for `target`; events arrive on `tx`.
 pub fn start(paths: &[PathBuf], target: &Target, tx: &Sender<Event>) -> Result<Data> {
-    let inputs = classify(paths)?;
+    // The error's text already ends with the OS reason; `{:#}` would print it twice.
+    let inputs = classify(paths).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut builder = Builder::new(target.clone());
     for input in &inputs {
         builder.add_root(input.path.clone(), input.kind, input.own_disk);

@@ -238,3 +238,80 @@ fn sort_arrows_mean_the_same_in_packages_and_tree() {
     let screen = lines(&mut app, 160, 40);
     assert!(shows(&screen, "name▼"), "Z→A is ▼: {}", screen[3]);
 }
+
+#[test]
+fn enter_on_a_file_found_by_the_tree_filter_opens_its_directory_with_it_selected() {
+    let mut app = app();
+    press(&mut app, "2/v1_pod<Enter><Enter>");
+    let b = app.bundle();
+    let pod = b
+        .tree
+        .resolve(b.roots[0].node, b"kubernetes/client/models/v1_pod.py")
+        .unwrap();
+    assert_eq!(app.tree.dir, b.tree.parent(pod).unwrap());
+    assert_eq!(app.tree.selected(), Some(pod));
+}
+
+#[test]
+fn undoing_back_to_the_exported_rules_needs_no_quit_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.json");
+    let mut app = app();
+    let erase = "<Bksp>".repeat(40);
+    press(
+        &mut app,
+        &format!("<Space>e{erase}{}<Enter>", path.display()),
+    );
+    assert!(!app.unexported);
+    press(&mut app, "j<Space>");
+    assert!(app.unexported);
+    press(&mut app, "u");
+    assert!(!app.unexported, "back to what was exported");
+    press(&mut app, "q");
+    assert!(app.should_quit(), "nothing to ask");
+}
+
+#[test]
+fn small_words_and_numbers_read_right() {
+    let mut app = app();
+    let onnx = app
+        .packages
+        .rows
+        .iter()
+        .position(|r| *r == heft::tui::app::PkgRow::Dist(super::sample::dist(&app, "onnxruntime")))
+        .unwrap();
+    press(&mut app, &format!("{}x", "j".repeat(onnx)));
+    let m = app.message.clone().unwrap_or_default();
+    assert!(
+        !m.contains("1 dependencies") && !m.contains("0 dependencies only"),
+        "{m}"
+    );
+    press(&mut app, "u<Space>");
+    let m = app.message.clone().unwrap_or_default();
+    assert!(
+        m.contains(" B)") && m.contains(','),
+        "exact bytes grouped: {m}"
+    );
+    assert!(!m.contains("bytes)"), "{m}");
+}
+
+#[test]
+fn the_help_hint_shows_from_the_first_frame_even_beside_a_message() {
+    let mut app = app();
+    app.say("scanned 12 files, 3 MB in 0.1 s");
+    let screen = lines(&mut app, 80, 24);
+    assert!(screen[23].ends_with(" ? help "), "{}", screen[23]);
+}
+
+#[test]
+fn disk_sizes_change_the_packages_size_column() {
+    let mut app = app();
+    press(&mut app, "a");
+    assert_eq!(app.measure.label(), "disk");
+    let screen = lines(&mut app, 120, 30);
+    assert!(shows(&screen, "disk"), "the column says disk");
+    let k8s = super::sample::dist(&app, "kubernetes");
+    let disk = heft::limits::human(app.bundle().dist(k8s).sizes.disk);
+    let row = screen.iter().find(|l| l.contains("kubernetes ")).unwrap();
+    assert!(row.contains(&disk), "{disk}: {row}");
+}

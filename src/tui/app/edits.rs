@@ -4,7 +4,7 @@
 
 use crate::bundle::Bundle;
 use crate::exclusion::Exclusion;
-use crate::limits::human;
+use crate::limits::{group, human};
 use crate::model::{DistId, NodeId};
 use crate::python::name::normalize;
 use crate::rules::{Rule, RuleKind};
@@ -39,7 +39,7 @@ impl App {
         }
         self.undo.push(before);
         self.redo.clear();
-        self.unexported = true;
+        self.unexported = self.cuts.snapshot() != self.saved;
         self.refresh_views();
         true
     }
@@ -135,7 +135,7 @@ impl App {
         let after = self.kept_totals().bytes;
         if after < before {
             let freed = before - after;
-            self.say(format!("excluded {} ({freed} bytes)", human(freed)));
+            self.say(format!("excluded {} ({} B)", human(freed), group(freed)));
         } else if after > before {
             self.say(format!("kept {} again", human(after - before)));
         }
@@ -158,9 +158,14 @@ impl App {
             let name = self.bundle().dist(d).name.clone();
             let verb = if after < before { "excluded" } else { "kept" };
             let bytes = human(before.abs_diff(after));
-            self.say(format!(
-                "{verb} {name} and {only} dependencies only it needs: {bytes}"
-            ));
+            let with = match only {
+                0 => " (no dependency only it needs)".to_string(),
+                n => format!(
+                    " and {} only it needs",
+                    super::info::count(n, "dependency", "dependencies")
+                ),
+            };
+            self.say(format!("{verb} {name}{with}: {bytes}"));
         }
     }
 
@@ -190,7 +195,7 @@ impl App {
         {
             self.message = Some(format!("could not restore the rules: {e}"));
         }
-        self.unexported = true;
+        self.unexported = self.cuts.snapshot() != self.saved;
         self.refresh_views();
     }
 

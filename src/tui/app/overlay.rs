@@ -112,6 +112,7 @@ impl App {
         match export::write(self, d.format, &path, overwrite) {
             Ok(summary) => {
                 self.unexported = false;
+                self.saved = self.cuts.snapshot();
                 self.say(format!("wrote {}: {summary}", path.display()));
                 None
             }

@@ -148,6 +148,8 @@ impl PackagesState {
         let (da, db) = (ctx.bundle.dist(a), ctx.bundle.dist(b));
         let by = |f: &dyn Fn(DistId, &Sizes) -> u64| f(a, &da.sizes).cmp(&f(b, &db.sizes));
         let natural = match self.sort {
+            // The first size column shows disk usage when sizes are disk ones (`a`).
+            PkgColumn::Bytes if ctx.measure == super::Measure::Disk => by(&|_, s| s.disk),
             PkgColumn::Bytes => by(&|_, s| s.bytes),
             PkgColumn::Zipped => by(&|_, s| s.zipped),
             PkgColumn::Retained => by(&|d, _| ctx.retained(d).unwrap_or(0)),

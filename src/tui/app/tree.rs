@@ -183,13 +183,26 @@ impl TreeState {
         self.rows.get(self.list.selected).map(|r| r.id)
     }
 
-    /// Opens the selected directory; false when the selection is not a directory.
+    /// Opens the selected directory, or for a filter match that is a file, the directory
+    /// holding it with it selected; false when there is nothing to open.
     pub fn descend(&mut self, ctx: &Ctx, height: usize) -> bool {
-        let Some(id) = self.selected() else {
+        let Some(row) = self.rows.get(self.list.selected).cloned() else {
             return false;
         };
+        let id = row.id;
         if !ctx.bundle.tree.node(id).is_dir() {
-            return false;
+            let Some(parent) = ctx.bundle.tree.parent(id).filter(|_| row.flat) else {
+                return false;
+            };
+            self.trail.push((self.dir, self.list.selected));
+            self.dir = parent;
+            self.filter.clear();
+            self.list = ListState::default();
+            self.refresh(ctx, height);
+            if let Some(i) = self.rows.iter().position(|r| r.id == id) {
+                self.list.select(i, self.rows.len(), height);
+            }
+            return true;
         }
         self.trail.push((self.dir, self.list.selected));
         self.dir = id;

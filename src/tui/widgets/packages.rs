@@ -70,7 +70,7 @@ pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
     };
     let w = Widths::for_width(usize::from(rows.width));
     render_heading(app, &w, heading, buf);
-    let total = app.bundle().totals().bytes;
+    let total = first_size(app, &app.bundle().totals());
     let state = &app.packages;
     if state.rows.is_empty() {
         let text = if app.data.is_scanning() {
@@ -156,9 +156,14 @@ fn render_heading(app: &App, w: &Widths, area: Rect, buf: &mut Buffer) {
         ),
     ];
     for c in [PkgColumn::Bytes, PkgColumn::Zipped, PkgColumn::Retained] {
+        let title = if c == PkgColumn::Bytes && app.measure == crate::tui::app::Measure::Disk {
+            "disk"
+        } else {
+            c.title()
+        };
         cells.push(format!(
             "{:>n$}",
-            format!("{}{}", arrow(c), c.title()),
+            format!("{}{title}", arrow(c)),
             n = w.size
         ));
     }
@@ -268,7 +273,7 @@ fn row_text(app: &App, row: PkgRow) -> (RowText, u8) {
             let text = RowText {
                 name: dist.name.clone(),
                 version: dist.version.clone(),
-                bytes: dist.sizes.bytes,
+                bytes: first_size(app, &dist.sizes),
                 zipped: dist.sizes.zipped,
                 retained: ctx.retained(d),
                 required_by,
@@ -288,7 +293,7 @@ fn row_text(app: &App, row: PkgRow) -> (RowText, u8) {
             let text = RowText {
                 name: "(unowned files)".into(),
                 version: String::new(),
-                bytes: full.bytes,
+                bytes: first_size(app, &full),
                 zipped: full.zipped,
                 retained: None,
                 required_by: "in no RECORD".into(),
@@ -296,6 +301,16 @@ fn row_text(app: &App, row: PkgRow) -> (RowText, u8) {
             };
             (text, level)
         }
+    }
+}
+
+/// The first size column: disk usage when `a` chose disk sizes, else apparent bytes (the
+/// zipped column is beside it already).
+fn first_size(app: &App, s: &Sizes) -> u64 {
+    if app.measure == crate::tui::app::Measure::Disk {
+        s.disk
+    } else {
+        s.bytes
     }
 }
 

@@ -91,17 +91,32 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         put(buf, area.x, area.y, &text, area.width, theme.message);
         return;
     }
+    // "? help" is always there, at the right end; messages and hints go before it.
+    const HELP: &str = " ? help ";
+    let help_w = HELP.chars().count() as u16;
+    put(
+        buf,
+        area.right().saturating_sub(help_w),
+        area.y,
+        HELP,
+        help_w,
+        theme.key,
+    );
+    let area = Rect {
+        width: area.width.saturating_sub(help_w),
+        ..area
+    };
     let hint = match &app.message {
         Some(m) => m.clone(),
-        None if app.unexported => "? help · e export · q quit (changes not exported)".into(),
-        None => "? help · Space exclude · e export · q quit".into(),
+        None if app.unexported => "e export · q quit (changes not exported)".into(),
+        None => "Space exclude · e export · q quit".into(),
     };
     let alert = focused_alert(app);
     // A warning about the focused item needs room more than a hint or a message.
     let most = match alert {
         Some(a) => area
             .width
-            .saturating_sub((a.chars().count() as u16 + 4).min(area.width / 4 * 3)),
+            .saturating_sub((a.chars().count() as u16 + 4).min(area.width.saturating_sub(12))),
         None => area.width / 2 + area.width / 4,
     };
     let hint_w = (hint.chars().count() as u16 + 1).min(most);
