@@ -51,6 +51,9 @@ pub fn focused_path(app: &App) -> String {
     }
 }
 
+/// The help hint pinned at the right end of the status line.
+const HELP: &str = " ? help ";
+
 /// The warning about what is focused, if any.
 pub fn focused_alert(app: &App) -> Option<&str> {
     let alerts = app.cuts.alerts();
@@ -92,7 +95,6 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     // "? help" is always there, at the right end; messages and hints go before it.
-    const HELP: &str = " ? help ";
     let help_w = HELP.chars().count() as u16;
     put(
         buf,
