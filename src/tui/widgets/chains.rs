@@ -43,7 +43,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     };
     let why = app.why.as_ref().filter(|w| w.target == d);
-    let lines = lines(app.bundle(), insight, d, why);
+    let mut lines = lines(app.bundle(), insight, d, why);
+    fit_rows(&mut lines, usize::from(inner.height), &app.bundle().dist(d).key);
     for (i, (line, y)) in lines.iter().zip(inner.y..inner.bottom()).enumerate() {
         let style = if i == 0 {
             app.theme.heading
@@ -51,6 +52,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             Style::new()
         };
         say(buf, y, line, style);
+    }
+}
+
+/// Cuts `lines` to `rows`, the last one saying how many did not fit, rather than stop
+/// silently.
+fn fit_rows(lines: &mut Vec<String>, rows: usize, key: &str) {
+    if lines.len() > rows && rows > 1 {
+        let hidden = lines.len() - rows + 1;
+        lines.truncate(rows - 1);
+        lines.push(format!("… {hidden} more lines: heft why {key} lists every path"));
     }
 }
 
@@ -105,4 +116,20 @@ pub fn lines(bundle: &Bundle, insight: &Insight, d: DistId, why: Option<&WhyPath
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panel_too_short_for_its_chains_says_how_many_are_hidden() {
+        let mut lines: Vec<String> = (0..12).map(|i| format!("chain {i}")).collect();
+        fit_rows(&mut lines, 5, "numpy");
+        assert_eq!(lines.len(), 5);
+        assert_eq!(lines[4], "… 8 more lines: heft why numpy lists every path");
+        let mut short = vec!["one".to_string()];
+        fit_rows(&mut short, 5, "numpy");
+        assert_eq!(short, ["one"]);
+    }
 }
