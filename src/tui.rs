@@ -76,7 +76,7 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
     };
     if let (Some(m), Some(path)) = (manifest, &opts.manifest) {
         app.default_export = path.display().to_string();
-        app.start_rules(m.rules);
+        app.resume(m);
     }
     spawn_input(tx.clone());
     let signals = spawn_signals(tx.clone())?;

@@ -227,6 +227,8 @@ pub struct App {
     pub activity: Option<super::activity::Activity>,
     /// The paths scanned (empty for a saved scan or the demo), for `r`.
     pub inputs: Vec<std::path::PathBuf>,
+    /// The manifest being resumed, checked against the tree once the scan ends.
+    resumed: Option<crate::manifest::Manifest>,
 }
 
 /// Bookkeeping flags of the app.
@@ -280,6 +282,7 @@ impl App {
             safety: None,
             activity: None,
             inputs: Vec::new(),
+            resumed: None,
         };
         app.refresh_insight();
         app.reshape();
@@ -463,7 +466,48 @@ impl App {
             self.message = Some(format!("applied {count} rules from the manifest"));
         }
         self.saved = self.cuts.snapshot();
+        if let Some(m) = self.resumed.take() {
+            self.report_resumed(&m);
+        }
         self.refresh_views();
+    }
+
+    /// Resumes a manifest's decision: its rules apply once the bundle is complete, and the
+    /// explorer says if it was made for another tree or if some rules match nothing.
+    pub fn resume(&mut self, manifest: crate::manifest::Manifest) {
+        let rules = manifest.rules.clone();
+        self.resumed = Some(manifest);
+        self.start_rules(rules);
+    }
+
+    /// Opens a pane when a resumed manifest does not fit this tree.
+    fn report_resumed(&mut self, m: &crate::manifest::Manifest) {
+        let mut lines = Vec::new();
+        if let Err(e) = m.match_tree(self.data.bundle()) {
+            lines.push(format!("⚠ {e}."));
+            lines.push(
+                "Its rules are applied by name; check every exclusion before exporting.".into(),
+            );
+        }
+        let idle: Vec<String> = (0..self.cuts.rule_count())
+            .filter(|i| {
+                self.cuts
+                    .exclusion()
+                    .is_some_and(|ex| ex.hit_count(*i) == 0)
+            })
+            .map(|i| self.rule_name(i))
+            .collect();
+        if !idle.is_empty() {
+            lines.push(format!("{} of its rules match nothing here:", idle.len()));
+            lines.extend(idle.iter().map(|r| format!("  {r}")));
+        }
+        if !lines.is_empty() {
+            self.overlay = Some(Overlay::Text {
+                title: " the manifest and this tree ".into(),
+                lines,
+                scroll: 0,
+            });
+        }
     }
 
     /// Rebuilds every view's rows and the treemap's tiles from the current state.

@@ -315,3 +315,34 @@ fn disk_sizes_change_the_packages_size_column() {
     let row = screen.iter().find(|l| l.contains("kubernetes ")).unwrap();
     assert!(row.contains(&disk), "{disk}: {row}");
 }
+
+#[test]
+fn a_manifest_for_another_tree_says_so_on_open_with_the_rules_that_match_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.json");
+    let mut first = app();
+    let erase = "<Bksp>".repeat(40);
+    press(
+        &mut first,
+        &format!("<Space>e{erase}{}<Enter>", path.display()),
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut manifest = heft::manifest::Manifest::from_json(&text).unwrap();
+    let mut same = app();
+    same.resume(manifest.clone());
+    assert!(same.overlay.is_none(), "the same tree: nothing to say");
+    manifest.roots[0].fingerprint = "0000".into();
+    manifest.roots[0].fingerprint_after = "0000".into();
+    manifest
+        .rules
+        .push(heft::rules::Rule::dist("left-pad", false));
+    let mut other = app();
+    other.resume(manifest);
+    let Some(heft::tui::app::Overlay::Text { lines: said, .. }) = &other.overlay else {
+        panic!("the mismatch is said on open: {:?}", other.overlay)
+    };
+    let said = said.join("\n");
+    assert!(said.contains("does not match the manifest"), "{said}");
+    assert!(said.contains("1 of its rules match nothing here"), "{said}");
+    assert!(said.contains("left-pad"), "{said}");
+}

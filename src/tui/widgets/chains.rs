@@ -44,7 +44,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let why = app.why.as_ref().filter(|w| w.target == d);
     let mut lines = lines(app.bundle(), insight, d, why);
-    fit_rows(&mut lines, usize::from(inner.height), &app.bundle().dist(d).key);
+    fit_rows(
+        &mut lines,
+        usize::from(inner.height),
+        &app.bundle().dist(d).key,
+    );
     for (i, (line, y)) in lines.iter().zip(inner.y..inner.bottom()).enumerate() {
         let style = if i == 0 {
             app.theme.heading
@@ -61,7 +65,9 @@ fn fit_rows(lines: &mut Vec<String>, rows: usize, key: &str) {
     if lines.len() > rows && rows > 1 {
         let hidden = lines.len() - rows + 1;
         lines.truncate(rows - 1);
-        lines.push(format!("… {hidden} more lines: heft why {key} lists every path"));
+        lines.push(format!(
+            "… {hidden} more lines: heft why {key} lists every path"
+        ));
     }
 }
 
