@@ -18,7 +18,7 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 
 pub use gauge::{GaugeProps, GaugeRow};
-pub use text::{bar, fit, group};
+pub use text::{bar, fit, fit_middle, group};
 
 use super::app::{App, Overlay};
 use super::keymap::ViewId;

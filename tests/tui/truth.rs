@@ -346,3 +346,28 @@ fn a_manifest_for_another_tree_says_so_on_open_with_the_rules_that_match_nothing
     assert!(said.contains("1 of its rules match nothing here"), "{said}");
     assert!(said.contains("left-pad"), "{said}");
 }
+
+#[test]
+fn narrow_screens_keep_names_readable_and_distinct() {
+    let mut app = app();
+    press(&mut app, "2");
+    let screen = lines(&mut app, 40, 10);
+    assert!(
+        shows(&screen, "kubernetes/"),
+        "the tree shows names at 40x10: {screen:#?}"
+    );
+    let mut app = super::sample::app();
+    let screen = lines(&mut app, 70, 20);
+    assert!(
+        shows(&screen, "requests-oauthlib"),
+        "a 17-letter name fits at 70: {screen:#?}"
+    );
+    assert_eq!(
+        heft::tui::widgets::fit_middle("opentelemetry-instrumentation-requests", 22),
+        "opentelemet…n-requests"
+    );
+    assert_ne!(
+        heft::tui::widgets::fit_middle("opentelemetry-instrumentation-requests", 22),
+        heft::tui::widgets::fit_middle("opentelemetry-instrumentation-urllib3", 22)
+    );
+}

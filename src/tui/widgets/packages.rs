@@ -10,7 +10,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::Screen;
-use super::text::{bar, fit, percent, put, put_note};
+use super::text::{bar, fit, fit_middle, percent, put, put_note};
 use crate::tui::activity::Trend;
 use crate::tui::app::{App, PkgColumn, PkgRow, cut_level};
 
@@ -20,32 +20,72 @@ struct Widths {
     name: usize,
     version: usize,
     size: usize,
+    /// Whether the retained column is shown (dropped first when names need room).
+    retained: bool,
+    /// Whether the zipped column is shown.
+    zipped: bool,
+    /// Whether the share percentage is shown.
+    share: bool,
     share_bar: usize,
     required_by: usize,
     status: usize,
 }
 
 impl Widths {
+    /// Names get room first: at least `NAME_MIN` cells before the version shrinks, then
+    /// the retained, share and zipped columns go.
     fn for_width(width: usize) -> Widths {
-        // name, version, bytes, zipped, retained, share %, status, and one space each.
-        let (version, size, status) = (10, 9, 14);
-        let fixed = version + 3 * size + 6 + status + 7;
+        const NAME_MIN: usize = 18;
+        let size = 9;
+        let status = 14;
         let share_bar = if width >= 110 { 10 } else { 0 };
-        let rest = width.saturating_sub(fixed + share_bar + usize::from(share_bar > 0));
-        let (name, required_by) = if width >= 110 {
-            let name = (rest / 2).clamp(16, 26);
+        let mut w = Widths {
+            name: 0,
+            version: 10,
+            size,
+            retained: true,
+            zipped: true,
+            share: true,
+            share_bar,
+            required_by: 0,
+            status,
+        };
+        let steps: [fn(&mut Widths); 4] = [
+            |w| w.version = 7,
+            |w| w.retained = false,
+            |w| w.share = false,
+            |w| w.zipped = false,
+        ];
+        for step in steps {
+            if width.saturating_sub(w.fixed()) >= NAME_MIN {
+                break;
+            }
+            step(&mut w);
+        }
+        let rest = width.saturating_sub(w.fixed());
+        (w.name, w.required_by) = if width >= 110 {
+            let name = (rest / 2).clamp(NAME_MIN, 30);
             (name, rest.saturating_sub(name + 1))
         } else {
             (rest.max(8), 0)
         };
-        Widths {
-            name,
-            version,
-            size,
-            share_bar,
-            required_by,
-            status,
-        }
+        w
+    }
+
+    /// Cells every column but the name and required-by takes, spaces included.
+    fn fixed(&self) -> usize {
+        let sizes = 1 + usize::from(self.zipped) + usize::from(self.retained);
+        2 + self.version
+            + 1
+            + sizes * (self.size + 1)
+            + if self.share { 7 } else { 0 }
+            + if self.share_bar > 0 {
+                self.share_bar + 1
+            } else {
+                0
+            }
+            + self.status
+            + 1
     }
 }
 
@@ -155,7 +195,12 @@ fn render_heading(app: &App, w: &Widths, area: Rect, buf: &mut Buffer) {
             n = w.version
         ),
     ];
-    for c in [PkgColumn::Bytes, PkgColumn::Zipped, PkgColumn::Retained] {
+    let shown = [
+        (PkgColumn::Bytes, true),
+        (PkgColumn::Zipped, w.zipped),
+        (PkgColumn::Retained, w.retained),
+    ];
+    for c in shown.into_iter().filter_map(|(c, on)| on.then_some(c)) {
         let title = if c == PkgColumn::Bytes && app.measure == crate::tui::app::Measure::Disk {
             "disk"
         } else {
@@ -167,7 +212,9 @@ fn render_heading(app: &App, w: &Widths, area: Rect, buf: &mut Buffer) {
             n = w.size
         ));
     }
-    cells.push(format!("{:>6}", "share"));
+    if w.share {
+        cells.push(format!("{:>6}", "share"));
+    }
     if w.share_bar > 0 {
         cells.push(" ".repeat(w.share_bar));
     }
@@ -204,22 +251,34 @@ fn render_row(
     buf: &mut Buffer,
 ) {
     let size = |n: u64| human(n);
+    let zipped = if t.zipped == 0 {
+        "-".to_string()
+    } else {
+        size(t.zipped)
+    };
     let mut s = format!(
-        " {:<nw$} {:<vw$} {:>sw$} {:>sw$} {:>sw$} {:>6}",
-        fit(&t.name, w.name),
+        " {:<nw$} {:<vw$} {:>sw$}",
+        fit_middle(&t.name, w.name),
         fit(&t.version, w.version),
         size(t.bytes),
-        if t.zipped == 0 {
-            "-".to_string()
-        } else {
-            size(t.zipped)
-        },
-        t.retained.map_or("-".to_string(), size),
-        percent(t.bytes, total),
         nw = w.name,
         vw = w.version,
         sw = w.size,
     );
+    if w.zipped {
+        let _ = write!(s, " {zipped:>sw$}", sw = w.size);
+    }
+    if w.retained {
+        let _ = write!(
+            s,
+            " {:>sw$}",
+            t.retained.map_or("-".to_string(), size),
+            sw = w.size
+        );
+    }
+    if w.share {
+        let _ = write!(s, " {:>6}", percent(t.bytes, total));
+    }
     let bar_x = area.x + s.chars().count() as u16 + 1;
     if w.share_bar > 0 {
         s.push_str(&" ".repeat(w.share_bar + 1));
@@ -376,25 +435,26 @@ mod tests {
     }
 
     #[test]
+    fn names_get_room_before_the_version_and_retained_columns() {
+        let w = Widths::for_width(70);
+        assert!(w.name >= 18, "{w:?}");
+        assert!(!w.retained && w.version < 10, "{w:?}");
+        let w80 = Widths::for_width(80);
+        assert!(w80.name >= 18 && w80.retained, "{w80:?}");
+    }
+
+    #[test]
     fn every_column_fits_the_width_it_is_given() {
-        for width in [80, 100, 120, 160, 200] {
+        for width in [60, 70, 80, 100, 120, 160, 200] {
             let w = Widths::for_width(width);
-            let used = 1
+            let used = w.fixed()
                 + w.name
-                + 1
-                + w.version
-                + 3 * (w.size + 1)
-                + 7
-                + w.share_bar
-                + usize::from(w.share_bar > 0)
                 + if w.required_by > 0 {
                     w.required_by + 1
                 } else {
                     0
-                }
-                + 1
-                + w.status;
-            assert!(used <= width, "{width}: {used}");
+                };
+            assert!(used <= width, "{width}: {used} {w:?}");
         }
     }
 }

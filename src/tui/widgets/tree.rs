@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use super::text::{bar, fit, fit_left, group, percent, put, put_note};
+use super::text::{bar, fit, fit_left, fit_middle, group, percent, put, put_note};
 use crate::tui::app::{App, Scope, TreeRow};
 use crate::tui::cuts::Reason;
 
@@ -116,13 +116,24 @@ fn render_row(app: &App, row: &TreeRow, whole: u64, selected: bool, area: Rect, 
     if node.is_dir() {
         name.push('/');
     }
-    let prefix = format!(" {:>9} {:>6} ", human(size), percent(size, whole));
-    let after_bar = format!(" {items:>7}  ");
+    // Narrow screens drop the bar, then the item count, before a name loses a cell.
+    let bar_w = if area.width >= 60 { BAR } else { 0 };
+    let prefix = if area.width >= 45 {
+        format!(" {:>9} {:>6} ", human(size), percent(size, whole))
+    } else {
+        format!(" {:>9} ", human(size))
+    };
+    let after_bar = if area.width >= 50 {
+        format!(" {items:>7}  ")
+    } else {
+        String::new()
+    };
     let remark = note(app, reason, row);
+    let bar_cells = if bar_w > 0 { bar_w + 2 } else { 0 };
     let room = usize::from(area.width)
-        .saturating_sub(prefix.chars().count() + BAR + 2 + after_bar.chars().count());
+        .saturating_sub(prefix.chars().count() + bar_cells + after_bar.chars().count());
     let note_w = remark.chars().count().min(room / 2);
-    let name = fit(&name, room.saturating_sub(note_w + 1));
+    let name = fit_middle(&name, room.saturating_sub(note_w + 1));
     let mut x = area.x;
     put(buf, x, area.y, &prefix, area.width, style);
     x += prefix.chars().count() as u16;
@@ -131,13 +142,15 @@ fn render_row(app: &App, row: &TreeRow, whole: u64, selected: bool, area: Rect, 
     } else {
         style.patch(theme.ok)
     };
-    let room = area.right().saturating_sub(x);
-    put(buf, x, area.y, "[", room, style);
-    let room = area.right().saturating_sub(x + 1);
-    put(buf, x + 1, area.y, &bar(fraction, BAR), room, bar_style);
-    let room = area.right().saturating_sub(x + 1 + BAR as u16);
-    put(buf, x + 1 + BAR as u16, area.y, "]", room, style);
-    x += BAR as u16 + 2;
+    if bar_w > 0 {
+        let room = area.right().saturating_sub(x);
+        put(buf, x, area.y, "[", room, style);
+        let room = area.right().saturating_sub(x + 1);
+        put(buf, x + 1, area.y, &bar(fraction, bar_w), room, bar_style);
+        let room = area.right().saturating_sub(x + 1 + bar_w as u16);
+        put(buf, x + 1 + bar_w as u16, area.y, "]", room, style);
+        x += bar_w as u16 + 2;
+    }
     put(
         buf,
         x,
