@@ -161,3 +161,32 @@ fn r_rescans_the_inputs_and_applies_the_rules_again() {
         Some(&PkgRow::Dist(dist(&app, "bigpkg")))
     );
 }
+
+#[test]
+fn the_scan_summary_counts_the_files_inside_a_zip_layer() {
+    let fx = Fixture::new();
+    let site = fx.dir("site");
+    installed("bigpkg", "1.0")
+        .file("bigpkg/__init__.py", 40_000)
+        .install(&site);
+    let layer = fx.path().join("layer.zip");
+    crate::bundles::zip_dir(&site, "python/", &layer);
+    let mut app = app();
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let data = heft::tui::scanwork::start(&[layer], &app.bundle().target.clone(), &tx).unwrap();
+    app.restart_scan(data);
+    for e in &rx {
+        let done = matches!(e, Event::ScanDone);
+        app.on_event(e);
+        if done {
+            break;
+        }
+    }
+    let said = app.message.clone().unwrap_or_default();
+    let files = app.bundle().totals().files;
+    assert!(files >= 3, "{files}");
+    assert!(
+        said.starts_with(&format!("scanned {files} files, ")),
+        "{said}"
+    );
+}

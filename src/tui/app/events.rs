@@ -9,8 +9,8 @@ use crate::tui::keymap::{Action, ViewId};
 
 impl App {
     pub(super) fn on_scan_done(&mut self) {
-        let files = match &self.data {
-            super::Data::Scanning(scan) => Some((scan.progress, scan.elapsed)),
+        let elapsed = match &self.data {
+            super::Data::Scanning(scan) => Some(scan.elapsed),
             super::Data::Ready(_) | super::Data::Live(_) => None,
         };
         self.data.finish();
@@ -18,7 +18,10 @@ impl App {
         self.refresh_insight();
         self.reshape();
         self.start_rules(Vec::new());
-        if let Some((p, elapsed)) = files {
+        // The finished tree's totals, not the walker's progress: archives (wheels, zips)
+        // report no per-file progress.
+        if let Some(elapsed) = elapsed {
+            let p = self.bundle().totals();
             let errors = self.bundle().errors.len();
             let errors = if errors > 0 {
                 format!("; {errors} paths unreadable (see heft report)")
