@@ -58,6 +58,8 @@ pub struct Entry {
     pub recovered: Vec<String>,
     /// The root was missing after it (deleted, not created yet).
     pub missing: bool,
+    /// The root was missing and has never existed since the watch began.
+    pub never_seen: bool,
     /// The state the watch started from (not a change).
     pub first: bool,
     /// When no distribution changed: the paths that brought the most bytes (files whose
@@ -94,6 +96,8 @@ pub struct Activity {
     zip_arrivals: Vec<Arrival>,
     zip_offsets: HashMap<u64, usize>,
     zip_judged: bool,
+    /// The root has existed at some batch.
+    seen: bool,
 }
 
 impl Activity {
@@ -111,6 +115,7 @@ impl Activity {
             zip_arrivals: Vec::new(),
             zip_offsets: HashMap::new(),
             zip_judged: false,
+            seen: false,
         }
     }
 
@@ -160,6 +165,7 @@ impl Activity {
         };
         self.zip_arrivals.extend(batch.arrivals);
         self.batches += 1;
+        self.seen |= !batch.missing;
         let entry = Entry {
             at: self.clock.stamp(),
             totals: batch.after,
@@ -168,6 +174,7 @@ impl Activity {
             crossed: update.crossed,
             recovered: update.recovered,
             missing: batch.missing,
+            never_seen: batch.missing && !self.seen,
             first,
             paths,
         };

@@ -57,10 +57,12 @@ fn render_entry(app: &App, e: &Entry, area: Rect, buf: &mut Buffer) {
     };
     say(&format!(" {} ", e.at), theme.dim);
     if e.missing {
-        say(
-            " directory missing: waiting for it to come back",
-            theme.warn,
-        );
+        let text = if e.never_seen {
+            " directory does not exist yet: waiting for it"
+        } else {
+            " directory missing: waiting for it to come back"
+        };
+        say(text, theme.warn);
         return;
     }
     let delta = if e.first {
@@ -84,7 +86,7 @@ fn render_entry(app: &App, e: &Entry, area: Rect, buf: &mut Buffer) {
         say(&format!("  {r} back under"), theme.ok);
     }
     let mut shown: Vec<String> = e.changes.iter().map(change).collect();
-    shown.extend(e.paths.iter().map(|(p, d)| format!("{p}/ {}", signed(*d))));
+    shown.extend(e.paths.iter().map(|(p, d)| format!("{p} {}", signed(*d))));
     if !shown.is_empty() {
         say(&format!("  {}", shown.join(" · ")), theme.dim);
     }
