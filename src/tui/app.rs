@@ -227,6 +227,8 @@ pub struct App {
     pub activity: Option<super::activity::Activity>,
     /// The paths scanned (empty for a saved scan or the demo), for `r`.
     pub inputs: Vec<std::path::PathBuf>,
+    /// Distributions installed more than once (across roots), by key.
+    pub duplicates: std::collections::HashMap<String, crate::report::DuplicateJson>,
     /// The manifest being resumed, checked against the tree once the scan ends.
     resumed: Option<crate::manifest::Manifest>,
 }
@@ -283,6 +285,7 @@ impl App {
             activity: None,
             inputs: Vec::new(),
             resumed: None,
+            duplicates: std::collections::HashMap::new(),
         };
         app.refresh_insight();
         app.reshape();
@@ -416,6 +419,14 @@ impl App {
             .data
             .complete()
             .map(|bundle| Insight::compute(bundle, &InsightOptions::default()));
+        self.duplicates = self
+            .data
+            .complete()
+            .map(crate::report::duplicates)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| (d.key.clone(), d))
+            .collect();
         self.why = None;
     }
 
@@ -568,6 +579,25 @@ impl App {
     /// Total bytes (and zipped bytes) left after exclusions.
     pub fn kept_totals(&self) -> Sizes {
         self.cuts.kept(self.bundle().top)
+    }
+
+    /// "installed 2 times (/a, /b): 20.1 MB paid twice", for a duplicated distribution.
+    pub fn duplicate_note(&self, d: DistId) -> Option<String> {
+        let b = self.bundle();
+        let dup = self.duplicates.get(&b.dist(d).key)?;
+        let mut roots: Vec<String> = dup
+            .roots
+            .iter()
+            .filter_map(|r| b.roots.get(*r))
+            .map(|r| r.path.display().to_string())
+            .collect();
+        roots.dedup();
+        Some(format!(
+            "installed {} times ({}): {} paid twice",
+            dup.roots.len(),
+            roots.join(", "),
+            crate::limits::human(dup.bytes)
+        ))
     }
 
     /// The node the tree view calls home for its scope.

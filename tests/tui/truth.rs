@@ -371,3 +371,23 @@ fn narrow_screens_keep_names_readable_and_distinct() {
         heft::tui::widgets::fit_middle("opentelemetry-instrumentation-urllib3", 22)
     );
 }
+
+#[test]
+fn a_package_installed_in_two_roots_is_marked_with_its_roots() {
+    let mut app = super::sample::two_roots_app();
+    assert_eq!(
+        app.packages.selected(),
+        Some(heft::tui::app::PkgRow::Dist(super::sample::dist(
+            &app, "botocore"
+        )))
+    );
+    let screen = lines(&mut app, 120, 30);
+    assert!(shows(&screen, "botocore ×2"), "{screen:#?}");
+    assert!(
+        shows(
+            &screen,
+            "installed 2 times (/function, /layer): 2.0 MB paid twice"
+        ),
+        "{screen:#?}"
+    );
+}

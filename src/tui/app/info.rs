@@ -74,11 +74,8 @@ impl App {
                 b.tree.path(inst.meta_dir).display()
             ));
         }
-        if dist.installs.len() > 1 {
-            l.push(format!(
-                "⚠ installed {} times: the copies are paid for each",
-                dist.installs.len()
-            ));
+        if let Some(note) = self.duplicate_note(d) {
+            l.push(format!("⚠ {note}"));
         }
         l.push(record_status(dist));
         let status = if let Some(r) = self.cuts.dist_rule(d) {

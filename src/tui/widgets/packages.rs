@@ -329,8 +329,14 @@ fn row_text(app: &App, row: PkgRow) -> (RowText, u8) {
             } else {
                 by.join(", ")
             };
+            let copies = dist.installs.len();
+            let name = if copies > 1 {
+                format!("{} ×{copies}", dist.name)
+            } else {
+                dist.name.clone()
+            };
             let text = RowText {
-                name: dist.name.clone(),
+                name,
                 version: dist.version.clone(),
                 bytes: first_size(app, &dist.sizes),
                 zipped: dist.sizes.zipped,

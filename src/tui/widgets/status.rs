@@ -14,6 +14,11 @@ pub fn focused_path(app: &App) -> String {
     let bundle = app.bundle();
     match app.view {
         ViewId::Packages => match app.packages.selected() {
+            Some(PkgRow::Dist(d)) if app.duplicate_note(d).is_some() => {
+                let dist = bundle.dist(d);
+                let note = app.duplicate_note(d).unwrap_or_default();
+                format!("{} {}  {note}", dist.name, dist.version)
+            }
             Some(PkgRow::Dist(d)) => {
                 let dist = bundle.dist(d);
                 let meta = dist
