@@ -391,3 +391,55 @@ fn a_package_installed_in_two_roots_is_marked_with_its_roots() {
         "{screen:#?}"
     );
 }
+
+#[test]
+fn treemap_home_end_and_pages_move_and_the_small_items_tile_opens_as_a_list() {
+    let mut app = app();
+    lines(&mut app, 80, 24);
+    press(&mut app, "3G");
+    let last = app.treemap.tiles.len() - 1;
+    assert_eq!(app.treemap.selected, last, "G: last tile");
+    press(&mut app, "g");
+    assert_eq!(app.treemap.selected, 0, "g: first tile");
+    app.apply(heft::tui::keymap::Action::PageDown);
+    assert!(app.treemap.selected > 0, "PgDn moves");
+    press(&mut app, "G");
+    assert!(
+        app.treemap.is_rest_selected(),
+        "the last tile folds small items"
+    );
+    press(&mut app, "<Enter>");
+    let Some(heft::tui::app::Overlay::Text {
+        lines: listed,
+        title,
+        ..
+    }) = &app.overlay
+    else {
+        panic!("the small items open as a list: {:?}", app.overlay)
+    };
+    assert!(title.contains("small items"), "{title}");
+    assert!(!listed.is_empty());
+}
+
+#[test]
+fn treemap_safety_colours_tell_packages_apart_and_the_heading_fits_80_columns() {
+    let mut app = super::sample::app();
+    app.theme = heft::tui::theme::Theme::colour();
+    press(&mut app, "3c");
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    draw(&mut terminal, &mut app).unwrap();
+    let buf = terminal.backend().buffer().clone();
+    let mut colours: Vec<_> = app
+        .treemap
+        .tiles
+        .iter()
+        .map(|t| buf[(t.rect.x + t.rect.width / 2, t.rect.y + t.rect.height / 2)].bg)
+        .collect();
+    colours.sort_by_key(|c| format!("{c:?}"));
+    colours.dedup();
+    assert!(colours.len() >= 3, "{colours:?}");
+    let screen = lines(&mut app, 80, 24);
+    let heading = screen.iter().find(|l| l.contains("all packages")).unwrap();
+    assert!(heading.contains("safety"), "{heading}");
+    assert!(!heading.trim_end().ends_with('…'), "{heading}");
+}

@@ -109,7 +109,7 @@ impl App {
                 .list
                 .move_by(step(ph), self.packages.rows.len(), ph),
             ViewId::Tree => self.tree.list.move_by(step(th), self.tree.rows.len(), th),
-            ViewId::Treemap => {}
+            ViewId::Treemap => self.treemap.page(pages),
             ViewId::Rules => self.rules.move_by(step(rh), self.rule_count(), rh),
         }
     }
@@ -141,9 +141,10 @@ impl App {
                 let h = self.list_heights().1;
                 self.tree.descend(&ctx!(self), h);
             }
+            ViewId::Treemap if self.treemap.is_rest_selected() => self.open_folded(),
             ViewId::Treemap => {
                 if !self.treemap.zoom(&ctx!(self)) {
-                    self.say("a file or the small-items tile cannot be opened");
+                    self.say("a file cannot be opened: i shows what is known about it");
                 }
             }
             ViewId::Rules => self.on_rule_toggle(),

@@ -208,6 +208,36 @@ impl App {
         if s.is_empty() { "none".into() } else { s }
     }
 
+    /// Lists the items folded into the treemap's small-items tile.
+    pub(super) fn open_folded(&mut self) {
+        let b = self.bundle();
+        let m = self.measure;
+        let lines: Vec<String> = self
+            .treemap
+            .folded()
+            .iter()
+            .map(|info| {
+                let name = match info.item {
+                    TileItem::Dist(d) => b.dist(d).name.clone(),
+                    TileItem::Unowned => "(unowned files)".into(),
+                    TileItem::Node(n) => {
+                        let mut s = b.tree.display_name(n).into_owned();
+                        if b.tree.node(n).is_dir() {
+                            s.push('/');
+                        }
+                        s
+                    }
+                };
+                format!("{:>10}  {name}", human(m.of(&info.full)))
+            })
+            .collect();
+        self.overlay = Some(Overlay::Text {
+            title: format!(" {} small items ", lines.len()),
+            lines,
+            scroll: 0,
+        });
+    }
+
     /// Opens what `heft check` would suggest to close each overrun.
     pub(super) fn open_suggestions(&mut self) {
         let Some(ex) = self.cuts.exclusion() else {

@@ -110,6 +110,40 @@ impl TreemapState {
         self.selected_info().map(|i| i.item)
     }
 
+    /// Items folded into the small-items tile, largest first.
+    pub fn folded(&self) -> Vec<&TileInfo> {
+        let tiled: std::collections::HashSet<usize> = self
+            .tiles
+            .iter()
+            .filter_map(|t| match t.kind {
+                TileKind::Item(i) => Some(i),
+                TileKind::Rest { .. } => None,
+            })
+            .collect();
+        let mut v: Vec<&TileInfo> = (0..self.items.len())
+            .filter(|i| !tiled.contains(i))
+            .map(|i| &self.items[i])
+            .collect();
+        v.sort_by_key(|info| std::cmp::Reverse(info.full.bytes));
+        v
+    }
+
+    /// Whether the small-items tile is selected.
+    pub fn is_rest_selected(&self) -> bool {
+        matches!(
+            self.tiles.get(self.selected).map(|t| t.kind),
+            Some(TileKind::Rest { .. })
+        )
+    }
+
+    /// Moves the selection `pages` steps of five tiles in layout order (largest first);
+    /// huge values reach the first or last tile (Home, End).
+    pub fn page(&mut self, pages: isize) {
+        let last = self.tiles.len().saturating_sub(1);
+        let step = pages.saturating_mul(5);
+        self.selected = self.selected.saturating_add_signed(step).min(last);
+    }
+
     /// Moves the selection to the neighbouring tile.
     pub fn step(&mut self, dir: Direction) {
         if let Some(i) = treemap::neighbor(&self.tiles, self.selected, dir) {
