@@ -11,6 +11,7 @@ mod packages;
 mod rules;
 mod status;
 mod text;
+mod totals;
 mod tree;
 mod treemap;
 
@@ -36,6 +37,8 @@ pub struct Screen {
     pub activity: Rect,
     /// The view.
     pub body: Rect,
+    /// Totals, sort and position (above the status line).
+    pub totals: Rect,
     /// Focused path and hints.
     pub status: Rect,
     /// Rows of the packages table (below its heading).
@@ -80,7 +83,10 @@ pub fn layout(app: &App) -> Screen {
     let gauges = take(gauges, 0);
     let progress = take(progress, 0);
     let activity = take(activity::height(app), 0);
-    let body = take(u16::MAX, 1);
+    // The totals bar gives way first on very short screens.
+    let bar = u16::from(area.height >= 12);
+    let body = take(u16::MAX, 1 + bar);
+    let totals = take(bar, 1);
     let status = take(1, 0);
     let (table, why) = split_why(app, body);
     let (rules_list, rules_alerts) = split_alerts(app, body);
@@ -90,6 +96,7 @@ pub fn layout(app: &App) -> Screen {
         progress,
         activity,
         body,
+        totals,
         status,
         packages_rows: below_heading(table),
         why,
@@ -173,6 +180,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             rules::render_alerts(app, screen.rules_alerts, buf);
         }
     }
+    totals::render(app, screen.totals, buf);
     status::render(app, screen.status, buf);
     match &app.overlay {
         Some(Overlay::Help { scroll }) => {

@@ -190,3 +190,22 @@ fn the_scan_summary_counts_the_files_inside_a_zip_layer() {
         "{said}"
     );
 }
+
+#[test]
+fn a_totals_bar_shows_before_excluded_after_the_sort_and_the_row_in_every_view() {
+    let mut app = app();
+    press(&mut app, "<Space>jj");
+    for view in ["1", "2", "3", "4"] {
+        press(&mut app, view);
+        let screen = lines(&mut app, 120, 30);
+        let bar = &screen[28];
+        assert!(
+            bar.contains("before 323.1 MB · excluded 117.3 MB (36.3%) · after"),
+            "view {view}: {bar}"
+        );
+    }
+    press(&mut app, "1");
+    let screen = lines(&mut app, 120, 30);
+    assert!(screen[28].contains("sort bytes▼"), "{}", screen[28]);
+    assert!(screen[28].contains("row 3/9"), "{}", screen[28]);
+}

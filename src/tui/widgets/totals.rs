@@ -1,0 +1,106 @@
+//! The totals bar above the status line (ncdu's and dua's bottom line): rows shown of how
+//! many, the sort key and direction, the measure, the position in a long list, and what
+//! the rules exclude as before / excluded / after, always in view.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use super::text::{percent, put};
+use crate::limits::human;
+use crate::tui::app::App;
+use crate::tui::keymap::ViewId;
+
+/// "kubernetes 3/9" style figures of the view shown: (rows, of total, sort, position).
+fn view_figures(app: &App) -> (String, Option<String>) {
+    let arrow = |descends: bool, reversed: bool| if descends == reversed { "▲" } else { "▼" };
+    match app.view {
+        ViewId::Packages => {
+            let p = &app.packages;
+            let all = app.bundle().dists.len() + 1;
+            let shown = if p.filter.is_empty() {
+                format!("{} packages", p.rows.len())
+            } else {
+                format!("{}/{} packages match", p.rows.len(), all)
+            };
+            let sort = format!(
+                "sort {}{}",
+                p.sort.title(),
+                arrow(p.sort.descends(), p.reversed)
+            );
+            (
+                format!("{shown} · {sort}"),
+                position(p.list.selected, p.rows.len()),
+            )
+        }
+        ViewId::Tree => {
+            let t = &app.tree;
+            let what = if t.filter.is_empty() {
+                "items"
+            } else {
+                "matches"
+            };
+            let sort = format!(
+                "sort {}{}",
+                t.sort.title(),
+                arrow(t.sort.descends(), t.reversed)
+            );
+            (
+                format!("{} {what} · {sort}", t.rows.len()),
+                position(t.list.selected, t.rows.len()),
+            )
+        }
+        ViewId::Treemap => {
+            let m = &app.treemap;
+            (
+                format!("{} tiles for {} items", m.tiles.len(), m.items.len()),
+                None,
+            )
+        }
+        ViewId::Rules => {
+            let n = app.rule_count();
+            let on = app
+                .cuts
+                .exclusion()
+                .map_or(0, |ex| (0..n).filter(|i| ex.is_enabled(*i)).count());
+            (
+                format!("{n} rules, {on} on"),
+                position(app.rules.selected, n),
+            )
+        }
+    }
+}
+
+/// "row 3/120" when the list is long enough to scroll.
+fn position(selected: usize, len: usize) -> Option<String> {
+    (len > 0).then(|| format!("row {}/{len}", (selected + 1).min(len)))
+}
+
+/// Draws the bar.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    if area.height == 0 {
+        return;
+    }
+    let m = app.measure;
+    let before = app.cuts.full(app.bundle().top);
+    let after = app.kept_totals();
+    let (b, a) = (m.of(&before), m.of(&after));
+    let excluded = b.saturating_sub(a);
+    let (view, pos) = view_figures(app);
+    let sums = if app.cuts.has_rules() {
+        format!(
+            "before {} · excluded {} ({}) · after {}",
+            human(b),
+            human(excluded),
+            percent(excluded, b).trim(),
+            human(a)
+        )
+    } else {
+        format!("{} total · nothing excluded", human(b))
+    };
+    let mut text = format!(" {sums} · {} sizes · {view}", m.label());
+    if let Some(pos) = pos {
+        text = format!("{text} · {pos}");
+    }
+    buf.set_style(area, app.theme.dim);
+    put(buf, area.x, area.y, &text, area.width, app.theme.dim);
+}
