@@ -6,10 +6,12 @@
 
 pub mod activity;
 pub mod app;
+pub mod bus;
 pub mod cuts;
 pub mod event;
 pub mod export;
 pub mod keymap;
+pub mod layout;
 pub mod safety;
 pub mod scanwork;
 pub mod source;
@@ -23,8 +25,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::thread;
 
-use crate::bundle::Target;
-use crate::limits::Limit;
 use anyhow::{Context, Result};
 use crossbeam_channel::{Sender, unbounded};
 use ratatui::crossterm::cursor::Show;
@@ -36,20 +36,7 @@ use event::Event;
 use source::Source;
 use theme::Theme;
 
-/// What `heft [PATH...]` was asked to open.
-#[derive(Clone, Debug, Default)]
-pub struct Options {
-    /// Inputs, or one saved scan; empty means "look around, else the demo".
-    pub paths: Vec<PathBuf>,
-    /// A manifest whose rules to apply at start.
-    pub manifest: Option<PathBuf>,
-    /// Rescan as inputs change.
-    pub watch: bool,
-    /// Limits to gauge.
-    pub limits: Vec<Limit>,
-    /// Marker environment.
-    pub target: Target,
-}
+pub use source::Options;
 
 /// Opens the explorer and runs it until the user quits.
 pub fn run(opts: &Options) -> Result<ExitCode> {
@@ -124,7 +111,7 @@ fn read_manifest(path: &std::path::Path) -> Result<crate::manifest::Manifest> {
 /// Builds the app for a source; a path scan starts on a background thread.
 pub(crate) fn open(source: &Source, opts: &Options, tx: &Sender<Event>) -> Result<App> {
     let theme = Theme::from_env();
-    let limits = default_limits(&opts.limits);
+    let limits = source::default_limits(&opts.limits);
     match source {
         Source::Paths(paths) => {
             let data = scanwork::start(paths, &opts.target, tx)?;
@@ -162,17 +149,6 @@ pub(crate) fn open(source: &Source, opts: &Options, tx: &Sender<Event>) -> Resul
             Ok(app)
         }
     }
-}
-
-/// The limits asked for, or aws-lambda and aws-lambda-zip.
-fn default_limits(asked: &[Limit]) -> Vec<Limit> {
-    if !asked.is_empty() {
-        return asked.to_vec();
-    }
-    ["aws-lambda", "aws-lambda-zip"]
-        .iter()
-        .filter_map(|n| crate::limits::preset(n).cloned())
-        .collect()
 }
 
 /// Reads terminal events until the UI stops listening.

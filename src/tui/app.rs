@@ -48,8 +48,8 @@ pub use scope::Scope;
 pub use tree::{TreeRow, TreeSort, TreeState};
 pub use treemap::{ColourBy, Focus, TileInfo, TileItem, TreemapState};
 
+use super::bus::Event;
 use super::cuts::{Cuts, Reason, Snapshot};
-use super::event::Event;
 use super::keymap::{Mode, ViewId, action_for};
 use super::theme::Theme;
 
@@ -201,6 +201,8 @@ pub struct App {
     pub theme: Theme,
     /// Screen size.
     pub size: Rect,
+    /// The layout of the last frame (recomputed before each one).
+    pub screen: super::layout::Screen,
     /// One-line feedback in the status bar.
     pub message: Option<String>,
     /// Zipped estimates in progress.
@@ -267,6 +269,7 @@ impl App {
             show_why: true,
             theme,
             size: Rect::new(0, 0, 80, 24),
+            screen: super::layout::Screen::default(),
             message: None,
             zip: ZipProgress::default(),
             unexported: false,
@@ -411,6 +414,7 @@ impl App {
             self.reshape();
             self.refresh_views();
         }
+        self.screen = self.layout();
     }
 
     /// Recomputes dependency insight (after a load, or once zipped sizes are in).
@@ -554,9 +558,21 @@ impl App {
         }
     }
 
+    /// The layout for the current size and state.
+    pub fn layout(&self) -> super::layout::Screen {
+        super::layout::compute(&super::layout::LayoutProps {
+            size: self.size,
+            gauges: self.limits.iter().filter(|l| l.active).count() as u16,
+            scanning: self.data.is_scanning(),
+            watching: self.activity.is_some(),
+            show_why: self.show_why,
+            alerts: self.cuts.alerts().len() as u16,
+        })
+    }
+
     /// Visible rows of the packages table, the tree list and the rules list.
     fn list_heights(&self) -> (usize, usize, usize) {
-        let l = super::widgets::layout(self);
+        let l = self.layout();
         (
             usize::from(l.packages_rows.height),
             usize::from(l.tree_rows.height),
@@ -565,7 +581,7 @@ impl App {
     }
 
     fn treemap_area(&self) -> crate::treemap::Rect {
-        let r = super::widgets::layout(self).treemap;
+        let r = self.layout().treemap;
         crate::treemap::Rect::new(r.x, r.y, r.width, r.height)
     }
 

@@ -10,7 +10,7 @@ use anyhow::Result;
 use crossbeam_channel::Sender;
 
 use super::app::Data;
-use super::event::{Event, FRAME};
+use super::bus::{Event, FRAME};
 use crate::bundle::{Builder, Target};
 use crate::load::{LoadOptions, classify, spawn_scan};
 

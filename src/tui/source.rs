@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::bundle::Bundle;
+use crate::bundle::{Bundle, Target};
+use crate::limits::Limit;
 use crate::scanfile::{self, ScanFileError};
 
 /// The built-in demo: a saved scan of a real chromadb Lambda layer.
@@ -117,4 +118,30 @@ mod tests {
         assert!(bundle.dists.len() > 10);
         assert!(bundle.dist_by_key("chromadb").is_some());
     }
+}
+
+/// What `heft [PATH...]` was asked to open.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Inputs, or one saved scan; empty means "look around, else the demo".
+    pub paths: Vec<PathBuf>,
+    /// A manifest whose rules to apply at start.
+    pub manifest: Option<PathBuf>,
+    /// Rescan as inputs change.
+    pub watch: bool,
+    /// Limits to gauge.
+    pub limits: Vec<Limit>,
+    /// Marker environment.
+    pub target: Target,
+}
+
+/// The limits asked for, or aws-lambda and aws-lambda-zip.
+pub fn default_limits(asked: &[Limit]) -> Vec<Limit> {
+    if !asked.is_empty() {
+        return asked.to_vec();
+    }
+    ["aws-lambda", "aws-lambda-zip"]
+        .iter()
+        .filter_map(|n| crate::limits::preset(n).cloned())
+        .collect()
 }

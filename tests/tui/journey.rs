@@ -374,7 +374,7 @@ fn a_measure_toggle_changes_what_the_tree_sorts_and_shows() {
 #[test]
 fn clicking_a_row_selects_it_and_clicking_it_again_opens_it() {
     let mut app = app();
-    let rows = heft::tui::widgets::layout(&app).packages_rows;
+    let rows = app.layout().packages_rows;
     let click = MouseEvent {
         kind: MouseEventKind::Down(MouseButton::Left),
         column: 3,

@@ -213,7 +213,7 @@ fn excluded_rows_are_struck_through_in_the_buffer() {
     screen(&mut app, 80, 24);
     press(&mut app, "<Space>j");
     let backend = screen(&mut app, 80, 24);
-    let rows = heft::tui::widgets::layout(&app).packages_rows;
+    let rows = app.layout().packages_rows;
     let cell = &backend.buffer()[(3, rows.y)];
     assert!(
         cell.modifier

@@ -4,7 +4,7 @@ use crate::limits::human;
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
 use super::App;
-use crate::tui::event::ZipBatch;
+use crate::tui::bus::ZipBatch;
 use crate::tui::keymap::{Action, ViewId};
 
 impl App {
@@ -103,7 +103,7 @@ impl App {
         if self.overlay.is_some() {
             return;
         }
-        let layout = crate::tui::widgets::layout(self);
+        let layout = self.layout();
         if let Some(view) = layout.tab_at(x, y) {
             self.show(view);
             return;

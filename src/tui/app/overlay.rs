@@ -109,7 +109,18 @@ impl App {
     /// Writes the export; on failure the dialog stays open with the error.
     fn write_export(&mut self, mut d: ExportDialog, overwrite: bool) -> Option<Overlay> {
         let path = PathBuf::from(d.path.trim());
-        match export::write(self, d.format, &path, overwrite) {
+        let limits: Vec<_> = self
+            .limits
+            .iter()
+            .filter(|c| c.active)
+            .map(|c| c.limit.clone())
+            .collect();
+        let props = export::ExportProps {
+            bundle: self.bundle(),
+            exclusion: self.cuts.exclusion(),
+            limits: &limits,
+        };
+        match export::write(&props, d.format, &path, overwrite) {
             Ok(summary) => {
                 self.unexported = false;
                 self.saved = self.cuts.snapshot();

@@ -12,14 +12,6 @@ use crate::tui::app::App;
 use crate::watch::summary::{ChangeKind, DistChange};
 
 /// Lines the log takes: none unless watching, fewer on short screens.
-pub fn height(app: &App) -> u16 {
-    match (&app.activity, app.size.height) {
-        (None, _) => 0,
-        (Some(_), h) if h >= 36 => 5,
-        (Some(_), _) => 3,
-    }
-}
-
 /// Draws the newest entries (or what the watch waits for).
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let Some(activity) = &app.activity else {
