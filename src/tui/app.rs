@@ -227,6 +227,8 @@ pub struct App {
     pub safety: Option<Vec<u8>>,
     /// Watch mode's log, highlights and limit states (`heft --watch`).
     pub activity: Option<super::activity::Activity>,
+    /// What takes a while right now (shown as a busy sign in the frame drawn before it).
+    pub busy: Option<&'static str>,
     /// The paths scanned (empty for a saved scan or the demo), for `r`.
     pub inputs: Vec<std::path::PathBuf>,
     /// Distributions installed more than once (across roots), by key.
@@ -287,6 +289,7 @@ impl App {
             safety: None,
             activity: None,
             inputs: Vec::new(),
+            busy: None,
             resumed: None,
             duplicates: std::collections::HashMap::new(),
         };
@@ -379,6 +382,26 @@ impl App {
                 self.flags.quit = true;
                 self.flags.signal = Some(sig);
             }
+        }
+    }
+
+    /// A label for events whose handling takes a while on big trees (ownership, graph and
+    /// insight at the end of a scan; undo, redo and presets re-evaluating every rule).
+    pub fn heavy_label(&self, event: &Event) -> Option<&'static str> {
+        use super::keymap::Action;
+        match event {
+            Event::ScanDone => Some("reading ownership and dependencies"),
+            Event::Input(TermEvent::Key(key)) => {
+                match (action_for(self.mode(), *key)?, &self.overlay) {
+                    (Action::Undo, None) => Some("undoing"),
+                    (Action::Redo, None) => Some("redoing"),
+                    (Action::ToggleCut, Some(Overlay::Presets { .. })) => {
+                        Some("applying the preset")
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
         }
     }
 

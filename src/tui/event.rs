@@ -66,15 +66,29 @@ pub fn run<B: Backend>(
             }
         };
         urgent |= event.is_input();
-        app.on_event(event);
+        apply(terminal, app, event)?;
         dirty = true;
         let started = Instant::now();
         while started.elapsed() < DRAIN && !app.should_quit() {
             let Ok(event) = events.try_recv() else { break };
             urgent |= event.is_input();
-            app.on_event(event);
+            apply(terminal, app, event)?;
         }
     }
+}
+
+/// Applies one event; before work that takes a while (the end of a scan, undo, a preset)
+/// a frame with a busy sign is drawn, so the screen says why it does not answer.
+fn apply<B: Backend>(terminal: &mut Terminal<B>, app: &mut App, event: Event) -> Result<()> {
+    if let Some(label) = app.heavy_label(&event) {
+        app.busy = Some(label);
+        draw(terminal, app)?;
+        app.on_event(event);
+        app.busy = None;
+    } else {
+        app.on_event(event);
+    }
+    Ok(())
 }
 
 /// Brings the app up to date for the terminal's size and draws one frame.

@@ -443,3 +443,31 @@ fn treemap_safety_colours_tell_packages_apart_and_the_heading_fits_80_columns() 
     assert!(heading.contains("safety"), "{heading}");
     assert!(!heading.trim_end().ends_with('…'), "{heading}");
 }
+
+#[test]
+fn slow_work_is_announced_with_a_busy_sign_first() {
+    use heft::tui::event::Event;
+    use ratatui::crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
+    let mut app = app();
+    let key = |c| {
+        Event::Input(TermEvent::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )))
+    };
+    assert_eq!(app.heavy_label(&key('u')), Some("undoing"));
+    assert_eq!(
+        app.heavy_label(&Event::ScanDone),
+        Some("reading ownership and dependencies")
+    );
+    assert_eq!(app.heavy_label(&key('j')), None, "moving is instant");
+    press(&mut app, "p");
+    assert_eq!(app.heavy_label(&key(' ')), Some("applying the preset"));
+    app.busy = Some("applying the preset");
+    let screen = lines(&mut app, 80, 24);
+    assert!(
+        screen[23].contains("⧗ applying the preset…"),
+        "{}",
+        screen[23]
+    );
+}

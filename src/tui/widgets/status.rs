@@ -113,10 +113,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         width: area.width.saturating_sub(help_w),
         ..area
     };
-    let hint = match &app.message {
-        Some(m) => m.clone(),
-        None if app.unexported => "e export · q quit (changes not exported)".into(),
-        None => "Space exclude · e export · q quit".into(),
+    let hint = match (&app.message, app.busy) {
+        (_, Some(busy)) => format!("⧗ {busy}…"),
+        (Some(m), None) => m.clone(),
+        (None, None) if app.unexported => "e export · q quit (changes not exported)".into(),
+        (None, None) => "Space exclude · e export · q quit".into(),
     };
     let alert = focused_alert(app);
     // A warning about the focused item needs room more than a hint or a message.
@@ -161,7 +162,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             theme.dim
         },
     );
-    let style = if app.message.is_some() {
+    let style = if app.message.is_some() || app.busy.is_some() {
         theme.message
     } else {
         theme.dim
