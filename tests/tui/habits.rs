@@ -64,7 +64,7 @@ fn i_shows_item_info_with_exact_bytes_owner_rule_and_what_x_takes() {
         panic!("info opens: {:?}", app.overlay)
     };
     let text = info.join("\n");
-    assert!(text.contains("B) · disk"), "exact bytes: {text}");
+    assert!(text.contains(" B)\ndisk"), "exact bytes: {text}");
     assert!(text.contains("required by chromadb"), "{text}");
     assert!(
         text.contains("x excludes it with 3 dependencies only it needs"),

@@ -108,6 +108,41 @@ fn quit_confirmation() {
 }
 
 #[test]
+fn item_info_for_a_package() {
+    snap("info_package", "<Space>i");
+}
+
+#[test]
+fn item_info_for_a_directory() {
+    snap("info_directory", "2i");
+}
+
+#[test]
+fn suggestions_to_close_the_overrun() {
+    snap("suggestions", "4i");
+}
+
+#[test]
+fn treemap_small_items_listed() {
+    snap("treemap_small_items", "3G<Enter>");
+}
+
+#[test]
+fn treemap_by_safety() {
+    snap("treemap_safety", "3c");
+}
+
+#[test]
+fn help_scrolled_down() {
+    snap("help_scrolled", "?jjjjjjjjjj");
+}
+
+#[test]
+fn rules_view_with_warnings_and_the_tree_marking_one() {
+    snap("tree_warning", "2/testing<Enter><Space>");
+}
+
+#[test]
 fn the_demo_says_so_in_the_title() {
     for (w, h) in SIZES {
         let info = SourceInfo {
@@ -159,7 +194,25 @@ fn scanning_shows_progress_and_a_growing_tree() {
 #[test]
 fn every_view_and_overlay_draws_at_any_size_without_panicking() {
     let scripts = [
-        "", "2", "2<Enter>", "3", "3<Enter>", "4", "x4", "?", "L", "e", "<Space>q", "/n",
+        "",
+        "2",
+        "2<Enter>",
+        "3",
+        "3<Enter>",
+        "4",
+        "x4",
+        "?",
+        "L",
+        "e",
+        "<Space>q",
+        "/n",
+        "i",
+        "2i",
+        "4i",
+        "3G<Enter>",
+        "3c",
+        "?jjjjjjjjjjjjjjjjjjjjjjjjjjjjjjj",
+        "p",
     ];
     for keys in scripts {
         for (w, h) in [

@@ -4,24 +4,21 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::limits::{Counted, group, human};
+use crate::limits::{group, human};
 use crate::model::{DistId, NodeId, Sizes};
 
 use super::dialogs::Overlay;
 use super::{App, PkgRow, TileItem};
 use crate::tui::keymap::ViewId;
 
-/// Exact figures of every measure: "12.3 MB (12,903,411 B) · disk … · zipped …".
-pub fn exact(s: &Sizes) -> String {
-    format!(
-        "apparent {} ({} B) · disk {} ({} B) · zipped {} ({} B)",
-        human(s.bytes),
-        group(s.bytes),
-        human(s.disk),
-        group(s.disk),
-        human(s.zipped),
-        group(s.zipped)
-    )
+/// Exact figures of every measure, a line each: "apparent 12.3 MB (12,903,411 B)".
+pub fn exact(s: &Sizes) -> [String; 3] {
+    let line = |what: &str, n: u64| format!("{what:<9}{:>10} ({} B)", human(n), group(n));
+    [
+        line("apparent", s.bytes),
+        line("disk", s.disk),
+        line("zipped", s.zipped),
+    ]
 }
 
 /// "1 file", "3 files".
@@ -64,7 +61,7 @@ impl App {
         if let Some(s) = &dist.summary {
             l.push(s.clone());
         }
-        l.push(exact(&dist.sizes));
+        l.extend(exact(&dist.sizes));
         for inst in &dist.installs {
             let root = b.roots.get(inst.root).map(|r| r.path.display().to_string());
             l.push(format!(
@@ -132,11 +129,14 @@ impl App {
 
     fn unowned_info(&self) -> (String, Vec<String>) {
         let (full, kept) = self.cuts.unowned();
-        let lines = vec![
-            "files no RECORD lists: __pycache__ written after install, stray files".into(),
-            exact(&full),
-            format!("kept: {}", exact(&kept)),
-        ];
+        let mut lines =
+            vec!["files no RECORD lists: __pycache__ written after install, stray files".into()];
+        lines.extend(exact(&full));
+        lines.push(format!(
+            "kept: {} ({} B)",
+            human(kept.bytes),
+            group(kept.bytes)
+        ));
         (" unowned files ".into(), lines)
     }
 
@@ -145,7 +145,8 @@ impl App {
         let node = b.tree.node(n);
         let full = self.cuts.full(n);
         let kept = self.cuts.kept(n);
-        let mut l = vec![b.tree.path(n).display().to_string(), exact(&full)];
+        let mut l = vec![b.tree.path(n).display().to_string()];
+        l.extend(exact(&full));
         if node.is_dir() {
             l.push(count(full.files as usize, "file", "files"));
             l.push(format!("owners: {}", self.owners_below(n)));
@@ -252,23 +253,19 @@ impl App {
                 continue;
             }
             lines.push(format!(
-                "{}: over by {} — candidates, largest first:",
+                "{}: over by {}; candidates, largest first (saving on {}):",
                 c.limit.name,
-                human(v.overrun)
+                human(v.overrun),
+                c.limit.counted.label()
             ));
             let counted = c.limit.counted;
             for cand in ex.candidates(b, counted).iter().take(8) {
                 let saves = cand.saving_on(counted);
-                let unit = if counted == Counted::Unzipped {
-                    ""
-                } else {
-                    " zipped"
-                };
                 lines.push(format!(
-                    "  {:<44} saves {:>9}{unit}  [{}]",
-                    cand.label,
+                    "  {:>9}  {:<8} {}",
                     human(saves),
-                    cand.safety.as_str()
+                    cand.safety.as_str(),
+                    cand.label
                 ));
             }
         }
