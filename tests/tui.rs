@@ -6,5 +6,6 @@ mod habits;
 mod journey;
 mod sample;
 mod screens;
+mod shape;
 mod truth;
 mod watching;

@@ -41,6 +41,7 @@ use ratatui::layout::Rect;
 
 pub use data::{Data, Scan};
 pub use dialogs::{ExportDialog, ExportField, Overlay, PresetChoice};
+pub use info::count;
 pub use list::ListState;
 pub use overlay::pane_rows;
 pub use packages::{PackagesState, PkgColumn, PkgRow, cut_level};
@@ -398,6 +399,10 @@ impl App {
                     (Action::ToggleCut, Some(Overlay::Presets { .. })) => {
                         Some("applying the preset")
                     }
+                    (Action::Info, None) if self.view == ViewId::Rules => {
+                        Some("finding what closes the overrun")
+                    }
+                    (Action::Presets, None) => Some("working out what each preset saves"),
                     _ => None,
                 }
             }

@@ -381,7 +381,7 @@ pub const BROWSE: &[Binding] = &[
     bind(
         &[c('i')],
         Action::Info,
-        "item info: owners, exact bytes, rule, links",
+        "item info (exact bytes, owners, rule); in Rules: what closes an overrun",
     ),
     bind(
         &[c('/')],

@@ -209,3 +209,24 @@ fn a_totals_bar_shows_before_excluded_after_the_sort_and_the_row_in_every_view()
     assert!(screen[28].contains("sort bytes▼"), "{}", screen[28]);
     assert!(screen[28].contains("row 3/9"), "{}", screen[28]);
 }
+
+#[test]
+fn the_readme_key_table_names_every_key_binding() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table: String = readme
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for b in heft::tui::keymap::BROWSE {
+        for k in b.keys {
+            let label = k.label();
+            let named = table.contains(&format!("`{label}"))
+                || table.contains(&format!(" {label}`"))
+                || table.contains(&format!("`{label}`"))
+                || (label.len() == 1 && label.chars().all(|c| c.is_ascii_digit()));
+            assert!(named, "README's key table lacks {label} ({})", b.help);
+        }
+    }
+}

@@ -30,7 +30,7 @@ impl App {
             };
             self.say(format!(
                 "scanned {} files, {} in {:.1} s{errors}",
-                p.files,
+                crate::limits::group(p.files),
                 human(p.bytes),
                 elapsed.as_secs_f64()
             ));

@@ -63,7 +63,7 @@ fn view_figures(app: &App) -> (String, Option<String>) {
                 .exclusion()
                 .map_or(0, |ex| (0..n).filter(|i| ex.is_enabled(*i)).count());
             (
-                format!("{n} rules, {on} on"),
+                format!("{}, {on} on", crate::tui::app::count(n, "rule", "rules")),
                 position(app.rules.selected, n),
             )
         }
