@@ -230,3 +230,13 @@ fn the_readme_key_table_names_every_key_binding() {
         }
     }
 }
+
+#[test]
+fn the_why_panel_previews_what_x_would_take() {
+    let mut app = app();
+    let screen = lines(&mut app, 120, 40);
+    assert!(
+        shows(&screen, "x would also exclude: oauthlib, requests-oauthlib, urllib3"),
+        "{screen:#?}"
+    );
+}

@@ -84,6 +84,16 @@ pub fn lines(bundle: &Bundle, insight: &Insight, d: DistId, why: Option<&WhyPath
         human(info.retained.bytes),
         human(info.shared.bytes),
     )];
+    if only > 0 {
+        let mut names: Vec<&str> = insight
+            .exclusive_set(d)
+            .into_iter()
+            .filter(|o| *o != d)
+            .map(|o| bundle.dist(o).name.as_str())
+            .collect();
+        names.sort_unstable();
+        out.push(format!("x would also exclude: {}", names.join(", ")));
+    }
     if let Some(rt) = &info.runtime_provided {
         out.push(format!(
             "the {} runtime provides it: {}",
