@@ -236,7 +236,10 @@ fn the_why_panel_previews_what_x_would_take() {
     let mut app = app();
     let screen = lines(&mut app, 120, 40);
     assert!(
-        shows(&screen, "x would also exclude: oauthlib, requests-oauthlib, urllib3"),
+        shows(
+            &screen,
+            "x would also exclude: oauthlib, requests-oauthlib, urllib3"
+        ),
         "{screen:#?}"
     );
 }
