@@ -7,8 +7,8 @@
 pub mod activity;
 pub mod app;
 pub mod bus;
-pub mod cuts;
 pub mod event;
+pub mod exclusions;
 pub mod export;
 pub mod keymap;
 pub mod layout;

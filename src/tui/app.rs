@@ -8,7 +8,7 @@ macro_rules! ctx {
     ($app:expr) => {
         Ctx {
             bundle: $app.data.bundle(),
-            cuts: &$app.cuts,
+            exclusions: &$app.exclusions,
             measure: $app.measure,
             scanning: $app.data.is_scanning(),
             insight: $app.insight.as_ref(),
@@ -44,13 +44,13 @@ pub use dialogs::{ExportDialog, ExportField, Overlay, PresetChoice};
 pub use info::count;
 pub use list::ListState;
 pub use overlay::pane_rows;
-pub use packages::{PackagesState, PkgColumn, PkgRow, cut_level};
+pub use packages::{PackagesState, PkgColumn, PkgRow, exclusion_level};
 pub use scope::Scope;
 pub use tree::{TreeRow, TreeSort, TreeState};
 pub use treemap::{ColourBy, Focus, TileInfo, TileItem, TreemapState};
 
 use super::bus::Event;
-use super::cuts::{Cuts, Reason, Snapshot};
+use super::exclusions::{Exclusions, Reason, Snapshot};
 use super::keymap::{Mode, ViewId, action_for};
 use super::theme::Theme;
 
@@ -138,7 +138,7 @@ pub struct Ctx<'a> {
     /// The bundle.
     pub bundle: &'a Bundle,
     /// Exclusions and kept sizes.
-    pub cuts: &'a Cuts,
+    pub exclusions: &'a Exclusions,
     /// Size measure.
     pub measure: Measure,
     /// Whether the scan still runs (distributions are not known yet).
@@ -164,7 +164,9 @@ impl Ctx<'_> {
 
     /// The rule excluding a distribution as a whole, if any.
     pub fn status_reason(&self, d: DistId) -> Reason {
-        self.cuts.dist_rule(d).map_or(Reason::Kept, Reason::Rule)
+        self.exclusions
+            .dist_rule(d)
+            .map_or(Reason::Kept, Reason::Rule)
     }
 }
 
@@ -175,7 +177,7 @@ pub struct App {
     /// The bundle, or the scan building it.
     pub data: Data,
     /// Exclusions and kept sizes.
-    pub cuts: Cuts,
+    pub exclusions: Exclusions,
     undo: Vec<Snapshot>,
     redo: Vec<Snapshot>,
     /// Limits to choose from; active ones are gauged.
@@ -257,7 +259,7 @@ impl App {
         let mut app = App {
             info,
             data,
-            cuts: Cuts::default(),
+            exclusions: Exclusions::default(),
             undo: Vec::new(),
             redo: Vec::new(),
             limits: limit_choices(active),
@@ -297,7 +299,7 @@ impl App {
         app.refresh_insight();
         app.reshape();
         app.start_rules(Vec::new());
-        let home = scope::home(app.data.bundle(), &app.cuts, Scope::All);
+        let home = scope::home(app.data.bundle(), &app.exclusions, Scope::All);
         app.tree.open(&ctx!(app), home, Scope::All, 1);
         app.refresh_views();
         app
@@ -316,13 +318,13 @@ impl App {
     /// Starts over on a fresh scan, keeping the switched-on rules for when it ends.
     pub fn restart_scan(&mut self, data: Data) {
         let rules = self
-            .cuts
+            .exclusions
             .snapshot()
             .into_iter()
             .filter_map(|(r, on)| on.then_some(r))
             .collect();
         self.data = data;
-        self.cuts = Cuts::default();
+        self.exclusions = Exclusions::default();
         self.undo.clear();
         self.redo.clear();
         self.insight = None;
@@ -334,7 +336,7 @@ impl App {
         self.treemap.colour = colour;
         self.reshape();
         self.pending_rules = rules;
-        let home = scope::home(self.data.bundle(), &self.cuts, Scope::All);
+        let home = scope::home(self.data.bundle(), &self.exclusions, Scope::All);
         let h = self.list_heights().1;
         self.tree.open(&ctx!(self), home, Scope::All, h);
         self.refresh_views();
@@ -396,7 +398,7 @@ impl App {
                 match (action_for(self.mode(), *key)?, &self.overlay) {
                     (Action::Undo, None) => Some("undoing"),
                     (Action::Redo, None) => Some("redoing"),
-                    (Action::ToggleCut, Some(Overlay::Presets { .. })) => {
+                    (Action::ToggleExclude, Some(Overlay::Presets { .. })) => {
                         Some("applying the preset")
                     }
                     (Action::Info, None) if self.view == ViewId::Rules => {
@@ -486,7 +488,7 @@ impl App {
 
     /// Re-reads the tree into the exclusion state after it changed.
     fn reshape(&mut self) {
-        self.cuts.reshape(self.data.bundle());
+        self.exclusions.reshape(self.data.bundle());
         self.flags.stale = false;
     }
 
@@ -503,12 +505,12 @@ impl App {
             rules
         };
         let count = rules.len();
-        if let Err(e) = self.cuts.start(bundle, rules) {
+        if let Err(e) = self.exclusions.start(bundle, rules) {
             self.message = Some(format!("the manifest's rules do not apply: {e}"));
         } else if count > 0 {
             self.message = Some(format!("applied {count} rules from the manifest"));
         }
-        self.saved = self.cuts.snapshot();
+        self.saved = self.exclusions.snapshot();
         if let Some(m) = self.resumed.take() {
             self.report_resumed(&m);
         }
@@ -532,9 +534,9 @@ impl App {
                 "Its rules are applied by name; check every exclusion before exporting.".into(),
             );
         }
-        let idle: Vec<String> = (0..self.cuts.rule_count())
+        let idle: Vec<String> = (0..self.exclusions.rule_count())
             .filter(|i| {
-                self.cuts
+                self.exclusions
                     .exclusion()
                     .is_some_and(|ex| ex.hit_count(*i) == 0)
             })
@@ -594,7 +596,7 @@ impl App {
             scanning: self.data.is_scanning(),
             watching: self.activity.is_some(),
             show_why: self.show_why,
-            alerts: self.cuts.alerts().len() as u16,
+            alerts: self.exclusions.alerts().len() as u16,
         })
     }
 
@@ -615,14 +617,14 @@ impl App {
 
     /// A rule's label (`dist kubernetes`, `glob **/tests/`), for messages and notes.
     pub fn rule_name(&self, r: usize) -> String {
-        self.cuts
+        self.exclusions
             .rule(r)
             .map_or_else(|| format!("#{r}"), crate::rules::Rule::label)
     }
 
     /// Total bytes (and zipped bytes) left after exclusions.
     pub fn kept_totals(&self) -> Sizes {
-        self.cuts.kept(self.bundle().top)
+        self.exclusions.kept(self.bundle().top)
     }
 
     /// "installed 2 times (/a, /b): 20.1 MB paid twice", for a duplicated distribution.
@@ -646,7 +648,7 @@ impl App {
 
     /// The node the tree view calls home for its scope.
     fn tree_home(&self) -> NodeId {
-        scope::home(self.data.bundle(), &self.cuts, self.tree.scope)
+        scope::home(self.data.bundle(), &self.exclusions, self.tree.scope)
     }
 }
 

@@ -113,9 +113,9 @@ pub enum Action {
     /// Jump to a view.
     View(ViewId),
     /// Exclude or keep the selected item.
-    ToggleCut,
+    ToggleExclude,
     /// Exclude a distribution with the dependencies only it needs.
-    CutWithDeps,
+    ExcludeWithDeps,
     /// Start typing a filter.
     Filter,
     /// Sort by a key; the same key again flips the direction.
@@ -223,7 +223,7 @@ fn pick(code: KeyCode) -> Option<Action> {
     match code {
         KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
         KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
-        KeyCode::Char(' ') => Some(Action::ToggleCut),
+        KeyCode::Char(' ') => Some(Action::ToggleExclude),
         KeyCode::Enter => Some(Action::Accept),
         KeyCode::Esc | KeyCode::Char('q' | 'L' | 'p') => Some(Action::Cancel),
         _ => None,
@@ -370,12 +370,12 @@ pub const BROWSE: &[Binding] = &[
     ),
     bind(
         &[c(' ')],
-        Action::ToggleCut,
+        Action::ToggleExclude,
         "exclude / keep the selected item",
     ),
     bind(
         &[c('x')],
-        Action::CutWithDeps,
+        Action::ExcludeWithDeps,
         "exclude a package with the dependencies only it needs",
     ),
     bind(

@@ -108,7 +108,7 @@ fn watching_logs_each_batch_highlights_changed_packages_and_keeps_rules_and_sele
             .position(|d| d.key == "alpha")
             .unwrap();
         let d = heft::model::DistId(d as u32);
-        a.cuts.dist_kept(a.bundle(), d).files == 0
+        a.exclusions.dist_kept(a.bundle(), d).files == 0
     };
     assert!(excluded(&app));
     dist("beta", "2.0")

@@ -33,8 +33,8 @@ impl App {
             Action::NextView => self.show(self.view.next()),
             Action::PrevView => self.show(self.view.prev()),
             Action::View(v) => self.show(v),
-            Action::ToggleCut => self.on_toggle_cut(),
-            Action::CutWithDeps => self.on_cut_with_deps(),
+            Action::ToggleExclude => self.on_toggle_exclude(),
+            Action::ExcludeWithDeps => self.on_exclude_with_deps(),
             Action::Filter => self.on_filter_start(),
             Action::SortBy(key) => self.on_sort_by(key),
             Action::Info => self.open_info(),
@@ -153,7 +153,7 @@ impl App {
 
     /// Shows the files of a scope in the Tree view, starting where they begin.
     fn open_tree(&mut self, scope: Scope) {
-        let home = scope::home(self.data.bundle(), &self.cuts, scope);
+        let home = scope::home(self.data.bundle(), &self.exclusions, scope);
         let h = self.list_heights().1;
         self.tree.open(&ctx!(self), home, scope, h);
         self.show(ViewId::Tree);

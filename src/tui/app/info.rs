@@ -75,10 +75,10 @@ impl App {
             l.push(format!("⚠ {note}"));
         }
         l.push(record_status(dist));
-        let status = if let Some(r) = self.cuts.dist_rule(d) {
+        let status = if let Some(r) = self.exclusions.dist_rule(d) {
             format!("excluded by rule {}", self.rule_name(r))
         } else {
-            let kept = self.cuts.dist_kept(b, d);
+            let kept = self.exclusions.dist_kept(b, d);
             if kept == dist.sizes {
                 "kept".into()
             } else {
@@ -86,7 +86,7 @@ impl App {
             }
         };
         l.push(status);
-        if let Some(a) = self.cuts.alerts().about_dist(d) {
+        if let Some(a) = self.exclusions.alerts().about_dist(d) {
             l.push(format!("⚠ {a}"));
         }
         let mut by: Vec<&str> = b
@@ -128,7 +128,7 @@ impl App {
     }
 
     fn unowned_info(&self) -> (String, Vec<String>) {
-        let (full, kept) = self.cuts.unowned();
+        let (full, kept) = self.exclusions.unowned();
         let mut lines =
             vec!["files no RECORD lists: __pycache__ written after install, stray files".into()];
         lines.extend(exact(&full));
@@ -143,8 +143,8 @@ impl App {
     fn node_info(&self, n: NodeId) -> (String, Vec<String>) {
         let b = self.bundle();
         let node = b.tree.node(n);
-        let full = self.cuts.full(n);
-        let kept = self.cuts.kept(n);
+        let full = self.exclusions.full(n);
+        let kept = self.exclusions.kept(n);
         let mut l = vec![b.tree.path(n).display().to_string()];
         l.extend(exact(&full));
         if node.is_dir() {
@@ -163,15 +163,17 @@ impl App {
                 l.push("disk 0 B: a hard link to a file counted once elsewhere".into());
             }
         }
-        let reason = self.cuts.reason(n);
+        let reason = self.exclusions.reason(n);
         l.push(match reason {
-            crate::tui::cuts::Reason::Rule(r) => format!("excluded by rule {}", self.rule_name(r)),
-            crate::tui::cuts::Reason::Kept if kept != full => {
+            crate::tui::exclusions::Reason::Rule(r) => {
+                format!("excluded by rule {}", self.rule_name(r))
+            }
+            crate::tui::exclusions::Reason::Kept if kept != full => {
                 format!("kept; {} excluded inside", human(full.bytes - kept.bytes))
             }
-            crate::tui::cuts::Reason::Kept => "kept".into(),
+            crate::tui::exclusions::Reason::Kept => "kept".into(),
         });
-        if let Some(a) = self.cuts.alerts().about_node(n) {
+        if let Some(a) = self.exclusions.alerts().about_node(n) {
             l.push(format!("⚠ {a}"));
         }
         (format!(" {} ", b.tree.display_name(n)), l)
@@ -241,7 +243,7 @@ impl App {
 
     /// Opens what `heft check` would suggest to close each overrun.
     pub(super) fn open_suggestions(&mut self) {
-        let Some(ex) = self.cuts.exclusion() else {
+        let Some(ex) = self.exclusions.exclusion() else {
             return self.say("suggestions come once the scan ends");
         };
         let b = self.bundle();

@@ -48,7 +48,7 @@ impl App {
                 match action {
                     Action::Up => list.move_by(-1, len, len),
                     Action::Down => list.move_by(1, len, len),
-                    Action::ToggleCut => {
+                    Action::ToggleExclude => {
                         if let Some(c) = self.limits.get_mut(list.selected) {
                             c.active = !c.active;
                         }
@@ -117,13 +117,13 @@ impl App {
             .collect();
         let props = export::ExportProps {
             bundle: self.bundle(),
-            exclusion: self.cuts.exclusion(),
+            exclusion: self.exclusions.exclusion(),
             limits: &limits,
         };
         match export::write(&props, d.format, &path, overwrite) {
             Ok(summary) => {
                 self.unexported = false;
-                self.saved = self.cuts.snapshot();
+                self.saved = self.exclusions.snapshot();
                 self.say(format!("wrote {}: {summary}", path.display()));
                 None
             }
@@ -138,7 +138,7 @@ impl App {
 impl App {
     /// Opens the preset picker with what each preset would save now.
     pub(super) fn open_presets(&mut self) {
-        if self.cuts.exclusion().is_none() {
+        if self.exclusions.exclusion().is_none() {
             return self.say("wait for the scan to finish before choosing presets");
         }
         let choices = self.preset_choices();
@@ -149,7 +149,7 @@ impl App {
     }
 
     fn preset_choices(&self) -> Vec<PresetChoice> {
-        let (Some(ex), bundle) = (self.cuts.exclusion(), self.bundle()) else {
+        let (Some(ex), bundle) = (self.exclusions.exclusion(), self.bundle()) else {
             return Vec::new();
         };
         presets()
@@ -190,7 +190,7 @@ impl App {
         match action {
             Action::Up => list.move_by(-1, len, len),
             Action::Down => list.move_by(1, len, len),
-            Action::ToggleCut => {
+            Action::ToggleExclude => {
                 if let Some(choice) = choices.get(list.selected) {
                     self.toggle_preset(&choice.name, choice.in_use);
                 }

@@ -91,9 +91,9 @@ impl TreeState {
     /// Rebuilds the rows, keeping the selected node selected.
     pub fn refresh(&mut self, ctx: &Ctx, height: usize) {
         let keep = self.selected();
-        self.dir_sizes = scope::scoped(ctx.cuts, self.dir, self.scope);
+        self.dir_sizes = scope::scoped(ctx.exclusions, self.dir, self.scope);
         self.rows = if self.filter.is_empty() {
-            scope::children(ctx.bundle, ctx.cuts, self.dir, self.scope)
+            scope::children(ctx.bundle, ctx.exclusions, self.dir, self.scope)
                 .into_iter()
                 .map(|(id, _, _)| TreeRow { id, flat: false })
                 .collect()
@@ -152,7 +152,7 @@ impl TreeState {
                     .rows
                     .iter()
                     .map(|r| {
-                        let full = self.sizes(ctx.cuts, r).0;
+                        let full = self.sizes(ctx.exclusions, r).0;
                         let key = if self.sort == TreeSort::Size {
                             ctx.measure.of(&full)
                         } else {
@@ -174,8 +174,12 @@ impl TreeState {
     }
 
     /// Full and kept sizes of a row under the view's scope.
-    pub fn sizes(&self, cuts: &crate::tui::cuts::Cuts, row: &TreeRow) -> (Sizes, Sizes) {
-        cuts.scoped(row.id, self.scope)
+    pub fn sizes(
+        &self,
+        exclusions: &crate::tui::exclusions::Exclusions,
+        row: &TreeRow,
+    ) -> (Sizes, Sizes) {
+        exclusions.scoped(row.id, self.scope)
     }
 
     /// The selected node, if any.

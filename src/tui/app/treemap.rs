@@ -156,11 +156,11 @@ impl TreemapState {
         let next = match self.selected_item() {
             Some(TileItem::Dist(d)) => {
                 let s = Scope::Dist(d);
-                Focus::Node(scope::home(ctx.bundle, ctx.cuts, s), s)
+                Focus::Node(scope::home(ctx.bundle, ctx.exclusions, s), s)
             }
             Some(TileItem::Unowned) => {
                 let s = Scope::Unowned;
-                Focus::Node(scope::home(ctx.bundle, ctx.cuts, s), s)
+                Focus::Node(scope::home(ctx.bundle, ctx.exclusions, s), s)
             }
             Some(TileItem::Node(n)) if ctx.bundle.tree.node(n).is_dir() => {
                 let Focus::Node(_, s) = self.focus else {
@@ -217,11 +217,11 @@ fn items(ctx: &Ctx, focus: Focus) -> Vec<TileInfo> {
                     TileInfo {
                         item: TileItem::Dist(id),
                         full: d.sizes,
-                        kept: ctx.cuts.dist_kept(ctx.bundle, id),
+                        kept: ctx.exclusions.dist_kept(ctx.bundle, id),
                     }
                 })
                 .collect();
-            let (full, kept) = ctx.cuts.unowned();
+            let (full, kept) = ctx.exclusions.unowned();
             v.push(TileInfo {
                 item: TileItem::Unowned,
                 full,
@@ -229,7 +229,7 @@ fn items(ctx: &Ctx, focus: Focus) -> Vec<TileInfo> {
             });
             v
         }
-        Focus::Node(dir, s) => scope::children(ctx.bundle, ctx.cuts, dir, s)
+        Focus::Node(dir, s) => scope::children(ctx.bundle, ctx.exclusions, dir, s)
             .into_iter()
             .map(|(id, full, kept)| TileInfo {
                 item: TileItem::Node(id),

@@ -96,7 +96,7 @@ impl App {
 
     /// Rules find their hits again, ids held by views are checked, rows rebuilt.
     fn after_batch(&mut self, full: bool, selected: Option<&str>) {
-        self.cuts.rebuild(self.data.bundle());
+        self.exclusions.rebuild(self.data.bundle());
         self.flags.stale = false;
         self.safety = None;
         self.refresh_insight();
@@ -125,7 +125,7 @@ impl App {
             self.treemap.colour = colour;
         }
         if tree_dead {
-            let home = super::scope::home(self.data.bundle(), &self.cuts, Scope::All);
+            let home = super::scope::home(self.data.bundle(), &self.exclusions, Scope::All);
             let height = self.list_heights().1;
             self.tree.open(&ctx!(self), home, Scope::All, height);
         }

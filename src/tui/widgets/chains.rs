@@ -59,7 +59,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-/// Cuts `lines` to `rows`, the last one saying how many did not fit, rather than stop
+/// Exclusions `lines` to `rows`, the last one saying how many did not fit, rather than stop
 /// silently.
 fn fit_rows(lines: &mut Vec<String>, rows: usize, key: &str) {
     if lines.len() > rows && rows > 1 {

@@ -148,7 +148,7 @@ fn export_dialog(app: &App, d: &ExportDialog, area: Rect, buf: &mut Buffer) {
     if let Some(e) = &d.error {
         lines.push(format!("error: {e}"));
     }
-    let alerts = &app.cuts.alerts().lines;
+    let alerts = &app.exclusions.alerts().lines;
     if !alerts.is_empty() {
         let room = usize::from(area.height.saturating_sub(lines.len() as u16 + 5)).max(1);
         lines.push(String::new());

@@ -49,7 +49,7 @@ impl GaugeProps {
     /// The gauges of the app's active limits against what is kept.
     pub fn of(app: &App) -> GaugeProps {
         let kept = app.kept_totals();
-        let full = app.cuts.full(app.bundle().top);
+        let full = app.exclusions.full(app.bundle().top);
         let zip = match (&app.data, app.zip.running()) {
             (_, Some(p)) => Zip::Estimating(Some(p)),
             (Data::Live(live), None) if live.zip_pending() > 0 => Zip::Estimating(None),

@@ -43,7 +43,7 @@ pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
         };
         x = left(buf, x, tabs_x, area.y, note, theme.header);
     }
-    let alerts = app.cuts.alerts().len();
+    let alerts = app.exclusions.alerts().len();
     if alerts > 0 {
         let plural = if alerts == 1 { "" } else { "s" };
         let badge = format!(" ⚠ {alerts} warning{plural} ");
@@ -54,7 +54,7 @@ pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
         x = left(buf, x, tabs_x, area.y, " DEMO ", theme.badge);
         x = left(buf, x, tabs_x, area.y, " ", theme.header);
     }
-    let t = app.cuts.full(app.bundle().top);
+    let t = app.exclusions.full(app.bundle().top);
     let totals = format!("{} files · {}", group(t.files), human(t.bytes));
     let room = usize::from(tabs_x.saturating_sub(x)).saturating_sub(totals.chars().count() + 3);
     x = left(

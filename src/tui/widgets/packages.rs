@@ -12,7 +12,7 @@ use ratatui::style::Style;
 use super::Screen;
 use super::text::{bar, fit, fit_middle, percent, put, put_note};
 use crate::tui::activity::Trend;
-use crate::tui::app::{App, PkgColumn, PkgRow, cut_level};
+use crate::tui::app::{App, PkgColumn, PkgRow, exclusion_level};
 
 /// Column widths for a table `width` cells wide (0 means the column is hidden).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -317,7 +317,7 @@ fn row_text(app: &App, row: PkgRow) -> (RowText, u8) {
         PkgRow::Dist(d) => {
             let dist = bundle.dist(d);
             let ctx = app_ctx(app);
-            let level = cut_level(&ctx, d);
+            let level = exclusion_level(&ctx, d);
             let mut by: Vec<&str> = bundle
                 .graph
                 .required_by(d)
@@ -347,7 +347,7 @@ fn row_text(app: &App, row: PkgRow) -> (RowText, u8) {
             (text, level)
         }
         PkgRow::Unowned => {
-            let (full, kept) = app.cuts.unowned();
+            let (full, kept) = app.exclusions.unowned();
             let level = if kept == full {
                 0
             } else if kept.files == 0 {
@@ -382,7 +382,7 @@ fn first_size(app: &App, s: &Sizes) -> u64 {
 fn app_ctx(app: &App) -> crate::tui::app::Ctx<'_> {
     crate::tui::app::Ctx {
         bundle: app.bundle(),
-        cuts: &app.cuts,
+        exclusions: &app.exclusions,
         measure: app.measure,
         scanning: app.data.is_scanning(),
         insight: app.insight.as_ref(),
@@ -393,7 +393,7 @@ fn app_ctx(app: &App) -> crate::tui::app::Ctx<'_> {
 /// warning is about the package.
 fn status(ctx: &crate::tui::app::Ctx, app: &App, d: DistId, level: u8) -> String {
     let plain = plain_status(ctx, app, d, level);
-    if app.cuts.alerts().about_dist(d).is_some() {
+    if app.exclusions.alerts().about_dist(d).is_some() {
         format!("⚠ {plain}")
     } else {
         plain
@@ -405,7 +405,11 @@ fn plain_status(ctx: &crate::tui::app::Ctx, app: &App, d: DistId, level: u8) -> 
         return "in runtime".into();
     }
     let key = &ctx.bundle.dist(d).key;
-    let whole = match app.cuts.dist_rule(d).and_then(|r| app.cuts.rule(r)) {
+    let whole = match app
+        .exclusions
+        .dist_rule(d)
+        .and_then(|r| app.exclusions.rule(r))
+    {
         Some(rule) if crate::python::name::normalize(&rule.value) != *key => {
             format!("with {}", rule.value)
         }
@@ -414,7 +418,7 @@ fn plain_status(ctx: &crate::tui::app::Ctx, app: &App, d: DistId, level: u8) -> 
     partly(
         level,
         ctx.bundle.dist(d).sizes,
-        app.cuts.dist_kept(ctx.bundle, d),
+        app.exclusions.dist_kept(ctx.bundle, d),
         &whole,
     )
 }

@@ -28,7 +28,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         height: area.height - 1,
         ..area
     };
-    let Some(ex) = app.cuts.exclusion() else {
+    let Some(ex) = app.exclusions.exclusion() else {
         put(
             buf,
             rows.x + 1,
@@ -90,7 +90,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 
 /// Draws the warnings section: a heading and one line per warning (cut to fit).
 pub fn render_alerts(app: &App, area: Rect, buf: &mut Buffer) {
-    let lines = &app.cuts.alerts().lines;
+    let lines = &app.exclusions.alerts().lines;
     if area.height == 0 || lines.is_empty() {
         return;
     }

@@ -49,7 +49,7 @@ pub fn focused_path(app: &App) -> String {
             None => "small items folded together".into(),
         },
         ViewId::Rules => app
-            .cuts
+            .exclusions
             .rule(app.rules.selected)
             .map(|r| format!("{}: {}", r.label(), r.reason))
             .unwrap_or_default(),
@@ -61,7 +61,7 @@ const HELP: &str = " ? help ";
 
 /// The warning about what is focused, if any.
 pub fn focused_alert(app: &App) -> Option<&str> {
-    let alerts = app.cuts.alerts();
+    let alerts = app.exclusions.alerts();
     if alerts.is_empty() {
         return None;
     }

@@ -59,7 +59,7 @@ fn view_figures(app: &App) -> (String, Option<String>) {
         ViewId::Rules => {
             let n = app.rule_count();
             let on = app
-                .cuts
+                .exclusions
                 .exclusion()
                 .map_or(0, |ex| (0..n).filter(|i| ex.is_enabled(*i)).count());
             (
@@ -81,12 +81,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let m = app.measure;
-    let before = app.cuts.full(app.bundle().top);
+    let before = app.exclusions.full(app.bundle().top);
     let after = app.kept_totals();
     let (b, a) = (m.of(&before), m.of(&after));
     let excluded = b.saturating_sub(a);
     let (view, pos) = view_figures(app);
-    let sums = if app.cuts.has_rules() {
+    let sums = if app.exclusions.has_rules() {
         format!(
             "before {} · excluded {} ({}) · after {}",
             human(b),

@@ -8,7 +8,7 @@ use ratatui::style::Style;
 
 use super::text::{bar, fit, fit_left, fit_middle, group, percent, put, put_note};
 use crate::tui::app::{App, Scope, TreeRow};
-use crate::tui::cuts::Reason;
+use crate::tui::exclusions::Reason;
 
 const BAR: usize = 12;
 
@@ -60,14 +60,14 @@ fn render_heading(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let (full, kept) = s.dir_sizes;
     let m = app.measure;
-    let cut = m.of(&full).saturating_sub(m.of(&kept));
-    let cut = if cut > 0 {
-        format!(" (-{})", human(cut))
+    let excluded = m.of(&full).saturating_sub(m.of(&kept));
+    let excluded = if excluded > 0 {
+        format!(" (-{})", human(excluded))
     } else {
         String::new()
     };
     let mut right = format!(
-        "{}{cut} · {} files · {}{order}",
+        "{}{excluded} · {} files · {}{order}",
         human(app.measure.of(&full)),
         group(full.files),
         s.sort.title(),
@@ -87,9 +87,9 @@ fn render_heading(app: &App, area: Rect, buf: &mut Buffer) {
 fn render_row(app: &App, row: &TreeRow, whole: u64, selected: bool, area: Rect, buf: &mut Buffer) {
     let tree = &app.bundle().tree;
     let node = tree.node(row.id);
-    let reason = app.cuts.reason(row.id);
+    let reason = app.exclusions.reason(row.id);
     let theme = &app.theme;
-    let base = if reason.is_cut() {
+    let base = if reason.is_excluded() {
         theme.excluded
     } else {
         Style::new()
@@ -100,7 +100,7 @@ fn render_row(app: &App, row: &TreeRow, whole: u64, selected: bool, area: Rect, 
         base
     };
     buf.set_style(area, style);
-    let (full, _) = app.tree.sizes(&app.cuts, row);
+    let (full, _) = app.tree.sizes(&app.exclusions, row);
     let size = app.measure.of(&full);
     let fraction = if whole == 0 {
         0.0
@@ -137,7 +137,7 @@ fn render_row(app: &App, row: &TreeRow, whole: u64, selected: bool, area: Rect, 
     let mut x = area.x;
     put(buf, x, area.y, &prefix, area.width, style);
     x += prefix.chars().count() as u16;
-    let bar_style = if reason.is_cut() {
+    let bar_style = if reason.is_excluded() {
         style
     } else {
         style.patch(theme.ok)
@@ -177,7 +177,7 @@ fn render_row(app: &App, row: &TreeRow, whole: u64, selected: bool, area: Rect, 
 /// about it.
 fn note(app: &App, reason: Reason, row: &TreeRow) -> String {
     let plain = plain_note(app, reason, row);
-    if app.cuts.alerts().about_node(row.id).is_some() {
+    if app.exclusions.alerts().about_node(row.id).is_some() {
         format!("⚠ {plain}")
     } else {
         plain
@@ -187,7 +187,7 @@ fn note(app: &App, reason: Reason, row: &TreeRow) -> String {
 fn plain_note(app: &App, reason: Reason, row: &TreeRow) -> String {
     match reason {
         Reason::Kept => {
-            let (full, kept) = app.tree.sizes(&app.cuts, row);
+            let (full, kept) = app.tree.sizes(&app.exclusions, row);
             let cut = app.measure.of(&full).saturating_sub(app.measure.of(&kept));
             if cut > 0 {
                 format!("-{} excluded inside", human(cut))

@@ -33,7 +33,7 @@ pub enum Reason {
 
 impl Reason {
     /// Whether the node is excluded.
-    pub fn is_cut(self) -> bool {
+    pub fn is_excluded(self) -> bool {
         self != Reason::Kept
     }
 }
@@ -66,7 +66,7 @@ pub type Snapshot = Vec<(Rule, bool)>;
 
 /// The rule list's evaluation and what the views derive from it.
 #[derive(Debug, Default)]
-pub struct Cuts {
+pub struct Exclusions {
     ex: Option<Exclusion>,
     shape: Shape,
     top: NodeId,
@@ -79,7 +79,7 @@ pub struct Cuts {
     alerts: Alerts,
 }
 
-impl Cuts {
+impl Exclusions {
     /// Re-reads the tree after it changed (scan batches, zipped estimates) and re-evaluates.
     pub fn reshape(&mut self, bundle: &Bundle) {
         self.shape = Shape::of(&bundle.tree);
@@ -200,7 +200,7 @@ impl Cuts {
     }
 
     /// What the rules take away from a subtree (strip savings included).
-    pub fn gone(&self, id: NodeId) -> Sizes {
+    pub fn excluded_sizes(&self, id: NodeId) -> Sizes {
         self.ex
             .as_ref()
             .map(|ex| ex.excluded(id))
@@ -210,7 +210,7 @@ impl Cuts {
     /// Sizes of what is left of the subtree after exclusions.
     pub fn kept(&self, id: NodeId) -> Sizes {
         let mut kept = self.full(id);
-        kept.sub(&self.gone(id));
+        kept.sub(&self.excluded_sizes(id));
         kept
     }
 
@@ -232,7 +232,11 @@ impl Cuts {
             }
             None => 0,
         };
-        cache[slot].fill(&self.shape, |i| self.gone(NodeId(i as u32)), scope);
+        cache[slot].fill(
+            &self.shape,
+            |i| self.excluded_sizes(NodeId(i as u32)),
+            scope,
+        );
         cache[slot].get(id)
     }
 
