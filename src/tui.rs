@@ -1,8 +1,28 @@
 //! The interactive explorer (the shell around the core, like `cmd/`): `heft [PATH...]`.
 //!
-//! Threads: terminal input and the scan each send [`event::Event`]s over one channel;
-//! only the UI thread (running [`event::run`]) changes the [`app::App`]. The terminal is
-//! restored on every way out, panics included.
+//! Threads: terminal input, the scan, zipped estimates, the watcher and terminating
+//! signals each send [`bus::Event`]s over one channel; only the UI thread (running
+//! [`event::run`]) changes the [`app::App`]. The terminal is restored on every way out,
+//! panics and SIGTERM/SIGHUP included.
+//!
+//! Modules import one way only (a test keeps it so): `event` drives `app` and draws
+//! `widgets`; `widgets` read `app`; `app` holds the domain (bundle, [`exclusions`],
+//! limits, insight), the view states and the shell (overlays, status); `layout` turns a
+//! few numbers into the frame's rectangles, stored in the app once per frame; `bus`,
+//! `keymap`, `theme`, `export` and `exclusions` import no other explorer module.
+//!
+//! Adding a view today (imports, diff, functions picker ...):
+//! 1. a state type in `app/` (rows, selection, refresh from a [`app::Ctx`]) and a widget
+//!    in `widgets/` that draws it from the app;
+//! 2. register it: a [`keymap::ViewId`] variant (in `ALL`, with its title: tab, digit key
+//!    and help follow) and one arm in each `match self.view` that needs it (`App::apply`'s
+//!    movement and `on_enter`/`on_back` in `app/actions.rs`, `refresh_view` in `app.rs`,
+//!    `widgets::render`, `status::focused_path` and `totals`); arms default to nothing.
+//!
+//! The aim (issue 11, not done yet) is one file per view: a type owning its state that
+//! handles its actions and returns effects for the app (open the Tree at a package,
+//! exclude this, say that), rendered from a small props struct, listed once in a
+//! registry the shell iterates.
 
 pub mod activity;
 pub mod app;

@@ -1,5 +1,5 @@
 //! The explorer's state and the one place it changes: [`App::apply`] turns an
-//! [`Action`] into short method calls; events from the scan and estimate threads
+//! [`Action`](super::keymap::Action) into short method calls; events from the scan and estimate threads
 //! arrive through [`App::on_event`]. Rendering only reads an `App`.
 
 /// Borrows the parts of an `App` a [`Ctx`] needs, field by field, so the view states

@@ -76,8 +76,13 @@ pub fn lines(bundle: &Bundle, insight: &Insight, d: DistId, why: Option<&WhyPath
     let dist = bundle.dist(d);
     let info = insight.get(d);
     let only = insight.exclusive_set(d).len().saturating_sub(1);
+    let with = match only {
+        0 => String::new(),
+        1 => " (with the 1 package only it needs)".to_string(),
+        n => format!(" (with the {n} packages only it needs)"),
+    };
     let mut out = vec![format!(
-        "{} {}: {} own; x frees {} (with {only} only it needs); {} shared with others",
+        "{} {}: {} own; x frees {}{with}; {} shared with others",
         dist.name,
         dist.version,
         human(dist.sizes.bytes),

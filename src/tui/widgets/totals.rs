@@ -87,19 +87,30 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let excluded = b.saturating_sub(a);
     let (view, pos) = view_figures(app);
     let sums = if app.exclusions.has_rules() {
+        let share = if area.width >= 100 {
+            format!(" ({})", percent(excluded, b).trim())
+        } else {
+            String::new()
+        };
         format!(
-            "before {} · excluded {} ({}) · after {}",
+            "before {} · excluded {}{share} · after {}",
             human(b),
             human(excluded),
-            percent(excluded, b).trim(),
             human(a)
         )
     } else {
         format!("{} total · nothing excluded", human(b))
     };
-    let mut text = format!(" {sums} · {} sizes · {view}", m.label());
-    if let Some(pos) = pos {
-        text = format!("{text} · {pos}");
+    // Parts in order of importance; each is added only if the line still fits, so a
+    // narrow screen keeps the totals and the position.
+    let measure = format!("{} sizes", m.label());
+    let parts = [Some(view), pos, Some(measure)];
+    let mut text = format!(" {sums}");
+    for part in parts.into_iter().flatten() {
+        let next = format!("{text} · {part}");
+        if next.chars().count() <= usize::from(area.width) {
+            text = next;
+        }
     }
     buf.set_style(area, app.theme.dim);
     put(buf, area.x, area.y, &text, area.width, app.theme.dim);
