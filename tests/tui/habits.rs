@@ -189,6 +189,13 @@ fn the_scan_summary_counts_the_files_inside_a_zip_layer() {
         said.starts_with(&format!("scanned {files} files, ")),
         "{said}"
     );
+    press(&mut app, "2a");
+    let screen = lines(&mut app, 120, 30);
+    let heading = screen.iter().find(|l| l.contains("disk sizes")).unwrap();
+    assert!(
+        heading.contains("is the .zip itself"),
+        "the zip's own disk bytes are named: {heading}"
+    );
 }
 
 #[test]

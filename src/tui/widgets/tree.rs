@@ -66,8 +66,20 @@ fn render_heading(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         String::new()
     };
+    // A zip root holds bytes of its own (the archive on disk, its end record zipped) that
+    // no row shows: say so, or the heading and the rows seem to disagree.
+    let is_zip = bundle
+        .roots
+        .iter()
+        .any(|r| r.node == s.dir && r.kind == crate::bundle::RootKind::Zip);
+    let own = app.measure.of(&bundle.tree.node(s.dir).own);
+    let own = if is_zip && own > 0 {
+        format!(" ({} is the .zip itself)", human(own))
+    } else {
+        String::new()
+    };
     let mut right = format!(
-        "{}{excluded} · {} files · {}{order}",
+        "{}{own}{excluded} · {} files · {}{order}",
         human(app.measure.of(&full)),
         group(full.files),
         s.sort.title(),
