@@ -45,6 +45,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::thread;
 
+use crate::limits::Limit;
+use crate::settings::Settings;
 use anyhow::{Context, Result};
 use crossbeam_channel::{Sender, unbounded};
 use ratatui::crossterm::cursor::Show;
@@ -62,28 +64,25 @@ pub use source::Options;
 pub fn run(opts: &Options) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("reading the current directory")?;
     let venv = std::env::var_os("VIRTUAL_ENV").map(PathBuf::from);
-    let source = source::resolve(&opts.paths, venv.as_deref(), &cwd);
-    let manifest = opts.manifest.as_deref().map(read_manifest).transpose()?;
-    let mut opts = opts.clone();
-    if let Some(m) = manifest.as_ref().filter(|_| opts.limits.is_empty()) {
-        opts.limits = m
-            .limits
-            .iter()
-            .map(crate::manifest::LimitJson::limit)
-            .collect();
-    }
+    let source = source::resolve(&opts.settings.paths, venv.as_deref(), &cwd);
     let (tx, rx) = unbounded();
     let mut zip_cache = None;
     let mut app = if opts.watch {
-        let (app, cache) = watch::open(&opts, &tx)?;
+        let (app, cache) = watch::open(opts, &tx)?;
         zip_cache = Some(cache);
         app
     } else {
-        open(&source, &opts, &tx)?
+        open(&source, opts, &tx)?
     };
-    if let (Some(m), Some(path)) = (manifest, &opts.manifest) {
-        app.default_export = path.display().to_string();
-        app.resume(m);
+    let settings = &opts.settings;
+    // Applied once the scan ends, as the explorer always resumed a manifest; a manifest
+    // made for another tree is said so then.
+    let rules = settings.rules_unchecked();
+    if let Some(m) = &settings.manifest {
+        app.default_export = m.path.display().to_string();
+        app.resume(m.manifest.clone(), rules);
+    } else if !rules.is_empty() {
+        app.start_rules(rules);
     }
     spawn_input(tx.clone());
     let signals = spawn_signals(tx.clone())?;
@@ -120,29 +119,39 @@ fn spawn_signals(tx: Sender<Event>) -> Result<signal_hook::iterator::Handle> {
     Ok(handle)
 }
 
-/// Reads a `heft.manifest/1` file to resume its decision.
-fn read_manifest(path: &std::path::Path) -> Result<crate::manifest::Manifest> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    crate::manifest::Manifest::from_json(&text)
-        .with_context(|| format!("reading {}", path.display()))
-}
-
 /// Builds the app for a source; a path scan starts on a background thread.
 pub(crate) fn open(source: &Source, opts: &Options, tx: &Sender<Event>) -> Result<App> {
     let theme = Theme::from_env();
-    let limits = source::default_limits(&opts.limits);
+    let settings = &opts.settings;
+    let limits = source::default_limits(&settings.limits);
+    let mut app = open_source(source, settings, &limits, theme, tx)?;
+    app.budget = app::Budget {
+        reserve: settings.reserve,
+        zip_estimate: settings.zip_estimate,
+    };
+    Ok(app)
+}
+
+/// The app over one source, before the settings that apply to every source.
+fn open_source(
+    source: &Source,
+    settings: &Settings,
+    limits: &[Limit],
+    theme: Theme,
+    tx: &Sender<Event>,
+) -> Result<App> {
     match source {
         Source::Paths(paths) => {
-            let data = scanwork::start(paths, &opts.target, tx)?;
+            let data = scanwork::start(paths, &settings.load, tx)?;
             let label = paths
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()
                 .join(" + ");
             let info = SourceInfo { label, demo: false };
-            let mut app = App::new(info, data, &limits, theme);
+            let mut app = App::new(info, data, limits, theme);
             app.inputs.clone_from(paths);
+            app.load = settings.load.clone();
             Ok(app)
         }
         Source::Saved(path) => {
@@ -151,12 +160,7 @@ pub(crate) fn open(source: &Source, opts: &Options, tx: &Sender<Event>) -> Resul
                 label: format!("saved scan {}", path.display()),
                 demo: false,
             };
-            Ok(App::new(
-                info,
-                Data::Ready(Box::new(bundle)),
-                &limits,
-                theme,
-            ))
+            Ok(App::new(info, Data::Ready(Box::new(bundle)), limits, theme))
         }
         Source::Demo => {
             let bundle = source::demo()?;
@@ -164,7 +168,7 @@ pub(crate) fn open(source: &Source, opts: &Options, tx: &Sender<Event>) -> Resul
                 label: "chromadb Lambda layer".into(),
                 demo: true,
             };
-            let mut app = App::new(info, Data::Ready(Box::new(bundle)), &limits, theme);
+            let mut app = App::new(info, Data::Ready(Box::new(bundle)), limits, theme);
             app.say("a demo: a saved scan of a real chromadb layer; heft PATH opens yours");
             Ok(app)
         }

@@ -216,6 +216,8 @@ pub struct App {
     saved: Snapshot,
     /// The file the export dialog suggests (the `--manifest` file when resuming).
     pub default_export: String,
+    /// How sizes are measured against the limits (`--reserve`, `--no-zip-estimate`).
+    pub budget: Budget,
     flags: Flags,
     zip_jobs: Option<Vec<crate::zipjob::ZipTask>>,
     /// Views whose rows are out of date (one bit per view, in Tab order).
@@ -234,10 +236,31 @@ pub struct App {
     pub busy: Option<&'static str>,
     /// The paths scanned (empty for a saved scan or the demo), for `r`.
     pub inputs: Vec<std::path::PathBuf>,
+    /// How they were loaded, for `r`.
+    pub load: crate::load::LoadOptions,
     /// Distributions installed more than once (across roots), by key.
     pub duplicates: std::collections::HashMap<String, crate::report::DuplicateJson>,
     /// The manifest being resumed, checked against the tree once the scan ends.
     resumed: Option<crate::manifest::Manifest>,
+}
+
+/// How sizes are measured against the limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    /// Unzipped bytes outside the bundle (`--reserve`, `--attached`), counted against
+    /// limits on unzipped contents.
+    pub reserve: u64,
+    /// Whether directory files are deflated for zipped sizes (off: headers only).
+    pub zip_estimate: bool,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            reserve: 0,
+            zip_estimate: true,
+        }
+    }
 }
 
 /// Bookkeeping flags of the app.
@@ -285,6 +308,7 @@ impl App {
                 ..Flags::default()
             },
             zip_jobs: None,
+            budget: Budget::default(),
             pending_rules: Vec::new(),
             stale_views: u8::MAX,
             insight: None,
@@ -292,6 +316,7 @@ impl App {
             safety: None,
             activity: None,
             inputs: Vec::new(),
+            load: crate::load::LoadOptions::default(),
             busy: None,
             resumed: None,
             duplicates: std::collections::HashMap::new(),
@@ -303,6 +328,15 @@ impl App {
         app.tree.open(&ctx!(app), home, Scope::All, 1);
         app.refresh_views();
         app
+    }
+
+    /// `--reserve` when `limit` counts unzipped contents (what the reserve stands for), else 0.
+    pub fn reserve_for(&self, limit: &Limit) -> u64 {
+        if limit.counted == crate::limits::Counted::Unzipped {
+            self.budget.reserve
+        } else {
+            0
+        }
     }
 
     /// Whether the app wants to quit.
@@ -508,7 +542,7 @@ impl App {
         if let Err(e) = self.exclusions.start(bundle, rules) {
             self.message = Some(format!("the manifest's rules do not apply: {e}"));
         } else if count > 0 {
-            self.message = Some(format!("applied {count} rules from the manifest"));
+            self.message = Some(format!("applied {count} rules given on the command line"));
         }
         self.saved = self.exclusions.snapshot();
         if let Some(m) = self.resumed.take() {
@@ -519,8 +553,7 @@ impl App {
 
     /// Resumes a manifest's decision: its rules apply once the bundle is complete, and the
     /// explorer says if it was made for another tree or if some rules match nothing.
-    pub fn resume(&mut self, manifest: crate::manifest::Manifest) {
-        let rules = manifest.rules.clone();
+    pub fn resume(&mut self, manifest: crate::manifest::Manifest, rules: Vec<crate::rules::Rule>) {
         self.resumed = Some(manifest);
         self.start_rules(rules);
     }

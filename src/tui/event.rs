@@ -40,7 +40,7 @@ pub fn run<B: Backend>(
         if app.take_rescan()
             && let Some(tx) = spawn
         {
-            match super::scanwork::start(&app.inputs, &app.bundle().target.clone(), tx) {
+            match super::scanwork::start(&app.inputs, &app.load.clone(), tx) {
                 Ok(data) => app.restart_scan(data),
                 Err(e) => app.say(format!("rescan failed: {e:#}")),
             }

@@ -11,23 +11,19 @@ use crossbeam_channel::Sender;
 
 use super::app::Data;
 use super::bus::{Event, FRAME};
-use crate::bundle::{Builder, Target};
+use crate::bundle::Builder;
 use crate::load::{LoadOptions, classify, spawn_scan};
 
-/// Starts scanning `paths` for `target`; events arrive on `tx`.
-pub fn start(paths: &[PathBuf], target: &Target, tx: &Sender<Event>) -> Result<Data> {
+/// Starts scanning `paths` with `load`'s options; events arrive on `tx`.
+pub fn start(paths: &[PathBuf], load: &LoadOptions, tx: &Sender<Event>) -> Result<Data> {
     // The error's text already ends with the OS reason; `{:#}` would print it twice.
     let inputs = classify(paths).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mut builder = Builder::new(target.clone());
+    let mut builder = Builder::new(load.target.clone());
     for input in &inputs {
         builder.add_root(input.path.clone(), input.kind, input.own_disk);
     }
-    let load = LoadOptions {
-        target: target.clone(),
-        top_level: None,
-    };
     forward(spawn_scan(&inputs), tx.clone());
-    Ok(Data::scanning(builder, load))
+    Ok(Data::scanning(builder, load.clone()))
 }
 
 /// Forwards scan events to the UI channel, then a [`Event::ScanDone`] and elapsed ticks.

@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::bundle::{Bundle, Target};
+use crate::bundle::Bundle;
 use crate::limits::Limit;
 use crate::scanfile::{self, ScanFileError};
+use crate::settings::Settings;
 
 /// The built-in demo: a saved scan of a real chromadb Lambda layer.
 const DEMO: &[u8] = include_bytes!("../../assets/demo.heftscan.gz");
@@ -123,16 +124,12 @@ mod tests {
 /// What `heft [PATH...]` was asked to open.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
-    /// Inputs, or one saved scan; empty means "look around, else the demo".
-    pub paths: Vec<PathBuf>,
-    /// A manifest whose rules to apply at start.
-    pub manifest: Option<PathBuf>,
+    /// Everything resolved from the command line, as every command gets it: inputs (or
+    /// one saved scan; none means "look around, else the demo"), target, limits, reserve,
+    /// rules and the manifest to resume.
+    pub settings: Settings,
     /// Rescan as inputs change.
     pub watch: bool,
-    /// Limits to gauge.
-    pub limits: Vec<Limit>,
-    /// Marker environment.
-    pub target: Target,
 }
 
 /// The limits asked for, or aws-lambda and aws-lambda-zip.
@@ -140,7 +137,7 @@ pub fn default_limits(asked: &[Limit]) -> Vec<Limit> {
     if !asked.is_empty() {
         return asked.to_vec();
     }
-    ["aws-lambda", "aws-lambda-zip"]
+    crate::settings::DEFAULT_LIMITS
         .iter()
         .filter_map(|n| crate::limits::preset(n).cloned())
         .collect()

@@ -142,7 +142,7 @@ fn r_rescans_the_inputs_and_applies_the_rules_again() {
     press(&mut app, "r");
     assert!(app.take_rescan());
     let (tx, rx) = crossbeam_channel::unbounded();
-    let data = heft::tui::scanwork::start(&app.inputs, &app.bundle().target.clone(), &tx).unwrap();
+    let data = heft::tui::scanwork::start(&app.inputs, &app.load.clone(), &tx).unwrap();
     app.restart_scan(data);
     assert!(matches!(app.data, Data::Scanning(_)));
     for e in &rx {
@@ -173,7 +173,7 @@ fn the_scan_summary_counts_the_files_inside_a_zip_layer() {
     crate::bundles::zip_dir(&site, "python/", &layer);
     let mut app = app();
     let (tx, rx) = crossbeam_channel::unbounded();
-    let data = heft::tui::scanwork::start(&[layer], &app.bundle().target.clone(), &tx).unwrap();
+    let data = heft::tui::scanwork::start(&[layer], &app.load.clone(), &tx).unwrap();
     app.restart_scan(data);
     for e in &rx {
         let done = matches!(e, Event::ScanDone);

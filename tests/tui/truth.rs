@@ -329,7 +329,7 @@ fn a_manifest_for_another_tree_says_so_on_open_with_the_rules_that_match_nothing
     let text = std::fs::read_to_string(&path).unwrap();
     let mut manifest = heft::manifest::Manifest::from_json(&text).unwrap();
     let mut same = app();
-    same.resume(manifest.clone());
+    same.resume(manifest.clone(), manifest.rules.clone());
     assert!(same.overlay.is_none(), "the same tree: nothing to say");
     manifest.roots[0].fingerprint = "0000".into();
     manifest.roots[0].fingerprint_after = "0000".into();
@@ -337,7 +337,8 @@ fn a_manifest_for_another_tree_says_so_on_open_with_the_rules_that_match_nothing
         .rules
         .push(heft::rules::Rule::dist("left-pad", false));
     let mut other = app();
-    other.resume(manifest);
+    let rules = manifest.rules.clone();
+    other.resume(manifest, rules);
     let Some(heft::tui::app::Overlay::Text { lines: said, .. }) = &other.overlay else {
         panic!("the mismatch is said on open: {:?}", other.overlay)
     };

@@ -44,7 +44,7 @@ impl Alerts {
                         out.mark_dist(d, i);
                     }
                 }
-                Warning::Breaks { .. } => {}
+                Warning::Breaks { .. } | Warning::MatchesNothing { .. } => {}
             }
         }
         out

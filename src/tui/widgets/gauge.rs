@@ -50,10 +50,19 @@ impl GaugeProps {
     pub fn of(app: &App) -> GaugeProps {
         let kept = app.kept_totals();
         let full = app.exclusions.full(app.bundle().top);
+        // Without estimates (--no-zip-estimate) directories' zipped bytes are headers only.
+        let unmeasured = !app.budget.zip_estimate
+            && app
+                .bundle()
+                .roots
+                .iter()
+                .any(|r| r.kind == crate::bundle::RootKind::SitePackages);
         let zip = match (&app.data, app.zip.running()) {
             (_, Some(p)) => Zip::Estimating(Some(p)),
-            (Data::Live(live), None) if live.zip_pending() > 0 => Zip::Estimating(None),
-            _ if full.zipped == 0 && full.bytes > 0 => Zip::Unknown,
+            (Data::Live(live), None) if live.zip_pending() > 0 && !unmeasured => {
+                Zip::Estimating(None)
+            }
+            _ if unmeasured || (full.zipped == 0 && full.bytes > 0) => Zip::Unknown,
             _ => Zip::Complete,
         };
         let rows = app
@@ -61,7 +70,7 @@ impl GaugeProps {
             .iter()
             .filter(|c| c.active)
             .map(|c| GaugeRow {
-                verdict: verdict(&c.limit, kept.bytes, kept.zipped, 0),
+                verdict: verdict(&c.limit, kept.bytes, kept.zipped, app.reserve_for(&c.limit)),
                 zip: if c.limit.counted == Counted::Unzipped {
                     Zip::Complete
                 } else {
@@ -284,6 +293,35 @@ mod tests {
             "{}",
             line(&buf, 0)
         );
+    }
+
+    #[test]
+    fn the_explorer_counts_the_reserve_and_calls_zipped_limits_unmeasured_without_estimates() {
+        use crate::tui::app::{App, Budget, Data, SourceInfo};
+        let mut s = crate::synthetic::Synth::new();
+        let a = s.dist("a", "1", &[]);
+        s.file("a/x.py", 1000, Some(a));
+        let bundle = s.build(crate::bundle::Target::default());
+        let limits = ["aws-lambda", "aws-lambda-zip"].map(|n| preset(n).unwrap().clone());
+        let info = SourceInfo {
+            label: "site".into(),
+            demo: false,
+        };
+        let data = Data::Ready(Box::new(bundle));
+        let mut app = App::new(info, data, &limits, Theme::mono());
+        app.budget = Budget {
+            reserve: 40 << 20,
+            zip_estimate: false,
+        };
+        let rows = GaugeProps::of(&app).rows;
+        assert_eq!(rows[0].verdict.used, app.kept_totals().bytes + (40 << 20));
+        assert_eq!(rows[0].zip, Zip::Complete);
+        assert_eq!(
+            rows[1].zip,
+            Zip::Unknown,
+            "headers only is no zipped measurement"
+        );
+        assert_eq!(rows[1].verdict.reserve, 0);
     }
 
     #[test]
