@@ -660,6 +660,18 @@ impl App {
         self.exclusions.kept(self.bundle().top)
     }
 
+    /// Names of the distributions requiring `d`, sorted.
+    pub fn required_by_names(&self, d: DistId) -> Vec<&str> {
+        let b = self.bundle();
+        let mut by: Vec<&str> = b
+            .graph
+            .required_by(d)
+            .map(|r| b.dist(r).name.as_str())
+            .collect();
+        by.sort_unstable();
+        by
+    }
+
     /// "installed 2 times (/a, /b): 20.1 MB paid twice", for a duplicated distribution.
     pub fn duplicate_note(&self, d: DistId) -> Option<String> {
         let b = self.bundle();

@@ -112,36 +112,34 @@ fn split_why(show: bool, body: Rect) -> (Rect, Option<Rect>) {
     if !show || body.height < 14 {
         return (body, None);
     }
-    let why_h = (body.height / 3).clamp(6, 14);
-    let table = Rect {
-        height: body.height - why_h,
-        ..body
-    };
-    let why = Rect {
-        y: body.y + table.height,
-        height: why_h,
-        ..body
-    };
+    let (table, why) = split_bottom(body, (body.height / 3).clamp(6, 14));
     (table, Some(why))
 }
 
 /// The rules list and, with warnings, a section under it listing them (a heading line
 /// and one line each, at most half the body).
 fn split_alerts(n: u16, body: Rect) -> (Rect, Rect) {
-    if n == 0 {
-        return (body, Rect { height: 0, ..body });
-    }
-    let h = (n + 1).min(body.height / 2);
-    let list = Rect {
-        height: body.height - h,
-        ..body
+    let h = if n == 0 {
+        0
+    } else {
+        (n + 1).min(body.height / 2)
     };
-    let alerts = Rect {
-        y: body.y + list.height,
+    split_bottom(body, h)
+}
+
+/// `area` with its last `h` lines (at most all of them) split off below.
+fn split_bottom(area: Rect, h: u16) -> (Rect, Rect) {
+    let h = h.min(area.height);
+    let top = Rect {
+        height: area.height - h,
+        ..area
+    };
+    let bottom = Rect {
+        y: area.y + top.height,
         height: h,
-        ..body
+        ..area
     };
-    (list, alerts)
+    (top, bottom)
 }
 
 fn below_heading(r: Rect) -> Rect {

@@ -26,6 +26,17 @@ fn wait_for(session: &str, text: &str) -> String {
     }
 }
 
+/// Starts `command` in a detached 100x30 tmux session named `session`. Two tests starting
+/// the first tmux server at once can race; the second try attaches.
+fn start(session: &str, command: &[&str]) {
+    let mut args = vec!["new-session", "-d", "-s", session, "-x", "100", "-y", "30"];
+    args.extend_from_slice(command);
+    if tmux(&args).is_none() {
+        sleep(Duration::from_millis(500));
+        tmux(&args).expect("tmux starts");
+    }
+}
+
 fn site(dir: &Path) {
     dist("bigpkg", "1.0")
         .file("bigpkg/__init__.py", 4000)
@@ -54,18 +65,7 @@ fn the_binary_opens_browses_excludes_and_quits_in_tmux() {
         env!("CARGO_BIN_EXE_heft"),
         dir.display()
     );
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "100",
-        "-y",
-        "30",
-        &command,
-    ])
-    .expect("tmux starts");
+    start(&session, &[&command]);
     let screen = wait_for(&session, "smallpkg");
     assert!(screen.contains("bigpkg"), "packages listed:\n{screen}");
     assert!(screen.contains("aws-lambda"), "the gauge shows:\n{screen}");
@@ -114,24 +114,7 @@ fn sigterm_and_sighup_restore_the_terminal_in_tmux() {
             env!("CARGO_BIN_EXE_heft"),
             dir.display()
         );
-        let start = [
-            "new-session",
-            "-d",
-            "-s",
-            &session,
-            "-x",
-            "100",
-            "-y",
-            "30",
-            "sh",
-            "-c",
-            &command,
-        ];
-        // Two tests starting the first tmux server at once can race; the second try attaches.
-        if tmux(&start).is_none() {
-            sleep(Duration::from_millis(500));
-            tmux(&start).expect("tmux starts");
-        }
+        start(&session, &["sh", "-c", &command]);
         wait_for(&session, "smallpkg");
         tmux(&["send-keys", "-t", &session, "Space"]);
         wait_for(&session, "excluded");

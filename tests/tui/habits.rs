@@ -119,6 +119,21 @@ fn the_rules_view_i_suggests_what_closes_the_overrun() {
     assert!(text.contains("kubernetes"), "{text}");
 }
 
+/// Starts over on a scan of `paths`, as `r` does, and applies its events to the end.
+fn rescan(app: &mut heft::tui::app::App, paths: &[std::path::PathBuf]) {
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let data = heft::tui::scanwork::start(paths, &app.load.clone(), &tx).unwrap();
+    app.restart_scan(data);
+    assert!(matches!(app.data, Data::Scanning(_)));
+    for e in &rx {
+        let done = matches!(e, Event::ScanDone);
+        app.on_event(e);
+        if done {
+            break;
+        }
+    }
+}
+
 #[test]
 fn r_rescans_the_inputs_and_applies_the_rules_again() {
     let fx = Fixture::new();
@@ -141,17 +156,8 @@ fn r_rescans_the_inputs_and_applies_the_rules_again() {
     app.inputs = vec![dir.clone()];
     press(&mut app, "r");
     assert!(app.take_rescan());
-    let (tx, rx) = crossbeam_channel::unbounded();
-    let data = heft::tui::scanwork::start(&app.inputs, &app.load.clone(), &tx).unwrap();
-    app.restart_scan(data);
-    assert!(matches!(app.data, Data::Scanning(_)));
-    for e in &rx {
-        let done = matches!(e, Event::ScanDone);
-        app.on_event(e);
-        if done {
-            break;
-        }
-    }
+    let inputs = app.inputs.clone();
+    rescan(&mut app, &inputs);
     assert!(
         app.bundle().dist_by_key("bigpkg").is_some(),
         "the new scan is shown"
@@ -172,16 +178,7 @@ fn the_scan_summary_counts_the_files_inside_a_zip_layer() {
     let layer = fx.path().join("layer.zip");
     crate::bundles::zip_dir(&site, "python/", &layer);
     let mut app = app();
-    let (tx, rx) = crossbeam_channel::unbounded();
-    let data = heft::tui::scanwork::start(&[layer], &app.load.clone(), &tx).unwrap();
-    app.restart_scan(data);
-    for e in &rx {
-        let done = matches!(e, Event::ScanDone);
-        app.on_event(e);
-        if done {
-            break;
-        }
-    }
+    rescan(&mut app, &[layer]);
     let said = app.message.clone().unwrap_or_default();
     let files = app.bundle().totals().files;
     assert!(files >= 3, "{files}");

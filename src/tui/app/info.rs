@@ -89,12 +89,7 @@ impl App {
         if let Some(a) = self.exclusions.alerts().about_dist(d) {
             l.push(format!("⚠ {a}"));
         }
-        let mut by: Vec<&str> = b
-            .graph
-            .required_by(d)
-            .map(|r| b.dist(r).name.as_str())
-            .collect();
-        by.sort_unstable();
+        let by = self.required_by_names(d);
         l.push(if by.is_empty() {
             "required by nothing here (top level)".into()
         } else {

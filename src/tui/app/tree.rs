@@ -198,22 +198,23 @@ impl TreeState {
             let Some(parent) = ctx.bundle.tree.parent(id).filter(|_| row.flat) else {
                 return false;
             };
-            self.trail.push((self.dir, self.list.selected));
-            self.dir = parent;
-            self.filter.clear();
-            self.list = ListState::default();
-            self.refresh(ctx, height);
+            self.enter(ctx, parent, height);
             if let Some(i) = self.rows.iter().position(|r| r.id == id) {
                 self.list.select(i, self.rows.len(), height);
             }
             return true;
         }
+        self.enter(ctx, id, height);
+        true
+    }
+
+    /// Shows `dir`, remembering where the selection was to come back to it.
+    fn enter(&mut self, ctx: &Ctx, dir: NodeId, height: usize) {
         self.trail.push((self.dir, self.list.selected));
-        self.dir = id;
+        self.dir = dir;
         self.filter.clear();
         self.list = ListState::default();
         self.refresh(ctx, height);
-        true
     }
 
     /// Goes to the parent directory, selecting the one just left; false at `home`.

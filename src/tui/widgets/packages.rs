@@ -318,12 +318,7 @@ fn row_text(app: &App, row: PkgRow) -> (RowText, u8) {
             let dist = bundle.dist(d);
             let ctx = app_ctx(app);
             let level = exclusion_level(&ctx, d);
-            let mut by: Vec<&str> = bundle
-                .graph
-                .required_by(d)
-                .map(|r| bundle.dist(r).name.as_str())
-                .collect();
-            by.sort_unstable();
+            let by = app.required_by_names(d);
             let required_by = if by.is_empty() {
                 "(top level)".to_string()
             } else {
