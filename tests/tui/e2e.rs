@@ -48,16 +48,24 @@ fn site(dir: &Path) {
         .install(dir);
 }
 
-#[test]
-fn the_binary_opens_browses_excludes_and_quits_in_tmux() {
+/// A fixture site and a cache directory, or `None` (said) without tmux.
+fn setup() -> Option<(Fixture, std::path::PathBuf, std::path::PathBuf)> {
     if tmux(&["-V"]).is_none() {
         eprintln!("skipping: tmux is not installed");
-        return;
+        return None;
     }
     let fx = Fixture::new();
     let dir = fx.dir("site");
     site(&dir);
     let cache = fx.dir("cache");
+    Some((fx, dir, cache))
+}
+
+#[test]
+fn the_binary_opens_browses_excludes_and_quits_in_tmux() {
+    let Some((_fx, dir, cache)) = setup() else {
+        return;
+    };
     let session = format!("heft-e2e-{}", std::process::id());
     let command = format!(
         "XDG_CACHE_HOME={} {} {}",
@@ -97,14 +105,9 @@ fn the_binary_opens_browses_excludes_and_quits_in_tmux() {
 
 #[test]
 fn sigterm_and_sighup_restore_the_terminal_in_tmux() {
-    if tmux(&["-V"]).is_none() {
-        eprintln!("skipping: tmux is not installed");
+    let Some((_fx, dir, cache)) = setup() else {
         return;
-    }
-    let fx = Fixture::new();
-    let dir = fx.dir("site");
-    site(&dir);
-    let cache = fx.dir("cache");
+    };
     for (signal, code) in [("TERM", 143), ("HUP", 129)] {
         let session = format!("heft-sig-{signal}-{}", std::process::id());
         // heft runs as the shell's child; the shell then prints its exit code and waits.
