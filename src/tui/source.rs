@@ -68,6 +68,28 @@ pub fn demo() -> Result<Bundle, ScanFileError> {
     scanfile::parse(DEMO, "the built-in demo")
 }
 
+/// What `heft [PATH...]` was asked to open.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Everything resolved from the command line, as every command gets it: inputs (or
+    /// one saved scan; none means "look around, else the demo"), target, limits, reserve,
+    /// rules and the manifest to resume.
+    pub settings: Settings,
+    /// Rescan as inputs change.
+    pub watch: bool,
+}
+
+/// The limits asked for, or aws-lambda and aws-lambda-zip.
+pub fn default_limits(asked: &[Limit]) -> Vec<Limit> {
+    if !asked.is_empty() {
+        return asked.to_vec();
+    }
+    crate::settings::DEFAULT_LIMITS
+        .iter()
+        .filter_map(|n| crate::limits::preset(n).cloned())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use std::fs;
@@ -119,26 +141,4 @@ mod tests {
         assert!(bundle.dists.len() > 10);
         assert!(bundle.dist_by_key("chromadb").is_some());
     }
-}
-
-/// What `heft [PATH...]` was asked to open.
-#[derive(Clone, Debug, Default)]
-pub struct Options {
-    /// Everything resolved from the command line, as every command gets it: inputs (or
-    /// one saved scan; none means "look around, else the demo"), target, limits, reserve,
-    /// rules and the manifest to resume.
-    pub settings: Settings,
-    /// Rescan as inputs change.
-    pub watch: bool,
-}
-
-/// The limits asked for, or aws-lambda and aws-lambda-zip.
-pub fn default_limits(asked: &[Limit]) -> Vec<Limit> {
-    if !asked.is_empty() {
-        return asked.to_vec();
-    }
-    crate::settings::DEFAULT_LIMITS
-        .iter()
-        .filter_map(|n| crate::limits::preset(n).cloned())
-        .collect()
 }
