@@ -79,6 +79,9 @@ pub struct InputArgs {
     /// directories then count headers only).
     #[arg(long)]
     pub no_zip_estimate: bool,
+    /// Contents of a layer a project names only by ARN (repeatable): ARN=PATH.
+    #[arg(long = "layer", value_name = "ARN=PATH")]
+    pub layers: Vec<String>,
 }
 
 /// Lambda architectures.

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod decide;
 pub mod export;
+pub mod project;
 pub mod prune;
 pub mod report;
 pub mod watch;

@@ -39,6 +39,7 @@ pub mod insight;
 pub mod limits;
 pub mod load;
 pub mod manifest;
+pub mod project;
 pub mod model;
 pub mod ownership;
 pub mod python;

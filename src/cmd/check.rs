@@ -21,6 +21,9 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         ),
         None => None,
     };
+    if let Some(project) = super::project::open(&args.input)? {
+        return super::project::check(args, &project);
+    }
     let bundle = super::load_inputs(&args.input)?;
     let mut rules = Vec::new();
     let mut manifest_limits = None;
@@ -162,7 +165,7 @@ pub fn render_github(r: &CheckReport) -> String {
 }
 
 /// Escapes a workflow command's message (`%`, CR, LF).
-fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     text.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")

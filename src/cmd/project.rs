@@ -1,0 +1,213 @@
+//! `heft report|check PROJECT`: a whole deployment (SAM, CDK, Serverless, Chalice or
+//! `heft.toml`), each function loaded as its own multi-root bundle and checked at once.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use heft::bundle::Bundle;
+use heft::limits::human;
+use heft::project::gate::{self, Artifact, FunctionCheck, FunctionLimit, ProjectCheck};
+use heft::project::{Function, Project};
+
+use super::decide;
+use crate::cli::{CheckArgs, CheckFormat, InputArgs, ReportArgs};
+
+/// The project `args` name, when a single input is one (ARN layers supplied by `--layer`).
+pub fn open(args: &InputArgs) -> Result<Option<Project>> {
+    let [path] = args.paths.as_slice() else {
+        return Ok(None);
+    };
+    let Some(mut project) = heft::project::open(path)? else {
+        return Ok(None);
+    };
+    project.supply_layers(&args.layers)?;
+    Ok(Some(project))
+}
+
+/// Loads one function as a bundle (code, then its local layers) for its runtime.
+pub fn load_function(
+    args: &InputArgs,
+    project: &Project,
+    function: &Function,
+) -> Result<(Bundle, Vec<Artifact>)> {
+    let (paths, artifacts) = gate::inputs(project, function);
+    let mut input = args.clone();
+    input.paths = paths;
+    if let Some(py) = function.python() {
+        input.python = py.to_string();
+    }
+    let bundle = super::load_inputs(&input)
+        .with_context(|| format!("loading function {}", function.name))?;
+    Ok((bundle, artifacts))
+}
+
+/// Checks every function after the rules of `args` (none for `report`).
+fn check_all(
+    input: &InputArgs,
+    project: &Project,
+    rules: Option<&crate::cli::RuleArgs>,
+) -> Result<ProjectCheck> {
+    let mut report = ProjectCheck::new(project);
+    for f in &project.functions {
+        let (bundle, artifacts) = load_function(input, project, f)?;
+        let rules = match rules {
+            Some(r) => decide::rules_from_args(r, &bundle)?,
+            None => Vec::new(),
+        };
+        let ex = decide::exclusion(&bundle, rules)?;
+        report
+            .functions
+            .push(gate::check(f, &bundle, &ex, &artifacts));
+    }
+    Ok(report)
+}
+
+/// `heft check PROJECT`: exit 0 when every function fits, 1 when one does not.
+pub fn check(args: &CheckArgs, project: &Project) -> Result<ExitCode> {
+    let report = check_all(&args.input, project, Some(&args.rules))?;
+    match args.format {
+        CheckFormat::Text => super::print(&render_text(&report))?,
+        CheckFormat::Github => super::print(&render_github(&report))?,
+        CheckFormat::Json => super::print_json(&report)?,
+    }
+    Ok(if report.all_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `heft report PROJECT`: the same lines, exit 0.
+pub fn report(args: &ReportArgs, project: &Project) -> Result<ExitCode> {
+    let report = check_all(&args.input, project, None)?;
+    if args.json {
+        super::print_json(&report)?;
+    } else {
+        super::print(&render_text(&report))?;
+    }
+    Ok(super::ok())
+}
+
+fn verdict(l: &FunctionLimit) -> String {
+    let state = if l.ok { "ok" } else { "OVER" };
+    if l.counted == "layers" {
+        return format!("{} layers of at most {}  {state}", l.used, l.limit);
+    }
+    let over = if l.ok {
+        format!("{} left", human(l.limit - 1 - l.used))
+    } else {
+        format!("by {} ({} bytes)", human(l.overrun), l.overrun)
+    };
+    format!(
+        "{} {} of {} ({} bytes)  {state} {over}",
+        l.name,
+        human(l.used),
+        human(l.limit),
+        l.used
+    )
+}
+
+fn function_text(s: &mut String, f: &FunctionCheck) {
+    let state = if f.is_ok() { "ok" } else { "OVER" };
+    let _ = writeln!(s, "function {}  {state}", f.name);
+    for l in f.limits.iter().filter(|l| l.artifact.is_none()) {
+        let _ = writeln!(s, "  {}", verdict(l));
+    }
+    for a in &f.artifacts {
+        let mine: Vec<&FunctionLimit> = f
+            .limits
+            .iter()
+            .filter(|l| l.artifact.as_deref() == Some(a.name.as_str()))
+            .collect();
+        let ok = mine.iter().all(|l| l.ok);
+        let size = if a.known {
+            format!("{} unzipped, {} zipped", human(a.bytes), human(a.zipped_bytes))
+        } else {
+            "unknown size".to_string()
+        };
+        let shared = if a.shared_with.is_empty() {
+            String::new()
+        } else {
+            format!("; shared with {}", a.shared_with.join(", "))
+        };
+        let kind = format!("{:?}", a.kind).to_lowercase();
+        let state = if ok { "ok" } else { "OVER" };
+        let _ = writeln!(s, "  {kind} {}: {size}{shared}  {state}", a.name);
+        for l in mine.iter().filter(|l| !l.ok) {
+            let _ = writeln!(s, "    {}", verdict(l));
+        }
+    }
+    for d in &f.duplicates {
+        let _ = writeln!(
+            s,
+            "  duplicate {} in {}: {} paid twice; the copy in {} loads",
+            d.name,
+            d.artifacts.join(", "),
+            human(d.wasted_bytes),
+            d.wins
+        );
+    }
+    for w in &f.warnings {
+        let _ = writeln!(s, "  warning: {w}");
+    }
+}
+
+/// One verdict line per function and per artifact, then duplicates and warnings.
+pub fn render_text(r: &ProjectCheck) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{} project {}: {} function(s)",
+        r.format,
+        r.file,
+        r.functions.len()
+    );
+    for f in &r.functions {
+        function_text(&mut s, f);
+    }
+    for w in &r.warnings {
+        let _ = writeln!(s, "warning: {w}");
+    }
+    s
+}
+
+/// An `::error` per exceeded limit naming the function, a warning per duplicate and note.
+pub fn render_github(r: &ProjectCheck) -> String {
+    let mut s = String::new();
+    for f in &r.functions {
+        for l in &f.limits {
+            let kind = if l.ok { "notice" } else { "error" };
+            let on = l
+                .artifact
+                .as_ref()
+                .map_or(String::new(), |a| format!(" ({a})"));
+            let title = title(&format!("heft {} {}", f.name, l.name));
+            let message = format!("function {}{on}: {}", f.name, verdict(l));
+            let _ = writeln!(s, "::{kind} title={title}::{}", super::check::escape(&message));
+        }
+        for d in &f.duplicates {
+            let message = format!(
+                "function {}: {} installed in {}; {} paid twice",
+                f.name,
+                d.name,
+                d.artifacts.join(", "),
+                human(d.wasted_bytes)
+            );
+            let title = title(&format!("heft {} duplicate", f.name));
+            let _ = writeln!(s, "::warning title={title}::{}", super::check::escape(&message));
+        }
+        for w in &f.warnings {
+            let message = format!("function {}: {w}", f.name);
+            let _ = writeln!(s, "::warning title=heft::{}", super::check::escape(&message));
+        }
+    }
+    s
+}
+
+/// A workflow command's title: escaped, with `:` and `,` encoded too.
+fn title(text: &str) -> String {
+    super::check::escape(text)
+        .replace(':', "%3A")
+        .replace(',', "%2C")
+}
