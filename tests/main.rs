@@ -6,6 +6,7 @@ mod bundles;
 mod fixture;
 mod insight;
 mod manifest;
+mod projects;
 mod report;
 mod rules;
 mod scanfile;
