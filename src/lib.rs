@@ -35,6 +35,7 @@ pub mod archive;
 pub mod bundle;
 pub mod deps;
 pub mod exclusion;
+pub mod fit;
 pub mod insight;
 pub mod limits;
 pub mod load;
