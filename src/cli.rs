@@ -58,6 +58,8 @@ pub enum Command {
     Prune(PruneArgs),
     /// Follow a directory while pip writes into it: one line per settled change.
     Watch(WatchArgs),
+    /// The least risky set of cuts that brings every limit within bounds (exit 1: none fits).
+    Fit(crate::cmd::fit::FitArgs),
 }
 
 /// Inputs and target shared by every command.

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod decide;
 pub mod export;
+pub mod fit;
 pub mod project;
 pub mod prune;
 pub mod report;
