@@ -50,6 +50,7 @@ pub mod rules;
 pub mod runtimes;
 pub mod scan;
 pub mod scanfile;
+pub mod split;
 pub mod synthetic;
 pub mod treemap;
 pub mod tui;
