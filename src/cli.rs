@@ -60,6 +60,8 @@ pub enum Command {
     Watch(WatchArgs),
     /// The least risky set of cuts that brings every limit within bounds (exit 1: none fits).
     Fit(crate::cmd::fit::FitArgs),
+    /// Split a bundle's distributions into at most N layers that each upload (exit 1: none fits).
+    Split(crate::cmd::split::SplitArgs),
 }
 
 /// Inputs and target shared by every command.
@@ -83,7 +85,7 @@ pub struct InputArgs {
     pub no_zip_estimate: bool,
     /// Contents of a layer a project names only by ARN (repeatable): ARN=PATH.
     #[arg(long = "layer", value_name = "ARN=PATH")]
-    pub layers: Vec<String>,
+    pub layer_paths: Vec<String>,
 }
 
 /// Lambda architectures.

@@ -7,6 +7,7 @@ pub mod fit;
 pub mod project;
 pub mod prune;
 pub mod report;
+pub mod split;
 pub mod watch;
 pub mod why;
 

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Some(Command::Export(args)) => cmd::export::run(&args),
         Some(Command::Prune(args)) => cmd::prune::run(&args),
         Some(Command::Fit(args)) => cmd::fit::run(&args),
+        Some(Command::Split(args)) => cmd::split::run(&args),
         None => cli::explore_options(&cli.explore).and_then(|opts| heft::tui::run(&opts)),
     };
     match result {

@@ -21,7 +21,7 @@ pub fn open(args: &InputArgs) -> Result<Option<Project>> {
     let Some(mut project) = heft::project::open(path)? else {
         return Ok(None);
     };
-    project.supply_layers(&args.layers)?;
+    project.supply_layers(&args.layer_paths)?;
     Ok(Some(project))
 }
 
