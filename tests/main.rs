@@ -11,5 +11,6 @@ mod projects;
 mod report;
 mod rules;
 mod scanfile;
+mod split;
 mod tui;
 mod watch;
