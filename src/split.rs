@@ -226,7 +226,11 @@ pub fn split(bundle: &Bundle, opts: &SplitOptions) -> Result<Split, SplitError> 
     } else {
         max - max * opts.margin_per_mille / 1000 - END_OF_CENTRAL_DIRECTORY
     };
-    if let Some(big) = items.iter().filter(|i| i.zipped > budget).max_by_key(|i| i.zipped) {
+    if let Some(big) = items
+        .iter()
+        .filter(|i| i.zipped > budget)
+        .max_by_key(|i| i.zipped)
+    {
         return Err(SplitError::TooBig {
             name: big.name.clone(),
             version: big.version.clone(),
@@ -235,12 +239,11 @@ pub fn split(bundle: &Bundle, opts: &SplitOptions) -> Result<Split, SplitError> 
         });
     }
     let (groups, children) = dominator_groups(bundle);
-    let bins = pack::pack(&items, groups, &children, budget, opts.layers).ok_or(
-        SplitError::TooFew {
+    let bins =
+        pack::pack(&items, groups, &children, budget, opts.layers).ok_or(SplitError::TooFew {
             layers: opts.layers,
             budget,
-        },
-    )?;
+        })?;
     let layers = bins
         .into_iter()
         .map(|bin| {

@@ -34,11 +34,19 @@ fn fit_picks_the_one_cut_that_is_enough_and_prune_gives_the_predicted_total() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{text}");
-    assert!(text.contains("fits with 1 cut(s), at worst caution"), "{text}");
+    assert!(
+        text.contains("fits with 1 cut(s), at worst caution"),
+        "{text}"
+    );
     assert!(text.contains("preset tests-dirs"), "{text}");
     assert!(!text.contains("type-stubs"), "one cut is enough: {text}");
     let manifest = Manifest::from_json(&fs::read_to_string(&plan).unwrap()).unwrap();
-    assert!(manifest.rules.iter().all(|r| r.preset.as_deref() == Some("tests-dirs")));
+    assert!(
+        manifest
+            .rules
+            .iter()
+            .all(|r| r.preset.as_deref() == Some("tests-dirs"))
+    );
     let predicted = manifest.totals.after.bytes;
     let applied = heft()
         .args(["prune", "--manifest"])
@@ -47,7 +55,11 @@ fn fit_picks_the_one_cut_that_is_enough_and_prune_gives_the_predicted_total() {
         .arg("--apply")
         .output()
         .unwrap();
-    assert!(applied.status.success(), "{}", String::from_utf8_lossy(&applied.stderr));
+    assert!(
+        applied.status.success(),
+        "{}",
+        String::from_utf8_lossy(&applied.stderr)
+    );
     let (_, bytes) = crate::fixture::apparent_sum(&root);
     assert_eq!(bytes, predicted, "prune --apply leaves what fit predicted");
 }
@@ -67,7 +79,10 @@ fn when_nothing_fits_fit_shows_the_floor_what_remains_and_the_container_alternat
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("does NOT fit"), "{text}");
-    assert!(text.contains("the floor:") && text.contains("OVER by"), "{text}");
+    assert!(
+        text.contains("the floor:") && text.contains("OVER by"),
+        "{text}"
+    );
     assert!(text.contains("pkg") && text.contains("top level"), "{text}");
     assert!(text.contains("container image"), "{text}");
     assert!(!plan.exists(), "no plan is written when nothing fits");
@@ -83,7 +98,9 @@ fn fit_on_a_project_plans_each_function_against_every_lambda_limit() {
     )
     .unwrap();
     let code = fx.dir("proj/.aws-sam/build/Fn");
-    dist("pkg", "1.0").file("pkg/__init__.py", 100).install(&code);
+    dist("pkg", "1.0")
+        .file("pkg/__init__.py", 100)
+        .install(&code);
     let out = heft()
         .arg("fit")
         .arg(fx.path().join("proj"))

@@ -36,19 +36,27 @@ Resources:
       ContentUri: ExtraLayer
 ";
 
-/// A SAM build: numpy in ApiFunction's code and in both of its layers; requests in the
-/// shared DepsLayer; a private ARN layer on the worker.
+/// A SAM build: numpy in `ApiFunction`'s code and in both of its layers; requests in the
+/// shared `DepsLayer`; a private ARN layer on the worker.
 fn sam_build(fx: &Fixture) -> std::path::PathBuf {
     let build = fx.dir("proj/.aws-sam/build");
     fs::write(build.join("template.yaml"), TEMPLATE).unwrap();
     let api = fx.dir("proj/.aws-sam/build/ApiFunction");
     fs::write(api.join("app.py"), "import numpy\n").unwrap();
-    dist("numpy", "2.0.0").file("numpy/core.py", 3000).install(&api);
+    dist("numpy", "2.0.0")
+        .file("numpy/core.py", 3000)
+        .install(&api);
     let deps = fx.dir("proj/.aws-sam/build/DepsLayer/python");
-    dist("numpy", "1.26.4").file("numpy/core.py", 5000).install(&deps);
-    dist("requests", "2.32.0").file("requests/api.py", 800).install(&deps);
+    dist("numpy", "1.26.4")
+        .file("numpy/core.py", 5000)
+        .install(&deps);
+    dist("requests", "2.32.0")
+        .file("requests/api.py", 800)
+        .install(&deps);
     let extra = fx.dir("proj/.aws-sam/build/ExtraLayer/python");
-    dist("numpy", "1.26.0").file("numpy/core.py", 7000).install(&extra);
+    dist("numpy", "1.26.0")
+        .file("numpy/core.py", 7000)
+        .install(&extra);
     let worker = fx.dir("proj/.aws-sam/build/WorkerFunction");
     fs::write(worker.join("app.py"), "import requests\n").unwrap();
     fx.path().join("proj")
@@ -63,8 +71,8 @@ fn check_json(project: &Path, extra: &[&str]) -> (ProjectCheck, i32) {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let report: ProjectCheck = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    let report: ProjectCheck =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
     (report, out.status.code().unwrap())
 }
 
@@ -96,9 +104,17 @@ fn check_on_a_sam_build_reports_every_function_with_its_artifacts_in_order() {
     assert_eq!(unzipped.used, total, "code + layers unzipped");
     assert_eq!(unzipped.limit, 262_144_000);
     assert_eq!(unzipped.counted, "unzipped");
-    let zips = api.limits.iter().filter(|l| l.name == "aws-lambda-zip").count();
+    let zips = api
+        .limits
+        .iter()
+        .filter(|l| l.name == "aws-lambda-zip")
+        .count();
     assert_eq!(zips, 3, "one zip verdict per artifact");
-    let requests = api.limits.iter().filter(|l| l.name == "aws-layer-request").count();
+    let requests = api
+        .limits
+        .iter()
+        .filter(|l| l.name == "aws-layer-request")
+        .count();
     assert_eq!(requests, 2, "a request verdict per layer");
     assert_eq!(api.artifacts[1].shared_with, ["WorkerFunction"]);
 }
@@ -112,7 +128,10 @@ fn a_distribution_in_code_and_layers_is_paid_for_twice_and_the_code_copy_loads()
     assert_eq!(dup.artifacts, ["ApiFunction", "DepsLayer", "ExtraLayer"]);
     assert_eq!(dup.versions, ["2.0.0", "1.26.4", "1.26.0"]);
     assert_eq!(dup.wins, "ApiFunction", "/var/task comes first on sys.path");
-    assert!(dup.wasted_bytes > 12_000, "both layer copies are dead weight");
+    assert!(
+        dup.wasted_bytes > 12_000,
+        "both layer copies are dead weight"
+    );
     assert!(r.functions[1].duplicates.is_empty());
 }
 
@@ -139,7 +158,9 @@ fn an_arn_only_layer_has_unknown_size_until_given_with_layer() {
     assert_eq!(private.bytes, 0);
     assert!(worker.warnings.iter().any(|w| w.contains("unknown size")));
     let given = fx.dir("private/python");
-    dist("pandas", "2.2.0").file("pandas/core.py", 9000).install(&given);
+    dist("pandas", "2.2.0")
+        .file("pandas/core.py", 9000)
+        .install(&given);
     let arn = "arn:aws:lambda:us-east-1:123456789012:layer:private:4";
     let flag = format!("{arn}={}", fx.path().join("private").display());
     let (r, _) = check_json(&proj, &["--layer", &flag]);
@@ -157,7 +178,11 @@ fn more_than_five_layers_fails_the_check_naming_the_function_in_annotations() {
     fs::write(proj.join(".aws-sam/build/template.yaml"), text).unwrap();
     let (r, code) = check_json(&proj, &[]);
     assert_eq!(code, 1);
-    let layers = r.functions[0].limits.iter().find(|l| l.name == "layers").unwrap();
+    let layers = r.functions[0]
+        .limits
+        .iter()
+        .find(|l| l.name == "layers")
+        .unwrap();
     assert_eq!((layers.used, layers.ok), (6, false));
     let out = heft()
         .arg("check")
@@ -187,7 +212,12 @@ fn code_and_layers_over_250_mb_unzipped_fail_though_each_zip_is_small() {
     let unzipped = api.limits.iter().find(|l| l.name == "aws-lambda").unwrap();
     assert!(!unzipped.ok);
     assert!(r.functions[1].is_ok(), "the worker does not use ExtraLayer");
-    let out = heft().arg("check").arg(&proj).arg("--no-zip-estimate").output().unwrap();
+    let out = heft()
+        .arg("check")
+        .arg(&proj)
+        .arg("--no-zip-estimate")
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("function ApiFunction  OVER"), "{text}");
     assert!(text.contains("function WorkerFunction  ok"), "{text}");
@@ -202,7 +232,10 @@ fn a_broken_template_exits_2_naming_the_file() {
     let out = heft().arg("check").arg(&proj).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("template.yaml") && err.contains("Nothing"), "{err}");
+    assert!(
+        err.contains("template.yaml") && err.contains("Nothing"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -213,6 +246,9 @@ fn report_on_a_project_lists_every_function_and_exits_0() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("function ApiFunction"), "{text}");
-    assert!(text.contains("layer DepsLayer") && text.contains("shared with WorkerFunction"), "{text}");
+    assert!(
+        text.contains("layer DepsLayer") && text.contains("shared with WorkerFunction"),
+        "{text}"
+    );
     assert!(text.contains("duplicate numpy"), "{text}");
 }

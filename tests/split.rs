@@ -13,7 +13,9 @@ fn site(fx: &Fixture) -> std::path::PathBuf {
         .requires("helper")
         .file("app/__init__.py", 3000)
         .install(&site);
-    dist("helper", "2.1").file("helper/__init__.py", 2000).install(&site);
+    dist("helper", "2.1")
+        .file("helper/__init__.py", 2000)
+        .install(&site);
     dist("other", "0.9").file("other.py", 1000).install(&site);
     fx.path().join("layer")
 }
@@ -30,7 +32,11 @@ fn split_writes_one_pinned_requirements_file_per_layer_and_a_json_summary() {
         .arg(&out_dir)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let printed: Split = serde_json::from_slice(&out.stdout).unwrap();
     let saved: Split =
         serde_json::from_str(&fs::read_to_string(out_dir.join("split.json")).unwrap()).unwrap();
@@ -75,5 +81,8 @@ fn split_says_plainly_when_the_unzipped_total_is_over_whatever_the_split() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("no split fits") && text.contains("262144000"), "{text}");
+    assert!(
+        text.contains("no split fits") && text.contains("262144000"),
+        "{text}"
+    );
 }

@@ -11,9 +11,9 @@ use heft::bundle::Bundle;
 use heft::exclusion::Exclusion;
 use heft::fit::{Bound, Cut, Plan, Planner, needed_dists, preset_cuts};
 use heft::limits::{Counted, human, parse_limit};
-use heft::model::Sizes;
 use heft::manifest::export::write_atomic;
 use heft::manifest::{Manifest, now_rfc3339};
+use heft::model::Sizes;
 use heft::project::gate::{self, Artifact, ArtifactKind};
 use heft::rules::strip::{StripCache, strip_savings};
 use heft::verdicts::verdicts;
@@ -186,14 +186,22 @@ fn render(v: &Shown) -> String {
             plan.safety(cuts).as_str()
         );
     } else {
-        let tiers = if breaks { "safe, caution and breaks" } else { "safe and caution" };
+        let tiers = if breaks {
+            "safe, caution and breaks"
+        } else {
+            "safe and caution"
+        };
         let _ = writeln!(
             s,
             "{what} does NOT fit: even after every {tiers} cut, it is over a limit"
         );
     }
     // The floor enables every allowed cut; those that free nothing are noise.
-    for c in plan.chosen.iter().filter(|c| plan.fits || c.frees != Sizes::default()) {
+    for c in plan
+        .chosen
+        .iter()
+        .filter(|c| plan.fits || c.frees != Sizes::default())
+    {
         let cut = &cuts[c.cut];
         let _ = writeln!(
             s,
@@ -204,7 +212,15 @@ fn render(v: &Shown) -> String {
             human(c.frees.zipped)
         );
     }
-    let _ = writeln!(s, "{}:", if plan.fits { "after the plan" } else { "the floor" });
+    let _ = writeln!(
+        s,
+        "{}:",
+        if plan.fits {
+            "after the plan"
+        } else {
+            "the floor"
+        }
+    );
     for b in &plan.bounds {
         let state = if b.ok() {
             format!("ok, {} left", human(b.bound.limit - 1 - b.after))
@@ -237,7 +253,10 @@ fn render(v: &Shown) -> String {
         );
     }
     if !breaks {
-        let _ = writeln!(s, "--allow-breaks would also consider cuts that break imports.");
+        let _ = writeln!(
+            s,
+            "--allow-breaks would also consider cuts that break imports."
+        );
     }
     let _ = writeln!(
         s,
@@ -299,7 +318,10 @@ fn run_project(args: &FitArgs, project: &heft::project::Project) -> Result<ExitC
             breaks: args.allow_breaks,
             artifacts: Some(&artifacts),
         });
-        let layers = artifacts.iter().filter(|a| a.kind == ArtifactKind::Layer).count() as u64;
+        let layers = artifacts
+            .iter()
+            .filter(|a| a.kind == ArtifactKind::Layer)
+            .count() as u64;
         if layers > gate::MAX_LAYERS {
             all_fit = false;
             let _ = writeln!(

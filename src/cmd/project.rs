@@ -89,10 +89,18 @@ pub fn report(args: &ReportArgs, project: &Project) -> Result<ExitCode> {
     Ok(super::ok())
 }
 
+/// A layer ARN as its name and version (`AWSSDKPandas-Python312:13`); other names as given.
+fn short(name: &str) -> &str {
+    match name.split_once(":layer:") {
+        Some((arn, rest)) if arn.starts_with("arn:") => rest,
+        _ => name,
+    }
+}
+
 fn verdict(l: &FunctionLimit) -> String {
     let state = if l.ok { "ok" } else { "OVER" };
     if l.counted == "layers" {
-        return format!("{} layers of at most {}  {state}", l.used, l.limit);
+        return format!("layers: {} of at most {}  {state}", l.used, l.limit);
     }
     let over = if l.ok {
         format!("{} left", human(l.limit - 1 - l.used))
@@ -122,7 +130,11 @@ fn function_text(s: &mut String, f: &FunctionCheck) {
             .collect();
         let ok = mine.iter().all(|l| l.ok);
         let size = if a.known {
-            format!("{} unzipped, {} zipped", human(a.bytes), human(a.zipped_bytes))
+            format!(
+                "{} unzipped, {} zipped",
+                human(a.bytes),
+                human(a.zipped_bytes)
+            )
         } else {
             "unknown size".to_string()
         };
@@ -133,7 +145,7 @@ fn function_text(s: &mut String, f: &FunctionCheck) {
         };
         let kind = format!("{:?}", a.kind).to_lowercase();
         let state = if ok { "ok" } else { "OVER" };
-        let _ = writeln!(s, "  {kind} {}: {size}{shared}  {state}", a.name);
+        let _ = writeln!(s, "  {kind} {}: {size}{shared}  {state}", short(&a.name));
         for l in mine.iter().filter(|l| !l.ok) {
             let _ = writeln!(s, "    {}", verdict(l));
         }
@@ -143,9 +155,13 @@ fn function_text(s: &mut String, f: &FunctionCheck) {
             s,
             "  duplicate {} in {}: {} paid twice; the copy in {} loads",
             d.name,
-            d.artifacts.join(", "),
+            d.artifacts
+                .iter()
+                .map(|a| short(a))
+                .collect::<Vec<_>>()
+                .join(", "),
             human(d.wasted_bytes),
-            d.wins
+            short(&d.wins)
         );
     }
     for w in &f.warnings {
@@ -184,7 +200,11 @@ pub fn render_github(r: &ProjectCheck) -> String {
                 .map_or(String::new(), |a| format!(" ({a})"));
             let title = title(&format!("heft {} {}", f.name, l.name));
             let message = format!("function {}{on}: {}", f.name, verdict(l));
-            let _ = writeln!(s, "::{kind} title={title}::{}", super::check::escape(&message));
+            let _ = writeln!(
+                s,
+                "::{kind} title={title}::{}",
+                super::check::escape(&message)
+            );
         }
         for d in &f.duplicates {
             let message = format!(
@@ -195,11 +215,19 @@ pub fn render_github(r: &ProjectCheck) -> String {
                 human(d.wasted_bytes)
             );
             let title = title(&format!("heft {} duplicate", f.name));
-            let _ = writeln!(s, "::warning title={title}::{}", super::check::escape(&message));
+            let _ = writeln!(
+                s,
+                "::warning title={title}::{}",
+                super::check::escape(&message)
+            );
         }
         for w in &f.warnings {
             let message = format!("function {}: {w}", f.name);
-            let _ = writeln!(s, "::warning title=heft::{}", super::check::escape(&message));
+            let _ = writeln!(
+                s,
+                "::warning title=heft::{}",
+                super::check::escape(&message)
+            );
         }
     }
     s

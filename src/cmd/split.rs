@@ -17,7 +17,7 @@ use crate::cli::InputArgs;
 pub enum UploadArg {
     /// `--zip-file`: each zip under 50 MB (52,428,800 bytes).
     Direct,
-    /// The PublishLayerVersion request: base64 of the zip under 70,167,211 bytes.
+    /// The `PublishLayerVersion` request: base64 of the zip under 70,167,211 bytes.
     Request,
     /// From S3: only the 250 MB unzipped total applies.
     S3,
@@ -113,7 +113,11 @@ fn render(args: &SplitArgs, found: &Split) -> String {
     let budget = if found.zip_budget == u64::MAX {
         "no zip limit".to_string()
     } else {
-        format!("zip budget {} ({} bytes, 1% margin)", human(found.zip_budget), found.zip_budget)
+        format!(
+            "zip budget {} ({} bytes, 1% margin)",
+            human(found.zip_budget),
+            found.zip_budget
+        )
     };
     let _ = writeln!(s, "{} layer(s), {budget}:", found.layers.len());
     for (i, l) in found.layers.iter().enumerate() {
@@ -127,7 +131,12 @@ fn render(args: &SplitArgs, found: &Split) -> String {
             l.zipped
         );
         for item in l.items.iter().take(5) {
-            let _ = writeln!(s, "      {:<28} {:>10}", format!("{}=={}", item.name, item.version), human(item.zipped));
+            let _ = writeln!(
+                s,
+                "      {:<28} {:>10}",
+                format!("{}=={}", item.name, item.version),
+                human(item.zipped)
+            );
         }
         if l.items.len() > 5 {
             let _ = writeln!(s, "      ... {} more", l.items.len() - 5);

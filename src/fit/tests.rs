@@ -15,7 +15,9 @@ fn fixture(seed: u64, n: usize) -> (Bundle, Vec<Cut>) {
     let mut x = seed;
     let mut cuts = Vec::new();
     for i in 0..n {
-        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         let size = 1000 + (x >> 33) % 50_000;
         s.file(&format!("a/d{i}/big.bin"), size, Some(a));
         s.file(&format!("a/d{i}/small.txt"), size / 7 + 1, Some(a));
@@ -53,7 +55,11 @@ fn brute_force(planner: &mut Planner, allow_breaks: bool) -> Option<(Safety, usi
     let mut best = None;
     for mask in 0u32..(1 << n) {
         let set: Vec<usize> = (0..n).filter(|i| mask & (1 << i) != 0).collect();
-        if !allow_breaks && set.iter().any(|i| planner.cuts()[*i].safety == Safety::Breaks) {
+        if !allow_breaks
+            && set
+                .iter()
+                .any(|i| planner.cuts()[*i].safety == Safety::Breaks)
+        {
             continue;
         }
         let plan = planner.evaluate(&set);
@@ -87,7 +93,10 @@ fn the_plan_is_the_best_of_every_subset_in_the_stated_order() {
                         plan.beyond_need(),
                     )
                 });
-                assert_eq!(got, expected, "seed {seed}, limits {u}%/{z}%, breaks {allow_breaks}");
+                assert_eq!(
+                    got, expected,
+                    "seed {seed}, limits {u}%/{z}%, breaks {allow_breaks}"
+                );
                 checked += usize::from(expected.is_some());
             }
         }
@@ -111,7 +120,11 @@ fn a_plan_leaves_its_cuts_applied_and_its_totals_match_a_fresh_evaluation() {
     assert_eq!(fresh.totals(&bundle), planner.exclusion().totals(&bundle));
     assert_eq!(plan.bounds[0].after, fresh.totals(&bundle).after.bytes);
     let freed: u64 = plan.chosen.iter().map(|c| c.frees.bytes).sum();
-    assert_eq!(freed, fresh.totals(&bundle).excluded.bytes, "credits add up");
+    assert_eq!(
+        freed,
+        fresh.totals(&bundle).excluded.bytes,
+        "credits add up"
+    );
 }
 
 #[test]
@@ -137,7 +150,8 @@ fn nothing_fitting_gives_the_floor_with_every_allowed_cut() {
 fn breaking_cuts_are_used_only_when_allowed() {
     let mut s = Synth::new();
     let a = s.dist("a", "1", &[]);
-    s.file("a/x.bin", 10_000, Some(a)).file("a/y.bin", 1_000, Some(a));
+    s.file("a/x.bin", 10_000, Some(a))
+        .file("a/y.bin", 1_000, Some(a));
     let bundle = s.build(Target::default());
     let cuts = vec![
         Cut {

@@ -29,7 +29,7 @@ pub fn read(root: &Path, file: &Path) -> Result<Project, ProjectError> {
     };
     templates.sort();
     for t in &templates {
-        project.file = t.clone();
+        project.file.clone_from(t);
         let text = read_build_file(t)?;
         let doc = template::parse_json(t, &text)?;
         read_stack(&mut project, &doc, &dir)?;
@@ -126,9 +126,9 @@ fn layer_ref(
     };
     let name = display_name(id, res);
     let Some(content) = asset(res, "Content") else {
-        project
-            .warnings
-            .push(format!("{name}: no aws:asset:path for its Content; contents unknown"));
+        project.warnings.push(format!(
+            "{name}: no aws:asset:path for its Content; contents unknown"
+        ));
         return Ok(LayerRef::Arn(name));
     };
     let file = project.file.clone();

@@ -12,7 +12,7 @@ pub fn read(root: &Path, file: &Path) -> Result<Project, ProjectError> {
     let mut project = Project::new(Format::Chalice, root, file);
     let sam = dir.join("sam.json");
     if sam.is_file() {
-        project.file = sam.clone();
+        project.file.clone_from(&sam);
         let text = read_build_file(&sam)?;
         let doc = template::parse_json(&sam, &text)?;
         template::read_functions(&mut project, &doc, dir)?;

@@ -232,10 +232,20 @@ pub fn limits(artifacts: &[Artifact], sizes: &[Sizes]) -> Vec<FunctionLimit> {
             continue;
         }
         let name = Some(a.name.as_str());
-        out.push(byte_limit("aws-lambda-zip", Counted::Zipped, s.zipped, name));
+        out.push(byte_limit(
+            "aws-lambda-zip",
+            Counted::Zipped,
+            s.zipped,
+            name,
+        ));
         if a.kind == ArtifactKind::Layer {
             let request = request_bytes(s.zipped);
-            out.push(byte_limit("aws-layer-request", Counted::Request, request, name));
+            out.push(byte_limit(
+                "aws-layer-request",
+                Counted::Request,
+                request,
+                name,
+            ));
         }
     }
     out

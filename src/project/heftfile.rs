@@ -55,11 +55,7 @@ pub fn read(root: &Path, file: &Path) -> Result<Project, ProjectError> {
         toml::from_str(&text).map_err(|e| ProjectError::malformed(file, e.to_string()))?;
     let base = file.parent().unwrap_or(root);
     let mut project = Project::new(Format::HeftToml, root, file);
-    let origin = |what: String| Origin {
-        root,
-        file,
-        what,
-    };
+    let origin = |what: String| Origin { root, file, what };
     let mut named = Vec::new();
     for l in &parsed.layer {
         let path = origin(format!("path of layer {}", l.name)).resolve(base, &l.path)?;

@@ -57,9 +57,10 @@ pub fn recognise(arn: &str) -> Option<&'static Managed> {
 impl Managed {
     /// Normalised names of the distributions it holds for Python `python` (`3.12`).
     pub fn dist_keys(&self, python: &str) -> Vec<String> {
-        let with_setuptools = self.setuptools_python.as_deref().is_none_or(|from| {
-            crate::python::version::compare(python, from).is_ge()
-        });
+        let with_setuptools = self
+            .setuptools_python
+            .as_deref()
+            .is_none_or(|from| crate::python::version::compare(python, from).is_ge());
         self.distributions
             .iter()
             .filter(|d| with_setuptools || *d != "setuptools")

@@ -21,7 +21,11 @@ pub fn read(root: &Path, file: &Path) -> Result<Project, ProjectError> {
         state_dir.clone()
     };
     // Given `.serverless` itself, the project is the service around it.
-    let root = if root == state_dir { &service_dir } else { root };
+    let root = if root == state_dir {
+        &service_dir
+    } else {
+        root
+    };
     let mut project = Project::new(Format::Serverless, root, file);
     let service = doc
         .get("service")
@@ -36,7 +40,10 @@ pub fn read(root: &Path, file: &Path) -> Result<Project, ProjectError> {
         .and_then(Value::as_str);
     let layers = read_layers(&mut project, service, &state_dir, &service_dir)?;
     let Some(functions) = service.get("functions").and_then(Value::as_object) else {
-        return Err(ProjectError::malformed(file, "no `service.functions` object"));
+        return Err(ProjectError::malformed(
+            file,
+            "no `service.functions` object",
+        ));
     };
     for (name, f) in functions {
         let artifact = f
@@ -52,7 +59,12 @@ pub fn read(root: &Path, file: &Path) -> Result<Project, ProjectError> {
         let what = format!("package.artifact of {name}");
         let code = artifact_path(&mut project, &what, artifact, &state_dir, &service_dir)?;
         let mut refs = Vec::new();
-        for item in f.get("layers").and_then(Value::as_array).into_iter().flatten() {
+        for item in f
+            .get("layers")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             refs.push(layer_ref(&project, &layers, name, item)?);
         }
         let own_runtime = f.get("runtime").and_then(Value::as_str).map(str::to_string);
@@ -66,7 +78,7 @@ pub fn read(root: &Path, file: &Path) -> Result<Project, ProjectError> {
     Ok(project)
 }
 
-/// `service.layers` as (CloudFormation logical id, layer name, index).
+/// `service.layers` as (`CloudFormation` logical id, layer name, index).
 fn read_layers(
     project: &mut Project,
     service: &Value,
@@ -79,9 +91,9 @@ fn read_layers(
     };
     for (name, l) in layers {
         let Some(artifact) = l.pointer("/package/artifact").and_then(Value::as_str) else {
-            project
-                .warnings
-                .push(format!("layer {name}: no package.artifact; contents unknown"));
+            project.warnings.push(format!(
+                "layer {name}: no package.artifact; contents unknown"
+            ));
             continue;
         };
         let what = format!("package.artifact of layer {name}");
@@ -146,15 +158,15 @@ fn artifact_path(
         what: what.to_string(),
     };
     let given = Path::new(artifact);
-    if given.is_absolute() && !given.exists() {
-        if let Some(name) = given.file_name().and_then(|n| n.to_str()) {
-            if state_dir.join(name).is_file() {
-                project.warnings.push(format!(
-                    "{what}: {artifact} not found; using {name} beside the state file"
-                ));
-                return origin.resolve(state_dir, name);
-            }
-        }
+    if given.is_absolute()
+        && !given.exists()
+        && let Some(name) = given.file_name().and_then(|n| n.to_str())
+        && state_dir.join(name).is_file()
+    {
+        project.warnings.push(format!(
+            "{what}: {artifact} not found; using {name} beside the state file"
+        ));
+        return origin.resolve(state_dir, name);
     }
     if !given.is_absolute() && !service_dir.join(given).exists() {
         return origin.resolve(state_dir, artifact);

@@ -1,4 +1,4 @@
-//! CloudFormation templates as SAM and Chalice write them (YAML with short tags such as
+//! `CloudFormation` templates as SAM and Chalice write them (YAML with short tags such as
 //! `!Ref`, or JSON): functions with their code directory or zip and their layers, `Ref`s to
 //! layer resources resolved to their contents, `Globals.Function` applied.
 //!
@@ -46,8 +46,7 @@ fn describe(v: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Mapping(m) => m
             .keys()
-            .filter_map(Value::as_str)
-            .next()
+            .find_map(Value::as_str)
             .unwrap_or("{...}")
             .to_string(),
         _ => "a value".to_string(),

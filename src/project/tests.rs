@@ -1,6 +1,7 @@
 //! Fixture projects for every build format, written in temp directories, and malformed
 //! ones that must fail with errors naming the file.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -104,7 +105,10 @@ fn a_ref_to_nothing_names_the_template_and_the_missing_resource() {
     let err = open(&sam_project(tmp.path(), &bad)).unwrap_err();
     let text = err.to_string();
     assert!(matches!(err, ProjectError::Dangling { .. }), "{text}");
-    assert!(text.contains("template.yaml") && text.contains("NoSuchLayer"), "{text}");
+    assert!(
+        text.contains("template.yaml") && text.contains("NoSuchLayer"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -119,7 +123,9 @@ fn a_ref_in_mapping_form_resolves_like_the_short_tag() {
 fn an_absolute_code_path_outside_the_project_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let bad = SAM.replace("CodeUri: ApiFunction", "CodeUri: /etc");
-    let text = open(&sam_project(tmp.path(), &bad)).unwrap_err().to_string();
+    let text = open(&sam_project(tmp.path(), &bad))
+        .unwrap_err()
+        .to_string();
     assert!(text.contains("template.yaml"), "{text}");
     assert!(text.contains("absolute path outside the project"), "{text}");
 }
@@ -152,17 +158,25 @@ fn a_symlink_out_of_the_project_is_refused() {
 fn a_missing_code_dir_names_the_function() {
     let tmp = tempfile::tempdir().unwrap();
     let bad = SAM.replace("CodeUri: WorkerFunction", "CodeUri: Gone");
-    let text = open(&sam_project(tmp.path(), &bad)).unwrap_err().to_string();
-    assert!(text.contains("CodeUri of WorkerFunction") && text.contains("missing"), "{text}");
+    let text = open(&sam_project(tmp.path(), &bad))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        text.contains("CodeUri of WorkerFunction") && text.contains("missing"),
+        "{text}"
+    );
 }
 
 #[test]
 fn a_yaml_alias_bomb_is_refused_quickly() {
     let tmp = tempfile::tempdir().unwrap();
     let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
-    for (prev, next) in ["abcdefghi".chars().zip("bcdefghij".chars())].into_iter().flatten() {
+    for (prev, next) in ["abcdefghi".chars().zip("bcdefghij".chars())]
+        .into_iter()
+        .flatten()
+    {
         let refs = vec![format!("*{prev}"); 10].join(", ");
-        bomb.push_str(&format!("{next}: &{next} [{refs}]\n"));
+        let _ = writeln!(bomb, "{next}: &{next} [{refs}]");
     }
     bomb.push_str("Resources: {}\n");
     let err = open(&sam_project(tmp.path(), &bomb)).unwrap_err();
@@ -182,7 +196,9 @@ fn deeply_nested_yaml_is_refused() {
 fn a_layer_ref_to_a_non_layer_is_an_error() {
     let tmp = tempfile::tempdir().unwrap();
     let bad = SAM.replace("!Ref SharedLayer", "!Ref Queue");
-    let text = open(&sam_project(tmp.path(), &bad)).unwrap_err().to_string();
+    let text = open(&sam_project(tmp.path(), &bad))
+        .unwrap_err()
+        .to_string();
     assert!(text.contains("not a layer"), "{text}");
 }
 
@@ -251,7 +267,10 @@ fn a_missing_cdk_asset_dir_names_the_template() {
     cdk_project(tmp.path(), "asset.gone");
     let text = open(tmp.path()).unwrap_err().to_string();
     assert!(text.contains("AppStack.template.json"), "{text}");
-    assert!(text.contains("asset.gone") && text.contains("missing"), "{text}");
+    assert!(
+        text.contains("asset.gone") && text.contains("missing"),
+        "{text}"
+    );
 }
 
 const STATE: &str = r#"{
@@ -287,8 +306,16 @@ fn serverless_state_gives_functions_with_their_zips_and_layers() {
     assert!(world.code.ends_with("svc.zip"), "the service artifact");
     assert!(matches!(&world.layers[0], LayerRef::Arn(_)));
     assert_eq!(world.python(), Some("3.12"));
-    assert!(p.warnings.iter().any(|w| w.contains("beside the state file")));
-    assert_eq!(open_ok(&sls).functions.len(), 2, "the .serverless dir opens too");
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.contains("beside the state file"))
+    );
+    assert_eq!(
+        open_ok(&sls).functions.len(),
+        2,
+        "the .serverless dir opens too"
+    );
 }
 
 #[test]
@@ -347,10 +374,19 @@ layers = ["deps"]
     assert_eq!(api.layers[1], LayerRef::Local(1));
     assert!(matches!(&api.layers[2], LayerRef::Arn(_)));
     assert_eq!(p.users_of(0), ["api", "worker"]);
-    write(&d.join("heft.toml"), "[[function]]\nname = \"x\"\ncode = \"/usr\"\n");
+    write(
+        &d.join("heft.toml"),
+        "[[function]]\nname = \"x\"\ncode = \"/usr\"\n",
+    );
     let text = open(d).unwrap_err().to_string();
-    assert!(text.contains("heft.toml") && text.contains("absolute path"), "{text}");
+    assert!(
+        text.contains("heft.toml") && text.contains("absolute path"),
+        "{text}"
+    );
     write(&d.join("heft.toml"), "[[function]]\nname = \"x\"\n");
     let text = open(d).unwrap_err().to_string();
-    assert!(text.contains("heft.toml") && text.contains("code"), "{text}");
+    assert!(
+        text.contains("heft.toml") && text.contains("code"),
+        "{text}"
+    );
 }

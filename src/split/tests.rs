@@ -42,7 +42,7 @@ fn names(layer: &Layer) -> Vec<&str> {
 #[test]
 fn every_distribution_lands_in_exactly_one_layer_under_the_budget() {
     for (big, bigdep, small, other) in [
-        (90 * MB, 30 * MB, 1 * MB, 60 * MB),
+        (90 * MB, 30 * MB, MB, 60 * MB),
         (110 * MB, 90 * MB, 20 * MB, 10 * MB),
         (10 * MB, 10 * MB, 10 * MB, 10 * MB),
     ] {
@@ -61,7 +61,7 @@ fn every_distribution_lands_in_exactly_one_layer_under_the_budget() {
 
 #[test]
 fn a_distribution_stays_with_what_only_it_requires_where_that_fits() {
-    let b = bundle(60 * MB, 30 * MB, 1 * MB, 100 * MB);
+    let b = bundle(60 * MB, 30 * MB, MB, 100 * MB);
     let split = split(&b, &opts(3, Upload::Direct)).unwrap();
     let with_big = split
         .layers
@@ -69,7 +69,11 @@ fn a_distribution_stays_with_what_only_it_requires_where_that_fits() {
         .find(|l| names(l).contains(&"big"))
         .unwrap();
     assert!(names(with_big).contains(&"bigdep"), "{:?}", split.layers);
-    assert_eq!(split.layers.len(), 2, "30 MB + 20 MB zipped for app's group, 33 MB for other");
+    assert_eq!(
+        split.layers.len(),
+        2,
+        "30 MB + 20 MB zipped for app's group, 33 MB for other"
+    );
 }
 
 #[test]
@@ -79,15 +83,21 @@ fn a_group_too_big_for_one_layer_splits_at_its_dominator_children() {
     let split = split(&b, &opts(5, Upload::Direct)).unwrap();
     assert!(split.layers.len() >= 2);
     let big = split.layers.iter().position(|l| names(l).contains(&"big"));
-    let dep = split.layers.iter().position(|l| names(l).contains(&"bigdep"));
+    let dep = split
+        .layers
+        .iter()
+        .position(|l| names(l).contains(&"bigdep"));
     assert_ne!(big, dep, "37 + 30 MB zipped cannot share a 50 MB layer");
 }
 
 #[test]
 fn a_distribution_alone_over_the_layer_limit_is_named() {
-    let b = bundle(200 * MB, 1 * MB, 1 * MB, 1 * MB);
+    let b = bundle(200 * MB, MB, MB, MB);
     let err = split(&b, &opts(5, Upload::Direct)).unwrap_err();
-    assert!(matches!(&err, SplitError::TooBig { name, .. } if name == "big"), "{err}");
+    assert!(
+        matches!(&err, SplitError::TooBig { name, .. } if name == "big"),
+        "{err}"
+    );
     assert!(err.to_string().contains("big 2.0 alone"), "{err}");
 }
 
@@ -120,7 +130,10 @@ fn too_few_layers_and_too_much_unzipped_are_errors() {
         split(&huge, &opts(5, Upload::S3)),
         Err(SplitError::Unzipped { .. })
     ));
-    assert!(matches!(split(&b, &opts(6, Upload::S3)), Err(SplitError::TooMany)));
+    assert!(matches!(
+        split(&b, &opts(6, Upload::S3)),
+        Err(SplitError::TooMany)
+    ));
 }
 
 #[test]
@@ -140,5 +153,10 @@ fn rebuilt_zips_count_the_python_prefix_and_directory_entries() {
     let small = items.iter().find(|i| i.name == "small").unwrap();
     let d = &b.dists[b.dist_by_key("small").unwrap().index()];
     // Two files (x.py, METADATA) gain 14 bytes each; two directories get an entry.
-    assert!(small.zipped > d.sizes.zipped + 2 * 14, "{} vs {}", small.zipped, d.sizes.zipped);
+    assert!(
+        small.zipped > d.sizes.zipped + 2 * 14,
+        "{} vs {}",
+        small.zipped,
+        d.sizes.zipped
+    );
 }
