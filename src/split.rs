@@ -172,13 +172,16 @@ pub fn items(bundle: &Bundle) -> Vec<Item> {
                 continue;
             }
             extra[owner.index()] += 2 * prefix;
-            if let Some(parent) = bundle.tree.parent(id)
-                && parent != root.node
-                && !root.sites.contains(&parent)
-                && dirs[owner.index()].insert(parent)
-            {
-                let len = bundle.tree.rel_path(root.node, parent).len() + prefix as usize + 1;
+            // Every directory above the file up to the site gets an entry of its own.
+            let mut at = bundle.tree.parent(id);
+            while let Some(dir) = at {
+                let is_site = dir == root.node || root.sites.contains(&dir);
+                if is_site || !dirs[owner.index()].insert(dir) {
+                    break;
+                }
+                let len = bundle.tree.rel_path(root.node, dir).len() + prefix as usize;
                 extra[owner.index()] += entry_overhead(len, true);
+                at = bundle.tree.parent(dir);
             }
         }
     }
