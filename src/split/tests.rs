@@ -160,3 +160,18 @@ fn rebuilt_zips_count_the_python_prefix_and_directory_entries() {
         d.sizes.zipped
     );
 }
+
+#[test]
+fn every_directory_above_a_file_is_one_zip_entry_in_the_rebuilt_layer() {
+    let mut s = Synth::new();
+    let d = s.dist("deep", "1", &[]);
+    s.file("deep/b/c/x.py", 3000, Some(d));
+    let b = s.build(Target::default());
+    let item = &items(&b)[0];
+    let dirs = ["deep-1.dist-info", "deep", "deep/b", "deep/b/c"];
+    let entries: u64 = dirs
+        .iter()
+        .map(|p| entry_overhead(p.len() + "python/".len(), true))
+        .sum();
+    assert_eq!(item.zipped, b.dists[0].sizes.zipped + 2 * 2 * 7 + entries);
+}
