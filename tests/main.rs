@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::format_push_string)]
 
-mod bundles;
+pub mod bundles;
 mod fit;
 mod fixture;
 mod insight;

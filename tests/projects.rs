@@ -252,3 +252,55 @@ fn report_on_a_project_lists_every_function_and_exits_0() {
     );
     assert!(text.contains("duplicate numpy"), "{text}");
 }
+
+#[test]
+fn a_serverless_package_is_checked_from_its_zips_with_exact_zip_sizes() {
+    let fx = Fixture::new();
+    let code = fx.dir("src/code");
+    dist("requests", "2.31.0")
+        .file("requests/api.py", 4000)
+        .install(&code);
+    fs::write(code.join("handler.py"), "import requests\n").unwrap();
+    let layer = fx.dir("src/layer");
+    dist("requests", "2.32.0")
+        .file("requests/api.py", 4500)
+        .install(&layer);
+    let sls = fx.dir("svc/.serverless");
+    crate::bundles::zip_dir(&code, "", &sls.join("hello.zip"));
+    crate::bundles::zip_dir(&layer, "python/", &sls.join("pythonRequirements.zip"));
+    let state = r#"{"service": {"provider": {"runtime": "python3.12"},
+      "functions": {"hello": {"package": {"artifact": ".serverless/hello.zip"},
+                              "layers": [{"Ref": "PythonRequirementsLambdaLayer"}]}},
+      "layers": {"pythonRequirements": {"package": {"artifact": ".serverless/pythonRequirements.zip"}}}},
+      "package": {}}"#;
+    fs::write(sls.join("serverless-state.json"), state).unwrap();
+    let (r, code) = check_json(&fx.path().join("svc"), &[]);
+    assert_eq!(code, 0);
+    assert_eq!(r.format, "serverless");
+    let hello = &r.functions[0];
+    let zip_len = fs::metadata(sls.join("hello.zip")).unwrap().len();
+    assert_eq!(
+        hello.artifacts[0].zipped_bytes, zip_len,
+        "a zip's own size, exactly"
+    );
+    let layer_len = fs::metadata(sls.join("pythonRequirements.zip"))
+        .unwrap()
+        .len();
+    assert_eq!(hello.artifacts[1].zipped_bytes, layer_len);
+    let dup = &hello.duplicates[0];
+    assert_eq!(
+        (dup.name.as_str(), dup.wins.as_str()),
+        ("requests", "hello")
+    );
+    assert_eq!(dup.versions, ["2.31.0", "2.32.0"]);
+}
+
+#[test]
+fn options_a_project_check_cannot_honour_are_errors_not_ignored() {
+    let fx = Fixture::new();
+    let proj = sam_build(&fx);
+    for extra in [["--limit", "10MB"], ["--manifest", "m.json"]] {
+        let out = heft().arg("check").arg(&proj).args(extra).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+    }
+}

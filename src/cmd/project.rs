@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use heft::bundle::Bundle;
 use heft::limits::human;
 use heft::project::gate::{self, Artifact, FunctionCheck, FunctionLimit, ProjectCheck};
@@ -65,6 +65,17 @@ fn check_all(
 
 /// `heft check PROJECT`: exit 0 when every function fits, 1 when one does not.
 pub fn check(args: &CheckArgs, project: &Project) -> Result<ExitCode> {
+    let l = &args.limits;
+    if !l.limits.is_empty() || l.reserve.is_some() || !l.attached.is_empty() {
+        bail!(
+            "a project's functions are checked against every Lambda limit: drop --limit, --reserve and --attached"
+        );
+    }
+    if args.manifest.is_some() || args.warn_at.is_some() {
+        bail!(
+            "--manifest and --warn-at are not supported for a project yet; use --rules or --preset"
+        );
+    }
     let report = check_all(&args.input, project, Some(&args.rules))?;
     match args.format {
         CheckFormat::Text => super::print(&render_text(&report))?,
