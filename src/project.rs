@@ -265,6 +265,16 @@ impl Project {
         }
     }
 
+    /// `value` from the build file, relative to `base`, checked to exist inside the project.
+    fn resolve(&self, what: String, base: &Path, value: &str) -> Result<PathBuf, ProjectError> {
+        let origin = paths::Origin {
+            root: &self.root,
+            file: &self.file,
+            what,
+        };
+        origin.resolve(base, value)
+    }
+
     /// The index of the layer at `path`, adding it under `name` when new.
     fn layer_at(&mut self, name: &str, path: PathBuf) -> usize {
         if let Some(i) = self.layers.iter().position(|l| l.path == path) {

@@ -6,9 +6,8 @@ use std::path::Path;
 
 use serde_yaml_ng::Value;
 
-use super::paths::Origin;
-use super::template::{self, plain_str, ref_target};
-use super::{Format, Function, LayerRef, Project, ProjectError, read_build_file};
+use super::template::{self, LayerSource, plain_str};
+use super::{Format, Function, Project, ProjectError, read_build_file};
 
 /// Reads every stack template in the `cdk.out` holding `file`.
 pub fn read(root: &Path, file: &Path) -> Result<Project, ProjectError> {
@@ -72,19 +71,21 @@ fn read_stack(project: &mut Project, doc: &Value, dir: &Path) -> Result<(), Proj
             ));
             continue;
         };
-        let origin = Origin {
-            root: &project.root,
-            file: &file,
-            what: format!("aws:asset:path of {name}"),
+        let code = project.resolve(format!("aws:asset:path of {name}"), dir, code)?;
+        let source = LayerSource {
+            all: &all,
+            params: doc.get("Parameters"),
+            base: dir,
+            content: |_, res| Some(("aws:asset:path", asset(res, "Content")?)),
+            name: display_name,
         };
-        let code = origin.resolve(dir, code)?;
         let mut layers = Vec::new();
         let items = res
             .get("Properties")
             .and_then(|p| p.get("Layers"))
             .and_then(Value::as_sequence);
         for item in items.into_iter().flatten() {
-            layers.push(layer_ref(project, &all, &name, item, dir)?);
+            layers.push(template::layer_ref(project, &source, &name, item)?);
         }
         let runtime = res
             .get("Properties")
@@ -99,44 +100,4 @@ fn read_stack(project: &mut Project, doc: &Value, dir: &Path) -> Result<(), Proj
         });
     }
     Ok(())
-}
-
-fn layer_ref(
-    project: &mut Project,
-    all: &[(&str, &str, &Value)],
-    function: &str,
-    item: &Value,
-    dir: &Path,
-) -> Result<LayerRef, ProjectError> {
-    if let Some(arn) = plain_str(item) {
-        return Ok(LayerRef::Arn(arn.to_string()));
-    }
-    let Some(target) = ref_target(item) else {
-        project.warnings.push(format!(
-            "{function}: a layer computed by CloudFormation; its contents are unknown"
-        ));
-        return Ok(LayerRef::Arn("(computed)".into()));
-    };
-    let Some(&(id, _, res)) = all.iter().find(|(id, _, _)| *id == target) else {
-        return Err(ProjectError::Dangling {
-            file: project.file.clone(),
-            what: format!("Layers of {function}"),
-            target: target.to_string(),
-        });
-    };
-    let name = display_name(id, res);
-    let Some(content) = asset(res, "Content") else {
-        project.warnings.push(format!(
-            "{name}: no aws:asset:path for its Content; contents unknown"
-        ));
-        return Ok(LayerRef::Arn(name));
-    };
-    let file = project.file.clone();
-    let origin = Origin {
-        root: &project.root,
-        file: &file,
-        what: format!("aws:asset:path of {name}"),
-    };
-    let path = origin.resolve(dir, content)?;
-    Ok(LayerRef::Local(project.layer_at(&name, path)))
 }

@@ -18,7 +18,6 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::paths::Origin;
 use super::{Format, Function, LayerRef, Project, ProjectError, read_build_file};
 
 #[derive(Deserialize)]
@@ -55,17 +54,16 @@ pub fn read(root: &Path, file: &Path) -> Result<Project, ProjectError> {
         toml::from_str(&text).map_err(|e| ProjectError::malformed(file, e.to_string()))?;
     let base = file.parent().unwrap_or(root);
     let mut project = Project::new(Format::HeftToml, root, file);
-    let origin = |what: String| Origin { root, file, what };
     let mut named = Vec::new();
     for l in &parsed.layer {
-        let path = origin(format!("path of layer {}", l.name)).resolve(base, &l.path)?;
+        let path = project.resolve(format!("path of layer {}", l.name), base, &l.path)?;
         named.push((l.name.clone(), project.layer_at(&l.name, path)));
     }
     if parsed.function.is_empty() {
         return Err(ProjectError::malformed(file, "no [[function]] entries"));
     }
     for f in parsed.function {
-        let code = origin(format!("code of {}", f.name)).resolve(base, &f.code)?;
+        let code = project.resolve(format!("code of {}", f.name), base, &f.code)?;
         let mut layers = Vec::new();
         for entry in &f.layers {
             if let Some((_, i)) = named.iter().find(|(n, _)| n == entry) {
@@ -73,7 +71,7 @@ pub fn read(root: &Path, file: &Path) -> Result<Project, ProjectError> {
             } else if entry.starts_with("arn:") {
                 layers.push(LayerRef::Arn(entry.clone()));
             } else {
-                let path = origin(format!("layer of {}", f.name)).resolve(base, entry)?;
+                let path = project.resolve(format!("layer of {}", f.name), base, entry)?;
                 layers.push(LayerRef::Local(project.layer_at(entry, path)));
             }
         }

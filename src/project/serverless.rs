@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::paths::Origin;
 use super::{Format, Function, LayerRef, Project, ProjectError, read_build_file};
 
 /// Reads `serverless-state.json`; artifacts must stay inside the service directory.
@@ -151,12 +150,6 @@ fn artifact_path(
     state_dir: &Path,
     service_dir: &Path,
 ) -> Result<PathBuf, ProjectError> {
-    let file = project.file.clone();
-    let origin = Origin {
-        root: &project.root,
-        file: &file,
-        what: what.to_string(),
-    };
     let given = Path::new(artifact);
     if given.is_absolute()
         && !given.exists()
@@ -166,10 +159,10 @@ fn artifact_path(
         project.warnings.push(format!(
             "{what}: {artifact} not found; using {name} beside the state file"
         ));
-        return origin.resolve(state_dir, name);
+        return project.resolve(what.to_string(), state_dir, name);
     }
     if !given.is_absolute() && !service_dir.join(given).exists() {
-        return origin.resolve(state_dir, artifact);
+        return project.resolve(what.to_string(), state_dir, artifact);
     }
-    origin.resolve(service_dir, artifact)
+    project.resolve(what.to_string(), service_dir, artifact)
 }

@@ -9,7 +9,6 @@ use std::path::Path;
 
 use serde_yaml_ng::Value;
 
-use super::paths::Origin;
 use super::{Function, LayerRef, Project, ProjectError};
 
 /// Parses a YAML template.
@@ -113,30 +112,18 @@ pub fn read_functions(project: &mut Project, doc: &Value, base: &Path) -> Result
             ));
             continue;
         };
-        let origin = Origin {
-            root: &project.root,
-            file: &file,
-            what: format!("{code_key} of {id}"),
+        let code = project.resolve(format!("{code_key} of {id}"), base, code)?;
+        let items = layer_items(&file, id, globals, props)?;
+        let source = LayerSource {
+            all: &all,
+            params: doc.get("Parameters"),
+            base,
+            content: sam_content,
+            name: |id, _| id.to_string(),
         };
-        let code = origin.resolve(base, code)?;
-        let mut items: Vec<&Value> = Vec::new();
-        let global_layers = globals.and_then(|g| g.get("Layers"));
-        let own_layers = props.and_then(|p| p.get("Layers"));
-        // SAM appends a resource's list to the global one.
-        for list in [global_layers, own_layers].into_iter().flatten() {
-            match list.as_sequence() {
-                Some(seq) => items.extend(seq.iter()),
-                None => {
-                    return Err(ProjectError::malformed(
-                        &file,
-                        format!("Layers of {id} is not a list"),
-                    ));
-                }
-            }
-        }
         let mut layers = Vec::new();
         for item in items {
-            layers.push(layer_ref(project, doc, &all, id, item, base)?);
+            layers.push(layer_ref(project, &source, id, item)?);
         }
         let runtime = prop("Runtime").and_then(plain_str).map(str::to_string);
         project.functions.push(Function {
@@ -149,14 +136,62 @@ pub fn read_functions(project: &mut Project, doc: &Value, base: &Path) -> Result
     Ok(())
 }
 
-/// One item of a function's `Layers`.
-fn layer_ref(
+/// `Globals.Function.Layers` then the function's own: SAM appends a resource's list to the
+/// global one.
+fn layer_items<'a>(
+    file: &Path,
+    id: &str,
+    globals: Option<&'a Value>,
+    props: Option<&'a Value>,
+) -> Result<Vec<&'a Value>, ProjectError> {
+    let mut items = Vec::new();
+    for holder in [globals, props].into_iter().flatten() {
+        let Some(list) = holder.get("Layers") else {
+            continue;
+        };
+        let seq = list.as_sequence().ok_or_else(|| {
+            ProjectError::malformed(file, format!("Layers of {id} is not a list"))
+        })?;
+        items.extend(seq.iter());
+    }
+    Ok(items)
+}
+
+/// How a template gives a layer resource's local contents: the label of the property
+/// (for errors) and its value, or `None` when they are not local.
+pub type ContentOf = for<'v> fn(&str, &'v Value) -> Option<(&'static str, &'v str)>;
+
+/// What resolving a function's `Layers` needs from its template.
+pub struct LayerSource<'a> {
+    /// Every resource: (logical id, type, resource).
+    pub all: &'a [(&'a str, &'a str, &'a Value)],
+    /// The template's `Parameters`, whose defaults may be layer ARNs.
+    pub params: Option<&'a Value>,
+    /// The directory content paths are relative to.
+    pub base: &'a Path,
+    /// Where a layer resource's contents are.
+    pub content: ContentOf,
+    /// The name to show for a resource.
+    pub name: fn(&str, &Value) -> String,
+}
+
+/// SAM's layer contents: `ContentUri` (or `Content` of a plain `AWS::Lambda::LayerVersion`).
+fn sam_content<'v>(ty: &str, res: &'v Value) -> Option<(&'static str, &'v str)> {
+    let key = if ty == "AWS::Lambda::LayerVersion" {
+        "Content"
+    } else {
+        "ContentUri"
+    };
+    let value = res.get("Properties")?.get(key).and_then(plain_str)?;
+    Some((key, value))
+}
+
+/// One item of a function's `Layers`: an ARN, or a `Ref` to a layer resource or parameter.
+pub fn layer_ref(
     project: &mut Project,
-    doc: &Value,
-    all: &[(&str, &str, &Value)],
+    source: &LayerSource,
     function: &str,
     item: &Value,
-    base: &Path,
 ) -> Result<LayerRef, ProjectError> {
     if let Some(arn) = plain_str(item) {
         return Ok(LayerRef::Arn(arn.to_string()));
@@ -168,56 +203,30 @@ fn layer_ref(
         ));
         return Ok(LayerRef::Arn(text));
     };
-    if let Some(&(id, ty, res)) = all.iter().find(|(id, _, _)| *id == target) {
-        if !is_layer(ty) {
-            return Err(ProjectError::malformed(
-                &project.file,
-                format!("Layers of {function}: `{id}` is a {ty}, not a layer"),
-            ));
+    let Some(&(id, ty, res)) = source.all.iter().find(|(id, _, _)| *id == target) else {
+        if let Some(p) = source.params.and_then(|p| p.get(target)) {
+            let default = p.get("Default").and_then(plain_str).unwrap_or(target);
+            return Ok(LayerRef::Arn(default.to_string()));
         }
-        return local_layer(project, id, ty, res, base);
-    }
-    let param = doc.get("Parameters").and_then(|p| p.get(target));
-    if let Some(p) = param {
-        let default = p.get("Default").and_then(plain_str).unwrap_or(target);
-        return Ok(LayerRef::Arn(default.to_string()));
-    }
-    Err(ProjectError::Dangling {
-        file: project.file.clone(),
-        what: format!("Layers of {function}"),
-        target: target.to_string(),
-    })
-}
-
-/// A layer resource with local contents, or an ARN-like placeholder when they live in S3.
-fn local_layer(
-    project: &mut Project,
-    id: &str,
-    ty: &str,
-    res: &Value,
-    base: &Path,
-) -> Result<LayerRef, ProjectError> {
-    let key = if ty == "AWS::Lambda::LayerVersion" {
-        "Content"
-    } else {
-        "ContentUri"
+        return Err(ProjectError::Dangling {
+            file: project.file.clone(),
+            what: format!("Layers of {function}"),
+            target: target.to_string(),
+        });
     };
-    let Some(uri) = res
-        .get("Properties")
-        .and_then(|p| p.get(key))
-        .and_then(plain_str)
-    else {
+    if !is_layer(ty) {
+        return Err(ProjectError::malformed(
+            &project.file,
+            format!("Layers of {function}: `{id}` is a {ty}, not a layer"),
+        ));
+    }
+    let name = (source.name)(id, res);
+    let Some((key, uri)) = (source.content)(ty, res) else {
         project
             .warnings
-            .push(format!("{id}: {key} is not a local path; contents unknown"));
-        return Ok(LayerRef::Arn(id.to_string()));
+            .push(format!("{name}: its contents are not local; unknown size"));
+        return Ok(LayerRef::Arn(name));
     };
-    let file = project.file.clone();
-    let origin = Origin {
-        root: &project.root,
-        file: &file,
-        what: format!("{key} of {id}"),
-    };
-    let path = origin.resolve(base, uri)?;
-    Ok(LayerRef::Local(project.layer_at(id, path)))
+    let path = project.resolve(format!("{key} of {name}"), source.base, uri)?;
+    Ok(LayerRef::Local(project.layer_at(&name, path)))
 }
