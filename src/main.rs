@@ -20,7 +20,13 @@ fn main() -> ExitCode {
         Some(Command::Prune(args)) => cmd::prune::run(&args),
         Some(Command::Fit(args)) => cmd::fit::run(&args),
         Some(Command::Split(args)) => cmd::split::run(&args),
-        None => cli::explore_options(&cli.explore).and_then(|opts| heft::tui::run(&opts)),
+        None => cli::explore_options(&cli.explore).and_then(|opts| {
+            // A project opens on its function picker first.
+            match heft::tui::picker::choose(&opts)? {
+                Some(opts) => heft::tui::run(&opts),
+                None => Ok(ExitCode::SUCCESS),
+            }
+        }),
     };
     match result {
         Ok(code) => code,

@@ -10,6 +10,7 @@ pub mod cuts;
 pub mod event;
 pub mod export;
 pub mod keymap;
+pub mod picker;
 pub mod safety;
 pub mod source;
 pub mod theme;
