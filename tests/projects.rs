@@ -304,3 +304,25 @@ fn options_a_project_check_cannot_honour_are_errors_not_ignored() {
         assert_eq!(out.status.code(), Some(2), "{extra:?}");
     }
 }
+
+#[test]
+fn a_dist_rule_applies_to_the_functions_that_have_it_and_a_rule_nobody_can_use_is_an_error() {
+    let fx = Fixture::new();
+    let proj = sam_build(&fx);
+    let (before, _) = check_json(&proj, &[]);
+    let (after, code) = check_json(&proj, &["--exclude-dist", "requests"]);
+    assert_eq!(
+        code, 0,
+        "WorkerFunction has requests only through DepsLayer"
+    );
+    let deps = |r: &ProjectCheck| r.functions[0].artifacts[1].bytes;
+    assert!(deps(&after) < deps(&before), "requests left DepsLayer");
+    let out = heft()
+        .arg("check")
+        .arg(&proj)
+        .args(["--exclude-dist", "nonesuch"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nonesuch"));
+}

@@ -49,10 +49,16 @@ fn check_all(
     rules: Option<&crate::cli::RuleArgs>,
 ) -> Result<ProjectCheck> {
     let mut report = ProjectCheck::new(project);
+    let mut unused: Vec<&String> = rules.map_or_else(Vec::new, |r| {
+        r.exclude_dists.iter().chain(&r.exclude_deps).collect()
+    });
     for f in &project.functions {
         let (bundle, artifacts) = load_function(input, project, f)?;
         let rules = match rules {
-            Some(r) => decide::rules_from_args(r, &bundle)?,
+            Some(r) => {
+                unused.retain(|name| !is_installed(&bundle, name));
+                decide::rules_from_args(&installed_only(r, &bundle), &bundle)?
+            }
             None => Vec::new(),
         };
         let ex = decide::exclusion(&bundle, rules)?;
@@ -60,7 +66,25 @@ fn check_all(
             .functions
             .push(gate::check(f, &bundle, &ex, &artifacts));
     }
+    if let Some(name) = unused.first() {
+        bail!("no function of the project has a distribution `{name}` installed");
+    }
     Ok(report)
+}
+
+fn is_installed(bundle: &Bundle, name: &str) -> bool {
+    bundle
+        .dist_by_key(&heft::python::name::normalize(name))
+        .is_some()
+}
+
+/// The rules with `--exclude-dist`/`--exclude-deps` kept only for what this function has: a
+/// project's functions need not share every distribution.
+fn installed_only(rules: &crate::cli::RuleArgs, bundle: &Bundle) -> crate::cli::RuleArgs {
+    let mut r = rules.clone();
+    r.exclude_dists.retain(|n| is_installed(bundle, n));
+    r.exclude_deps.retain(|n| is_installed(bundle, n));
+    r
 }
 
 /// `heft check PROJECT`: exit 0 when every function fits, 1 when one does not.
