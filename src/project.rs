@@ -8,6 +8,7 @@
 
 pub mod cdk;
 pub mod chalice;
+pub mod duplicates;
 pub mod gate;
 pub mod heftfile;
 pub mod managed;
