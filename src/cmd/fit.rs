@@ -293,6 +293,12 @@ fn function_bounds(artifacts: &[Artifact]) -> Result<Vec<Bound>> {
 }
 
 fn run_project(args: &FitArgs, project: &heft::project::Project) -> Result<ExitCode> {
+    let l = &args.limits;
+    if !l.limits.is_empty() || l.reserve.is_some() || !l.attached.is_empty() {
+        bail!(
+            "a project's functions are planned against every Lambda limit: drop --limit, --reserve and --attached"
+        );
+    }
     let functions: Vec<_> = match &args.function {
         Some(name) => vec![
             project
