@@ -106,7 +106,7 @@ pub fn read_functions(project: &mut Project, doc: &Value, base: &Path) -> Result
         } else {
             "CodeUri"
         };
-        let Some(code) = prop(code_key).and_then(plain_str) else {
+        let Some(code) = prop(code_key).and_then(plain_str).filter(|c| !is_s3(c)) else {
             project.warnings.push(format!(
                 "{id}: no local {code_key} (inline or S3 code), skipped"
             ));
@@ -134,6 +134,11 @@ pub fn read_functions(project: &mut Project, doc: &Value, base: &Path) -> Result
         });
     }
     Ok(())
+}
+
+/// An `s3://` URI, as `sam package` writes after uploading: nothing local to read.
+fn is_s3(uri: &str) -> bool {
+    uri.starts_with("s3://")
 }
 
 /// `Globals.Function.Layers` then the function's own: SAM appends a resource's list to the
@@ -221,7 +226,7 @@ pub fn layer_ref(
         ));
     }
     let name = (source.name)(id, res);
-    let Some((key, uri)) = (source.content)(ty, res) else {
+    let Some((key, uri)) = (source.content)(ty, res).filter(|(_, uri)| !is_s3(uri)) else {
         project
             .warnings
             .push(format!("{name}: its contents are not local; unknown size"));

@@ -390,3 +390,27 @@ layers = ["deps"]
         "{text}"
     );
 }
+
+#[test]
+fn a_packaged_template_with_s3_uris_skips_them_with_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let packaged = SAM
+        .replace("CodeUri: WorkerFunction", "CodeUri: s3://bucket/worker.zip")
+        .replace(
+            "ContentUri: SharedLayer",
+            "ContentUri: s3://bucket/layer.zip",
+        );
+    let p = open_ok(&sam_project(tmp.path(), &packaged));
+    assert_eq!(p.functions.len(), 1, "the worker's code is in S3");
+    assert!(matches!(&p.functions[0].layers[0], LayerRef::Arn(n) if n == "SharedLayer"));
+    assert!(
+        p.warnings.iter().any(|w| w.contains("WorkerFunction")),
+        "{:?}",
+        p.warnings
+    );
+    assert!(
+        p.warnings.iter().any(|w| w.contains("SharedLayer")),
+        "{:?}",
+        p.warnings
+    );
+}
