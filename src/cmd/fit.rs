@@ -238,7 +238,11 @@ fn render(v: &Shown) -> String {
         );
     }
     if plan.fits {
-        let _ = writeln!(s, "beyond need: {}", human(plan.beyond_need()));
+        let _ = writeln!(
+            s,
+            "cut beyond need, summed over the limits' measures: {}",
+            human(plan.beyond_need())
+        );
         return s;
     }
     let _ = writeln!(s, "largest distributions left, and why they are installed:");
