@@ -326,3 +326,33 @@ fn a_dist_rule_applies_to_the_functions_that_have_it_and_a_rule_nobody_can_use_i
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nonesuch"));
 }
+
+#[test]
+fn a_cdk_out_is_checked_from_its_asset_dir_and_layer_zip() {
+    let fx = Fixture::new();
+    let out = fx.dir("app/cdk.out");
+    let code = fx.dir("app/cdk.out/asset.f00d");
+    fs::write(code.join("index.py"), "import attrs\n").unwrap();
+    let layer = fx.dir("src/layer");
+    dist("attrs", "23.2.0").file("attrs/__init__.py", 3000).install(&layer);
+    crate::bundles::zip_dir(&layer, "python/", &out.join("asset.beef.zip"));
+    fs::write(out.join("manifest.json"), "{}").unwrap();
+    let template = r#"{"Resources": {
+      "Fn1": {"Type": "AWS::Lambda::Function",
+        "Properties": {"Runtime": "python3.12", "Layers": [{"Ref": "Deps1"}]},
+        "Metadata": {"aws:cdk:path": "Stack/Fn/Resource", "aws:asset:path": "asset.f00d",
+                     "aws:asset:property": "Code"}},
+      "Deps1": {"Type": "AWS::Lambda::LayerVersion",
+        "Metadata": {"aws:cdk:path": "Stack/Deps/Resource", "aws:asset:path": "asset.beef.zip",
+                     "aws:asset:property": "Content"}}}}"#;
+    fs::write(out.join("Stack.template.json"), template).unwrap();
+    let (r, code) = check_json(&fx.path().join("app"), &[]);
+    assert_eq!(code, 0);
+    assert_eq!(r.format, "aws-cdk");
+    let f = &r.functions[0];
+    assert_eq!(f.name, "Stack/Fn");
+    assert_eq!(f.artifacts[1].name, "Stack/Deps");
+    let zip_len = fs::metadata(out.join("asset.beef.zip")).unwrap().len();
+    assert_eq!(f.artifacts[1].zipped_bytes, zip_len);
+    assert!(f.artifacts[1].bytes > 3000, "attrs is read from inside the zip");
+}
