@@ -334,7 +334,9 @@ fn a_cdk_out_is_checked_from_its_asset_dir_and_layer_zip() {
     let code = fx.dir("app/cdk.out/asset.f00d");
     fs::write(code.join("index.py"), "import attrs\n").unwrap();
     let layer = fx.dir("src/layer");
-    dist("attrs", "23.2.0").file("attrs/__init__.py", 3000).install(&layer);
+    dist("attrs", "23.2.0")
+        .file("attrs/__init__.py", 3000)
+        .install(&layer);
     crate::bundles::zip_dir(&layer, "python/", &out.join("asset.beef.zip"));
     fs::write(out.join("manifest.json"), "{}").unwrap();
     let template = r#"{"Resources": {
@@ -354,5 +356,8 @@ fn a_cdk_out_is_checked_from_its_asset_dir_and_layer_zip() {
     assert_eq!(f.artifacts[1].name, "Stack/Deps");
     let zip_len = fs::metadata(out.join("asset.beef.zip")).unwrap().len();
     assert_eq!(f.artifacts[1].zipped_bytes, zip_len);
-    assert!(f.artifacts[1].bytes > 3000, "attrs is read from inside the zip");
+    assert!(
+        f.artifacts[1].bytes > 3000,
+        "attrs is read from inside the zip"
+    );
 }

@@ -86,3 +86,57 @@ fn split_says_plainly_when_the_unzipped_total_is_over_whatever_the_split() {
         "{text}"
     );
 }
+
+#[test]
+fn split_on_a_project_function_splits_its_layers_and_counts_its_code_and_arn_layers() {
+    let fx = Fixture::new();
+    let build = fx.dir("proj/.aws-sam/build");
+    let template = "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: Fn\n      Layers: [!Ref L1, !Ref L2, 'arn:aws:lambda:us-east-1:1:layer:x:1']\n  L1:\n    Type: AWS::Serverless::LayerVersion\n    Properties: {ContentUri: L1}\n  L2:\n    Type: AWS::Serverless::LayerVersion\n    Properties: {ContentUri: L2}\n";
+    fs::write(build.join("template.yaml"), template).unwrap();
+    let code = fx.dir("proj/.aws-sam/build/Fn");
+    dist("mine", "1.0").file("mine.py", 5000).install(&code);
+    dist("one", "1.0")
+        .file("one.py", 1000)
+        .install(&fx.dir("proj/.aws-sam/build/L1/python"));
+    dist("two", "2.0")
+        .file("two.py", 1000)
+        .install(&fx.dir("proj/.aws-sam/build/L2/python"));
+    let proj = fx.path().join("proj");
+    let out = heft()
+        .arg("split")
+        .arg(&proj)
+        .args(["--function", "Fn", "--layers", "2", "--json", "-o"])
+        .arg(fx.path().join("out"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let split: Split = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = split.layers[0]
+        .items
+        .iter()
+        .map(|i| i.name.as_str())
+        .collect();
+    assert_eq!(names.len(), 2, "only the layers' distributions: {names:?}");
+    assert!(!names.contains(&"mine"));
+    let layers: u64 = split.layers.iter().map(|l| l.bytes).sum();
+    assert!(
+        split.total_unzipped >= layers + 5000,
+        "the code counts against 250 MB"
+    );
+    let out = heft()
+        .arg("split")
+        .arg(&proj)
+        .args(["--function", "Fn", "--layers", "5", "-o"])
+        .arg(fx.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "5 new layers plus the ARN layer is 6"
+    );
+}

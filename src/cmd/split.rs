@@ -51,6 +51,10 @@ pub struct SplitArgs {
     /// Unzipped bytes of the function code and any layers kept: 40MB.
     #[arg(long, value_name = "SIZE")]
     pub reserve: Option<String>,
+    /// For a project: split this function's local layers (its code counts as reserve, its
+    /// ARN-only layers as existing ones).
+    #[arg(long, value_name = "NAME")]
+    pub function: Option<String>,
     /// Where to write layer-1.txt ... and split.json.
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     pub output: PathBuf,
@@ -59,20 +63,63 @@ pub struct SplitArgs {
     pub json: bool,
 }
 
+/// What to split: the bundle, with the reserve and layers kept as they are.
+struct Job {
+    bundle: heft::bundle::Bundle,
+    reserve: u64,
+    existing: usize,
+}
+
+/// A project function's local layers, its code's unzipped bytes as reserve and its ARN-only
+/// layers as existing ones.
+fn function_job(args: &SplitArgs, project: &heft::project::Project) -> Result<Job> {
+    let name = args
+        .function
+        .as_deref()
+        .context("a project has several functions: choose one with --function NAME")?;
+    let f = project
+        .function(name)
+        .with_context(|| format!("--function {name}: no such function"))?;
+    let (paths, artifacts) = heft::project::gate::inputs(project, f);
+    let mut code = args.input.clone();
+    code.paths = vec![paths[0].clone()];
+    let reserve = super::load_inputs(&code)?.totals().bytes;
+    let existing = artifacts.iter().filter(|a| a.root.is_none()).count();
+    if paths.len() < 2 {
+        bail!("function {name} has no local layers to split");
+    }
+    let mut layers = args.input.clone();
+    layers.paths = paths[1..].to_vec();
+    Ok(Job {
+        bundle: super::load_inputs(&layers)?,
+        reserve,
+        existing,
+    })
+}
+
 /// Runs `heft split`: exit 0 with a split, 1 when none fits.
 pub fn run(args: &SplitArgs) -> Result<ExitCode> {
-    if args.layers + args.existing_layers > 5 {
-        bail!(
-            "--layers {} with {} existing: Lambda allows at most 5 layers per function",
-            args.layers,
-            args.existing_layers
-        );
-    }
     let reserve = match &args.reserve {
         Some(t) => parse_size(t).with_context(|| format!("--reserve {t}"))?,
         None => 0,
     };
-    let bundle = super::load_inputs(&args.input)?;
+    let job = match super::project::open(&args.input)? {
+        Some(project) => function_job(args, &project)?,
+        None => Job {
+            bundle: super::load_inputs(&args.input)?,
+            reserve: 0,
+            existing: 0,
+        },
+    };
+    let existing = args.existing_layers + job.existing;
+    if args.layers + existing > 5 {
+        bail!(
+            "--layers {} with {existing} existing: Lambda allows at most 5 layers per function",
+            args.layers
+        );
+    }
+    let bundle = job.bundle;
+    let reserve = reserve + job.reserve;
     let opts = SplitOptions {
         layers: args.layers,
         upload: args.upload.into(),
