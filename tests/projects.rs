@@ -361,3 +361,17 @@ fn a_cdk_out_is_checked_from_its_asset_dir_and_layer_zip() {
         "attrs is read from inside the zip"
     );
 }
+
+#[test]
+fn report_json_on_a_project_adds_each_functions_bundle_report() {
+    let fx = Fixture::new();
+    let proj = sam_build(&fx);
+    let out = heft().arg("report").arg(&proj).arg("--json").output().unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["functions"][0]["name"], "ApiFunction");
+    let report = &v["reports"][0];
+    assert_eq!(report["name"], "ApiFunction");
+    assert_eq!(report["report"]["schema"], "heft.report/1");
+    assert_eq!(report["report"]["roots"].as_array().unwrap().len(), 3, "code and two layers");
+}

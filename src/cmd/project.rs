@@ -9,6 +9,7 @@ use heft::bundle::Bundle;
 use heft::limits::human;
 use heft::project::gate::{self, Artifact, FunctionCheck, FunctionLimit, ProjectCheck};
 use heft::project::{Function, Project};
+use heft::report::Report;
 
 use super::decide;
 use crate::cli::{CheckArgs, CheckFormat, InputArgs, ReportArgs};
@@ -42,11 +43,28 @@ pub fn load_function(
     Ok((bundle, artifacts))
 }
 
+/// `heft report PROJECT --json`: the `heft.check/1` of every function plus each function's
+/// `heft.report/1` (distributions, graph notes) under `reports`.
+#[derive(serde::Serialize)]
+struct ProjectReport {
+    #[serde(flatten)]
+    check: ProjectCheck,
+    reports: Vec<FunctionReport>,
+}
+
+/// One function's `heft.report/1`.
+#[derive(serde::Serialize)]
+struct FunctionReport {
+    name: String,
+    report: Report,
+}
+
 /// Checks every function after the rules of `args` (none for `report`).
 fn check_all(
     input: &InputArgs,
     project: &Project,
     rules: Option<&crate::cli::RuleArgs>,
+    mut reports: Option<&mut Vec<FunctionReport>>,
 ) -> Result<ProjectCheck> {
     let mut report = ProjectCheck::new(project);
     let mut unused: Vec<&String> = rules.map_or_else(Vec::new, |r| {
@@ -65,6 +83,12 @@ fn check_all(
         report
             .functions
             .push(gate::check(f, &bundle, &ex, &artifacts));
+        if let Some(out) = reports.as_deref_mut() {
+            out.push(FunctionReport {
+                name: f.name.clone(),
+                report: Report::new(&bundle),
+            });
+        }
     }
     if let Some(name) = unused.first() {
         bail!("no function of the project has a distribution `{name}` installed");
@@ -100,7 +124,7 @@ pub fn check(args: &CheckArgs, project: &Project) -> Result<ExitCode> {
             "--manifest and --warn-at are not supported for a project yet; use --rules or --preset"
         );
     }
-    let report = check_all(&args.input, project, Some(&args.rules))?;
+    let report = check_all(&args.input, project, Some(&args.rules), None)?;
     match args.format {
         CheckFormat::Text => super::print(&render_text(&report))?,
         CheckFormat::Github => super::print(&render_github(&report))?,
@@ -115,9 +139,13 @@ pub fn check(args: &CheckArgs, project: &Project) -> Result<ExitCode> {
 
 /// `heft report PROJECT`: the same lines, exit 0.
 pub fn report(args: &ReportArgs, project: &Project) -> Result<ExitCode> {
-    let report = check_all(&args.input, project, None)?;
+    let mut functions = Vec::new();
+    let report = check_all(&args.input, project, None, Some(&mut functions))?;
     if args.json {
-        super::print_json(&report)?;
+        super::print_json(&ProjectReport {
+            check: report,
+            reports: functions,
+        })?;
     } else {
         super::print(&render_text(&report))?;
     }
