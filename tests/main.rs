@@ -2,12 +2,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::format_push_string)]
 
+mod bounded;
 pub mod bundles;
 mod fit;
 mod fixture;
+mod fuzz;
+mod gates;
 mod insight;
 mod manifest;
+mod packaging;
 mod projects;
+mod prune;
 mod report;
 mod rules;
 mod scanfile;

@@ -207,7 +207,17 @@ fn code_and_layers_over_250_mb_unzipped_fail_though_each_zip_is_small() {
     let big = fs::File::create(proj.join(".aws-sam/build/ExtraLayer/python/blob.bin")).unwrap();
     big.set_len(262_144_000).unwrap();
     let (r, code) = check_json(&proj, &["--no-zip-estimate"]);
+    assert_eq!(
+        code, 2,
+        "zipped limits are not measured: the gate fails closed"
+    );
+    assert!(!r.errors.is_empty());
+    let (r, code) = check_json(&proj, &["--no-zip-estimate", "--allow-errors"]);
     assert_eq!(code, 1);
+    assert!(
+        r.errors.is_empty() && !r.warnings.is_empty(),
+        "errors became warnings"
+    );
     let api = &r.functions[0];
     let unzipped = api.limits.iter().find(|l| l.name == "aws-lambda").unwrap();
     assert!(!unzipped.ok);
@@ -366,12 +376,21 @@ fn a_cdk_out_is_checked_from_its_asset_dir_and_layer_zip() {
 fn report_json_on_a_project_adds_each_functions_bundle_report() {
     let fx = Fixture::new();
     let proj = sam_build(&fx);
-    let out = heft().arg("report").arg(&proj).arg("--json").output().unwrap();
+    let out = heft()
+        .arg("report")
+        .arg(&proj)
+        .arg("--json")
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["functions"][0]["name"], "ApiFunction");
     let report = &v["reports"][0];
     assert_eq!(report["name"], "ApiFunction");
     assert_eq!(report["report"]["schema"], "heft.report/1");
-    assert_eq!(report["report"]["roots"].as_array().unwrap().len(), 3, "code and two layers");
+    assert_eq!(
+        report["report"]["roots"].as_array().unwrap().len(),
+        3,
+        "code and two layers"
+    );
 }

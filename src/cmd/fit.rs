@@ -19,7 +19,7 @@ use heft::rules::strip::{StripCache, strip_savings};
 use heft::verdicts::verdicts;
 
 use super::decide;
-use crate::cli::{InputArgs, LimitArgs, RuleArgs};
+use crate::cli::{DecideArgs, InputArgs};
 
 /// How many remaining distributions the floor lists.
 const FLOOR_DISTS: usize = 8;
@@ -30,12 +30,10 @@ pub struct FitArgs {
     /// Inputs and target (a bundle, or one project: SAM, CDK, Serverless, Chalice, heft.toml).
     #[command(flatten)]
     pub input: InputArgs,
-    /// Rules already decided (the plan adds to them).
+    /// Rules already decided (the plan adds to them), limits (bundles; a project's
+    /// functions get every Lambda limit) and a manifest to start from.
     #[command(flatten)]
-    pub rules: RuleArgs,
-    /// Limits (bundles; a project's functions get every Lambda limit).
-    #[command(flatten)]
-    pub limits: LimitArgs,
+    pub decide: DecideArgs,
     /// The handler module (`app.handler`), for the `unreached` tier once the import graph
     /// is available (repeatable).
     #[arg(long = "entry", value_name = "MODULE")]
@@ -65,11 +63,12 @@ pub fn run(args: &FitArgs) -> Result<ExitCode> {
     if let Some(project) = super::project::open(&args.input)? {
         return run_project(args, &project);
     }
-    let bundle = super::load_inputs(&args.input)?;
-    let limits = decide::limits(&args.limits, None)?;
-    let reserve = decide::reserve(&args.limits, &args.input)?;
+    let settings = decide::resolve(&args.input.paths, &args.input.target, &args.decide)?;
+    let bundle = super::load_settings(&settings)?;
+    let (limits, reserve) = (&settings.limits, settings.reserve);
     let bounds = limits.iter().map(|l| Bound::whole(l, reserve)).collect();
-    let (plan, planner) = plan_bundle(args, &bundle, bounds)?;
+    let rules = settings.rules_for(&bundle)?;
+    let (plan, planner) = plan_bundle(args, &bundle, bounds, rules)?;
     let text = render(&Shown {
         what: "the bundle",
         plan: &plan,
@@ -80,7 +79,7 @@ pub fn run(args: &FitArgs) -> Result<ExitCode> {
     });
     super::print(&text)?;
     if let Some(out) = args.output.as_ref().filter(|_| plan.fits) {
-        let checked = verdicts(&bundle, planner.exclusion(), &limits, reserve);
+        let checked = verdicts(&bundle, planner.exclusion(), limits, reserve);
         write_manifest(args, out, &bundle, planner.exclusion(), &checked)?;
     }
     note_unwritten(args, plan.fits);
@@ -130,8 +129,8 @@ fn plan_bundle<'a>(
     args: &FitArgs,
     bundle: &'a Bundle,
     bounds: Vec<Bound>,
+    rules: Vec<heft::rules::Rule>,
 ) -> Result<(Plan, Planner<'a>)> {
-    let rules = decide::rules_from_args(&args.rules, bundle)?;
     let mut base = decide::exclusion(bundle, rules)?;
     base.set_strip_savings(bundle, strip_savings(bundle, &mut StripCache::default()));
     let mut cuts = preset_cuts(bundle, &base);
@@ -296,7 +295,7 @@ fn function_bounds(artifacts: &[Artifact]) -> Result<Vec<Bound>> {
 }
 
 fn run_project(args: &FitArgs, project: &heft::project::Project) -> Result<ExitCode> {
-    let l = &args.limits;
+    let l = &args.decide.limits;
     if !l.limits.is_empty() || l.reserve.is_some() || !l.attached.is_empty() {
         bail!(
             "a project's functions are planned against every Lambda limit: drop --limit, --reserve and --attached"
@@ -315,17 +314,19 @@ fn run_project(args: &FitArgs, project: &heft::project::Project) -> Result<ExitC
     }
     let mut all_fit = true;
     for f in functions {
-        let (bundle, artifacts) = super::project::load_function(&args.input, project, f)?;
-        let bounds = function_bounds(&artifacts)?;
+        let loaded = super::project::load_function(&args.input, &args.decide, project, f)?;
+        let (bundle, artifacts) = (&loaded.bundle, &loaded.artifacts);
+        let bounds = function_bounds(artifacts)?;
         let what = format!("function {}", f.name);
-        let (plan, planner) = plan_bundle(args, &bundle, bounds)?;
+        let rules = loaded.settings.rules_for(bundle)?;
+        let (plan, planner) = plan_bundle(args, bundle, bounds, rules)?;
         let mut text = render(&Shown {
             what: &what,
             plan: &plan,
             planner: &planner,
-            bundle: &bundle,
+            bundle,
             breaks: args.allow_breaks,
-            artifacts: Some(&artifacts),
+            artifacts: Some(artifacts),
         });
         let layers = artifacts
             .iter()
@@ -347,8 +348,8 @@ fn run_project(args: &FitArgs, project: &heft::project::Project) -> Result<ExitC
                 .iter()
                 .filter_map(|n| heft::limits::preset(n).cloned())
                 .collect();
-            let checked = verdicts(&bundle, planner.exclusion(), &limits, 0);
-            write_manifest(args, out, &bundle, planner.exclusion(), &checked)?;
+            let checked = verdicts(bundle, planner.exclusion(), &limits, 0);
+            write_manifest(args, out, bundle, planner.exclusion(), &checked)?;
         }
     }
     Ok(exit(all_fit))

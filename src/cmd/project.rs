@@ -10,9 +10,10 @@ use heft::limits::human;
 use heft::project::gate::{self, Artifact, FunctionCheck, FunctionLimit, ProjectCheck};
 use heft::project::{Function, Project};
 use heft::report::Report;
+use heft::settings::Settings;
 
 use super::decide;
-use crate::cli::{CheckArgs, CheckFormat, InputArgs, ReportArgs};
+use crate::cli::{CheckArgs, CheckFormat, DecideArgs, InputArgs, ReportArgs};
 
 /// The project `args` name, when a single input is one (ARN layers supplied by `--layer`).
 pub fn open(args: &InputArgs) -> Result<Option<Project>> {
@@ -22,25 +23,41 @@ pub fn open(args: &InputArgs) -> Result<Option<Project>> {
     let Some(mut project) = heft::project::open(path)? else {
         return Ok(None);
     };
-    project.supply_layers(&args.layer_paths)?;
+    project.supply_layers(&args.target.layer_paths)?;
     Ok(Some(project))
 }
 
-/// Loads one function as a bundle (code, then its local layers) for its runtime.
+/// One function loaded: its bundle, its artifacts and the settings it was read with.
+pub struct Loaded {
+    /// Code, then local layers, as roots.
+    pub bundle: Bundle,
+    /// Code and every layer (ARN-only ones without a root).
+    pub artifacts: Vec<Artifact>,
+    /// Target (the function's runtime), rules and limits as resolved.
+    pub settings: Settings,
+}
+
+/// Loads one function as a bundle (code, then its local layers) for its runtime, with the
+/// rules and limits of `decide`.
 pub fn load_function(
     args: &InputArgs,
+    decide: &DecideArgs,
     project: &Project,
     function: &Function,
-) -> Result<(Bundle, Vec<Artifact>)> {
+) -> Result<Loaded> {
     let (paths, artifacts) = gate::inputs(project, function);
-    let mut input = args.clone();
-    input.paths = paths;
+    let mut target = args.target.clone();
     if let Some(py) = function.python() {
-        input.python = py.to_string();
+        target.python = py.to_string();
     }
-    let bundle = super::load_inputs(&input)
+    let settings = decide::resolve(&paths, &target, decide)?;
+    let bundle = super::load_settings(&settings)
         .with_context(|| format!("loading function {}", function.name))?;
-    Ok((bundle, artifacts))
+    Ok(Loaded {
+        bundle,
+        artifacts,
+        settings,
+    })
 }
 
 /// `heft report PROJECT --json`: the `heft.check/1` of every function plus each function's
@@ -71,15 +88,25 @@ fn check_all(
         r.exclude_dists.iter().chain(&r.exclude_deps).collect()
     });
     for f in &project.functions {
-        let (bundle, artifacts) = load_function(input, project, f)?;
+        let Loaded {
+            bundle,
+            artifacts,
+            settings,
+        } = load_function(input, &DecideArgs::default(), project, f)?;
         let rules = match rules {
             Some(r) => {
                 unused.retain(|name| !is_installed(&bundle, name));
-                decide::rules_from_args(&installed_only(r, &bundle), &bundle)?
+                decide::rules_from_args(&installed_only(r, &bundle), &bundle.target)?
             }
             None => Vec::new(),
         };
         let ex = decide::exclusion(&bundle, rules)?;
+        report.errors.extend(
+            settings
+                .input_errors(&bundle)
+                .into_iter()
+                .map(|e| format!("function {}: {}: {}", f.name, e.path, e.message)),
+        );
         report
             .functions
             .push(gate::check(f, &bundle, &ex, &artifacts));
@@ -113,24 +140,33 @@ fn installed_only(rules: &crate::cli::RuleArgs, bundle: &Bundle) -> crate::cli::
 
 /// `heft check PROJECT`: exit 0 when every function fits, 1 when one does not.
 pub fn check(args: &CheckArgs, project: &Project) -> Result<ExitCode> {
-    let l = &args.limits;
+    let l = &args.decide.limits;
     if !l.limits.is_empty() || l.reserve.is_some() || !l.attached.is_empty() {
         bail!(
             "a project's functions are checked against every Lambda limit: drop --limit, --reserve and --attached"
         );
     }
-    if args.manifest.is_some() || args.warn_at.is_some() {
+    if args.decide.manifest.is_some() || args.warn_at.is_some() {
         bail!(
             "--manifest and --warn-at are not supported for a project yet; use --rules or --preset"
         );
     }
-    let report = check_all(&args.input, project, Some(&args.rules), None)?;
+    let mut report = check_all(&args.input, project, Some(&args.decide.rules), None)?;
+    // Fail closed, as for a bundle: what could not be measured is an error (exit 2) unless
+    // --allow-errors makes it a warning.
+    let errors = !report.errors.is_empty();
+    if args.allow_errors {
+        let allowed = std::mem::take(&mut report.errors);
+        report.warnings.extend(allowed);
+    }
     match args.format {
         CheckFormat::Text => super::print(&render_text(&report))?,
         CheckFormat::Github => super::print(&render_github(&report))?,
         CheckFormat::Json => super::print_json(&report)?,
     }
-    Ok(if report.all_ok() {
+    Ok(if errors && !args.allow_errors {
+        ExitCode::from(2)
+    } else if report.all_ok() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -247,6 +283,9 @@ pub fn render_text(r: &ProjectCheck) -> String {
     }
     for w in &r.warnings {
         let _ = writeln!(s, "warning: {w}");
+    }
+    for e in &r.errors {
+        let _ = writeln!(s, "error: {e}");
     }
     s
 }

@@ -298,6 +298,10 @@ pub struct ProjectCheck {
     pub functions: Vec<FunctionCheck>,
     /// Things skipped while reading the project.
     pub warnings: Vec<String>,
+    /// What could not be measured (unreadable inputs, zipped limits under
+    /// `--no-zip-estimate`): the check fails closed on them.
+    #[serde(default)]
+    pub errors: Vec<String>,
 }
 
 impl ProjectCheck {
@@ -309,6 +313,7 @@ impl ProjectCheck {
             file: project.file.display().to_string(),
             functions: Vec::new(),
             warnings: project.warnings.clone(),
+            errors: Vec::new(),
         }
     }
 

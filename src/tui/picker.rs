@@ -137,13 +137,13 @@ pub fn lines(rows: &[Row], selected: usize) -> Vec<Line<'static>> {
 /// options for it (its code and layers as roots, its runtime's Python); `None` when the user
 /// quit. Anything else passes through unchanged.
 pub fn choose(opts: &Options) -> Result<Option<Options>> {
-    let [path] = opts.paths.as_slice() else {
+    let [path] = opts.settings.paths.as_slice() else {
         return Ok(Some(opts.clone()));
     };
     let Some(project) = crate::project::open(path)? else {
         return Ok(Some(opts.clone()));
     };
-    let rows = rows(&project, &opts.target)?;
+    let rows = rows(&project, &opts.settings.load.target)?;
     let Some(index) = run(&rows)? else {
         return Ok(None);
     };
@@ -151,9 +151,9 @@ pub fn choose(opts: &Options) -> Result<Option<Options>> {
         .function(&rows[index].name)
         .context("the chosen function vanished")?;
     let mut chosen = opts.clone();
-    chosen.paths = gate::inputs(&project, function).0;
+    chosen.settings.paths = gate::inputs(&project, function).0;
     if let Some(py) = function.python() {
-        chosen.target.python = py.to_string();
+        chosen.settings.load.target.python = py.to_string();
     }
     Ok(Some(chosen))
 }
