@@ -20,20 +20,28 @@ fn layer(fx: &Fixture) -> std::path::PathBuf {
     root
 }
 
+/// Runs `heft fit ROOT --limit LIMIT -o PLAN` (unzipped only); returns stdout and the exit code.
+fn fit(root: &std::path::Path, limit: &str, plan: &std::path::Path) -> (String, Option<i32>) {
+    let out = heft()
+        .arg("fit")
+        .arg(root)
+        .args(["--limit", limit, "--no-zip-estimate", "-o"])
+        .arg(plan)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.code(),
+    )
+}
+
 #[test]
 fn fit_picks_the_one_cut_that_is_enough_and_prune_gives_the_predicted_total() {
     let fx = Fixture::new();
     let root = layer(&fx);
     let plan = fx.path().join("plan.json");
-    let out = heft()
-        .arg("fit")
-        .arg(&root)
-        .args(["--limit", "60KB", "--no-zip-estimate", "-o"])
-        .arg(&plan)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{text}");
+    let (text, code) = fit(&root, "60KB", &plan);
+    assert_eq!(code, Some(0), "{text}");
     assert!(
         text.contains("fits with 1 cut(s), at worst caution"),
         "{text}"
@@ -69,15 +77,8 @@ fn when_nothing_fits_fit_shows_the_floor_what_remains_and_the_container_alternat
     let fx = Fixture::new();
     let root = layer(&fx);
     let plan = fx.path().join("plan.json");
-    let out = heft()
-        .arg("fit")
-        .arg(&root)
-        .args(["--limit", "10KB", "--no-zip-estimate", "-o"])
-        .arg(&plan)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{text}");
+    let (text, code) = fit(&root, "10KB", &plan);
+    assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("does NOT fit"), "{text}");
     assert!(
         text.contains("the floor:") && text.contains("OVER by"),
