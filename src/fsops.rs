@@ -196,8 +196,8 @@ impl DirRoot {
     }
 
     /// Removes `rel` (plain names joined by `/`, already checked) and everything under
-    /// it, adding what happened to `out`.
-    pub fn remove(&self, rel: &[u8], out: &mut Outcome) {
+    /// it, adding what happened to `out`; `rel` must be a directory exactly when `dir`.
+    pub fn remove(&self, rel: &[u8], dir: bool, out: &mut Outcome) {
         let parts: Vec<&[u8]> = rel.split(|b| *b == b'/').collect();
         let Some((leaf, parents)) = parts.split_last() else {
             return;
@@ -227,7 +227,7 @@ impl DirRoot {
         }
         path.push(bytes_to_path(leaf));
         let parent = held.as_ref().map_or(self.fd.as_fd(), AsFd::as_fd);
-        match self.step(parent, leaf.to_vec()) {
+        match self.step(parent, leaf.to_vec(), Some(dir)) {
             Ok(Step::Gone) => out.missing += 1,
             Ok(Step::File) => out.files += 1,
             Ok(Step::Enter(frame)) => self.remove_tree(parent, &path, frame, out),
@@ -249,11 +249,23 @@ impl DirRoot {
     }
 
     /// Removes entry `name` of `dir` when it is a file or link; opens it when it is a
-    /// directory, to empty first.
-    fn step(&self, dir: BorrowedFd<'_>, name: Vec<u8>) -> Result<Step, String> {
+    /// directory, to empty first. With `want_dir`, anything else is refused.
+    fn step(
+        &self,
+        dir: BorrowedFd<'_>,
+        name: Vec<u8>,
+        want_dir: Option<bool>,
+    ) -> Result<Step, String> {
         let Some(st) = self.stat_entry(dir, &name)? else {
             return Ok(Step::Gone);
         };
+        match (want_dir, is_dir(&st)) {
+            (Some(true), false) => return Err("is not a directory, as recorded; left alone".into()),
+            (Some(false), true) => {
+                return Err("is a directory, not a file as recorded; left alone".into());
+            }
+            _ => {}
+        }
         if is_dir(&st) {
             let fd = open_dir(dir, &name, &st)?;
             return Ok(Step::Enter(Frame::new(fd, name, ident(&st))?));
@@ -268,7 +280,7 @@ impl DirRoot {
         let mut stack = vec![first];
         while let Some(top) = stack.last_mut() {
             if let Some(name) = top.entries.pop() {
-                match top.fd().and_then(|fd| self.step(fd, name.clone())) {
+                match top.fd().and_then(|fd| self.step(fd, name.clone(), None)) {
                     Ok(Step::Gone) => {}
                     Ok(Step::File) => out.files += 1,
                     Ok(Step::Enter(frame)) => {

@@ -185,7 +185,7 @@ fn the_sh_export_refuses_a_symlinked_parent_or_root_and_deletes_nothing() {
 }
 
 #[test]
-fn the_sh_export_ignores_cdpath_and_takes_dash_as_a_directory_name() {
+fn the_sh_export_ignores_cdpath_takes_dash_as_a_name_and_refuses_an_empty_root() {
     let fx = Fixture::new();
     let root = built_layer(&fx, "layer");
     let dash = built_layer(&fx, "-");
@@ -203,6 +203,12 @@ fn the_sh_export_ignores_cdpath_and_takes_dash_as_a_directory_name() {
     assert!(out.status.success(), "{out:?}");
     assert_eq!(apparent_sum(&root), after, "./layer is pruned");
     assert_eq!(apparent_sum(&alt), before, "not $CDPATH/layer");
+    let out = run_sh(&script, "", &root, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an empty argument is refused: {out:?}"
+    );
     let out = run_sh(&script, "-", fx.path(), &[("OLDPWD", &alt)]);
     assert!(out.status.success(), "{out:?}");
     assert_eq!(apparent_sum(&dash), after, "./- is pruned");
@@ -314,4 +320,29 @@ fn the_sh_export_deletes_names_with_any_bytes_exactly() {
     assert!(out.status.success(), "{out:?}");
     assert_eq!(apparent_sum(&root), (before.0 - 5, before.1 - 35));
     assert!(root.join("python/app/keep%s.txt.py").exists());
+}
+
+#[test]
+fn the_sh_export_refuses_a_tree_with_other_files_even_when_its_markers_match() {
+    let fx = Fixture::new();
+    let root = built_layer(&fx, "layer");
+    let copy = built_layer(&fx, "copy");
+    let script = tests_dirs_script(&fx, &root);
+    write_file(&copy.join("python/app/added.py"), 3);
+    let kept = apparent_sum(&copy);
+    let out = run_sh(&script, "copy", fx.path(), &[]);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("files and links"),
+        "{out:?}"
+    );
+    assert_eq!(apparent_sum(&copy), kept);
+    let twice = [
+        run_sh(&script, "layer", fx.path(), &[]),
+        run_sh(&script, "layer", fx.path(), &[]),
+    ];
+    assert!(
+        twice.iter().all(|o| o.status.success()),
+        "{twice:?}: a pruned tree passes too"
+    );
 }

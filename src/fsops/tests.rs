@@ -14,12 +14,12 @@ fn a_directory_is_removed_with_everything_under_it_and_counted() {
     fs::write(tmp.path().join("a/tests/deep/er/y.py"), "y").unwrap();
     fs::write(tmp.path().join("a/keep.py"), "k").unwrap();
     let mut out = Outcome::default();
-    root_of(tmp.path()).remove(b"a/tests", &mut out);
+    root_of(tmp.path()).remove(b"a/tests", true, &mut out);
     assert_eq!(out.failures, []);
     assert_eq!((out.files, out.dirs, out.missing), (2, 3, 0));
     assert!(!tmp.path().join("a/tests").exists());
     assert!(tmp.path().join("a/keep.py").exists());
-    root_of(tmp.path()).remove(b"a/tests", &mut out);
+    root_of(tmp.path()).remove(b"a/tests", true, &mut out);
     assert_eq!(out.missing, 1, "a second run finds it gone");
 }
 
@@ -35,11 +35,11 @@ fn symlinks_are_removed_as_links_and_never_entered() {
     std::os::unix::fs::symlink(&outside, root.join("d/inner")).unwrap();
     let mut out = Outcome::default();
     let r = root_of(&root);
-    r.remove(b"link/sub", &mut out);
+    r.remove(b"link/sub", true, &mut out);
     assert_eq!(out.failures.len(), 1);
     assert!(out.failures[0].message.contains("symbolic link"), "{out:?}");
-    r.remove(b"d", &mut out);
-    r.remove(b"link", &mut out);
+    r.remove(b"d", true, &mut out);
+    r.remove(b"link", false, &mut out);
     assert_eq!((out.files, out.dirs), (2, 1), "two links and one directory");
     assert!(outside.join("sub/victim").exists());
 }
@@ -53,8 +53,8 @@ fn nothing_on_another_device_is_entered_or_deleted() {
     let real = root_of(tmp.path()).dev;
     let r = root_of(tmp.path()).with_device(real.wrapping_add(1));
     let mut out = Outcome::default();
-    for rel in [&b"a/tests"[..], b"a", b"top.py"] {
-        r.remove(rel, &mut out);
+    for (rel, dir) in [(&b"a/tests"[..], true), (b"a", true), (b"top.py", false)] {
+        r.remove(rel, dir, &mut out);
     }
     assert_eq!((out.files, out.dirs), (0, 0));
     assert_eq!(out.failures.len(), 3);
@@ -83,8 +83,23 @@ fn a_tree_deeper_than_the_open_descriptor_budget_and_path_max_is_removed() {
     }
     drop(dir);
     let mut out = Outcome::default();
-    root_of(tmp.path()).remove(name.as_bytes(), &mut out);
+    root_of(tmp.path()).remove(name.as_bytes(), true, &mut out);
     assert_eq!(out.failures, []);
     assert_eq!((out.files, out.dirs), (10, 300));
     assert!(!tmp.path().join(name).exists());
+}
+
+#[test]
+fn an_entry_of_another_kind_than_recorded_is_left_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir_all(tmp.path().join("was_a_file")).unwrap();
+    fs::write(tmp.path().join("was_a_file/x.py"), "x").unwrap();
+    fs::write(tmp.path().join("was_a_dir"), "y").unwrap();
+    let mut out = Outcome::default();
+    let r = root_of(tmp.path());
+    r.remove(b"was_a_file", false, &mut out);
+    r.remove(b"was_a_dir", true, &mut out);
+    assert_eq!((out.files, out.dirs, out.failures.len()), (0, 0, 2));
+    assert!(tmp.path().join("was_a_file/x.py").exists());
+    assert!(tmp.path().join("was_a_dir").exists());
 }

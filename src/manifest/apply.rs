@@ -85,8 +85,17 @@ pub fn plan(m: &Manifest, given: usize) -> Result<Vec<Planned>, PruneError> {
                     roots: m.roots.len().min(given),
                 });
             }
+            let bad_hex = e
+                .path_hex
+                .as_deref()
+                .is_some_and(|h| super::fingerprint::from_hex(h).is_none());
             let rel = e.raw_path();
-            check_rel(&rel).map_err(|why| PruneError::BadPath {
+            let checked = if bad_hex {
+                Err("`path_hex` is not hex")
+            } else {
+                check_rel(&rel)
+            };
+            checked.map_err(|why| PruneError::BadPath {
                 root: e.root,
                 path: e.path.clone(),
                 why,
@@ -176,7 +185,7 @@ pub fn apply(plan: &[Planned], roots: &[DirRoot]) -> Outcome {
     let mut out = Outcome::default();
     for item in plan {
         match roots.get(item.root) {
-            Some(root) => root.remove(&item.rel, &mut out),
+            Some(root) => root.remove(&item.rel, item.dir, &mut out),
             None => out.failures.push(Failure {
                 path: bytes_to_path(&item.rel),
                 message: format!("no root {} given", item.root),

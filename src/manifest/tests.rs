@@ -28,6 +28,11 @@ fn manifest_of(s: &Synth, rules: Vec<Rule>) -> (Bundle, Manifest) {
     (b, m)
 }
 
+/// A one-root manifest excluding `alpha/tests` (for other modules' tests).
+pub(crate) fn sample_manifest() -> Manifest {
+    manifest_of(&site(&[]), vec![Rule::glob("tests/")]).1
+}
+
 #[test]
 fn excluded_paths_collapse_to_the_highest_directory() {
     let (_, m) = manifest_of(&site(&[]), vec![Rule::glob("*.pyi"), Rule::glob("tests/")]);

@@ -25,6 +25,26 @@ fn paths_that_could_leave_the_root_are_refused() {
     assert!(check_rel(b"a..b/.hidden").is_ok());
 }
 
+#[test]
+fn a_manifest_is_refused_whole_for_one_bad_entry() {
+    use crate::manifest::tests::sample_manifest;
+    let m = sample_manifest();
+    assert!(plan(&m, 1).is_ok());
+    let mut bad_root = m.clone();
+    let mut stray = bad_root.excluded[0].clone();
+    stray.root = 1;
+    bad_root.excluded.push(stray);
+    let err = plan(&bad_root, 1).unwrap_err();
+    assert!(err.to_string().contains("no root 1"), "{err}");
+    assert!(matches!(
+        plan(&m, 0),
+        Err(PruneError::NoSuchRoot { roots: 0, .. })
+    ));
+    let mut bad_hex = m.clone();
+    bad_hex.excluded[0].path_hex = Some("zz".into());
+    assert!(matches!(plan(&bad_hex, 1), Err(PruneError::BadPath { .. })));
+}
+
 const PARENTS: usize = 3;
 const SUBDIRS: usize = 4;
 const FILES: usize = 10;
@@ -70,10 +90,16 @@ fn swap_pairs(tmp: &Path) -> Vec<(PathBuf, PathBuf)> {
     pairs
 }
 
+/// A temporary directory in memory where there is one: 20 rounds of a few hundred files
+/// then cost little even while other jobs keep the disk busy.
+fn scratch() -> tempfile::TempDir {
+    tempfile::tempdir_in("/dev/shm").unwrap_or_else(|_| tempfile::tempdir().unwrap())
+}
+
 #[test]
 fn a_thread_swapping_directories_for_symlinks_never_makes_prune_delete_outside_its_root() {
     for round in 0..20 {
-        let tmp = tempfile::tempdir().unwrap();
+        let tmp = scratch();
         let root = tmp.path().join("root");
         let outside = tmp.path().join("outside");
         build_tree(&root, "inside");
