@@ -50,6 +50,10 @@ pub enum Command {
     Prune(PruneArgs),
     /// Follow a directory while pip writes into it: one line per settled change.
     Watch(WatchArgs),
+    /// The least risky set of cuts that brings every limit within bounds (exit 1: none fits).
+    Fit(crate::cmd::fit::FitArgs),
+    /// Split a bundle's distributions into at most N layers that each upload (exit 1: none fits).
+    Split(crate::cmd::split::SplitArgs),
 }
 
 /// Inputs and target shared by every command.
@@ -80,6 +84,9 @@ pub struct TargetArgs {
     /// directories then count headers only, and `check` calls zipped limits not measured).
     #[arg(long)]
     pub no_zip_estimate: bool,
+    /// Contents of a layer a project names only by ARN (repeatable): ARN=PATH.
+    #[arg(long = "layer", value_name = "ARN=PATH")]
+    pub layer_paths: Vec<String>,
 }
 
 /// What `check`, `export`, `watch` and the explorer decide with: rules, limits and a

@@ -3,8 +3,11 @@
 pub mod check;
 pub mod decide;
 pub mod export;
+pub mod fit;
+pub mod project;
 pub mod prune;
 pub mod report;
+pub mod split;
 pub mod watch;
 pub mod why;
 

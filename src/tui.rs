@@ -32,6 +32,7 @@ pub mod exclusions;
 pub mod export;
 pub mod keymap;
 pub mod layout;
+pub mod picker;
 pub mod safety;
 pub mod scanwork;
 pub mod source;

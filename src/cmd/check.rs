@@ -21,6 +21,9 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         ),
         None => None,
     };
+    if let Some(project) = super::project::open(&args.input)? {
+        return super::project::check(args, &project);
+    }
     let settings = decide::resolve(&args.input.paths, &args.input.target, &args.decide)?;
     let bundle = super::load_settings(&settings)?;
     let ex = decide::exclusion(&bundle, settings.rules_for(&bundle)?)?;
@@ -199,7 +202,7 @@ pub fn render_github(r: &CheckReport) -> String {
 }
 
 /// Escapes a workflow command's message (`%`, CR, LF).
-fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     text.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")

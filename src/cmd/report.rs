@@ -11,6 +11,9 @@ use crate::cli::ReportArgs;
 
 /// Runs `heft report`.
 pub fn run(args: &ReportArgs) -> Result<ExitCode> {
+    if let Some(project) = super::project::open(&args.input)? {
+        return super::project::report(args, &project);
+    }
     let bundle = super::load_inputs(&args.input)?;
     if let Some(path) = &args.save {
         heft::scanfile::save(&bundle, path)?;
