@@ -26,6 +26,7 @@
 //! - [`verdicts`]: limits checked after exclusions, with candidates; `heft.check/1` JSON.
 //! - [`synthetic`]: in-memory bundles for tests and benchmarks.
 //! - [`scanfile`]: saved scans (`heft.scan/1`) written and read back without the files.
+//! - [`diff`]: two builds compared (`heft.diff/1`), and growth budgets against a baseline.
 //!
 //! The shell around it lives here too so tests and benchmarks can drive it, but only
 //! [`tui`] (the interactive explorer) names ratatui or crossterm; nothing in the core
@@ -34,6 +35,7 @@
 pub mod archive;
 pub mod bundle;
 pub mod deps;
+pub mod diff;
 pub mod exclusion;
 pub mod insight;
 pub mod limits;
