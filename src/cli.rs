@@ -58,6 +58,8 @@ pub enum Command {
     Prune(PruneArgs),
     /// Follow a directory while pip writes into it: one line per settled change.
     Watch(WatchArgs),
+    /// Compare two builds: what was added, removed, upgraded, grew or shrank, and why.
+    Diff(DiffArgs),
 }
 
 /// Inputs and target shared by every command.
@@ -139,9 +141,18 @@ pub struct ReportArgs {
     /// Inputs and target.
     #[command(flatten)]
     pub input: InputArgs,
-    /// Print the `heft.report/1` JSON instead of text.
+    /// Print the `heft.report/1` JSON instead of text (same as --format json).
     #[arg(long)]
     pub json: bool,
+    /// Output format: text, json, markdown or html (one self-contained page).
+    #[arg(long, value_enum, default_value_t = DocFormat::Text)]
+    pub format: DocFormat,
+    /// Write to FILE instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Limits shown in Markdown and HTML (as for `check`); default aws-lambda and aws-lambda-zip.
+    #[arg(long = "limit", value_name = "LIMIT")]
+    pub limits: Vec<String>,
     /// How many distributions the text report lists.
     #[arg(long, default_value_t = 25, value_name = "N")]
     pub top: usize,
@@ -335,4 +346,75 @@ pub struct WatchArgs {
     /// default aws-lambda and aws-lambda-zip).
     #[arg(long = "limit", value_name = "LIMIT")]
     pub limits: Vec<String>,
+}
+
+/// Output of `heft diff` and `heft report`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum DocFormat {
+    /// Plain text for a terminal.
+    #[default]
+    Text,
+    /// JSON (`heft.diff/1` or `heft.report/1`).
+    Json,
+    /// GitHub-flavoured Markdown for `$GITHUB_STEP_SUMMARY` or a pull-request comment.
+    Markdown,
+    /// One self-contained HTML page (treemap, tables, gauges; works offline).
+    Html,
+}
+
+/// `heft diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old build: a directory, .zip, wheels or a saved scan (.heftscan / .heftscan.gz).
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The new build, likewise.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// Print the `heft.diff/1` JSON (same as --format json).
+    #[arg(long)]
+    pub json: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DocFormat::Text)]
+    pub format: DocFormat,
+    /// Write to FILE instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// How many changes the text and Markdown tables list.
+    #[arg(long, default_value_t = 15, value_name = "N")]
+    pub top: usize,
+    /// Limits to show before and after (as for `check`); default aws-lambda and aws-lambda-zip.
+    #[arg(long = "limit", value_name = "LIMIT")]
+    pub limits: Vec<String>,
+    /// Python version of the target runtime.
+    #[arg(long, default_value = "3.12", value_name = "X.Y")]
+    pub python: String,
+    /// CPU architecture of the target runtime.
+    #[arg(long, value_enum, default_value_t = Arch::X86_64)]
+    pub arch: Arch,
+    /// Skip compressing directories to estimate their zipped size.
+    #[arg(long)]
+    pub no_zip_estimate: bool,
+}
+
+impl DiffArgs {
+    /// The inputs of one side, with the shared target options.
+    pub fn side(&self, path: &std::path::Path) -> InputArgs {
+        InputArgs {
+            paths: vec![path.to_path_buf()],
+            python: self.python.clone(),
+            arch: self.arch,
+            requirements: None,
+            no_zip_estimate: self.no_zip_estimate,
+        }
+    }
+
+    /// The format asked for (`--json` wins).
+    pub fn format(&self) -> DocFormat {
+        if self.json {
+            DocFormat::Json
+        } else {
+            self.format
+        }
+    }
 }

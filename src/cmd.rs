@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod decide;
+pub mod diff;
 pub mod export;
 pub mod prune;
 pub mod report;
@@ -45,6 +46,26 @@ pub fn load_inputs(args: &InputArgs) -> Result<Bundle> {
         cache.save_default();
     }
     Ok(bundle)
+}
+
+/// Loads the inputs, or reads them back when they are one saved scan (.heftscan(.gz)).
+pub fn load_or_open(args: &InputArgs) -> Result<Bundle> {
+    if let [one] = args.paths.as_slice()
+        && heft::scanfile::is_scan_file(one)
+    {
+        return Ok(heft::scanfile::open(one)?);
+    }
+    load_inputs(args)
+}
+
+/// Writes `text` to `path`, or to stdout when there is none.
+pub fn emit(text: &str, path: Option<&std::path::Path>) -> Result<()> {
+    match path {
+        Some(p) if p.as_os_str() != "-" => {
+            std::fs::write(p, text).with_context(|| format!("writing {}", p.display()))
+        }
+        _ => print(text),
+    }
 }
 
 /// Writes text to stdout; a closed pipe (`heft report | head`) is not an error.

@@ -189,6 +189,19 @@ pub struct LimitSide {
     pub percent: f64,
 }
 
+impl DistChange {
+    /// `1.18.0 -> 1.20.1`, or the one version a side has.
+    pub fn versions(&self) -> String {
+        match (&self.before, &self.after) {
+            (Some(b), Some(a)) if b.version != a.version => {
+                format!("{} -> {}", b.version, a.version)
+            }
+            (_, Some(one)) | (Some(one), None) => one.version.clone(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
 impl Diff {
     /// Whether nothing differs: no distribution, move, total or unowned change.
     pub fn is_empty(&self) -> bool {
@@ -324,7 +337,10 @@ fn dist_changes(before: &Bundle, after: &Bundle) -> (Vec<DistChange>, usize) {
             .map(|id| after.dist(id))
             .or(b.map(|id| before.dist(id)))
             .map_or_else(|| key.to_string(), |d| d.name.clone());
-        let size = |s: &Option<DistSide>| s.as_ref().map_or((0, 0, 0), |s| (s.bytes, s.zipped_bytes, s.files));
+        let size = |s: &Option<DistSide>| {
+            s.as_ref()
+                .map_or((0, 0, 0), |s| (s.bytes, s.zipped_bytes, s.files))
+        };
         let ((bb, bz, bf), (ab, az, af)) = (size(&side_b), size(&side_a));
         out.push(DistChange {
             key: key.to_string(),
@@ -387,13 +403,9 @@ impl Chains {
     /// Keys from a top-level requirement to `id`; `None` when nothing reaches it.
     fn chain(&self, bundle: &Bundle, id: DistId) -> Option<Vec<String>> {
         let path = self.depths.path_to(&bundle.graph, id);
-        (!path.is_empty()).then(|| {
-            path.iter()
-                .map(|d| bundle.dist(*d).key.clone())
-                .collect()
-        })
+        (!path.is_empty()).then(|| path.iter().map(|d| bundle.dist(*d).key.clone()).collect())
     }
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -27,6 +27,7 @@
 //! - [`synthetic`]: in-memory bundles for tests and benchmarks.
 //! - [`scanfile`]: saved scans (`heft.scan/1`) written and read back without the files.
 //! - [`diff`]: two builds compared (`heft.diff/1`), and growth budgets against a baseline.
+//! - [`render`]: Markdown and self-contained HTML documents of a report or a diff.
 //!
 //! The shell around it lives here too so tests and benchmarks can drive it, but only
 //! [`tui`] (the interactive explorer) names ratatui or crossterm; nothing in the core
@@ -44,6 +45,7 @@ pub mod manifest;
 pub mod model;
 pub mod ownership;
 pub mod python;
+pub mod render;
 pub mod report;
 pub mod requirements;
 pub mod rules;

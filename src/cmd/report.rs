@@ -3,25 +3,54 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use anyhow::Result;
-use heft::limits::human;
+use anyhow::{Context, Result};
+use heft::limits::{Verdict, human, verdict};
 use heft::report::Report;
 
-use crate::cli::ReportArgs;
+use crate::cli::{DocFormat, LimitArgs, ReportArgs};
 
 /// Runs `heft report`.
 pub fn run(args: &ReportArgs) -> Result<ExitCode> {
-    let bundle = super::load_inputs(&args.input)?;
+    let bundle = super::load_or_open(&args.input)?;
     if let Some(path) = &args.save {
         heft::scanfile::save(&bundle, path)?;
     }
     let report = Report::new(&bundle);
-    if args.json {
-        super::print_json(&report)?;
-    } else {
-        super::print(&render_text(&report, args.top))?;
+    let out = args.output.as_deref();
+    match (args.json, args.format) {
+        (true, _) | (false, DocFormat::Json) if out.is_none() => super::print_json(&report)?,
+        (true, _) | (false, DocFormat::Json) => {
+            let mut text = serde_json::to_string_pretty(&report).context("serialising")?;
+            text.push('\n');
+            super::emit(&text, out)?;
+        }
+        (false, DocFormat::Text) => super::emit(&render_text(&report, args.top), out)?,
+        (false, DocFormat::Markdown) => {
+            let v = verdicts(args, &report)?;
+            super::emit(&heft::render::markdown::report(&report, &v, args.top), out)?;
+        }
+        (false, DocFormat::Html) => {
+            let v = verdicts(args, &report)?;
+            super::emit(&heft::render::html::report(&bundle, &report, &v), out)?;
+        }
     }
     Ok(super::ok())
+}
+
+/// The limits asked for (default aws-lambda and aws-lambda-zip) checked on the totals.
+fn verdicts(args: &ReportArgs, report: &Report) -> Result<Vec<Verdict>> {
+    let limits = super::decide::limits(
+        &LimitArgs {
+            limits: args.limits.clone(),
+            ..LimitArgs::default()
+        },
+        None,
+    )?;
+    let t = &report.totals;
+    Ok(limits
+        .iter()
+        .map(|l| verdict(l, t.bytes, t.zipped_bytes, 0))
+        .collect())
 }
 
 /// Renders the human summary.
@@ -241,7 +270,8 @@ fn render_tail(s: &mut String, r: &Report) {
 
 use heft::limits::group;
 
-fn clip(s: &str, width: usize) -> String {
+/// `s` cut to `width` characters, with an ellipsis when cut.
+pub fn clip(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
         s.to_string()
     } else {

@@ -63,7 +63,9 @@ pub fn parse_growth(text: &str) -> Result<Growth, GrowthError> {
         },
     };
     let max = match rest.strip_suffix('%') {
-        Some(p) => GrowthMax::Percent(parse_micro(p.trim()).ok_or_else(|| GrowthError::Percent(t.into()))?),
+        Some(p) => {
+            GrowthMax::Percent(parse_micro(p.trim()).ok_or_else(|| GrowthError::Percent(t.into()))?)
+        }
         None => GrowthMax::Bytes(parse_size(rest)?),
     };
     Ok(Growth {
@@ -140,9 +142,17 @@ impl GrowthVerdict {
     /// One line for people: `zip:1MB: grew 3.2 MB (3355443 bytes), allowed 1 MB: OVER by ...`.
     pub fn line(&self) -> String {
         let grew = if self.growth >= 0 {
-            format!("grew {} ({} bytes)", human(self.growth.unsigned_abs()), self.growth)
+            format!(
+                "grew {} ({} bytes)",
+                human(self.growth.unsigned_abs()),
+                self.growth
+            )
         } else {
-            format!("shrank {} ({} bytes)", human(self.growth.unsigned_abs()), self.growth)
+            format!(
+                "shrank {} ({} bytes)",
+                human(self.growth.unsigned_abs()),
+                self.growth
+            )
         };
         let state = if self.ok {
             "ok".to_string()
@@ -177,7 +187,11 @@ impl GrowthVerdict {
 }
 
 /// Checks `current` against each budget relative to `baseline` (both as scanned).
-pub fn growth_verdicts(baseline: &Bundle, current: &Bundle, budgets: &[Growth]) -> Vec<GrowthVerdict> {
+pub fn growth_verdicts(
+    baseline: &Bundle,
+    current: &Bundle,
+    budgets: &[Growth],
+) -> Vec<GrowthVerdict> {
     if budgets.is_empty() {
         return Vec::new();
     }
@@ -200,15 +214,23 @@ pub fn growth_verdicts(baseline: &Bundle, current: &Bundle, budgets: &[Growth]) 
                     key: c.key.clone(),
                     name: c.name.clone(),
                     change: c.change,
-                    delta: if zipped { c.delta_zipped_bytes } else { c.delta_bytes },
-                    versions: versions(c),
+                    delta: if zipped {
+                        c.delta_zipped_bytes
+                    } else {
+                        c.delta_bytes
+                    },
+                    versions: c.versions(),
                 })
                 .collect();
             let unowned = signed(pick(ua.bytes, ua.zipped), pick(ub.bytes, ub.zipped));
             contributors.push(Contributor {
                 key: String::new(),
                 name: "unowned files".into(),
-                change: if unowned >= 0 { Change::Grown } else { Change::Shrunk },
+                change: if unowned >= 0 {
+                    Change::Grown
+                } else {
+                    Change::Shrunk
+                },
                 delta: unowned,
                 versions: String::new(),
             });
@@ -230,15 +252,6 @@ pub fn growth_verdicts(baseline: &Bundle, current: &Bundle, budgets: &[Growth]) 
         .collect()
 }
 
-/// `old -> new`, or the one version a side has.
-fn versions(c: &super::DistChange) -> String {
-    match (&c.before, &c.after) {
-        (Some(b), Some(a)) if b.version != a.version => format!("{} -> {}", b.version, a.version),
-        (_, Some(s)) | (Some(s), None) => s.version.clone(),
-        (None, None) => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,10 +259,19 @@ mod tests {
     #[test]
     fn growth_budgets_parse_bytes_percent_and_zip_prefix() {
         let g = parse_growth("5MB").unwrap();
-        assert_eq!((g.counted, g.max), (Counted::Unzipped, GrowthMax::Bytes(5 * 1024 * 1024)));
+        assert_eq!(
+            (g.counted, g.max),
+            (Counted::Unzipped, GrowthMax::Bytes(5 * 1024 * 1024))
+        );
         let g = parse_growth("zip:2.5%").unwrap();
-        assert_eq!((g.counted, g.max), (Counted::Zipped, GrowthMax::Percent(2_500_000)));
-        assert_eq!(parse_growth("2%").unwrap().max, GrowthMax::Percent(2_000_000));
+        assert_eq!(
+            (g.counted, g.max),
+            (Counted::Zipped, GrowthMax::Percent(2_500_000))
+        );
+        assert_eq!(
+            parse_growth("2%").unwrap().max,
+            GrowthMax::Percent(2_000_000)
+        );
         assert!(parse_growth("zip:x%").is_err());
         assert!(parse_growth("disk:5MB").is_err());
         assert!(parse_growth("-5MB").is_err());

@@ -4,7 +4,7 @@ use crate::limits::preset;
 use crate::synthetic::Synth;
 
 /// app 1.0 requires lib; lib 1.0 has 10,000 bytes; six is unchanged.
-fn old() -> Bundle {
+pub(crate) fn old() -> Bundle {
     let mut s = Synth::new();
     let app = s.dist("app", "1.0", &["lib", "six"]);
     let lib = s.dist("lib", "1.0", &[]);
@@ -19,7 +19,7 @@ fn old() -> Bundle {
 
 /// app 1.0 grows by 100 bytes and now requires heavy (which requires sympy); lib goes to
 /// 2.0 and loses shared.py to app; six is identical.
-fn new() -> Bundle {
+pub(crate) fn new() -> Bundle {
     let mut s = Synth::new();
     let app = s.dist("app", "1.0", &["lib", "six", "heavy"]);
     let lib = s.dist("lib", "2.0", &[]);
@@ -54,7 +54,10 @@ fn added_distributions_carry_the_chain_that_brought_them() {
     assert_eq!(sympy.change, Change::Added);
     assert_eq!(sympy.name, "SymPy");
     assert_eq!(sympy.before, None);
-    assert_eq!(sympy.delta_bytes, 70_100, "70,000 plus its 100-byte METADATA");
+    assert_eq!(
+        sympy.delta_bytes, 70_100,
+        "70,000 plus its 100-byte METADATA"
+    );
     assert_eq!(
         sympy.via.as_deref(),
         Some(&["app".to_string(), "heavy".into(), "sympy".into()][..])
@@ -70,14 +73,20 @@ fn version_changes_are_upgrades_and_same_versions_grow_or_shrink() {
     let app = change(&d, "app");
     assert_eq!(app.change, Change::Grown);
     assert_eq!(app.delta_bytes, 100 + 700);
-    assert!(d.distributions.iter().all(|c| c.key != "six"), "identical six is silent");
+    assert!(
+        d.distributions.iter().all(|c| c.key != "six"),
+        "identical six is silent"
+    );
     assert_eq!(d.unchanged, 1);
     let back = compare(&new(), &old(), &[]);
     assert_eq!(change(&back, "lib").change, Change::Downgraded);
     assert_eq!(change(&back, "app").change, Change::Shrunk);
     assert_eq!(change(&back, "sympy").change, Change::Removed);
     assert_eq!(
-        change(&back, "sympy").via_before.as_deref().map(<[String]>::len),
+        change(&back, "sympy")
+            .via_before
+            .as_deref()
+            .map(<[String]>::len),
         Some(3)
     );
 }
