@@ -254,6 +254,12 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
+    /// The build to measure growth against: a saved scan (`heft report --save`) or inputs.
+    #[arg(long, value_name = "SCAN", requires = "max_growth")]
+    pub baseline: Option<PathBuf>,
+    /// The most the bundle may grow over --baseline (repeatable): 5MB, 2%, zip:1MB, zip:2%.
+    #[arg(long = "max-growth", value_name = "GROWTH", requires = "baseline")]
+    pub max_growth: Vec<String>,
 }
 
 /// Export formats.

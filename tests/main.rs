@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::format_push_string)]
 
 mod bundles;
+mod diff;
 mod fixture;
 mod insight;
 mod manifest;

@@ -10,6 +10,8 @@ use heft::manifest::TreeState;
 use heft::verdicts::{CheckReport, LimitVerdict, parse_percent, verdicts};
 
 use super::decide;
+
+mod growth;
 use crate::cli::{CheckArgs, CheckFormat};
 
 /// Runs `heft check`.
@@ -21,7 +23,8 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         ),
         None => None,
     };
-    let bundle = super::load_inputs(&args.input)?;
+    let budgets = growth::budgets(&args.max_growth)?;
+    let bundle = super::load_or_open(&args.input)?;
     let mut rules = Vec::new();
     let mut manifest_limits = None;
     if let Some(path) = &args.manifest {
@@ -50,17 +53,14 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         &verdicts(&bundle, &ex, &limits, reserve),
         warn_at,
     );
+    let growth = growth::verdicts(args, &bundle, &budgets)?;
     let text = match args.format {
-        CheckFormat::Text => render_text(&report),
-        CheckFormat::Github => render_github(&report),
-        CheckFormat::Json => {
-            let mut t = serde_json::to_string_pretty(&report).context("serialising")?;
-            t.push('\n');
-            t
-        }
+        CheckFormat::Text => render_text(&report) + &growth::render_text(&growth),
+        CheckFormat::Github => render_github(&report) + &growth::render_github(&growth),
+        CheckFormat::Json => growth::render_json(&report, &growth)?,
     };
     super::print(&text)?;
-    Ok(if report.all_ok() {
+    Ok(if report.all_ok() && growth.iter().all(|g| g.ok) {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -162,7 +162,7 @@ pub fn render_github(r: &CheckReport) -> String {
 }
 
 /// Escapes a workflow command's message (`%`, CR, LF).
-fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     text.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")

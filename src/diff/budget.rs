@@ -143,13 +143,13 @@ impl GrowthVerdict {
     pub fn line(&self) -> String {
         let grew = if self.growth >= 0 {
             format!(
-                "grew {} ({} bytes)",
+                "grew {} ({} bytes) over",
                 human(self.growth.unsigned_abs()),
                 self.growth
             )
         } else {
             format!(
-                "shrank {} ({} bytes)",
+                "shrank {} ({} bytes) from",
                 human(self.growth.unsigned_abs()),
                 self.growth
             )
@@ -160,7 +160,7 @@ impl GrowthVerdict {
             format!("OVER by {} ({} bytes)", human(self.overrun), self.overrun)
         };
         format!(
-            "growth {} ({}): {grew} over the baseline's {}, allowed {}  {state}",
+            "growth {} ({}): {grew} the baseline's {}, allowed {}  {state}",
             self.name,
             self.counted.label(),
             human(self.baseline),
