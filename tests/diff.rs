@@ -87,7 +87,7 @@ fn diff_deltas_equal_the_difference_of_the_two_reports_to_the_byte() {
             r.distributions
                 .iter()
                 .find(|x| x.key == c.key)
-                .map_or((0, 0), |x| (x.bytes as i64, x.zipped_bytes as i64))
+                .map_or((0, 0), |x| (x.bytes.cast_signed(), x.zipped_bytes.cast_signed()))
         };
         let ((ob, oz), (nb, nz)) = (size(&ro), size(&rn));
         assert_eq!(c.delta_bytes, nb - ob, "{}", c.key);
