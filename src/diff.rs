@@ -17,6 +17,7 @@ use crate::limits::{Counted, Limit, verdict};
 use crate::model::{DistId, Sizes};
 use crate::python::version;
 
+pub(crate) use moves::for_each_file;
 pub use moves::{MovedJson, Place};
 
 /// Schema tag of a diff.

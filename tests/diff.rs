@@ -11,7 +11,7 @@ use heft::report::Report;
 use crate::fixture::{Fixture, dist};
 
 /// `old/`: app 1.0 -> lib 1.0. `new/`: app 1.1 -> lib 1.0 (grown), heavy 0.2 -> sympy.
-fn builds(fx: &Fixture) -> (PathBuf, PathBuf) {
+pub fn builds(fx: &Fixture) -> (PathBuf, PathBuf) {
     let old = fx.dir("old");
     dist("app", "1.0")
         .file("app/main.py", 5000)
@@ -41,7 +41,7 @@ fn builds(fx: &Fixture) -> (PathBuf, PathBuf) {
     (old, new)
 }
 
-fn heft(fx: &Fixture) -> Command {
+pub fn heft(fx: &Fixture) -> Command {
     let mut c = Command::cargo_bin("heft").unwrap();
     c.env("XDG_CACHE_HOME", fx.path().join("cache"));
     c
@@ -87,7 +87,9 @@ fn diff_deltas_equal_the_difference_of_the_two_reports_to_the_byte() {
             r.distributions
                 .iter()
                 .find(|x| x.key == c.key)
-                .map_or((0, 0), |x| (x.bytes.cast_signed(), x.zipped_bytes.cast_signed()))
+                .map_or((0, 0), |x| {
+                    (x.bytes.cast_signed(), x.zipped_bytes.cast_signed())
+                })
         };
         let ((ob, oz), (nb, nz)) = (size(&ro), size(&rn));
         assert_eq!(c.delta_bytes, nb - ob, "{}", c.key);

@@ -5,6 +5,7 @@
 mod bundles;
 mod diff;
 mod fixture;
+mod html;
 mod insight;
 mod manifest;
 mod report;

@@ -35,7 +35,7 @@ pub fn run(args: &DiffArgs) -> Result<ExitCode> {
         }
         DocFormat::Text => super::emit(&render_text(&diff, args.top), out)?,
         DocFormat::Markdown => super::emit(&heft::render::markdown::diff(&diff, args.top), out)?,
-        DocFormat::Html => super::emit(&heft::render::html::diff(&diff, &after), out)?,
+        DocFormat::Html => super::emit(&heft::render::html::diff(&diff, &before, &after), out)?,
     }
     Ok(super::ok())
 }

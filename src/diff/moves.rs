@@ -36,26 +36,32 @@ pub struct MovedJson {
     pub examples: Vec<String>,
 }
 
+/// Calls `f(root index, path below the package directory, node)` for every file and link.
+pub(crate) fn for_each_file(bundle: &Bundle, mut f: impl FnMut(usize, Vec<u8>, NodeId)) {
+    for (i, root) in bundle.roots.iter().enumerate() {
+        for id in bundle.tree.descendants(root.node) {
+            if !bundle.tree.node(id).is_dir() {
+                let base = base_of(bundle, &root.sites, root.node, id);
+                f(i, bundle.tree.rel_path(base, id), id);
+            }
+        }
+    }
+}
+
 /// Every file of a build by its place key; a path found twice (two layers) is left out,
 /// since which copy went where cannot be told.
 fn files(bundle: &Bundle) -> HashMap<Vec<u8>, (Place, u64)> {
     let mut out: HashMap<Vec<u8>, Option<(Place, u64)>> = HashMap::new();
-    for (i, root) in bundle.roots.iter().enumerate() {
-        for id in bundle.tree.descendants(root.node) {
-            let n = bundle.tree.node(id);
-            if n.is_dir() {
-                continue;
-            }
-            let base = base_of(bundle, &root.sites, root.node, id);
-            let place = Place {
-                dist: n.owner().map(|d| bundle.dist(d).key.clone()),
-                root: i,
-            };
-            out.entry(bundle.tree.rel_path(base, id))
-                .and_modify(|v| *v = None)
-                .or_insert(Some((place, n.own.bytes)));
-        }
-    }
+    for_each_file(bundle, |root, path, id| {
+        let n = bundle.tree.node(id);
+        let place = Place {
+            dist: n.owner().map(|d| bundle.dist(d).key.clone()),
+            root,
+        };
+        out.entry(path)
+            .and_modify(|v| *v = None)
+            .or_insert(Some((place, n.own.bytes)));
+    });
     out.into_iter().filter_map(|(k, v)| Some((k, v?))).collect()
 }
 
