@@ -38,6 +38,10 @@ pub struct Diff {
     pub distributions: Vec<DistChange>,
     /// Distributions identical in both (same version, files, bytes and zipped bytes).
     pub unchanged: usize,
+    /// Distributions whose files and bytes are the same but whose zipped bytes differ a
+    /// little (recompiled `.pyc` files carry new timestamps): not listed, summed here.
+    #[serde(default)]
+    pub zipped_only: ZippedOnly,
     /// Files at the same place in both builds that changed owner or root, grouped.
     pub moved: Vec<MovedJson>,
     /// Files no RECORD claims, each side.
@@ -64,6 +68,15 @@ pub struct SideTotals {
     pub bytes: u64,
     /// Zipped bytes.
     pub zipped_bytes: u64,
+}
+
+/// Distributions that differ in zipped bytes only.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ZippedOnly {
+    /// How many.
+    pub distributions: usize,
+    /// Their zipped bytes after minus before, summed.
+    pub delta_zipped_bytes: i64,
 }
 
 /// Signed differences, after minus before.
@@ -216,7 +229,7 @@ impl Diff {
 /// Compares two loaded builds, checking both against `limits` (no reserve).
 pub fn compare(before: &Bundle, after: &Bundle, limits: &[Limit]) -> Diff {
     let (tb, ta) = (before.totals(), after.totals());
-    let (distributions, unchanged) = dist_changes(before, after);
+    let (distributions, unchanged, zipped_only) = dist_changes(before, after);
     Diff {
         schema: SCHEMA.to_string(),
         inputs: Pair {
@@ -234,6 +247,7 @@ pub fn compare(before: &Bundle, after: &Bundle, limits: &[Limit]) -> Diff {
         },
         distributions,
         unchanged,
+        zipped_only,
         moved: moves::moved(before, after),
         unowned: Pair {
             before: counts(&before.unowned()),
@@ -305,8 +319,9 @@ fn dist_side(d: &Distribution) -> DistSide {
     }
 }
 
-/// The changed distributions, largest change first, and how many are identical.
-fn dist_changes(before: &Bundle, after: &Bundle) -> (Vec<DistChange>, usize) {
+/// The changed distributions, largest change first, how many are identical, and those
+/// that differ in zipped bytes only.
+fn dist_changes(before: &Bundle, after: &Bundle) -> (Vec<DistChange>, usize, ZippedOnly) {
     let chains_before = Chains::new(before);
     let chains_after = Chains::new(after);
     let keys: BTreeSet<&str> = before
@@ -317,14 +332,23 @@ fn dist_changes(before: &Bundle, after: &Bundle) -> (Vec<DistChange>, usize) {
         .collect();
     let mut out = Vec::new();
     let mut unchanged = 0;
+    let mut zipped_only = ZippedOnly::default();
     for key in keys {
         let b = before.dist_by_key(key);
         let a = after.dist_by_key(key);
         let side_b = b.map(|id| dist_side(before.dist(id)));
         let side_a = a.map(|id| dist_side(after.dist(id)));
-        let Some(change) = classify(side_b.as_ref(), side_a.as_ref()) else {
-            unchanged += 1;
-            continue;
+        let change = match classify(side_b.as_ref(), side_a.as_ref()) {
+            Outcome::Changed(change) => change,
+            Outcome::Identical => {
+                unchanged += 1;
+                continue;
+            }
+            Outcome::ZippedOnly(delta) => {
+                zipped_only.distributions += 1;
+                zipped_only.delta_zipped_bytes += delta;
+                continue;
+            }
         };
         let via_b = b.and_then(|id| chains_before.chain(before, id));
         let via_a = a.and_then(|id| chains_after.chain(after, id));
@@ -363,29 +387,38 @@ fn dist_changes(before: &Bundle, after: &Bundle) -> (Vec<DistChange>, usize) {
             c.key.clone(),
         )
     });
-    (out, unchanged)
+    (out, unchanged, zipped_only)
 }
 
-/// What happened to a distribution; `None` when both sides are identical.
-fn classify(before: Option<&DistSide>, after: Option<&DistSide>) -> Option<Change> {
+/// How a distribution compares across the builds.
+enum Outcome {
+    /// Same version, files, bytes and zipped bytes.
+    Identical,
+    /// Same version, files and bytes; zipped bytes differ by this much.
+    ZippedOnly(i64),
+    /// A change worth listing.
+    Changed(Change),
+}
+
+fn classify(before: Option<&DistSide>, after: Option<&DistSide>) -> Outcome {
     let (b, a) = match (before, after) {
-        (None, None) => return None,
-        (None, Some(_)) => return Some(Change::Added),
-        (Some(_), None) => return Some(Change::Removed),
+        (None, None) => return Outcome::Identical,
+        (None, Some(_)) => return Outcome::Changed(Change::Added),
+        (Some(_), None) => return Outcome::Changed(Change::Removed),
         (Some(b), Some(a)) => (b, a),
     };
     match version::compare(&a.version, &b.version) {
-        Ordering::Greater => return Some(Change::Upgraded),
-        Ordering::Less => return Some(Change::Downgraded),
+        Ordering::Greater => return Outcome::Changed(Change::Upgraded),
+        Ordering::Less => return Outcome::Changed(Change::Downgraded),
+        // Versions that order equal but are spelt differently (`1.0` vs `1.0.0`, local
+        // labels) count as the same version.
         Ordering::Equal => {}
     }
-    let grew = (a.bytes, a.zipped_bytes, a.files).cmp(&(b.bytes, b.zipped_bytes, b.files));
-    match grew {
-        Ordering::Greater => Some(Change::Grown),
-        Ordering::Less => Some(Change::Shrunk),
-        // Versions that order equal but are spelt differently (`1.0` vs `1.0.0`, local
-        // labels) with the same sizes are the same distribution for size purposes.
-        Ordering::Equal => None,
+    match (a.bytes, a.files).cmp(&(b.bytes, b.files)) {
+        Ordering::Greater => Outcome::Changed(Change::Grown),
+        Ordering::Less => Outcome::Changed(Change::Shrunk),
+        Ordering::Equal if a.zipped_bytes == b.zipped_bytes => Outcome::Identical,
+        Ordering::Equal => Outcome::ZippedOnly(signed(a.zipped_bytes, b.zipped_bytes)),
     }
 }
 

@@ -77,6 +77,14 @@ pub fn render_text(d: &Diff, top: usize) -> String {
         return s;
     }
     render_changes(&mut s, d, top);
+    if d.zipped_only.distributions > 0 {
+        let _ = writeln!(
+            s,
+            "  ({} more differ in zipped bytes only, {} in all: same files and bytes)",
+            d.zipped_only.distributions,
+            signed_human(d.zipped_only.delta_zipped_bytes)
+        );
+    }
     render_moves(&mut s, d);
     let (ub, ua) = (&d.unowned.before, &d.unowned.after);
     let _ = writeln!(

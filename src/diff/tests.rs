@@ -144,3 +144,17 @@ fn the_json_has_the_contract_fields() {
     assert!(sympy["delta_zipped_bytes"].is_i64());
     assert!(v["limits"].is_array());
 }
+
+#[test]
+fn a_distribution_differing_in_zipped_bytes_only_is_summed_not_listed() {
+    let o = old();
+    let mut n = old();
+    let six = n.dist_by_key("six").unwrap();
+    n.dists[six.index()].sizes.zipped += 17;
+    n.tree.node_mut(n.top).total.zipped += 17;
+    let d = compare(&o, &n, &[]);
+    assert!(d.distributions.is_empty(), "{:?}", d.distributions);
+    assert_eq!(d.zipped_only.distributions, 1);
+    assert_eq!(d.zipped_only.delta_zipped_bytes, 17);
+    assert_eq!(d.delta.zipped_bytes, 17);
+}

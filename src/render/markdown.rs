@@ -188,6 +188,14 @@ pub fn diff(d: &Diff, top: usize) -> String {
         }
         let _ = writeln!(s, "\n</details>");
     }
+    if d.zipped_only.distributions > 0 {
+        let _ = writeln!(
+            s,
+            "\n{} more distributions differ in zipped bytes only ({}): same files and bytes.",
+            d.zipped_only.distributions,
+            signed_human(d.zipped_only.delta_zipped_bytes)
+        );
+    }
     let (ub, ua) = (&d.unowned.before, &d.unowned.after);
     let _ = writeln!(
         s,
