@@ -269,7 +269,11 @@ pub fn report(bundle: &Bundle, r: &Report, verdicts: &[Verdict]) -> PageData {
                 zipped: d.zipped_bytes,
                 retained: d.retained_bytes,
                 percent: d.percent,
-                required_by: d.required_by.join(", "),
+                required_by: if d.required_by.is_empty() {
+                    "(top level)".to_string()
+                } else {
+                    d.required_by.join(", ")
+                },
                 change: None,
                 before_version: None,
                 delta: None,
