@@ -7,7 +7,7 @@ pub mod budget;
 mod moves;
 
 use std::cmp::{Ordering, Reverse};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -322,36 +322,66 @@ fn dist_side(d: &Distribution) -> DistSide {
 /// The changed distributions, largest change first, how many are identical, and those
 /// that differ in zipped bytes only.
 fn dist_changes(before: &Bundle, after: &Bundle) -> (Vec<DistChange>, usize, ZippedOnly) {
-    let chains_before = Chains::new(before);
-    let chains_after = Chains::new(after);
-    let keys: BTreeSet<&str> = before
-        .dists
-        .iter()
-        .chain(&after.dists)
-        .map(|d| d.key.as_str())
-        .collect();
+    let sides = Sides {
+        before,
+        after,
+        chains_before: Chains::new(before),
+        chains_after: Chains::new(after),
+    };
+    let index = |b: &Bundle| -> HashMap<String, DistId> {
+        (0..b.dists.len())
+            .map(|i| (b.dists[i].key.clone(), DistId(i as u32)))
+            .collect()
+    };
+    let (ib, ia) = (index(before), index(after));
+    let keys: BTreeSet<&String> = ib.keys().chain(ia.keys()).collect();
     let mut out = Vec::new();
     let mut unchanged = 0;
     let mut zipped_only = ZippedOnly::default();
     for key in keys {
-        let b = before.dist_by_key(key);
-        let a = after.dist_by_key(key);
+        let (b, a) = (ib.get(key).copied(), ia.get(key).copied());
         let side_b = b.map(|id| dist_side(before.dist(id)));
         let side_a = a.map(|id| dist_side(after.dist(id)));
-        let change = match classify(side_b.as_ref(), side_a.as_ref()) {
-            Outcome::Changed(change) => change,
-            Outcome::Identical => {
-                unchanged += 1;
-                continue;
+        match classify(side_b.as_ref(), side_a.as_ref()) {
+            Outcome::Changed(change) => {
+                out.push(sides.change(key, change, (b, side_b), (a, side_a)))
             }
+            Outcome::Identical => unchanged += 1,
             Outcome::ZippedOnly(delta) => {
                 zipped_only.distributions += 1;
                 zipped_only.delta_zipped_bytes += delta;
-                continue;
             }
-        };
-        let via_b = b.and_then(|id| chains_before.chain(before, id));
-        let via_a = a.and_then(|id| chains_after.chain(after, id));
+        }
+    }
+    out.sort_by_key(|c| {
+        (
+            Reverse(c.delta_bytes.unsigned_abs()),
+            Reverse(c.delta_zipped_bytes.unsigned_abs()),
+            c.key.clone(),
+        )
+    });
+    (out, unchanged, zipped_only)
+}
+
+/// Both builds with their shortest chains.
+struct Sides<'a> {
+    before: &'a Bundle,
+    after: &'a Bundle,
+    chains_before: Chains,
+    chains_after: Chains,
+}
+
+impl Sides<'_> {
+    /// The listed change of `key`, given its id and sizes on each side.
+    fn change(
+        &self,
+        key: &str,
+        change: Change,
+        (b, side_b): (Option<DistId>, Option<DistSide>),
+        (a, side_a): (Option<DistId>, Option<DistSide>),
+    ) -> DistChange {
+        let via_b = b.and_then(|id| self.chains_before.chain(self.before, id));
+        let via_a = a.and_then(|id| self.chains_after.chain(self.after, id));
         let (via, via_before) = match change {
             Change::Added => (via_a, None),
             Change::Removed => (None, via_b),
@@ -359,15 +389,15 @@ fn dist_changes(before: &Bundle, after: &Bundle) -> (Vec<DistChange>, usize, Zip
             _ => (None, None),
         };
         let name = a
-            .map(|id| after.dist(id))
-            .or(b.map(|id| before.dist(id)))
+            .map(|id| self.after.dist(id))
+            .or(b.map(|id| self.before.dist(id)))
             .map_or_else(|| key.to_string(), |d| d.name.clone());
         let size = |s: &Option<DistSide>| {
             s.as_ref()
                 .map_or((0, 0, 0), |s| (s.bytes, s.zipped_bytes, s.files))
         };
         let ((bb, bz, bf), (ab, az, af)) = (size(&side_b), size(&side_a));
-        out.push(DistChange {
+        DistChange {
             key: key.to_string(),
             name,
             change,
@@ -378,16 +408,8 @@ fn dist_changes(before: &Bundle, after: &Bundle) -> (Vec<DistChange>, usize, Zip
             delta_files: signed(af, bf),
             via,
             via_before,
-        });
+        }
     }
-    out.sort_by_key(|c| {
-        (
-            Reverse(c.delta_bytes.unsigned_abs()),
-            Reverse(c.delta_zipped_bytes.unsigned_abs()),
-            c.key.clone(),
-        )
-    });
-    (out, unchanged, zipped_only)
 }
 
 /// How a distribution compares across the builds.

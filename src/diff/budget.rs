@@ -196,7 +196,7 @@ pub fn growth_verdicts(
         return Vec::new();
     }
     let diff = compare(baseline, current, &[]);
-    let (ub, ua) = (baseline.unowned(), current.unowned());
+    let unowned = (baseline.unowned(), current.unowned());
     budgets
         .iter()
         .map(|g| {
@@ -207,36 +207,8 @@ pub fn growth_verdicts(
             let growth = signed(used, before);
             let allowed = g.allowed(before);
             let over = u64::try_from(growth).unwrap_or(0).saturating_sub(allowed);
-            let mut contributors: Vec<Contributor> = diff
-                .distributions
-                .iter()
-                .map(|c| Contributor {
-                    key: c.key.clone(),
-                    name: c.name.clone(),
-                    change: c.change,
-                    delta: if zipped {
-                        c.delta_zipped_bytes
-                    } else {
-                        c.delta_bytes
-                    },
-                    versions: c.versions(),
-                })
-                .collect();
-            let unowned = signed(pick(ua.bytes, ua.zipped), pick(ub.bytes, ub.zipped));
-            contributors.push(Contributor {
-                key: String::new(),
-                name: "unowned files".into(),
-                change: if unowned >= 0 {
-                    Change::Grown
-                } else {
-                    Change::Shrunk
-                },
-                delta: unowned,
-                versions: String::new(),
-            });
-            contributors.retain(|c| c.delta > 0);
-            contributors.sort_by_key(|c| (Reverse(c.delta), c.key.clone()));
-            contributors.truncate(CONTRIBUTORS);
+            let (ub, ua) = &unowned;
+            let unowned_growth = signed(pick(ua.bytes, ua.zipped), pick(ub.bytes, ub.zipped));
             GrowthVerdict {
                 name: g.name.clone(),
                 counted: g.counted,
@@ -246,15 +218,48 @@ pub fn growth_verdicts(
                 allowed,
                 ok: over == 0,
                 overrun: over,
-                contributors,
+                contributors: contributors(&diff, zipped, unowned_growth),
             }
         })
         .collect()
 }
 
+/// The largest growths on one measure, unowned files counted as one contributor.
+fn contributors(diff: &super::Diff, zipped: bool, unowned: i64) -> Vec<Contributor> {
+    let mut out: Vec<Contributor> = diff
+        .distributions
+        .iter()
+        .map(|c| Contributor {
+            key: c.key.clone(),
+            name: c.name.clone(),
+            change: c.change,
+            delta: if zipped {
+                c.delta_zipped_bytes
+            } else {
+                c.delta_bytes
+            },
+            versions: c.versions(),
+        })
+        .collect();
+    out.push(Contributor {
+        key: String::new(),
+        name: "unowned files".into(),
+        change: Change::Grown,
+        delta: unowned,
+        versions: String::new(),
+    });
+    out.retain(|c| c.delta > 0);
+    out.sort_by_key(|c| (Reverse(c.delta), c.key.clone()));
+    out.truncate(CONTRIBUTORS);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bundle::Target;
+    use crate::diff::tests::{new, old};
+    use crate::synthetic::Synth;
 
     #[test]
     fn growth_budgets_parse_bytes_percent_and_zip_prefix() {
@@ -283,5 +288,38 @@ mod tests {
         assert_eq!(g.allowed(1000), 20);
         assert_eq!(g.allowed(1049), 20);
         assert_eq!(parse_growth("0.5%").unwrap().allowed(1_000_000), 5000);
+    }
+
+    #[test]
+    fn growth_past_a_budget_names_the_largest_contributors_first() {
+        let v = growth_verdicts(&old(), &new(), &[parse_growth("100KB").unwrap()]);
+        let g = &v[0];
+        assert_eq!((g.growth, g.allowed), (112_300, 102_400));
+        assert!(!g.ok);
+        assert_eq!(g.overrun, 9_900);
+        let keys: Vec<&str> = g.contributors.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(keys, ["sympy", "heavy", "lib", "app"]);
+        assert_eq!(g.contributors[2].versions, "1.0 -> 2.0");
+    }
+
+    #[test]
+    fn growth_equal_to_the_budget_passes() {
+        let v = growth_verdicts(&old(), &new(), &[parse_growth("112300").unwrap()]);
+        assert!(v[0].ok && v[0].overrun == 0);
+    }
+
+    #[test]
+    fn unowned_files_count_as_one_contributor_of_growth() {
+        let build = |pyc: u64| {
+            let mut s = Synth::new();
+            let a = s.dist("a", "1", &[]);
+            s.file("a/x.py", 1000, Some(a));
+            s.file("a/__pycache__/x.pyc", pyc, None);
+            s.build(Target::default())
+        };
+        let v = growth_verdicts(&build(10), &build(5000), &[parse_growth("0%").unwrap()]);
+        assert_eq!(v[0].contributors.len(), 1);
+        assert_eq!(v[0].contributors[0].name, "unowned files");
+        assert_eq!(v[0].contributors[0].delta, 4990);
     }
 }
