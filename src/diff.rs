@@ -344,7 +344,7 @@ fn dist_changes(before: &Bundle, after: &Bundle) -> (Vec<DistChange>, usize, Zip
         let side_a = a.map(|id| dist_side(after.dist(id)));
         match classify(side_b.as_ref(), side_a.as_ref()) {
             Outcome::Changed(change) => {
-                out.push(sides.change(key, change, (b, side_b), (a, side_a)))
+                out.push(sides.change(key, change, (b, side_b), (a, side_a)));
             }
             Outcome::Identical => unchanged += 1,
             Outcome::ZippedOnly(delta) => {

@@ -42,6 +42,36 @@ pub fn run(args: &DiffArgs) -> Result<ExitCode> {
 
 /// The human summary.
 pub fn render_text(d: &Diff, top: usize) -> String {
+    let mut s = header(d);
+    if d.is_empty() {
+        let _ = writeln!(s, "no changes ({} distributions identical)", d.unchanged);
+        return s;
+    }
+    render_changes(&mut s, d, top);
+    if d.zipped_only.distributions > 0 {
+        let _ = writeln!(
+            s,
+            "  ({} more differ in zipped bytes only, {} in all: same files and bytes)",
+            d.zipped_only.distributions,
+            signed_human(d.zipped_only.delta_zipped_bytes)
+        );
+    }
+    render_moves(&mut s, d);
+    let (ub, ua) = (&d.unowned.before, &d.unowned.after);
+    let _ = writeln!(
+        s,
+        "unowned: {} files, {} -> {} files, {} ({})",
+        group(ub.files),
+        human(ub.bytes),
+        group(ua.files),
+        human(ua.bytes),
+        signed_human(heft::diff::signed(ua.bytes, ub.bytes))
+    );
+    s
+}
+
+/// Inputs, totals and limits.
+fn header(d: &Diff) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -72,30 +102,6 @@ pub fn render_text(d: &Diff, top: usize) -> String {
         let _ = writeln!(s, "{}", limit_line(l));
     }
     let _ = writeln!(s);
-    if d.is_empty() {
-        let _ = writeln!(s, "no changes ({} distributions identical)", d.unchanged);
-        return s;
-    }
-    render_changes(&mut s, d, top);
-    if d.zipped_only.distributions > 0 {
-        let _ = writeln!(
-            s,
-            "  ({} more differ in zipped bytes only, {} in all: same files and bytes)",
-            d.zipped_only.distributions,
-            signed_human(d.zipped_only.delta_zipped_bytes)
-        );
-    }
-    render_moves(&mut s, d);
-    let (ub, ua) = (&d.unowned.before, &d.unowned.after);
-    let _ = writeln!(
-        s,
-        "unowned: {} files, {} -> {} files, {} ({})",
-        group(ub.files),
-        human(ub.bytes),
-        group(ua.files),
-        human(ua.bytes),
-        signed_human(heft::diff::signed(ua.bytes, ub.bytes))
-    );
     s
 }
 

@@ -58,24 +58,7 @@ pub fn report(r: &Report, verdicts: &[Verdict], top: usize) -> String {
         group(t.files),
         r.distributions.len()
     );
-    if !verdicts.is_empty() {
-        let _ = writeln!(s, "| limit | used | limit | share | verdict |");
-        let _ = writeln!(s, "|---|---:|---:|---:|---|");
-        for v in verdicts {
-            let _ = writeln!(
-                s,
-                "| {} ({}) | {} ({} bytes) | {} | {:.1}% | {} |",
-                escape(&v.limit.name),
-                v.limit.counted.label(),
-                human(v.used),
-                group(v.used),
-                human(v.limit.bytes),
-                v.percent,
-                verdict_cell(v.ok, v.headroom, v.overrun)
-            );
-        }
-        let _ = writeln!(s);
-    }
+    limit_table(&mut s, verdicts);
     dist_table(&mut s, &r.distributions[..top.min(r.distributions.len())]);
     if r.distributions.len() > top {
         let _ = writeln!(
@@ -86,18 +69,7 @@ pub fn report(r: &Report, verdicts: &[Verdict], top: usize) -> String {
         dist_table(&mut s, &r.distributions);
         let _ = writeln!(s, "\n</details>");
     }
-    if !r.chains.is_empty() {
-        let _ = writeln!(s, "\n<details><summary>Why it is big</summary>\n");
-        for c in &r.chains {
-            let _ = writeln!(
-                s,
-                "- {}: {} retained",
-                escape(&c.path.join(" → ")),
-                human(c.retained_bytes)
-            );
-        }
-        let _ = writeln!(s, "\n</details>");
-    }
+    chains(&mut s, r);
     let _ = writeln!(
         s,
         "\nUnowned (in no RECORD): {} files, {}.",
@@ -105,6 +77,45 @@ pub fn report(r: &Report, verdicts: &[Verdict], top: usize) -> String {
         human(r.unowned.bytes)
     );
     s
+}
+
+fn limit_table(s: &mut String, verdicts: &[Verdict]) {
+    if verdicts.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "| limit | used | limit | share | verdict |");
+    let _ = writeln!(s, "|---|---:|---:|---:|---|");
+    for v in verdicts {
+        let _ = writeln!(
+            s,
+            "| {} ({}) | {} ({} bytes) | {} | {:.1}% | {} |",
+            escape(&v.limit.name),
+            v.limit.counted.label(),
+            human(v.used),
+            group(v.used),
+            human(v.limit.bytes),
+            v.percent,
+            verdict_cell(v.ok, v.headroom, v.overrun)
+        );
+    }
+    let _ = writeln!(s);
+}
+
+/// The heavy chains, folded.
+fn chains(s: &mut String, r: &Report) {
+    if r.chains.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "\n<details><summary>Why it is big</summary>\n");
+    for c in &r.chains {
+        let _ = writeln!(
+            s,
+            "- {}: {} retained",
+            escape(&c.path.join(" → ")),
+            human(c.retained_bytes)
+        );
+    }
+    let _ = writeln!(s, "\n</details>");
 }
 
 fn dist_table(s: &mut String, dists: &[DistJson]) {
@@ -150,9 +161,7 @@ pub fn diff(d: &Diff, top: usize) -> String {
     if !d.limits.is_empty() {
         let _ = writeln!(s, "| limit | before | after | change | verdict |");
         let _ = writeln!(s, "|---|---:|---:|---:|---|");
-        for l in &d.limits {
-            limit_row(&mut s, l);
-        }
+        d.limits.iter().for_each(|l| limit_row(&mut s, l));
         let _ = writeln!(s);
     }
     if d.is_empty() {
@@ -169,25 +178,13 @@ pub fn diff(d: &Diff, top: usize) -> String {
         change_table(&mut s, &d.distributions);
         let _ = writeln!(s, "\n</details>");
     }
-    if !d.moved.is_empty() {
-        let _ = writeln!(s, "\n<details><summary>Moved files</summary>\n");
-        for m in &d.moved {
-            let who = |p: &crate::diff::Place| {
-                escape(p.dist.as_deref().unwrap_or("(unowned)")) + &format!(" (root {})", p.root)
-            };
-            let examples: Vec<String> = m.examples.iter().map(|e| escape(e)).collect();
-            let _ = writeln!(
-                s,
-                "- {} files, {}: {} → {} (e.g. {})",
-                group(m.files),
-                human(m.bytes),
-                who(&m.from),
-                who(&m.to),
-                examples.join(", ")
-            );
-        }
-        let _ = writeln!(s, "\n</details>");
-    }
+    moved(&mut s, d);
+    tail(&mut s, d);
+    s
+}
+
+/// Zipped-only changes, unowned bytes and the unchanged count.
+fn tail(s: &mut String, d: &Diff) {
     if d.zipped_only.distributions > 0 {
         let _ = writeln!(
             s,
@@ -206,7 +203,30 @@ pub fn diff(d: &Diff, top: usize) -> String {
         group(ua.files),
         d.unchanged
     );
-    s
+}
+
+/// Files that changed owner or root, folded.
+fn moved(s: &mut String, d: &Diff) {
+    if d.moved.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "\n<details><summary>Moved files</summary>\n");
+    for m in &d.moved {
+        let who = |p: &crate::diff::Place| {
+            escape(p.dist.as_deref().unwrap_or("(unowned)")) + &format!(" (root {})", p.root)
+        };
+        let examples: Vec<String> = m.examples.iter().map(|e| escape(e)).collect();
+        let _ = writeln!(
+            s,
+            "- {} files, {}: {} → {} (e.g. {})",
+            group(m.files),
+            human(m.bytes),
+            who(&m.from),
+            who(&m.to),
+            examples.join(", ")
+        );
+    }
+    let _ = writeln!(s, "\n</details>");
 }
 
 /// `; 2 added, 1 upgraded` (empty when nothing changed).

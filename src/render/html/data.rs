@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::bundle::Bundle;
-use crate::diff::{Diff, SideTotals, for_each_file};
+use crate::diff::{Diff, DistChange, LimitChange, SideTotals, for_each_file};
 use crate::limits::Verdict;
-use crate::report::Report;
+use crate::report::{DistJson, Report};
 
 /// A tree node smaller than the whole divided by this is folded into its parent's
 /// "small items" tile: at most this many tiles per level, whatever the file count.
@@ -258,28 +258,7 @@ pub fn report(bundle: &Bundle, r: &Report, verdicts: &[Verdict]) -> PageData {
         },
         before: None,
         limits: verdicts.iter().map(|v| limit(v, None)).collect(),
-        dists: r
-            .distributions
-            .iter()
-            .map(|d| DistRow {
-                name: d.name.clone(),
-                version: d.version.clone(),
-                files: d.files,
-                bytes: d.bytes,
-                zipped: d.zipped_bytes,
-                retained: d.retained_bytes,
-                percent: d.percent,
-                required_by: if d.required_by.is_empty() {
-                    "(top level)".to_string()
-                } else {
-                    d.required_by.join(", ")
-                },
-                change: None,
-                before_version: None,
-                delta: None,
-                delta_zipped: None,
-            })
-            .collect(),
+        dists: r.distributions.iter().map(report_row).collect(),
         chains: r
             .chains
             .iter()
@@ -294,47 +273,17 @@ pub fn report(bundle: &Bundle, r: &Report, verdicts: &[Verdict]) -> PageData {
 
 /// The diff page's data: the new build's tree with deltas against the old one.
 pub fn diff(d: &Diff, before: &Bundle, after: &Bundle) -> PageData {
-    let total = d.totals.after.bytes;
     PageData {
         kind: "diff",
         inputs: d.inputs.after.clone(),
         heft_version: env!("CARGO_PKG_VERSION"),
         totals: d.totals.after,
         before: Some(d.totals.before),
-        limits: d
-            .limits
-            .iter()
-            .map(|l| LimitData {
-                name: l.name.clone(),
-                counted: l.counted.label().to_string(),
-                limit: l.limit,
-                used: l.after.used,
-                percent: l.after.percent,
-                ok: l.after.ok,
-                overrun: l.after.overrun,
-                before_used: Some(l.before.used),
-            })
-            .collect(),
+        limits: d.limits.iter().map(limit_change).collect(),
         dists: d
             .distributions
             .iter()
-            .map(|c| {
-                let now = c.after.as_ref();
-                DistRow {
-                    name: c.name.clone(),
-                    version: now.map(|a| a.version.clone()).unwrap_or_default(),
-                    files: now.map_or(0, |a| a.files),
-                    bytes: now.map_or(0, |a| a.bytes),
-                    zipped: now.map_or(0, |a| a.zipped_bytes),
-                    retained: 0,
-                    percent: crate::report::percent(now.map_or(0, |a| a.bytes), total),
-                    required_by: String::new(),
-                    change: Some(c.change.as_str().to_string()),
-                    before_version: c.before.as_ref().map(|b| b.version.clone()),
-                    delta: Some(c.delta_bytes),
-                    delta_zipped: Some(c.delta_zipped_bytes),
-                }
-            })
+            .map(|c| change_row(c, d.totals.after.bytes))
             .collect(),
         chains: d
             .distributions
@@ -347,5 +296,59 @@ pub fn diff(d: &Diff, before: &Bundle, after: &Bundle) -> PageData {
             })
             .collect(),
         tree: tree(after, Some(before)),
+    }
+}
+
+fn limit_change(l: &LimitChange) -> LimitData {
+    LimitData {
+        name: l.name.clone(),
+        counted: l.counted.label().to_string(),
+        limit: l.limit,
+        used: l.after.used,
+        percent: l.after.percent,
+        ok: l.after.ok,
+        overrun: l.after.overrun,
+        before_used: Some(l.before.used),
+    }
+}
+
+/// A changed distribution's table row; `total` is the new build's bytes.
+fn change_row(c: &DistChange, total: u64) -> DistRow {
+    let now = c.after.as_ref();
+    DistRow {
+        name: c.name.clone(),
+        version: now.map(|a| a.version.clone()).unwrap_or_default(),
+        files: now.map_or(0, |a| a.files),
+        bytes: now.map_or(0, |a| a.bytes),
+        zipped: now.map_or(0, |a| a.zipped_bytes),
+        retained: 0,
+        percent: crate::report::percent(now.map_or(0, |a| a.bytes), total),
+        required_by: String::new(),
+        change: Some(c.change.as_str().to_string()),
+        before_version: c.before.as_ref().map(|b| b.version.clone()),
+        delta: Some(c.delta_bytes),
+        delta_zipped: Some(c.delta_zipped_bytes),
+    }
+}
+
+/// A report's table row.
+fn report_row(d: &DistJson) -> DistRow {
+    DistRow {
+        name: d.name.clone(),
+        version: d.version.clone(),
+        files: d.files,
+        bytes: d.bytes,
+        zipped: d.zipped_bytes,
+        retained: d.retained_bytes,
+        percent: d.percent,
+        required_by: if d.required_by.is_empty() {
+            "(top level)".to_string()
+        } else {
+            d.required_by.join(", ")
+        },
+        change: None,
+        before_version: None,
+        delta: None,
+        delta_zipped: None,
     }
 }
