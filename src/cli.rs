@@ -41,6 +41,9 @@ pub struct ExploreArgs {
     /// CPU architecture of the target runtime.
     #[arg(long, value_enum, default_value_t = Arch::X86_64)]
     pub arch: Arch,
+    /// Compare two builds (directories, zips, wheels or saved scans) instead of exploring one.
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with_all = ["paths", "watch", "manifest"])]
+    pub diff: Option<Vec<PathBuf>>,
 }
 
 /// Headless commands.

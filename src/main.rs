@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Some(Command::Export(args)) => cmd::export::run(&args),
         Some(Command::Prune(args)) => cmd::prune::run(&args),
         Some(Command::Diff(args)) => cmd::diff::run(&args),
+        None if cli.explore.diff.is_some() => cmd::diff::explore(&cli.explore),
         None => cli::explore_options(&cli.explore).and_then(|opts| heft::tui::run(&opts)),
     };
     match result {

@@ -7,6 +7,7 @@
 pub mod activity;
 pub mod app;
 pub mod cuts;
+pub mod diffview;
 pub mod event;
 pub mod export;
 pub mod keymap;

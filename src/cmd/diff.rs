@@ -10,7 +10,10 @@ use heft::render::signed_human;
 
 use super::decide;
 use super::report::clip;
-use crate::cli::{DiffArgs, DocFormat, LimitArgs};
+use crate::cli::{DiffArgs, DocFormat, ExploreArgs, InputArgs, LimitArgs};
+use heft::tui::diffview::DiffView;
+use heft::tui::theme::Theme;
+use std::path::PathBuf;
 
 /// Runs `heft diff`: exit 0 whatever changed (budgets are `check --baseline`'s job).
 pub fn run(args: &DiffArgs) -> Result<ExitCode> {
@@ -38,6 +41,35 @@ pub fn run(args: &DiffArgs) -> Result<ExitCode> {
         DocFormat::Html => super::emit(&heft::render::html::diff(&diff, &before, &after), out)?,
     }
     Ok(super::ok())
+}
+
+/// `heft --diff OLD NEW`: the explorer's diff view (new, old and delta sizes, growth treemap).
+pub fn explore(args: &ExploreArgs) -> Result<ExitCode> {
+    let Some([old, new]) = args.diff.as_deref() else {
+        anyhow::bail!("--diff takes two inputs: OLD NEW");
+    };
+    let limits = decide::limits(
+        &LimitArgs {
+            limits: args.limits.clone(),
+            ..LimitArgs::default()
+        },
+        None,
+    )?;
+    let side = |path: &PathBuf| InputArgs {
+        paths: vec![path.clone()],
+        python: args.python.clone(),
+        arch: args.arch,
+        requirements: None,
+        no_zip_estimate: false,
+    };
+    eprintln!("heft: scanning {} and {}", old.display(), new.display());
+    let before =
+        super::load_or_open(&side(old)).with_context(|| format!("loading {}", old.display()))?;
+    let after =
+        super::load_or_open(&side(new)).with_context(|| format!("loading {}", new.display()))?;
+    let diff = compare(&before, &after, &limits);
+    let mut view = DiffView::new(diff, &before, &after, Theme::from_env());
+    heft::tui::diffview::run(&mut view)
 }
 
 /// The human summary.
