@@ -48,10 +48,13 @@ pub struct Diff {
     pub unowned: Pair<Counts>,
     /// Every limit before and after.
     pub limits: Vec<LimitChange>,
+    /// Paths that could not be read on each side (their sizes are missing).
+    #[serde(default)]
+    pub errors: Pair<usize>,
 }
 
 /// A before and an after value.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Pair<T> {
     /// The old build.
     pub before: T,
@@ -254,6 +257,10 @@ pub fn compare(before: &Bundle, after: &Bundle, limits: &[Limit]) -> Diff {
             after: counts(&after.unowned()),
         },
         limits: limits.iter().map(|l| limit_change(l, &tb, &ta)).collect(),
+        errors: Pair {
+            before: before.errors.len(),
+            after: after.errors.len(),
+        },
     }
 }
 

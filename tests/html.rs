@@ -111,7 +111,11 @@ fn the_report_page_shows_the_reports_numbers_in_a_browser_and_names_stay_text() 
     assert_eq!(check(&dom, "gauges"), "2");
     assert!(check(&dom, "tiles").parse::<usize>().unwrap() >= 5);
     assert_eq!(check(&dom, "scripts"), "2", "no injected script element");
-    assert_eq!(check(&dom, "zoom"), "works", "a click zooms in, the path zooms out");
+    assert_eq!(
+        check(&dom, "zoom"),
+        "works",
+        "a click zooms in, the path zooms out"
+    );
     assert_eq!(check(&dom, "sort"), "works", "a click on a heading sorts");
     let title = &dom[dom.find("<title>").unwrap()..dom.find("</title>").unwrap()];
     assert!(!title.contains("pwned"), "{title}");

@@ -29,6 +29,17 @@ pub fn run(args: &DiffArgs) -> Result<ExitCode> {
     let after = super::load_or_open(&args.side(&args.new))
         .with_context(|| format!("loading {}", args.new.display()))?;
     let diff = compare(&before, &after, &limits);
+    for (path, n) in [
+        (&args.old, diff.errors.before),
+        (&args.new, diff.errors.after),
+    ] {
+        if n > 0 {
+            eprintln!(
+                "heft: {}: {n} paths could not be read, so their sizes are missing (heft report lists them)",
+                path.display()
+            );
+        }
+    }
     let out = args.output.as_deref();
     match args.format() {
         DocFormat::Json => {
