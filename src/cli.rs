@@ -144,18 +144,9 @@ pub struct ReportArgs {
     /// Inputs and target.
     #[command(flatten)]
     pub input: InputArgs,
-    /// Print the `heft.report/1` JSON instead of text (same as --format json).
-    #[arg(long)]
-    pub json: bool,
-    /// Output format: text, json, markdown or html (one self-contained page).
-    #[arg(long, value_enum, default_value_t = DocFormat::Text)]
-    pub format: DocFormat,
-    /// Write to FILE instead of stdout.
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Limits shown in Markdown and HTML (as for `check`); default aws-lambda and aws-lambda-zip.
-    #[arg(long = "limit", value_name = "LIMIT")]
-    pub limits: Vec<String>,
+    /// Output format, file and limits shown.
+    #[command(flatten)]
+    pub doc: DocArgs,
     /// How many distributions the text report lists.
     #[arg(long, default_value_t = 25, value_name = "N")]
     pub top: usize,
@@ -380,21 +371,12 @@ pub struct DiffArgs {
     /// The new build, likewise.
     #[arg(value_name = "NEW")]
     pub new: PathBuf,
-    /// Print the `heft.diff/1` JSON (same as --format json).
-    #[arg(long)]
-    pub json: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = DocFormat::Text)]
-    pub format: DocFormat,
-    /// Write to FILE instead of stdout.
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    /// Output format, file and limits shown.
+    #[command(flatten)]
+    pub doc: DocArgs,
     /// How many changes the text and Markdown tables list.
     #[arg(long, default_value_t = 15, value_name = "N")]
     pub top: usize,
-    /// Limits to show before and after (as for `check`); default aws-lambda and aws-lambda-zip.
-    #[arg(long = "limit", value_name = "LIMIT")]
-    pub limits: Vec<String>,
     /// Python version of the target runtime.
     #[arg(long, default_value = "3.12", value_name = "X.Y")]
     pub python: String,
@@ -417,7 +399,26 @@ impl DiffArgs {
             no_zip_estimate: self.no_zip_estimate,
         }
     }
+}
 
+/// How `report` and `diff` print: format, destination and the limits they show.
+#[derive(Debug, Args, Clone)]
+pub struct DocArgs {
+    /// Print the JSON (`heft.report/1`, `heft.diff/1`) instead of text: --format json.
+    #[arg(long)]
+    pub json: bool,
+    /// Output format: text, json, markdown or html (one self-contained page).
+    #[arg(long, value_enum, default_value_t = DocFormat::Text)]
+    pub format: DocFormat,
+    /// Write to FILE instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Limits shown (as for `check`); default aws-lambda and aws-lambda-zip.
+    #[arg(long = "limit", value_name = "LIMIT")]
+    pub limits: Vec<String>,
+}
+
+impl DocArgs {
     /// The format asked for (`--json` wins).
     pub fn format(&self) -> DocFormat {
         if self.json {

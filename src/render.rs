@@ -15,6 +15,17 @@ pub fn signed_human(n: i64) -> String {
     }
 }
 
+/// `s` cut to `width` characters, with an ellipsis when cut.
+pub fn clip(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -286,10 +286,19 @@ fn a_side_that_could_not_be_read_is_counted_and_warned_about() {
     let (old, _) = builds(&fx);
     let broken = fx.path().join("broken.zip");
     std::fs::write(&broken, b"PK\x03\x04 not really a zip").unwrap();
-    let out = heft(&fx).arg("diff").arg(&old).arg(&broken).arg("--json").output().unwrap();
+    let out = heft(&fx)
+        .arg("diff")
+        .arg(&old)
+        .arg(&broken)
+        .arg("--json")
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let d: Diff = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!((d.errors.before, d.errors.after), (0, 1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("broken.zip: 1 paths could not be read"), "{err}");
+    assert!(
+        err.contains("broken.zip: 1 paths could not be read"),
+        "{err}"
+    );
 }

@@ -99,6 +99,17 @@ pub fn limits(args: &LimitArgs, fallback: Option<Vec<Limit>>) -> Result<Vec<Limi
         .collect())
 }
 
+/// The `--limit` texts of `report` and `diff`, else the defaults.
+pub fn shown_limits(texts: &[String]) -> Result<Vec<Limit>> {
+    limits(
+        &LimitArgs {
+            limits: texts.to_vec(),
+            ..LimitArgs::default()
+        },
+        None,
+    )
+}
+
 /// `--reserve` plus the unzipped bytes of every `--attached` layer.
 pub fn reserve(args: &LimitArgs, input: &InputArgs) -> Result<u64> {
     let mut total = match &args.reserve {

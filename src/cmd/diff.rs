@@ -6,24 +6,17 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use heft::diff::{Change, Diff, LimitChange, compare};
 use heft::limits::{group, human};
-use heft::render::signed_human;
+use heft::render::{clip, signed_human};
 
 use super::decide;
-use super::report::clip;
-use crate::cli::{DiffArgs, DocFormat, ExploreArgs, InputArgs, LimitArgs};
+use crate::cli::{DiffArgs, DocFormat, ExploreArgs, InputArgs};
 use heft::tui::diffview::DiffView;
 use heft::tui::theme::Theme;
 use std::path::PathBuf;
 
 /// Runs `heft diff`: exit 0 whatever changed (budgets are `check --baseline`'s job).
 pub fn run(args: &DiffArgs) -> Result<ExitCode> {
-    let limits = decide::limits(
-        &LimitArgs {
-            limits: args.limits.clone(),
-            ..LimitArgs::default()
-        },
-        None,
-    )?;
+    let limits = decide::shown_limits(&args.doc.limits)?;
     let before = super::load_or_open(&args.side(&args.old))
         .with_context(|| format!("loading {}", args.old.display()))?;
     let after = super::load_or_open(&args.side(&args.new))
@@ -40,8 +33,8 @@ pub fn run(args: &DiffArgs) -> Result<ExitCode> {
             );
         }
     }
-    let out = args.output.as_deref();
-    match args.format() {
+    let out = args.doc.output.as_deref();
+    match args.doc.format() {
         DocFormat::Json => {
             let mut text = serde_json::to_string_pretty(&diff).context("serialising")?;
             text.push('\n');
@@ -59,13 +52,7 @@ pub fn explore(args: &ExploreArgs) -> Result<ExitCode> {
     let Some([old, new]) = args.diff.as_deref() else {
         anyhow::bail!("--diff takes two inputs: OLD NEW");
     };
-    let limits = decide::limits(
-        &LimitArgs {
-            limits: args.limits.clone(),
-            ..LimitArgs::default()
-        },
-        None,
-    )?;
+    let limits = decide::shown_limits(&args.limits)?;
     let side = |path: &PathBuf| InputArgs {
         paths: vec![path.clone()],
         python: args.python.clone(),

@@ -5,9 +5,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use heft::limits::{Verdict, human, verdict};
+use heft::render::clip;
 use heft::report::Report;
 
-use crate::cli::{DocFormat, LimitArgs, ReportArgs};
+use crate::cli::{DocFormat, ReportArgs};
 
 /// Runs `heft report`.
 pub fn run(args: &ReportArgs) -> Result<ExitCode> {
@@ -16,20 +17,20 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
         heft::scanfile::save(&bundle, path)?;
     }
     let report = Report::new(&bundle);
-    let out = args.output.as_deref();
-    match (args.json, args.format) {
-        (true, _) | (false, DocFormat::Json) if out.is_none() => super::print_json(&report)?,
-        (true, _) | (false, DocFormat::Json) => {
+    let out = args.doc.output.as_deref();
+    match args.doc.format() {
+        DocFormat::Json if out.is_none() => super::print_json(&report)?,
+        DocFormat::Json => {
             let mut text = serde_json::to_string_pretty(&report).context("serialising")?;
             text.push('\n');
             super::emit(&text, out)?;
         }
-        (false, DocFormat::Text) => super::emit(&render_text(&report, args.top), out)?,
-        (false, DocFormat::Markdown) => {
+        DocFormat::Text => super::emit(&render_text(&report, args.top), out)?,
+        DocFormat::Markdown => {
             let v = verdicts(args, &report)?;
             super::emit(&heft::render::markdown::report(&report, &v, args.top), out)?;
         }
-        (false, DocFormat::Html) => {
+        DocFormat::Html => {
             let v = verdicts(args, &report)?;
             super::emit(&heft::render::html::report(&bundle, &report, &v), out)?;
         }
@@ -39,15 +40,8 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
 
 /// The limits asked for (default aws-lambda and aws-lambda-zip) checked on the totals.
 fn verdicts(args: &ReportArgs, report: &Report) -> Result<Vec<Verdict>> {
-    let limits = super::decide::limits(
-        &LimitArgs {
-            limits: args.limits.clone(),
-            ..LimitArgs::default()
-        },
-        None,
-    )?;
     let t = &report.totals;
-    Ok(limits
+    Ok(super::decide::shown_limits(&args.doc.limits)?
         .iter()
         .map(|l| verdict(l, t.bytes, t.zipped_bytes, 0))
         .collect())
@@ -269,14 +263,3 @@ fn render_tail(s: &mut String, r: &Report) {
 }
 
 use heft::limits::group;
-
-/// `s` cut to `width` characters, with an ellipsis when cut.
-pub fn clip(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
-}

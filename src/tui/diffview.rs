@@ -21,7 +21,7 @@ use super::theme::Theme;
 use crate::bundle::Bundle;
 use crate::diff::{Change, Diff};
 use crate::limits::human;
-use crate::render::signed_human;
+use crate::render::{clip, signed_human};
 use crate::treemap::{self, Item, LayoutOptions, TileKind};
 
 /// Which size the view shows and sorts by.
@@ -371,16 +371,6 @@ impl DiffView {
             let width = usize::from(r.width.saturating_sub(1));
             buf.set_stringn(r.x, r.y, clip(&label, width), width, style);
         }
-    }
-}
-
-fn clip(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
-        t.push('…');
-        t
     }
 }
 
