@@ -21,6 +21,7 @@ use super::theme::Theme;
 use crate::bundle::Bundle;
 use crate::diff::{Change, Diff};
 use crate::limits::human;
+use crate::render::html::data::{TreeNode, tree as size_tree};
 use crate::render::{clip, signed_human};
 use crate::treemap::{self, Item, LayoutOptions, TileKind};
 
@@ -53,11 +54,13 @@ impl SizeMode {
     }
 }
 
-/// The two panes.
+/// The panes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pane {
     /// The package list.
     Packages,
+    /// The new build's directories by package, with old, new and delta sizes.
+    Tree,
     /// The treemap.
     Treemap,
 }
@@ -75,6 +78,10 @@ pub enum DiffAction {
     CycleSize,
     /// Show a pane.
     Show(Pane),
+    /// Tree: into the selected directory.
+    Open,
+    /// Tree: back to the parent.
+    Back,
 }
 
 /// The action for a key press, if any.
@@ -85,6 +92,9 @@ pub fn action_for(key: KeyEvent) -> Option<DiffAction> {
         KeyCode::Char('k') | KeyCode::Up => Some(DiffAction::Up),
         KeyCode::Char('d') => Some(DiffAction::CycleSize),
         KeyCode::Char('1') => Some(DiffAction::Show(Pane::Packages)),
+        KeyCode::Char('2') => Some(DiffAction::Show(Pane::Tree)),
+        KeyCode::Enter | KeyCode::Char('l') | KeyCode::Right => Some(DiffAction::Open),
+        KeyCode::Backspace | KeyCode::Char('h') | KeyCode::Left => Some(DiffAction::Back),
         KeyCode::Char('3') => Some(DiffAction::Show(Pane::Treemap)),
         _ => None,
     }
@@ -121,6 +131,12 @@ pub struct DiffView {
     pub pane: Pane,
     /// Selected row (in the current order).
     pub selected: usize,
+    /// The size tree of the new build with deltas.
+    tree: TreeNode,
+    /// Tree: child indices from the top to the directory shown.
+    path: Vec<usize>,
+    /// Tree: the selected entry (in the current order).
+    tree_selected: usize,
     quit: bool,
     theme: Theme,
 }
@@ -157,6 +173,9 @@ impl DiffView {
             mode: SizeMode::New,
             pane: Pane::Packages,
             selected: 0,
+            tree: size_tree(after, Some(before)),
+            path: Vec::new(),
+            tree_selected: 0,
             quit: false,
             theme,
         };
@@ -179,20 +198,76 @@ impl DiffView {
         match action {
             DiffAction::Quit => self.quit = true,
             DiffAction::Down => self.down(),
-            DiffAction::Up => self.selected = self.selected.saturating_sub(1),
+            DiffAction::Up => self.up(),
             DiffAction::CycleSize => self.cycle(),
             DiffAction::Show(pane) => self.pane = pane,
+            DiffAction::Open => self.open(),
+            DiffAction::Back => self.back(),
         }
     }
 
     fn down(&mut self) {
-        self.selected = (self.selected + 1).min(self.rows.len().saturating_sub(1));
+        if self.pane == Pane::Tree {
+            let n = self.entries().len();
+            self.tree_selected = (self.tree_selected + 1).min(n.saturating_sub(1));
+        } else {
+            self.selected = (self.selected + 1).min(self.rows.len().saturating_sub(1));
+        }
+    }
+
+    fn up(&mut self) {
+        if self.pane == Pane::Tree {
+            self.tree_selected = self.tree_selected.saturating_sub(1);
+        } else {
+            self.selected = self.selected.saturating_sub(1);
+        }
+    }
+
+    fn open(&mut self) {
+        let entries = self.entries();
+        if let Some(&(i, node)) = entries.get(self.tree_selected)
+            && !node.c.is_empty()
+        {
+            self.path.push(i);
+            self.tree_selected = 0;
+        }
+    }
+
+    fn back(&mut self) {
+        if self.path.pop().is_some() {
+            self.tree_selected = 0;
+        }
+    }
+
+    /// The tree node shown.
+    fn tree_node(&self) -> &TreeNode {
+        self.path.iter().fold(&self.tree, |n, &i| &n.c[i])
+    }
+
+    /// The shown node's children with their indices, in the current size order.
+    fn entries(&self) -> Vec<(usize, &TreeNode)> {
+        let mut out: Vec<(usize, &TreeNode)> = self.tree_node().c.iter().enumerate().collect();
+        let mode = self.mode;
+        out.sort_by_key(|(_, n)| Reverse(node_size(n, mode)));
+        out
+    }
+
+    /// Where the tree pane is: `chromadb / chromadb / api`.
+    pub fn tree_path(&self) -> String {
+        let mut names = Vec::new();
+        let mut at = &self.tree;
+        for &i in &self.path {
+            at = &at.c[i];
+            names.push(at.n.as_str());
+        }
+        names.join(" / ")
     }
 
     fn cycle(&mut self) {
         self.mode = self.mode.next();
         self.sort();
         self.selected = 0;
+        self.tree_selected = 0;
     }
 
     fn size(&self, row: &Row) -> u64 {
@@ -212,6 +287,25 @@ impl DiffView {
         };
         self.rows
             .sort_by_key(|r| (Reverse(key(r)), r.name.to_lowercase()));
+    }
+}
+
+/// A tree node's old bytes (new minus its delta).
+fn node_old(n: &TreeNode) -> u64 {
+    let d = n.d.unwrap_or(0);
+    if d >= 0 {
+        n.b.saturating_sub(d.unsigned_abs())
+    } else {
+        n.b.saturating_add(d.unsigned_abs())
+    }
+}
+
+/// A tree node's size in `mode`.
+fn node_size(n: &TreeNode, mode: SizeMode) -> u64 {
+    match mode {
+        SizeMode::New => n.b,
+        SizeMode::Old => node_old(n),
+        SizeMode::Delta => n.d.unwrap_or(0).unsigned_abs(),
     }
 }
 
@@ -253,10 +347,11 @@ impl Widget for &DiffView {
         self.render_head(head, buf);
         match self.pane {
             Pane::Packages => self.render_packages(body, buf),
+            Pane::Tree => self.render_tree(body, buf),
             Pane::Treemap => self.render_treemap(body, buf),
         }
         let help = format!(
-            " d sizes: {} (new/old/delta)   1 packages   3 treemap   j/k move   q quit ",
+            " d sizes: {} (new/old/delta)   1 packages   2 tree (Enter in, Backspace out)   3 treemap   j/k move   q quit ",
             self.mode.label()
         );
         Paragraph::new(help).style(self.theme.dim).render(foot, buf);
@@ -330,6 +425,50 @@ impl DiffView {
             let style = if i == self.selected {
                 self.theme.selected
             } else if r.delta() == 0 {
+                self.theme.dim
+            } else {
+                style
+            };
+            lines.push(Line::styled(text, style));
+        }
+        Paragraph::new(lines).render(area, buf);
+    }
+
+    fn render_tree(&self, area: Rect, buf: &mut Buffer) {
+        let heading = format!(
+            " {:<58} {:>10} {:>10} {:>12}",
+            clip(&format!("/ {}", self.tree_path()), 58),
+            "old",
+            "new",
+            "delta"
+        );
+        let mut lines = vec![Line::styled(heading, self.theme.heading)];
+        let visible = usize::from(area.height.saturating_sub(1));
+        let first = self.tree_selected.saturating_sub(visible.saturating_sub(1));
+        for (row, (_, n)) in self
+            .entries()
+            .into_iter()
+            .enumerate()
+            .skip(first)
+            .take(visible)
+        {
+            let delta = n.d.unwrap_or(0);
+            let (m, style) = mark(&self.theme, delta);
+            let name = if n.c.is_empty() {
+                n.n.clone()
+            } else {
+                format!("{}/", n.n)
+            };
+            let text = format!(
+                " {:<58} {:>10} {:>10} {m}{:>11}",
+                clip(&name, 58),
+                human(node_old(n)),
+                human(n.b),
+                signed_human(delta)
+            );
+            let style = if row == self.tree_selected {
+                self.theme.selected
+            } else if delta == 0 {
                 self.theme.dim
             } else {
                 style

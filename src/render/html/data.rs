@@ -215,7 +215,7 @@ fn fill(
 }
 
 /// The size tree of `after`, with per-node deltas against `before` when given.
-fn tree(after: &Bundle, before: Option<&Bundle>) -> TreeNode {
+pub fn tree(after: &Bundle, before: Option<&Bundle>) -> TreeNode {
     let mut tries: HashMap<String, Trie> = HashMap::new();
     let mut names: HashMap<String, String> = HashMap::new();
     fill(&mut tries, &mut names, after, false);

@@ -73,3 +73,21 @@ fn the_treemap_pane_draws_a_tile_per_package_marked_by_growth() {
     v.apply(DiffAction::Quit);
     assert!(v.is_done());
 }
+
+#[test]
+fn the_tree_pane_walks_directories_with_old_new_and_delta() {
+    let mut v = view();
+    v.apply(DiffAction::Show(Pane::Tree));
+    let s = screen(&v, 110, 14);
+    let lib = s.lines().find(|l| l.contains(" lib/")).unwrap();
+    assert!(lib.contains("▲") && lib.contains("+1.3 KB"), "{lib}");
+    v.apply(DiffAction::CycleSize);
+    v.apply(DiffAction::CycleSize);
+    assert_eq!(v.mode, SizeMode::Delta);
+    v.apply(DiffAction::Open);
+    assert_eq!(v.tree_path(), "SymPy", "the largest change first");
+    let s = screen(&v, 110, 14);
+    assert!(s.contains("sympy/"), "{s}");
+    v.apply(DiffAction::Back);
+    assert_eq!(v.tree_path(), "");
+}
