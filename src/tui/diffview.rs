@@ -309,17 +309,27 @@ fn node_size(n: &TreeNode, mode: SizeMode) -> u64 {
     }
 }
 
+// Growth is bad news in a diff (the opposite of watch mode's "a package arrived", which the
+// theme's `grew` style marks in green), so this view names its own two colours.
+/// Text of a package that grew.
+const GREW_FG: Color = Color::Rgb(240, 110, 110);
+/// Text of a package that shrank.
+const SHRANK_FG: Color = Color::Rgb(110, 200, 130);
+
 /// ▲ / ▼ and a style for a change of `delta` bytes.
 fn mark(theme: &Theme, delta: i64) -> (&'static str, Style) {
     match delta {
+        d if d > 0 && theme.color => ("▲", Style::new().fg(GREW_FG)),
+        d if d < 0 && theme.color => ("▼", Style::new().fg(SHRANK_FG)),
         d if d > 0 => ("▲", theme.grew),
         d if d < 0 => ("▼", theme.shrank),
         _ => (" ", theme.dim),
     }
 }
 
-/// A tile's colour: red for growth (brightest when new), green for shrinking, grey else.
-fn growth_style(theme: &Theme, row: &Row) -> Style {
+/// A tile's colour: red for growth (brightest when new), green for shrinking, grey else;
+/// every other tile a shade darker so neighbours of one colour stay apart.
+fn growth_style(theme: &Theme, row: &Row, index: usize) -> Style {
     if !theme.color {
         return if row.delta() == 0 {
             theme.dim
@@ -327,12 +337,14 @@ fn growth_style(theme: &Theme, row: &Row) -> Style {
             theme.grew
         };
     }
-    let bg = match (row.old, row.delta()) {
-        (0, d) if d > 0 => Color::Rgb(190, 30, 40),
-        (_, d) if d > 0 => Color::Rgb(150, 70, 70),
-        (_, d) if d < 0 => Color::Rgb(40, 120, 70),
-        _ => Color::Rgb(80, 80, 90),
+    let (r, g, b) = match (row.old, row.delta()) {
+        (0, d) if d > 0 => (190, 30, 40),
+        (_, d) if d > 0 => (150, 70, 70),
+        (_, d) if d < 0 => (40, 120, 70),
+        _ => (80, 80, 90),
     };
+    let shade = if index.is_multiple_of(2) { 0 } else { 25 };
+    let bg = Color::Rgb(r - shade.min(r), g - shade.min(g), b - shade.min(b));
     Style::new().fg(Color::White).bg(bg)
 }
 
@@ -498,7 +510,7 @@ impl DiffView {
                     let (m, _) = mark(&self.theme, row.delta());
                     (
                         format!("{m}{} {}", row.name, signed_human(row.delta())),
-                        growth_style(&self.theme, row),
+                        growth_style(&self.theme, row, i),
                     )
                 }
                 TileKind::Rest { count, weight } => (
