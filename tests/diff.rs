@@ -302,3 +302,41 @@ fn a_side_that_could_not_be_read_is_counted_and_warned_about() {
         "{err}"
     );
 }
+
+#[test]
+fn a_package_that_moves_to_another_layer_is_listed_as_moved_between_roots() {
+    let fx = Fixture::new();
+    let (a, b) = (fx.dir("a/python"), fx.dir("b/python"));
+    dist("six", "1.16").file("six.py", 3000).install(&a);
+    dist("lib", "1.0").file("lib/core.py", 8000).install(&b);
+    let save = |name: &str| {
+        let path = fx.path().join(name);
+        heft(&fx)
+            .arg("report")
+            .arg(fx.path().join("a"))
+            .arg(fx.path().join("b"))
+            .arg("--save")
+            .arg(&path)
+            .assert()
+            .success();
+        path
+    };
+    let before = save("before.heftscan");
+    std::fs::rename(a.join("six.py"), b.join("six.py")).unwrap();
+    std::fs::rename(a.join("six-1.16.dist-info"), b.join("six-1.16.dist-info")).unwrap();
+    let after = save("after.heftscan");
+    let d = diff_json(&fx, &before, &after);
+    assert!(
+        d.distributions.is_empty(),
+        "same packages: {:?}",
+        d.distributions
+    );
+    assert_eq!(d.moved.len(), 1, "{:?}", d.moved);
+    let six = &d.moved[0];
+    assert_eq!((six.from.root, six.to.root), (0, 1));
+    assert_eq!(six.from.dist.as_deref(), Some("six"));
+    assert_eq!(
+        six.files, 4,
+        "six.py and its METADATA, INSTALLER and RECORD"
+    );
+}
