@@ -1,18 +1,18 @@
 //! `heft diff OLD NEW`: two builds compared, as text, `heft.diff/1` JSON, Markdown or HTML.
 
 use std::fmt::Write as _;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use heft::diff::{Change, Diff, LimitChange, compare};
 use heft::limits::{group, human};
 use heft::render::{clip, signed_human};
+use heft::tui::diffview::DiffView;
+use heft::tui::theme::Theme;
 
 use super::decide;
 use crate::cli::{DiffArgs, DocFormat, ExploreArgs, InputArgs};
-use heft::tui::diffview::DiffView;
-use heft::tui::theme::Theme;
-use std::path::PathBuf;
 
 /// Runs `heft diff`: exit 0 whatever changed (budgets are `check --baseline`'s job).
 pub fn run(args: &DiffArgs) -> Result<ExitCode> {
