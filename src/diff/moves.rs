@@ -2,7 +2,7 @@
 //! place is its path below its package directory (a root's site, a wheel), so
 //! `python/numpy/x.py` in a layer and `numpy/x.py` in a site-packages are the same file.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -37,11 +37,16 @@ pub struct MovedJson {
 }
 
 /// Calls `f(root index, path below the package directory, node)` for every file and link.
+/// One walk per root, carrying the package directory down (a wheel set has thousands).
 pub(crate) fn for_each_file(bundle: &Bundle, mut f: impl FnMut(usize, Vec<u8>, NodeId)) {
     for (i, root) in bundle.roots.iter().enumerate() {
-        for id in bundle.tree.descendants(root.node) {
-            if !bundle.tree.node(id).is_dir() {
-                let base = base_of(bundle, &root.sites, root.node, id);
+        let sites: HashSet<NodeId> = root.sites.iter().copied().collect();
+        let mut stack = vec![(root.node, root.node)];
+        while let Some((id, base)) = stack.pop() {
+            let base = if sites.contains(&id) { id } else { base };
+            if bundle.tree.node(id).is_dir() {
+                stack.extend(bundle.tree.children(id).iter().map(|c| (*c, base)));
+            } else {
                 f(i, bundle.tree.rel_path(base, id), id);
             }
         }
@@ -63,21 +68,6 @@ fn files(bundle: &Bundle) -> HashMap<Vec<u8>, (Place, u64)> {
             .or_insert(Some((place, n.own.bytes)));
     });
     out.into_iter().filter_map(|(k, v)| Some((k, v?))).collect()
-}
-
-/// The package directory a file sits in (the deepest site holding it), else its root.
-fn base_of(bundle: &Bundle, sites: &[NodeId], root: NodeId, id: NodeId) -> NodeId {
-    let mut at = id;
-    while let Some(p) = bundle.tree.parent(at) {
-        if sites.contains(&p) {
-            return p;
-        }
-        if p == root {
-            break;
-        }
-        at = p;
-    }
-    root
 }
 
 /// Groups of files whose owner or root differ between the builds, most bytes first.
