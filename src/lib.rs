@@ -21,6 +21,8 @@
 //! - [`rules`]: exclusion rules, presets and safety levels; strip savings of `.so` files.
 //! - [`exclusion`]: incremental evaluation of a rule list: per-node, per-distribution and
 //!   bundle sizes after exclusions, and what they would break.
+//! - [`fsops`]: deleting inside a root through directory descriptors (the only code that
+//!   deletes).
 //! - [`manifest`]: the `heft.manifest/1` prune manifest, its export formats and the safe
 //!   on-disk pruner.
 //! - [`verdicts`]: limits checked after exclusions, with candidates; `heft.check/1` JSON.
@@ -28,6 +30,8 @@
 //! - [`scanfile`]: saved scans (`heft.scan/1`) written and read back without the files.
 //! - [`diff`]: two builds compared (`heft.diff/1`), and growth budgets against a baseline.
 //! - [`render`]: Markdown and self-contained HTML documents of a report or a diff.
+//! - [`settings`]: options resolved once for every command and the explorer.
+//! - [`regular_file`]: opening regular files only (never a FIFO or device), reads capped.
 //!
 //! The shell around it lives here too so tests and benchmarks can drive it, but only
 //! [`tui`] (the interactive explorer) names ratatui or crossterm; nothing in the core
@@ -38,6 +42,7 @@ pub mod bundle;
 pub mod deps;
 pub mod diff;
 pub mod exclusion;
+pub mod fsops;
 pub mod insight;
 pub mod limits;
 pub mod load;
@@ -45,6 +50,7 @@ pub mod manifest;
 pub mod model;
 pub mod ownership;
 pub mod python;
+pub mod regular_file;
 pub mod render;
 pub mod report;
 pub mod requirements;
@@ -52,6 +58,7 @@ pub mod rules;
 pub mod runtimes;
 pub mod scan;
 pub mod scanfile;
+pub mod settings;
 pub mod synthetic;
 pub mod treemap;
 pub mod tui;

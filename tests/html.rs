@@ -117,7 +117,11 @@ fn the_report_page_shows_the_reports_numbers_in_a_browser_and_names_stay_text() 
         "a click zooms in, the path zooms out"
     );
     assert_eq!(check(&dom, "sort"), "works", "a click on a heading sorts");
-    assert_eq!(check(&dom, "hover"), "works", "hovering shows exact bytes and the owner");
+    assert_eq!(
+        check(&dom, "hover"),
+        "works",
+        "hovering shows exact bytes and the owner"
+    );
     let title = &dom[dom.find("<title>").unwrap()..dom.find("</title>").unwrap()];
     assert!(!title.contains("pwned"), "{title}");
     assert!(!dom.contains("<img"), "a file name became an element");

@@ -2,12 +2,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::format_push_string)]
 
+mod bounded;
 mod bundles;
 mod diff;
 mod fixture;
+mod fuzz;
+mod gates;
 mod html;
 mod insight;
 mod manifest;
+mod packaging;
+mod prune;
 mod report;
 mod rules;
 mod scanfile;

@@ -17,9 +17,9 @@ use crate::cli::{DiffArgs, DocFormat, ExploreArgs, InputArgs};
 /// Runs `heft diff`: exit 0 whatever changed (budgets are `check --baseline`'s job).
 pub fn run(args: &DiffArgs) -> Result<ExitCode> {
     let limits = decide::shown_limits(&args.doc.limits)?;
-    let before = super::load_or_open(&args.side(&args.old))
+    let before = super::load_inputs(&args.side(&args.old))
         .with_context(|| format!("loading {}", args.old.display()))?;
-    let after = super::load_or_open(&args.side(&args.new))
+    let after = super::load_inputs(&args.side(&args.new))
         .with_context(|| format!("loading {}", args.new.display()))?;
     let diff = compare(&before, &after, &limits);
     for (path, n) in [
@@ -52,19 +52,16 @@ pub fn explore(args: &ExploreArgs) -> Result<ExitCode> {
     let Some([old, new]) = args.diff.as_deref() else {
         anyhow::bail!("--diff takes two inputs: OLD NEW");
     };
-    let limits = decide::shown_limits(&args.limits)?;
+    let limits = decide::shown_limits(&args.decide.limits.limits)?;
     let side = |path: &PathBuf| InputArgs {
         paths: vec![path.clone()],
-        python: args.python.clone(),
-        arch: args.arch,
-        requirements: None,
-        no_zip_estimate: false,
+        target: args.target.clone(),
     };
     eprintln!("heft: scanning {} and {}", old.display(), new.display());
     let before =
-        super::load_or_open(&side(old)).with_context(|| format!("loading {}", old.display()))?;
+        super::load_inputs(&side(old)).with_context(|| format!("loading {}", old.display()))?;
     let after =
-        super::load_or_open(&side(new)).with_context(|| format!("loading {}", new.display()))?;
+        super::load_inputs(&side(new)).with_context(|| format!("loading {}", new.display()))?;
     let diff = compare(&before, &after, &limits);
     let mut view = DiffView::new(diff, &before, &after, Theme::from_env());
     heft::tui::diffview::run(&mut view)

@@ -29,15 +29,24 @@ pub fn verdicts(
     let Some(path) = &args.baseline else {
         return Ok(Vec::new());
     };
-    if args.input.no_zip_estimate && budgets.iter().any(|b| b.counted == Counted::Zipped) {
+    if args.input.target.no_zip_estimate && budgets.iter().any(|b| b.counted == Counted::Zipped) {
         bail!("a zip: growth budget needs zipped sizes: drop --no-zip-estimate");
     }
     let inputs = InputArgs {
         paths: vec![path.clone()],
         ..args.input.clone()
     };
-    let baseline = super::super::load_or_open(&inputs)
+    let baseline = super::super::load_inputs(&inputs)
         .with_context(|| format!("--baseline {}", path.display()))?;
+    // Fail closed, as for the build itself: growth over a baseline with holes means nothing.
+    if !baseline.errors.is_empty() && !args.allow_errors {
+        bail!(
+            "--baseline {}: {} paths could not be read, so growth cannot be measured \
+             (heft report lists them; --allow-errors measures anyway)",
+            path.display(),
+            baseline.errors.len()
+        );
+    }
     Ok(growth_verdicts(&baseline, bundle, budgets))
 }
 
