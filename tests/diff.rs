@@ -179,6 +179,7 @@ fn a_saved_scan_from_another_heft_version_is_refused_naming_the_version() {
 #[derive(serde::Deserialize)]
 struct CheckWithGrowth {
     schema: String,
+    verdict: String,
     growth: Vec<GrowthVerdict>,
 }
 
@@ -219,6 +220,7 @@ fn growth_over_a_budget_exits_1_and_names_the_largest_contributors() {
     assert_eq!(json.status.code(), Some(1));
     let parsed: CheckWithGrowth = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(parsed.schema, "heft.check/1");
+    assert_eq!(parsed.verdict, "over", "the budget decides the verdict too");
     let (bytes, zipped) = (&parsed.growth[0], &parsed.growth[1]);
     assert!(!bytes.ok && zipped.ok);
     assert_eq!(bytes.allowed, 100 * 1024);
@@ -339,4 +341,23 @@ fn a_package_that_moves_to_another_layer_is_listed_as_moved_between_roots() {
         six.files, 4,
         "six.py and its METADATA, INSTALLER and RECORD"
     );
+}
+
+#[test]
+fn a_baseline_that_could_not_be_read_fails_closed() {
+    let fx = Fixture::new();
+    let (_, new) = builds(&fx);
+    let broken = fx.path().join("broken.zip");
+    std::fs::write(&broken, b"PK\x03\x04 not really a zip").unwrap();
+    let out = heft(&fx)
+        .arg("check")
+        .arg(&new)
+        .arg("--baseline")
+        .arg(&broken)
+        .args(["--max-growth", "5MB", "--limit", "100MB"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("growth cannot be measured"), "{err}");
 }
