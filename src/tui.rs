@@ -27,6 +27,7 @@
 pub mod activity;
 pub mod app;
 pub mod bus;
+pub mod diffview;
 pub mod event;
 pub mod exclusions;
 pub mod export;
