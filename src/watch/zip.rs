@@ -92,11 +92,13 @@ fn child_len(parent_len: usize, name_len: usize) -> usize {
 /// Compression runs on a pool of its own: on rayon's global pool a big job would hold the
 /// next batch's re-walk (which uses that pool) until most of its files were done.
 pub(super) fn run(
+    root: &Path,
     jobs: &Receiver<ZipJob>,
     events: &Sender<WatchEvent>,
     cache: &ZipCache,
     stop: &AtomicBool,
 ) {
+    let scope = cache.scope(root);
     let pool = rayon::ThreadPoolBuilder::new()
         .thread_name(|i| format!("heft-watch-zip-{i}"))
         .build()
@@ -109,7 +111,7 @@ pub(super) fn run(
                     if stop.load(Ordering::Relaxed) {
                         return None;
                     }
-                    let zipped = entry_zipped(&it.path, it.name_len, it.kind, cache);
+                    let zipped = entry_zipped(&it.path, it.name_len, it.kind, cache, scope);
                     Some((it.subtree, it.entry, zipped))
                 })
                 .collect()
