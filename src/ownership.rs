@@ -1,6 +1,9 @@
 //! Who owns each file: reads `*.dist-info` (RECORD, METADATA) and `*.egg-info` metadata
 //! under each root's package directories and attributes files to distributions, per file.
 
+mod index;
+
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::bundle::{Bundle, Distribution, Install};
@@ -10,6 +13,7 @@ use crate::python::name::normalize;
 use crate::python::record::{parse_file_list, parse_record};
 use crate::python::requirement::Requirement;
 use crate::scan::ScanError;
+use index::{Lookup, PathIndex};
 
 /// Reads a metadata file of a distribution; archives serve them from memory.
 pub trait MetaSource {
@@ -108,12 +112,17 @@ impl<'a> Prefetched<'a> {
             .par_iter()
             .filter_map(|&(dir, file)| inner.read(bundle, dir, file).map(|b| ((dir, file), b)))
             .collect();
+        let mut sites: Vec<NodeId> = found.iter().map(|(_, site, _)| *site).collect();
+        sites.dedup();
+        let index = PathIndex::build(&bundle.tree, &sites);
         let records = found
             .par_iter()
             .filter(|(_, _, dir)| {
                 bundle.tree.node(*dir).is_dir() && bundle.tree.name(*dir).ends_with(b".dist-info")
             })
-            .filter_map(|&(_, site, dir)| record_claims(bundle, inner, site, dir).map(|c| (dir, c)))
+            .filter_map(|&(_, site, dir)| {
+                record_claims(bundle, inner, &index, site, dir).map(|c| (dir, c))
+            })
             .collect();
         Self {
             map,
@@ -227,6 +236,7 @@ struct Claims {
 fn record_claims(
     bundle: &Bundle,
     source: &(dyn MetaSource + Sync),
+    index: &PathIndex,
     site: NodeId,
     meta_dir: NodeId,
 ) -> Option<Claims> {
@@ -241,7 +251,7 @@ fn record_claims(
         bad_rows: record.bad_rows.len() as u64,
     };
     for row in &record.rows {
-        match resolve_record_path(&bundle.tree, root_node, site, &row.path) {
+        match resolve_indexed(&bundle.tree, index, root_node, site, &row.path) {
             Some(node) => claims.nodes.push(node),
             None => claims.missing += 1,
         }
@@ -257,6 +267,28 @@ fn claim_record(bundle: &mut Bundle, claims: Option<&Claims>, id: DistId) {
     let dist = &mut bundle.dists[id.index()];
     dist.missing_files += claims.missing;
     dist.bad_record_rows += claims.bad_rows;
+}
+
+/// [`resolve_record_path`] through the path index: one hash of the whole path for the usual
+/// row, the component walk only for rows the index cannot answer (`..`, `./`, collisions).
+fn resolve_indexed(
+    tree: &Tree,
+    index: &PathIndex,
+    root: NodeId,
+    site: NodeId,
+    path: &str,
+) -> Option<NodeId> {
+    let rel: Cow<'_, str> = if path.contains('\\') {
+        Cow::Owned(path.replace('\\', "/"))
+    } else {
+        Cow::Borrowed(path)
+    };
+    // The site lies within its root, so a node found under it does too.
+    match index.get(tree, site, rel.as_bytes()) {
+        Lookup::Found(node) => Some(node),
+        Lookup::Absent => None,
+        Lookup::Unknown => resolve_record_path(tree, root, site, path),
+    }
 }
 
 /// Resolves a RECORD path against the site directory. `pip install --target` writes console
