@@ -10,7 +10,7 @@ use crate::bundle::{Bundle, Distribution, Install};
 use crate::model::{DistId, NodeId, NodeKind, Sizes, Tree};
 use crate::python::metadata::{parse_metadata, parse_requires_txt};
 use crate::python::name::normalize;
-use crate::python::record::{parse_file_list, parse_record};
+use crate::python::record::{for_each_row, parse_file_list};
 use crate::python::requirement::Requirement;
 use crate::scan::ScanError;
 use index::{Lookup, PathIndex};
@@ -241,21 +241,21 @@ fn record_claims(
     meta_dir: NodeId,
 ) -> Option<Claims> {
     let bytes = source.read(bundle, meta_dir, "RECORD")?;
-    let record = parse_record(&bytes);
     let root_node = bundle
         .root_of(site)
         .map_or(bundle.top, |r| bundle.roots[r].node);
     let mut claims = Claims {
-        nodes: Vec::with_capacity(record.rows.len()),
+        nodes: Vec::new(),
         missing: 0,
-        bad_rows: record.bad_rows.len() as u64,
+        bad_rows: 0,
     };
-    for row in &record.rows {
-        match resolve_indexed(&bundle.tree, index, root_node, site, &row.path) {
+    for_each_row(&bytes, |row| match row {
+        Ok(row) => match resolve_indexed(&bundle.tree, index, root_node, site, &row.path) {
             Some(node) => claims.nodes.push(node),
             None => claims.missing += 1,
-        }
-    }
+        },
+        Err(_) => claims.bad_rows += 1,
+    });
     Some(claims)
 }
 
@@ -276,18 +276,22 @@ fn resolve_indexed(
     index: &PathIndex,
     root: NodeId,
     site: NodeId,
-    path: &str,
+    path: &[u8],
 ) -> Option<NodeId> {
-    let rel: Cow<'_, str> = if path.contains('\\') {
-        Cow::Owned(path.replace('\\', "/"))
+    // Rows were matched as lossily decoded text: a row that is not UTF-8 keeps that (slow) way.
+    let Ok(text) = std::str::from_utf8(path) else {
+        return resolve_record_path(tree, root, site, &String::from_utf8_lossy(path));
+    };
+    let rel: Cow<'_, [u8]> = if path.contains(&b'\\') {
+        Cow::Owned(text.replace('\\', "/").into_bytes())
     } else {
         Cow::Borrowed(path)
     };
     // The site lies within its root, so a node found under it does too.
-    match index.get(tree, site, rel.as_bytes()) {
+    match index.get(tree, site, &rel) {
         Lookup::Found(node) => Some(node),
         Lookup::Absent => None,
-        Lookup::Unknown => resolve_record_path(tree, root, site, path),
+        Lookup::Unknown => resolve_record_path(tree, root, site, text),
     }
 }
 
@@ -370,3 +374,6 @@ pub fn total_sizes(bundle: &mut Bundle) {
         dist.sizes = s;
     }
 }
+
+#[cfg(test)]
+mod tests;
