@@ -44,8 +44,10 @@ bench_dir() {
   add "heft report (no zip)" "$heft report $dir --json --no-zip-estimate"
   add "heft report (warm zip)" "$heft report $dir --json"
   if [ -n "${HEFT_BASE:-}" ]; then
-    add "base report (no zip)" "$HEFT_BASE report $dir --json --no-zip-estimate"
-    add "base report (warm zip)" "$HEFT_BASE report $dir --json"
+    # Its own cache directory: an older heft may read (or delete) another format.
+    local base="env XDG_CACHE_HOME=$XDG_CACHE_HOME/base $HEFT_BASE"
+    add "base report (no zip)" "$base report $dir --json --no-zip-estimate"
+    add "base report (warm zip)" "$base report $dir --json"
   fi
   # Warm the page cache and both zip caches.
   for c in "${cmds[@]}"; do $c >/dev/null 2>&1 || true; done
