@@ -2,13 +2,14 @@
 # Scan benchmark: `heft report --json` (without and with a warm zip cache) side by side with
 # `du -sb`, and with `dust` and `pipdeptree` when they are installed, on one or more trees.
 #   bash benches/scan.sh [DIR...]   (default target/synth-site, generated if absent)
-# Environment: RUNS (default 5) paired rounds, HEFT (default target/release/heft),
+# Environment: RUNS (default 5) paired rounds, HEFT (default target/release/heft), PIPDEPTREE,
 # HEFT_BASE (a second heft binary, e.g. the previous commit's, measured in the same rounds).
 #
 # Tools run interleaved (A B C A B C ...), so a burst of load from other processes hits every
 # tool alike; each figure is the median of RUNS, and "x du" is the median of the per-round
-# ratios. Peak RSS comes from /usr/bin/time -v (stable under load). Per-file figures divide by
-# the files and directories find(1) counts.
+# ratios. CPU is user + system seconds (from /usr/bin/time, 10 ms resolution): on a machine
+# shared with other work it moves far less than wall time. Peak RSS is stable under load.
+# Per-file figures divide by the files and directories find(1) counts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
@@ -22,11 +23,11 @@ export XDG_CACHE_HOME=${XDG_CACHE_HOME_BENCH:-$(mktemp -d)}
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
-# Seconds of wall time of "$@" (stdout dropped), from bash's microsecond clock: no fork.
-wall() {
-  local s=$EPOCHREALTIME
-  "$@" >/dev/null 2>&1 || true
-  echo "$EPOCHREALTIME - $s" | bc -l
+# "wall cpu" seconds of "$@" (stdout dropped); wall from bash's microsecond clock.
+measure() {
+  local s=$EPOCHREALTIME out
+  out=$(/usr/bin/time -f '%U %S' "$@" 2>&1 >/dev/null | tail -1)
+  echo "$(echo "$EPOCHREALTIME - $s" | bc -l) $(echo "$out" | awk '{print $1 + $2}')"
 }
 
 peak_kib() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
@@ -40,7 +41,9 @@ bench_dir() {
   add() { names+=("$1"); cmds+=("$2"); }
   add "du -sb" "du -sb $dir"
   command -v dust >/dev/null && add "dust -s -d 0" "dust -s -d 0 $dir"
-  command -v pipdeptree >/dev/null && add "pipdeptree -c size-raw" "pipdeptree --path $dir -c size-raw"
+  # PIPDEPTREE: the real script rather than a pyenv shim (a shim adds its own start-up).
+  local pdt=${PIPDEPTREE:-$(command -v pipdeptree || true)}
+  [ -z "$pdt" ] || add "pipdeptree -c size-raw" "$pdt --path $dir -c size-raw"
   add "heft report (no zip)" "$heft report $dir --json --no-zip-estimate"
   add "heft report (warm zip)" "$heft report $dir --json"
   if [ -n "${HEFT_BASE:-}" ]; then
@@ -51,27 +54,34 @@ bench_dir() {
   fi
   # Warm the page cache and both zip caches.
   for c in "${cmds[@]}"; do $c >/dev/null 2>&1 || true; done
-  local -A times=() ratios=()
+  local -A times=() ratios=() cpus=() cpu_ratios=()
   for _ in $(seq "$runs"); do
-    local t_du=""
+    local t_du="" c_du=""
     for i in "${!cmds[@]}"; do
-      local t
-      t=$(wall ${cmds[$i]})
-      [ -n "$t_du" ] || t_du=$t
+      local t c
+      read -r t c < <(measure ${cmds[$i]})
+      # A CPU time under the 10 ms resolution counts as 10 ms (no division by zero).
+      [ -n "$t_du" ] || { t_du=$t; c_du=$(echo "if ($c < 0.01) 0.01 else $c" | bc -l); }
       times[$i]+="$t "
+      cpus[$i]+="$c "
       ratios[$i]+="$(echo "$t / $t_du" | bc -l) "
+      cpu_ratios[$i]+="$(echo "$c / $c_du" | bc -l) "
     done
   done
   printf '\n%s: %d files and directories, %s bytes (%s)\n' "$dir" "$entries" \
     "$(du -sb "$dir" | cut -f1)" "$(date -u +%Y-%m-%d)"
-  printf '%-24s %9s %7s %9s %10s %8s\n' tool "median s" "x du" "us/file" "peak KiB" "B/file"
+  printf '%-24s %7s %6s %7s %6s %8s %9s %7s\n' tool "wall s" "x du" "cpu s" "x du" \
+    "cpu us/f" "peak KiB" "B/file"
   for i in "${!cmds[@]}"; do
-    local med ratio kib
+    local med ratio cpu cratio kib
     med=$(tr ' ' '\n' <<<"${times[$i]}" | grep . | median)
     ratio=$(tr ' ' '\n' <<<"${ratios[$i]}" | grep . | median)
+    cpu=$(tr ' ' '\n' <<<"${cpus[$i]}" | grep . | median)
+    cratio=$(tr ' ' '\n' <<<"${cpu_ratios[$i]}" | grep . | median)
     kib=$(peak_kib ${cmds[$i]})
-    printf '%-24s %9.3f %7.2f %9.2f %10d %8.0f\n' "${names[$i]}" "$med" "$ratio" \
-      "$(echo "$med * 1000000 / $entries" | bc -l)" "$kib" "$(echo "$kib * 1024 / $entries" | bc -l)"
+    printf '%-24s %7.3f %6.2f %7.2f %6.2f %8.2f %9d %7.0f\n' "${names[$i]}" "$med" "$ratio" \
+      "$cpu" "$cratio" "$(echo "$cpu * 1000000 / $entries" | bc -l)" "$kib" \
+      "$(echo "$kib * 1024 / $entries" | bc -l)"
   done
 }
 

@@ -2,6 +2,8 @@
 //! on a rayon pool (cached by file identity), and results come back in batches so a UI can
 //! apply them as they arrive while the model stays usable.
 
+mod progress;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::thread;
@@ -15,6 +17,8 @@ use crate::scan::Stamp;
 use crate::zipsize::{
     END_OF_CENTRAL_DIRECTORY, FileKey, Scope, ZipCache, deflated_size_of, entry_overhead,
 };
+
+pub use progress::ZipProgress;
 
 /// Most results sent in one batch.
 const BATCH: usize = 256;
@@ -284,5 +288,40 @@ pub fn estimate_blocking(bundle: &mut Bundle, cache: &Arc<ZipCache>) {
             ZipEvent::Sizes(sizes) => apply(bundle, &sizes),
             ZipEvent::Done => break,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::*;
+    use crate::load::{LoadOptions, load};
+
+    #[test]
+    fn progress_of_a_whole_job_ends_exact_and_matches_the_estimate() {
+        let dir = tempfile::TempDir::new().unwrap();
+        fs::write(dir.path().join("a.py"), "import os\n".repeat(300)).unwrap();
+        fs::write(dir.path().join("b.txt"), "0123456789".repeat(100)).unwrap();
+        let mut bundle = load(&[dir.path().to_path_buf()], &LoadOptions::default(), &mut |_| {})
+            .unwrap();
+        let tasks = plan(&mut bundle);
+        let mut progress = ZipProgress::of_tasks(&bundle, &tasks);
+        assert_eq!((progress.total_files, progress.total_bytes), (2, 4000));
+        for event in spawn(tasks, Arc::new(ZipCache::new())) {
+            if let ZipEvent::Sizes(sizes) = event {
+                progress.record(&bundle, &sizes);
+                apply(&mut bundle, &sizes);
+            }
+        }
+        assert!(progress.is_done());
+        assert_eq!(progress.remaining_estimate(), Some(0));
+        let files: u64 = bundle
+            .tree
+            .descendants(bundle.top)
+            .filter(|n| bundle.tree.node(*n).kind == NodeKind::File)
+            .map(|n| bundle.tree.node(n).own.zipped)
+            .sum();
+        assert_eq!(progress.done_zipped, files);
     }
 }
