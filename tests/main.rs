@@ -2,10 +2,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::format_push_string)]
 
+mod bounded;
 mod bundles;
 mod fixture;
+mod fuzz;
+mod gates;
 mod insight;
 mod manifest;
+mod packaging;
+mod prune;
 mod report;
 mod rules;
 mod scanfile;

@@ -1,5 +1,6 @@
 //! What the current exclusions would break: distributions still required by kept ones,
-//! paths imported at run time, and enabled rules whose safety is `breaks`.
+//! paths imported at run time, enabled rules whose safety is `breaks`, and rules that
+//! match nothing.
 
 use std::fmt::Write as _;
 
@@ -39,6 +40,12 @@ pub enum Warning {
         /// Index of the rule.
         rule: usize,
     },
+    /// An enabled rule the user wrote (not a preset's) matches nothing in the bundle: a
+    /// typo in a path, pattern or name, kept visible rather than silently saving 0 B.
+    MatchesNothing {
+        /// Index of the rule.
+        rule: usize,
+    },
 }
 
 impl Warning {
@@ -46,7 +53,7 @@ impl Warning {
     pub fn rule(&self) -> Option<usize> {
         match self {
             Warning::RequiredByKept { rule, .. } | Warning::NeededAtRunTime { rule, .. } => *rule,
-            Warning::Breaks { rule } => Some(*rule),
+            Warning::Breaks { rule } | Warning::MatchesNothing { rule } => Some(*rule),
         }
     }
 
@@ -87,6 +94,9 @@ impl Warning {
                 let r = ex.rule(*rule);
                 format!("{} breaks things: {}", r.label(), r.reason)
             }
+            Warning::MatchesNothing { rule } => {
+                format!("{} matches nothing in the bundle", ex.rule(*rule).label())
+            }
         }
     }
 }
@@ -104,6 +114,10 @@ impl Exclusion {
                 && self.saving(i).files > 0
             {
                 out.push(Warning::Breaks { rule: i });
+            }
+            let rule = self.rule(i);
+            if self.is_enabled(i) && rule.preset.is_none() && self.hit_count(i) == 0 {
+                out.push(Warning::MatchesNothing { rule: i });
             }
         }
         out

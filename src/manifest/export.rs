@@ -156,22 +156,50 @@ pub fn sh_quote(raw: &[u8]) -> Vec<u8> {
     out
 }
 
+/// `text` safe on one line of any format or terminal: backslashes and every control or
+/// line-breaking character (C0, DEL, C1, U+2028, U+2029) written as a Rust-style escape,
+/// so nothing a user typed can end a comment or move the cursor.
+pub fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A comment block describing what the export removes.
 fn header(m: &Manifest, prefix: &str, roots: &[usize]) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
         "{prefix}Written by heft {} from a {} made {}.",
-        m.heft_version, m.schema, m.created
+        escape_controls(&m.heft_version),
+        escape_controls(&m.schema),
+        escape_controls(&m.created)
     );
     for &r in roots {
         let list = paths(m, r);
-        let bytes: u64 = list.iter().map(|(e, _)| e.bytes).sum();
-        let files: u64 = list.iter().map(|(e, _)| e.files).sum();
+        let bytes: u64 = list
+            .iter()
+            .map(|(e, _)| e.bytes)
+            .fold(0, u64::saturating_add);
+        let files: u64 = list
+            .iter()
+            .map(|(e, _)| e.files)
+            .fold(0, u64::saturating_add);
         let _ = writeln!(
             s,
             "{prefix}Root {r} ({}): deletes {} paths, {files} files, {} ({bytes} bytes).",
-            m.roots[r].path.replace(['\n', '\r'], "?"),
+            escape_controls(&m.roots[r].path),
             list.len(),
             human(bytes)
         );
@@ -185,39 +213,175 @@ fn header(m: &Manifest, prefix: &str, roots: &[usize]) -> String {
         let _ = writeln!(
             s,
             "{prefix}Rule: {} [{}]",
-            rule.label(),
+            escape_controls(&rule.label()),
             rule.safety.as_str()
         );
     }
     s
 }
 
+/// The fixed part of the `sh` export: helpers every root's checks and deletions call.
+pub(super) const SH_HELPERS: &str = r#"heft_refuse() {
+  echo "heft: $(pwd -P) is not the tree this script was made for ($1); nothing deleted" >&2
+  exit 3
+}
+# Refuses a root given through a symbolic link (the script checks what it was given).
+heft_no_links() {
+  heft_rest=$1
+  case "$heft_rest" in /*) heft_dir= ;; *) heft_dir=. ;; esac
+  while [ -n "$heft_rest" ]; do
+    heft_part=${heft_rest%%/*}
+    case "$heft_rest" in */*) heft_rest=${heft_rest#*/} ;; *) heft_rest= ;; esac
+    [ -n "$heft_part" ] || continue
+    heft_dir=$heft_dir/$heft_part
+    if [ -L "$heft_dir" ]; then
+      echo "heft: $heft_dir is a symbolic link; give the real directory; nothing deleted" >&2
+      exit 3
+    fi
+  done
+}
+# Enters root $1 physically; a relative one as ./$1, so neither CDPATH nor `-` applies.
+heft_enter() {
+  heft_no_links "$1"
+  case "$1" in
+    /*) cd -P -- "$1" ;;
+    *) cd -P -- "./$1" ;;
+  esac
+}
+# Decodes the printf escapes of $1 into heft_p (a path relative to the root).
+heft_decode() {
+  case "$1" in
+    *[\\%]*)
+      heft_p=$(printf "x$1/")
+      heft_p=${heft_p#x}
+      heft_p=${heft_p%/}
+      ;;
+    *) heft_p=$1 ;;
+  esac
+}
+# Status 0 when every parent of ./$heft_p is a real directory, 1 when one is a symbolic
+# link or not a directory, 2 when one is missing.
+heft_parents() {
+  heft_rest=$heft_p
+  heft_dir=.
+  while :; do
+    case "$heft_rest" in */*) ;; *) return 0 ;; esac
+    heft_dir=$heft_dir/${heft_rest%%/*}
+    heft_rest=${heft_rest#*/}
+    if [ -L "$heft_dir" ]; then return 1; fi
+    if [ ! -e "$heft_dir" ]; then return 2; fi
+    if [ ! -d "$heft_dir" ]; then return 1; fi
+  done
+}
+# Marker file $1 must be a regular file of $2 bytes.
+heft_marker() {
+  heft_decode "$1"
+  if heft_parents && [ ! -L "./$heft_p" ] && [ -f "./$heft_p" ] &&
+    [ "$(wc -c < "./$heft_p" | tr -d ' ')" = "$2" ]; then
+    return 0
+  fi
+  heft_refuse "$heft_p is missing or changed"
+}
+# Path $1 must be gone, or a directory (d) or not one (f), with no symbolic link above it.
+heft_check() {
+  heft_decode "$1"
+  heft_st=0
+  heft_parents || heft_st=$?
+  case $heft_st in
+    1) heft_refuse "a parent of $heft_p is a symbolic link or not a directory" ;;
+    2) return 0 ;;
+  esac
+  if [ -L "./$heft_p" ]; then
+    [ "$2" = f ] || heft_refuse "$heft_p is a symbolic link"
+  elif [ -d "./$heft_p" ]; then
+    [ "$2" = d ] || heft_refuse "$heft_p is a directory"
+  elif [ -e "./$heft_p" ]; then
+    [ "$2" = f ] || heft_refuse "$heft_p is not a directory"
+  fi
+}
+# Deletes path $1 and what is under it: parents checked again, no symbolic link followed
+# (find -P), nothing on another file system (-xdev).
+heft_delete() {
+  heft_decode "$1"
+  heft_st=0
+  heft_parents || heft_st=$?
+  case $heft_st in
+    1)
+      echo "heft: a parent of $heft_p became a symbolic link or a file; stopped" >&2
+      exit 4
+      ;;
+    2) return 0 ;;
+  esac
+  if [ -L "./$heft_p" ] || [ -e "./$heft_p" ]; then
+    find -P "./$heft_p" -xdev -delete
+  fi
+}
+"#;
+
 fn sh(m: &Manifest, roots: &[usize]) -> Vec<u8> {
     let mut out = b"#!/bin/sh\n".to_vec();
     out.extend_from_slice(header(m, "# ", roots).as_bytes());
     let names: Vec<String> = roots.iter().map(|r| format!("ROOT{r}_DIR")).collect();
-    let _ = writeln!(
+    let _ = write!(
         Str(&mut out),
-        "# Usage: sh THIS_SCRIPT {}\n# It checks marker files first and deletes nothing if one is missing or changed.\nset -eu\nif [ \"$#\" -ne {} ]; then\n  echo \"usage: $0 {}\" >&2\n  exit 2\nfi\nheft_marker() {{\n  if [ -L \"$1\" ] || [ ! -f \"$1\" ] || [ \"$(wc -c < \"$1\" | tr -d ' ')\" != \"$2\" ]; then\n    echo \"heft: $(pwd) is not the tree this script was made for ($1 is missing or changed); nothing deleted\" >&2\n    exit 3\n  fi\n}}",
-        names.join(" "),
-        roots.len(),
-        names.join(" ")
+        "# Usage: sh THIS_SCRIPT {names}\n\
+         # Before deleting anything it checks every root: given without a symbolic link, marker\n\
+         # files of the recorded size, each path to delete gone or of the recorded kind with no\n\
+         # symbolic link above it. It stops at the first difference (exit 3).\n\
+         set -eu\nunset CDPATH\nif [ \"$#\" -ne {count} ]; then\n  echo \"usage: $0 {names}\" >&2\n  exit 2\nfi\n{SH_HELPERS}",
+        names = names.join(" "),
+        count = roots.len(),
     );
-    for (arg, &r) in roots.iter().enumerate() {
-        let _ = writeln!(Str(&mut out), "heft_root_{r}() {{");
+    for &r in roots {
+        let _ = writeln!(Str(&mut out), "heft_check_{r}() {{");
         for marker in &m.roots[r].markers {
-            out.extend_from_slice(b"  heft_marker ");
-            out.extend_from_slice(&sh_quote(marker.path.as_bytes()));
-            let _ = writeln!(Str(&mut out), " {}", marker.bytes);
+            let _ = writeln!(
+                Str(&mut out),
+                "  heft_marker {} {}",
+                printf_quote(marker.path.as_bytes()),
+                marker.bytes
+            );
         }
+        for (e, raw) in paths(m, r) {
+            let kind = if e.dir { 'd' } else { 'f' };
+            let _ = writeln!(Str(&mut out), "  heft_check {} {kind}", printf_quote(&raw));
+        }
+        let _ = writeln!(Str(&mut out), "  :\n}}\nheft_delete_{r}() {{");
         for (_, raw) in paths(m, r) {
-            out.extend_from_slice(b"  rm -rf -- ");
-            out.extend_from_slice(&sh_quote(raw.as_slice()));
-            out.push(b'\n');
+            let _ = writeln!(Str(&mut out), "  heft_delete {}", printf_quote(&raw));
         }
         out.extend_from_slice(b"  :\n}\n");
-        let _ = writeln!(Str(&mut out), "(cd -- \"${}\"; heft_root_{r})", arg + 1);
     }
+    for step in ["check", "delete"] {
+        for (arg, &r) in roots.iter().enumerate() {
+            let _ = writeln!(
+                Str(&mut out),
+                "(heft_enter \"${}\"; heft_{step}_{r})",
+                arg + 1
+            );
+        }
+    }
+    out
+}
+
+/// `raw` as a single-quoted `printf` format of printable ASCII only: every other byte,
+/// `'`, `\\` and `%` written as an escape, so any name (but NUL) is one plain word on
+/// one line of the script.
+pub fn printf_quote(raw: &[u8]) -> String {
+    let mut out = String::with_capacity(raw.len() + 2);
+    out.push('\'');
+    for &b in raw {
+        match b {
+            b'%' => out.push_str("%%"),
+            b'\\' => out.push_str("\\\\"),
+            b'\'' => out.push_str("\\047"),
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => {
+                let _ = write!(out, "\\{b:03o}");
+            }
+        }
+    }
+    out.push('\'');
     out
 }
 
@@ -263,6 +427,14 @@ fn dockerfile(m: &Manifest, root: usize) -> Result<Vec<u8>, ExportError> {
     }
     s.push_str("RUN cd \"$HEFT_ROOT\"");
     for marker in &r.markers {
+        if marker.path.contains(['\n', '\r']) {
+            return Err(ExportError::Unrepresentable {
+                format: Format::Dockerfile.name(),
+                root,
+                path: marker.path.clone(),
+                why: "a newline in a marker's name",
+            });
+        }
         let _ = write!(s, " \\\n && test -f {}", quoted(&marker.path));
     }
     s.push_str(" \\\n && rm -rf --");
@@ -305,6 +477,34 @@ fn glob_escape(text: &str) -> String {
     out
 }
 
+/// A YAML flow scalar holding exactly `text`: single-quoted when every character is
+/// printable, else double-quoted with escapes (YAML has no raw control characters).
+fn yaml_quote(text: &str) -> String {
+    let needs_escape = |c: char| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+            )
+    };
+    if !text.chars().any(needs_escape) {
+        return format!("'{}'", text.replace('\'', "''"));
+    }
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if needs_escape(c) => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 fn slim_patterns(m: &Manifest, root: usize) -> Result<Vec<u8>, ExportError> {
     let mut s = header(m, "# ", &[root]);
     s.push_str(
@@ -320,7 +520,7 @@ fn slim_patterns(m: &Manifest, root: usize) -> Result<Vec<u8>, ExportError> {
         let path = String::from_utf8_lossy(&raw);
         match site_relative(m, root, &path) {
             Some(rel) if !rel.is_empty() => {
-                let _ = writeln!(body, "      - '{}'", glob_escape(rel).replace('\'', "''"));
+                let _ = writeln!(body, "      - {}", yaml_quote(&glob_escape(rel)));
             }
             _ => outside += 1,
         }

@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 use std::fs::{self, Metadata};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -256,12 +256,11 @@ fn device(_meta: &Metadata) -> u64 {
 /// another root. Reads are bounded by the largest file [`ZipCache::save`] writes.
 fn read_root_file(path: &Path, root: &Path) -> Vec<(FileKey, u64)> {
     let limit = MAGIC.len() + 4 + MAX_PATH + MAX_SAVED * RECORD;
-    let mut bytes = Vec::new();
-    let read = fs::File::open(path).and_then(|f| f.take(limit as u64 + 1).read_to_end(&mut bytes));
-    if read.is_err() || bytes.len() > limit {
-        return Vec::new();
+    // Only a regular file is read (a FIFO planted there must not block the run).
+    match crate::regular_file::read(path, limit as u64) {
+        Ok(bytes) => parse_root_file(&bytes, root).unwrap_or_default(),
+        Err(_) => Vec::new(),
     }
-    parse_root_file(&bytes, root).unwrap_or_default()
 }
 
 fn parse_root_file(bytes: &[u8], root: &Path) -> Option<Vec<(FileKey, u64)>> {

@@ -146,6 +146,19 @@ fn a_foreign_damaged_or_oversized_cache_file_is_ignored() {
 }
 
 #[test]
+fn a_cache_file_that_is_a_fifo_is_ignored_without_blocking() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let (root, _) = root_with_file(dir.path());
+    let cache_dir = dir.path().join("cache");
+    fs::create_dir_all(&cache_dir).unwrap();
+    let canonical = fs::canonicalize(&root).unwrap();
+    crate::regular_file::tests::make_fifo(&cache_dir.join(file_name(&canonical)));
+    let cache = ZipCache::in_dir(cache_dir);
+    cache.scope(&root);
+    assert!(cache.is_empty());
+}
+
+#[test]
 fn the_cache_can_be_shared_by_a_rayon_pool() {
     use rayon::prelude::*;
     let dir = tempfile::TempDir::new().unwrap();
