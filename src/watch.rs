@@ -204,7 +204,14 @@ impl Watch {
             .name("heft-watch-zip".into())
             .spawn(move || {
                 let estimate = options.zip_estimate;
-                zip::run(&zip_root, &jobs_rx, &zip_events, &cache, &zip_stop, estimate);
+                zip::run(
+                    &zip_root,
+                    &jobs_rx,
+                    &zip_events,
+                    &cache,
+                    &zip_stop,
+                    estimate,
+                );
             })
             .map_err(|source| WatchError::Thread {
                 name: "heft-watch-zip",

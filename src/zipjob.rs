@@ -303,8 +303,12 @@ mod tests {
         let dir = tempfile::TempDir::new().unwrap();
         fs::write(dir.path().join("a.py"), "import os\n".repeat(300)).unwrap();
         fs::write(dir.path().join("b.txt"), "0123456789".repeat(100)).unwrap();
-        let mut bundle = load(&[dir.path().to_path_buf()], &LoadOptions::default(), &mut |_| {})
-            .unwrap();
+        let mut bundle = load(
+            &[dir.path().to_path_buf()],
+            &LoadOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap();
         let tasks = plan(&mut bundle);
         let mut progress = ZipProgress::of_tasks(&bundle, &tasks);
         assert_eq!((progress.total_files, progress.total_bytes), (2, 4000));

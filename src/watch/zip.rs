@@ -116,9 +116,7 @@ pub(super) fn run(
                         return None;
                     }
                     let zipped = match it.kind {
-                        _ if estimate => {
-                            entry_zipped(&it.path, it.name_len, it.kind, cache, scope)
-                        }
+                        _ if estimate => entry_zipped(&it.path, it.name_len, it.kind, cache, scope),
                         NodeKind::Dir => entry_overhead(it.name_len, true),
                         NodeKind::File | NodeKind::Symlink | NodeKind::Other => 0,
                     };

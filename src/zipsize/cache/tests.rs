@@ -63,7 +63,10 @@ fn a_saved_cache_loads_back_with_the_same_sizes() {
     let size = lookup(&cache, cache.scope(&root), &file);
     cache.save().unwrap();
     let loaded = ZipCache::in_dir(cache_dir);
-    assert!(loaded.is_empty(), "nothing is read before a root is looked up");
+    assert!(
+        loaded.is_empty(),
+        "nothing is read before a root is looked up"
+    );
     let scope = loaded.scope(&root);
     assert_eq!(loaded.len(), 1);
     fs::write(&file, "").unwrap();
