@@ -315,7 +315,7 @@ fn a_warm_estimate_is_served_by_the_walks_identity_from_the_roots_cache_file() {
     let file = site.join("a/x.py");
     let mtime = fs::metadata(&file).unwrap().modified().unwrap();
     let mut f = fs::OpenOptions::new().write(true).open(&file).unwrap();
-    f.write_all(&[b'z'; 30_000]).unwrap();
+    f.write_all(&vec![b'z'; 30_000]).unwrap();
     f.set_modified(mtime).unwrap();
     drop(f);
     assert_eq!(estimate(std::slice::from_ref(&site)), cold);

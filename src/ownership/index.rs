@@ -69,13 +69,12 @@ impl PathIndex {
             }
             hash = step(hash, part);
         }
+        // A node at another path with the same hash means this path is absent: had it
+        // existed, it would have been indexed under this hash too (and marked ambiguous).
         match self.map.get(&hash) {
-            None => Lookup::Absent,
             Some(&AMBIGUOUS) => Lookup::Unknown,
-            // A different path with the same hash: absent, as the real one would be indexed
-            // under this hash too (and then marked ambiguous).
             Some(&node) if is_at(tree, site, node, rel) => Lookup::Found(node),
-            Some(_) => Lookup::Absent,
+            _ => Lookup::Absent,
         }
     }
 }

@@ -334,7 +334,7 @@ __pycache__/six.cpython-312.pyc,,\r\n\
     fn unquoted_fields_borrow_the_file_and_quoted_ones_are_unescaped() {
         let mut rows = Vec::new();
         for_each_row(b"a/b.py,sha256=x,3\n\"q\"\"x.py\",,\n", |row| {
-            rows.push(row.unwrap())
+            rows.push(row.unwrap());
         });
         assert!(matches!(rows[0].path, Cow::Borrowed(b"a/b.py")));
         assert!(matches!(rows[0].hash, Cow::Borrowed(b"sha256=x")));

@@ -129,7 +129,7 @@ impl ZipCache {
             return Scope(i as u32);
         }
         let index = scopes.len() as u32;
-        scopes.push(root.to_path_buf());
+        scopes.push(root.clone());
         // Loaded under the scopes lock: a second thread asking for the same root waits
         // rather than reading the file twice.
         if let Some(dir) = &self.dir {
