@@ -58,6 +58,34 @@ pub enum Command {
     Prune(PruneArgs),
     /// Follow a directory while pip writes into it: one line per settled change.
     Watch(WatchArgs),
+    /// What the code imports: reached, lazily reached, data and unreached bytes from entries.
+    Imports(ImportsArgs),
+}
+
+/// `heft imports`.
+#[derive(Debug, Args)]
+pub struct ImportsArgs {
+    /// Inputs and target.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Entries.
+    #[command(flatten)]
+    pub entries: EntryArgs,
+    /// Print the `heft.imports/1` JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// How many distributions and missing imports the text lists.
+    #[arg(long, default_value_t = 25, value_name = "N")]
+    pub top: usize,
+}
+
+/// Entry modules for import reachability.
+#[derive(Debug, Args, Clone, Default)]
+pub struct EntryArgs {
+    /// An entry (repeatable): a module (`app`), Lambda's handler `module.function`, or a .py
+    /// file. Default: the import names of the top-level distributions.
+    #[arg(long = "entry", value_name = "MODULE|FILE")]
+    pub entries: Vec<String>,
 }
 
 /// Inputs and target shared by every command.
@@ -154,12 +182,16 @@ pub struct ReportArgs {
 /// `heft why`.
 #[derive(Debug, Args)]
 pub struct WhyArgs {
-    /// The distribution to explain; case and the separators - _ . do not matter.
+    /// The distribution to explain (case and the separators - _ . do not matter), or a module
+    /// (`numpy.testing`) or file (`numpy/testing/__init__.py`) for its import chain.
     #[arg(value_name = "NAME")]
     pub name: String,
     /// Inputs and target.
     #[command(flatten)]
     pub input: InputArgs,
+    /// Entries the import chain starts from.
+    #[command(flatten)]
+    pub entries: EntryArgs,
     /// Print JSON (`{"target": key, "paths": [[key, ...], ...], ...}`) instead of text.
     #[arg(long)]
     pub json: bool,

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod decide;
 pub mod export;
+pub mod imports;
 pub mod prune;
 pub mod report;
 pub mod watch;

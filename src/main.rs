@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => cmd::check::run(&args),
         Some(Command::Export(args)) => cmd::export::run(&args),
         Some(Command::Prune(args)) => cmd::prune::run(&args),
+        Some(Command::Imports(args)) => cmd::imports::run(&args),
         None => cli::explore_options(&cli.explore).and_then(|opts| heft::tui::run(&opts)),
     };
     match result {
