@@ -209,9 +209,13 @@ pub struct RuleArgs {
     pub rules: Option<PathBuf>,
     /// A rule preset (repeatable): tests-dirs, type-stubs, c-sources, bin-scripts,
     /// docs-examples, pycache, pyc-other-python, dist-info, strip-so, botocore-data,
-    /// runtime-provided.
+    /// runtime-provided; from the import graph: unreached, unreached-lazy.
     #[arg(long = "preset", value_name = "NAME")]
     pub presets: Vec<String>,
+    /// An entry for import reachability (repeatable): a module, `module.function` or a .py
+    /// file. With it (or an unreached preset), excluding imported modules warns.
+    #[arg(long = "entry", value_name = "MODULE|FILE")]
+    pub entries: Vec<String>,
     /// Exclude a file or directory, relative to its root (repeatable).
     #[arg(long = "exclude-path", value_name = "PATH")]
     pub exclude_paths: Vec<String>,

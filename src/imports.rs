@@ -7,9 +7,11 @@
 //! - [`graph`]: every source scanned in parallel and its imports resolved.
 //! - [`reach`]: the walk from the entries and each file's [`Reach`].
 //! - [`entries`]: `--entry` values and the default entries.
+//! - [`cut`]: the `unreached` presets and what excluding an imported module breaks.
 //! - [`why`]: the import chain to a module and who imports it.
 //! - [`wire`]: the `heft.imports/1` JSON.
 
+pub mod cut;
 pub mod elf;
 pub mod entries;
 pub mod finder;

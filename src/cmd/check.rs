@@ -40,10 +40,11 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
                 .collect(),
         );
     }
-    rules.extend(decide::rules_from_args(&args.rules, &bundle)?);
+    let imports = decide::imports(&args.rules, &bundle);
+    rules.extend(decide::rules_from_args(&args.rules, &bundle, imports.as_deref())?);
     let limits = decide::limits(&args.limits, manifest_limits)?;
     let reserve = decide::reserve(&args.limits, &args.input)?;
-    let ex = decide::exclusion(&bundle, rules)?;
+    let ex = decide::exclusion(&bundle, rules, imports)?;
     let report = CheckReport::new(
         &bundle,
         &ex,

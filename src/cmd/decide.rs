@@ -2,10 +2,13 @@
 //! manifests, limits and reserve, strip savings.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use heft::bundle::Bundle;
 use heft::exclusion::Exclusion;
+use heft::imports::Imports;
+use heft::imports::cut::is_import_preset;
 use heft::limits::{Limit, parse_limit, parse_size};
 use heft::load::{LoadOptions, load};
 use heft::manifest::Manifest;
@@ -17,14 +20,37 @@ use crate::cli::{InputArgs, LimitArgs, RuleArgs};
 /// The default limits: the unzipped and the direct-upload zip limits of AWS Lambda.
 const DEFAULT_LIMITS: [&str; 2] = ["aws-lambda", "aws-lambda-zip"];
 
+/// The import graph, when the rules need it: entries given or an unreached preset named.
+/// Default entries are announced on stderr.
+pub fn imports(args: &RuleArgs, bundle: &Bundle) -> Option<Arc<Imports>> {
+    let wanted = !args.entries.is_empty() || args.presets.iter().any(|p| is_import_preset(p));
+    if !wanted {
+        return None;
+    }
+    let imports = Imports::analyze(bundle, &args.entries);
+    if imports.default_entries {
+        eprintln!(
+            "heft: entries: {} (default: import names of the top-level distributions; --entry to choose)",
+            imports.entries.join(", ")
+        );
+    }
+    if !imports.unresolved.is_empty() {
+        eprintln!("heft: entries not found in the bundle: {}", imports.unresolved.join(", "));
+    }
+    Some(Arc::new(imports))
+}
+
 /// The rules the command line asks for, in order: file, presets, paths, patterns, dists.
-pub fn rules_from_args(args: &RuleArgs, bundle: &Bundle) -> Result<Vec<Rule>> {
+pub fn rules_from_args(args: &RuleArgs, bundle: &Bundle, imports: Option<&Imports>) -> Result<Vec<Rule>> {
     let mut rules = match &args.rules {
         Some(file) => read_rules_file(file)?,
         None => Vec::new(),
     };
     for name in &args.presets {
-        rules.extend(preset::preset_rules(name, &bundle.target)?);
+        match imports.filter(|_| is_import_preset(name)) {
+            Some(imports) => rules.extend(imports.preset_rules(bundle, name)),
+            None => rules.extend(preset::preset_rules(name, &bundle.target)?),
+        }
     }
     rules.extend(args.exclude_paths.iter().map(|p| Rule::path(p, None)));
     rules.extend(args.excludes.iter().map(|p| Rule::glob(p)));
@@ -72,9 +98,13 @@ pub fn read_manifest(path: &Path) -> Result<Manifest> {
 }
 
 /// The evaluation of `rules` over `bundle`, with strip savings read when a rule needs them.
-pub fn exclusion(bundle: &Bundle, rules: Vec<Rule>) -> Result<Exclusion> {
+pub fn exclusion(bundle: &Bundle, rules: Vec<Rule>, imports: Option<Arc<Imports>>) -> Result<Exclusion> {
     let needs_strip = rules.iter().any(|r| r.kind == RuleKind::StripSo);
-    let mut ex = Exclusion::with_rules(bundle, rules)?;
+    let mut ex = Exclusion::new(bundle);
+    ex.set_imports(imports);
+    for rule in rules {
+        ex.push(bundle, rule)?;
+    }
     if needs_strip {
         ex.set_strip_savings(bundle, strip_savings(bundle, &mut StripCache::default()));
     }

@@ -15,10 +15,11 @@ use crate::cli::ExportArgs;
 /// Runs `heft export`.
 pub fn run(args: &ExportArgs) -> Result<ExitCode> {
     let bundle = super::load_inputs(&args.input)?;
-    let rules = decide::rules_from_args(&args.rules, &bundle)?;
+    let imports = decide::imports(&args.rules, &bundle);
+    let rules = decide::rules_from_args(&args.rules, &bundle, imports.as_deref())?;
     let limits = decide::limits(&args.limits, None)?;
     let reserve = decide::reserve(&args.limits, &args.input)?;
-    let ex = decide::exclusion(&bundle, rules)?;
+    let ex = decide::exclusion(&bundle, rules, imports)?;
     let checked = verdicts(&bundle, &ex, &limits, reserve);
     let manifest = Manifest::new(&bundle, &ex, &checked, now_rfc3339());
     let bytes = render(&manifest, args.format.into(), args.root)?;
