@@ -4,6 +4,7 @@
 
 mod bundles;
 mod fixture;
+mod imports;
 mod insight;
 mod manifest;
 mod report;

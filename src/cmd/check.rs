@@ -41,7 +41,11 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         );
     }
     let imports = decide::imports(&args.rules, &bundle);
-    rules.extend(decide::rules_from_args(&args.rules, &bundle, imports.as_deref())?);
+    rules.extend(decide::rules_from_args(
+        &args.rules,
+        &bundle,
+        imports.as_deref(),
+    )?);
     let limits = decide::limits(&args.limits, manifest_limits)?;
     let reserve = decide::reserve(&args.limits, &args.input)?;
     let ex = decide::exclusion(&bundle, rules, imports)?;

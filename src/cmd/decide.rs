@@ -35,13 +35,20 @@ pub fn imports(args: &RuleArgs, bundle: &Bundle) -> Option<Arc<Imports>> {
         );
     }
     if !imports.unresolved.is_empty() {
-        eprintln!("heft: entries not found in the bundle: {}", imports.unresolved.join(", "));
+        eprintln!(
+            "heft: entries not found in the bundle: {}",
+            imports.unresolved.join(", ")
+        );
     }
     Some(Arc::new(imports))
 }
 
 /// The rules the command line asks for, in order: file, presets, paths, patterns, dists.
-pub fn rules_from_args(args: &RuleArgs, bundle: &Bundle, imports: Option<&Imports>) -> Result<Vec<Rule>> {
+pub fn rules_from_args(
+    args: &RuleArgs,
+    bundle: &Bundle,
+    imports: Option<&Imports>,
+) -> Result<Vec<Rule>> {
     let mut rules = match &args.rules {
         Some(file) => read_rules_file(file)?,
         None => Vec::new(),
@@ -98,7 +105,11 @@ pub fn read_manifest(path: &Path) -> Result<Manifest> {
 }
 
 /// The evaluation of `rules` over `bundle`, with strip savings read when a rule needs them.
-pub fn exclusion(bundle: &Bundle, rules: Vec<Rule>, imports: Option<Arc<Imports>>) -> Result<Exclusion> {
+pub fn exclusion(
+    bundle: &Bundle,
+    rules: Vec<Rule>,
+    imports: Option<Arc<Imports>>,
+) -> Result<Exclusion> {
     let needs_strip = rules.iter().any(|r| r.kind == RuleKind::StripSo);
     let mut ex = Exclusion::new(bundle);
     ex.set_imports(imports);

@@ -74,7 +74,8 @@ impl Imports {
             while let Some(id) = stack.pop() {
                 if whole[id.index()] {
                     if tree.node(id).total.files > 0 {
-                        let rel = String::from_utf8_lossy(&tree.rel_path(root.node, id)).into_owned();
+                        let rel =
+                            String::from_utf8_lossy(&tree.rel_path(root.node, id)).into_owned();
                         let mut rule = Rule::new(RuleKind::Path, &rel, Safety::Caution, reason);
                         rule.preset = Some(preset.to_string());
                         rule.root = Some(i);
@@ -91,16 +92,21 @@ impl Imports {
 
     /// Excluded modules that kept, reached or lazy code imports, one per module, those that
     /// break at start-up first.
-    pub fn breaks(&self, bundle: &Bundle, is_excluded: impl Fn(NodeId) -> bool) -> Vec<ImportBreak> {
+    pub fn breaks(
+        &self,
+        bundle: &Bundle,
+        is_excluded: impl Fn(NodeId) -> bool,
+    ) -> Vec<ImportBreak> {
         let finder = &self.graph.finder;
         let mut by_module: HashMap<ModId, ImportBreak> = HashMap::new();
         for e in &self.graph.edges {
             if e.kind == EdgeKind::TypeOnly || is_excluded(e.file) {
                 continue;
             }
-            let importer = e.from.and_then(|m| self.walk.of(m)).or_else(|| {
-                (self.of(e.file) == Reach::Reached).then_some(Reach::Reached)
-            });
+            let importer = e
+                .from
+                .and_then(|m| self.walk.of(m))
+                .or_else(|| (self.of(e.file) == Reach::Reached).then_some(Reach::Reached));
             let Some(importer) = importer else {
                 continue;
             };
@@ -133,7 +139,11 @@ impl Imports {
             }
         }
         let mut out: Vec<ImportBreak> = by_module.into_values().collect();
-        out.sort_by(|a, b| b.breaks.cmp(&a.breaks).then_with(|| a.module.cmp(&b.module)));
+        out.sort_by(|a, b| {
+            b.breaks
+                .cmp(&a.breaks)
+                .then_with(|| a.module.cmp(&b.module))
+        });
         out
     }
 }
