@@ -173,6 +173,9 @@ pub struct ReportArgs {
     /// How many distributions the text report lists.
     #[arg(long, default_value_t = 25, value_name = "N")]
     pub top: usize,
+    /// Entries: the JSON then gains per-distribution reached/lazy/data/unreached bytes.
+    #[command(flatten)]
+    pub entries: EntryArgs,
     /// Also save the scan (tree, distributions, graph inputs) to FILE for `heft FILE`;
     /// gzip-compressed when FILE ends in .gz.
     #[arg(long, value_name = "FILE")]

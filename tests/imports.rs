@@ -266,3 +266,27 @@ fn excluding_what_a_reached_module_imports_at_module_scope_breaks() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("caution: lazy is excluded"), "{text}");
 }
+
+#[test]
+fn report_json_gains_reach_bytes_per_distribution_with_entries() {
+    let fx = Fixture::new();
+    let site = site(&fx);
+    let s = site.to_str().unwrap();
+    let out = heft(&["report", s, "--json", "--entry", "app"]);
+    let report: heft::report::Report = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report.entries.as_deref(), Some(&["app".to_string()][..]));
+    let spare = report
+        .distributions
+        .iter()
+        .find(|d| d.key == "spare")
+        .unwrap();
+    let reach = spare.reach.unwrap();
+    assert_eq!(reach.reached_bytes, 0);
+    assert_eq!(reach.unreached_bytes, spare.bytes);
+    let out = heft(&["report", s, "--json"]);
+    let plain: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        plain["distributions"][0].get("reached_bytes").is_none(),
+        "no entries, no reach bytes"
+    );
+}

@@ -15,7 +15,11 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
     if let Some(path) = &args.save {
         heft::scanfile::save(&bundle, path)?;
     }
-    let report = Report::new(&bundle);
+    let mut report = Report::new(&bundle);
+    if !args.entries.entries.is_empty() {
+        let imports = heft::imports::Imports::analyze(&bundle, &args.entries.entries);
+        report.add_reach(&bundle, &imports);
+    }
     if args.json {
         super::print_json(&report)?;
     } else {
