@@ -145,7 +145,21 @@ impl Imports {
             entries.to_vec()
         };
         let resolved = entries::resolve(bundle, &mut graph, &names);
-        let walk = Walk::run(bundle, &mut graph, &resolved.modules, &resolved.files);
+        let mut walk = Walk::run(bundle, &mut graph, &resolved.modules, &resolved.files);
+        // Extension modules import from C; their names are only known once they are reached.
+        loop {
+            let before = graph.edges.len();
+            let reached: Vec<ModId> = (0..graph.finder.modules.len() as u32)
+                .map(ModId)
+                .filter(|m| walk.of(*m).is_some())
+                .filter(|m| graph.finder.module(*m).kind == finder::ModKind::Extension)
+                .collect();
+            graph.scan_extensions(&bundle.tree, &stdlib, &reached);
+            if graph.edges.len() == before {
+                break;
+            }
+            walk = Walk::run(bundle, &mut graph, &resolved.modules, &resolved.files);
+        }
         let mut reach = reach::classify(bundle, &graph, &walk);
         for f in &resolved.files {
             if reach[f.index()] < Reach::Reached {

@@ -106,6 +106,32 @@ impl Graph {
         g
     }
 
+    /// Adds `dynamic` edges from extension modules to the modules their C code names
+    /// (`PyImport_ImportModule("numpy._core._exceptions")` leaves the name in `.rodata`):
+    /// dotted strings that resolve in the bundle. Each file is read once, in parallel.
+    pub fn scan_extensions(&mut self, tree: &Tree, stdlib: &HashSet<&str>, modules: &[ModId]) {
+        let files: Vec<(ModId, NodeId)> = modules
+            .iter()
+            .filter_map(|m| Some((*m, self.finder.module(*m).file?)))
+            .filter(|(_, f)| !self.file_edges.contains_key(f))
+            .collect();
+        let found: Vec<(ModId, NodeId, Vec<String>)> = files
+            .into_par_iter()
+            .map(|(m, f)| {
+                let names = std::fs::read(tree.path(f)).map(|b| dotted_strings(&b)).unwrap_or_default();
+                (m, f, names)
+            })
+            .collect();
+        for (m, file, names) in found {
+            let start = self.edges.len();
+            let mut r = Resolver { g: self, tree, stdlib, file, from: Some(m), seen: HashSet::new() };
+            for name in names {
+                r.literal(&name, None, 0);
+            }
+            self.file_edges.insert(file, start..self.edges.len());
+        }
+    }
+
     /// The edges out of `file`.
     pub fn edges_of(&self, file: NodeId) -> &[Edge] {
         &self.edges[self.edge_range(file)]
@@ -342,4 +368,24 @@ pub fn module_name(tree: &Tree, sites: &HashSet<NodeId>, file: NodeId) -> Option
     }
     parts.reverse();
     (!parts.is_empty() && parts.iter().all(|p| is_identifier(p))).then(|| parts.join("."))
+}
+
+/// Distinct NUL-terminated dotted identifiers (`a.b`, at most 200 bytes) in binary data.
+fn dotted_strings(bytes: &[u8]) -> Vec<String> {
+    let mut out = HashSet::new();
+    for run in bytes.split(|b| *b == 0) {
+        if run.len() < 3 || run.len() > 200 || !run.contains(&b'.') {
+            continue;
+        }
+        let ok = run.split(|b| *b == b'.').all(|p| {
+            p.first().is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+                && p.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
+        });
+        if ok {
+            out.insert(String::from_utf8_lossy(run).into_owned());
+        }
+    }
+    let mut v: Vec<String> = out.into_iter().collect();
+    v.sort_unstable();
+    v
 }

@@ -272,12 +272,11 @@ fn metadata(bundle: &Bundle, out: &mut [Reach]) {
         }
     }
     for (i, dist) in bundle.dists.iter().enumerate() {
-        if !used[i] {
-            continue;
-        }
         for inst in &dist.installs {
             for id in tree.descendants(inst.meta_dir) {
-                if !tree.node(id).is_dir() {
+                // importlib.metadata.entry_points() reads every distribution's entry points.
+                let listed = tree.name(id) == b"entry_points.txt";
+                if !tree.node(id).is_dir() && (used[i] || listed) {
                     raise(out, id, Reach::Data);
                 }
             }
