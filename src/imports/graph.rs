@@ -124,9 +124,11 @@ impl Graph {
             .collect();
         for (m, file, names) in found {
             let start = self.edges.len();
+            let package = self.finder.module(m).name.rsplit_once('.').map(|(p, _)| p.to_string());
+            let siblings = sibling_sources(tree, file, package.as_deref());
             let mut r = Resolver { g: self, tree, stdlib, file, from: Some(m), seen: HashSet::new() };
-            for name in names {
-                r.literal(&name, None, 0);
+            for name in names.iter().chain(&siblings) {
+                r.literal(name, None, 0);
             }
             self.file_edges.insert(file, start..self.edges.len());
         }
@@ -368,6 +370,22 @@ pub fn module_name(tree: &Tree, sites: &HashSet<NodeId>, file: NodeId) -> Option
     }
     parts.reverse();
     (!parts.is_empty() && parts.iter().all(|p| is_identifier(p))).then(|| parts.join("."))
+}
+
+/// Cython compresses its string constants, so the modules a compiled module imports may not
+/// be readable: its sibling `.py` modules count as imported (dynamically) instead.
+fn sibling_sources(tree: &Tree, file: NodeId, package: Option<&str>) -> Vec<String> {
+    let (Some(dir), Some(package)) = (tree.parent(file), package) else {
+        return Vec::new();
+    };
+    tree.children(dir)
+        .iter()
+        .filter_map(|c| {
+            let name = String::from_utf8_lossy(tree.name(*c));
+            let stem = name.strip_suffix(".py")?;
+            (stem != "__init__" && is_identifier(stem)).then(|| format!("{package}.{stem}"))
+        })
+        .collect()
 }
 
 /// Distinct NUL-terminated dotted identifiers (`a.b`, at most 200 bytes) in binary data.
