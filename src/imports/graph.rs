@@ -118,15 +118,29 @@ impl Graph {
         let found: Vec<(ModId, NodeId, Vec<String>)> = files
             .into_par_iter()
             .map(|(m, f)| {
-                let names = std::fs::read(tree.path(f)).map(|b| dotted_strings(&b)).unwrap_or_default();
+                let names = std::fs::read(tree.path(f))
+                    .map(|b| dotted_strings(&b))
+                    .unwrap_or_default();
                 (m, f, names)
             })
             .collect();
         for (m, file, names) in found {
             let start = self.edges.len();
-            let package = self.finder.module(m).name.rsplit_once('.').map(|(p, _)| p.to_string());
+            let package = self
+                .finder
+                .module(m)
+                .name
+                .rsplit_once('.')
+                .map(|(p, _)| p.to_string());
             let siblings = sibling_sources(tree, file, package.as_deref());
-            let mut r = Resolver { g: self, tree, stdlib, file, from: Some(m), seen: HashSet::new() };
+            let mut r = Resolver {
+                g: self,
+                tree,
+                stdlib,
+                file,
+                from: Some(m),
+                seen: HashSet::new(),
+            };
             for name in names.iter().chain(&siblings) {
                 r.literal(name, None, 0);
             }
@@ -396,7 +410,8 @@ fn dotted_strings(bytes: &[u8]) -> Vec<String> {
             continue;
         }
         let ok = run.split(|b| *b == b'.').all(|p| {
-            p.first().is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+            p.first()
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
                 && p.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
         });
         if ok {

@@ -267,7 +267,8 @@ impl Scanner {
                     text,
                     complete: true,
                 } if text
-                    .first()
+                    .iter()
+                    .find(|c| **c != b'.')
                     .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
                     && is_module_like(text)
                     && self.literals.len() < 100_000 =>

@@ -158,6 +158,12 @@ fn lazy_modules_offer_their_module_strings() {
         scan(b"X = 'a.b'\n").literals.is_empty(),
         "no lazy pattern, no literals"
     );
+    let relative =
+        scan(b"_d = {'v': (__spec__.parent, '.deprecated.cv')}\ndef __getattr__(n): pass\n");
+    assert_eq!(
+        relative.literals[1].0, ".deprecated.cv",
+        "relative names count too"
+    );
 }
 
 #[test]
