@@ -1,5 +1,5 @@
 //! What the code imports: a static import graph over every `.py` file of a bundle,
-//! resolved as CPython's path finder would on the Lambda `sys.path`, and what each file
+//! resolved as `CPython`'s path finder would on the Lambda `sys.path`, and what each file
 //! is for a set of entry modules (reached, lazily reached, data or unreached).
 //!
 //! - [`scanner`]: a tolerant, tokenizer-level scan of one source for its imports.

@@ -101,8 +101,7 @@ fn heft_imports_json_gives_every_file_its_reach_with_edges_and_missing() {
         doc.files
             .iter()
             .find(|f| f.path == p)
-            .map(|f| f.reach.as_str())
-            .unwrap_or("absent")
+            .map_or("absent", |f| f.reach.as_str())
     };
     assert_eq!(reach("app/__init__.py"), "reached");
     assert_eq!(reach("lib/__init__.py"), "reached");

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Result;
-use heft::bundle::Bundle;
 use heft::imports::wire::{ImportsJson, ReachBytes};
 use heft::imports::{EdgeKind, Imports};
 use heft::limits::human;
@@ -24,7 +23,6 @@ pub fn run(args: &ImportsArgs) -> Result<ExitCode> {
         super::print_json(&doc)?;
     } else {
         super::print(&render_text(
-            &bundle,
             &imports,
             &doc,
             args.top,
@@ -37,7 +35,6 @@ pub fn run(args: &ImportsArgs) -> Result<ExitCode> {
 /// A summary: entries, bytes per class, the distributions with most unreached bytes,
 /// module-scope imports that resolve nowhere, unreadable sources.
 pub fn render_text(
-    bundle: &Bundle,
     imports: &Imports,
     doc: &ImportsJson,
     top: usize,
@@ -62,7 +59,7 @@ pub fn render_text(
     );
     let _ = writeln!(s, "{}", class_line("bundle", &doc.totals));
     let mut dists: Vec<_> = doc.distributions.iter().collect();
-    dists.sort_by(|a, b| b.bytes.unreached_bytes.cmp(&a.bytes.unreached_bytes));
+    dists.sort_by_key(|d| std::cmp::Reverse(d.bytes.unreached_bytes));
     let _ = writeln!(s, "\nmost unreached bytes:");
     for d in dists.iter().take(top) {
         let _ = writeln!(s, "{}", class_line(&d.key, &d.bytes));
@@ -82,7 +79,6 @@ pub fn render_text(
             let _ = writeln!(s, "  {}  ({}:{})", m.module, m.imported_by, m.line);
         }
     }
-    let _ = bundle;
     s
 }
 

@@ -17,7 +17,10 @@ use crate::cli::WhyArgs;
 /// Runs `heft why`; exit 2 when no distribution has that name.
 pub fn run(args: &WhyArgs) -> Result<ExitCode> {
     let bundle = super::load_inputs(&args.input)?;
-    let as_path = args.name.contains('/') || args.name.ends_with(".py");
+    let as_path = args.name.contains('/')
+        || std::path::Path::new(&args.name)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("py"));
     let dist = if as_path {
         None
     } else {

@@ -23,7 +23,7 @@ pub struct Resolved {
 pub fn resolve(bundle: &Bundle, graph: &mut Graph, names: &[String]) -> Resolved {
     let mut out = Resolved::default();
     for name in names {
-        if name.ends_with(".py") || name.contains('/') {
+        if is_py(name) || name.contains('/') {
             match find_file(bundle, name) {
                 Some(f) => match graph.file_module.get(&f) {
                     Some(m) => out.modules.push(*m),
@@ -131,7 +131,7 @@ fn record_top_level(bundle: &Bundle, dist: DistId) -> Vec<String> {
             }
             let stem = if tree.node(child).is_dir() {
                 name
-            } else if name.ends_with(".py") || name.ends_with(".so") {
+            } else if is_py(&name) || Path::new(&name).extension().is_some_and(|e| e == "so") {
                 name.split('.').next().unwrap_or_default().to_string()
             } else {
                 continue;
@@ -140,4 +140,9 @@ fn record_top_level(bundle: &Bundle, dist: DistId) -> Vec<String> {
         }
     }
     out
+}
+
+/// Whether a name ends in `.py` (any case).
+fn is_py(name: &str) -> bool {
+    Path::new(name).extension().is_some_and(|e| e.eq_ignore_ascii_case("py"))
 }

@@ -1,4 +1,4 @@
-//! Module lookup as CPython's path finder does it, over the bundle's tree: for each path
+//! Module lookup as `CPython`'s path finder does it, over the bundle's tree: for each path
 //! entry in order, a package directory (`name/__init__.*`), then an extension module with
 //! the target's ABI tags, then `name.py`, then a sourceless `name.pyc`; directories
 //! without `__init__` are PEP 420 namespace portions, merged across every entry.

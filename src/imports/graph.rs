@@ -370,7 +370,11 @@ fn source_files(bundle: &Bundle) -> (Vec<NodeId>, Vec<(NodeId, String)>) {
 }
 
 /// The dotted module name of a source file under its deepest site, if every part is an identifier.
-pub fn module_name(tree: &Tree, sites: &HashSet<NodeId>, file: NodeId) -> Option<String> {
+pub fn module_name<S: std::hash::BuildHasher>(
+    tree: &Tree,
+    sites: &HashSet<NodeId, S>,
+    file: NodeId,
+) -> Option<String> {
     let mut parts = Vec::new();
     let stem = String::from_utf8_lossy(tree.name(file));
     let stem = stem.strip_suffix(".py")?;

@@ -55,6 +55,8 @@ struct Block {
     kind: BlockKind,
 }
 
+// Flags of the blocks around an import, folded into its kind once every handler is known.
+#[allow(clippy::struct_excessive_bools)]
 struct Pending {
     import: RawImport,
     call: bool,
@@ -188,7 +190,7 @@ impl Scanner {
         for stmt in toks.split(|t| t.depth == 0 && t.is_op(b';')) {
             match stmt.first().and_then(Token::name) {
                 Some(b"import") => self.import_statement(stmt),
-                Some(b"from") => self.from_statement(stmt),
+                Some(b"from") => self.import_from(stmt),
                 Some(_) | None => {
                     if self.at_module_scope()
                         && stmt.iter().any(|t| t.name() == Some(b"__getattr__"))
@@ -223,7 +225,7 @@ impl Scanner {
     }
 
     /// `from ..a.b import (c as d, e)`, `from . import x`, `from a import *`.
-    fn from_statement(&mut self, stmt: &[Token<'_>]) {
+    fn import_from(&mut self, stmt: &[Token<'_>]) {
         let line = stmt[0].line;
         let Some(at) = stmt.iter().position(|t| t.name() == Some(b"import")) else {
             return;

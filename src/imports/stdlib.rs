@@ -1,4 +1,4 @@
-//! Top-level standard-library module names per CPython version, from `assets/stdlib.txt`.
+//! Top-level standard-library module names per `CPython` version, from `assets/stdlib.txt`.
 
 use std::collections::HashSet;
 
@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 
 use crate::python::version::compare;
 
-/// The standard library's top-level module names for CPython `python` (`3.12`).
+/// The standard library's top-level module names for `CPython` `python` (`3.12`).
 pub fn names(python: &str) -> HashSet<&'static str> {
     include_str!("../../assets/stdlib.txt")
         .lines()

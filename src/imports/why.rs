@@ -1,6 +1,8 @@
 //! Module-level `why`: the shortest import chain from an entry to a module, and who imports
 //! a module (or any module of a distribution), each link with `file:line` and its kind.
 
+use std::fmt::Write as _;
+
 use serde::{Deserialize, Serialize};
 
 use super::finder::ModId;
@@ -156,7 +158,9 @@ pub fn chain_line(chain: &[LinkJson]) -> String {
         match l.kind.as_str() {
             "entry" => {}
             "parent" => s.push_str(" (parent package)"),
-            kind => s.push_str(&format!(" ({}:{}, {kind})", l.file, l.line)),
+            kind => {
+                let _ = write!(s, " ({}:{}, {kind})", l.file, l.line);
+            }
         }
     }
     s
