@@ -22,24 +22,14 @@ pub fn run(args: &ImportsArgs) -> Result<ExitCode> {
     if args.json {
         super::print_json(&doc)?;
     } else {
-        super::print(&render_text(
-            &imports,
-            &doc,
-            args.top,
-            took.as_secs_f64(),
-        ))?;
+        super::print(&render_text(&imports, &doc, args.top, took.as_secs_f64()))?;
     }
     Ok(super::ok())
 }
 
 /// A summary: entries, bytes per class, the distributions with most unreached bytes,
 /// module-scope imports that resolve nowhere, unreadable sources.
-pub fn render_text(
-    imports: &Imports,
-    doc: &ImportsJson,
-    top: usize,
-    secs: f64,
-) -> String {
+pub fn render_text(imports: &Imports, doc: &ImportsJson, top: usize, secs: f64) -> String {
     let mut s = String::new();
     let how = if doc.default_entries {
         " (default: import names of the top-level distributions; --entry to choose)"

@@ -144,5 +144,7 @@ fn record_top_level(bundle: &Bundle, dist: DistId) -> Vec<String> {
 
 /// Whether a name ends in `.py` (any case).
 fn is_py(name: &str) -> bool {
-    Path::new(name).extension().is_some_and(|e| e.eq_ignore_ascii_case("py"))
+    Path::new(name)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("py"))
 }

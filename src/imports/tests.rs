@@ -338,3 +338,151 @@ fn chains_name_each_link_from_the_entry() {
         .collect();
     assert_eq!(names, ["app", "a.b", "c"]);
 }
+
+/// A minimal 64-bit little-endian ELF with a dynamic section: `needed` libraries and a RUNPATH.
+fn elf(needed: &[&str], runpath: Option<&str>) -> Vec<u8> {
+    let mut dynstr = vec![0u8];
+    let mut dynamic: Vec<(u64, u64)> = Vec::new();
+    for n in needed {
+        dynamic.push((1, dynstr.len() as u64));
+        dynstr.extend_from_slice(n.as_bytes());
+        dynstr.push(0);
+    }
+    if let Some(r) = runpath {
+        dynamic.push((29, dynstr.len() as u64));
+        dynstr.extend_from_slice(r.as_bytes());
+        dynstr.push(0);
+    }
+    dynamic.push((0, 0));
+    let shstr = b"\0.dynstr\0.dynamic\0.shstrtab\0";
+    let dynstr_off = 64u64;
+    let dynamic_off = dynstr_off + dynstr.len() as u64;
+    let shstr_off = dynamic_off + 16 * dynamic.len() as u64;
+    let sh_off = shstr_off + shstr.len() as u64;
+    let mut out = Vec::new();
+    out.extend_from_slice(&[0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    out.extend_from_slice(&3u16.to_le_bytes());
+    out.extend_from_slice(&62u16.to_le_bytes());
+    out.extend_from_slice(&1u32.to_le_bytes());
+    out.extend_from_slice(&0u64.to_le_bytes());
+    out.extend_from_slice(&0u64.to_le_bytes());
+    out.extend_from_slice(&sh_off.to_le_bytes());
+    out.extend_from_slice(&0u32.to_le_bytes());
+    for v in [64u16, 56, 0, 64, 4, 3] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(&dynstr);
+    for (tag, val) in &dynamic {
+        out.extend_from_slice(&tag.to_le_bytes());
+        out.extend_from_slice(&val.to_le_bytes());
+    }
+    out.extend_from_slice(shstr);
+    let section = |name: u32, kind: u32, off: u64, size: u64, link: u32, entsize: u64| {
+        let mut s = Vec::new();
+        s.extend_from_slice(&name.to_le_bytes());
+        s.extend_from_slice(&kind.to_le_bytes());
+        s.extend_from_slice(&[0u8; 16]);
+        s.extend_from_slice(&off.to_le_bytes());
+        s.extend_from_slice(&size.to_le_bytes());
+        s.extend_from_slice(&link.to_le_bytes());
+        s.extend_from_slice(&0u32.to_le_bytes());
+        s.extend_from_slice(&1u64.to_le_bytes());
+        s.extend_from_slice(&entsize.to_le_bytes());
+        s
+    };
+    out.extend_from_slice(&[0u8; 64]);
+    out.extend(section(1, 3, dynstr_off, dynstr.len() as u64, 0, 0));
+    out.extend(section(9, 6, dynamic_off, 16 * dynamic.len() as u64, 1, 16));
+    out.extend(section(18, 3, shstr_off, shstr.len() as u64, 0, 0));
+    out
+}
+
+#[test]
+fn extension_modules_reach_their_needed_libraries_through_runpath_origin() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("fast.libs")).unwrap();
+    std::fs::write(p.join("app.py"), "import fast\n").unwrap();
+    let module = elf(&["libdep.so.1", "libc.so.6"], Some("$ORIGIN/fast.libs"));
+    std::fs::write(p.join("fast.cpython-312-x86_64-linux-gnu.so"), module).unwrap();
+    std::fs::write(
+        p.join("fast.libs/libdep.so.1"),
+        elf(&["libdeeper.so"], None),
+    )
+    .unwrap();
+    std::fs::write(p.join("fast.libs/libdeeper.so"), elf(&[], None)).unwrap();
+    std::fs::write(p.join("fast.libs/libunused.so"), elf(&[], None)).unwrap();
+    let needs = elf::read_needs(&p.join("fast.cpython-312-x86_64-linux-gnu.so")).unwrap();
+    assert_eq!(needs.needed, ["libdep.so.1", "libc.so.6"]);
+    assert_eq!(needs.search, ["$ORIGIN/fast.libs"]);
+    let b = load_dir(p);
+    let i = analyze(&b, &["app"]);
+    assert_eq!(reach(&b, &i, "fast.libs/libdep.so.1"), Reach::Reached);
+    assert_eq!(
+        reach(&b, &i, "fast.libs/libdeeper.so"),
+        Reach::Reached,
+        "found beside the library needing it"
+    );
+    assert_eq!(reach(&b, &i, "fast.libs/libunused.so"), Reach::Unreached);
+}
+
+#[test]
+fn compiled_modules_reach_dotted_names_in_their_data_and_their_siblings() {
+    let (_d, b) = bundle(&[
+        ("app.py", "import pkg.core\n"),
+        ("pkg/__init__.py", ""),
+        (
+            "pkg/core.cpython-312-x86_64-linux-gnu.so",
+            "\0pkg.errors\0pkg.sub.helpers\0",
+        ),
+        ("pkg/errors.py", ""),
+        ("pkg/_validation.py", ""),
+        ("pkg/sub/__init__.py", ""),
+        ("pkg/sub/helpers.py", ""),
+        ("pkg/sub/other.py", ""),
+    ]);
+    let i = analyze(&b, &["app"]);
+    assert_eq!(reach(&b, &i, "pkg/errors.py"), Reach::Lazy);
+    assert_eq!(reach(&b, &i, "pkg/sub/helpers.py"), Reach::Lazy);
+    assert_eq!(
+        reach(&b, &i, "pkg/_validation.py"),
+        Reach::Lazy,
+        "siblings of compiled code"
+    );
+    assert_eq!(reach(&b, &i, "pkg/sub/other.py"), Reach::Unreached);
+}
+
+#[test]
+fn the_unreached_preset_names_topmost_unreached_subtrees_only() {
+    let (_d, b) = bundle(&[
+        ("app.py", "import p\n"),
+        ("p/__init__.py", ""),
+        ("p/tests/__init__.py", ""),
+        ("p/tests/test_a.py", ""),
+        ("p/lazy.py", ""),
+        ("spare/__init__.py", ""),
+        ("spare/x.py", ""),
+    ]);
+    std::fs::write(
+        b.tree.path(b.roots[0].node).join("p/__init__.py"),
+        "def f():\n    import p.lazy\n",
+    )
+    .unwrap();
+    let b = load_dir(&b.tree.path(b.roots[0].node));
+    let i = analyze(&b, &["app"]);
+    let values = |name: &str| -> Vec<String> {
+        i.preset_rules(&b, name)
+            .into_iter()
+            .map(|r| r.value)
+            .collect()
+    };
+    assert_eq!(values("unreached"), ["p/tests", "spare"]);
+    assert_eq!(values("unreached-lazy"), ["p/lazy.py", "p/tests", "spare"]);
+    let rule = &i.preset_rules(&b, "unreached")[0];
+    assert_eq!(rule.preset.as_deref(), Some("unreached"));
+    assert_eq!(
+        rule.reason,
+        "never imported from the entries; dynamic imports can't be proven"
+    );
+    assert_eq!(rule.root, Some(0));
+}
