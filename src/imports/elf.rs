@@ -5,7 +5,7 @@ use std::fs::File;
 use std::path::Path;
 
 use object::read::ReadRef;
-use object::read::elf::{Dyn, FileHeader};
+use object::read::elf::{Dyn, FileHeader, SectionHeader};
 use object::{FileKind, ReadCache, elf};
 
 /// What an ELF file asks the dynamic loader for.
@@ -55,6 +55,34 @@ fn needs<'data, H: FileHeader, R: ReadRef<'data>>(data: R) -> Option<Needs> {
                     .filter(|s| !s.is_empty())
                     .map(str::to_string),
             );
+        }
+    }
+    Some(out)
+}
+
+/// The bytes of an ELF file's `.rodata` sections (where C string constants live), read
+/// without loading the rest of the file; `None` if it is not ELF.
+pub fn read_rodata(path: &Path) -> Option<Vec<u8>> {
+    let cache = ReadCache::new(File::open(path).ok()?);
+    match FileKind::parse(&cache).ok()? {
+        FileKind::Elf32 => rodata::<elf::FileHeader32<object::Endianness>, _>(&cache),
+        FileKind::Elf64 => rodata::<elf::FileHeader64<object::Endianness>, _>(&cache),
+        _ => None,
+    }
+}
+
+fn rodata<'data, H: FileHeader, R: ReadRef<'data>>(data: R) -> Option<Vec<u8>> {
+    let header = H::parse(data).ok()?;
+    let endian = header.endian().ok()?;
+    let sections = header.sections(endian, data).ok()?;
+    let mut out = Vec::new();
+    for section in sections.iter() {
+        let name = sections.section_name(endian, section).unwrap_or_default();
+        if name == b".rodata" || name.starts_with(b".rodata.") {
+            if let Ok(bytes) = section.data(endian, data) {
+                out.extend_from_slice(bytes);
+                out.push(0);
+            }
         }
     }
     Some(out)

@@ -118,9 +118,10 @@ impl Graph {
         let found: Vec<(ModId, NodeId, Vec<String>)> = files
             .into_par_iter()
             .map(|(m, f)| {
-                let names = std::fs::read(tree.path(f))
-                    .map(|b| dotted_strings(&b))
-                    .unwrap_or_default();
+                let path = tree.path(f);
+                // Not ELF (a test fixture, another platform): every byte is searched.
+                let bytes = super::elf::read_rodata(&path).or_else(|| std::fs::read(&path).ok());
+                let names = bytes.map(|b| dotted_strings(&b)).unwrap_or_default();
                 (m, f, names)
             })
             .collect();

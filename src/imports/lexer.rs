@@ -171,12 +171,8 @@ impl<'a> Lexer<'a> {
     }
 
     fn skip_comment(&mut self) {
-        while let Some(&c) = self.src.get(self.at) {
-            if c == b'\n' || c == b'\r' {
-                break;
-            }
-            self.at += 1;
-        }
+        let rest = &self.src[self.at..];
+        self.at += memchr::memchr2(b'\n', b'\r', rest).unwrap_or(rest.len());
     }
 
     fn skip_number(&mut self) {
@@ -244,7 +240,18 @@ impl<'a> Lexer<'a> {
                         self.replacement_field(nesting + 1);
                     }
                 }
-                _ => self.at += 1,
+                // Plain text: jump to the next byte that can matter (most of a docstring).
+                _ if formatted => self.at += 1,
+                _ => {
+                    let rest = &self.src[self.at + 1..];
+                    let next = if triple {
+                        memchr::memchr3(q, b'\\', b'\n', rest)
+                    } else {
+                        memchr::memchr3(q, b'\\', b'\n', rest)
+                            .map(|i| memchr::memchr(b'\r', &rest[..i]).unwrap_or(i))
+                    };
+                    self.at += 1 + next.unwrap_or(rest.len());
+                }
             }
         };
         match first_field {
