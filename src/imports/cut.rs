@@ -56,21 +56,16 @@ impl Imports {
                 "never imported from the entries; dynamic imports can't be proven",
             )
         };
+        let cut = |r: Reach| r == Reach::Unreached || (lazy && r == Reach::Lazy);
         let tree = &bundle.tree;
-        let live = self.live_groups(bundle);
-        let cut = |id: NodeId| match self.of(id) {
-            Reach::Unreached => true,
-            Reach::Lazy => lazy || !live[id.index()],
-            Reach::Data => !live[id.index()],
-            Reach::Reached | Reach::Unparsed => false,
-        };
         let mut whole = vec![false; tree.len()];
         let order: Vec<NodeId> = tree.descendants(bundle.top).collect();
         for &id in order.iter().rev() {
-            whole[id.index()] = if tree.node(id).is_dir() {
+            let n = tree.node(id);
+            whole[id.index()] = if n.is_dir() {
                 tree.children(id).iter().all(|c| whole[c.index()])
             } else {
-                cut(id)
+                cut(self.of(id))
             };
         }
         let mut rules = Vec::new();
@@ -93,75 +88,6 @@ impl Imports {
         }
         rules.sort_by(|a, b| (a.root, &a.value).cmp(&(b.root, &b.value)));
         rules
-    }
-
-    /// Per node: whether it lies in a top-level package (site entries sharing a stem:
-    /// `numpy/`, `numpy.libs/`, `six.py` with `__pycache__/six.*.pyc`) holding a reached
-    /// file, or in the metadata of a distribution owning one. Lazy code and data anywhere
-    /// else go with the `unreached` preset: no module-scope import needs them.
-    fn live_groups(&self, bundle: &Bundle) -> Vec<bool> {
-        let tree = &bundle.tree;
-        let mut live = vec![false; tree.len()];
-        let mut used = vec![false; bundle.dists.len()];
-        for id in tree.descendants(bundle.top) {
-            if self.of(id) == Reach::Reached
-                && let Some(d) = tree.node(id).owner()
-            {
-                used[d.index()] = true;
-            }
-        }
-        for (i, dist) in bundle.dists.iter().enumerate() {
-            for inst in dist.installs.iter().filter(|_| used[i]) {
-                for id in tree.descendants(inst.meta_dir) {
-                    live[id.index()] = true;
-                }
-            }
-        }
-        for root in &bundle.roots {
-            let holds_site = |c: NodeId| root.sites.iter().any(|s| tree.is_within(*s, c));
-            let mut tops: Vec<NodeId> = tree
-                .children(root.node)
-                .iter()
-                .copied()
-                .filter(|c| !holds_site(*c))
-                .collect();
-            for site in &root.sites {
-                tops.extend(
-                    tree.children(*site)
-                        .iter()
-                        .copied()
-                        .filter(|c| !holds_site(*c)),
-                );
-            }
-            tops.sort_unstable();
-            tops.dedup();
-            let stem = |id: NodeId| {
-                let name = tree.name(id);
-                name.split(|b| *b == b'.').next().unwrap_or(name).to_vec()
-            };
-            let mut groups: HashMap<Vec<u8>, bool> = HashMap::new();
-            for &top in &tops {
-                let reached = tree.descendants(top).any(|n| self.of(n) == Reach::Reached);
-                let key = if tree.name(top) == b"__pycache__" {
-                    Vec::new()
-                } else {
-                    stem(top)
-                };
-                *groups.entry(key).or_default() |= reached;
-            }
-            for &top in &tops {
-                if tree.name(top) == b"__pycache__" {
-                    for &pyc in tree.children(top) {
-                        live[pyc.index()] |= groups.get(&stem(pyc)).copied().unwrap_or(false);
-                    }
-                } else if groups.get(&stem(top)).copied().unwrap_or(false) {
-                    for n in tree.descendants(top) {
-                        live[n.index()] = true;
-                    }
-                }
-            }
-        }
-        live
     }
 
     /// Excluded modules that kept, reached or lazy code imports, one per module, those that
