@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Watch benchmark: `heft watch --json` follows a real `pip install --target` into an empty dir.
 #   bash benches/watch.sh [DIR [PACKAGE...]]     (defaults: /tmp/wbuild chromadb)
-#   MAKE_LAYER=path/to/make-layer.sh             (default /work/shared/make-layer.sh)
+#   MAKE_LAYER=path/to/make-layer.sh             (default scripts/make-layer.sh)
 # Prints: the final line against `heft report --json`; each LIMIT CROSSED line next to the
 # distribution whose move really crossed (pip's renames into DIR traced with strace and
 # replayed in order); time from the last rename to settled totals; CPU of heft against pip's
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 dir=${1:-/tmp/wbuild}
 [ $# -gt 0 ] && shift
 [ $# -gt 0 ] || set -- chromadb
-make_layer=${MAKE_LAYER:-/work/shared/make-layer.sh}
+make_layer=${MAKE_LAYER:-$PWD/scripts/make-layer.sh}
 out=$(mktemp -d)
 cargo build --release --quiet --bin heft
 heft=$PWD/target/release/heft

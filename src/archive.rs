@@ -17,12 +17,14 @@ pub mod wheel;
 use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufReader, Read};
+
+use crate::regular_file;
 use std::path::{Path, PathBuf};
 
 use zip::ZipArchive;
 
 use headers::{CentralRecord, LayoutError, Span};
-use safety::{Declared, MAX_WANTED_SIZE};
+use safety::{Declared, MAX_WANTED_SIZE, MAX_WANTED_TOTAL};
 
 pub use error::ArchiveError;
 pub use wheel::{InstallPlace, WheelName, parse_wheel_filename, wheel_install_place};
@@ -56,6 +58,8 @@ pub struct Archive {
     pub path: PathBuf,
     /// Bytes of the archive file.
     pub file_size: u64,
+    /// Disk usage of the archive file (blocks * 512, as `du` counts it).
+    pub disk_bytes: u64,
     /// Every member in central directory order.
     pub entries: Vec<ArchiveEntry>,
     /// Decompressed contents of the wanted members, by entry name.
@@ -88,8 +92,13 @@ pub fn read_archive(path: &Path, want: &dyn Fn(&str) -> bool) -> Result<Archive,
         path: path.to_owned(),
         source,
     };
-    let file = File::open(path).map_err(io_error)?;
-    let file_size = file.metadata().map_err(io_error)?.len();
+    let file = regular_file::open(path).map_err(|e| match e {
+        regular_file::FileError::Io { path, source } => ArchiveError::Io { path, source },
+        other => ArchiveError::NotReadable(other),
+    })?;
+    let meta = file.metadata().map_err(io_error)?;
+    let file_size = meta.len();
+    let disk_bytes = disk_usage(&meta);
     let mut zip =
         ZipArchive::new(BufReader::new(&file)).map_err(|e| error::open_error(path, &file, e))?;
     if zip.has_duplicate_names() {
@@ -104,9 +113,20 @@ pub fn read_archive(path: &Path, want: &dyn Fn(&str) -> bool) -> Result<Archive,
     Ok(Archive {
         path: path.to_owned(),
         file_size,
+        disk_bytes,
         entries,
         texts,
     })
+}
+
+#[cfg(unix)]
+fn disk_usage(meta: &std::fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::blocks(meta).saturating_mul(512)
+}
+
+#[cfg(not(unix))]
+fn disk_usage(meta: &std::fs::Metadata) -> u64 {
+    meta.len()
 }
 
 /// An entry with the raw facts the checks need.
@@ -234,23 +254,36 @@ fn read_texts(
     want: &dyn Fn(&str) -> bool,
 ) -> Result<Vec<(String, Vec<u8>)>, ArchiveError> {
     let mut texts = Vec::new();
+    // Declared sizes may lie, so the budget is charged with what actually inflates.
+    let mut budget = MAX_WANTED_TOTAL;
     for (index, member) in members.iter().enumerate() {
         let name = member.entry.name_lossy();
         if member.entry.is_dir || !want(&name) {
             continue;
         }
-        let bytes = read_text(path, zip, index, member)?;
+        let over_total = || ArchiveError::WantedTotalTooLarge {
+            path: path.to_owned(),
+            member: name.clone().into_owned(),
+        };
+        if member.entry.size > budget && member.entry.size <= MAX_WANTED_SIZE {
+            return Err(over_total());
+        }
+        let bytes = read_text(path, zip, index, member, budget)?.ok_or_else(over_total)?;
+        budget -= bytes.len() as u64;
         texts.push((name.into_owned(), bytes));
     }
     Ok(texts)
 }
 
+/// A wanted member's bytes, or `None` when it inflates past `budget` (what is left of the
+/// archive's total).
 fn read_text(
     path: &Path,
     zip: &mut ZipArchive<BufReader<&File>>,
     index: usize,
     member: &Member,
-) -> Result<Vec<u8>, ArchiveError> {
+    budget: u64,
+) -> Result<Option<Vec<u8>>, ArchiveError> {
     let name = member.entry.name_lossy().into_owned();
     if !matches!(member.method, 0 | 8) {
         let method = method_name(member.method);
@@ -271,16 +304,17 @@ fn read_text(
     let reader = zip
         .by_index(index)
         .map_err(|e| error::member_error(path, &name, e.into()))?;
-    let mut bytes = Vec::with_capacity(member.entry.size as usize);
+    let limit = MAX_WANTED_SIZE.min(budget);
+    let mut bytes = Vec::with_capacity(member.entry.size.min(limit) as usize);
     // The declared size may lie; never hold more than the limit.
     reader
-        .take(MAX_WANTED_SIZE + 1)
+        .take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| error::member_error(path, &name, e))?;
     if bytes.len() as u64 > MAX_WANTED_SIZE {
         return Err(too_large(bytes.len() as u64));
     }
-    Ok(bytes)
+    Ok((bytes.len() as u64 <= budget).then_some(bytes))
 }
 
 fn method_name(method: u16) -> String {

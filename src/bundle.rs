@@ -102,7 +102,7 @@ pub struct Distribution {
     pub installs: Vec<Install>,
     /// Requires-Dist, parsed.
     pub requires: Vec<Requirement>,
-    /// Requires-Dist lines that did not parse, with the reason.
+    /// Requires-Dist lines that did not parse, as written.
     pub bad_requires: Vec<String>,
     /// Sizes of the files it owns.
     pub sizes: Sizes,
@@ -127,6 +127,8 @@ pub struct Bundle {
     pub dists: Vec<Distribution>,
     /// Paths that could not be read, with their root.
     pub errors: Vec<(usize, ScanError)>,
+    /// Bytes per root that are estimates, not read (generated console-script wrappers).
+    pub estimated_bytes: std::collections::BTreeMap<usize, u64>,
     /// The marker environment target.
     pub target: Target,
     /// Requirements between distributions.
@@ -247,6 +249,10 @@ impl Builder {
                 self.texts.texts.insert((root, path), bytes);
             }
             ScanEvent::ArchiveSize { root, bytes } => self.set_archive_bytes(root, bytes),
+            ScanEvent::Estimated { root, bytes } => {
+                let sum = self.bundle.estimated_bytes.entry(root).or_default();
+                *sum = sum.saturating_add(bytes);
+            }
             ScanEvent::Progress(_) | ScanEvent::RootDone(_) => {}
         }
     }

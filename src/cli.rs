@@ -4,8 +4,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use heft::bundle::Target;
-
 /// Why is your Python deployment bundle too big, and what can you cut?
 #[derive(Debug, Parser)]
 #[command(name = "heft", version, about, long_about = None)]
@@ -26,21 +24,15 @@ pub struct ExploreArgs {
     /// the active virtualenv's site-packages, else ./python or a site-packages here, else a demo.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Open with a saved manifest's rules applied, to resume and refine a decision.
-    #[arg(long, value_name = "FILE")]
-    pub manifest: Option<PathBuf>,
     /// Rescan as the inputs change (e.g. while pip installs into them).
     #[arg(long)]
     pub watch: bool,
-    /// Limits to gauge (preset name or size such as zip:50MB); default aws-lambda and aws-lambda-zip.
-    #[arg(long = "limit", value_name = "LIMIT")]
-    pub limits: Vec<String>,
-    /// Python version of the target runtime.
-    #[arg(long, default_value = "3.12", value_name = "X.Y")]
-    pub python: String,
-    /// CPU architecture of the target runtime.
-    #[arg(long, value_enum, default_value_t = Arch::X86_64)]
-    pub arch: Arch,
+    /// Target, requirements and zipped estimate.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Rules, limits and a manifest to start from.
+    #[command(flatten)]
+    pub decide: DecideArgs,
 }
 
 /// Headless commands.
@@ -91,10 +83,19 @@ pub struct EntryArgs {
 /// Inputs and target shared by every command.
 #[derive(Debug, Args, Clone)]
 pub struct InputArgs {
-    /// site-packages, a layer or function directory (packages under python/), a .zip, wheels.
+    /// site-packages, a layer or function directory (packages under python/), a .zip, wheels,
+    /// or one saved scan (.heftscan / .heftscan.gz, recognised by content).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Python version of the target runtime.
+    /// Target, requirements and zipped estimate.
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+/// The target runtime and how to read the inputs, shared by every command and the explorer.
+#[derive(Debug, Args, Clone)]
+pub struct TargetArgs {
+    /// Python version of the target runtime (3.Y).
     #[arg(long, default_value = "3.12", value_name = "X.Y")]
     pub python: String,
     /// CPU architecture of the target runtime.
@@ -104,9 +105,24 @@ pub struct InputArgs {
     #[arg(long, value_name = "FILE")]
     pub requirements: Option<PathBuf>,
     /// Skip compressing directory roots to estimate their zipped size (zipped bytes of
-    /// directories then count headers only).
+    /// directories then count headers only, and `check` calls zipped limits not measured).
     #[arg(long)]
     pub no_zip_estimate: bool,
+}
+
+/// What `check`, `export`, `watch` and the explorer decide with: rules, limits and a
+/// manifest, resolved once by `cmd::options::resolve`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct DecideArgs {
+    /// Rules on the command line.
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Limits and reserve.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// Apply a heft.manifest/1's rules (and its limits when no --limit is given).
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
 }
 
 /// Lambda architectures.
@@ -118,47 +134,6 @@ pub enum Arch {
     /// Graviton (arm64).
     #[value(name = "aarch64", alias = "arm64")]
     Aarch64,
-}
-
-impl From<&InputArgs> for Target {
-    fn from(args: &InputArgs) -> Self {
-        target(&args.python, args.arch)
-    }
-}
-
-impl From<&ExploreArgs> for Target {
-    fn from(args: &ExploreArgs) -> Self {
-        target(&args.python, args.arch)
-    }
-}
-
-/// The explorer's options from its arguments (limits parsed, target built).
-pub fn explore_options(args: &ExploreArgs) -> anyhow::Result<heft::tui::Options> {
-    let limits = args
-        .limits
-        .iter()
-        .map(|l| heft::limits::parse_limit(l))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(heft::tui::Options {
-        paths: args.paths.clone(),
-        manifest: args.manifest.clone(),
-        watch: args.watch,
-        limits,
-        target: args.into(),
-    })
-}
-
-/// The Lambda target for a Python version and architecture.
-fn target(python: &str, arch: Arch) -> Target {
-    let machine = match arch {
-        Arch::X86_64 => "x86_64",
-        Arch::Aarch64 => "aarch64",
-    };
-    Target {
-        python: python.to_string(),
-        platform: "linux".into(),
-        machine: machine.into(),
-    }
 }
 
 /// `heft report`.
@@ -267,21 +242,19 @@ pub struct CheckArgs {
     /// Inputs and target.
     #[command(flatten)]
     pub input: InputArgs,
-    /// Rules on the command line.
+    /// Rules, limits and a manifest.
     #[command(flatten)]
-    pub rules: RuleArgs,
-    /// Limits.
-    #[command(flatten)]
-    pub limits: LimitArgs,
-    /// Apply a heft.manifest/1's rules (and its limits when no --limit is given).
-    #[arg(long, value_name = "FILE")]
-    pub manifest: Option<PathBuf>,
+    pub decide: DecideArgs,
     /// Warn when a limit is this full: 90% (or 0.9).
     #[arg(long = "warn-at", value_name = "PERCENT")]
     pub warn_at: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
+    /// List input errors (unreadable files, broken archives, unmeasured limits, missing
+    /// requirements) as warnings and give a partial verdict instead of exiting 2.
+    #[arg(long)]
+    pub allow_errors: bool,
 }
 
 /// Export formats.
@@ -321,12 +294,9 @@ pub struct ExportArgs {
     /// Inputs and target.
     #[command(flatten)]
     pub input: InputArgs,
-    /// Rules on the command line.
+    /// Rules (a manifest's included), and the limits recorded in the manifest.
     #[command(flatten)]
-    pub rules: RuleArgs,
-    /// Limits recorded in the manifest.
-    #[command(flatten)]
-    pub limits: LimitArgs,
+    pub decide: DecideArgs,
     /// Output format.
     #[arg(long, value_enum)]
     pub format: ExportFormat,
@@ -370,8 +340,10 @@ pub struct WatchArgs {
     /// Exit once the tree has been quiet this long after a change, printing the final line.
     #[arg(long, value_name = "SECS")]
     pub until_idle: Option<f64>,
-    /// A limit to follow: a preset or a size such as 250MB or zip:50MB (repeatable;
-    /// default aws-lambda and aws-lambda-zip).
-    #[arg(long = "limit", value_name = "LIMIT")]
-    pub limits: Vec<String>,
+    /// Target, requirements and zipped estimate.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Rules, limits and a manifest (totals and limits are followed after the rules).
+    #[command(flatten)]
+    pub decide: DecideArgs,
 }

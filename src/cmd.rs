@@ -16,34 +16,31 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use heft::bundle::Bundle;
-use heft::load::{LoadOptions, load};
-use heft::requirements::parse_requirements_txt;
+use heft::load::{load, lone_saved_scan};
+use heft::settings::Settings;
 use heft::zipsize::ZipCache;
 
 use crate::cli::InputArgs;
 
-/// Loads the inputs of a command, waiting for the scan to end.
+/// Loads the inputs of a command that takes no rules or limits, waiting for the scan to end.
 pub fn load_inputs(args: &InputArgs) -> Result<Bundle> {
-    let mut opts = LoadOptions {
-        target: args.into(),
-        top_level: None,
-    };
-    if let Some(file) = &args.requirements {
-        let text =
-            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-        let (top, errors) = parse_requirements_txt(&text);
-        for e in errors {
-            eprintln!("heft: {}: {e}", file.display());
-        }
-        opts.top_level = Some(top);
+    load_settings(&decide::resolve_input(args)?)
+}
+
+/// Loads resolved inputs (a lone saved scan is read back), with zipped estimates unless
+/// they are off.
+pub fn load_settings(settings: &Settings) -> Result<Bundle> {
+    let mut bundle = load(&settings.paths, &settings.load, &mut |_| {})?;
+    if lone_saved_scan(&settings.paths).is_some() {
+        // Its zipped sizes were saved with it; the files may be elsewhere or gone.
+        return Ok(bundle);
     }
-    let mut bundle = load(&args.paths, &opts, &mut |_| {})?;
-    if args.no_zip_estimate {
-        heft::zipjob::plan_headers(&mut bundle);
-    } else {
+    if settings.zip_estimate {
         let cache = Arc::new(ZipCache::load_default());
         heft::zipjob::estimate_blocking(&mut bundle, &cache);
         cache.save_default();
+    } else {
+        heft::zipjob::plan_headers(&mut bundle);
     }
     Ok(bundle)
 }

@@ -47,6 +47,8 @@ pub struct DepGraph {
     pub roots: Vec<DistId>,
     /// Active requirements with nothing installed to satisfy them.
     pub missing: Vec<Missing>,
+    /// Top-level requirements (from a requirements file) nothing installed satisfies.
+    pub missing_top_level: Vec<String>,
 }
 
 /// A top-level requirement from a requirements file: normalised name and extras.
@@ -124,6 +126,12 @@ impl DepGraph {
             }
         }
         graph.extras = extras;
+        graph.missing_top_level = top_level
+            .unwrap_or_default()
+            .iter()
+            .filter(|t| index(&t.key).is_none())
+            .map(|t| t.key.clone())
+            .collect();
         graph.roots = find_roots(
             &graph,
             dists,
@@ -184,9 +192,11 @@ fn is_active(
     req.marker.as_ref().is_none_or(|m| m.evaluate(env, extras))
 }
 
-/// Roots are the named top-level requirements, or every distribution nothing requires;
-/// then anything still unreachable (a cycle nobody enters, or an install the requirements
-/// file does not name) becomes a root too, largest first, so every distribution has one.
+/// Roots are the named top-level requirements, or every distribution nothing requires.
+/// Anything still unreachable (a cycle nobody enters, or an install the requirements file
+/// does not name) gets roots too: its topmost unreached ancestors, so a distribution
+/// another one requires is never made a root in its place; an ancestry that is all cycle
+/// gives its largest member.
 fn find_roots(graph: &DepGraph, dists: &[Distribution], named: Option<Vec<DistId>>) -> Vec<DistId> {
     let mut roots: Vec<DistId> = named.unwrap_or_else(|| {
         (0..dists.len())
@@ -198,12 +208,48 @@ fn find_roots(graph: &DepGraph, dists: &[Distribution], named: Option<Vec<DistId
     order.sort_by_key(|d| std::cmp::Reverse(dists[d.index()].sizes.bytes));
     let mut seen = graph.reachable(&roots, None);
     for d in order {
-        if !seen[d.index()] {
-            roots.push(d);
-            for (s, now) in seen.iter_mut().zip(graph.reachable(&[d], None)) {
-                *s |= now;
+        if seen[d.index()] {
+            continue;
+        }
+        let tops = unreached_tops(graph, dists, &seen, d);
+        for (s, now) in seen.iter_mut().zip(graph.reachable(&tops, None)) {
+            *s |= now;
+        }
+        roots.extend(tops);
+    }
+    roots
+}
+
+/// The unreached ancestors of `start` (itself included) that no unreached distribution
+/// requires; when every one is required within a cycle, the largest of them.
+fn unreached_tops(
+    graph: &DepGraph,
+    dists: &[Distribution],
+    seen: &[bool],
+    start: DistId,
+) -> Vec<DistId> {
+    let mut ancestors = vec![start];
+    let mut visited: HashSet<DistId> = HashSet::from([start]);
+    let mut i = 0;
+    while let Some(&d) = ancestors.get(i) {
+        i += 1;
+        for p in graph.required_by(d) {
+            if !seen[p.index()] && visited.insert(p) {
+                ancestors.push(p);
             }
         }
     }
-    roots
+    let tops: Vec<DistId> = ancestors
+        .iter()
+        .copied()
+        .filter(|d| graph.required_by(*d).all(|p| seen[p.index()]))
+        .collect();
+    if !tops.is_empty() {
+        return tops;
+    }
+    let largest = ancestors
+        .iter()
+        .copied()
+        .max_by_key(|d| (dists[d.index()].sizes.bytes, std::cmp::Reverse(d.0)));
+    largest.into_iter().collect()
 }

@@ -183,7 +183,11 @@ impl Insight {
 /// `percent` of the bundle's apparent bytes (of its distributions if it has no tree).
 fn threshold_bytes(bundle: &Bundle, percent: f64) -> u64 {
     let total = if bundle.tree.is_empty() {
-        bundle.dists.iter().map(|d| d.sizes.bytes).sum()
+        bundle
+            .dists
+            .iter()
+            .map(|d| d.sizes.bytes)
+            .fold(0, u64::saturating_add)
     } else {
         bundle.totals().bytes
     };

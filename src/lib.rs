@@ -21,12 +21,16 @@
 //! - [`rules`]: exclusion rules, presets and safety levels; strip savings of `.so` files.
 //! - [`exclusion`]: incremental evaluation of a rule list: per-node, per-distribution and
 //!   bundle sizes after exclusions, and what they would break.
+//! - [`fsops`]: deleting inside a root through directory descriptors (the only code that
+//!   deletes).
 //! - [`manifest`]: the `heft.manifest/1` prune manifest, its export formats and the safe
 //!   on-disk pruner.
 //! - [`verdicts`]: limits checked after exclusions, with candidates; `heft.check/1` JSON.
 //! - [`imports`]: the static import graph and what entry modules reach.
 //! - [`synthetic`]: in-memory bundles for tests and benchmarks.
 //! - [`scanfile`]: saved scans (`heft.scan/1`) written and read back without the files.
+//! - [`settings`]: options resolved once for every command and the explorer.
+//! - [`regular_file`]: opening regular files only (never a FIFO or device), reads capped.
 //!
 //! The shell around it lives here too so tests and benchmarks can drive it, but only
 //! [`tui`] (the interactive explorer) names ratatui or crossterm; nothing in the core
@@ -36,6 +40,7 @@ pub mod archive;
 pub mod bundle;
 pub mod deps;
 pub mod exclusion;
+pub mod fsops;
 pub mod imports;
 pub mod insight;
 pub mod limits;
@@ -44,12 +49,14 @@ pub mod manifest;
 pub mod model;
 pub mod ownership;
 pub mod python;
+pub mod regular_file;
 pub mod report;
 pub mod requirements;
 pub mod rules;
 pub mod runtimes;
 pub mod scan;
 pub mod scanfile;
+pub mod settings;
 pub mod synthetic;
 pub mod treemap;
 pub mod tui;

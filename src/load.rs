@@ -12,6 +12,7 @@ use crate::ownership::attribute;
 use crate::scan::archive::{is_wheel, scan_wheels, scan_zip, wheel_files};
 use crate::scan::dir::{Counters, scan_dir};
 use crate::scan::{Progress, ScanEvent};
+use crate::scanfile::is_scan_file;
 
 /// How to load.
 #[derive(Clone, Debug, Default)]
@@ -36,6 +37,15 @@ pub enum LoadError {
     /// No inputs were given.
     #[error("no input paths")]
     Empty,
+    /// A saved scan given with other inputs (it is a whole bundle on its own).
+    #[error("{} is a saved scan: open it on its own, not with other inputs", path.display())]
+    SavedScanAmongInputs {
+        /// The saved scan.
+        path: PathBuf,
+    },
+    /// A lone saved scan that cannot be read back.
+    #[error(transparent)]
+    SavedScan(#[from] crate::scanfile::ScanFileError),
 }
 
 /// One classified input.
@@ -54,6 +64,13 @@ pub fn classify(paths: &[PathBuf]) -> Result<Vec<Input>, LoadError> {
     if paths.is_empty() {
         return Err(LoadError::Empty);
     }
+    if paths.len() > 1
+        && let Some(saved) = paths.iter().find(|p| is_scan_file(p))
+    {
+        return Err(LoadError::SavedScanAmongInputs {
+            path: saved.clone(),
+        });
+    }
     paths
         .iter()
         .map(|p| {
@@ -61,7 +78,8 @@ pub fn classify(paths: &[PathBuf]) -> Result<Vec<Input>, LoadError> {
                 path: p.clone(),
                 source,
             })?;
-            let kind = if is_wheel(p)
+            // A directory is read as a directory whatever its name (`foo.whl/` too).
+            let kind = if (!meta.is_dir() && is_wheel(p))
                 || (meta.is_dir() && !has_dist_info(p) && !wheel_files(p).is_empty())
             {
                 RootKind::Wheels
@@ -147,12 +165,16 @@ fn scan_input(
     }
 }
 
-/// Loads a bundle to the end, calling `on_progress` as the scan goes.
+/// Loads a bundle to the end, calling `on_progress` as the scan goes. A lone saved scan
+/// (recognised by content, whatever its name) is read back instead of scanned.
 pub fn load(
     paths: &[PathBuf],
     opts: &LoadOptions,
     on_progress: &mut dyn FnMut(Progress),
 ) -> Result<Bundle, LoadError> {
+    if let Some(saved) = lone_saved_scan(paths) {
+        return Ok(crate::scanfile::open(saved)?);
+    }
     let inputs = classify(paths)?;
     let mut builder = Builder::new(opts.target.clone());
     for input in &inputs {
@@ -165,6 +187,14 @@ pub fn load(
         builder.apply(event);
     }
     Ok(finish(builder, opts))
+}
+
+/// The one input when it is a saved scan.
+pub fn lone_saved_scan(paths: &[PathBuf]) -> Option<&Path> {
+    match paths {
+        [one] if is_scan_file(one) => Some(one),
+        _ => None,
+    }
 }
 
 /// Rolls up a fully merged builder and runs the Python pass.

@@ -5,7 +5,7 @@ mod cmd;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use cli::{Cli, Command};
 
@@ -19,13 +19,64 @@ fn main() -> ExitCode {
         Some(Command::Export(args)) => cmd::export::run(&args),
         Some(Command::Prune(args)) => cmd::prune::run(&args),
         Some(Command::Imports(args)) => cmd::imports::run(&args),
-        None => cli::explore_options(&cli.explore).and_then(|opts| heft::tui::run(&opts)),
+        None => explore(&cli.explore),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("heft: {e:#}");
+            eprintln!("heft: {}", error_text(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// The explorer, after the options every command resolves the same way.
+fn explore(args: &cli::ExploreArgs) -> anyhow::Result<ExitCode> {
+    if let Some(hint) = mistyped_command(&args.paths) {
+        anyhow::bail!(hint);
+    }
+    let settings = cmd::decide::resolve(&args.paths, &args.target, &args.decide)?;
+    heft::tui::run(&heft::tui::Options {
+        settings,
+        watch: args.watch,
+    })
+}
+
+/// A hint when the first path does not exist and is spelled close to a command
+/// (`heft reprot x`): it was meant as one, not as an input.
+fn mistyped_command(paths: &[std::path::PathBuf]) -> Option<String> {
+    let word = paths.first()?.to_str()?;
+    if std::fs::symlink_metadata(word).is_ok() || word.contains(['/', '.']) {
+        return None;
+    }
+    let app = Cli::command();
+    let (distance, name) = app
+        .get_subcommands()
+        .map(|c| {
+            (
+                heft::insight::why::edit_distance(word, c.get_name()),
+                c.get_name(),
+            )
+        })
+        .min()?;
+    (distance <= 2 || name.starts_with(word)).then(|| {
+        format!("unknown command `{word}` (and no such path); did you mean `heft {name}`?")
+    })
+}
+
+/// The error and its causes, each said once: a cause whose text its parent already
+/// includes (an I/O error quoted in a message naming the path) is not repeated.
+fn error_text(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }

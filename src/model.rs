@@ -58,12 +58,13 @@ pub struct Sizes {
 }
 
 impl Sizes {
-    /// Adds `other` field by field.
+    /// Adds `other` field by field, saturating: sizes from a saved scan or an archive's
+    /// central directory are untrusted and may sum past `u64::MAX`.
     pub fn add(&mut self, other: &Sizes) {
-        self.files += other.files;
-        self.bytes += other.bytes;
-        self.disk += other.disk;
-        self.zipped += other.zipped;
+        self.files = self.files.saturating_add(other.files);
+        self.bytes = self.bytes.saturating_add(other.bytes);
+        self.disk = self.disk.saturating_add(other.disk);
+        self.zipped = self.zipped.saturating_add(other.zipped);
     }
 
     /// Subtracts `other` field by field, saturating at zero.
@@ -302,7 +303,7 @@ impl Tree {
         let mut at = Some(id);
         while let Some(a) = at {
             let t = &mut self.nodes[a.index()].total.zipped;
-            *t = *t - before.min(*t) + zipped;
+            *t = (*t - before.min(*t)).saturating_add(zipped);
             at = self.parent(a);
         }
     }

@@ -9,20 +9,37 @@ use crate::python::metadata::{parse_metadata, parse_requires_txt};
 use crate::python::name::normalize;
 use crate::python::record::{parse_file_list, parse_record};
 use crate::python::requirement::Requirement;
+use crate::regular_file::{self, FileError};
 use crate::scan::ScanError;
 
 /// Reads a metadata file of a distribution; archives serve them from memory.
 pub trait MetaSource {
-    /// Contents of `file` inside the metadata directory `dir`, or `None` if absent.
-    fn read(&self, bundle: &Bundle, dir: NodeId, file: &str) -> Option<Vec<u8>>;
+    /// Contents of `file` inside the metadata directory `dir`, `Ok(None)` if absent, or why
+    /// it could not be read (a FIFO, a device, over its cap).
+    fn read(&self, bundle: &Bundle, dir: NodeId, file: &str) -> Result<Option<Vec<u8>>, FileError>;
 }
 
-/// Reads metadata files from disk.
+/// Reads metadata files from disk: regular files only, each capped (see [`meta_cap`]).
 pub struct DiskSource;
 
 impl MetaSource for DiskSource {
-    fn read(&self, bundle: &Bundle, dir: NodeId, file: &str) -> Option<Vec<u8>> {
-        std::fs::read(bundle.tree.path(dir).join(file)).ok()
+    fn read(&self, bundle: &Bundle, dir: NodeId, file: &str) -> Result<Option<Vec<u8>>, FileError> {
+        match regular_file::read(&bundle.tree.path(dir).join(file), meta_cap(file)) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// The most heft reads of a metadata file of this name.
+pub fn meta_cap(file: &str) -> u64 {
+    match file {
+        "RECORD" | "installed-files.txt" | "SOURCES.txt" => regular_file::RECORD_CAP,
+        "METADATA" | "PKG-INFO" => regular_file::METADATA_CAP,
+        // An `.egg-info` file is PKG-INFO itself.
+        _ if file.ends_with(".egg-info") => regular_file::METADATA_CAP,
+        _ => regular_file::SMALL_META_CAP,
     }
 }
 
@@ -35,13 +52,13 @@ pub struct MemorySource {
 }
 
 impl MetaSource for MemorySource {
-    fn read(&self, bundle: &Bundle, dir: NodeId, file: &str) -> Option<Vec<u8>> {
+    fn read(&self, bundle: &Bundle, dir: NodeId, file: &str) -> Result<Option<Vec<u8>>, FileError> {
         if let Some(root) = bundle.root_of(dir) {
             let mut rel = bundle.tree.rel_path(bundle.roots[root].node, dir);
             rel.push(b'/');
             rel.extend_from_slice(file.as_bytes());
             if let Some(bytes) = self.texts.get(&(root, rel)) {
-                return Some(bytes.clone());
+                return Ok(Some(bytes.clone()));
             }
         }
         DiskSource.read(bundle, dir, file)
@@ -61,7 +78,10 @@ pub fn attribute(bundle: &mut Bundle, source: &(dyn MetaSource + Sync)) {
             }
         }
     }
-    let prefetched = Prefetched::read(bundle, source, &found);
+    let mut prefetched = Prefetched::read(bundle, source, &found);
+    for (dir, error) in std::mem::take(&mut prefetched.errors) {
+        report_unreadable(bundle, dir, &error);
+    }
     for (root, site, meta_dir) in found {
         load_one(bundle, &prefetched, root, site, meta_dir);
     }
@@ -74,6 +94,8 @@ struct Prefetched<'a> {
     map: HashMap<(NodeId, &'static str), Vec<u8>>,
     /// RECORDs are resolved right away instead of kept as text: 4 bytes a row, not 50.
     records: HashMap<NodeId, Claims>,
+    /// Files that exist but could not be read, with their metadata directory.
+    errors: Vec<(NodeId, FileError)>,
     inner: &'a (dyn MetaSource + Sync),
 }
 
@@ -104,29 +126,52 @@ impl<'a> Prefetched<'a> {
                     .map(move |f| (*dir, *f))
             })
             .collect();
-        let map = wanted
+        let read: Vec<_> = wanted
             .par_iter()
-            .filter_map(|&(dir, file)| inner.read(bundle, dir, file).map(|b| ((dir, file), b)))
+            .map(|&(dir, file)| ((dir, file), inner.read(bundle, dir, file)))
             .collect();
-        let records = found
+        let claims: Vec<_> = found
             .par_iter()
             .filter(|(_, _, dir)| {
                 bundle.tree.node(*dir).is_dir() && bundle.tree.name(*dir).ends_with(b".dist-info")
             })
-            .filter_map(|&(_, site, dir)| record_claims(bundle, inner, site, dir).map(|c| (dir, c)))
+            .map(|&(_, site, dir)| (dir, record_claims(bundle, inner, site, dir)))
             .collect();
+        let mut map = HashMap::new();
+        let mut errors = Vec::new();
+        for ((dir, file), result) in read {
+            match result {
+                Ok(Some(bytes)) => {
+                    map.insert((dir, file), bytes);
+                }
+                Ok(None) => {}
+                Err(e) => errors.push((dir, e)),
+            }
+        }
+        let mut records = HashMap::new();
+        for (dir, result) in claims {
+            match result {
+                Ok(Some(c)) => {
+                    records.insert(dir, c);
+                }
+                Ok(None) => {}
+                Err(e) => errors.push((dir, e)),
+            }
+        }
         Self {
             map,
             records,
+            errors,
             inner,
         }
     }
 }
 
 impl MetaSource for Prefetched<'_> {
-    fn read(&self, bundle: &Bundle, dir: NodeId, file: &str) -> Option<Vec<u8>> {
+    fn read(&self, bundle: &Bundle, dir: NodeId, file: &str) -> Result<Option<Vec<u8>>, FileError> {
         match META_FILES.iter().find(|f| **f == file) {
-            Some(f) if bundle.tree.node(dir).is_dir() => self.map.get(&(dir, *f)).cloned(),
+            // Read errors were reported when prefetching.
+            Some(f) if bundle.tree.node(dir).is_dir() => Ok(self.map.get(&(dir, *f)).cloned()),
             _ => self.inner.read(bundle, dir, file),
         }
     }
@@ -142,16 +187,13 @@ fn load_one(
     let is_egg = bundle.tree.name(meta_dir).ends_with(b".egg-info");
     let is_dir = bundle.tree.node(meta_dir).kind == NodeKind::Dir;
     let meta_bytes = if is_dir {
-        source.read(
-            bundle,
-            meta_dir,
-            if is_egg { "PKG-INFO" } else { "METADATA" },
-        )
+        let file = if is_egg { "PKG-INFO" } else { "METADATA" };
+        read_or_report(bundle, source, meta_dir, file)
     } else {
         // An `.egg-info` file (old distutils) is PKG-INFO itself.
         let parent = bundle.tree.parent(meta_dir).unwrap_or(meta_dir);
         let file = bundle.tree.display_name(meta_dir).into_owned();
-        source.read(bundle, parent, &file)
+        read_or_report(bundle, source, parent, &file)
     };
     let path = bundle.tree.path(meta_dir);
     let Some(meta_bytes) = meta_bytes else {
@@ -175,7 +217,7 @@ fn load_one(
     let mut requirement_lines = meta.requires_dist.clone();
     if is_egg
         && is_dir
-        && let Some(req) = source.read(bundle, meta_dir, "requires.txt")
+        && let Some(req) = read_or_report(bundle, source, meta_dir, "requires.txt")
     {
         requirement_lines.extend(parse_requires_txt(&req));
     }
@@ -190,7 +232,8 @@ fn load_one(
         for line in &requirement_lines {
             match Requirement::parse(line) {
                 Ok(r) => dist.requires.push(r),
-                Err(e) => dist.bad_requires.push(format!("{line}: {e}")),
+                // The raw line, so a saved scan keeps it as written; reports say why.
+                Err(_) => dist.bad_requires.push(line.clone()),
             }
         }
     }
@@ -200,6 +243,33 @@ fn load_one(
     } else if is_dir {
         claim_egg_files(bundle, source, site, meta_dir, id);
     }
+}
+
+/// Reads a metadata file; one that exists but cannot be read is a load error naming it.
+fn read_or_report(
+    bundle: &mut Bundle,
+    source: &dyn MetaSource,
+    dir: NodeId,
+    file: &str,
+) -> Option<Vec<u8>> {
+    match source.read(bundle, dir, file) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            report_unreadable(bundle, dir, &e);
+            None
+        }
+    }
+}
+
+fn report_unreadable(bundle: &mut Bundle, dir: NodeId, error: &FileError) {
+    let root = bundle.root_of(dir).unwrap_or(0);
+    let path = match error {
+        FileError::Io { path, .. }
+        | FileError::NotRegular { path, .. }
+        | FileError::TooLarge { path, .. } => path.clone(),
+    };
+    let message = error.to_string();
+    bundle.errors.push((root, ScanError { path, message }));
 }
 
 fn intern_dist(bundle: &mut Bundle, name: &str, version: &str, summary: Option<String>) -> DistId {
@@ -229,8 +299,10 @@ fn record_claims(
     source: &(dyn MetaSource + Sync),
     site: NodeId,
     meta_dir: NodeId,
-) -> Option<Claims> {
-    let bytes = source.read(bundle, meta_dir, "RECORD")?;
+) -> Result<Option<Claims>, FileError> {
+    let Some(bytes) = source.read(bundle, meta_dir, "RECORD")? else {
+        return Ok(None);
+    };
     let record = parse_record(&bytes);
     let root_node = bundle
         .root_of(site)
@@ -246,7 +318,7 @@ fn record_claims(
             None => claims.missing += 1,
         }
     }
-    Some(claims)
+    Ok(Some(claims))
 }
 
 fn claim_record(bundle: &mut Bundle, claims: Option<&Claims>, id: DistId) {
@@ -289,14 +361,15 @@ fn claim_egg_files(
     let root_node = bundle
         .root_of(site)
         .map_or(bundle.top, |r| bundle.roots[r].node);
-    let (list, base) = if let Some(b) = source.read(bundle, meta_dir, "installed-files.txt") {
-        (b, meta_dir)
-    } else if let Some(b) = source.read(bundle, meta_dir, "SOURCES.txt") {
-        (b, site)
-    } else {
-        bundle.dists[id.index()].approximate = true;
-        return;
-    };
+    let (list, base) =
+        if let Some(b) = read_or_report(bundle, source, meta_dir, "installed-files.txt") {
+            (b, meta_dir)
+        } else if let Some(b) = read_or_report(bundle, source, meta_dir, "SOURCES.txt") {
+            (b, site)
+        } else {
+            bundle.dists[id.index()].approximate = true;
+            return;
+        };
     let mut missing = 0;
     for path in parse_file_list(&list) {
         match resolve_record_path(&bundle.tree, root_node, base, &path) {

@@ -6,7 +6,9 @@
 //! - [`requirement`]: PEP 508 requirements (`Requires-Dist` lines).
 //! - [`record`]: RECORD and egg-info file lists: which paths a distribution owns.
 //! - [`metadata`]: METADATA / PKG-INFO headers and egg-info `requires.txt`.
+//! - [`entry_points`]: console scripts and the wrappers pip generates for them.
 
+pub mod entry_points;
 pub mod marker;
 pub mod metadata;
 pub mod name;

@@ -33,6 +33,9 @@ pub struct Report {
     pub missing: Vec<MissingJson>,
     /// Paths that could not be read.
     pub errors: Vec<ErrorJson>,
+    /// Requires-Dist lines heft could not parse: their edges are missing from the graph.
+    #[serde(default)]
+    pub unparsed_requirements: Vec<UnparsedJson>,
     /// Heavy chains: paths to distributions retaining a large share, heaviest first.
     #[serde(default)]
     pub chains: Vec<ChainJson>,
@@ -46,6 +49,17 @@ pub struct Report {
     /// The import entries the per-distribution reach bytes are for (`--entry`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entries: Option<Vec<String>>,
+}
+
+/// A Requires-Dist line heft could not parse.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct UnparsedJson {
+    /// Normalised name of the distribution whose METADATA has the line.
+    pub dist: String,
+    /// The line as written.
+    pub requirement: String,
+    /// Why it does not parse.
+    pub reason: String,
 }
 
 /// A distribution installed more than once.
@@ -97,6 +111,10 @@ pub struct RootJson {
     /// Zipped bytes: the archive's exact size for a zip, compressed sizes for wheels,
     /// a deflate-6 estimate for a directory.
     pub zipped_bytes: u64,
+    /// Of `bytes`, what heft estimated rather than read: the console-script wrappers pip
+    /// generates from wheels' `entry_points.txt` (their interpreter line varies).
+    #[serde(default)]
+    pub estimated_bytes: u64,
 }
 
 /// Bundle totals.
@@ -215,10 +233,34 @@ pub struct UnownedJson {
 pub struct MissingJson {
     /// Name as written in the requirement.
     pub name: String,
-    /// Key of the distribution asking for it.
+    /// Key of the distribution asking for it, or [`TOP_LEVEL`] for a name in
+    /// `--requirements`.
     pub required_by: String,
     /// Requirement text.
     pub requirement: String,
+}
+
+/// What `required_by` says for a top-level requirement (`--requirements`) nothing
+/// installed satisfies.
+pub const TOP_LEVEL: &str = "(top level)";
+
+/// Requirements nothing installed satisfies: top-level ones first, then dependencies'.
+fn missing(bundle: &Bundle) -> Vec<MissingJson> {
+    let top = bundle
+        .graph
+        .missing_top_level
+        .iter()
+        .map(|key| MissingJson {
+            name: key.clone(),
+            required_by: TOP_LEVEL.to_string(),
+            requirement: key.clone(),
+        });
+    let deps = bundle.graph.missing.iter().map(|m| MissingJson {
+        name: m.name.clone(),
+        required_by: bundle.dist(m.required_by).key.clone(),
+        requirement: m.text.clone(),
+    });
+    top.chain(deps).collect()
 }
 
 /// A read error.
@@ -316,16 +358,7 @@ impl Report {
                 files: unowned.files,
                 bytes: unowned.bytes,
             },
-            missing: bundle
-                .graph
-                .missing
-                .iter()
-                .map(|m| MissingJson {
-                    name: m.name.clone(),
-                    required_by: bundle.dist(m.required_by).key.clone(),
-                    requirement: m.text.clone(),
-                })
-                .collect(),
+            missing: missing(bundle),
             errors: bundle
                 .errors
                 .iter()
@@ -334,6 +367,7 @@ impl Report {
                     message: e.message.clone(),
                 })
                 .collect(),
+            unparsed_requirements: unparsed_requirements(bundle),
             chains: chains(bundle, insight),
             runtime: runtime(bundle, insight),
             duplicates: duplicates(bundle),
@@ -341,6 +375,23 @@ impl Report {
             entries: None,
         }
     }
+}
+
+fn unparsed_requirements(bundle: &Bundle) -> Vec<UnparsedJson> {
+    let mut out = Vec::new();
+    for d in &bundle.dists {
+        for line in &d.bad_requires {
+            let reason = crate::python::requirement::Requirement::parse(line)
+                .err()
+                .map_or_else(String::new, |e| e.to_string());
+            out.push(UnparsedJson {
+                dist: d.key.clone(),
+                requirement: line.clone(),
+                reason,
+            });
+        }
+    }
+    out
 }
 
 fn chains(bundle: &Bundle, insight: &Insight) -> Vec<ChainJson> {
@@ -376,7 +427,8 @@ fn roots(bundle: &Bundle) -> Vec<RootJson> {
     bundle
         .roots
         .iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(i, r)| {
             let t = bundle.tree.node(r.node).total;
             RootJson {
                 path: r.path.to_string_lossy().into_owned(),
@@ -391,6 +443,7 @@ fn roots(bundle: &Bundle) -> Vec<RootJson> {
                 files: t.files,
                 bytes: t.bytes,
                 zipped_bytes: t.zipped,
+                estimated_bytes: bundle.estimated_bytes.get(&i).copied().unwrap_or(0),
             }
         })
         .collect()
@@ -437,7 +490,8 @@ fn install_bytes(bundle: &Bundle) -> HashMap<NodeId, u64> {
             for id in bundle.tree.descendants(c) {
                 let n = bundle.tree.node(id);
                 if let Some(owner) = n.owner() {
-                    *by_container.entry((owner, c)).or_default() += n.own.bytes;
+                    let sum = by_container.entry((owner, c)).or_default();
+                    *sum = sum.saturating_add(n.own.bytes);
                 }
             }
         }
@@ -493,7 +547,11 @@ fn duplicates(bundle: &Bundle) -> Vec<DuplicateJson> {
                 key: d.key.clone(),
                 roots: d.installs.iter().map(|i| i.root).collect(),
                 versions: d.installs.iter().map(|i| i.version.clone()).collect(),
-                bytes: sizes.iter().sum::<u64>() - largest,
+                bytes: sizes
+                    .iter()
+                    .copied()
+                    .fold(0, u64::saturating_add)
+                    .saturating_sub(largest),
             }
         })
         .collect();

@@ -119,6 +119,16 @@ pub enum RuleError {
         /// The kind's name.
         kind: &'static str,
     },
+    /// A control character (a newline, say) where only text belongs.
+    #[error(
+        "rule `{rule}`: its {field} holds a control character (newline, tab, ...); rules are one line of text"
+    )]
+    ControlCharacter {
+        /// The rule's label, with the character escaped.
+        rule: String,
+        /// `value`, `reason` or `preset`.
+        field: &'static str,
+    },
     /// A preset name heft does not know.
     #[error("unknown preset `{name}`: use one of {known}")]
     UnknownPreset {
@@ -180,8 +190,23 @@ impl Rule {
         )
     }
 
-    /// Checks the value without a bundle: patterns compile, paths stay inside their root.
+    /// Checks the value without a bundle: patterns compile, paths stay inside their root,
+    /// and no text but a path's (which names a real file) holds a control character.
     pub fn validate(&self) -> Result<(), RuleError> {
+        let value = (self.kind != RuleKind::Path).then_some(self.value.as_str());
+        let fields = [
+            ("value", value),
+            ("reason", Some(self.reason.as_str())),
+            ("preset", self.preset.as_deref()),
+        ];
+        for (field, text) in fields {
+            if text.is_some_and(|t| t.chars().any(is_line_breaking)) {
+                return Err(RuleError::ControlCharacter {
+                    rule: self.label().escape_debug().to_string(),
+                    field,
+                });
+            }
+        }
         match self.kind {
             RuleKind::Glob | RuleKind::Keep => glob::Pattern::new(&self.value).map(|_| ()),
             RuleKind::Path => check_rel_path(&self.value),
@@ -206,6 +231,11 @@ impl Rule {
             kind => format!("{} {}", kind.as_str(), self.value),
         }
     }
+}
+
+/// A control character or a Unicode line or paragraph separator.
+fn is_line_breaking(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 /// A relative path is usable when non-empty, not absolute and free of `..`.
@@ -251,6 +281,27 @@ mod tests {
         assert!(Rule::path("a/../../b", None).validate().is_err());
         assert!(Rule::path("/etc", None).validate().is_err());
         assert!(Rule::path("./", None).validate().is_err());
+    }
+
+    #[test]
+    fn control_characters_in_rule_text_are_refused_naming_the_rule() {
+        let err = Rule::glob("tests/\ntouch X").validate().unwrap_err();
+        assert_eq!(err.to_string().lines().count(), 1, "{err}");
+        assert!(err.to_string().contains("glob tests/\\ntouch X"), "{err}");
+        let mut rule = Rule::glob("tests/");
+        rule.reason = "fine\rRUN evil".into();
+        assert!(matches!(
+            rule.validate(),
+            Err(RuleError::ControlCharacter {
+                field: "reason",
+                ..
+            })
+        ));
+        assert!(Rule::dist("a\u{2028}b", false).validate().is_err());
+        assert!(
+            Rule::path("odd\nname.py", None).validate().is_ok(),
+            "a path names a real file, whatever its bytes; exports escape it"
+        );
     }
 
     #[test]

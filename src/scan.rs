@@ -129,6 +129,14 @@ pub enum ScanEvent {
         /// Its contents.
         bytes: Vec<u8>,
     },
+    /// Bytes of a root that heft made up rather than read (the console-script wrappers pip
+    /// would generate when installing a wheel), so reports can say they are estimates.
+    Estimated {
+        /// The root.
+        root: usize,
+        /// Estimated bytes.
+        bytes: u64,
+    },
     /// The exact size of a root's archive file.
     ArchiveSize {
         /// The root.

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bundle::{Bundle, Distribution, Root};
 use crate::model::{NodeId, NodeKind};
+use crate::regular_file::{self, FileError, SAVED_SCAN_CAP};
 
 /// Schema tag of a saved scan.
 pub const SCHEMA: &str = "heft.scan/1";
@@ -43,6 +44,9 @@ pub enum ScanFileError {
         /// What is wrong.
         reason: String,
     },
+    /// The file is not a regular file or is larger than a saved scan may be.
+    #[error(transparent)]
+    File(#[from] FileError),
 }
 
 /// The whole saved scan.
@@ -246,12 +250,9 @@ pub fn save(bundle: &Bundle, path: &Path) -> Result<(), ScanFileError> {
     std::fs::rename(&tmp, path).map_err(io)
 }
 
-/// Reads a saved scan from a file.
+/// Reads a saved scan from a file (a regular file of at most [`SAVED_SCAN_CAP`] bytes).
 pub fn open(path: &Path) -> Result<Bundle, ScanFileError> {
-    let bytes = std::fs::read(path).map_err(|source| ScanFileError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = regular_file::read(path, SAVED_SCAN_CAP)?;
     parse(&bytes, &path.display().to_string())
 }
 
@@ -264,8 +265,14 @@ pub fn parse(bytes: &[u8], what: &str) -> Result<Bundle, ScanFileError> {
     let json = if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
         GzDecoder::new(bytes)
+            .take(SAVED_SCAN_CAP + 1)
             .read_to_end(&mut out)
             .map_err(|e| invalid(e.to_string()))?;
+        if out.len() as u64 > SAVED_SCAN_CAP {
+            return Err(invalid(format!(
+                "decompresses to more than {SAVED_SCAN_CAP} bytes"
+            )));
+        }
         out
     } else {
         bytes.to_vec()
@@ -277,10 +284,50 @@ pub fn parse(bytes: &[u8], what: &str) -> Result<Bundle, ScanFileError> {
     restore(&file).map_err(invalid)
 }
 
-/// Whether a path names a saved scan (`.heftscan` or `.heftscan.gz`).
+/// Whether a path holds a saved scan: by content when it can be read (a saved scan named
+/// `.zip` is still one, a zip named `.heftscan` is not), else by its name.
 pub fn is_scan_file(path: &Path) -> bool {
+    if let Some(is_scan) = sniff(path) {
+        return is_scan;
+    }
     let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase());
     name.is_some_and(|n| n.ends_with(".heftscan") || n.ends_with(".heftscan.gz"))
+}
+
+/// Whether the regular file at `path` holds a saved scan, judged by its first bytes (plain
+/// or gzipped JSON opening with the `heft.scan/` schema tag); `None` when it cannot be read.
+fn sniff(path: &Path) -> Option<bool> {
+    // Only regular files are opened (checked after a non-blocking open, so a FIFO swapped in
+    // meanwhile is refused rather than waited on).
+    let file = match crate::regular_file::open(path) {
+        Ok(file) => file,
+        Err(crate::regular_file::FileError::NotRegular { .. }) => return Some(false),
+        Err(_) => return None,
+    };
+    let mut head = Vec::with_capacity(SNIFF);
+    file.take(SNIFF as u64).read_to_end(&mut head).ok()?;
+    if head.starts_with(&[0x1f, 0x8b]) {
+        let mut inflated = Vec::with_capacity(SNIFF);
+        // A truncated or foreign gzip stream simply yields fewer bytes.
+        let _ = GzDecoder::new(head.as_slice())
+            .take(SNIFF as u64)
+            .read_to_end(&mut inflated);
+        head = inflated;
+    }
+    Some(opens_with_schema(&head))
+}
+
+/// How many bytes [`sniff`] looks at.
+const SNIFF: usize = 256;
+
+/// Whether JSON text opens with `{"schema": "heft.scan/`, whitespace allowed.
+fn opens_with_schema(head: &[u8]) -> bool {
+    let compact: Vec<u8> = head
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    compact.starts_with(b"{\"schema\":\"heft.scan/")
 }
 
 #[cfg(test)]

@@ -22,9 +22,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::thread;
 
-use crate::bundle::{Builder, Target};
+use crate::bundle::Builder;
 use crate::limits::Limit;
-use crate::load::{LoadOptions, classify, spawn_scan};
+use crate::load::{classify, spawn_scan};
+use crate::settings::Settings;
 use anyhow::{Context, Result};
 use crossbeam_channel::{Sender, unbounded};
 use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
@@ -38,44 +39,36 @@ use theme::Theme;
 /// What `heft [PATH...]` was asked to open.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
-    /// Inputs, or one saved scan; empty means "look around, else the demo".
-    pub paths: Vec<PathBuf>,
-    /// A manifest whose rules to apply at start.
-    pub manifest: Option<PathBuf>,
+    /// Everything resolved from the command line, as every command gets it: inputs (or
+    /// one saved scan; none means "look around, else the demo"), target, limits, reserve,
+    /// rules and the manifest to resume.
+    pub settings: Settings,
     /// Rescan as inputs change.
     pub watch: bool,
-    /// Limits to gauge.
-    pub limits: Vec<Limit>,
-    /// Marker environment.
-    pub target: Target,
 }
 
 /// Opens the explorer and runs it until the user quits.
 pub fn run(opts: &Options) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("reading the current directory")?;
     let venv = std::env::var_os("VIRTUAL_ENV").map(PathBuf::from);
-    let source = source::resolve(&opts.paths, venv.as_deref(), &cwd);
-    let manifest = opts.manifest.as_deref().map(read_manifest).transpose()?;
-    let mut opts = opts.clone();
-    if let Some(m) = manifest.as_ref().filter(|_| opts.limits.is_empty()) {
-        opts.limits = m
-            .limits
-            .iter()
-            .map(crate::manifest::LimitJson::limit)
-            .collect();
-    }
+    let source = source::resolve(&opts.settings.paths, venv.as_deref(), &cwd);
     let (tx, rx) = unbounded();
     let mut zip_cache = None;
     let mut app = if opts.watch {
-        let (app, cache) = watch::open(&opts, &tx)?;
+        let (app, cache) = watch::open(opts, &tx)?;
         zip_cache = Some(cache);
         app
     } else {
-        open(&source, &opts, &tx)?
+        open(&source, opts, &tx)?
     };
-    if let (Some(m), Some(path)) = (manifest, &opts.manifest) {
-        app.default_export = path.display().to_string();
-        app.start_rules(m.rules);
+    let settings = &opts.settings;
+    if let Some(m) = &settings.manifest {
+        app.default_export = m.path.display().to_string();
+    }
+    // Applied once the scan ends, as the explorer always resumed a manifest.
+    let rules = settings.rules_unchecked();
+    if !rules.is_empty() {
+        app.start_rules(rules);
     }
     spawn_input(tx.clone());
     let mut guard = TerminalGuard::enter()?;
@@ -87,29 +80,35 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
     result.map(|()| ExitCode::SUCCESS)
 }
 
-/// Reads a `heft.manifest/1` file to resume its decision.
-fn read_manifest(path: &std::path::Path) -> Result<crate::manifest::Manifest> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    crate::manifest::Manifest::from_json(&text)
-        .with_context(|| format!("reading {}", path.display()))
-}
-
 /// Builds the app for a source; a path scan starts on a background thread.
 pub(crate) fn open(source: &Source, opts: &Options, tx: &Sender<Event>) -> Result<App> {
     let theme = Theme::from_env();
-    let limits = default_limits(&opts.limits);
+    let settings = &opts.settings;
+    let limits = default_limits(&settings.limits);
+    let mut app = open_source(source, settings, &limits, theme, tx)?;
+    app.budget = app::Budget {
+        reserve: settings.reserve,
+        zip_estimate: settings.zip_estimate,
+    };
+    Ok(app)
+}
+
+/// The app over one source, before the settings that apply to every source.
+fn open_source(
+    source: &Source,
+    settings: &Settings,
+    limits: &[Limit],
+    theme: Theme,
+    tx: &Sender<Event>,
+) -> Result<App> {
     match source {
         Source::Paths(paths) => {
             let inputs = classify(paths)?;
-            let mut builder = Builder::new(opts.target.clone());
+            let mut builder = Builder::new(settings.load.target.clone());
             for input in &inputs {
                 builder.add_root(input.path.clone(), input.kind, input.own_disk);
             }
-            let load = LoadOptions {
-                target: opts.target.clone(),
-                top_level: None,
-            };
+            let load = settings.load.clone();
             let label = paths
                 .iter()
                 .map(|p| p.display().to_string())
@@ -117,12 +116,7 @@ pub(crate) fn open(source: &Source, opts: &Options, tx: &Sender<Event>) -> Resul
                 .join(" + ");
             let info = SourceInfo { label, demo: false };
             forward_scan(spawn_scan(&inputs), tx.clone());
-            Ok(App::new(
-                info,
-                Data::scanning(builder, load),
-                &limits,
-                theme,
-            ))
+            Ok(App::new(info, Data::scanning(builder, load), limits, theme))
         }
         Source::Saved(path) => {
             let bundle = crate::scanfile::open(path)?;
@@ -130,12 +124,7 @@ pub(crate) fn open(source: &Source, opts: &Options, tx: &Sender<Event>) -> Resul
                 label: format!("saved scan {}", path.display()),
                 demo: false,
             };
-            Ok(App::new(
-                info,
-                Data::Ready(Box::new(bundle)),
-                &limits,
-                theme,
-            ))
+            Ok(App::new(info, Data::Ready(Box::new(bundle)), limits, theme))
         }
         Source::Demo => {
             let bundle = source::demo()?;
@@ -143,7 +132,7 @@ pub(crate) fn open(source: &Source, opts: &Options, tx: &Sender<Event>) -> Resul
                 label: "chromadb Lambda layer".into(),
                 demo: true,
             };
-            let mut app = App::new(info, Data::Ready(Box::new(bundle)), &limits, theme);
+            let mut app = App::new(info, Data::Ready(Box::new(bundle)), limits, theme);
             app.say("a demo: a saved scan of a real chromadb layer; heft PATH opens yours");
             Ok(app)
         }
@@ -155,7 +144,7 @@ fn default_limits(asked: &[Limit]) -> Vec<Limit> {
     if !asked.is_empty() {
         return asked.to_vec();
     }
-    ["aws-lambda", "aws-lambda-zip"]
+    crate::settings::DEFAULT_LIMITS
         .iter()
         .filter_map(|n| crate::limits::preset(n).cloned())
         .collect()

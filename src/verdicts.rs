@@ -7,9 +7,14 @@ use crate::bundle::Bundle;
 use crate::exclusion::{Candidate, Exclusion};
 use crate::limits::{Counted, Limit, Verdict, verdict};
 use crate::manifest::SizeTotals;
+use crate::report::ErrorJson;
+use crate::settings::InputError;
 
 /// Schema tag of the check report.
 pub const SCHEMA: &str = "heft.check/1";
+
+/// How a warning made from an input error allowed by `--allow-errors` ends.
+pub const ALLOWED: &str = "(allowed by --allow-errors)";
 
 /// How many candidates a report lists per overrun.
 pub const CANDIDATES: usize = 5;
@@ -43,8 +48,52 @@ pub struct CheckReport {
     pub totals: Totals,
     /// Number of enabled rules applied.
     pub rules: usize,
-    /// What the exclusions would break.
+    /// What the exclusions would break, rules that match nothing, and input errors
+    /// allowed by `--allow-errors`.
     pub warnings: Vec<String>,
+    /// What kept the measurement from being complete (unreadable or broken inputs,
+    /// unmeasured limits, requirements not installed); any makes the verdict `error`.
+    #[serde(default)]
+    pub errors: Vec<ErrorJson>,
+    /// The gate's answer; see [`Outcome`].
+    #[serde(default)]
+    pub verdict: Outcome,
+}
+
+/// The gate's answer and its exit code.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Measured completely and within every limit: exit 0.
+    #[default]
+    Ok,
+    /// A measured limit is exceeded: exit 1.
+    Over,
+    /// Input errors or unmeasured limits: exit 2 (nothing can be promised).
+    Error,
+    /// Errors allowed by `--allow-errors`; what was measured is within: exit 0.
+    Partial,
+}
+
+impl Outcome {
+    /// `ok`, `over`, `error` or `partial`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Over => "over",
+            Outcome::Error => "error",
+            Outcome::Partial => "partial",
+        }
+    }
+
+    /// The process exit code `heft check` gives it.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Ok | Outcome::Partial => 0,
+            Outcome::Over => 1,
+            Outcome::Error => 2,
+        }
+    }
 }
 
 /// Before and after.
@@ -75,8 +124,12 @@ pub struct LimitVerdict {
     pub overrun: u64,
     /// `used` as a percentage of `limit`.
     pub percent: f64,
-    /// Whether the bundle is within the limit.
+    /// Whether the bundle is within the limit (never true when not measured).
     pub ok: bool,
+    /// Whether the bytes it counts were measured (zipped limits are not under
+    /// `--no-zip-estimate` for directories).
+    #[serde(default = "measured_default")]
+    pub measured: bool,
     /// Within the limit but past the `--warn-at` threshold.
     pub warn: bool,
     /// For an overrun: the largest candidate rules, each with its saving on this measure.
@@ -126,6 +179,7 @@ impl LimitVerdict {
             overrun: v.overrun,
             percent: v.percent,
             ok: v.ok,
+            measured: true,
             warn: v.ok && warn_at.is_some_and(|w| v.percent >= w),
             candidates: listed,
         }
@@ -164,6 +218,51 @@ impl CheckReport {
                 .iter()
                 .map(|w| w.message(bundle, ex))
                 .collect(),
+            errors: Vec::new(),
+            verdict: if verdicts.iter().all(|v| v.ok) {
+                Outcome::Ok
+            } else {
+                Outcome::Over
+            },
+        }
+    }
+
+    /// Fails the gate closed: marks the `unmeasured` limits (by name) as neither ok nor
+    /// over, lists `errors`, and sets the verdict. With `allow_errors` the errors become
+    /// warnings and the verdict, unless a measured limit is over, `partial`.
+    pub fn fail_closed(&mut self, errors: &[InputError], unmeasured: &[&str], allow_errors: bool) {
+        for l in &mut self.limits {
+            if unmeasured.contains(&l.name.as_str()) {
+                l.measured = false;
+                l.ok = false;
+                l.warn = false;
+                l.headroom = 0;
+                l.overrun = 0;
+                l.candidates.clear();
+            }
+        }
+        let over = self.limits.iter().any(|l| l.measured && !l.ok);
+        let incomplete = !errors.is_empty() || !unmeasured.is_empty();
+        self.verdict = if incomplete && !allow_errors {
+            Outcome::Error
+        } else if over {
+            Outcome::Over
+        } else if incomplete {
+            Outcome::Partial
+        } else {
+            Outcome::Ok
+        };
+        if allow_errors {
+            self.warnings.extend(
+                errors
+                    .iter()
+                    .map(|e| format!("{}: {} {ALLOWED}", e.path, e.message)),
+            );
+        } else {
+            self.errors.extend(errors.iter().map(|e| ErrorJson {
+                path: e.path.clone(),
+                message: e.message.clone(),
+            }));
         }
     }
 
@@ -171,6 +270,10 @@ impl CheckReport {
     pub fn all_ok(&self) -> bool {
         self.limits.iter().all(|l| l.ok)
     }
+}
+
+fn measured_default() -> bool {
+    true
 }
 
 /// Parses a `--warn-at` threshold: `90%`, `90` or `0.9` all mean 90 percent.

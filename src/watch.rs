@@ -45,6 +45,10 @@ pub struct WatchOptions {
     pub max_delay: Duration,
     /// How often the root is checked for deletion, re-creation or a vanished filesystem.
     pub poll: Duration,
+    /// Whether new files are deflated for zipped sizes; off (`--no-zip-estimate`), entries
+    /// cost what [`crate::zipjob::plan_headers`] gives a fresh scan: directories their
+    /// headers, files nothing.
+    pub zip_estimate: bool,
 }
 
 impl Default for WatchOptions {
@@ -54,6 +58,7 @@ impl Default for WatchOptions {
             settle: Duration::from_millis(100),
             max_delay: Duration::from_secs(1),
             poll: Duration::from_millis(200),
+            zip_estimate: true,
         }
     }
 }
@@ -121,6 +126,15 @@ pub struct ZipSizes {
 /// Errors starting a watch.
 #[derive(Debug, thiserror::Error)]
 pub enum WatchError {
+    /// The root exists but is not a directory (a file, an archive): nothing to follow.
+    #[error(
+        "{} is not a directory: watch follows a directory pip installs into (for an archive or saved scan use `heft report`)",
+        path.display()
+    )]
+    NotADirectory {
+        /// The root.
+        path: PathBuf,
+    },
     /// notify could not be set up.
     #[error("{}: cannot watch: {source}", path.display())]
     Notify {
@@ -169,6 +183,16 @@ impl Watch {
         cache: Arc<ZipCache>,
     ) -> Result<Watch, WatchError> {
         let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        // A missing root is waited for; one that exists must be a directory (followed
+        // through a symlink, as the watcher follows the root itself), and so must every
+        // parent of one that does not (a path under a file can never appear).
+        let is_file = match std::fs::metadata(&root) {
+            Ok(meta) => !meta.is_dir(),
+            Err(e) => e.kind() == std::io::ErrorKind::NotADirectory,
+        };
+        if is_file {
+            return Err(WatchError::NotADirectory { path: root });
+        }
         let (events_tx, events) = unbounded();
         let (control_tx, control_rx) = unbounded();
         let (jobs_tx, jobs_rx) = unbounded();
@@ -177,7 +201,10 @@ impl Watch {
         let zip_stop = Arc::clone(&stop);
         thread::Builder::new()
             .name("heft-watch-zip".into())
-            .spawn(move || zip::run(&jobs_rx, &zip_events, &cache, &zip_stop))
+            .spawn(move || {
+                let estimate = options.zip_estimate;
+                zip::run(&jobs_rx, &zip_events, &cache, &zip_stop, estimate);
+            })
             .map_err(|source| WatchError::Thread {
                 name: "heft-watch-zip",
                 source,

@@ -5,6 +5,7 @@
 //! per directory and per distribution; only the 22-byte end record is shared.
 
 mod cache;
+pub mod zeros;
 
 use std::cell::RefCell;
 use std::fs::File;
@@ -48,10 +49,18 @@ pub fn entry_overhead(name_len: usize, is_dir: bool) -> u64 {
 /// Deflate-6 size of one file's bytes (counting sink, no buffer of the output), or stored size if deflate does not shrink it (zip stores then).
 ///
 /// Files with a suffix Info-ZIP never compresses (`.zip`, `.Z` ...) count as stored.
+///
+/// A file long enough to hold a run of zeros worth pricing (see [`zeros`]) is read region by
+/// region (`SEEK_DATA`/`SEEK_HOLE`), so holes are never read and long zero runs are never
+/// deflated whole: a 10 GiB sparse file costs as much as a 40 MiB one, to the same byte.
 pub fn deflated_size(path: &Path) -> io::Result<u64> {
-    let mut file = File::open(path)?;
+    let mut file = crate::regular_file::open(path)?;
+    let size = file.metadata()?.len();
     if is_stored_by_suffix(path) {
-        return Ok(file.metadata()?.len());
+        return Ok(size);
+    }
+    if cfg!(unix) && size >= zeros::MARGIN + zeros::UNIT_INPUT {
+        return with_deflater(|deflater| deflater.feed_sparse(&file, size));
     }
     with_deflater(|deflater| deflater.feed_reader(&mut file))
 }
@@ -134,6 +143,98 @@ impl CountingDeflater {
     fn total(&self) -> u64 {
         self.compress.total_out()
     }
+
+    /// Compresses a file's data regions, pricing long zero runs by [`zeros`]; returns the
+    /// stored-or-deflated size.
+    fn feed_sparse(&mut self, file: &File, size: u64) -> io::Result<u64> {
+        let mut buffer = std::mem::take(&mut self.input);
+        let result = self.feed_regions(file, size, &mut buffer);
+        self.input = buffer;
+        result
+    }
+
+    fn feed_regions(&mut self, file: &File, size: u64, buffer: &mut [u8]) -> io::Result<u64> {
+        let mut run = ZeroRun::default();
+        // Bytes accounted for so far: holes and zeros as counted, data as read.
+        let mut at = 0;
+        while let Some((start, end)) = zeros::next_data(file, at, size) {
+            run.pending += start - at;
+            at = start;
+            while at < end {
+                let want = usize::try_from(end - at).map_or(buffer.len(), |n| n.min(buffer.len()));
+                let read = read_at(file, &mut buffer[..want], at)?;
+                if read == 0 {
+                    // The file shrank since its size was taken: price what was there.
+                    return self.finish_regions(run, at);
+                }
+                self.feed_data(&buffer[..read], &mut run)?;
+                at += read as u64;
+            }
+        }
+        run.pending += size - at;
+        self.finish_regions(run, size)
+    }
+
+    fn finish_regions(&mut self, mut run: ZeroRun, length: u64) -> io::Result<u64> {
+        self.flush_zeros(&mut run)?;
+        self.feed(&[], FlushCompress::Finish)?;
+        let priced = run.units.saturating_mul(zeros::UNIT_OUTPUT);
+        Ok(self.total().saturating_add(priced).min(length))
+    }
+
+    /// Feeds data, holding back its leading and trailing zeros as part of a run.
+    fn feed_data(&mut self, data: &[u8], run: &mut ZeroRun) -> io::Result<()> {
+        let Some(first) = data.iter().position(|b| *b != 0) else {
+            run.pending += data.len() as u64;
+            return Ok(());
+        };
+        let last = data.iter().rposition(|b| *b != 0).unwrap_or(first);
+        run.pending += first as u64;
+        self.flush_zeros(run)?;
+        // Zero runs inside one buffer are far shorter than any run worth pricing.
+        self.feed(&data[first..=last], FlushCompress::None)?;
+        run.pending = (data.len() - 1 - last) as u64;
+        Ok(())
+    }
+
+    /// Deflates the pending zeros, less the whole units [`zeros::skippable_units`] allows.
+    fn flush_zeros(&mut self, run: &mut ZeroRun) -> io::Result<()> {
+        static ZEROS: [u8; 64 * 1024] = [0; 64 * 1024];
+        let units = zeros::skippable_units(run.pending);
+        run.units += units;
+        let mut left = run.pending - units * zeros::UNIT_INPUT;
+        run.pending = 0;
+        while left > 0 {
+            let n = usize::try_from(left).map_or(ZEROS.len(), |n| n.min(ZEROS.len()));
+            self.feed(&ZEROS[..n], FlushCompress::None)?;
+            left -= n as u64;
+        }
+        Ok(())
+    }
+}
+
+/// Zeros seen but not yet fed, and units of zeros priced instead of deflated.
+#[derive(Default)]
+struct ZeroRun {
+    pending: u64,
+    units: u64,
+}
+
+/// Reads at `offset` without moving the file position, retrying on interrupts.
+#[cfg(unix)]
+fn read_at(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<usize> {
+    use std::os::unix::fs::FileExt;
+    loop {
+        match file.read_at(buffer, offset) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            other => return other,
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn read_at(_file: &File, _buffer: &mut [u8], _offset: u64) -> io::Result<usize> {
+    Err(io::Error::other("positioned reads need unix"))
 }
 
 thread_local! {

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use zip::result::ZipError;
 
-use super::safety::MAX_WANTED_SIZE;
+use super::safety::{MAX_WANTED_SIZE, MAX_WANTED_TOTAL};
+use crate::regular_file::FileError;
 
 /// Why an archive could not be read; every variant names the archive.
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +93,17 @@ pub enum ArchiveError {
         /// Its size (declared, or as far as it was read).
         size: u64,
     },
+    /// The wanted members together would inflate past what heft holds for one archive.
+    #[error("{}: metadata members inflate to more than {MAX_WANTED_TOTAL} bytes in all (at {member})", path.display())]
+    WantedTotalTooLarge {
+        /// The archive.
+        path: PathBuf,
+        /// The member that crossed the limit.
+        member: String,
+    },
+    /// The archive is not a regular file (a FIFO, a device) or could not be opened.
+    #[error(transparent)]
+    NotReadable(#[from] FileError),
 }
 
 /// The error for a wanted member whose bytes could not be decoded or read.

@@ -44,6 +44,9 @@ pub enum LayoutError {
     Io(io::Error),
 }
 
+/// Most central directory bytes heft reads: about two million members.
+const MAX_CENTRAL_DIRECTORY: u64 = 256 << 20;
+
 /// Reads the central records that start at `starts` (absolute offsets), or `None` if one is malformed.
 pub fn read_central_records(file: &File, starts: &[u64]) -> io::Result<Option<Vec<CentralRecord>>> {
     let Some(&first) = starts.iter().min() else {
@@ -52,7 +55,11 @@ pub fn read_central_records(file: &File, starts: &[u64]) -> io::Result<Option<Ve
     let mut directory = Vec::new();
     let mut reader = file;
     reader.seek(SeekFrom::Start(first))?;
-    reader.read_to_end(&mut directory)?;
+    // A lying offset could start the "directory" at the top of a huge file; records past
+    // the cap do not decode and the archive is refused as corrupt.
+    reader
+        .take(MAX_CENTRAL_DIRECTORY)
+        .read_to_end(&mut directory)?;
     Ok(starts
         .iter()
         .map(|&start| {

@@ -19,6 +19,11 @@ pub const RATIO_MIN_SIZE: u64 = 100 << 20;
 /// Largest member heft decompresses into memory (METADATA, RECORD and friends are kilobytes).
 pub const MAX_WANTED_SIZE: u64 = 64 << 20;
 
+/// Most bytes heft decompresses from one archive in all (a 12,556-file layer's metadata
+/// members add up to 2 MiB), so many members each under [`MAX_WANTED_SIZE`] cannot add up
+/// to gigabytes.
+pub const MAX_WANTED_TOTAL: u64 = 128 << 20;
+
 /// Whether a member name would land outside the directory it is extracted into.
 ///
 /// Backslashes count as separators (Windows extractors treat them so), so

@@ -402,6 +402,38 @@ fn a_wanted_member_over_the_limit_is_not_read() {
 }
 
 #[test]
+fn metadata_members_each_under_the_limit_cannot_add_up_past_the_archive_total() {
+    // Three 45 MiB METADATA members: each is under the 64 MiB member limit, together they
+    // are over the 128 MiB an archive may inflate.
+    let big = vec![b'a'; 45 << 20];
+    let members: Vec<(&str, &[u8])> = vec![
+        ("a-1.dist-info/METADATA", &big),
+        ("b-1.dist-info/METADATA", &big),
+        ("c-1.dist-info/METADATA", &big),
+    ];
+    let dir = TempDir::new().unwrap();
+    let path = write_file(&dir, "many.zip", &zip_bytes(&members, deflated()));
+    let error = read_all(&path).unwrap_err();
+    assert!(
+        matches!(&error, ArchiveError::WantedTotalTooLarge { member, .. } if member.starts_with("c-1")),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("many.zip"), "{error}");
+}
+
+#[test]
+fn a_fifo_named_like_a_zip_is_refused_without_blocking() {
+    let dir = TempDir::new().unwrap();
+    let fifo = dir.path().join("layer.zip");
+    crate::regular_file::tests::make_fifo(&fifo);
+    let error = read_all(&fifo).unwrap_err();
+    assert!(
+        error.to_string().contains("layer.zip: is a FIFO"),
+        "{error}"
+    );
+}
+
+#[test]
 fn a_name_that_is_not_utf8_is_kept_as_raw_bytes() {
     let mut bytes = zip_bytes(&[("caf_.txt", b"x")], deflated());
     patch_all(&mut bytes, b"caf_", b"caf\xe9");

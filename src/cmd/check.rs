@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use heft::limits::human;
-use heft::manifest::TreeState;
-use heft::verdicts::{CheckReport, LimitVerdict, parse_percent, verdicts};
+use heft::report::ErrorJson;
+use heft::verdicts::{ALLOWED, CheckReport, LimitVerdict, Outcome, parse_percent, verdicts};
 
 use super::decide;
 use crate::cli::{CheckArgs, CheckFormat};
@@ -21,39 +21,31 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         ),
         None => None,
     };
-    let bundle = super::load_inputs(&args.input)?;
-    let mut rules = Vec::new();
-    let mut manifest_limits = None;
-    if let Some(path) = &args.manifest {
-        let manifest = decide::read_manifest(path)?;
-        let state = manifest
-            .match_tree(&bundle)
-            .with_context(|| format!("checking {} against the tree", path.display()))?;
-        if state == TreeState::Unpruned {
-            rules.extend(manifest.rules.iter().cloned());
-        }
-        manifest_limits = Some(
-            manifest
-                .limits
-                .iter()
-                .map(heft::manifest::LimitJson::limit)
-                .collect(),
-        );
-    }
-    let imports = decide::imports(&args.rules, &bundle);
-    rules.extend(decide::rules_from_args(
-        &args.rules,
+    let settings = decide::resolve(&args.input.paths, &args.input.target, &args.decide)?;
+    let bundle = super::load_settings(&settings)?;
+    let imports = decide::imports(&args.decide.rules, &bundle);
+    let mut rules = settings.rules_for(&bundle)?;
+    rules.extend(decide::import_rules(
+        &args.decide.rules,
         &bundle,
         imports.as_deref(),
-    )?);
-    let limits = decide::limits(&args.limits, manifest_limits)?;
-    let reserve = decide::reserve(&args.limits, &args.input)?;
+    ));
     let ex = decide::exclusion(&bundle, rules, imports)?;
-    let report = CheckReport::new(
+    let mut report = CheckReport::new(
         &bundle,
         &ex,
-        &verdicts(&bundle, &ex, &limits, reserve),
+        &verdicts(&bundle, &ex, &settings.limits, settings.reserve),
         warn_at,
+    );
+    let unmeasured: Vec<&str> = settings
+        .unmeasured(&bundle)
+        .iter()
+        .map(|l| l.name.as_str())
+        .collect();
+    report.fail_closed(
+        &settings.input_errors(&bundle),
+        &unmeasured,
+        args.allow_errors,
     );
     let text = match args.format {
         CheckFormat::Text => render_text(&report),
@@ -65,11 +57,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         }
     };
     super::print(&text)?;
-    Ok(if report.all_ok() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(ExitCode::from(report.verdict.exit_code()))
 }
 
 /// `2.5 MB (2621440 bytes)`.
@@ -78,6 +66,12 @@ fn both(bytes: u64) -> String {
 }
 
 fn limit_line(l: &LimitVerdict) -> String {
+    if !l.measured {
+        return format!(
+            "{:<24} not measured (zipped bytes count headers only under --no-zip-estimate)",
+            l.name
+        );
+    }
     let state = if !l.ok {
         format!("OVER by {}", both(l.overrun))
     } else if l.warn {
@@ -140,7 +134,32 @@ pub fn render_text(r: &CheckReport) -> String {
     for w in &r.warnings {
         let _ = writeln!(s, "warning: {w}");
     }
+    for e in &r.errors {
+        let _ = writeln!(s, "error: {}", error_text(e));
+    }
+    let _ = writeln!(s, "verdict: {}", verdict_line(r));
     s
+}
+
+/// `path: message`.
+fn error_text(e: &ErrorJson) -> String {
+    format!("{}: {}", e.path, e.message)
+}
+
+/// The last line: the verdict and what it rests on.
+fn verdict_line(r: &CheckReport) -> String {
+    match r.verdict {
+        Outcome::Ok => "ok (measured completely, within every limit)".to_string(),
+        Outcome::Over => "over a limit".to_string(),
+        Outcome::Error => format!(
+            "ERROR: {} input error(s), the bundle was not measured completely \
+             (--allow-errors gives a partial verdict)",
+            r.errors.len()
+        ),
+        Outcome::Partial => {
+            "partial: within every limit measured, but input errors were allowed".to_string()
+        }
+    }
 }
 
 /// GitHub Actions annotations: an error per exceeded limit, a warning per near limit and
@@ -148,6 +167,7 @@ pub fn render_text(r: &CheckReport) -> String {
 pub fn render_github(r: &CheckReport) -> String {
     let mut s = String::new();
     for l in &r.limits {
+        // An unmeasured limit is not ok either.
         let kind = if !l.ok {
             "error"
         } else if l.warn {
@@ -161,7 +181,26 @@ pub fn render_github(r: &CheckReport) -> String {
         let _ = writeln!(s, "::{kind} title={title}::{}", escape(&limit_line(l)));
     }
     for w in &r.warnings {
-        let _ = writeln!(s, "::warning title=heft rule::{}", escape(w));
+        let title = if w.ends_with(ALLOWED) {
+            "heft input error"
+        } else {
+            "heft rule"
+        };
+        let _ = writeln!(s, "::warning title={title}::{}", escape(w));
+    }
+    for e in &r.errors {
+        let _ = writeln!(
+            s,
+            "::error title=heft input error::{}",
+            escape(&error_text(e))
+        );
+    }
+    if r.verdict == Outcome::Partial {
+        let _ = writeln!(
+            s,
+            "::warning title=heft partial::{}",
+            escape(&verdict_line(r))
+        );
     }
     s
 }

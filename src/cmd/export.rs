@@ -14,13 +14,17 @@ use crate::cli::ExportArgs;
 
 /// Runs `heft export`.
 pub fn run(args: &ExportArgs) -> Result<ExitCode> {
-    let bundle = super::load_inputs(&args.input)?;
-    let imports = decide::imports(&args.rules, &bundle);
-    let rules = decide::rules_from_args(&args.rules, &bundle, imports.as_deref())?;
-    let limits = decide::limits(&args.limits, None)?;
-    let reserve = decide::reserve(&args.limits, &args.input)?;
+    let settings = decide::resolve(&args.input.paths, &args.input.target, &args.decide)?;
+    let bundle = super::load_settings(&settings)?;
+    let imports = decide::imports(&args.decide.rules, &bundle);
+    let mut rules = settings.rules_for(&bundle)?;
+    rules.extend(decide::import_rules(
+        &args.decide.rules,
+        &bundle,
+        imports.as_deref(),
+    ));
     let ex = decide::exclusion(&bundle, rules, imports)?;
-    let checked = verdicts(&bundle, &ex, &limits, reserve);
+    let checked = verdicts(&bundle, &ex, &settings.limits, settings.reserve);
     let manifest = Manifest::new(&bundle, &ex, &checked, now_rfc3339());
     let bytes = render(&manifest, args.format.into(), args.root)?;
     if args.output.as_os_str() == "-" {
@@ -48,6 +52,13 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode> {
     );
     for w in &manifest.warnings {
         eprintln!("heft: warning: {w}");
+    }
+    // The manifest is still written (it describes what was read); `check` fails on these.
+    for e in settings.input_errors(&bundle) {
+        eprintln!(
+            "heft: warning: {}: {} (the manifest covers what was read)",
+            e.path, e.message
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -9,7 +9,8 @@ use anyhow::{Context, Result, bail};
 use heft::bundle::RootKind;
 use heft::limits::human;
 use heft::manifest::TreeState;
-use heft::manifest::apply::{apply, canonical_roots, plan};
+use heft::manifest::apply::{apply, check_roots, open_roots, plan};
+use heft::manifest::export::escape_controls;
 
 use super::decide;
 use crate::cli::PruneArgs;
@@ -17,6 +18,20 @@ use crate::cli::PruneArgs;
 /// Runs `heft prune`.
 pub fn run(args: &PruneArgs) -> Result<ExitCode> {
     let manifest = decide::read_manifest(&args.manifest)?;
+    if let Some(saved) = heft::load::lone_saved_scan(&args.input.paths) {
+        bail!(
+            "{} is a saved scan: heft prune deletes from the directories themselves",
+            saved.display()
+        );
+    }
+    // The whole manifest is checked before anything is read or deleted.
+    let planned = plan(&manifest, args.input.paths.len())?;
+    // Opened before the scan, so what is deleted is the tree that was scanned.
+    let opened = if args.apply {
+        open_roots(&args.input.paths)?
+    } else {
+        Vec::new()
+    };
     let bundle = super::load_inputs(&args.input)?;
     for root in &bundle.roots {
         if root.kind != RootKind::SitePackages {
@@ -38,9 +53,8 @@ pub fn run(args: &PruneArgs) -> Result<ExitCode> {
         Err(e) if args.force => eprintln!("heft: warning: {e}; going on because of --force"),
         Err(e) => return Err(e).context("refusing to prune (use --force to override)"),
     }
-    let planned = plan(&manifest)?;
-    let bytes: u64 = planned.iter().map(|p| p.bytes).sum();
-    let files: u64 = planned.iter().map(|p| p.files).sum();
+    let bytes: u64 = planned.iter().map(|p| p.bytes).fold(0, u64::saturating_add);
+    let files: u64 = planned.iter().map(|p| p.files).fold(0, u64::saturating_add);
     if !args.apply {
         let mut s = String::new();
         for p in &planned {
@@ -49,8 +63,8 @@ pub fn run(args: &PruneArgs) -> Result<ExitCode> {
                 s,
                 "{kind} {:>12}  {}/{}",
                 p.bytes,
-                args.input.paths[p.root].display(),
-                String::from_utf8_lossy(&p.rel)
+                escape_controls(&args.input.paths[p.root].to_string_lossy()),
+                escape_controls(&String::from_utf8_lossy(&p.rel))
             );
         }
         let _ = writeln!(
@@ -64,10 +78,11 @@ pub fn run(args: &PruneArgs) -> Result<ExitCode> {
         super::print(&s)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let roots = canonical_roots(&args.input.paths)?;
-    let outcome = apply(&planned, &roots);
+    check_roots(&opened)?;
+    let outcome = apply(&planned, &opened);
     for f in &outcome.failures {
-        eprintln!("heft: could not delete {}: {}", f.path.display(), f.message);
+        let path = escape_controls(&f.path.to_string_lossy());
+        eprintln!("heft: could not delete {path}: {}", f.message);
     }
     let rescanned = super::load_inputs(&args.input)?;
     let achieved = rescanned.totals();

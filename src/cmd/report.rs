@@ -42,6 +42,9 @@ pub fn render_text(r: &Report, top: usize) -> String {
         let sites = match root.sites.as_slice() {
             [] => String::new(),
             [one] if one.is_empty() => String::new(),
+            // Thousands of characters of wheel names say less than their count.
+            many if many.len() > 3 && root.kind == "wheels" => format!(": {} wheels", many.len()),
+            many if many.len() > 3 => format!(", packages in {} directories", many.len()),
             many => format!(
                 ", packages in {}",
                 many.iter()
@@ -50,9 +53,17 @@ pub fn render_text(r: &Report, top: usize) -> String {
                     .join(" + ")
             ),
         };
+        let estimated = if root.estimated_bytes > 0 {
+            format!(
+                " (incl. {} of estimated script wrappers)",
+                human(root.estimated_bytes)
+            )
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             s,
-            "root {i}: {} ({}{sites})  {} files, {}, {} zipped",
+            "root {i}: {} ({}{sites})  {} files, {}{estimated}, {} zipped",
             root.path,
             root.kind,
             group(root.files),
@@ -116,7 +127,12 @@ fn render_dists(s: &mut String, r: &Report, top: usize) {
     }
     let rest = r.distributions.len().saturating_sub(top);
     if rest > 0 {
-        let bytes: u64 = r.distributions.iter().skip(top).map(|d| d.bytes).sum();
+        let bytes: u64 = r
+            .distributions
+            .iter()
+            .skip(top)
+            .map(|d| d.bytes)
+            .fold(0, u64::saturating_add);
         let _ = writeln!(s, "... {rest} more distributions, {}", human(bytes));
     }
     let _ = writeln!(s);
@@ -198,7 +214,12 @@ fn render_tail(s: &mut String, r: &Report) {
         );
     }
     if r.duplicates.len() > 10 {
-        let bytes: u64 = r.duplicates.iter().skip(10).map(|d| d.bytes).sum();
+        let bytes: u64 = r
+            .duplicates
+            .iter()
+            .skip(10)
+            .map(|d| d.bytes)
+            .fold(0, u64::saturating_add);
         let _ = writeln!(
             s,
             "... {} more duplicates, {} (see --json)",
@@ -230,6 +251,13 @@ fn render_tail(s: &mut String, r: &Report) {
                 "  {}  required by {}  ({})",
                 m.name, m.required_by, m.requirement
             );
+        }
+    }
+    if !r.unparsed_requirements.is_empty() {
+        let count = r.unparsed_requirements.len();
+        let _ = writeln!(s, "unparsed requirements ({count}, not followed):");
+        for u in &r.unparsed_requirements {
+            let _ = writeln!(s, "  {}: {:?}  ({})", u.dist, u.requirement, u.reason);
         }
     }
     if !r.errors.is_empty() {

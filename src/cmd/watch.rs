@@ -16,15 +16,15 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use crossbeam_channel::select;
-use heft::limits::Limit;
-use heft::load::{LoadOptions, load};
+use heft::load::load;
+use heft::settings::Settings;
 use heft::watch::live::LiveBundle;
 use heft::watch::summary::Snapshot;
 use heft::watch::{Watch, WatchEvent, WatchOptions};
 use heft::zipjob::estimate_blocking;
 use heft::zipsize::ZipCache;
 
-use crate::cli::{LimitArgs, WatchArgs};
+use crate::cli::WatchArgs;
 use session::{Format, Session};
 
 /// Why the loop ended.
@@ -41,27 +41,27 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode> {
     // Before any thread exists: reading the local offset is refused in a threaded process.
     let clock = text::Clock::new();
     let interrupted = on_interrupt()?;
-    let limits = limits(&args.limits)?;
+    let settings =
+        super::decide::resolve(std::slice::from_ref(&args.path), &args.target, &args.decide)?;
     let idle = args
         .until_idle
         .map(Duration::try_from_secs_f64)
         .transpose()
         .context("--until-idle takes a number of seconds")?;
     let cache = Arc::new(ZipCache::load_default());
-    let watch = Watch::spawn(&args.path, WatchOptions::default(), Arc::clone(&cache))?;
+    let options = WatchOptions {
+        zip_estimate: settings.zip_estimate,
+        ..WatchOptions::default()
+    };
+    let watch = Watch::spawn(&args.path, options, Arc::clone(&cache))?;
     if !watch.root().exists() {
         eprintln!(
             "heft: {} does not exist yet; waiting for it",
             watch.root().display()
         );
     }
-    let mut live = LiveBundle::new(watch.root().to_path_buf(), LoadOptions::default());
-    let format = if args.json {
-        Format::Json
-    } else {
-        Format::Text
-    };
-    let mut session = Session::new(limits, format, clock);
+    let mut live = LiveBundle::new(watch.root().to_path_buf(), settings.load.clone());
+    let mut session = session(&settings, args.json, clock);
     let end = follow(&watch, &mut live, &mut session, &interrupted, idle)?;
     let root = watch.root().to_path_buf();
     drop(watch);
@@ -70,14 +70,45 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode> {
     }
     if end != End::Closed {
         let present = end != End::Gone && root.is_dir();
-        let fresh = final_state(&root, &cache, present);
-        if present {
-            session.warn_if_drifted(&live, &fresh);
-        }
-        emit(&session.final_line(&live, &fresh, present))?;
+        let last = final_line(&mut session, &live, (&root, present), &settings, &cache);
+        emit(&last)?;
     }
     cache.save_default();
     Ok(ExitCode::SUCCESS)
+}
+
+/// The printing state: limits, rules and reserve as resolved for every command.
+fn session(settings: &Settings, json: bool, clock: text::Clock) -> Session {
+    let format = if json { Format::Json } else { Format::Text };
+    let mut limits = settings.limits.clone();
+    if !settings.zip_estimate {
+        // Without estimates zipped bytes are headers only: such a limit is not measured.
+        let before = limits.len();
+        limits.retain(heft::watch::summary::is_unzipped);
+        if limits.len() < before {
+            eprintln!("heft: --no-zip-estimate: limits on zipped bytes are not followed");
+        }
+    }
+    // The watched tree is still being written: no manifest fingerprint can match it.
+    Session::new(limits, format, clock).decide(settings.rules_unchecked(), settings.reserve)
+}
+
+/// The last line, from a full rescan (after the rules, as every line).
+fn final_line(
+    session: &mut Session,
+    live: &LiveBundle,
+    (root, present): (&Path, bool),
+    settings: &Settings,
+    cache: &Arc<ZipCache>,
+) -> String {
+    let fresh = final_state(root, settings, cache, present);
+    let shown = fresh
+        .as_ref()
+        .map_or_else(Snapshot::default, |b| session.snapshot(b));
+    if let Some(bundle) = &fresh {
+        session.warn_if_drifted(live, &bundle.totals());
+    }
+    session.final_line(live, &shown, present)
 }
 
 /// The event loop: applies batches and zipped sizes, prints lines as they are due.
@@ -122,18 +153,24 @@ fn follow(
     }
 }
 
-/// A full rescan with zipped estimates (served from the cache the watch filled).
-fn final_state(root: &Path, cache: &Arc<ZipCache>, present: bool) -> Snapshot {
+/// A full rescan with zipped estimates (served from the cache the watch filled); `None`
+/// when the root is gone or cannot be read.
+fn final_state(
+    root: &Path,
+    settings: &Settings,
+    cache: &Arc<ZipCache>,
+    present: bool,
+) -> Option<heft::bundle::Bundle> {
     if !present {
-        return Snapshot::default();
+        return None;
     }
-    match load(&[root.to_path_buf()], &LoadOptions::default(), &mut |_| {}) {
-        Ok(mut bundle) => {
-            estimate_blocking(&mut bundle, cache);
-            Snapshot::of(&bundle)
-        }
-        Err(_) => Snapshot::default(),
+    let mut bundle = load(&[root.to_path_buf()], &settings.load, &mut |_| {}).ok()?;
+    if settings.zip_estimate {
+        estimate_blocking(&mut bundle, cache);
+    } else {
+        heft::zipjob::plan_headers(&mut bundle);
     }
+    Some(bundle)
 }
 
 /// Prints one rendered line; `false` once stdout is closed (`heft watch | head`).
@@ -157,30 +194,4 @@ fn on_interrupt() -> Result<Arc<AtomicBool>> {
     flag::register(SIGINT, Arc::clone(&interrupted)).context("installing the Ctrl-C handler")?;
     flag::register(SIGTERM, Arc::clone(&interrupted)).context("installing the SIGTERM handler")?;
     Ok(interrupted)
-}
-
-/// `--limit` values, or the Lambda presets (as `heft check` resolves them).
-fn limits(given: &[String]) -> Result<Vec<Limit>> {
-    let args = LimitArgs {
-        limits: given.to_vec(),
-        ..LimitArgs::default()
-    };
-    super::decide::limits(&args, None)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_default_limits_are_the_lambda_presets() {
-        let names: Vec<String> = limits(&[]).unwrap().into_iter().map(|l| l.name).collect();
-        assert_eq!(names, ["aws-lambda", "aws-lambda-zip"]);
-    }
-
-    #[test]
-    fn a_bad_limit_is_an_error_naming_it() {
-        let error = limits(&["lots".into()]).unwrap_err();
-        assert!(format!("{error:#}").contains("--limit lots"));
-    }
 }

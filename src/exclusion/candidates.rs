@@ -104,7 +104,7 @@ impl Exclusion {
                 let kept: u64 = exclusive_set(bundle, d)
                     .iter()
                     .map(|x| measure(&self.dist_totals(bundle, *x).after, counted))
-                    .sum();
+                    .fold(0, u64::saturating_add);
                 (kept, d)
             })
             .collect();

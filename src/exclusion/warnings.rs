@@ -1,5 +1,6 @@
 //! What the current exclusions would break: distributions still required by kept ones,
-//! paths imported at run time, and enabled rules whose safety is `breaks`.
+//! paths imported at run time, enabled rules whose safety is `breaks`, and rules that
+//! match nothing.
 
 use std::fmt::Write as _;
 
@@ -47,6 +48,12 @@ pub enum Warning {
         /// What is excluded and who imports it.
         cut: ImportBreak,
     },
+    /// An enabled rule the user wrote (not a preset's) matches nothing in the bundle: a
+    /// typo in a path, pattern or name, kept visible rather than silently saving 0 B.
+    MatchesNothing {
+        /// Index of the rule.
+        rule: usize,
+    },
 }
 
 impl Warning {
@@ -56,7 +63,7 @@ impl Warning {
             Warning::RequiredByKept { rule, .. }
             | Warning::NeededAtRunTime { rule, .. }
             | Warning::Import { rule, .. } => *rule,
-            Warning::Breaks { rule } => Some(*rule),
+            Warning::Breaks { rule } | Warning::MatchesNothing { rule } => Some(*rule),
         }
     }
 
@@ -98,6 +105,9 @@ impl Warning {
                 format!("{} breaks things: {}", r.label(), r.reason)
             }
             Warning::Import { cut, .. } => import_message(cut),
+            Warning::MatchesNothing { rule } => {
+                format!("{} matches nothing in the bundle", ex.rule(*rule).label())
+            }
         }
     }
 }
@@ -123,6 +133,10 @@ impl Exclusion {
                 && self.saving(i).files > 0
             {
                 out.push(Warning::Breaks { rule: i });
+            }
+            let rule = self.rule(i);
+            if self.is_enabled(i) && rule.preset.is_none() && self.hit_count(i) == 0 {
+                out.push(Warning::MatchesNothing { rule: i });
             }
         }
         out

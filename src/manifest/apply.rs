@@ -1,13 +1,15 @@
-//! Deleting a manifest's excluded paths from directory roots, carefully: paths are
-//! checked to stay inside their root (no `..`, no absolute paths, no symlinked parents,
-//! canonical parent inside the canonical root), symlinks are removed as links and never
-//! followed, files go before their directories, and an error is recorded and skipped
-//! rather than stopping the run.
+//! Deleting a manifest's excluded paths from directory roots, carefully: the whole
+//! manifest is checked before anything is touched (every path a plain relative path, every
+//! root index one that was given), and the deleting itself goes through [`crate::fsops`]:
+//! directory descriptors from the root down, no symlink followed, no device crossed. An
+//! error is recorded and skipped rather than stopping the run.
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::Manifest;
+use crate::fsops::DirRoot;
+pub use crate::fsops::{Failure, Outcome};
 use crate::model::bytes_to_path;
 
 /// One path to delete.
@@ -25,28 +27,6 @@ pub struct Planned {
     pub bytes: u64,
 }
 
-/// A deletion that failed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Failure {
-    /// The path.
-    pub path: PathBuf,
-    /// What went wrong.
-    pub message: String,
-}
-
-/// What a run did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Outcome {
-    /// Files and links removed.
-    pub files: u64,
-    /// Directories removed.
-    pub dirs: u64,
-    /// Planned paths that were already gone.
-    pub missing: u64,
-    /// Every failure, in order.
-    pub failures: Vec<Failure>,
-}
-
 /// A manifest that cannot be applied to the given roots at all.
 #[derive(Debug, thiserror::Error)]
 pub enum PruneError {
@@ -59,6 +39,18 @@ pub enum PruneError {
         path: String,
         /// What is wrong with it.
         why: &'static str,
+    },
+    /// An excluded path of a root that does not exist.
+    #[error(
+        "refusing manifest path {path:?}: no root {root} (the manifest and the command line give {roots})"
+    )]
+    NoSuchRoot {
+        /// Root index.
+        root: usize,
+        /// The path (lossy).
+        path: String,
+        /// Roots there are.
+        roots: usize,
     },
     /// A root that is not a directory.
     #[error(
@@ -80,13 +72,30 @@ pub enum PruneError {
     },
 }
 
-/// Checks every excluded path of `m` and returns them in order.
-pub fn plan(m: &Manifest) -> Result<Vec<Planned>, PruneError> {
+/// Checks every excluded path of `m`, for `given` root directories, and returns them in
+/// order; nothing is returned unless every one is usable.
+pub fn plan(m: &Manifest, given: usize) -> Result<Vec<Planned>, PruneError> {
     m.excluded
         .iter()
         .map(|e| {
+            if e.root >= m.roots.len().min(given) {
+                return Err(PruneError::NoSuchRoot {
+                    root: e.root,
+                    path: e.path.clone(),
+                    roots: m.roots.len().min(given),
+                });
+            }
+            let bad_hex = e
+                .path_hex
+                .as_deref()
+                .is_some_and(|h| super::fingerprint::from_hex(h).is_none());
             let rel = e.raw_path();
-            check_rel(&rel).map_err(|why| PruneError::BadPath {
+            let checked = if bad_hex {
+                Err("`path_hex` is not hex")
+            } else {
+                check_rel(&rel)
+            };
+            checked.map_err(|why| PruneError::BadPath {
                 root: e.root,
                 path: e.path.clone(),
                 why,
@@ -124,8 +133,9 @@ fn check_rel(rel: &[u8]) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// Canonical directories of `roots`, refusing anything but directories.
-pub fn canonical_roots(roots: &[PathBuf]) -> Result<Vec<PathBuf>, PruneError> {
+/// Opens the directories of `roots` (canonical paths), refusing anything but directories.
+/// Opened before the scan, they are the trees the scan saw: see [`check_roots`].
+pub fn open_roots(roots: &[PathBuf]) -> Result<Vec<DirRoot>, PruneError> {
     roots
         .iter()
         .enumerate()
@@ -140,128 +150,50 @@ pub fn canonical_roots(roots: &[PathBuf]) -> Result<Vec<PathBuf>, PruneError> {
                     path: r.display().to_string(),
                 });
             }
-            Ok(canon)
+            DirRoot::open(&canon).map_err(|source| PruneError::Root {
+                path: r.clone(),
+                source,
+            })
         })
         .collect()
 }
 
-/// Deletes every planned path under its canonical root, continuing past failures.
-pub fn apply(plan: &[Planned], roots: &[PathBuf]) -> Outcome {
+/// Fails unless every root's path still leads to the directory opened.
+pub fn check_roots(roots: &[DirRoot]) -> Result<(), PruneError> {
+    for root in roots {
+        match root.is_still_at_its_path() {
+            Ok(true) => {}
+            Ok(false) => {
+                return Err(PruneError::Root {
+                    path: root.path().to_path_buf(),
+                    source: io::Error::other("replaced by another directory since it was opened"),
+                });
+            }
+            Err(source) => {
+                return Err(PruneError::Root {
+                    path: root.path().to_path_buf(),
+                    source,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Deletes every planned path under its root, continuing past failures.
+pub fn apply(plan: &[Planned], roots: &[DirRoot]) -> Outcome {
     let mut out = Outcome::default();
     for item in plan {
-        let Some(root) = roots.get(item.root) else {
-            out.failures.push(Failure {
+        match roots.get(item.root) {
+            Some(root) => root.remove(&item.rel, item.dir, &mut out),
+            None => out.failures.push(Failure {
                 path: bytes_to_path(&item.rel),
                 message: format!("no root {} given", item.root),
-            });
-            continue;
-        };
-        delete_one(root, &item.rel, &mut out);
+            }),
+        }
     }
     out
 }
 
-/// Deletes `root/rel` after walking its parents without following a symlink.
-fn delete_one(root: &Path, rel: &[u8], out: &mut Outcome) {
-    let parts: Vec<&[u8]> = rel.split(|b| *b == b'/').collect();
-    let mut path = root.to_path_buf();
-    let fail = |out: &mut Outcome, path: &Path, message: String| {
-        out.failures.push(Failure {
-            path: path.to_path_buf(),
-            message,
-        });
-    };
-    for part in &parts[..parts.len() - 1] {
-        path.push(bytes_to_path(part));
-        match std::fs::symlink_metadata(&path) {
-            Ok(m) if m.file_type().is_symlink() => {
-                return fail(
-                    out,
-                    &path,
-                    "a parent is a symbolic link; not followed".into(),
-                );
-            }
-            Ok(m) if !m.is_dir() => return fail(out, &path, "a parent is not a directory".into()),
-            Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                out.missing += 1;
-                return;
-            }
-            Err(e) => return fail(out, &path, e.to_string()),
-        }
-    }
-    match path.canonicalize() {
-        Ok(parent) if parent.starts_with(root) => {}
-        Ok(parent) => {
-            let message = format!("resolves to {}, outside the root", parent.display());
-            return fail(out, &path, message);
-        }
-        Err(e) => return fail(out, &path, e.to_string()),
-    }
-    path.push(bytes_to_path(parts[parts.len() - 1]));
-    match std::fs::symlink_metadata(&path) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => out.missing += 1,
-        Err(e) => fail(out, &path, e.to_string()),
-        Ok(m) if m.is_dir() => remove_tree(&path, out),
-        // A file, or a symlink removed as a link (its target untouched).
-        Ok(_) => match std::fs::remove_file(&path) {
-            Ok(()) => out.files += 1,
-            Err(e) => fail(out, &path, e.to_string()),
-        },
-    }
-}
-
-/// Removes a directory tree bottom-up without following symlinks.
-fn remove_tree(dir: &Path, out: &mut Outcome) {
-    let walk = walkdir::WalkDir::new(dir)
-        .follow_links(false)
-        .contents_first(true);
-    for entry in walk {
-        match entry {
-            Err(e) => out.failures.push(Failure {
-                path: e
-                    .path()
-                    .map_or_else(|| dir.to_path_buf(), Path::to_path_buf),
-                message: e.to_string(),
-            }),
-            Ok(entry) => {
-                let is_dir = entry.file_type().is_dir();
-                let result = if is_dir {
-                    std::fs::remove_dir(entry.path())
-                } else {
-                    std::fs::remove_file(entry.path())
-                };
-                match result {
-                    Ok(()) if is_dir => out.dirs += 1,
-                    Ok(()) => out.files += 1,
-                    Err(e) => out.failures.push(Failure {
-                        path: entry.path().to_path_buf(),
-                        message: e.to_string(),
-                    }),
-                }
-            }
-        }
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_that_could_leave_the_root_are_refused() {
-        for bad in [
-            &b"../x"[..],
-            b"a/../../x",
-            b"/etc",
-            b"",
-            b"a//b",
-            b"./a",
-            b"a/\0",
-        ] {
-            assert!(check_rel(bad).is_err(), "{bad:?}");
-        }
-        assert!(check_rel(b"numpy/tests").is_ok());
-        assert!(check_rel(b"a..b/.hidden").is_ok());
-    }
-}
+mod tests;

@@ -2,19 +2,27 @@
 //! exclude list, a Dockerfile `RUN` layer, serverless-python-requirements `slimPatterns`
 //! and a gitignore-style pattern file. Every format names exactly the manifest's
 //! (collapsed) excluded paths, quoted or escaped for its reader; a name a format cannot
-//! express is refused rather than approximated.
+//! express is refused rather than approximated. Text a user supplied (rules, the root's
+//! path, dates) goes into comments with its control characters escaped.
 
 use std::fmt::Write as _;
 
 use super::{ExcludedPath, Manifest};
 use crate::limits::human;
 
+mod sh;
+
+#[cfg(test)]
+pub(super) use sh::SH_HELPERS;
+pub use sh::printf_quote;
+use sh::sh;
+
 /// An export format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// The `heft.manifest/1` JSON.
     Json,
-    /// A POSIX shell script of `rm -rf --` lines taking the root directories as arguments.
+    /// A POSIX shell script taking the root directories as arguments: checks, then deletes.
     Sh,
     /// Patterns for `zip -r out.zip . -x@LIST`, run in the root.
     ZipExclude,
@@ -156,22 +164,50 @@ pub fn sh_quote(raw: &[u8]) -> Vec<u8> {
     out
 }
 
+/// `text` safe on one line of any format or terminal: backslashes and every control or
+/// line-breaking character (C0, DEL, C1, U+2028, U+2029) written as a Rust-style escape,
+/// so nothing a user typed can end a comment or move the cursor.
+pub fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A comment block describing what the export removes.
 fn header(m: &Manifest, prefix: &str, roots: &[usize]) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
         "{prefix}Written by heft {} from a {} made {}.",
-        m.heft_version, m.schema, m.created
+        escape_controls(&m.heft_version),
+        escape_controls(&m.schema),
+        escape_controls(&m.created)
     );
     for &r in roots {
         let list = paths(m, r);
-        let bytes: u64 = list.iter().map(|(e, _)| e.bytes).sum();
-        let files: u64 = list.iter().map(|(e, _)| e.files).sum();
+        let bytes: u64 = list
+            .iter()
+            .map(|(e, _)| e.bytes)
+            .fold(0, u64::saturating_add);
+        let files: u64 = list
+            .iter()
+            .map(|(e, _)| e.files)
+            .fold(0, u64::saturating_add);
         let _ = writeln!(
             s,
             "{prefix}Root {r} ({}): deletes {} paths, {files} files, {} ({bytes} bytes).",
-            m.roots[r].path.replace(['\n', '\r'], "?"),
+            escape_controls(&m.roots[r].path),
             list.len(),
             human(bytes)
         );
@@ -185,40 +221,11 @@ fn header(m: &Manifest, prefix: &str, roots: &[usize]) -> String {
         let _ = writeln!(
             s,
             "{prefix}Rule: {} [{}]",
-            rule.label(),
+            escape_controls(&rule.label()),
             rule.safety.as_str()
         );
     }
     s
-}
-
-fn sh(m: &Manifest, roots: &[usize]) -> Vec<u8> {
-    let mut out = b"#!/bin/sh\n".to_vec();
-    out.extend_from_slice(header(m, "# ", roots).as_bytes());
-    let names: Vec<String> = roots.iter().map(|r| format!("ROOT{r}_DIR")).collect();
-    let _ = writeln!(
-        Str(&mut out),
-        "# Usage: sh THIS_SCRIPT {}\n# It checks marker files first and deletes nothing if one is missing or changed.\nset -eu\nif [ \"$#\" -ne {} ]; then\n  echo \"usage: $0 {}\" >&2\n  exit 2\nfi\nheft_marker() {{\n  if [ -L \"$1\" ] || [ ! -f \"$1\" ] || [ \"$(wc -c < \"$1\" | tr -d ' ')\" != \"$2\" ]; then\n    echo \"heft: $(pwd) is not the tree this script was made for ($1 is missing or changed); nothing deleted\" >&2\n    exit 3\n  fi\n}}",
-        names.join(" "),
-        roots.len(),
-        names.join(" ")
-    );
-    for (arg, &r) in roots.iter().enumerate() {
-        let _ = writeln!(Str(&mut out), "heft_root_{r}() {{");
-        for marker in &m.roots[r].markers {
-            out.extend_from_slice(b"  heft_marker ");
-            out.extend_from_slice(&sh_quote(marker.path.as_bytes()));
-            let _ = writeln!(Str(&mut out), " {}", marker.bytes);
-        }
-        for (_, raw) in paths(m, r) {
-            out.extend_from_slice(b"  rm -rf -- ");
-            out.extend_from_slice(&sh_quote(raw.as_slice()));
-            out.push(b'\n');
-        }
-        out.extend_from_slice(b"  :\n}\n");
-        let _ = writeln!(Str(&mut out), "(cd -- \"${}\"; heft_root_{r})", arg + 1);
-    }
-    out
 }
 
 /// Escapes zip's wildcard characters (`*`, `?`, `[`) and its escape (`\`) with `\`.
@@ -263,6 +270,14 @@ fn dockerfile(m: &Manifest, root: usize) -> Result<Vec<u8>, ExportError> {
     }
     s.push_str("RUN cd \"$HEFT_ROOT\"");
     for marker in &r.markers {
+        if marker.path.contains(['\n', '\r']) {
+            return Err(ExportError::Unrepresentable {
+                format: Format::Dockerfile.name(),
+                root,
+                path: marker.path.clone(),
+                why: "a newline in a marker's name",
+            });
+        }
         let _ = write!(s, " \\\n && test -f {}", quoted(&marker.path));
     }
     s.push_str(" \\\n && rm -rf --");
@@ -305,6 +320,34 @@ fn glob_escape(text: &str) -> String {
     out
 }
 
+/// A YAML flow scalar holding exactly `text`: single-quoted when every character is
+/// printable, else double-quoted with escapes (YAML has no raw control characters).
+fn yaml_quote(text: &str) -> String {
+    let needs_escape = |c: char| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+            )
+    };
+    if !text.chars().any(needs_escape) {
+        return format!("'{}'", text.replace('\'', "''"));
+    }
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if needs_escape(c) => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 fn slim_patterns(m: &Manifest, root: usize) -> Result<Vec<u8>, ExportError> {
     let mut s = header(m, "# ", &[root]);
     s.push_str(
@@ -320,7 +363,7 @@ fn slim_patterns(m: &Manifest, root: usize) -> Result<Vec<u8>, ExportError> {
         let path = String::from_utf8_lossy(&raw);
         match site_relative(m, root, &path) {
             Some(rel) if !rel.is_empty() => {
-                let _ = writeln!(body, "      - '{}'", glob_escape(rel).replace('\'', "''"));
+                let _ = writeln!(body, "      - {}", yaml_quote(&glob_escape(rel)));
             }
             _ => outside += 1,
         }

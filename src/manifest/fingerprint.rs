@@ -36,19 +36,22 @@ pub fn fingerprint(bundle: &Bundle, root: usize, skip: impl Fn(NodeId) -> bool) 
 }
 
 /// Up to three kept files identifying root `root`: `METADATA` files of distributions
-/// first, else any files, with UTF-8 paths only.
+/// first, else any files, with UTF-8 paths free of control characters only.
 pub fn markers(bundle: &Bundle, root: usize, skip: impl Fn(NodeId) -> bool) -> Vec<Marker> {
     let mut metadata = Vec::new();
     let mut other = Vec::new();
     walk_files(bundle, root, &skip, |rel, size| {
-        if let Ok(path) = std::str::from_utf8(rel) {
+        let path = std::str::from_utf8(rel)
+            .ok()
+            .filter(|p| !p.contains(char::is_control));
+        if let Some(path) = path {
             let marker = Marker {
                 path: path.to_string(),
                 bytes: size,
             };
             if path.ends_with(".dist-info/METADATA") {
                 metadata.push(marker);
-            } else if other.len() < 3 && !path.contains(['\n', '\r']) {
+            } else if other.len() < 3 {
                 other.push(marker);
             }
         }

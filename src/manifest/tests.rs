@@ -28,6 +28,11 @@ fn manifest_of(s: &Synth, rules: Vec<Rule>) -> (Bundle, Manifest) {
     (b, m)
 }
 
+/// A one-root manifest excluding `alpha/tests` (for other modules' tests).
+pub(crate) fn sample_manifest() -> Manifest {
+    manifest_of(&site(&[]), vec![Rule::glob("tests/")]).1
+}
+
 #[test]
 fn excluded_paths_collapse_to_the_highest_directory() {
     let (_, m) = manifest_of(&site(&[]), vec![Rule::glob("*.pyi"), Rule::glob("tests/")]);
@@ -99,8 +104,11 @@ fn non_utf8_names_keep_their_exact_bytes() {
     let (_, mut m) = manifest_of(&site(&[]), vec![Rule::glob("tests/")]);
     m.excluded[0].path_hex = Some(fingerprint::to_hex(b"caf\xe9/tests"));
     assert_eq!(m.excluded[0].raw_path(), b"caf\xe9/tests");
-    let script = render(&m, Format::Sh, None).unwrap();
-    assert!(script.windows(12).any(|w| w == b"'caf\xe9/tests'"));
+    let script = String::from_utf8(render(&m, Format::Sh, None).unwrap()).unwrap();
+    assert!(
+        script.contains("heft_delete 'caf\\351/tests'\n"),
+        "{script}"
+    );
     assert!(render(&m, Format::Dockerfile, None).is_err());
 }
 
@@ -113,14 +121,18 @@ fn sh_quoting_survives_quotes_and_newlines() {
 }
 
 #[test]
-fn the_sh_export_checks_markers_then_removes_each_path() {
+fn the_sh_export_checks_every_root_then_deletes_each_path() {
     let (_, m) = manifest_of(&site(&[]), vec![Rule::glob("tests/")]);
     let text = String::from_utf8(render(&m, Format::Sh, None).unwrap()).unwrap();
     assert!(text.starts_with("#!/bin/sh\n"));
     assert!(text.contains("set -eu\n"));
-    assert!(text.contains("heft_marker 'alpha-1.0.dist-info/METADATA' 100\n"));
-    assert!(text.contains("rm -rf -- 'alpha/tests'\n"));
-    assert!(text.contains("(cd -- \"$1\"; heft_root_0)"));
+    assert!(text.contains("unset CDPATH\n"));
+    assert!(text.contains("  heft_marker 'alpha-1.0.dist-info/METADATA' 100\n"));
+    assert!(text.contains("  heft_check 'alpha/tests' d\n"));
+    assert!(text.contains("  heft_delete 'alpha/tests'\n"));
+    let check = text.find("(heft_enter \"$1\"; heft_check_0)\n").unwrap();
+    let delete = text.find("(heft_enter \"$1\"; heft_delete_0)\n").unwrap();
+    assert!(check < delete, "every check runs before any deletion");
 }
 
 #[test]
@@ -183,3 +195,5 @@ fn single_root_formats_ask_which_root() {
         Err(ExportError::NoSuchRoot(5))
     );
 }
+
+mod injection;

@@ -121,12 +121,22 @@ fn cmp_release(a: &[u64], b: &[u64]) -> Ordering {
         .unwrap_or(Ordering::Equal)
 }
 
+/// A local label normalised for `==`: separators become `.` and numeric parts lose their
+/// leading zeros, since PEP 440 compares them as integers (`deadbeef.00` is `deadbeef.0`).
 fn parse_local(local: &str) -> Option<String> {
     let parts: Vec<&str> = local.split(['.', '-', '_']).collect();
     let valid = parts
         .iter()
         .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()));
-    valid.then(|| parts.join("."))
+    let normal = |part: &&str| -> String {
+        if part.bytes().all(|b| b.is_ascii_digit()) {
+            let digits = part.trim_start_matches('0');
+            if digits.is_empty() { "0" } else { digits }.to_owned()
+        } else {
+            (*part).to_owned()
+        }
+    };
+    valid.then(|| parts.iter().map(normal).collect::<Vec<_>>().join("."))
 }
 
 /// A byte cursor over the lowercased public part of a version.
@@ -377,6 +387,9 @@ mod tests {
             ("1.2", "==1.2.0", true),
             ("1.2+abc", "==1.2", true),
             ("1.2+abc", "==1.2+abd", false),
+            ("2.0+deadbeef.0", "==2.0.0+deadbeef.00", true),
+            ("2.0+deadbeef-007", "==2+deadbeef.7", true),
+            ("2.0+deadbeef.10", "==2.0+deadbeef.1", false),
             ("1.0", "===1.0", true),
             ("1.0.0", "===1.0", false),
             ("3.7", ">3.6", true),

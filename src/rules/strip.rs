@@ -7,7 +7,6 @@
 //! evaluation reads the [`StripSavings`] it returns.
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
@@ -118,7 +117,7 @@ pub fn strip_savings(bundle: &Bundle, cache: &mut StripCache) -> StripSavings {
 
 /// Bytes of symbol-table and debug sections in the ELF file at `path` (`None` if not ELF).
 pub fn file_strip_bytes(path: &std::path::Path) -> Option<u64> {
-    let file = File::open(path).ok()?;
+    let file = crate::regular_file::open(path).ok()?;
     let cache = ReadCache::new(file);
     elf_strip_bytes(&cache)
 }

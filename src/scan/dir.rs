@@ -119,6 +119,10 @@ fn read_level(
                 continue;
             }
         };
+        if let Some(e) = special_file_error(&meta) {
+            send_error(tx, shard.root, &child, &e.to_string());
+            continue;
+        }
         let name = os_bytes(&item.file_name()).into_owned();
         let index = push_entry(shard, parent, &name, &meta);
         if kind_of(&meta) == NodeKind::Dir && device(&meta) == dev {
@@ -198,6 +202,10 @@ fn walk(
                     continue;
                 }
             };
+            if let Some(e) = special_file_error(&meta) {
+                on_error(&item.path(), &e);
+                continue;
+            }
             let is_dir = kind_of(&meta) == NodeKind::Dir;
             if is_dir && device(&meta) != dev {
                 continue;
@@ -231,6 +239,10 @@ pub fn scan_path(root: usize, path: &Path, base: &[u8], dev: u64) -> (Shard, Vec
             return (shard, errors);
         }
     };
+    if let Some(e) = special_file_error(&meta) {
+        errors.push(scan_error(path, &e));
+        return (shard, errors);
+    }
     let is_dir = kind_of(&meta) == NodeKind::Dir;
     if is_dir && device(&meta) != dev {
         return (shard, errors);
@@ -285,6 +297,16 @@ fn send_error(tx: &Sender<ScanEvent>, root: usize, path: &Path, message: &str) {
         message: message.to_string(),
     };
     let _ = tx.send(ScanEvent::Error { root, error });
+}
+
+/// FIFOs, sockets and devices are errors, not files: a Lambda zip cannot hold them.
+fn special_file_error(meta: &Metadata) -> Option<std::io::Error> {
+    (kind_of(meta) == NodeKind::Other).then(|| {
+        let kind = crate::regular_file::kind_name(&meta.file_type()).unwrap_or("special file");
+        std::io::Error::other(format!(
+            "a {kind}: a Lambda bundle cannot hold special files"
+        ))
+    })
 }
 
 fn kind_of(meta: &Metadata) -> NodeKind {

@@ -32,6 +32,14 @@ pub fn restore(file: &ScanFile) -> Result<Bundle, String> {
             Err(format!("node index {i} out of range"))
         }
     };
+    let roots = file.roots.len();
+    let root = |i: usize| -> Result<usize, String> {
+        if i < roots {
+            Ok(i)
+        } else {
+            Err(format!("root index {i} out of range"))
+        }
+    };
     for r in &file.roots {
         bundle.roots.push(Root {
             path: PathBuf::from(&r.path),
@@ -45,9 +53,9 @@ pub fn restore(file: &ScanFile) -> Result<Bundle, String> {
         let installs = d
             .installs
             .iter()
-            .map(|(root, dir, version)| {
+            .map(|(index, dir, version)| {
                 Ok(Install {
-                    root: *root,
+                    root: root(*index)?,
                     meta_dir: node(*dir)?,
                     version: version.clone(),
                 })
@@ -83,14 +91,14 @@ pub fn restore(file: &ScanFile) -> Result<Bundle, String> {
     bundle.errors = file
         .errors
         .iter()
-        .map(|(root, path, message)| {
+        .map(|(index, path, message)| {
             let error = ScanError {
                 path: PathBuf::from(path),
                 message: message.clone(),
             };
-            (*root, error)
+            Ok((root(*index)?, error))
         })
-        .collect();
+        .collect::<Result<_, String>>()?;
     finish(&mut bundle, &file.top_level);
     Ok(bundle)
 }
@@ -103,8 +111,15 @@ fn restore_tree(file: &ScanFile) -> Result<Tree, String> {
     if columns.iter().any(|c| *c != len) || n.disk.len() != len || n.zipped.len() != len {
         return Err("node columns differ in length".into());
     }
+    // One byte per node: a multi-byte character would shift every later node.
+    if !n.kind.is_ascii() {
+        return Err("the node kind column holds a character that is not a kind letter".into());
+    }
+    if len > u32::MAX as usize / 2 {
+        return Err(format!("{len} nodes is more than heft holds"));
+    }
     let mut tree = Tree::new();
-    for (i, kind) in n.kind.chars().enumerate() {
+    for (i, kind) in n.kind.bytes().map(char::from).enumerate() {
         let name = n.name[i].as_bytes();
         let parent = n.parent[i];
         if i == 0 {

@@ -140,8 +140,103 @@ fn a_child_listed_before_its_parent_is_an_error() {
 }
 
 #[test]
-fn scan_files_are_recognised_by_their_suffix() {
-    assert!(is_scan_file(Path::new("demo.heftscan")));
-    assert!(is_scan_file(Path::new("/x/demo.HEFTSCAN.gz")));
-    assert!(!is_scan_file(Path::new("/tmp/l.zip")));
+fn scan_files_that_cannot_be_read_are_recognised_by_their_suffix() {
+    assert!(is_scan_file(Path::new("/nowhere/demo.heftscan")));
+    assert!(is_scan_file(Path::new("/nowhere/demo.HEFTSCAN.gz")));
+    assert!(!is_scan_file(Path::new("/nowhere/l.zip")));
+}
+
+#[test]
+fn scan_files_that_can_be_read_are_recognised_by_their_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let gz = dir.path().join("a.heftscan.gz");
+    save(&sample(), &gz).unwrap();
+    let plain = dir.path().join("b.heftscan");
+    save(&sample(), &plain).unwrap();
+    for (scan, disguise) in [(&gz, "layer.zip"), (&plain, "layer.whl")] {
+        let renamed = dir.path().join(disguise);
+        std::fs::rename(scan, &renamed).unwrap();
+        assert!(is_scan_file(&renamed), "{disguise} holds a saved scan");
+    }
+    let zip = dir.path().join("c.heftscan");
+    std::fs::write(&zip, b"PK\x05\x06 not a scan").unwrap();
+    assert!(!is_scan_file(&zip), "a zip named .heftscan is a zip");
+    let other_gz = dir.path().join("d.heftscan.gz");
+    std::fs::write(&other_gz, [0x1f, 0x8b, 8, 0, 0, 0]).unwrap();
+    assert!(!is_scan_file(&other_gz), "a broken gzip is no saved scan");
+}
+
+#[test]
+fn a_multibyte_character_in_the_kind_column_is_an_error_not_a_panic() {
+    let mut file = capture(&sample());
+    // Same byte length as before ("é" is two bytes) but one character fewer.
+    let kinds: String = file.nodes.kind.chars().skip(2).collect();
+    file.nodes.kind = format!("é{kinds}");
+    assert_eq!(file.nodes.kind.len(), file.nodes.parent.len());
+    assert!(restore(&file).unwrap_err().contains("kind"));
+}
+
+#[test]
+fn huge_sizes_saturate_instead_of_overflowing() {
+    let mut file = capture(&sample());
+    for column in [
+        &mut file.nodes.bytes,
+        &mut file.nodes.disk,
+        &mut file.nodes.zipped,
+    ] {
+        column.fill(u64::MAX - 1);
+    }
+    let restored = restore(&file).unwrap();
+    assert_eq!(restored.totals().bytes, u64::MAX);
+    let report = Report::new(&restored);
+    assert!(report.distributions.iter().all(|d| d.bytes >= u64::MAX - 1));
+    let opts = crate::insight::InsightOptions::default();
+    let insight = crate::insight::Insight::compute(&restored, &opts);
+    assert_eq!(insight.per_dist.len(), 2);
+}
+
+#[test]
+fn root_indices_out_of_range_are_errors_not_panics() {
+    let mut file = capture(&sample());
+    file.dists[0].installs[0].0 = 7;
+    assert!(restore(&file).unwrap_err().contains("root index 7"));
+    let mut file = capture(&sample());
+    file.errors.push((9, "/x".into(), "gone".into()));
+    assert!(restore(&file).unwrap_err().contains("root index 9"));
+}
+
+#[test]
+fn a_saved_scan_that_inflates_past_its_cap_is_refused() {
+    use flate2::write::GzEncoder;
+    let mut enc = GzEncoder::new(Vec::new(), Compression::fast());
+    let zeros = vec![b' '; 1 << 20];
+    for _ in 0..=(SAVED_SCAN_CAP >> 20) {
+        enc.write_all(&zeros).unwrap();
+    }
+    let bomb = enc.finish().unwrap();
+    let err = parse(&bomb, "bomb.heftscan.gz").unwrap_err().to_string();
+    assert!(
+        err.contains("bomb.heftscan.gz") && err.contains("more than"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_saved_scan_that_is_a_fifo_is_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.heftscan");
+    crate::regular_file::tests::make_fifo(&path);
+    let err = open(&path).unwrap_err().to_string();
+    assert!(err.contains("x.heftscan: is a FIFO"), "{err}");
+}
+
+#[test]
+fn a_distribution_installed_twice_with_huge_sizes_reports_without_overflow() {
+    let mut file = capture(&sample());
+    file.nodes.bytes.fill(u64::MAX / 2 + 1);
+    let second = file.dists[1].installs[0].clone();
+    file.dists[0].installs.push(second);
+    let restored = restore(&file).unwrap();
+    let report = Report::new(&restored);
+    assert_eq!(report.duplicates.len(), 1, "{:?}", report.duplicates);
 }

@@ -207,6 +207,8 @@ pub struct App {
     pub unexported: bool,
     /// The file the export dialog suggests (the `--manifest` file when resuming).
     pub default_export: String,
+    /// How sizes are measured against the limits (`--reserve`, `--no-zip-estimate`).
+    pub budget: Budget,
     flags: Flags,
     zip_jobs: Option<Vec<crate::zipjob::ZipTask>>,
     /// Views whose rows are out of date (one bit per view, in Tab order).
@@ -221,6 +223,25 @@ pub struct App {
     pub safety: Option<Vec<u8>>,
     /// Watch mode's log, highlights and limit states (`heft --watch`).
     pub activity: Option<super::activity::Activity>,
+}
+
+/// How sizes are measured against the limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    /// Unzipped bytes outside the bundle (`--reserve`, `--attached`), counted against
+    /// limits on unzipped contents.
+    pub reserve: u64,
+    /// Whether directory files are deflated for zipped sizes (off: headers only).
+    pub zip_estimate: bool,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            reserve: 0,
+            zip_estimate: true,
+        }
+    }
 }
 
 /// Bookkeeping flags of the app.
@@ -262,6 +283,7 @@ impl App {
                 ..Flags::default()
             },
             zip_jobs: None,
+            budget: Budget::default(),
             pending_rules: Vec::new(),
             stale_views: u8::MAX,
             insight: None,
@@ -276,6 +298,15 @@ impl App {
         app.tree.open(&ctx!(app), home, Scope::All, 1);
         app.refresh_views();
         app
+    }
+
+    /// `--reserve` when `limit` counts unzipped contents (what the reserve stands for), else 0.
+    pub fn reserve_for(&self, limit: &Limit) -> u64 {
+        if limit.counted == crate::limits::Counted::Unzipped {
+            self.budget.reserve
+        } else {
+            0
+        }
     }
 
     /// Whether the app wants to quit.
@@ -406,7 +437,7 @@ impl App {
         if let Err(e) = self.cuts.start(bundle, rules) {
             self.message = Some(format!("the manifest's rules do not apply: {e}"));
         } else if count > 0 {
-            self.message = Some(format!("applied {count} rules from the manifest"));
+            self.message = Some(format!("applied {count} rules given on the command line"));
         }
         self.refresh_views();
     }

@@ -15,7 +15,11 @@ use crate::verdicts::verdicts;
 pub fn formats() -> &'static [(Format, &'static str, &'static str)] {
     &[
         (Format::Json, "heft.manifest/1 JSON", "heft-manifest.json"),
-        (Format::Sh, "sh script (rm -rf)", "heft-prune.sh"),
+        (
+            Format::Sh,
+            "sh script (checks, then deletes)",
+            "heft-prune.sh",
+        ),
         (Format::ZipExclude, "zip -x@ list", "heft-zip-exclude.txt"),
         (
             Format::Dockerfile,

@@ -11,7 +11,6 @@ use anyhow::{Context, Result, bail};
 use crossbeam_channel::{Receiver, Sender, select, unbounded};
 use time::UtcOffset;
 
-use crate::load::LoadOptions;
 use crate::watch::live::LiveBundle;
 use crate::watch::{Watch, WatchOptions};
 use crate::zipsize::ZipCache;
@@ -28,26 +27,31 @@ const HEARTBEAT: Duration = Duration::from_secs(1);
 /// Starts watching the one directory of `opts` and builds the app over it; the zipped-size
 /// cache is the caller's to save on the way out.
 pub(crate) fn open(opts: &Options, tx: &Sender<Event>) -> Result<(App, Arc<ZipCache>)> {
-    let [root] = opts.paths.as_slice() else {
+    let settings = &opts.settings;
+    let [root] = settings.paths.as_slice() else {
         bail!("--watch takes one directory (the one pip installs into)");
     };
     // Read before the watcher's threads start (the offset cannot be read safely after).
     let clock = Clock::Local(UtcOffset::current_local_offset().unwrap_or(UtcOffset::UTC));
     let cache = Arc::new(ZipCache::load_default());
-    let watch = Watch::spawn(root, WatchOptions::default(), Arc::clone(&cache))
-        .with_context(|| format!("watching {}", root.display()))?;
-    let load = LoadOptions {
-        target: opts.target.clone(),
-        top_level: None,
+    let options = WatchOptions {
+        zip_estimate: settings.zip_estimate,
+        ..WatchOptions::default()
     };
-    let live = LiveBundle::new(watch.root().to_path_buf(), load);
+    let watch = Watch::spawn(root, options, Arc::clone(&cache))
+        .with_context(|| format!("watching {}", root.display()))?;
+    let live = LiveBundle::new(watch.root().to_path_buf(), settings.load.clone());
     let info = SourceInfo {
         label: watch.root().display().to_string(),
         demo: false,
     };
     let (rescan_tx, rescan_rx) = unbounded();
-    let limits = super::default_limits(&opts.limits);
+    let limits = super::default_limits(&settings.limits);
     let mut app = App::new(info, Data::Live(Box::new(live)), &limits, Theme::from_env());
+    app.budget = super::app::Budget {
+        reserve: settings.reserve,
+        zip_estimate: settings.zip_estimate,
+    };
     app.activity = Some(Activity::new(clock, Some(rescan_tx)));
     if !watch.root().exists() {
         app.say(format!(

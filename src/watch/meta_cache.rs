@@ -9,6 +9,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use crate::bundle::Bundle;
 use crate::model::NodeId;
 use crate::ownership::{DiskSource, MetaSource};
+use crate::regular_file::FileError;
 
 /// What identifies one version of a file.
 type Stamp = (u64, u64, i64, i64);
@@ -50,26 +51,29 @@ impl CachedSource {
 }
 
 impl MetaSource for CachedSource {
-    fn read(&self, bundle: &Bundle, dir: NodeId, file: &str) -> Option<Vec<u8>> {
+    fn read(&self, bundle: &Bundle, dir: NodeId, file: &str) -> Result<Option<Vec<u8>>, FileError> {
         let path = bundle.tree.path(dir).join(file);
+        // The stamp only keys the cache; what is read is checked again on open.
         let Some(stamp) = fs::metadata(&path).ok().map(|m| stamp(&m)) else {
             self.files().remove(&path);
-            return None;
+            return Ok(None);
         };
         if let Some(c) = self.files().get_mut(&path)
             && c.stamp == stamp
         {
             c.used = true;
-            return Some(c.bytes.clone());
+            return Ok(Some(c.bytes.clone()));
         }
-        let bytes = DiskSource.read(bundle, dir, file)?;
+        let Some(bytes) = DiskSource.read(bundle, dir, file)? else {
+            return Ok(None);
+        };
         let cached = Cached {
             stamp,
             bytes: bytes.clone(),
             used: true,
         };
         self.files().insert(path, cached);
-        Some(bytes)
+        Ok(Some(bytes))
     }
 }
 

@@ -5,8 +5,10 @@
 use std::collections::BTreeMap;
 
 use crate::bundle::Bundle;
+use crate::exclusion::Exclusion;
 use crate::limits::{Counted, Limit, Verdict, verdict};
-use crate::model::Sizes;
+use crate::model::{DistId, Sizes};
+use crate::rules::{Rule, RuleError};
 
 use super::live::Arrival;
 
@@ -30,6 +32,22 @@ impl Snapshot {
                 .map(|d| (d.key.clone(), (d.name.clone(), d.sizes)))
                 .collect(),
         }
+    }
+
+    /// The state of `bundle` with `rules` applied: totals and each distribution's sizes
+    /// are what the rules keep (as [`Snapshot::of`] when there are no rules).
+    pub fn after(bundle: &Bundle, rules: &[Rule]) -> Result<Self, RuleError> {
+        let mut snap = Self::of(bundle);
+        if rules.is_empty() {
+            return Ok(snap);
+        }
+        let ex = Exclusion::with_rules(bundle, rules.iter().cloned())?;
+        snap.totals = ex.totals(bundle).after;
+        for (i, d) in bundle.dists.iter().enumerate() {
+            let kept = ex.dist_totals(bundle, DistId(i as u32)).after;
+            snap.dists.insert(d.key.clone(), (d.name.clone(), kept));
+        }
+        Ok(snap)
     }
 }
 
@@ -146,13 +164,27 @@ pub struct LimitUpdate {
 pub struct LimitWatch {
     limits: Vec<Limit>,
     over: Vec<bool>,
+    reserve: u64,
 }
 
 impl LimitWatch {
     /// Watches `limits`, starting from `totals` (no crossing is reported for the start).
     pub fn new(limits: Vec<Limit>, totals: &Sizes) -> Self {
-        let over = limits.iter().map(|l| !check(l, totals).ok).collect();
-        Self { limits, over }
+        Self::with_reserve(limits, totals, 0)
+    }
+
+    /// Like [`LimitWatch::new`], with `reserve` unzipped bytes outside the tree counted
+    /// against limits on unzipped contents (`--reserve`, `--attached`).
+    pub fn with_reserve(limits: Vec<Limit>, totals: &Sizes, reserve: u64) -> Self {
+        let over = limits
+            .iter()
+            .map(|l| !check(l, totals, reserve).ok)
+            .collect();
+        Self {
+            limits,
+            over,
+            reserve,
+        }
     }
 
     /// The limits watched.
@@ -178,13 +210,13 @@ impl LimitWatch {
     ) -> LimitUpdate {
         let mut update = LimitUpdate::default();
         for (limit, over) in self.limits.iter().zip(self.over.iter_mut()) {
-            let v = check(limit, after);
+            let v = check(limit, after, self.reserve);
             if which(limit) {
                 match (*over, v.ok) {
                     (false, false) => update.crossed.push(Crossing {
                         limit: limit.name.clone(),
                         by: v.overrun,
-                        after: culprit(limit, before, arrivals),
+                        after: culprit(limit, before, arrivals, self.reserve),
                     }),
                     (true, true) => update.recovered.push(limit.name.clone()),
                     _ => {}
@@ -203,7 +235,7 @@ impl LimitWatch {
     pub fn reset_where(&mut self, totals: &Sizes, which: impl Fn(&Limit) -> bool) {
         for (limit, over) in self.limits.iter().zip(self.over.iter_mut()) {
             if which(limit) {
-                *over = !check(limit, totals).ok;
+                *over = !check(limit, totals, self.reserve).ok;
             }
         }
     }
@@ -214,19 +246,36 @@ pub fn is_unzipped(limit: &Limit) -> bool {
     limit.counted == Counted::Unzipped
 }
 
-fn check(limit: &Limit, totals: &Sizes) -> Verdict {
-    verdict(limit, totals.bytes, totals.zipped, 0)
+fn check(limit: &Limit, totals: &Sizes, reserve: u64) -> Verdict {
+    verdict(
+        limit,
+        totals.bytes,
+        totals.zipped,
+        reserve_for(limit, reserve),
+    )
+}
+
+/// The reserve counts against limits on unzipped contents only.
+fn reserve_for(limit: &Limit, reserve: u64) -> u64 {
+    if is_unzipped(limit) { reserve } else { 0 }
 }
 
 /// The first arrival after which the running totals break `limit`.
-fn culprit(limit: &Limit, before: &Sizes, arrivals: &[Arrival]) -> String {
+fn culprit(limit: &Limit, before: &Sizes, arrivals: &[Arrival], reserve: u64) -> String {
     let clamp = |v: i128| u64::try_from(v.max(0)).unwrap_or(u64::MAX);
     let mut bytes = i128::from(before.bytes);
     let mut zipped = i128::from(before.zipped);
     for a in arrivals {
         bytes += i128::from(a.bytes);
         zipped += i128::from(a.zipped);
-        if !verdict(limit, clamp(bytes), clamp(zipped), 0).ok {
+        if !verdict(
+            limit,
+            clamp(bytes),
+            clamp(zipped),
+            reserve_for(limit, reserve),
+        )
+        .ok
+        {
             return label(a);
         }
     }

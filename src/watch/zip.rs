@@ -15,6 +15,7 @@ use crate::model::{NodeKind, bytes_to_path};
 use crate::scan::BASE;
 use crate::zipjob::entry_zipped;
 use crate::zipsize::ZipCache;
+use crate::zipsize::entry_overhead;
 
 /// One entry to estimate.
 #[derive(Clone, Debug)]
@@ -87,7 +88,9 @@ fn child_len(parent_len: usize, name_len: usize) -> usize {
     }
 }
 
-/// The `heft-watch-zip` loop: estimates each job and sends its sizes, until either side hangs up.
+/// The `heft-watch-zip` loop: estimates each job and sends its sizes, until either side hangs
+/// up. Without `estimate`, directories cost their headers and files nothing, as
+/// [`crate::zipjob::plan_headers`] counts a fresh scan.
 ///
 /// Compression runs on a pool of its own: on rayon's global pool a big job would hold the
 /// next batch's re-walk (which uses that pool) until most of its files were done.
@@ -96,26 +99,31 @@ pub(super) fn run(
     events: &Sender<WatchEvent>,
     cache: &ZipCache,
     stop: &AtomicBool,
+    estimate: bool,
 ) {
     let pool = rayon::ThreadPoolBuilder::new()
         .thread_name(|i| format!("heft-watch-zip-{i}"))
         .build()
         .ok();
     for job in jobs {
-        let estimate = || -> Vec<(u32, u32, u64)> {
+        let sizes_of = || -> Vec<(u32, u32, u64)> {
             job.items
                 .par_iter()
                 .filter_map(|it| {
                     if stop.load(Ordering::Relaxed) {
                         return None;
                     }
-                    let zipped = entry_zipped(&it.path, it.name_len, it.kind, cache);
+                    let zipped = match it.kind {
+                        _ if estimate => entry_zipped(&it.path, it.name_len, it.kind, cache),
+                        NodeKind::Dir => entry_overhead(it.name_len, true),
+                        NodeKind::File | NodeKind::Symlink | NodeKind::Other => 0,
+                    };
                     Some((it.subtree, it.entry, zipped))
                 })
                 .collect()
         };
         // Without a pool of its own (threads refused), the global one still gives answers.
-        let sizes = pool.as_ref().map_or_else(estimate, |p| p.install(estimate));
+        let sizes = pool.as_ref().map_or_else(sizes_of, |p| p.install(sizes_of));
         let done = ZipSizes {
             seq: job.seq,
             sizes,

@@ -107,7 +107,8 @@ impl ZipCache {
 
     /// Reads a cache file written by [`ZipCache::save`].
     pub fn load(path: &Path) -> io::Result<Self> {
-        let bytes = fs::read(path)?;
+        // A cache is a regular file of fixed-size records; anything else is ignored.
+        let bytes = crate::regular_file::read(path, CACHE_CAP)?;
         let records = bytes
             .strip_prefix(MAGIC)
             .filter(|body| body.len() % RECORD == 0)
@@ -217,6 +218,9 @@ fn decode(record: &[u8]) -> (Key, u64) {
     (key, field(4))
 }
 
+/// Largest cache file heft reads (millions of records).
+const CACHE_CAP: u64 = 512 << 20;
+
 fn default_path() -> Option<PathBuf> {
     let xdg = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
@@ -228,6 +232,14 @@ fn default_path() -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cache_file_that_is_a_fifo_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("zipsize.bin");
+        crate::regular_file::tests::make_fifo(&fifo);
+        assert!(ZipCache::load(&fifo).is_err());
+    }
 
     #[test]
     fn a_second_lookup_is_served_from_the_cache() {

@@ -110,3 +110,12 @@ fn suffixes_info_zip_never_compresses_count_as_stored() {
 fn a_missing_file_is_an_error() {
     assert!(deflated_size(Path::new("/nonexistent/a.py")).is_err());
 }
+
+#[test]
+fn a_file_swapped_for_a_fifo_is_an_error_not_a_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("mod.py");
+    crate::regular_file::tests::make_fifo(&fifo);
+    let error = deflated_size(&fifo).unwrap_err();
+    assert!(error.to_string().contains("FIFO"), "{error}");
+}

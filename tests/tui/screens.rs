@@ -221,3 +221,26 @@ fn excluded_rows_are_struck_through_in_the_buffer() {
         "{cell:?}"
     );
 }
+
+#[test]
+fn a_saved_scan_with_huge_sizes_draws_every_view_without_panicking() {
+    let mut file = heft::scanfile::capture(&super::sample::bundle());
+    for column in [
+        &mut file.nodes.bytes,
+        &mut file.nodes.disk,
+        &mut file.nodes.zipped,
+    ] {
+        column.fill(u64::MAX / 3);
+    }
+    let bundle = heft::scanfile::restore(&file).unwrap();
+    let info = SourceInfo {
+        label: "huge.heftscan".into(),
+        demo: false,
+    };
+    let data = Data::Ready(Box::new(bundle));
+    let mut app = App::new(info, data, &default_limits(), Theme::mono());
+    for keys in ["", "<Tab>", "<Tab>", "<Tab>", "<Down><Enter>", "x", "t"] {
+        press(&mut app, keys);
+        screen(&mut app, 120, 40);
+    }
+}

@@ -10,8 +10,10 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use heft::bundle::Bundle;
 use heft::limits::Limit;
 use heft::model::Sizes;
+use heft::rules::Rule;
 use heft::watch::live::{Arrival, LiveBundle};
 use heft::watch::summary::{LimitUpdate, LimitWatch, Snapshot, is_unzipped};
 use heft::watch::wire::{LatencyJson, WatchLine};
@@ -38,6 +40,10 @@ pub(super) struct Session {
     grace: Duration,
     clock: Clock,
     limits: Vec<Limit>,
+    /// Unzipped bytes outside the tree (`--reserve`, `--attached`).
+    reserve: u64,
+    /// Rules the totals and limits are followed after.
+    rules: Vec<Rule>,
     watch: Option<LimitWatch>,
     /// Zipped limits have been judged once on settled zipped sizes.
     zip_judged: bool,
@@ -66,6 +72,8 @@ impl Session {
             grace: ZIP_GRACE,
             clock,
             limits,
+            reserve: 0,
+            rules: Vec::new(),
             watch: None,
             zip_judged: false,
             shown: Snapshot::default(),
@@ -82,6 +90,18 @@ impl Session {
             bytes_settled: None,
             last_change: None,
         }
+    }
+
+    /// Follows totals and limits after `rules`, with `reserve` bytes outside the tree.
+    pub(super) fn decide(mut self, rules: Vec<Rule>, reserve: u64) -> Self {
+        self.rules = rules;
+        self.reserve = reserve;
+        self
+    }
+
+    /// The state to show of `bundle`: after the rules (as scanned if they cannot apply).
+    pub(super) fn snapshot(&self, bundle: &Bundle) -> Snapshot {
+        Snapshot::after(bundle, &self.rules).unwrap_or_else(|_| Snapshot::of(bundle))
     }
 
     /// Applies a batch; true when the watcher should rescan everything.
@@ -148,13 +168,14 @@ impl Session {
 
     fn limit_watch(&mut self, totals: &Sizes) -> &mut LimitWatch {
         let limits = &self.limits;
+        let reserve = self.reserve;
         self.watch
-            .get_or_insert_with(|| LimitWatch::new(limits.clone(), totals))
+            .get_or_insert_with(|| LimitWatch::with_reserve(limits.clone(), totals, reserve))
     }
 
     /// Everything settled: bytes and zipped limits judged.
     fn settled_line(&mut self, live: &LiveBundle) -> Option<String> {
-        let after = Snapshot::of(live.bundle());
+        let after = self.snapshot(live.bundle());
         let present = !live.is_missing();
         let first = self.watch.is_none();
         let update = self.judge(&after.totals, true);
@@ -179,7 +200,7 @@ impl Session {
 
     /// Bytes settled, zipped sizes still coming: only limits on bytes are judged.
     fn bytes_line(&mut self, live: &LiveBundle) -> String {
-        let after = Snapshot::of(live.bundle());
+        let after = self.snapshot(live.bundle());
         let present = !live.is_missing();
         let first = self.watch.is_none();
         let update = self.judge(&after.totals, false);
@@ -267,9 +288,9 @@ impl Session {
     }
 
     /// Says so on stderr when the settled live totals differ from the full rescan's.
-    pub(super) fn warn_if_drifted(&self, live: &LiveBundle, fresh: &Snapshot) {
+    pub(super) fn warn_if_drifted(&self, live: &LiveBundle, fresh: &Sizes) {
         let now = live.bundle().totals();
-        let (a, b) = (&now, &fresh.totals);
+        let (a, b) = (&now, fresh);
         if self.is_settled() && (a.files, a.bytes, a.zipped) != (b.files, b.bytes, b.zipped) {
             eprintln!(
                 "heft: note: live totals ({} files, {} bytes, {} zipped) differed from the full rescan ({} files, {} bytes, {} zipped)",

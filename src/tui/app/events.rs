@@ -39,6 +39,10 @@ impl App {
         let Some(bundle) = self.data.ready_mut() else {
             return;
         };
+        if !self.budget.zip_estimate {
+            crate::zipjob::plan_headers(bundle);
+            return;
+        }
         let tasks = crate::zipjob::plan(bundle);
         let total: u64 = tasks.iter().map(|t| t.len() as u64).sum();
         self.zip = super::ZipProgress { done: 0, total };

@@ -69,7 +69,7 @@ fn limits(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
         String::new(),
     ];
     for c in &app.limits {
-        let v = verdict(&c.limit, kept.bytes, kept.zipped, 0);
+        let v = verdict(&c.limit, kept.bytes, kept.zipped, app.reserve_for(&c.limit));
         let mark = if c.active { "[x]" } else { "[ ]" };
         let state = if v.ok {
             format!("{} bytes headroom", group(v.headroom))

@@ -34,7 +34,14 @@ impl GaugeProps {
         let kept = app.kept_totals();
         let full = app.cuts.full(app.bundle().top);
         let estimating = app.zip.running();
-        let unknown = full.zipped == 0 && full.bytes > 0;
+        // Without estimates (--no-zip-estimate) directories' zipped bytes are headers only.
+        let unmeasured = !app.budget.zip_estimate
+            && app
+                .bundle()
+                .roots
+                .iter()
+                .any(|r| r.kind == crate::bundle::RootKind::SitePackages);
+        let unknown = unmeasured || (full.zipped == 0 && full.bytes > 0);
         let rows = app
             .limits
             .iter()
@@ -42,7 +49,7 @@ impl GaugeProps {
             .map(|c| {
                 let zipped = c.limit.counted != Counted::Unzipped;
                 GaugeRow {
-                    verdict: verdict(&c.limit, kept.bytes, kept.zipped, 0),
+                    verdict: verdict(&c.limit, kept.bytes, kept.zipped, app.reserve_for(&c.limit)),
                     estimating: estimating.filter(|_| zipped),
                     unknown: zipped && unknown && estimating.is_none(),
                 }
@@ -208,6 +215,31 @@ mod tests {
             &Theme::mono(),
         );
         assert!(line(&buf, 0).contains("not estimated"));
+    }
+
+    #[test]
+    fn the_explorer_counts_the_reserve_and_calls_zipped_limits_unmeasured_without_estimates() {
+        use crate::tui::app::{App, Budget, Data, SourceInfo};
+        let mut s = crate::synthetic::Synth::new();
+        let a = s.dist("a", "1", &[]);
+        s.file("a/x.py", 1000, Some(a));
+        let bundle = s.build(crate::bundle::Target::default());
+        let limits = ["aws-lambda", "aws-lambda-zip"].map(|n| preset(n).unwrap().clone());
+        let info = SourceInfo {
+            label: "site".into(),
+            demo: false,
+        };
+        let data = Data::Ready(Box::new(bundle));
+        let mut app = App::new(info, data, &limits, Theme::mono());
+        app.budget = Budget {
+            reserve: 40 << 20,
+            zip_estimate: false,
+        };
+        let rows = GaugeProps::of(&app).rows;
+        assert_eq!(rows[0].verdict.used, app.kept_totals().bytes + (40 << 20));
+        assert!(!rows[0].unknown);
+        assert!(rows[1].unknown, "headers only is no zipped measurement");
+        assert_eq!(rows[1].verdict.reserve, 0);
     }
 
     #[test]
