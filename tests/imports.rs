@@ -200,6 +200,8 @@ fn the_unreached_preset_cuts_what_nothing_imports_and_keeps_the_rest() {
     let site = site(&fx);
     let out = heft(&[
         "check",
+        "--limit",
+        "aws-lambda",
         site.to_str().unwrap(),
         "--preset",
         "unreached",
@@ -244,6 +246,8 @@ fn excluding_what_a_reached_module_imports_at_module_scope_breaks() {
     let s = site.to_str().unwrap();
     let out = heft(&[
         "check",
+        "--limit",
+        "aws-lambda",
         s,
         "--entry",
         "app",
@@ -261,7 +265,16 @@ fn excluding_what_a_reached_module_imports_at_module_scope_breaks() {
         text.contains("caution: lazy is excluded but app/__init__.py:4 imports it (deferred)"),
         "{text}"
     );
-    let out = heft(&["check", s, "--preset", "unreached-lazy", "--entry", "app"]);
+    let out = heft(&[
+        "check",
+        "--limit",
+        "aws-lambda",
+        s,
+        "--preset",
+        "unreached-lazy",
+        "--entry",
+        "app",
+    ]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("caution: lazy is excluded"), "{text}");
 }

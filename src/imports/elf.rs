@@ -78,11 +78,11 @@ fn rodata<'data, H: FileHeader, R: ReadRef<'data>>(data: R) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     for section in sections.iter() {
         let name = sections.section_name(endian, section).unwrap_or_default();
-        if name == b".rodata" || name.starts_with(b".rodata.") {
-            if let Ok(bytes) = section.data(endian, data) {
-                out.extend_from_slice(bytes);
-                out.push(0);
-            }
+        if (name == b".rodata" || name.starts_with(b".rodata."))
+            && let Ok(bytes) = section.data(endian, data)
+        {
+            out.extend_from_slice(bytes);
+            out.push(0);
         }
     }
     Some(out)
