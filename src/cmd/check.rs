@@ -23,14 +23,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     };
     let settings = decide::resolve(&args.input.paths, &args.input.target, &args.decide)?;
     let bundle = super::load_settings(&settings)?;
-    let imports = decide::imports(&args.decide.rules, &bundle);
-    let mut rules = settings.rules_for(&bundle)?;
-    rules.extend(decide::import_rules(
-        &args.decide.rules,
-        &bundle,
-        imports.as_deref(),
-    ));
-    let ex = decide::exclusion(&bundle, rules, imports)?;
+    let ex = decide::settled_exclusion(&settings, &args.decide.rules, &bundle)?;
     let mut report = CheckReport::new(
         &bundle,
         &ex,

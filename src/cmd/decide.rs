@@ -187,6 +187,19 @@ pub fn import_rules(args: &RuleArgs, bundle: &Bundle, imports: Option<&Imports>)
         .collect()
 }
 
+/// The settings' rules over `bundle`, then the import-graph presets, with import warnings
+/// when entries are given: what `check` and `export` evaluate.
+pub fn settled_exclusion(
+    settings: &Settings,
+    args: &RuleArgs,
+    bundle: &Bundle,
+) -> Result<Exclusion> {
+    let imports = imports(args, bundle);
+    let mut rules = settings.rules_for(bundle)?;
+    rules.extend(import_rules(args, bundle, imports.as_deref()));
+    exclusion(bundle, rules, imports)
+}
+
 /// The evaluation of `rules` over `bundle`, with strip savings read when a rule needs them
 /// and import warnings when `imports` is given.
 pub fn exclusion(

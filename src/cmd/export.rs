@@ -16,14 +16,7 @@ use crate::cli::ExportArgs;
 pub fn run(args: &ExportArgs) -> Result<ExitCode> {
     let settings = decide::resolve(&args.input.paths, &args.input.target, &args.decide)?;
     let bundle = super::load_settings(&settings)?;
-    let imports = decide::imports(&args.decide.rules, &bundle);
-    let mut rules = settings.rules_for(&bundle)?;
-    rules.extend(decide::import_rules(
-        &args.decide.rules,
-        &bundle,
-        imports.as_deref(),
-    ));
-    let ex = decide::exclusion(&bundle, rules, imports)?;
+    let ex = decide::settled_exclusion(&settings, &args.decide.rules, &bundle)?;
     let checked = verdicts(&bundle, &ex, &settings.limits, settings.reserve);
     let manifest = Manifest::new(&bundle, &ex, &checked, now_rfc3339());
     let bytes = render(&manifest, args.format.into(), args.root)?;
