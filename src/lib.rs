@@ -28,6 +28,8 @@
 //! - [`verdicts`]: limits checked after exclusions, with candidates; `heft.check/1` JSON.
 //! - [`synthetic`]: in-memory bundles for tests and benchmarks.
 //! - [`scanfile`]: saved scans (`heft.scan/1`) written and read back without the files.
+//! - [`diff`]: two builds compared (`heft.diff/1`), and growth budgets against a baseline.
+//! - [`render`]: Markdown and self-contained HTML documents of a report or a diff.
 //! - [`settings`]: options resolved once for every command and the explorer.
 //! - [`regular_file`]: opening regular files only (never a FIFO or device), reads capped.
 //!
@@ -38,6 +40,7 @@
 pub mod archive;
 pub mod bundle;
 pub mod deps;
+pub mod diff;
 pub mod exclusion;
 pub mod fit;
 pub mod fsops;
@@ -50,6 +53,7 @@ pub mod ownership;
 pub mod project;
 pub mod python;
 pub mod regular_file;
+pub mod render;
 pub mod report;
 pub mod requirements;
 pub mod rules;

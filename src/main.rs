@@ -20,6 +20,8 @@ fn main() -> ExitCode {
         Some(Command::Prune(args)) => cmd::prune::run(&args),
         Some(Command::Fit(args)) => cmd::fit::run(&args),
         Some(Command::Split(args)) => cmd::split::run(&args),
+        Some(Command::Diff(args)) => cmd::diff::run(&args),
+        None if cli.explore.diff.is_some() => cmd::diff::explore(&cli.explore),
         None => explore(&cli.explore),
     };
     match result {

@@ -4,10 +4,12 @@
 
 mod bounded;
 pub mod bundles;
+mod diff;
 mod fit;
 mod fixture;
 mod fuzz;
 mod gates;
+mod html;
 mod insight;
 mod manifest;
 mod packaging;

@@ -12,6 +12,8 @@ use heft::verdicts::{ALLOWED, CheckReport, LimitVerdict, Outcome, parse_percent,
 use super::decide;
 use crate::cli::{CheckArgs, CheckFormat};
 
+mod growth;
+
 /// Runs `heft check`.
 pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     let warn_at = match &args.warn_at {
@@ -21,6 +23,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         ),
         None => None,
     };
+    let budgets = growth::budgets(&args.max_growth)?;
     if let Some(project) = super::project::open(&args.input)? {
         return super::project::check(args, &project);
     }
@@ -43,14 +46,14 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         &unmeasured,
         args.allow_errors,
     );
+    let growth = growth::verdicts(args, &bundle, &budgets)?;
+    if growth.iter().any(|g| !g.ok) && report.verdict.exit_code() == 0 {
+        report.verdict = Outcome::Over;
+    }
     let text = match args.format {
-        CheckFormat::Text => render_text(&report),
-        CheckFormat::Github => render_github(&report),
-        CheckFormat::Json => {
-            let mut t = serde_json::to_string_pretty(&report).context("serialising")?;
-            t.push('\n');
-            t
-        }
+        CheckFormat::Text => render_text(&report) + &growth::render_text(&growth),
+        CheckFormat::Github => render_github(&report) + &growth::render_github(&growth),
+        CheckFormat::Json => growth::render_json(&report, &growth)?,
     };
     super::print(&text)?;
     Ok(ExitCode::from(report.verdict.exit_code()))

@@ -13,7 +13,7 @@ use heft::report::Report;
 use heft::settings::Settings;
 
 use super::decide;
-use crate::cli::{CheckArgs, CheckFormat, DecideArgs, InputArgs, ReportArgs};
+use crate::cli::{CheckArgs, CheckFormat, DecideArgs, DocFormat, InputArgs, ReportArgs};
 
 /// The project `args` name, when a single input is one (ARN layers supplied by `--layer`).
 pub fn open(args: &InputArgs) -> Result<Option<Project>> {
@@ -177,13 +177,15 @@ pub fn check(args: &CheckArgs, project: &Project) -> Result<ExitCode> {
 pub fn report(args: &ReportArgs, project: &Project) -> Result<ExitCode> {
     let mut functions = Vec::new();
     let report = check_all(&args.input, project, None, Some(&mut functions))?;
-    if args.json {
-        super::print_json(&ProjectReport {
+    match args.doc.format() {
+        DocFormat::Json => super::print_json(&ProjectReport {
             check: report,
             reports: functions,
-        })?;
-    } else {
-        super::print(&render_text(&report))?;
+        })?,
+        DocFormat::Text => super::print(&render_text(&report))?,
+        other => bail!(
+            "--format {other:?} is not available for a project yet: use text or json, or report one function's directory"
+        ),
     }
     Ok(super::ok())
 }
