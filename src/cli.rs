@@ -71,9 +71,6 @@ pub struct InputArgs {
     /// Target, requirements and zipped estimate.
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Contents of a layer a project names only by ARN (repeatable): ARN=PATH.
-    #[arg(long = "layer", value_name = "ARN=PATH")]
-    pub layer_paths: Vec<String>,
 }
 
 /// The target runtime and how to read the inputs, shared by every command and the explorer.
@@ -92,6 +89,9 @@ pub struct TargetArgs {
     /// directories then count headers only, and `check` calls zipped limits not measured).
     #[arg(long)]
     pub no_zip_estimate: bool,
+    /// Contents of a layer a project names only by ARN (repeatable): ARN=PATH.
+    #[arg(long = "layer", value_name = "ARN=PATH")]
+    pub layer_paths: Vec<String>,
 }
 
 /// What `check`, `export`, `watch` and the explorer decide with: rules, limits and a

@@ -23,7 +23,7 @@ pub fn open(args: &InputArgs) -> Result<Option<Project>> {
     let Some(mut project) = heft::project::open(path)? else {
         return Ok(None);
     };
-    project.supply_layers(&args.layer_paths)?;
+    project.supply_layers(&args.target.layer_paths)?;
     Ok(Some(project))
 }
 
