@@ -22,11 +22,16 @@ fn layer(fx: &Fixture) -> std::path::PathBuf {
 
 /// Runs `heft fit ROOT --limit LIMIT -o PLAN` (unzipped only); returns stdout and the exit code.
 fn fit(root: &std::path::Path, limit: &str, plan: &std::path::Path) -> (String, Option<i32>) {
+    fit_with(root, &["--limit", limit, "-o", plan.to_str().unwrap()])
+}
+
+/// Runs `heft fit ROOT --no-zip-estimate ARGS`; returns stdout and the exit code.
+fn fit_with(root: &std::path::Path, args: &[&str]) -> (String, Option<i32>) {
     let out = heft()
         .arg("fit")
         .arg(root)
-        .args(["--limit", limit, "--no-zip-estimate", "-o"])
-        .arg(plan)
+        .arg("--no-zip-estimate")
+        .args(args)
         .output()
         .unwrap();
     (
@@ -146,33 +151,18 @@ fn imported_layer(fx: &Fixture) -> std::path::PathBuf {
     root
 }
 
-/// Runs `heft fit ROOT --limit 40KB` (unzipped only) with `extra`; stdout and exit code.
-fn fit_with(root: &std::path::Path, extra: &[&str]) -> (String, Option<i32>) {
-    let out = heft()
-        .arg("fit")
-        .arg(root)
-        .args(["--limit", "40KB", "--no-zip-estimate"])
-        .args(extra)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        out.status.code(),
-    )
-}
-
 #[test]
 fn with_an_entry_fit_cuts_the_unreached_package_when_the_presets_are_not_enough() {
     let fx = Fixture::new();
     let root = imported_layer(&fx);
-    let (text, code) = fit_with(&root, &[]);
+    let (text, code) = fit_with(&root, &["--limit", "40KB"]);
     assert_eq!(code, Some(1), "the presets alone leave big: {text}");
     assert!(text.contains("does NOT fit"), "{text}");
     assert!(
         !text.contains("unreached"),
         "no entry, no import graph: {text}"
     );
-    let (text, code) = fit_with(&root, &["--entry", "app"]);
+    let (text, code) = fit_with(&root, &["--limit", "40KB", "--entry", "app"]);
     assert_eq!(code, Some(0), "{text}");
     assert!(
         text.contains("fits with 1 cut(s), at worst caution"),
@@ -186,7 +176,10 @@ fn with_an_entry_fit_cuts_the_unreached_package_when_the_presets_are_not_enough(
 fn fit_applies_an_unreached_preset_given_on_the_command_line() {
     let fx = Fixture::new();
     let root = imported_layer(&fx);
-    let (text, code) = fit_with(&root, &["--preset", "unreached", "--entry", "app"]);
+    let (text, code) = fit_with(
+        &root,
+        &["--limit", "40KB", "--preset", "unreached", "--entry", "app"],
+    );
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("already fits"), "{text}");
 }
