@@ -1,7 +1,7 @@
 //! The fit planner: the least risky set of cuts that brings every limit within bounds.
 //!
-//! Candidates are [`Cut`]s (a preset, or any other group of rules with a safety level; an
-//! `unreached` tier from the import graph is just more cuts). The order is: the least safe
+//! Candidates are [`Cut`]s (a preset, or any other group of rules with a safety level; the
+//! `unreached` presets from the import graph are just more cuts, see [`import_cuts`]). The order is: the least safe
 //! cut used (`safe` < `caution` < `breaks`, the last only when allowed), then the fewest
 //! cuts, then the fewest bytes cut beyond need, then the earliest cuts in candidate order.
 //! The search is exact: for each tier it tries every set of `k` cuts for `k = 0, 1, ...`
@@ -16,6 +16,7 @@ use std::ops::Range;
 
 use crate::bundle::Bundle;
 use crate::exclusion::Exclusion;
+use crate::imports::cut::{UNREACHED, UNREACHED_LAZY};
 use crate::limits::{Counted, Limit, request_bytes};
 use crate::model::Sizes;
 use crate::rules::preset::presets;
@@ -91,6 +92,39 @@ pub fn preset_cuts(bundle: &Bundle, base: &Exclusion) -> Vec<Cut> {
             safety: p.safety,
         })
         .collect()
+}
+
+/// The cuts from the import graph `base` was evaluated with (none without one): the
+/// `unreached` preset, then `unreached-lazy` when it cuts more; each as safe as its rules
+/// say, and neither when `base` already has it.
+pub fn import_cuts(bundle: &Bundle, base: &Exclusion) -> Vec<Cut> {
+    let Some(imports) = base.imports() else {
+        return Vec::new();
+    };
+    let mut cuts: Vec<Cut> = Vec::new();
+    for name in [UNREACHED, UNREACHED_LAZY] {
+        if base.rules().any(|r| r.preset.as_deref() == Some(name)) {
+            continue;
+        }
+        let rules = imports.preset_rules(bundle, name);
+        let paths = |rules: &[Rule]| -> Vec<(Option<usize>, String)> {
+            rules.iter().map(|r| (r.root, r.value.clone())).collect()
+        };
+        if rules.is_empty() || cuts.iter().any(|c| paths(&c.rules) == paths(&rules)) {
+            continue;
+        }
+        let safety = rules
+            .iter()
+            .map(|r| r.safety)
+            .max()
+            .unwrap_or(Safety::Caution);
+        cuts.push(Cut {
+            label: format!("preset {name}"),
+            rules,
+            safety,
+        });
+    }
+    cuts
 }
 
 /// One bound after the plan.

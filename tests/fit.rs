@@ -22,11 +22,16 @@ fn layer(fx: &Fixture) -> std::path::PathBuf {
 
 /// Runs `heft fit ROOT --limit LIMIT -o PLAN` (unzipped only); returns stdout and the exit code.
 fn fit(root: &std::path::Path, limit: &str, plan: &std::path::Path) -> (String, Option<i32>) {
+    fit_with(root, &["--limit", limit, "-o", plan.to_str().unwrap()])
+}
+
+/// Runs `heft fit ROOT --no-zip-estimate ARGS`; returns stdout and the exit code.
+fn fit_with(root: &std::path::Path, args: &[&str]) -> (String, Option<i32>) {
     let out = heft()
         .arg("fit")
         .arg(root)
-        .args(["--limit", limit, "--no-zip-estimate", "-o"])
-        .arg(plan)
+        .arg("--no-zip-estimate")
+        .args(args)
         .output()
         .unwrap();
     (
@@ -121,4 +126,60 @@ fn fit_on_a_project_plans_each_function_against_every_lambda_limit() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "one function: -o is fine");
     assert!(plan.exists());
+}
+
+/// A layer where the entry `app` imports `lib` (20 KB) and `big` (50 KB of code, 5 KB of
+/// tests) is installed but never imported.
+fn imported_layer(fx: &Fixture) -> std::path::PathBuf {
+    let root = fx.dir("layer");
+    let site = fx.dir("layer/python");
+    dist("app", "1.0")
+        .file("app/__init__.py", 10)
+        .install(&site);
+    dist("lib", "1.0")
+        .file("lib/__init__.py", 10)
+        .file("lib/core.py", 20_000)
+        .install(&site);
+    dist("big", "1.0")
+        .file("big/__init__.py", 10)
+        .file("big/engine.py", 50_000)
+        .file("big/tests/test_engine.py", 5_000)
+        .install(&site);
+    fs::write(site.join("app/__init__.py"), "import lib\n").unwrap();
+    fs::write(site.join("lib/__init__.py"), "from . import core\n").unwrap();
+    fs::write(site.join("big/__init__.py"), "from . import engine\n").unwrap();
+    root
+}
+
+#[test]
+fn with_an_entry_fit_cuts_the_unreached_package_when_the_presets_are_not_enough() {
+    let fx = Fixture::new();
+    let root = imported_layer(&fx);
+    let (text, code) = fit_with(&root, &["--limit", "40KB"]);
+    assert_eq!(code, Some(1), "the presets alone leave big: {text}");
+    assert!(text.contains("does NOT fit"), "{text}");
+    assert!(
+        !text.contains("unreached"),
+        "no entry, no import graph: {text}"
+    );
+    let (text, code) = fit_with(&root, &["--limit", "40KB", "--entry", "app"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("fits with 1 cut(s), at worst caution"),
+        "{text}"
+    );
+    assert!(text.contains("preset unreached "), "{text}");
+    assert!(!text.contains("unreached-lazy"), "nothing lazy: {text}");
+}
+
+#[test]
+fn fit_applies_an_unreached_preset_given_on_the_command_line() {
+    let fx = Fixture::new();
+    let root = imported_layer(&fx);
+    let (text, code) = fit_with(
+        &root,
+        &["--limit", "40KB", "--preset", "unreached", "--entry", "app"],
+    );
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("already fits"), "{text}");
 }

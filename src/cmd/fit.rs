@@ -9,13 +9,14 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use heft::bundle::Bundle;
 use heft::exclusion::Exclusion;
-use heft::fit::{Bound, Cut, Plan, Planner, needed_dists, preset_cuts};
+use heft::fit::{Bound, Plan, Planner, import_cuts, needed_dists, preset_cuts};
 use heft::limits::{human, parse_limit};
 use heft::manifest::export::write_atomic;
 use heft::manifest::{Manifest, now_rfc3339};
 use heft::model::Sizes;
 use heft::project::gate::{self, Artifact, ArtifactKind};
 use heft::rules::strip::{StripCache, strip_savings};
+use heft::settings::Settings;
 use heft::verdicts::verdicts;
 
 use super::decide;
@@ -63,8 +64,7 @@ pub fn run(args: &FitArgs) -> Result<ExitCode> {
     let bundle = super::load_settings(&settings)?;
     let (limits, reserve) = (&settings.limits, settings.reserve);
     let bounds = limits.iter().map(|l| Bound::whole(l, reserve)).collect();
-    let rules = settings.rules_for(&bundle)?;
-    let (plan, planner) = plan_bundle(args, &bundle, bounds, rules)?;
+    let (plan, planner) = plan_bundle(args, &settings, &bundle, bounds)?;
     let text = render(&Shown {
         what: "the bundle",
         plan: &plan,
@@ -111,28 +111,19 @@ fn write_manifest(
     Ok(())
 }
 
-/// Cuts beyond the presets: the `unreached` tier is not planned by `fit` yet (`--entry`,
-/// shared with `check`, says so; `heft check --preset unreached --entry X` applies it).
-fn extra_cuts(args: &FitArgs, _bundle: &Bundle) -> Vec<Cut> {
-    if !args.decide.rules.entries.is_empty() {
-        eprintln!(
-            "heft: --entry: fit does not plan the unreached tier yet; `heft check --preset unreached --entry ...` applies it"
-        );
-    }
-    Vec::new()
-}
-
-/// Plans one bundle; returns the plan and the planner (plan applied).
+/// Plans one bundle; returns the plan and the planner (plan applied). The rules already
+/// decided are evaluated as `check` does (import-graph presets and warnings with `--entry`),
+/// and the candidates are the presets, then the import graph's cuts when there is one.
 fn plan_bundle<'a>(
     args: &FitArgs,
+    settings: &Settings,
     bundle: &'a Bundle,
     bounds: Vec<Bound>,
-    rules: Vec<heft::rules::Rule>,
 ) -> Result<(Plan, Planner<'a>)> {
-    let mut base = decide::exclusion(bundle, rules, None)?;
+    let mut base = decide::settled_exclusion(settings, &args.decide.rules, bundle)?;
     base.set_strip_savings(bundle, strip_savings(bundle, &mut StripCache::default()));
     let mut cuts = preset_cuts(bundle, &base);
-    cuts.extend(extra_cuts(args, bundle));
+    cuts.extend(import_cuts(bundle, &base));
     let mut planner = Planner::new(bundle, base, cuts, bounds)?;
     let plan = planner.plan(args.allow_breaks);
     Ok((plan, planner))
@@ -316,8 +307,7 @@ fn run_project(args: &FitArgs, project: &heft::project::Project) -> Result<ExitC
         let (bundle, artifacts) = (&loaded.bundle, &loaded.artifacts);
         let bounds = function_bounds(artifacts)?;
         let what = format!("function {}", f.name);
-        let rules = loaded.settings.rules_for(bundle)?;
-        let (plan, planner) = plan_bundle(args, bundle, bounds, rules)?;
+        let (plan, planner) = plan_bundle(args, &loaded.settings, bundle, bounds)?;
         let mut text = render(&Shown {
             what: &what,
             plan: &plan,
