@@ -183,3 +183,25 @@ fn fit_applies_an_unreached_preset_given_on_the_command_line() {
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("already fits"), "{text}");
 }
+
+#[test]
+fn fit_cuts_lazily_imported_code_only_where_breaking_cuts_are_allowed() {
+    let fx = Fixture::new();
+    let root = imported_layer(&fx);
+    // `app` now imports `big` inside a function: lazily reached, it runs when called.
+    let site = root.join("python");
+    fs::write(
+        site.join("app/__init__.py"),
+        "import lib\n\ndef handler(event, context):\n    import big\n    return big\n",
+    )
+    .unwrap();
+    let (text, code) = fit_with(&root, &["--limit", "40KB", "--entry", "app"]);
+    assert_eq!(code, Some(1), "lazy code is kept by default: {text}");
+    assert!(!text.contains("preset unreached-lazy"), "{text}");
+    let (text, code) = fit_with(
+        &root,
+        &["--limit", "40KB", "--entry", "app", "--allow-breaks"],
+    );
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("preset unreached-lazy"), "{text}");
+}
