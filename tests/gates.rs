@@ -559,3 +559,35 @@ fn the_explorer_resolves_every_option_as_check_does_before_opening() {
     assert_eq!(code, 2);
     assert!(err.contains("missing.json"), "{err}");
 }
+
+#[test]
+fn with_input_errors_no_limit_line_says_ok_in_any_format() {
+    let fx = Fixture::new();
+    let site = site(&fx);
+    let bad = fx.path().join("random.zip");
+    fs::write(&bad, b"definitely not a zip").unwrap();
+    let inputs = [os(&site), os(&bad)];
+    let (code, report) = check_json(&inputs);
+    assert_eq!((code, report.verdict), (2, Outcome::Error));
+    for l in &report.limits {
+        assert!(!l.ok && !l.verified, "{} must not read as ok: {l:?}", l.name);
+    }
+    let (_, text, _) = stdout_of(&[&[os("check".as_ref())][..], &inputs].concat());
+    assert!(!text.contains("ok:"), "{text}");
+    assert!(text.contains("unverified (input errors)"), "{text}");
+    let github = ["check", "--format=github"].map(|a| os(a.as_ref()));
+    let (_, github, _) = stdout_of(&[&github[..], &inputs].concat());
+    assert!(!github.contains("::notice"), "{github}");
+    assert!(!github.contains("ok:"), "{github}");
+    // Allowed errors still leave every limit unverified, and the verdict partial.
+    let allow = os("--allow-errors".as_ref());
+    let (code, report) = check_json(&[os(&site), os(&bad), allow]);
+    assert_eq!((code, report.verdict), (0, Outcome::Partial));
+    assert!(report.limits.iter().all(|l| !l.verified));
+    let (_, text, _) = stdout_of(&[os("check".as_ref()), os(&site), os(&bad), allow]);
+    assert!(!text.contains("ok:"), "{text}");
+    // A complete measurement is verified.
+    let (code, report) = check_json(&[os(&site)]);
+    assert_eq!(code, 0);
+    assert!(report.limits.iter().all(|l| l.ok && l.verified));
+}
