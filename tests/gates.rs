@@ -570,7 +570,11 @@ fn with_input_errors_no_limit_line_says_ok_in_any_format() {
     let (code, report) = check_json(&inputs);
     assert_eq!((code, report.verdict), (2, Outcome::Error));
     for l in &report.limits {
-        assert!(!l.ok && !l.verified, "{} must not read as ok: {l:?}", l.name);
+        assert!(
+            !l.ok && !l.verified,
+            "{} must not read as ok: {l:?}",
+            l.name
+        );
     }
     let (_, text, _) = stdout_of(&[&[os("check".as_ref())][..], &inputs].concat());
     assert!(!text.contains("ok:"), "{text}");

@@ -346,3 +346,86 @@ fn the_sh_export_refuses_a_tree_with_other_files_even_when_its_markers_match() {
         "{twice:?}: a pruned tree passes too"
     );
 }
+
+/// Runs the `RUN` instruction of the Dockerfile export `docker` as Docker would (line
+/// continuations joined, `/bin/sh -c`) with `HEFT_ROOT` set to `root`.
+fn run_dockerfile(docker: &str, root: &Path) -> std::process::Output {
+    let mut body = String::new();
+    let mut lines = docker.lines().skip_while(|l| !l.starts_with("RUN "));
+    for line in lines.by_ref() {
+        let (text, more) = match line.strip_suffix('\\') {
+            Some(t) => (t, true),
+            None => (line, false),
+        };
+        body.push_str(text.strip_prefix("RUN ").unwrap_or(text));
+        if !more {
+            break;
+        }
+    }
+    assert!(lines.next().is_none(), "one RUN, last: {docker}");
+    Command::new("/bin/sh")
+        .arg("-c")
+        .arg(&body)
+        .env("HEFT_ROOT", root)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_dockerfile_export_deletes_without_following_a_symlinked_parent() {
+    let fx = Fixture::new();
+    let root = built_layer(&fx, "layer");
+    let copy = built_layer(&fx, "copy");
+    let (_, m) = tests_dirs_manifest(&fx, &root);
+    let out = heft()
+        .arg("export")
+        .arg(&root)
+        .args([
+            "--preset",
+            "tests-dirs",
+            "--format",
+            "dockerfile",
+            "-o",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let docker = String::from_utf8(out.stdout).unwrap();
+    assert!(!docker.contains("rm -rf"), "{docker}");
+    assert!(docker.contains("-xdev -delete"), "{docker}");
+    let kept = apparent_sum(&copy);
+    // A parent of an excluded path swapped for a link to an identical tree elsewhere.
+    fs::rename(root.join("python/numpy"), fx.path().join("numpy.real")).unwrap();
+    std::os::unix::fs::symlink(copy.join("python/numpy"), root.join("python/numpy")).unwrap();
+    let out = run_dockerfile(&docker, &root);
+    assert!(!out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("symbolic link"),
+        "{out:?}"
+    );
+    assert_eq!(
+        apparent_sum(&copy),
+        kept,
+        "nothing deleted through the link"
+    );
+    // The root itself reached through a link.
+    let link = fx.path().join("demo");
+    std::os::unix::fs::symlink(&copy, &link).unwrap();
+    let out = run_dockerfile(&docker, &link);
+    assert!(!out.status.success(), "{out:?}");
+    assert_eq!(
+        apparent_sum(&copy),
+        kept,
+        "nothing deleted through the root link"
+    );
+    // The real tree is pruned to what the manifest predicts.
+    fs::remove_file(root.join("python/numpy")).unwrap();
+    fs::rename(fx.path().join("numpy.real"), root.join("python/numpy")).unwrap();
+    let out = run_dockerfile(&docker, &root);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        apparent_sum(&root),
+        (m.totals.after.files, m.totals.after.bytes)
+    );
+}

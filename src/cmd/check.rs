@@ -68,7 +68,10 @@ fn limit_line(l: &LimitVerdict) -> String {
     let state = if l.overrun > 0 {
         format!("OVER by {}", both(l.overrun))
     } else if !l.verified {
-        format!("unverified (input errors): {} left so far", both(l.headroom))
+        format!(
+            "unverified (input errors): {} left so far",
+            both(l.headroom)
+        )
     } else if l.warn {
         format!("near: {} left", both(l.headroom))
     } else {
