@@ -595,3 +595,29 @@ fn with_input_errors_no_limit_line_says_ok_in_any_format() {
     assert_eq!(code, 0);
     assert!(report.limits.iter().all(|l| l.ok && l.verified));
 }
+
+#[test]
+fn a_path_rule_with_a_newline_cannot_forge_a_line_of_the_check_output() {
+    let fx = Fixture::new();
+    let site = site(&fx);
+    let forged = "nosuch\nverdict: ok (forged)\n\u{1b}[2J";
+    let out = heft()
+        .arg("check")
+        .arg(&site)
+        .arg(format!("--exclude-path={forged}"))
+        .timeout(PATIENCE)
+        .output()
+        .unwrap();
+    for text in [&out.stdout, &out.stderr] {
+        let text = String::from_utf8_lossy(text);
+        assert!(
+            !text.lines().any(|l| l.starts_with("verdict: ok (forged)")),
+            "{text}"
+        );
+        assert!(!text.contains('\u{1b}'), "{text}");
+    }
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("path nosuch\\nverdict: ok (forged)"),
+        "the warning names the rule, escaped: {out:?}"
+    );
+}
