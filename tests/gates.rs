@@ -621,3 +621,22 @@ fn a_path_rule_with_a_newline_cannot_forge_a_line_of_the_check_output() {
         "the warning names the rule, escaped: {out:?}"
     );
 }
+
+#[test]
+fn what_a_wheel_folder_holds_besides_wheels_is_an_error_not_silently_left_out() {
+    let fx = Fixture::new();
+    let folder = fx.dir("wheels");
+    let mut w = ZipWriter::new(fs::File::create(folder.join("w-1.0-py3-none-any.whl")).unwrap());
+    w.start_file("w/__init__.py", SimpleFileOptions::default())
+        .unwrap();
+    w.write_all(b"x = 1\n").unwrap();
+    w.finish().unwrap();
+    write_file(&folder.join("extra/big.py"), 100_000);
+    let (code, report) = check_json(&[os(&folder)]);
+    assert_eq!((code, report.verdict), (2, Outcome::Error));
+    assert!(
+        report.errors.iter().any(|e| e.path.ends_with("extra")),
+        "{:?}",
+        report.errors
+    );
+}
