@@ -371,15 +371,11 @@ fn run_dockerfile(docker: &str, root: &Path) -> std::process::Output {
         .unwrap()
 }
 
-#[test]
-fn the_dockerfile_export_deletes_without_following_a_symlinked_parent() {
-    let fx = Fixture::new();
-    let root = built_layer(&fx, "layer");
-    let copy = built_layer(&fx, "copy");
-    let (_, m) = tests_dirs_manifest(&fx, &root);
+/// `heft export ROOT --preset tests-dirs --format dockerfile`.
+fn tests_dirs_dockerfile(root: &Path) -> String {
     let out = heft()
         .arg("export")
-        .arg(&root)
+        .arg(root)
         .args([
             "--preset",
             "tests-dirs",
@@ -391,7 +387,30 @@ fn the_dockerfile_export_deletes_without_following_a_symlinked_parent() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");
-    let docker = String::from_utf8(out.stdout).unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_dockerfile_export_never_deletes_inside_a_mount() {
+    let fx = Fixture::new();
+    let Some((root, mnt, _guard)) = layer_with_a_tmpfs_in_tests(&fx) else {
+        return;
+    };
+    let out = run_dockerfile(&tests_dirs_dockerfile(&root), &root);
+    assert!(!out.status.success(), "the mount point cannot go: {out:?}");
+    assert!(
+        mnt.join("on_tmpfs.py").exists(),
+        "the file on the tmpfs is kept"
+    );
+}
+
+#[test]
+fn the_dockerfile_export_deletes_without_following_a_symlinked_parent() {
+    let fx = Fixture::new();
+    let root = built_layer(&fx, "layer");
+    let copy = built_layer(&fx, "copy");
+    let (_, m) = tests_dirs_manifest(&fx, &root);
+    let docker = tests_dirs_dockerfile(&root);
     assert!(!docker.contains("rm -rf"), "{docker}");
     assert!(docker.contains("-xdev -delete"), "{docker}");
     let kept = apparent_sum(&copy);
