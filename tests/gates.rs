@@ -640,3 +640,16 @@ fn what_a_wheel_folder_holds_besides_wheels_is_an_error_not_silently_left_out() 
         report.errors
     );
 }
+
+#[test]
+fn report_names_a_broken_input_once_per_error_line() {
+    let fx = Fixture::new();
+    let bad = fx.path().join("fifo.zip");
+    crate::bounded::make_fifo(&bad);
+    let (_, text, _) = stdout_of(&[os("report".as_ref()), os(&bad)]);
+    let line = text
+        .lines()
+        .find(|l| l.contains("FIFO"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(line.matches("fifo.zip").count(), 1, "{text}");
+}
