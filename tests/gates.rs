@@ -653,3 +653,35 @@ fn report_names_a_broken_input_once_per_error_line() {
         .unwrap_or_else(|| panic!("{text}"));
     assert_eq!(line.matches("fifo.zip").count(), 1, "{text}");
 }
+
+#[test]
+fn check_refuses_a_manifest_whose_excluded_paths_are_not_valid() {
+    let fx = Fixture::new();
+    let site = site(&fx);
+    let json = fx.path().join("m.json");
+    heft()
+        .arg("export")
+        .arg(&site)
+        .args(["--exclude", "tests/", "--format", "json", "-o"])
+        .arg(&json)
+        .assert()
+        .success();
+    let good: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
+    let entry = good["excluded"][0].clone();
+    for (field, value) in [
+        ("root", serde_json::json!(1)),
+        ("path", serde_json::json!("../outside")),
+    ] {
+        let mut bad = good.clone();
+        let mut e = entry.clone();
+        e[field] = value;
+        bad["excluded"].as_array_mut().unwrap().push(e);
+        let tampered = fx.path().join("tampered.json");
+        fs::write(&tampered, serde_json::to_string(&bad).unwrap()).unwrap();
+        let manifest = os("--manifest".as_ref());
+        let (code, _, err) = stdout_of(&[os("check".as_ref()), os(&site), manifest, os(&tampered)]);
+        assert_eq!(code, 2, "a tampered {field} fails the gate: {err}");
+        assert!(err.contains("refusing manifest path"), "{err}");
+    }
+}
