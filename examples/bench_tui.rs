@@ -93,14 +93,14 @@ fn main() -> anyhow::Result<()> {
         });
         println!("render {name:<20} median {}", ms(d));
     }
-    let d = time(n, || app.cuts.reshape(app.data.bundle()));
+    let d = time(n, || app.exclusions.reshape(app.data.bundle()));
     println!("re-evaluate every rule and total   median {}", ms(d));
     app.apply(Action::View(ViewId::Packages));
-    let d = time(n, || app.apply(Action::ToggleCut));
+    let d = time(n, || app.apply(Action::ToggleExclude));
     println!("toggle a package (all totals)   median {}", ms(d));
     app.apply(Action::View(ViewId::Tree));
     app.apply(Action::Home);
-    let d = time(n, || app.apply(Action::ToggleCut));
+    let d = time(n, || app.apply(Action::ToggleExclude));
     println!("toggle a directory (all totals) median {}", ms(d));
     for (view, word) in [(ViewId::Tree, "mod7"), (ViewId::Packages, "pkg12")] {
         app.apply(Action::View(view));

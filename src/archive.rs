@@ -17,11 +17,11 @@ pub mod wheel;
 use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufReader, Read};
-
-use crate::regular_file;
 use std::path::{Path, PathBuf};
 
 use zip::ZipArchive;
+
+use crate::regular_file;
 
 use headers::{CentralRecord, LayoutError, Span};
 use safety::{Declared, MAX_WANTED_SIZE, MAX_WANTED_TOTAL};

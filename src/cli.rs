@@ -33,6 +33,9 @@ pub struct ExploreArgs {
     /// Rules, limits and a manifest to start from.
     #[command(flatten)]
     pub decide: DecideArgs,
+    /// Compare two builds (directories, zips, wheels or saved scans) instead of exploring one.
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with_all = ["paths", "watch"])]
+    pub diff: Option<Vec<PathBuf>>,
 }
 
 /// Headless commands.
@@ -50,6 +53,12 @@ pub enum Command {
     Prune(PruneArgs),
     /// Follow a directory while pip writes into it: one line per settled change.
     Watch(WatchArgs),
+    /// The least risky set of cuts that brings every limit within bounds (exit 1: none fits).
+    Fit(crate::cmd::fit::FitArgs),
+    /// Split a bundle's distributions into at most N layers that each upload (exit 1: none fits).
+    Split(crate::cmd::split::SplitArgs),
+    /// Compare two builds: what was added, removed, upgraded, grew or shrank, and why.
+    Diff(DiffArgs),
 }
 
 /// Inputs and target shared by every command.
@@ -80,6 +89,9 @@ pub struct TargetArgs {
     /// directories then count headers only, and `check` calls zipped limits not measured).
     #[arg(long)]
     pub no_zip_estimate: bool,
+    /// Contents of a layer a project names only by ARN (repeatable): ARN=PATH.
+    #[arg(long = "layer", value_name = "ARN=PATH")]
+    pub layer_paths: Vec<String>,
 }
 
 /// What `check`, `export`, `watch` and the explorer decide with: rules, limits and a
@@ -114,9 +126,9 @@ pub struct ReportArgs {
     /// Inputs and target.
     #[command(flatten)]
     pub input: InputArgs,
-    /// Print the `heft.report/1` JSON instead of text.
-    #[arg(long)]
-    pub json: bool,
+    /// Output format, file and limits shown.
+    #[command(flatten)]
+    pub doc: DocArgs,
     /// How many distributions the text report lists.
     #[arg(long, default_value_t = 25, value_name = "N")]
     pub top: usize,
@@ -212,6 +224,12 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
+    /// The build to measure growth against: a saved scan (`heft report --save`) or inputs.
+    #[arg(long, value_name = "SCAN", requires = "max_growth")]
+    pub baseline: Option<PathBuf>,
+    /// The most the bundle may grow over --baseline (repeatable): 5MB, 2%, zip:1MB, zip:2%.
+    #[arg(long = "max-growth", value_name = "GROWTH", requires = "baseline")]
+    pub max_growth: Vec<String>,
     /// List input errors (unreadable files, broken archives, unmeasured limits, missing
     /// requirements) as warnings and give a partial verdict instead of exiting 2.
     #[arg(long)]
@@ -307,4 +325,76 @@ pub struct WatchArgs {
     /// Rules, limits and a manifest (totals and limits are followed after the rules).
     #[command(flatten)]
     pub decide: DecideArgs,
+}
+
+/// Output of `heft diff` and `heft report`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum DocFormat {
+    /// Plain text for a terminal.
+    #[default]
+    Text,
+    /// JSON (`heft.diff/1` or `heft.report/1`).
+    Json,
+    /// GitHub-flavoured Markdown for `$GITHUB_STEP_SUMMARY` or a pull-request comment.
+    Markdown,
+    /// One self-contained HTML page (treemap, tables, gauges; works offline).
+    Html,
+}
+
+/// `heft diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old build: a directory, .zip, wheels or a saved scan (.heftscan / .heftscan.gz).
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The new build, likewise.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// Output format, file and limits shown.
+    #[command(flatten)]
+    pub doc: DocArgs,
+    /// How many changes the text and Markdown tables list.
+    #[arg(long, default_value_t = 15, value_name = "N")]
+    pub top: usize,
+    /// Target, requirements and zipped estimate (both sides).
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+impl DiffArgs {
+    /// The inputs of one side, with the shared target options.
+    pub fn side(&self, path: &std::path::Path) -> InputArgs {
+        InputArgs {
+            paths: vec![path.to_path_buf()],
+            target: self.target.clone(),
+        }
+    }
+}
+
+/// How `report` and `diff` print: format, destination and the limits they show.
+#[derive(Debug, Args, Clone)]
+pub struct DocArgs {
+    /// Print the JSON (`heft.report/1`, `heft.diff/1`) instead of text: --format json.
+    #[arg(long)]
+    pub json: bool,
+    /// Output format: text, json, markdown or html (one self-contained page).
+    #[arg(long, value_enum, default_value_t = DocFormat::Text)]
+    pub format: DocFormat,
+    /// Write to FILE instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Limits shown (as for `check`); default aws-lambda and aws-lambda-zip.
+    #[arg(long = "limit", value_name = "LIMIT")]
+    pub limits: Vec<String>,
+}
+
+impl DocArgs {
+    /// The format asked for (`--json` wins).
+    pub fn format(&self) -> DocFormat {
+        if self.json {
+            DocFormat::Json
+        } else {
+            self.format
+        }
+    }
 }

@@ -2,9 +2,13 @@
 
 pub mod check;
 pub mod decide;
+pub mod diff;
 pub mod export;
+pub mod fit;
+pub mod project;
 pub mod prune;
 pub mod report;
+pub mod split;
 pub mod watch;
 pub mod why;
 
@@ -42,6 +46,16 @@ pub fn load_settings(settings: &Settings) -> Result<Bundle> {
         heft::zipjob::plan_headers(&mut bundle);
     }
     Ok(bundle)
+}
+
+/// Writes `text` to `path`, or to stdout when there is none.
+pub fn emit(text: &str, path: Option<&std::path::Path>) -> Result<()> {
+    match path {
+        Some(p) if p.as_os_str() != "-" => {
+            std::fs::write(p, text).with_context(|| format!("writing {}", p.display()))
+        }
+        _ => print(text),
+    }
 }
 
 /// Writes text to stdout; a closed pipe (`heft report | head`) is not an error.

@@ -28,6 +28,8 @@
 //! - [`verdicts`]: limits checked after exclusions, with candidates; `heft.check/1` JSON.
 //! - [`synthetic`]: in-memory bundles for tests and benchmarks.
 //! - [`scanfile`]: saved scans (`heft.scan/1`) written and read back without the files.
+//! - [`diff`]: two builds compared (`heft.diff/1`), and growth budgets against a baseline.
+//! - [`render`]: Markdown and self-contained HTML documents of a report or a diff.
 //! - [`settings`]: options resolved once for every command and the explorer.
 //! - [`regular_file`]: opening regular files only (never a FIFO or device), reads capped.
 //!
@@ -38,7 +40,9 @@
 pub mod archive;
 pub mod bundle;
 pub mod deps;
+pub mod diff;
 pub mod exclusion;
+pub mod fit;
 pub mod fsops;
 pub mod insight;
 pub mod limits;
@@ -46,8 +50,10 @@ pub mod load;
 pub mod manifest;
 pub mod model;
 pub mod ownership;
+pub mod project;
 pub mod python;
 pub mod regular_file;
+pub mod render;
 pub mod report;
 pub mod requirements;
 pub mod rules;
@@ -55,6 +61,7 @@ pub mod runtimes;
 pub mod scan;
 pub mod scanfile;
 pub mod settings;
+pub mod split;
 pub mod synthetic;
 pub mod treemap;
 pub mod tui;

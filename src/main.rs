@@ -18,6 +18,10 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => cmd::check::run(&args),
         Some(Command::Export(args)) => cmd::export::run(&args),
         Some(Command::Prune(args)) => cmd::prune::run(&args),
+        Some(Command::Fit(args)) => cmd::fit::run(&args),
+        Some(Command::Split(args)) => cmd::split::run(&args),
+        Some(Command::Diff(args)) => cmd::diff::run(&args),
+        None if cli.explore.diff.is_some() => cmd::diff::explore(&cli.explore),
         None => explore(&cli.explore),
     };
     match result {
@@ -35,10 +39,15 @@ fn explore(args: &cli::ExploreArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!(hint);
     }
     let settings = cmd::decide::resolve(&args.paths, &args.target, &args.decide)?;
-    heft::tui::run(&heft::tui::Options {
+    let opts = heft::tui::Options {
         settings,
         watch: args.watch,
-    })
+    };
+    // A project opens on its function picker first.
+    match heft::tui::picker::choose(&opts)? {
+        Some(opts) => heft::tui::run(&opts),
+        None => Ok(ExitCode::SUCCESS),
+    }
 }
 
 /// A hint when the first path does not exist and is spelled close to a command

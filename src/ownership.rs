@@ -263,12 +263,8 @@ fn read_or_report(
 
 fn report_unreadable(bundle: &mut Bundle, dir: NodeId, error: &FileError) {
     let root = bundle.root_of(dir).unwrap_or(0);
-    let path = match error {
-        FileError::Io { path, .. }
-        | FileError::NotRegular { path, .. }
-        | FileError::TooLarge { path, .. } => path.clone(),
-    };
-    let message = error.to_string();
+    let path = error.path().to_owned();
+    let message = error.reason();
     bundle.errors.push((root, ScanError { path, message }));
 }
 

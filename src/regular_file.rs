@@ -64,6 +64,26 @@ impl FileError {
     pub fn is_not_found(&self) -> bool {
         matches!(self, Self::Io { source, .. } if source.kind() == io::ErrorKind::NotFound)
     }
+
+    /// The file the error is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            Self::Io { path, .. } | Self::NotRegular { path, .. } | Self::TooLarge { path, .. } => {
+                path
+            }
+        }
+    }
+
+    /// What went wrong, without the path (for lists that print the path beside it).
+    pub fn reason(&self) -> String {
+        match self {
+            Self::Io { source, .. } => source.to_string(),
+            Self::NotRegular { kind, .. } => format!("is a {kind}, not a regular file"),
+            Self::TooLarge { cap, .. } => {
+                format!("larger than {cap} bytes, the most heft reads of such a file")
+            }
+        }
+    }
 }
 
 impl From<FileError> for io::Error {
@@ -77,11 +97,21 @@ impl From<FileError> for io::Error {
 
 /// Opens `path` for reading if it is a regular file, without ever blocking on a FIFO.
 pub fn open(path: &Path) -> Result<File, FileError> {
+    open_checked(path, true)
+}
+
+/// Like [`open`], but a symlink in the last component is refused (`O_NOFOLLOW`): for files a
+/// scan found to be regular, where a link now means the tree changed under heft.
+pub fn open_no_follow(path: &Path) -> Result<File, FileError> {
+    open_checked(path, false)
+}
+
+fn open_checked(path: &Path, follow: bool) -> Result<File, FileError> {
     let io_error = |source| FileError::Io {
         path: path.to_owned(),
         source,
     };
-    let file = open_nonblocking(path).map_err(io_error)?;
+    let file = open_nonblocking(path, follow).map_err(io_error)?;
     let file_type = file.metadata().map_err(io_error)?.file_type();
     match kind_name(&file_type) {
         None => Ok(file),
@@ -165,16 +195,19 @@ pub fn kind_name(file_type: &std::fs::FileType) -> Option<&'static str> {
 }
 
 #[cfg(unix)]
-fn open_nonblocking(path: &Path) -> io::Result<File> {
+fn open_nonblocking(path: &Path, follow: bool) -> io::Result<File> {
     use rustix::fs::{Mode, OFlags};
     // O_NONBLOCK makes opening a FIFO return at once; on a regular file it changes nothing.
-    let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY;
+    let mut flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY;
+    if !follow {
+        flags |= OFlags::NOFOLLOW;
+    }
     let fd = rustix::fs::open(path, flags, Mode::empty())?;
     Ok(File::from(fd))
 }
 
 #[cfg(not(unix))]
-fn open_nonblocking(path: &Path) -> io::Result<File> {
+fn open_nonblocking(path: &Path, _follow: bool) -> io::Result<File> {
     File::open(path)
 }
 

@@ -506,7 +506,8 @@ fn container_of(bundle: &Bundle, id: NodeId) -> NodeId {
     at
 }
 
-fn duplicates(bundle: &Bundle) -> Vec<DuplicateJson> {
+/// Every distribution installed more than once, with what keeping one copy saves.
+pub fn duplicates(bundle: &Bundle) -> Vec<DuplicateJson> {
     if bundle.dists.iter().all(|d| d.installs.len() < 2) {
         return Vec::new();
     }

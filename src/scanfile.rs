@@ -54,6 +54,9 @@ pub enum ScanFileError {
 pub struct ScanFile {
     /// Always [`SCHEMA`].
     pub schema: String,
+    /// The heft version that wrote it (absent in scans saved before it was recorded).
+    #[serde(default)]
+    pub heft_version: Option<String>,
     /// Python version, platform and machine of the target.
     pub target: [String; 3],
     /// Inputs in order.
@@ -146,6 +149,7 @@ pub fn capture(bundle: &Bundle) -> ScanFile {
     }
     ScanFile {
         schema: SCHEMA.into(),
+        heft_version: Some(env!("CARGO_PKG_VERSION").into()),
         target: [
             bundle.target.python.clone(),
             bundle.target.platform.clone(),
@@ -263,25 +267,50 @@ pub fn parse(bytes: &[u8], what: &str) -> Result<Bundle, ScanFileError> {
         reason,
     };
     let json = if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        GzDecoder::new(bytes)
-            .take(SAVED_SCAN_CAP + 1)
-            .read_to_end(&mut out)
-            .map_err(|e| invalid(e.to_string()))?;
-        if out.len() as u64 > SAVED_SCAN_CAP {
-            return Err(invalid(format!(
-                "decompresses to more than {SAVED_SCAN_CAP} bytes"
-            )));
-        }
-        out
+        let hint = bytes.len() as u64 * 8;
+        regular_file::read_capped(GzDecoder::new(bytes), SAVED_SCAN_CAP, hint, Path::new(what))
+            .map_err(|e| match e {
+                FileError::TooLarge { .. } => {
+                    invalid(format!("decompresses to more than {SAVED_SCAN_CAP} bytes"))
+                }
+                other => invalid(other.reason()),
+            })?
     } else {
         bytes.to_vec()
     };
-    let file: ScanFile = serde_json::from_slice(&json).map_err(|e| invalid(e.to_string()))?;
-    if file.schema != SCHEMA {
-        return Err(invalid(format!("schema is {:?}", file.schema)));
+    let header: Header = serde_json::from_slice(&json).map_err(|e| invalid(e.to_string()))?;
+    if header.schema != SCHEMA {
+        return Err(invalid(format!(
+            "schema is {:?}, {}; this heft {} reads {SCHEMA} only: rescan with `heft report PATH --save FILE`",
+            header.schema,
+            saved_by(header.heft_version.as_deref()),
+            env!("CARGO_PKG_VERSION")
+        )));
     }
+    let file: ScanFile = serde_json::from_slice(&json).map_err(|e| {
+        invalid(format!(
+            "{e} ({}; this is heft {})",
+            saved_by(header.heft_version.as_deref()),
+            env!("CARGO_PKG_VERSION")
+        ))
+    })?;
     restore(&file).map_err(invalid)
+}
+
+/// The fields read before the rest, so a scan from another heft is named as such.
+#[derive(Deserialize)]
+struct Header {
+    schema: String,
+    #[serde(default)]
+    heft_version: Option<String>,
+}
+
+/// "saved by heft 0.1.0", or what is known when the version was not recorded.
+fn saved_by(version: Option<&str>) -> String {
+    match version {
+        Some(v) => format!("saved by heft {v}"),
+        None => "saved by a heft that did not record its version".to_string(),
+    }
 }
 
 /// Whether a path holds a saved scan: by content when it can be read (a saved scan named

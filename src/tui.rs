@@ -1,16 +1,41 @@
 //! The interactive explorer (the shell around the core, like `cmd/`): `heft [PATH...]`.
 //!
-//! Threads: terminal input and the scan each send [`event::Event`]s over one channel;
-//! only the UI thread (running [`event::run`]) changes the [`app::App`]. The terminal is
-//! restored on every way out, panics included.
+//! Threads: terminal input, the scan, zipped estimates, the watcher and terminating
+//! signals each send [`bus::Event`]s over one channel; only the UI thread (running
+//! [`event::run`]) changes the [`app::App`]. The terminal is restored on every way out,
+//! panics and SIGTERM/SIGHUP included.
+//!
+//! Modules import one way only (a test keeps it so): `event` drives `app` and draws
+//! `widgets`; `widgets` read `app`; `app` holds the domain (bundle, [`exclusions`],
+//! limits, insight), the view states and the shell (overlays, status); `layout` turns a
+//! few numbers into the frame's rectangles, stored in the app once per frame; `bus`,
+//! `keymap`, `theme`, `export` and `exclusions` import no other explorer module.
+//!
+//! Adding a view today (imports, diff, functions picker ...):
+//! 1. a state type in `app/` (rows, selection, refresh from a [`app::Ctx`]) and a widget
+//!    in `widgets/` that draws it from the app;
+//! 2. register it: a [`keymap::ViewId`] variant (in `ALL`, with its title: tab, digit key
+//!    and help follow) and one arm in each `match self.view` that needs it (`App::apply`'s
+//!    movement and `on_enter`/`on_back` in `app/actions.rs`, `refresh_view` in `app.rs`,
+//!    `widgets::render`, `status::focused_path` and `totals`); arms default to nothing.
+//!
+//! The aim (issue 11, not done yet) is one file per view: a type owning its state that
+//! handles its actions and returns effects for the app (open the Tree at a package,
+//! exclude this, say that), rendered from a small props struct, listed once in a
+//! registry the shell iterates.
 
 pub mod activity;
 pub mod app;
-pub mod cuts;
+pub mod bus;
+pub mod diffview;
 pub mod event;
+pub mod exclusions;
 pub mod export;
 pub mod keymap;
+pub mod layout;
+pub mod picker;
 pub mod safety;
+pub mod scanwork;
 pub mod source;
 pub mod theme;
 mod watch;
@@ -22,12 +47,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::thread;
 
-use crate::bundle::Builder;
 use crate::limits::Limit;
-use crate::load::{classify, spawn_scan};
 use crate::settings::Settings;
 use anyhow::{Context, Result};
 use crossbeam_channel::{Sender, unbounded};
+use ratatui::crossterm::cursor::Show;
 use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use ratatui::crossterm::execute;
 
@@ -36,16 +60,7 @@ use event::Event;
 use source::Source;
 use theme::Theme;
 
-/// What `heft [PATH...]` was asked to open.
-#[derive(Clone, Debug, Default)]
-pub struct Options {
-    /// Everything resolved from the command line, as every command gets it: inputs (or
-    /// one saved scan; none means "look around, else the demo"), target, limits, reserve,
-    /// rules and the manifest to resume.
-    pub settings: Settings,
-    /// Rescan as inputs change.
-    pub watch: bool,
-}
+pub use source::Options;
 
 /// Opens the explorer and runs it until the user quits.
 pub fn run(opts: &Options) -> Result<ExitCode> {
@@ -62,29 +77,55 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
         open(&source, opts, &tx)?
     };
     let settings = &opts.settings;
+    // Applied once the scan ends, as the explorer always resumed a manifest; a manifest
+    // made for another tree is said so then.
+    let rules = settings.rules_unchecked();
     if let Some(m) = &settings.manifest {
         app.default_export = m.path.display().to_string();
-    }
-    // Applied once the scan ends, as the explorer always resumed a manifest.
-    let rules = settings.rules_unchecked();
-    if !rules.is_empty() {
+        app.resume(m.manifest.clone(), rules);
+    } else if !rules.is_empty() {
         app.start_rules(rules);
     }
     spawn_input(tx.clone());
+    let signals = spawn_signals(tx.clone())?;
     let mut guard = TerminalGuard::enter()?;
     let result = event::run(&mut guard.terminal, &mut app, &rx, Some(&tx));
     drop(guard);
+    signals.close();
     if let Some(cache) = zip_cache {
         cache.save_default();
     }
-    result.map(|()| ExitCode::SUCCESS)
+    let code = app
+        .ended_by()
+        .map_or(0, |sig| u8::try_from(128 + sig).unwrap_or(1));
+    result.map(|()| ExitCode::from(code))
+}
+
+/// Turns the signals that end a program into [`Event::Signal`]s, so the UI thread quits
+/// through its usual path and the terminal guard restores the screen, mouse and cursor.
+fn spawn_signals(tx: Sender<Event>) -> Result<signal_hook::iterator::Handle> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])
+        .context("installing signal handlers")?;
+    let handle = signals.handle();
+    thread::Builder::new()
+        .name("heft-signals".into())
+        .spawn(move || {
+            for sig in signals.forever() {
+                if tx.send(Event::Signal(sig)).is_err() {
+                    return;
+                }
+            }
+        })
+        .context("starting the signal thread")?;
+    Ok(handle)
 }
 
 /// Builds the app for a source; a path scan starts on a background thread.
 pub(crate) fn open(source: &Source, opts: &Options, tx: &Sender<Event>) -> Result<App> {
     let theme = Theme::from_env();
     let settings = &opts.settings;
-    let limits = default_limits(&settings.limits);
+    let limits = source::default_limits(&settings.limits);
     let mut app = open_source(source, settings, &limits, theme, tx)?;
     app.budget = app::Budget {
         reserve: settings.reserve,
@@ -103,20 +144,17 @@ fn open_source(
 ) -> Result<App> {
     match source {
         Source::Paths(paths) => {
-            let inputs = classify(paths)?;
-            let mut builder = Builder::new(settings.load.target.clone());
-            for input in &inputs {
-                builder.add_root(input.path.clone(), input.kind, input.own_disk);
-            }
-            let load = settings.load.clone();
+            let data = scanwork::start(paths, &settings.load, tx)?;
             let label = paths
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()
                 .join(" + ");
             let info = SourceInfo { label, demo: false };
-            forward_scan(spawn_scan(&inputs), tx.clone());
-            Ok(App::new(info, Data::scanning(builder, load), limits, theme))
+            let mut app = App::new(info, data, limits, theme);
+            app.inputs.clone_from(paths);
+            app.load = settings.load.clone();
+            Ok(app)
         }
         Source::Saved(path) => {
             let bundle = crate::scanfile::open(path)?;
@@ -136,44 +174,6 @@ fn open_source(
             app.say("a demo: a saved scan of a real chromadb layer; heft PATH opens yours");
             Ok(app)
         }
-    }
-}
-
-/// The limits asked for, or aws-lambda and aws-lambda-zip.
-fn default_limits(asked: &[Limit]) -> Vec<Limit> {
-    if !asked.is_empty() {
-        return asked.to_vec();
-    }
-    crate::settings::DEFAULT_LIMITS
-        .iter()
-        .filter_map(|n| crate::limits::preset(n).cloned())
-        .collect()
-}
-
-/// Forwards scan events to the UI channel, then a [`Event::ScanDone`] and elapsed ticks.
-fn forward_scan(scan: crossbeam_channel::Receiver<crate::scan::ScanEvent>, tx: Sender<Event>) {
-    let spawned = thread::Builder::new()
-        .name("heft-scan-forward".into())
-        .spawn(move || {
-            let started = std::time::Instant::now();
-            let mut last_tick = started;
-            let _ = tx.send(Event::Tick(std::time::Duration::ZERO));
-            for e in scan {
-                if tx.send(Event::Scan(e)).is_err() {
-                    return;
-                }
-                if last_tick.elapsed() >= event::FRAME {
-                    last_tick = std::time::Instant::now();
-                    if tx.send(Event::Tick(started.elapsed())).is_err() {
-                        return;
-                    }
-                }
-            }
-            let _ = tx.send(Event::Tick(started.elapsed()));
-            let _ = tx.send(Event::ScanDone);
-        });
-    if let Err(e) = spawned {
-        eprintln!("heft: could not start the scan thread: {e}");
     }
 }
 
@@ -205,7 +205,7 @@ impl TerminalGuard {
         let terminal = ratatui::try_init().context("opening the terminal")?;
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let _ = execute!(stdout(), DisableMouseCapture);
+            let _ = execute!(stdout(), DisableMouseCapture, Show);
             previous(info);
         }));
         execute!(stdout(), EnableMouseCapture).context("enabling the mouse")?;
@@ -215,7 +215,7 @@ impl TerminalGuard {
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        let _ = execute!(stdout(), DisableMouseCapture);
+        let _ = execute!(stdout(), DisableMouseCapture, Show);
         ratatui::restore();
     }
 }

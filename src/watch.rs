@@ -22,6 +22,7 @@ mod rescan;
 pub mod summary;
 pub mod wire;
 pub mod zip;
+pub mod ziptrack;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

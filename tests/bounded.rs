@@ -275,3 +275,16 @@ fn a_manifest_with_tampered_sizes_saturates_instead_of_wrapping() {
         assert!(stdout.contains(&format!("{} files", u64::MAX)), "{stdout}");
     }
 }
+
+#[test]
+fn a_zip_input_linked_to_dev_zero_is_refused_not_read() {
+    let fx = Fixture::new();
+    let link = fx.path().join("layer.zip");
+    std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+    let bundle = scan(&[link]);
+    assert!(
+        has_error(&bundle, "layer.zip: is a character device"),
+        "{:?}",
+        error_messages(&bundle)
+    );
+}

@@ -25,7 +25,7 @@ fn report(paths: &[PathBuf]) -> Report {
 }
 
 /// Zips every file under `dir` (names relative to it, prefixed by `prefix`) into `out`.
-fn zip_dir(dir: &Path, prefix: &str, out: &Path) {
+pub fn zip_dir(dir: &Path, prefix: &str, out: &Path) {
     let mut w = ZipWriter::new(fs::File::create(out).unwrap());
     let opts = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)

@@ -2,7 +2,10 @@
 //! real binary in tmux.
 
 mod e2e;
+mod habits;
 mod journey;
 mod sample;
 mod screens;
+mod shape;
+mod truth;
 mod watching;

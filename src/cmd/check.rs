@@ -12,6 +12,8 @@ use heft::verdicts::{ALLOWED, CheckReport, LimitVerdict, Outcome, parse_percent,
 use super::decide;
 use crate::cli::{CheckArgs, CheckFormat};
 
+mod growth;
+
 /// Runs `heft check`.
 pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     let warn_at = match &args.warn_at {
@@ -21,6 +23,10 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         ),
         None => None,
     };
+    let budgets = growth::budgets(&args.max_growth)?;
+    if let Some(project) = super::project::open(&args.input)? {
+        return super::project::check(args, &project);
+    }
     let settings = decide::resolve(&args.input.paths, &args.input.target, &args.decide)?;
     let bundle = super::load_settings(&settings)?;
     let ex = decide::exclusion(&bundle, settings.rules_for(&bundle)?)?;
@@ -40,14 +46,14 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         &unmeasured,
         args.allow_errors,
     );
+    let growth = growth::verdicts(args, &bundle, &budgets)?;
+    if growth.iter().any(|g| !g.ok) && report.verdict.exit_code() == 0 {
+        report.verdict = Outcome::Over;
+    }
     let text = match args.format {
-        CheckFormat::Text => render_text(&report),
-        CheckFormat::Github => render_github(&report),
-        CheckFormat::Json => {
-            let mut t = serde_json::to_string_pretty(&report).context("serialising")?;
-            t.push('\n');
-            t
-        }
+        CheckFormat::Text => render_text(&report) + &growth::render_text(&growth),
+        CheckFormat::Github => render_github(&report) + &growth::render_github(&growth),
+        CheckFormat::Json => growth::render_json(&report, &growth)?,
     };
     super::print(&text)?;
     Ok(ExitCode::from(report.verdict.exit_code()))
@@ -205,7 +211,7 @@ pub fn render_github(r: &CheckReport) -> String {
 }
 
 /// Escapes a workflow command's message (`%`, CR, LF).
-fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     text.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")

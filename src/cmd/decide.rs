@@ -180,6 +180,17 @@ pub fn limits(args: &LimitArgs, fallback: Option<Vec<Limit>>) -> Result<Vec<Limi
         .collect())
 }
 
+/// The `--limit` texts of `report` and `diff`, else the defaults.
+pub fn shown_limits(texts: &[String]) -> Result<Vec<Limit>> {
+    limits(
+        &LimitArgs {
+            limits: texts.to_vec(),
+            ..LimitArgs::default()
+        },
+        None,
+    )
+}
+
 /// `--reserve` plus the unzipped bytes of every `--attached` layer, with what could not be
 /// read in those layers (their bytes are then undercounted).
 pub fn reserve(args: &LimitArgs, load_opts: &LoadOptions) -> Result<(u64, Vec<InputError>)> {

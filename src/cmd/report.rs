@@ -3,25 +3,51 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use anyhow::Result;
-use heft::limits::human;
+use anyhow::{Context, Result};
+use heft::limits::{Verdict, human, verdict};
+use heft::render::clip;
 use heft::report::Report;
 
-use crate::cli::ReportArgs;
+use crate::cli::{DocFormat, ReportArgs};
 
 /// Runs `heft report`.
 pub fn run(args: &ReportArgs) -> Result<ExitCode> {
+    if let Some(project) = super::project::open(&args.input)? {
+        return super::project::report(args, &project);
+    }
     let bundle = super::load_inputs(&args.input)?;
     if let Some(path) = &args.save {
         heft::scanfile::save(&bundle, path)?;
     }
     let report = Report::new(&bundle);
-    if args.json {
-        super::print_json(&report)?;
-    } else {
-        super::print(&render_text(&report, args.top))?;
+    let out = args.doc.output.as_deref();
+    match args.doc.format() {
+        DocFormat::Json if out.is_none() => super::print_json(&report)?,
+        DocFormat::Json => {
+            let mut text = serde_json::to_string_pretty(&report).context("serialising")?;
+            text.push('\n');
+            super::emit(&text, out)?;
+        }
+        DocFormat::Text => super::emit(&render_text(&report, args.top), out)?,
+        DocFormat::Markdown => {
+            let v = verdicts(args, &report)?;
+            super::emit(&heft::render::markdown::report(&report, &v, args.top), out)?;
+        }
+        DocFormat::Html => {
+            let v = verdicts(args, &report)?;
+            super::emit(&heft::render::html::report(&bundle, &report, &v), out)?;
+        }
     }
     Ok(super::ok())
+}
+
+/// The limits asked for (default aws-lambda and aws-lambda-zip) checked on the totals.
+fn verdicts(args: &ReportArgs, report: &Report) -> Result<Vec<Verdict>> {
+    let t = &report.totals;
+    Ok(super::decide::shown_limits(&args.doc.limits)?
+        .iter()
+        .map(|l| verdict(l, t.bytes, t.zipped_bytes, 0))
+        .collect())
 }
 
 /// Renders the human summary.
@@ -268,13 +294,3 @@ fn render_tail(s: &mut String, r: &Report) {
 }
 
 use heft::limits::group;
-
-fn clip(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
-}

@@ -228,6 +228,9 @@ fn header(m: &Manifest, prefix: &str, roots: &[usize]) -> String {
             rule.safety.as_str()
         );
     }
+    for w in &m.warnings {
+        let _ = writeln!(s, "{prefix}Warning: {}", escape_controls(w));
+    }
     s
 }
 

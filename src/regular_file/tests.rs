@@ -78,3 +78,28 @@ fn a_reader_that_never_ends_stops_at_the_cap() {
     let error = read_capped(std::io::repeat(0), 1000, u64::MAX, Path::new("x.gz")).unwrap_err();
     assert!(matches!(error, FileError::TooLarge { cap: 1000, .. }));
 }
+
+#[test]
+fn open_no_follow_refuses_a_link_that_open_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("real.py");
+    std::fs::write(&target, "x").unwrap();
+    let link = dir.path().join("link.py");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    assert!(open(&link).is_ok());
+    assert!(open_no_follow(&target).is_ok());
+    assert!(open_no_follow(&link).is_err());
+}
+
+#[test]
+fn the_reason_leaves_the_path_to_the_caller() {
+    let error = read(Path::new("/nonexistent/RECORD"), RECORD_CAP).unwrap_err();
+    assert!(error.is_not_found());
+    assert_eq!(error.path(), Path::new("/nonexistent/RECORD"));
+    assert!(
+        !error.reason().contains("/nonexistent"),
+        "{}",
+        error.reason()
+    );
+    assert!(error.to_string().starts_with("/nonexistent/RECORD: "));
+}

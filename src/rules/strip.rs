@@ -117,7 +117,7 @@ pub fn strip_savings(bundle: &Bundle, cache: &mut StripCache) -> StripSavings {
 
 /// Bytes of symbol-table and debug sections in the ELF file at `path` (`None` if not ELF).
 pub fn file_strip_bytes(path: &std::path::Path) -> Option<u64> {
-    let file = crate::regular_file::open(path).ok()?;
+    let file = crate::regular_file::open_no_follow(path).ok()?;
     let cache = ReadCache::new(file);
     elf_strip_bytes(&cache)
 }

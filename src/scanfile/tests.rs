@@ -240,3 +240,36 @@ fn a_distribution_installed_twice_with_huge_sizes_reports_without_overflow() {
     let report = Report::new(&restored);
     assert_eq!(report.duplicates.len(), 1, "{:?}", report.duplicates);
 }
+
+#[test]
+fn a_scan_from_another_heft_version_is_refused_naming_both_versions() {
+    let mut value = serde_json::to_value(capture(&sample())).unwrap();
+    value["schema"] = "heft.scan/2".into();
+    value["heft_version"] = "9.1.0".into();
+    value["nodes"] = serde_json::json!({"columns": "a future layout"});
+    let err = parse(&serde_json::to_vec(&value).unwrap(), "new.heftscan")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("heft 9.1.0")
+            && err.contains(env!("CARGO_PKG_VERSION"))
+            && err.contains("heft.scan/2"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_scan_saved_before_versions_were_recorded_still_reads() {
+    let mut value = serde_json::to_value(capture(&sample())).unwrap();
+    value.as_object_mut().unwrap().remove("heft_version");
+    let b = parse(&serde_json::to_vec(&value).unwrap(), "older.heftscan").unwrap();
+    assert_eq!(b.totals().bytes, sample().totals().bytes);
+}
+
+#[test]
+fn a_saved_scan_records_the_heft_version_that_wrote_it() {
+    assert_eq!(
+        capture(&sample()).heft_version.as_deref(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
+}

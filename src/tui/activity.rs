@@ -12,6 +12,7 @@ use crate::limits::Limit;
 use crate::model::Sizes;
 use crate::watch::live::Arrival;
 use crate::watch::summary::{ChangeKind, Crossing, DistChange, LimitWatch, is_unzipped};
+use crate::watch::ziptrack::ZipTracker;
 
 /// Change batches the log keeps.
 pub const LOG_LEN: usize = 8;
@@ -58,6 +59,8 @@ pub struct Entry {
     pub recovered: Vec<String>,
     /// The root was missing after it (deleted, not created yet).
     pub missing: bool,
+    /// The root was missing and has never existed since the watch began.
+    pub never_seen: bool,
     /// The state the watch started from (not a change).
     pub first: bool,
     /// When no distribution changed: the paths that brought the most bytes (files whose
@@ -89,11 +92,10 @@ pub struct Activity {
     pub clock: Clock,
     rescan: Option<Sender<()>>,
     limits: Option<LimitWatch>,
-    /// Totals when zipped sizes last settled, and arrivals since (zipped credited).
-    zip_base: Sizes,
-    zip_arrivals: Vec<Arrival>,
-    zip_offsets: HashMap<u64, usize>,
-    zip_judged: bool,
+    /// Arrivals since zipped sizes last settled (zipped credited as they come).
+    zip: ZipTracker,
+    /// The root has existed at some batch.
+    seen: bool,
 }
 
 impl Activity {
@@ -107,10 +109,8 @@ impl Activity {
             clock,
             rescan,
             limits: None,
-            zip_base: Sizes::default(),
-            zip_arrivals: Vec::new(),
-            zip_offsets: HashMap::new(),
-            zip_judged: false,
+            zip: ZipTracker::default(),
+            seen: false,
         }
     }
 
@@ -152,14 +152,14 @@ impl Activity {
         }
         let watch = self.limit_watch(limits, &batch.before);
         let update = watch.update_where(&batch.before, &batch.after, &batch.arrivals, is_unzipped);
-        self.zip_offsets.insert(batch.seq, self.zip_arrivals.len());
         let paths = if batch.changes.is_empty() && !first {
             top_paths(&batch.arrivals)
         } else {
             Vec::new()
         };
-        self.zip_arrivals.extend(batch.arrivals);
+        self.zip.record(batch.seq, batch.arrivals);
         self.batches += 1;
+        self.seen |= !batch.missing;
         let entry = Entry {
             at: self.clock.stamp(),
             totals: batch.after,
@@ -168,6 +168,7 @@ impl Activity {
             crossed: update.crossed,
             recovered: update.recovered,
             missing: batch.missing,
+            never_seen: batch.missing && !self.seen,
             first,
             paths,
         };
@@ -178,40 +179,25 @@ impl Activity {
     /// Credits zipped sizes to the arrivals of batch `seq`; once nothing is pending
     /// (`settled`), judges the limits on zipped bytes and notes crossings in the newest entry.
     pub fn zipped(&mut self, seq: u64, zipped: &[i64], totals: &Sizes, settled: bool) {
-        if let Some(&start) = self.zip_offsets.get(&seq) {
-            for (i, z) in zipped.iter().enumerate() {
-                if let Some(a) = self.zip_arrivals.get_mut(start + i) {
-                    a.zipped += z;
-                }
-            }
-        }
+        self.zip.credit(seq, zipped);
         if !settled {
             return;
         }
         let Some(watch) = self.limits.as_mut() else {
             return;
         };
-        let zip = |l: &Limit| !is_unzipped(l);
-        if self.zip_judged {
-            let update = watch.update_where(&self.zip_base, totals, &self.zip_arrivals, zip);
-            if let Some(entry) = self.log.front_mut() {
-                entry.crossed.extend(update.crossed);
-                entry.recovered.extend(update.recovered);
-            }
-        } else {
-            watch.reset_where(totals, zip);
-            self.zip_judged = true;
+        let update = self.zip.settle(watch, totals);
+        if let Some(entry) = self.log.front_mut() {
+            entry.crossed.extend(update.crossed);
+            entry.recovered.extend(update.recovered);
         }
-        self.zip_base = *totals;
-        self.zip_arrivals.clear();
-        self.zip_offsets.clear();
     }
 
     /// The limit watch over `limits`, started afresh from `totals` when they changed.
     fn limit_watch(&mut self, limits: &[Limit], totals: &Sizes) -> &mut LimitWatch {
         if self.limits.as_ref().is_none_or(|w| w.limits() != limits) {
             self.limits = Some(LimitWatch::new(limits.to_vec(), totals));
-            self.zip_judged = false;
+            self.zip.restart();
         }
         self.limits
             .get_or_insert_with(|| LimitWatch::new(Vec::new(), totals))

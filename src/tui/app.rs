@@ -1,5 +1,5 @@
 //! The explorer's state and the one place it changes: [`App::apply`] turns an
-//! [`Action`] into short method calls; events from the scan and estimate threads
+//! [`Action`](super::keymap::Action) into short method calls; events from the scan and estimate threads
 //! arrive through [`App::on_event`]. Rendering only reads an `App`.
 
 /// Borrows the parts of an `App` a [`Ctx`] needs, field by field, so the view states
@@ -8,7 +8,7 @@ macro_rules! ctx {
     ($app:expr) => {
         Ctx {
             bundle: $app.data.bundle(),
-            cuts: &$app.cuts,
+            exclusions: &$app.exclusions,
             measure: $app.measure,
             scanning: $app.data.is_scanning(),
             insight: $app.insight.as_ref(),
@@ -21,6 +21,7 @@ mod data;
 mod dialogs;
 mod edits;
 mod events;
+mod info;
 mod list;
 mod overlay;
 mod packages;
@@ -40,14 +41,16 @@ use ratatui::layout::Rect;
 
 pub use data::{Data, Scan};
 pub use dialogs::{ExportDialog, ExportField, Overlay, PresetChoice};
+pub use info::count;
 pub use list::ListState;
-pub use packages::{PackagesState, PkgColumn, PkgRow, cut_level};
+pub use overlay::pane_rows;
+pub use packages::{PackagesState, PkgColumn, PkgRow, exclusion_level};
 pub use scope::Scope;
 pub use tree::{TreeRow, TreeSort, TreeState};
 pub use treemap::{ColourBy, Focus, TileInfo, TileItem, TreemapState};
 
-use super::cuts::{Cuts, Reason, Snapshot};
-use super::event::Event;
+use super::bus::Event;
+use super::exclusions::{Exclusions, Reason, Snapshot};
 use super::keymap::{Mode, ViewId, action_for};
 use super::theme::Theme;
 
@@ -135,7 +138,7 @@ pub struct Ctx<'a> {
     /// The bundle.
     pub bundle: &'a Bundle,
     /// Exclusions and kept sizes.
-    pub cuts: &'a Cuts,
+    pub exclusions: &'a Exclusions,
     /// Size measure.
     pub measure: Measure,
     /// Whether the scan still runs (distributions are not known yet).
@@ -161,7 +164,9 @@ impl Ctx<'_> {
 
     /// The rule excluding a distribution as a whole, if any.
     pub fn status_reason(&self, d: DistId) -> Reason {
-        self.cuts.dist_rule(d).map_or(Reason::Kept, Reason::Rule)
+        self.exclusions
+            .dist_rule(d)
+            .map_or(Reason::Kept, Reason::Rule)
     }
 }
 
@@ -172,7 +177,7 @@ pub struct App {
     /// The bundle, or the scan building it.
     pub data: Data,
     /// Exclusions and kept sizes.
-    pub cuts: Cuts,
+    pub exclusions: Exclusions,
     undo: Vec<Snapshot>,
     redo: Vec<Snapshot>,
     /// Limits to choose from; active ones are gauged.
@@ -199,12 +204,16 @@ pub struct App {
     pub theme: Theme,
     /// Screen size.
     pub size: Rect,
+    /// The layout of the last frame (recomputed before each one).
+    pub screen: super::layout::Screen,
     /// One-line feedback in the status bar.
     pub message: Option<String>,
     /// Zipped estimates in progress.
     pub zip: ZipProgress,
     /// Whether exclusions changed since the last export.
     pub unexported: bool,
+    /// The rule list as last exported (or as the manifest opened had it).
+    saved: Snapshot,
     /// The file the export dialog suggests (the `--manifest` file when resuming).
     pub default_export: String,
     /// How sizes are measured against the limits (`--reserve`, `--no-zip-estimate`).
@@ -223,6 +232,16 @@ pub struct App {
     pub safety: Option<Vec<u8>>,
     /// Watch mode's log, highlights and limit states (`heft --watch`).
     pub activity: Option<super::activity::Activity>,
+    /// What takes a while right now (shown as a busy sign in the frame drawn before it).
+    pub busy: Option<&'static str>,
+    /// The paths scanned (empty for a saved scan or the demo), for `r`.
+    pub inputs: Vec<std::path::PathBuf>,
+    /// How they were loaded, for `r`.
+    pub load: crate::load::LoadOptions,
+    /// Distributions installed more than once (across roots), by key.
+    pub duplicates: std::collections::HashMap<String, crate::report::DuplicateJson>,
+    /// The manifest being resumed, checked against the tree once the scan ends.
+    resumed: Option<crate::manifest::Manifest>,
 }
 
 /// How sizes are measured against the limits.
@@ -251,6 +270,10 @@ struct Flags {
     quit: bool,
     /// Scan or estimate data arrived; derived state is out of date.
     stale: bool,
+    /// The signal that ended the explorer, if one did.
+    signal: Option<i32>,
+    /// The user asked for a rescan.
+    rescan: bool,
 }
 
 impl App {
@@ -259,7 +282,7 @@ impl App {
         let mut app = App {
             info,
             data,
-            cuts: Cuts::default(),
+            exclusions: Exclusions::default(),
             undo: Vec::new(),
             redo: Vec::new(),
             limits: limit_choices(active),
@@ -274,9 +297,11 @@ impl App {
             show_why: true,
             theme,
             size: Rect::new(0, 0, 80, 24),
+            screen: super::layout::Screen::default(),
             message: None,
             zip: ZipProgress::default(),
             unexported: false,
+            saved: Snapshot::new(),
             default_export: "heft-manifest.json".into(),
             flags: Flags {
                 stale: true,
@@ -290,11 +315,16 @@ impl App {
             why: None,
             safety: None,
             activity: None,
+            inputs: Vec::new(),
+            load: crate::load::LoadOptions::default(),
+            busy: None,
+            resumed: None,
+            duplicates: std::collections::HashMap::new(),
         };
         app.refresh_insight();
         app.reshape();
         app.start_rules(Vec::new());
-        let home = scope::home(app.data.bundle(), &app.cuts, Scope::All);
+        let home = scope::home(app.data.bundle(), &app.exclusions, Scope::All);
         app.tree.open(&ctx!(app), home, Scope::All, 1);
         app.refresh_views();
         app
@@ -314,6 +344,44 @@ impl App {
         self.flags.quit
     }
 
+    /// Whether the user asked for a rescan (the event loop starts it); clears the request.
+    pub fn take_rescan(&mut self) -> bool {
+        std::mem::take(&mut self.flags.rescan)
+    }
+
+    /// Starts over on a fresh scan, keeping the switched-on rules for when it ends.
+    pub fn restart_scan(&mut self, data: Data) {
+        let rules = self
+            .exclusions
+            .snapshot()
+            .into_iter()
+            .filter_map(|(r, on)| on.then_some(r))
+            .collect();
+        self.data = data;
+        self.exclusions = Exclusions::default();
+        self.undo.clear();
+        self.redo.clear();
+        self.insight = None;
+        self.why = None;
+        self.safety = None;
+        self.zip = ZipProgress::default();
+        let colour = self.treemap.colour;
+        self.treemap = TreemapState::default();
+        self.treemap.colour = colour;
+        self.reshape();
+        self.pending_rules = rules;
+        let home = scope::home(self.data.bundle(), &self.exclusions, Scope::All);
+        let h = self.list_heights().1;
+        self.tree.open(&ctx!(self), home, Scope::All, h);
+        self.refresh_views();
+        self.say("rescanning; the rules apply again when it ends");
+    }
+
+    /// The signal that ended the explorer, if one did (heft then exits with 128 + it).
+    pub fn ended_by(&self) -> Option<i32> {
+        self.flags.signal
+    }
+
     /// The bundle (partial while scanning).
     pub fn bundle(&self) -> &Bundle {
         self.data.bundle()
@@ -322,7 +390,7 @@ impl App {
     /// The keyboard mode.
     pub fn mode(&self) -> Mode {
         match &self.overlay {
-            Some(Overlay::Help { .. }) => Mode::Help,
+            Some(Overlay::Help { .. } | Overlay::Text { .. }) => Mode::Help,
             Some(Overlay::Limits { .. } | Overlay::Presets { .. }) => Mode::Pick,
             Some(Overlay::Export(_)) => Mode::Input,
             Some(Overlay::ConfirmQuit | Overlay::ConfirmOverwrite(_)) => Mode::Confirm,
@@ -347,6 +415,34 @@ impl App {
             Event::ZipDone => self.on_zip_done(),
             Event::Tick(elapsed) => self.tick(elapsed),
             Event::Watch(e) => self.on_watch(e),
+            Event::Signal(sig) => {
+                self.flags.quit = true;
+                self.flags.signal = Some(sig);
+            }
+        }
+    }
+
+    /// A label for events whose handling takes a while on big trees (ownership, graph and
+    /// insight at the end of a scan; undo, redo and presets re-evaluating every rule).
+    pub fn heavy_label(&self, event: &Event) -> Option<&'static str> {
+        use super::keymap::Action;
+        match event {
+            Event::ScanDone => Some("reading ownership and dependencies"),
+            Event::Input(TermEvent::Key(key)) => {
+                match (action_for(self.mode(), *key)?, &self.overlay) {
+                    (Action::Undo, None) => Some("undoing"),
+                    (Action::Redo, None) => Some("redoing"),
+                    (Action::ToggleExclude, Some(Overlay::Presets { .. })) => {
+                        Some("applying the preset")
+                    }
+                    (Action::Info, None) if self.view == ViewId::Rules => {
+                        Some("finding what closes the overrun")
+                    }
+                    (Action::Presets, None) => Some("working out what each preset saves"),
+                    _ => None,
+                }
+            }
+            _ => None,
         }
     }
 
@@ -382,6 +478,7 @@ impl App {
             self.reshape();
             self.refresh_views();
         }
+        self.screen = self.layout();
     }
 
     /// Recomputes dependency insight (after a load, or once zipped sizes are in).
@@ -390,6 +487,14 @@ impl App {
             .data
             .complete()
             .map(|bundle| Insight::compute(bundle, &InsightOptions::default()));
+        self.duplicates = self
+            .data
+            .complete()
+            .map(crate::report::duplicates)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| (d.key.clone(), d))
+            .collect();
         self.why = None;
     }
 
@@ -417,7 +522,7 @@ impl App {
 
     /// Re-reads the tree into the exclusion state after it changed.
     fn reshape(&mut self) {
-        self.cuts.reshape(self.data.bundle());
+        self.exclusions.reshape(self.data.bundle());
         self.flags.stale = false;
     }
 
@@ -434,12 +539,53 @@ impl App {
             rules
         };
         let count = rules.len();
-        if let Err(e) = self.cuts.start(bundle, rules) {
+        if let Err(e) = self.exclusions.start(bundle, rules) {
             self.message = Some(format!("the manifest's rules do not apply: {e}"));
         } else if count > 0 {
             self.message = Some(format!("applied {count} rules given on the command line"));
         }
+        self.saved = self.exclusions.snapshot();
+        if let Some(m) = self.resumed.take() {
+            self.report_resumed(&m);
+        }
         self.refresh_views();
+    }
+
+    /// Resumes a manifest's decision: its rules apply once the bundle is complete, and the
+    /// explorer says if it was made for another tree or if some rules match nothing.
+    pub fn resume(&mut self, manifest: crate::manifest::Manifest, rules: Vec<crate::rules::Rule>) {
+        self.resumed = Some(manifest);
+        self.start_rules(rules);
+    }
+
+    /// Opens a pane when a resumed manifest does not fit this tree.
+    fn report_resumed(&mut self, m: &crate::manifest::Manifest) {
+        let mut lines = Vec::new();
+        if let Err(e) = m.match_tree(self.data.bundle()) {
+            lines.push(format!("⚠ {e}."));
+            lines.push(
+                "Its rules are applied by name; check every exclusion before exporting.".into(),
+            );
+        }
+        let idle: Vec<String> = (0..self.exclusions.rule_count())
+            .filter(|i| {
+                self.exclusions
+                    .exclusion()
+                    .is_some_and(|ex| ex.hit_count(*i) == 0)
+            })
+            .map(|i| self.rule_name(i))
+            .collect();
+        if !idle.is_empty() {
+            lines.push(format!("{} of its rules match nothing here:", idle.len()));
+            lines.extend(idle.iter().map(|r| format!("  {r}")));
+        }
+        if !lines.is_empty() {
+            self.overlay = Some(Overlay::Text {
+                title: " the manifest and this tree ".into(),
+                lines,
+                scroll: 0,
+            });
+        }
     }
 
     /// Rebuilds every view's rows and the treemap's tiles from the current state.
@@ -475,9 +621,21 @@ impl App {
         }
     }
 
+    /// The layout for the current size and state.
+    pub fn layout(&self) -> super::layout::Screen {
+        super::layout::compute(&super::layout::LayoutProps {
+            size: self.size,
+            gauges: self.limits.iter().filter(|l| l.active).count() as u16,
+            scanning: self.data.is_scanning(),
+            watching: self.activity.is_some(),
+            show_why: self.show_why,
+            alerts: self.exclusions.alerts().len() as u16,
+        })
+    }
+
     /// Visible rows of the packages table, the tree list and the rules list.
     fn list_heights(&self) -> (usize, usize, usize) {
-        let l = super::widgets::layout(self);
+        let l = self.layout();
         (
             usize::from(l.packages_rows.height),
             usize::from(l.tree_rows.height),
@@ -486,25 +644,56 @@ impl App {
     }
 
     fn treemap_area(&self) -> crate::treemap::Rect {
-        let r = super::widgets::layout(self).treemap;
+        let r = self.layout().treemap;
         crate::treemap::Rect::new(r.x, r.y, r.width, r.height)
     }
 
     /// A rule's label (`dist kubernetes`, `glob **/tests/`), for messages and notes.
     pub fn rule_name(&self, r: usize) -> String {
-        self.cuts
+        self.exclusions
             .rule(r)
             .map_or_else(|| format!("#{r}"), crate::rules::Rule::label)
     }
 
     /// Total bytes (and zipped bytes) left after exclusions.
     pub fn kept_totals(&self) -> Sizes {
-        self.cuts.kept(self.bundle().top)
+        self.exclusions.kept(self.bundle().top)
+    }
+
+    /// Names of the distributions requiring `d`, sorted.
+    pub fn required_by_names(&self, d: DistId) -> Vec<&str> {
+        let b = self.bundle();
+        let mut by: Vec<&str> = b
+            .graph
+            .required_by(d)
+            .map(|r| b.dist(r).name.as_str())
+            .collect();
+        by.sort_unstable();
+        by
+    }
+
+    /// "installed 2 times (/a, /b): 20.1 MB paid twice", for a duplicated distribution.
+    pub fn duplicate_note(&self, d: DistId) -> Option<String> {
+        let b = self.bundle();
+        let dup = self.duplicates.get(&b.dist(d).key)?;
+        let mut roots: Vec<String> = dup
+            .roots
+            .iter()
+            .filter_map(|r| b.roots.get(*r))
+            .map(|r| r.path.display().to_string())
+            .collect();
+        roots.dedup();
+        Some(format!(
+            "installed {} times ({}): {} paid twice",
+            dup.roots.len(),
+            roots.join(", "),
+            crate::limits::human(dup.bytes)
+        ))
     }
 
     /// The node the tree view calls home for its scope.
     fn tree_home(&self) -> NodeId {
-        scope::home(self.data.bundle(), &self.cuts, self.tree.scope)
+        scope::home(self.data.bundle(), &self.exclusions, self.tree.scope)
     }
 }
 

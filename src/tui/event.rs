@@ -4,59 +4,18 @@
 
 use std::time::{Duration, Instant};
 
-use crate::model::NodeId;
-use crate::scan::ScanEvent;
 use anyhow::{Result, anyhow};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
-use ratatui::crossterm::event::Event as TermEvent;
 use ratatui::layout::Rect;
 
 use super::app::App;
+pub use super::bus::{Event, FRAME, ZipBatch};
 use super::widgets;
-
-/// Shortest time between two frames drawn for background events.
-pub const FRAME: Duration = Duration::from_millis(150);
 
 /// Longest time spent applying queued events before drawing again.
 const DRAIN: Duration = Duration::from_millis(50);
-
-/// Zipped sizes for some files.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ZipBatch {
-    /// Node and its zipped bytes (entry headers included).
-    pub sizes: Vec<(NodeId, u64)>,
-    /// Files the whole estimate covers.
-    pub total: u64,
-}
-
-/// Anything the UI thread reacts to.
-#[derive(Clone, Debug)]
-pub enum Event {
-    /// A key, mouse or resize event from the terminal.
-    Input(TermEvent),
-    /// Part of the scan.
-    Scan(ScanEvent),
-    /// The scan ended.
-    ScanDone,
-    /// Zipped estimates.
-    Zip(ZipBatch),
-    /// Every zipped estimate is in.
-    ZipDone,
-    /// Time since the scan started (for rates); in watch mode, a heartbeat that ends
-    /// highlights.
-    Tick(Duration),
-    /// From the directory watcher (`heft --watch`).
-    Watch(crate::watch::WatchEvent),
-}
-
-impl Event {
-    /// Whether the user caused it (then it is drawn at once).
-    pub fn is_input(&self) -> bool {
-        matches!(self, Event::Input(_))
-    }
-}
 
 /// Applies events and draws until the app quits or every sender is gone. With `spawn`,
 /// background work the app asks for (zipped estimates) starts and reports there.
@@ -77,6 +36,14 @@ pub fn run<B: Backend>(
             && let Some(tx) = spawn
         {
             super::zipwork::spawn(jobs, tx.clone());
+        }
+        if app.take_rescan()
+            && let Some(tx) = spawn
+        {
+            match super::scanwork::start(&app.inputs, &app.load.clone(), tx) {
+                Ok(data) => app.restart_scan(data),
+                Err(e) => app.say(format!("rescan failed: {e:#}")),
+            }
         }
         let due = last_draw.is_none_or(|t| t.elapsed() >= FRAME);
         if dirty && (urgent || due) {
@@ -99,15 +66,29 @@ pub fn run<B: Backend>(
             }
         };
         urgent |= event.is_input();
-        app.on_event(event);
+        apply(terminal, app, event)?;
         dirty = true;
         let started = Instant::now();
         while started.elapsed() < DRAIN && !app.should_quit() {
             let Ok(event) = events.try_recv() else { break };
             urgent |= event.is_input();
-            app.on_event(event);
+            apply(terminal, app, event)?;
         }
     }
+}
+
+/// Applies one event; before work that takes a while (the end of a scan, undo, a preset)
+/// a frame with a busy sign is drawn, so the screen says why it does not answer.
+fn apply<B: Backend>(terminal: &mut Terminal<B>, app: &mut App, event: Event) -> Result<()> {
+    if let Some(label) = app.heavy_label(&event) {
+        app.busy = Some(label);
+        draw(terminal, app)?;
+        app.on_event(event);
+        app.busy = None;
+    } else {
+        app.on_event(event);
+    }
+    Ok(())
 }
 
 /// Brings the app up to date for the terminal's size and draws one frame.

@@ -5,7 +5,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result, anyhow};
 
-use super::app::App;
+use crate::bundle::Bundle;
+use crate::exclusion::Exclusion;
+use crate::limits::Limit;
 use crate::limits::human;
 use crate::manifest::export::{Format, render, write_atomic};
 use crate::manifest::{Manifest, now_rfc3339};
@@ -44,22 +46,25 @@ pub fn retarget(path: &str, from: usize, to: usize) -> String {
     }
 }
 
+/// What an export is made from.
+pub struct ExportProps<'a> {
+    /// The bundle.
+    pub bundle: &'a Bundle,
+    /// The rules' evaluation (none while scanning).
+    pub exclusion: Option<&'a Exclusion>,
+    /// The active limits.
+    pub limits: &'a [Limit],
+}
+
 /// Writes the decision in format `format` to `path` (`overwrite` replaces an existing
 /// file); returns a one-line summary.
-pub fn write(app: &App, format: usize, path: &Path, overwrite: bool) -> Result<String> {
+pub fn write(p: &ExportProps, format: usize, path: &Path, overwrite: bool) -> Result<String> {
     let (format, name, _) = *formats().get(format).context("unknown export format")?;
-    let bundle = app.bundle();
-    let ex = app
-        .cuts
-        .exclusion()
+    let bundle = p.bundle;
+    let ex = p
+        .exclusion
         .ok_or_else(|| anyhow!("the scan has not finished yet"))?;
-    let limits: Vec<_> = app
-        .limits
-        .iter()
-        .filter(|c| c.active)
-        .map(|c| c.limit.clone())
-        .collect();
-    let checked = verdicts(bundle, ex, &limits, 0);
+    let checked = verdicts(bundle, ex, p.limits, 0);
     let manifest = Manifest::new(bundle, ex, &checked, now_rfc3339());
     let bytes = render(&manifest, format, None).map_err(|e| anyhow!("{name}: {e}"))?;
     write_atomic(path, &bytes, overwrite).with_context(|| format!("writing {}", path.display()))?;

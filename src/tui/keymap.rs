@@ -51,6 +51,17 @@ impl ViewId {
     }
 }
 
+/// What the direct sort keys sort by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortKey {
+    /// Name, A first.
+    Name,
+    /// Size in the chosen measure, largest first.
+    Size,
+    /// Zipped size, largest first.
+    Zipped,
+}
+
 /// What the keyboard is talking to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -73,8 +84,8 @@ pub enum Mode {
 pub enum Action {
     /// Quit, asking first if there are unexported changes.
     Quit,
-    /// Quit now (Ctrl-c).
-    ForceQuit,
+    /// Quit from any mode (Ctrl-c), asking first as `q` does; asked, Ctrl-c again quits.
+    Interrupt,
     /// Move up one row (or tile).
     Up,
     /// Move down one row (or tile).
@@ -102,11 +113,13 @@ pub enum Action {
     /// Jump to a view.
     View(ViewId),
     /// Exclude or keep the selected item.
-    ToggleCut,
+    ToggleExclude,
     /// Exclude a distribution with the dependencies only it needs.
-    CutWithDeps,
+    ExcludeWithDeps,
     /// Start typing a filter.
     Filter,
+    /// Sort by a key; the same key again flips the direction.
+    SortBy(SortKey),
     /// Next sort column.
     SortNext,
     /// Reverse the sort order.
@@ -117,6 +130,10 @@ pub enum Action {
     CycleColour,
     /// Choose limits.
     Limits,
+    /// Show what is known about the selected item.
+    Info,
+    /// Scan the inputs again.
+    Rescan,
     /// Choose a rule preset.
     Presets,
     /// Undo the last exclusion change.
@@ -158,7 +175,7 @@ pub fn action_for(mode: Mode, key: KeyEvent) -> Option<Action> {
     }
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl && key.code == KeyCode::Char('c') {
-        return Some(Action::ForceQuit);
+        return Some(Action::Interrupt);
     }
     match mode {
         Mode::Browse => browse(key.code, ctrl),
@@ -171,50 +188,10 @@ pub fn action_for(mode: Mode, key: KeyEvent) -> Option<Action> {
 }
 
 fn browse(code: KeyCode, ctrl: bool) -> Option<Action> {
-    use Action as A;
-    if ctrl {
-        return match code {
-            KeyCode::Char('r') => Some(A::Redo),
-            KeyCode::Char('z') => Some(A::Undo),
-            KeyCode::Char('d') => Some(A::PageDown),
-            KeyCode::Char('u') => Some(A::PageUp),
-            _ => None,
-        };
-    }
-    let action = match code {
-        KeyCode::Char('q') => A::Quit,
-        KeyCode::Up | KeyCode::Char('k') => A::Up,
-        KeyCode::Down | KeyCode::Char('j') => A::Down,
-        KeyCode::Left | KeyCode::Char('h') => A::Left,
-        KeyCode::Right => A::Right,
-        KeyCode::PageUp => A::PageUp,
-        KeyCode::PageDown => A::PageDown,
-        KeyCode::Home | KeyCode::Char('g') => A::Home,
-        KeyCode::End | KeyCode::Char('G') => A::End,
-        KeyCode::Enter => A::Enter,
-        KeyCode::Backspace | KeyCode::Esc => A::Back,
-        KeyCode::Tab => A::NextView,
-        KeyCode::BackTab => A::PrevView,
-        KeyCode::Char(c @ '1'..='4') => A::View(ViewId::ALL[(c as usize) - ('1' as usize)]),
-        KeyCode::Char(' ') => A::ToggleCut,
-        KeyCode::Char('x') => A::CutWithDeps,
-        KeyCode::Char('/') => A::Filter,
-        KeyCode::Char('s') => A::SortNext,
-        KeyCode::Char('S') => A::SortReverse,
-        KeyCode::Char('a') => A::CycleMeasure,
-        KeyCode::Char('c') => A::CycleColour,
-        KeyCode::Char('l') => A::Limits,
-        KeyCode::Char('p') => A::Presets,
-        KeyCode::Char('u') => A::Undo,
-        KeyCode::Char('e') => A::Export,
-        KeyCode::Char('?') | KeyCode::F(1) => A::Help,
-        KeyCode::Char('w') => A::ToggleWhy,
-        KeyCode::Char('K') => A::MoveUp,
-        KeyCode::Char('J') => A::MoveDown,
-        KeyCode::Char('d') | KeyCode::Delete => A::Delete,
-        _ => return None,
-    };
-    Some(action)
+    BROWSE
+        .iter()
+        .find(|b| b.keys.iter().any(|k| k.code == code && k.ctrl == ctrl))
+        .map(|b| b.action)
 }
 
 fn filter(code: KeyCode, ctrl: bool) -> Option<Action> {
@@ -236,6 +213,8 @@ fn help(code: KeyCode) -> Action {
         KeyCode::Down | KeyCode::Char('j') => Action::Down,
         KeyCode::PageUp => Action::PageUp,
         KeyCode::PageDown | KeyCode::Char(' ') => Action::PageDown,
+        KeyCode::Home | KeyCode::Char('g') => Action::Home,
+        KeyCode::End | KeyCode::Char('G') => Action::End,
         _ => Action::Cancel,
     }
 }
@@ -244,9 +223,9 @@ fn pick(code: KeyCode) -> Option<Action> {
     match code {
         KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
         KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
-        KeyCode::Char(' ') => Some(Action::ToggleCut),
+        KeyCode::Char(' ') => Some(Action::ToggleExclude),
         KeyCode::Enter => Some(Action::Accept),
-        KeyCode::Esc | KeyCode::Char('q' | 'l' | 'p') => Some(Action::Cancel),
+        KeyCode::Esc | KeyCode::Char('q' | 'L' | 'p') => Some(Action::Cancel),
         _ => None,
     }
 }
@@ -257,6 +236,8 @@ fn input(code: KeyCode, ctrl: bool) -> Option<Action> {
         KeyCode::Char(c) if !ctrl => Some(Action::Type(c)),
         KeyCode::Backspace => Some(Action::Erase),
         KeyCode::Tab | KeyCode::Up | KeyCode::Down => Some(Action::NextField),
+        KeyCode::Left => Some(Action::Left),
+        KeyCode::Right => Some(Action::Right),
         KeyCode::Enter => Some(Action::Accept),
         KeyCode::Esc => Some(Action::Cancel),
         _ => None,
@@ -271,32 +252,219 @@ fn confirm(code: KeyCode) -> Option<Action> {
     }
 }
 
-/// One line of the help overlay: keys and what they do.
-pub const HELP: &[(&str, &str)] = &[
-    ("↑↓ j k", "move up / down"),
-    ("← h  →", "out of / into a directory; between tiles"),
-    ("PgUp PgDn", "page up / down (also Ctrl-u / Ctrl-d)"),
-    ("Home End g G", "first / last row"),
-    ("Enter", "open: a package's files, a directory, a tile"),
-    ("Bksp Esc", "back: parent directory, zoom out, clear filter"),
-    ("Tab S-Tab", "next / previous view"),
-    ("1 2 3 4", "Packages, Tree, Treemap, Rules"),
-    ("Space", "exclude / keep the selected item"),
-    ("x", "exclude a package with the dependencies only it needs"),
-    ("/", "filter as you type (Enter keeps it, Esc drops it)"),
-    ("s S", "next sort column / reverse the order"),
-    ("a", "sizes: apparent, disk, zipped"),
-    ("c", "treemap colours: by package / by safety"),
-    ("w", "show or hide the why panel (chains to a package)"),
-    ("l", "choose limits (l is not 'right': use → or Enter)"),
-    ("p", "rule presets, with what each would save"),
-    ("u  Ctrl-r", "undo / redo exclusions"),
-    ("e", "export the manifest"),
-    ("J K d", "rules: move down / up, delete"),
-    ("?", "this help"),
-    ("q  Ctrl-c", "quit (q asks if changes are unexported)"),
-    ("mouse", "click selects (a tile: zooms), wheel scrolls"),
+/// A key as a binding names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Key {
+    /// The key.
+    pub code: KeyCode,
+    /// With Ctrl held.
+    pub ctrl: bool,
+}
+
+impl Key {
+    /// How help writes it: `↑`, `Space`, `Ctrl-r`, `q`.
+    pub fn label(self) -> String {
+        let name = match self.code {
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Backspace => "Bksp".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "S-Tab".into(),
+            KeyCode::Delete => "Del".into(),
+            KeyCode::F(n) => format!("F{n}"),
+            KeyCode::Char(' ') => "Space".into(),
+            KeyCode::Char(c) => c.to_string(),
+            other => format!("{other:?}"),
+        };
+        if self.ctrl {
+            format!("Ctrl-{name}")
+        } else {
+            name
+        }
+    }
+}
+
+const fn c(ch: char) -> Key {
+    Key {
+        code: KeyCode::Char(ch),
+        ctrl: false,
+    }
+}
+
+const fn k(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+const fn ctrl(ch: char) -> Key {
+    Key {
+        code: KeyCode::Char(ch),
+        ctrl: true,
+    }
+}
+
+/// One binding of browse mode: its keys, what they do, and the help line.
+#[derive(Clone, Copy, Debug)]
+pub struct Binding {
+    /// Keys that trigger it.
+    pub keys: &'static [Key],
+    /// The action.
+    pub action: Action,
+    /// What help says it does.
+    pub help: &'static str,
+}
+
+const fn bind(keys: &'static [Key], action: Action, help: &'static str) -> Binding {
+    Binding { keys, action, help }
+}
+
+/// Browse mode's keys: [`action_for`] reads this table and help lists it, so the two
+/// cannot drift apart.
+pub const BROWSE: &[Binding] = &[
+    bind(&[k(KeyCode::Up), c('k')], Action::Up, "move up"),
+    bind(&[k(KeyCode::Down), c('j')], Action::Down, "move down"),
+    bind(
+        &[k(KeyCode::Enter)],
+        Action::Enter,
+        "open: a package's files, a directory, a tile",
+    ),
+    bind(
+        &[k(KeyCode::Right), c('l')],
+        Action::Right,
+        "open, as Enter; in the Treemap: the tile to the right",
+    ),
+    bind(
+        &[k(KeyCode::Left), c('h')],
+        Action::Left,
+        "out of a directory; in the Treemap: previous tile",
+    ),
+    bind(
+        &[k(KeyCode::Backspace), k(KeyCode::Esc)],
+        Action::Back,
+        "back: parent directory, zoom out, clear the filter",
+    ),
+    bind(&[k(KeyCode::PageUp), ctrl('u')], Action::PageUp, "page up"),
+    bind(
+        &[k(KeyCode::PageDown), ctrl('d')],
+        Action::PageDown,
+        "page down",
+    ),
+    bind(&[k(KeyCode::Home), c('g')], Action::Home, "first row"),
+    bind(&[k(KeyCode::End), c('G')], Action::End, "last row"),
+    bind(&[k(KeyCode::Tab)], Action::NextView, "next view"),
+    bind(&[k(KeyCode::BackTab)], Action::PrevView, "previous view"),
+    bind(&[c('1')], Action::View(ViewId::Packages), "Packages view"),
+    bind(&[c('2')], Action::View(ViewId::Tree), "Tree view"),
+    bind(&[c('3')], Action::View(ViewId::Treemap), "Treemap view"),
+    bind(
+        &[c('4')],
+        Action::View(ViewId::Rules),
+        "Rules view (and every warning)",
+    ),
+    bind(
+        &[c(' ')],
+        Action::ToggleExclude,
+        "exclude / keep the selected item",
+    ),
+    bind(
+        &[c('x')],
+        Action::ExcludeWithDeps,
+        "exclude a package with the dependencies only it needs",
+    ),
+    bind(
+        &[c('i')],
+        Action::Info,
+        "item info (exact bytes, owners, rule); in Rules: what closes an overrun",
+    ),
+    bind(
+        &[c('/')],
+        Action::Filter,
+        "filter as you type (Enter keeps, Esc drops)",
+    ),
+    bind(
+        &[c('n')],
+        Action::SortBy(SortKey::Name),
+        "sort by name (again: flip)",
+    ),
+    bind(
+        &[c('s')],
+        Action::SortBy(SortKey::Size),
+        "sort by size (again: flip)",
+    ),
+    bind(
+        &[c('z')],
+        Action::SortBy(SortKey::Zipped),
+        "sort by zipped size (again: flip)",
+    ),
+    bind(&[c('o')], Action::SortNext, "next sort column"),
+    bind(&[c('S')], Action::SortReverse, "reverse the sort order"),
+    bind(
+        &[c('a')],
+        Action::CycleMeasure,
+        "sizes: apparent, disk, zipped",
+    ),
+    bind(
+        &[c('c')],
+        Action::CycleColour,
+        "treemap colours: by package / by safety",
+    ),
+    bind(&[c('w')], Action::ToggleWhy, "show or hide the why panel"),
+    bind(&[c('L')], Action::Limits, "choose limits"),
+    bind(
+        &[c('p')],
+        Action::Presets,
+        "rule presets, with what each would save",
+    ),
+    bind(&[c('u'), ctrl('z')], Action::Undo, "undo"),
+    bind(&[ctrl('r')], Action::Redo, "redo"),
+    bind(
+        &[c('e')],
+        Action::Export,
+        "export the manifest (or a script)",
+    ),
+    bind(&[c('r')], Action::Rescan, "rescan the inputs"),
+    bind(&[c('K')], Action::MoveUp, "Rules: move the rule up"),
+    bind(&[c('J')], Action::MoveDown, "Rules: move the rule down"),
+    bind(
+        &[c('d'), k(KeyCode::Delete)],
+        Action::Delete,
+        "Rules: delete the rule",
+    ),
+    bind(&[c('?'), k(KeyCode::F(1))], Action::Help, "this help"),
+    bind(
+        &[c('q')],
+        Action::Quit,
+        "quit (asks if changes are not exported)",
+    ),
 ];
+
+/// Help lines for keys outside browse mode and for the mouse.
+const OTHER_HELP: &[(&str, &str)] = &[
+    ("Ctrl-c", "quit from anywhere (asks like q)"),
+    ("mouse", "click selects (a tile: zooms), wheel scrolls"),
+    ("dialogs", "↑↓ move, Space toggles, Enter or Esc closes"),
+    ("export", "← → format, Tab next field, Enter writes"),
+];
+
+/// Every help line, keys and what they do: the browse table, then the rest.
+pub fn help_lines() -> Vec<(String, &'static str)> {
+    let mut lines: Vec<(String, &'static str)> = BROWSE
+        .iter()
+        .map(|b| {
+            let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
+            (keys.join(" "), b.help)
+        })
+        .collect();
+    lines.extend(OTHER_HELP.iter().map(|(k, h)| ((*k).to_string(), *h)));
+    lines
+}
 
 #[cfg(test)]
 mod tests;

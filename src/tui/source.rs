@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::bundle::Bundle;
+use crate::limits::Limit;
 use crate::scanfile::{self, ScanFileError};
+use crate::settings::Settings;
 
 /// The built-in demo: a saved scan of a real chromadb Lambda layer.
 const DEMO: &[u8] = include_bytes!("../../assets/demo.heftscan.gz");
@@ -64,6 +66,28 @@ fn site_packages_in(venv: &Path) -> Option<PathBuf> {
 /// The demo bundle.
 pub fn demo() -> Result<Bundle, ScanFileError> {
     scanfile::parse(DEMO, "the built-in demo")
+}
+
+/// What `heft [PATH...]` was asked to open.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Everything resolved from the command line, as every command gets it: inputs (or
+    /// one saved scan; none means "look around, else the demo"), target, limits, reserve,
+    /// rules and the manifest to resume.
+    pub settings: Settings,
+    /// Rescan as inputs change.
+    pub watch: bool,
+}
+
+/// The limits asked for, or aws-lambda and aws-lambda-zip.
+pub fn default_limits(asked: &[Limit]) -> Vec<Limit> {
+    if !asked.is_empty() {
+        return asked.to_vec();
+    }
+    crate::settings::DEFAULT_LIMITS
+        .iter()
+        .filter_map(|n| crate::limits::preset(n).cloned())
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,7 +1,11 @@
 //! Named styles for every part of the screen, in colour or (with `NO_COLOR`) in plain
 //! modifiers only, so nothing depends on colour to be readable.
 
+mod depth;
+
 use ratatui::style::{Color, Modifier, Style};
+
+pub use depth::Depth;
 
 /// Tile colours for distributions, picked by distribution index.
 const PALETTE: [Color; 12] = [
@@ -24,6 +28,8 @@ const PALETTE: [Color; 12] = [
 pub struct Theme {
     /// Whether colours are used at all.
     pub color: bool,
+    /// The terminal's colour depth: 24-bit colours are mapped to it.
+    pub depth: Depth,
     /// Title bar.
     pub header: Style,
     /// The "DEMO" badge.
@@ -54,6 +60,8 @@ pub struct Theme {
     pub message: Style,
     /// Tiles of folded small items and unowned files.
     pub rest_tile: Style,
+    /// Warnings: the header's count and a warned row's sign.
+    pub alert: Style,
     /// Watch mode: a package that just appeared or grew.
     pub grew: Style,
     /// Watch mode: a package that just shrank.
@@ -61,13 +69,40 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// Colours unless `NO_COLOR` is set to anything non-empty (no-color.org).
+    /// The theme for this terminal: `NO_COLOR` (non-empty), `TERM=dumb` or `*-mono` get
+    /// no colour; otherwise colours are fitted to what `COLORTERM` and `TERM` promise.
     pub fn from_env() -> Theme {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        if no_color {
-            Theme::mono()
-        } else {
-            Theme::colour()
+        Theme::for_depth(Depth::from_env())
+    }
+
+    /// The theme for a colour depth.
+    pub fn for_depth(depth: Depth) -> Theme {
+        if depth == Depth::Mono {
+            return Theme::mono();
+        }
+        let t = Theme::colour();
+        let d = |s: Style| depth.style(s);
+        Theme {
+            color: true,
+            depth,
+            header: d(t.header),
+            badge: d(t.badge),
+            tab_active: d(t.tab_active),
+            tab: d(t.tab),
+            heading: d(t.heading),
+            selected: d(t.selected),
+            excluded: d(t.excluded),
+            dim: d(t.dim),
+            ok: d(t.ok),
+            warn: d(t.warn),
+            over: d(t.over),
+            key: d(t.key),
+            dialog: d(t.dialog),
+            message: d(t.message),
+            rest_tile: d(t.rest_tile),
+            alert: d(t.alert),
+            grew: d(t.grew),
+            shrank: d(t.shrank),
         }
     }
 
@@ -76,6 +111,7 @@ impl Theme {
         let base = Style::new();
         Theme {
             color: true,
+            depth: Depth::TrueColor,
             header: base.fg(Color::White).bg(Color::Rgb(40, 44, 52)),
             badge: base
                 .fg(Color::Black)
@@ -99,6 +135,10 @@ impl Theme {
             dialog: base.fg(Color::Cyan),
             message: base.fg(Color::Yellow),
             rest_tile: base.fg(Color::White).bg(Color::Rgb(70, 70, 70)),
+            alert: base
+                .fg(Color::White)
+                .bg(Color::Red)
+                .add_modifier(Modifier::BOLD),
             grew: base.fg(Color::LightGreen).add_modifier(Modifier::BOLD),
             shrank: base.fg(Color::LightMagenta).add_modifier(Modifier::BOLD),
         }
@@ -109,6 +149,7 @@ impl Theme {
         let base = Style::new();
         Theme {
             color: false,
+            depth: Depth::Mono,
             header: base.add_modifier(Modifier::REVERSED),
             badge: base.add_modifier(Modifier::BOLD | Modifier::REVERSED),
             tab_active: base.add_modifier(Modifier::BOLD),
@@ -124,6 +165,7 @@ impl Theme {
             dialog: base,
             message: base.add_modifier(Modifier::BOLD),
             rest_tile: base.add_modifier(Modifier::DIM),
+            alert: base.add_modifier(Modifier::BOLD | Modifier::REVERSED),
             grew: base.add_modifier(Modifier::BOLD),
             shrank: base.add_modifier(Modifier::BOLD | Modifier::ITALIC),
         }
@@ -132,7 +174,8 @@ impl Theme {
     /// The tile style of the distribution with index `i` (white text on its colour).
     pub fn tile(&self, i: usize) -> Style {
         if self.color {
-            Style::new().fg(Color::White).bg(PALETTE[i % PALETTE.len()])
+            let bg = self.depth.colour(PALETTE[i % PALETTE.len()]);
+            Style::new().fg(Color::White).bg(bg)
         } else {
             Style::new()
         }
@@ -149,7 +192,7 @@ impl Theme {
             2 => Color::Rgb(170, 40, 40),
             _ => Color::Rgb(80, 80, 90),
         };
-        Style::new().fg(Color::White).bg(bg)
+        Style::new().fg(Color::White).bg(self.depth.colour(bg))
     }
 }
 
@@ -171,6 +214,27 @@ mod tests {
         ] {
             assert_eq!((s.fg, s.bg), (None, None));
         }
+    }
+
+    #[test]
+    fn a_256_or_16_colour_terminal_gets_no_24_bit_colour_anywhere() {
+        for depth in [Depth::Ansi256, Depth::Ansi16] {
+            let t = Theme::for_depth(depth);
+            let styles = [
+                t.header,
+                t.tab,
+                t.selected,
+                t.rest_tile,
+                t.tile(0),
+                t.safety_tile(2),
+            ];
+            for s in styles {
+                for c in [s.fg, s.bg].into_iter().flatten() {
+                    assert!(!matches!(c, Color::Rgb(..)), "{depth:?}: {c:?}");
+                }
+            }
+        }
+        assert_eq!(Theme::for_depth(Depth::Mono), Theme::mono());
     }
 
     #[test]

@@ -15,10 +15,10 @@ use crate::watch::live::LiveBundle;
 use crate::watch::{Watch, WatchOptions};
 use crate::zipsize::ZipCache;
 
-use super::Options;
 use super::activity::{Activity, Clock};
 use super::app::{App, Data, SourceInfo};
-use super::event::Event;
+use super::bus::Event;
+use super::source::{Options, default_limits};
 use super::theme::Theme;
 
 /// Longest quiet time between two heartbeats.
@@ -46,7 +46,7 @@ pub(crate) fn open(opts: &Options, tx: &Sender<Event>) -> Result<(App, Arc<ZipCa
         demo: false,
     };
     let (rescan_tx, rescan_rx) = unbounded();
-    let limits = super::default_limits(&settings.limits);
+    let limits = default_limits(&settings.limits);
     let mut app = App::new(info, Data::Live(Box::new(live)), &limits, Theme::from_env());
     app.budget = super::app::Budget {
         reserve: settings.reserve,

@@ -6,7 +6,7 @@ use std::thread;
 
 use crossbeam_channel::Sender;
 
-use super::event::{Event, ZipBatch};
+use super::bus::{Event, ZipBatch};
 use crate::zipjob::{self, ZipEvent, ZipTask};
 use crate::zipsize::ZipCache;
 

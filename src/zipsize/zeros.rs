@@ -50,9 +50,12 @@ pub fn next_data(file: &File, offset: u64, size: u64) -> Option<(u64, u64)> {
         return None;
     }
     match seek_data(file, offset) {
-        Ok(Some((start, end))) if start < size => Some((start.max(offset), end.min(size))),
-        Ok(Some(_) | None) => None,
-        Err(_) => Some((offset, size)),
+        Ok(None) => None,
+        Ok(Some((start, _))) if start >= size => None,
+        Ok(Some((start, end))) if end > start => Some((start.max(offset), end.min(size))),
+        // No answer, or one that makes no sense (the file changed): read the rest as data,
+        // so every region returned is non-empty and the caller always moves on.
+        Ok(Some(_)) | Err(_) => Some((offset, size)),
     }
 }
 

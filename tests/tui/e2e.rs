@@ -26,6 +26,17 @@ fn wait_for(session: &str, text: &str) -> String {
     }
 }
 
+/// Starts `command` in a detached 100x30 tmux session named `session`. Two tests starting
+/// the first tmux server at once can race; the second try attaches.
+fn start(session: &str, command: &[&str]) {
+    let mut args = vec!["new-session", "-d", "-s", session, "-x", "100", "-y", "30"];
+    args.extend_from_slice(command);
+    if tmux(&args).is_none() {
+        sleep(Duration::from_millis(500));
+        tmux(&args).expect("tmux starts");
+    }
+}
+
 fn site(dir: &Path) {
     dist("bigpkg", "1.0")
         .file("bigpkg/__init__.py", 4000)
@@ -37,16 +48,24 @@ fn site(dir: &Path) {
         .install(dir);
 }
 
-#[test]
-fn the_binary_opens_browses_excludes_and_quits_in_tmux() {
+/// A fixture site and a cache directory, or `None` (said) without tmux.
+fn setup() -> Option<(Fixture, std::path::PathBuf, std::path::PathBuf)> {
     if tmux(&["-V"]).is_none() {
         eprintln!("skipping: tmux is not installed");
-        return;
+        return None;
     }
     let fx = Fixture::new();
     let dir = fx.dir("site");
     site(&dir);
     let cache = fx.dir("cache");
+    Some((fx, dir, cache))
+}
+
+#[test]
+fn the_binary_opens_browses_excludes_and_quits_in_tmux() {
+    let Some((_fx, dir, cache)) = setup() else {
+        return;
+    };
     let session = format!("heft-e2e-{}", std::process::id());
     let command = format!(
         "XDG_CACHE_HOME={} {} {}",
@@ -54,18 +73,7 @@ fn the_binary_opens_browses_excludes_and_quits_in_tmux() {
         env!("CARGO_BIN_EXE_heft"),
         dir.display()
     );
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "100",
-        "-y",
-        "30",
-        &command,
-    ])
-    .expect("tmux starts");
+    start(&session, &[&command]);
     let screen = wait_for(&session, "smallpkg");
     assert!(screen.contains("bigpkg"), "packages listed:\n{screen}");
     assert!(screen.contains("aws-lambda"), "the gauge shows:\n{screen}");
@@ -93,4 +101,55 @@ fn the_binary_opens_browses_excludes_and_quits_in_tmux() {
         tmux(&["kill-session", "-t", &session]);
     }
     assert!(!alive, "heft quit and the session closed");
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal_in_tmux() {
+    let Some((_fx, dir, cache)) = setup() else {
+        return;
+    };
+    for (signal, code) in [("TERM", 143), ("HUP", 129)] {
+        let session = format!("heft-sig-{signal}-{}", std::process::id());
+        // heft runs as the shell's child; the shell then prints its exit code and waits.
+        let command = format!(
+            "XDG_CACHE_HOME={} {} {}; echo rc=$?; sleep 60",
+            cache.display(),
+            env!("CARGO_BIN_EXE_heft"),
+            dir.display()
+        );
+        start(&session, &["sh", "-c", &command]);
+        wait_for(&session, "smallpkg");
+        tmux(&["send-keys", "-t", &session, "Space"]);
+        wait_for(&session, "excluded");
+        let flags = || {
+            tmux(&[
+                "display-message",
+                "-p",
+                "-t",
+                &session,
+                "#{alternate_on} #{mouse_any_flag} #{cursor_flag}",
+            ])
+            .unwrap_or_default()
+        };
+        assert_eq!(flags().trim(), "1 1 0", "heft runs full screen");
+        let shell = tmux(&["display-message", "-p", "-t", &session, "#{pane_pid}"]).unwrap();
+        let children = format!("/proc/{0}/task/{0}/children", shell.trim());
+        let heft = std::fs::read_to_string(children).unwrap();
+        Command::new("kill")
+            .args([&format!("-{signal}"), heft.trim()])
+            .status()
+            .unwrap();
+        let screen = wait_for(&session, "rc=");
+        let after = flags();
+        tmux(&["kill-session", "-t", &session]);
+        assert!(
+            screen.contains(&format!("rc={code}")),
+            "SIG{signal}:\n{screen}"
+        );
+        assert_eq!(
+            after.trim(),
+            "0 0 1",
+            "SIG{signal}: main screen, mouse off, cursor shown"
+        );
+    }
 }

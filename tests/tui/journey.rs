@@ -1,7 +1,7 @@
 //! Scripted journeys: keys in, state (and the exported file) checked.
 
 use heft::tui::app::{Overlay, PkgColumn, PkgRow, Scope, TileItem};
-use heft::tui::cuts::Reason;
+use heft::tui::exclusions::Reason;
 use heft::tui::keymap::ViewId;
 use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
@@ -70,15 +70,15 @@ fn excluded(app: &heft::tui::app::App) -> Vec<String> {
     let b = app.bundle();
     (0..b.dists.len())
         .map(|i| heft::model::DistId(i as u32))
-        .filter(|d| app.cuts.dist_kept(b, *d).files == 0)
+        .filter(|d| app.exclusions.dist_kept(b, *d).files == 0)
         .map(|d| b.dist(d).key.clone())
         .collect()
 }
 
 #[test]
-fn s_cycles_sort_columns_and_capital_s_reverses_the_order() {
+fn o_cycles_sort_columns_and_capital_s_reverses_the_order() {
     let mut app = app();
-    press(&mut app, "sss");
+    press(&mut app, "ooo");
     assert_eq!(app.packages.sort, PkgColumn::Name);
     let names: Vec<String> = app
         .packages
@@ -119,7 +119,7 @@ fn enter_on_a_package_opens_its_files_in_the_tree_and_backspace_returns_to_all_f
         .map(|r| app.bundle().tree.display_name(r.id).into_owned())
         .collect();
     assert_eq!(names, ["kubernetes", "kubernetes-37.0.2.dist-info"]);
-    let pyc = app.tree.sizes(&app.cuts, &app.tree.rows[0]).0.bytes;
+    let pyc = app.tree.sizes(&app.exclusions, &app.tree.rows[0]).0.bytes;
     assert_eq!(
         pyc,
         117 * 1024 * 1024,
@@ -162,16 +162,16 @@ fn excluding_a_directory_in_the_tree_marks_it_and_its_package_as_partly_excluded
     let row = app.tree.rows.iter().position(|r| r.id == test_dir).unwrap();
     app.tree.list.selected = row;
     press(&mut app, "<Space>");
-    assert_eq!(app.cuts.reason(test_dir), Reason::Rule(0));
+    assert_eq!(app.exclusions.reason(test_dir), Reason::Rule(0));
     assert_eq!(app.rule_name(0), "path kubernetes/test (root 0)");
     let k8s = dist(&app, "kubernetes");
-    let kept = app.cuts.dist_kept(app.bundle(), k8s).bytes;
+    let kept = app.exclusions.dist_kept(app.bundle(), k8s).bytes;
     assert_eq!(app.bundle().dist(k8s).sizes.bytes - kept, 7 * 1024 * 1024);
     press(&mut app, "4");
     assert_eq!(app.rule_count(), 1, "the Rules view lists the exclusion");
     press(&mut app, "d");
     assert_eq!(
-        app.cuts.reason(test_dir),
+        app.exclusions.reason(test_dir),
         Reason::Kept,
         "deleting it there keeps the files again"
     );
@@ -228,7 +228,7 @@ fn filtering_as_you_type_narrows_rows_and_escape_drops_the_filter() {
 #[test]
 fn export_writes_atomically_and_asks_before_overwriting() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("cuts.json");
+    let path = dir.path().join("exclusions.json");
     let mut app = app();
     press(&mut app, "<Space>e");
     let Some(Overlay::Export(d)) = &app.overlay else {
@@ -294,7 +294,10 @@ fn rules_switch_off_move_and_presets_add_their_rules() {
         "tests-dirs would save something: {choices:?}"
     );
     let before = app.kept_totals().bytes;
-    press(&mut app, &format!("{}<Enter>", "<Down>".repeat(tests)));
+    press(
+        &mut app,
+        &format!("{}<Space><Enter>", "<Down>".repeat(tests)),
+    );
     assert!(app.overlay.is_none());
     assert!(app.kept_totals().bytes < before, "the preset's rules apply");
     assert!(app.rule_count() > 2);
@@ -354,7 +357,7 @@ fn the_limits_chooser_switches_gauges_on_and_off() {
     let mut app = app();
     let active = |app: &heft::tui::app::App| app.limits.iter().filter(|l| l.active).count();
     assert_eq!(active(&app), 2);
-    press(&mut app, "l<Down><Down><Space><Esc>");
+    press(&mut app, "L<Down><Down><Space><Esc>");
     assert_eq!(active(&app), 3);
     assert!(app.overlay.is_none());
 }
@@ -371,7 +374,7 @@ fn a_measure_toggle_changes_what_the_tree_sorts_and_shows() {
 #[test]
 fn clicking_a_row_selects_it_and_clicking_it_again_opens_it() {
     let mut app = app();
-    let rows = heft::tui::widgets::layout(&app).packages_rows;
+    let rows = app.layout().packages_rows;
     let click = MouseEvent {
         kind: MouseEventKind::Down(MouseButton::Left),
         column: 3,

@@ -44,6 +44,22 @@ impl Site {
         }
     }
 
+    /// Adds another root; later files and distributions go there.
+    fn root(&mut self, path: &str) {
+        let b = &mut self.bundle;
+        let root = b
+            .tree
+            .add_child(b.top, path.as_bytes(), NodeKind::Dir, Sizes::default());
+        b.roots.push(Root {
+            path: path.into(),
+            kind: RootKind::SitePackages,
+            node: root,
+            sites: vec![root],
+            archive_bytes: None,
+        });
+        self.root = root;
+    }
+
     fn dir(&mut self, rel: &str) -> NodeId {
         let mut at = self.root;
         for part in rel.split('/').filter(|p| !p.is_empty()) {
@@ -82,7 +98,10 @@ impl Site {
     }
 
     fn dist(&mut self, name: &str, version: &str, files: &[(&str, u64)], requires: &[&str]) {
-        let id = DistId(self.bundle.dists.len() as u32);
+        let key = name.to_lowercase().replace('_', "-");
+        let root = self.bundle.roots.len() - 1;
+        let existing = self.bundle.dist_by_key(&key);
+        let id = existing.unwrap_or(DistId(self.bundle.dists.len() as u32));
         let info = format!("{}-{version}.dist-info", name.replace('-', "_"));
         for (rel, bytes) in files {
             self.file(rel, *bytes, Some(id));
@@ -90,12 +109,20 @@ impl Site {
         self.file(&format!("{info}/METADATA"), 2000, Some(id));
         self.file(&format!("{info}/RECORD"), 900, Some(id));
         let meta_dir = self.dir(&info);
+        if existing.is_some() {
+            self.bundle.dists[id.index()].installs.push(Install {
+                root,
+                meta_dir,
+                version: version.into(),
+            });
+            return;
+        }
         self.bundle.dists.push(Distribution {
             name: name.into(),
             key: name.to_lowercase().replace('_', "-"),
             version: version.into(),
             installs: vec![Install {
-                root: 0,
+                root,
                 meta_dir,
                 version: version.into(),
             }],
@@ -196,6 +223,35 @@ pub fn bundle() -> Bundle {
     s.finish()
 }
 
+/// A function root and a layer both installing botocore (2 MB in each).
+pub fn two_roots_app() -> App {
+    let mut s = Site::new("/function");
+    s.dist(
+        "botocore",
+        "1.40.0",
+        &[("botocore/data/ec2.json", 2 * MB)],
+        &[],
+    );
+    s.dist("app", "0.1", &[("app/handler.py", 9_000)], &["botocore"]);
+    s.root("/layer");
+    s.dist(
+        "botocore",
+        "1.40.0",
+        &[("botocore/data/ec2.json", 2 * MB)],
+        &[],
+    );
+    let info = SourceInfo {
+        label: "/function + /layer".into(),
+        demo: false,
+    };
+    App::new(
+        info,
+        Data::Ready(Box::new(s.finish())),
+        &default_limits(),
+        Theme::mono(),
+    )
+}
+
 /// The aws-lambda and aws-lambda-zip presets.
 pub fn default_limits() -> Vec<Limit> {
     ["aws-lambda", "aws-lambda-zip"]
@@ -219,7 +275,7 @@ pub fn app() -> App {
 }
 
 /// Presses keys from a script: plain characters, or `<Enter>`, `<Esc>`, `<Bksp>`,
-/// `<Tab>`, `<Space>`, `<Up>`, `<Down>`, `<Left>`, `<Right>`, `<C-r>`.
+/// `<Tab>`, `<Space>`, `<Up>`, `<Down>`, `<Left>`, `<Right>`, `<C-r>`, `<C-c>`.
 pub fn press(app: &mut App, script: &str) {
     let mut rest = script;
     while let Some(c) = rest.chars().next() {
@@ -251,6 +307,7 @@ fn named(name: &str) -> KeyEvent {
         "Left" => plain(KeyCode::Left),
         "Right" => plain(KeyCode::Right),
         "C-r" => KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL),
+        "C-c" => KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
         other => panic!("unknown key <{other}>"),
     }
 }

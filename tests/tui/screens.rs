@@ -44,7 +44,7 @@ fn packages_view_after_excluding_kubernetes_with_its_dependencies() {
 
 #[test]
 fn packages_view_sorted_by_name_with_a_filter() {
-    snap("packages_filtered", "sss/o<Enter>");
+    snap("packages_filtered", "n/o<Enter>");
 }
 
 #[test]
@@ -79,7 +79,7 @@ fn treemap_zoomed_into_a_package() {
 
 #[test]
 fn rules_view_after_some_exclusions() {
-    snap("rules", "x2jjj<Space>p<Enter>4");
+    snap("rules", "x2jjj<Space>p<Space><Enter>4");
 }
 
 #[test]
@@ -94,7 +94,7 @@ fn help_overlay() {
 
 #[test]
 fn limits_chooser_with_exact_bytes() {
-    snap("limits", "l");
+    snap("limits", "L");
 }
 
 #[test]
@@ -105,6 +105,41 @@ fn export_dialog() {
 #[test]
 fn quit_confirmation() {
     snap("confirm_quit", "<Space>q");
+}
+
+#[test]
+fn item_info_for_a_package() {
+    snap("info_package", "<Space>i");
+}
+
+#[test]
+fn item_info_for_a_directory() {
+    snap("info_directory", "2i");
+}
+
+#[test]
+fn suggestions_to_close_the_overrun() {
+    snap("suggestions", "4i");
+}
+
+#[test]
+fn treemap_small_items_listed() {
+    snap("treemap_small_items", "3G<Enter>");
+}
+
+#[test]
+fn treemap_by_safety() {
+    snap("treemap_safety", "3c");
+}
+
+#[test]
+fn help_scrolled_down() {
+    snap("help_scrolled", "?jjjjjjjjjj");
+}
+
+#[test]
+fn rules_view_with_warnings_and_the_tree_marking_one() {
+    snap("tree_warning", "2/testing<Enter><Space>");
 }
 
 #[test]
@@ -159,7 +194,25 @@ fn scanning_shows_progress_and_a_growing_tree() {
 #[test]
 fn every_view_and_overlay_draws_at_any_size_without_panicking() {
     let scripts = [
-        "", "2", "2<Enter>", "3", "3<Enter>", "4", "x4", "?", "l", "e", "<Space>q", "/n",
+        "",
+        "2",
+        "2<Enter>",
+        "3",
+        "3<Enter>",
+        "4",
+        "x4",
+        "?",
+        "L",
+        "e",
+        "<Space>q",
+        "/n",
+        "i",
+        "2i",
+        "4i",
+        "3G<Enter>",
+        "3c",
+        "?jjjjjjjjjjjjjjjjjjjjjjjjjjjjjjj",
+        "p",
     ];
     for keys in scripts {
         for (w, h) in [
@@ -213,7 +266,7 @@ fn excluded_rows_are_struck_through_in_the_buffer() {
     screen(&mut app, 80, 24);
     press(&mut app, "<Space>j");
     let backend = screen(&mut app, 80, 24);
-    let rows = heft::tui::widgets::layout(&app).packages_rows;
+    let rows = app.layout().packages_rows;
     let cell = &backend.buffer()[(3, rows.y)];
     assert!(
         cell.modifier

@@ -108,7 +108,7 @@ fn watching_logs_each_batch_highlights_changed_packages_and_keeps_rules_and_sele
             .position(|d| d.key == "alpha")
             .unwrap();
         let d = heft::model::DistId(d as u32);
-        a.cuts.dist_kept(a.bundle(), d).files == 0
+        a.exclusions.dist_kept(a.bundle(), d).files == 0
     };
     assert!(excluded(&app));
     dist("beta", "2.0")
@@ -118,10 +118,12 @@ fn watching_logs_each_batch_highlights_changed_packages_and_keeps_rules_and_sele
     pump_until(&mut app, &watch, "beta", |a| has_dist(a, "beta"));
     assert!(excluded(&app), "the rule still applies after ids moved");
     assert_eq!(
-        selected_key(&app).as_deref(),
-        Some("alpha"),
-        "selection follows the key"
+        (app.packages.list.selected, selected_key(&app).as_deref()),
+        (0, Some("beta")),
+        "at the top, the selection stays on the biggest package"
     );
+    press(&mut app, "j");
+    assert_eq!(selected_key(&app).as_deref(), Some("alpha"));
     let crossed: Vec<_> = app.activity.as_ref().unwrap().log[0].crossed.clone();
     assert_eq!(crossed.len(), 1, "{crossed:?}");
     assert_eq!(crossed[0].after, "beta");
@@ -136,6 +138,11 @@ fn watching_logs_each_batch_highlights_changed_packages_and_keeps_rules_and_sele
     let activity = app.activity.as_mut().unwrap();
     assert_eq!(activity.trend("beta"), Some(Trend::Shrank));
     assert!(activity.log.len() >= 4, "start, alpha, beta, shrink");
+    assert_eq!(
+        app.packages.list.selected, 1,
+        "moved by the user: the selection follows alpha"
+    );
+    let activity = app.activity.as_mut().unwrap();
     activity.expire(Instant::now() + Duration::from_secs(60));
     assert!(activity.highlights.is_empty(), "highlights end");
 }
@@ -181,5 +188,47 @@ fn views_holding_old_ids_reopen_when_the_root_is_deleted_and_recreated() {
     assert!(
         log.iter().any(|e| e.missing),
         "the log says it went missing"
+    );
+}
+
+#[test]
+fn watching_a_directory_not_created_yet_says_so_then_logs_files_without_a_slash() {
+    let fx = Fixture::new();
+    let site = fx.path().join("later");
+    let watch = Watch::spawn(&site, WatchOptions::default(), Arc::new(ZipCache::new())).unwrap();
+    let (mut app, _rescan) = watching_app(&watch);
+    app.say(format!(
+        "{} does not exist yet; waiting for it",
+        site.display()
+    ));
+    pump_until(&mut app, &watch, "the first batch", |a| {
+        a.activity.as_ref().unwrap().batches > 0
+    });
+    let text = screen(&mut app);
+    assert!(
+        text.contains("does not exist yet: waiting for it"),
+        "{text}"
+    );
+    assert!(!text.contains("come back"), "it never existed:\n{text}");
+    fs::create_dir(&site).unwrap();
+    dist("alpha", "1.0")
+        .file("alpha/__init__.py", 3_000)
+        .install(&site);
+    pump_until(&mut app, &watch, "alpha", |a| has_dist(a, "alpha"));
+    assert!(
+        app.message.is_none(),
+        "files arrived: the waiting note goes: {:?}",
+        app.message
+    );
+    let before = app.bundle().totals().bytes;
+    fs::write(site.join("completions.py"), vec![b'#'; 4000]).unwrap();
+    pump_until(&mut app, &watch, "the loose file", |a| {
+        a.bundle().totals().bytes >= before + 4000
+    });
+    let text = screen(&mut app);
+    assert!(text.contains("completions.py +"), "{text}");
+    assert!(
+        !text.contains("completions.py/"),
+        "a file has no slash:\n{text}"
     );
 }

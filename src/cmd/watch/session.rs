@@ -7,7 +7,6 @@
 //! unzipped bytes judged at once), and a later line brings the zipped totals and judges the
 //! zipped limits, naming the arrival that crossed them.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use heft::bundle::Bundle;
@@ -17,6 +16,7 @@ use heft::rules::Rule;
 use heft::watch::live::{Arrival, LiveBundle};
 use heft::watch::summary::{LimitUpdate, LimitWatch, Snapshot, is_unzipped};
 use heft::watch::wire::{LatencyJson, WatchLine};
+use heft::watch::ziptrack::ZipTracker;
 use heft::watch::{Batch, ZipSizes};
 
 use super::text::{Clock, render};
@@ -45,17 +45,12 @@ pub(super) struct Session {
     /// Rules the totals and limits are followed after.
     rules: Vec<Rule>,
     watch: Option<LimitWatch>,
-    /// Zipped limits have been judged once on settled zipped sizes.
-    zip_judged: bool,
     shown: Snapshot,
     shown_present: bool,
-    /// Totals on the last line whose zipped sizes were settled.
-    zip_base: Sizes,
     /// Arrivals since the last line (for limits on bytes).
     arrivals: Vec<Arrival>,
     /// Arrivals since the last settled line, zipped sizes credited as they come.
-    zip_arrivals: Vec<Arrival>,
-    offsets: HashMap<u64, usize>,
+    zip: ZipTracker,
     unshown: bool,
     batches: u64,
     last_batch: u64,
@@ -75,13 +70,10 @@ impl Session {
             reserve: 0,
             rules: Vec::new(),
             watch: None,
-            zip_judged: false,
             shown: Snapshot::default(),
             shown_present: false,
-            zip_base: Sizes::default(),
             arrivals: Vec::new(),
-            zip_arrivals: Vec::new(),
-            offsets: HashMap::new(),
+            zip: ZipTracker::default(),
             unshown: false,
             batches: 0,
             last_batch: 0,
@@ -114,9 +106,8 @@ impl Session {
             self.last_change = Some(now);
         }
         self.batches += 1;
-        self.offsets.insert(seq, self.zip_arrivals.len());
         self.arrivals.extend(applied.arrivals.iter().cloned());
-        self.zip_arrivals.extend(applied.arrivals);
+        self.zip.record(seq, applied.arrivals);
         self.last_batch = seq;
         self.unshown = true;
         if let Some(t) = event {
@@ -130,13 +121,7 @@ impl Session {
     pub(super) fn on_zipped(&mut self, live: &mut LiveBundle, sizes: ZipSizes) {
         let seq = sizes.seq;
         let done = live.apply_zipped(sizes);
-        if let Some(&start) = self.offsets.get(&seq) {
-            for (i, zipped) in done.zipped.iter().enumerate() {
-                if let Some(a) = self.zip_arrivals.get_mut(start + i) {
-                    a.zipped += zipped;
-                }
-            }
-        }
+        self.zip.credit(seq, &done.zipped);
         self.last_zipped = self.last_zipped.max(seq);
     }
 
@@ -148,7 +133,7 @@ impl Session {
     /// have waited [`ZIP_GRACE`] for them (or arrived in bulk). `None` when nothing visible
     /// changed.
     pub(super) fn poll(&mut self, live: &LiveBundle) -> Option<String> {
-        if self.is_settled() && (self.unshown || self.zip_arrivals_pending()) {
+        if self.is_settled() && (self.unshown || self.zip.is_pending()) {
             return self.settled_line(live);
         }
         let added: i64 = self.arrivals.iter().map(|a| a.bytes.max(0)).sum();
@@ -160,17 +145,6 @@ impl Session {
             return Some(self.bytes_line(live));
         }
         None
-    }
-
-    fn zip_arrivals_pending(&self) -> bool {
-        !self.zip_arrivals.is_empty() || !self.zip_judged
-    }
-
-    fn limit_watch(&mut self, totals: &Sizes) -> &mut LimitWatch {
-        let limits = &self.limits;
-        let reserve = self.reserve;
-        self.watch
-            .get_or_insert_with(|| LimitWatch::with_reserve(limits.clone(), totals, reserve))
     }
 
     /// Everything settled: bytes and zipped limits judged.
@@ -185,9 +159,6 @@ impl Session {
             && update.recovered.is_empty();
         let mut out = WatchLine::new(&self.shown, &after, &update, present);
         out.latency_ms = self.latency(true);
-        self.zip_base = after.totals;
-        self.zip_arrivals.clear();
-        self.offsets.clear();
         self.unshown = false;
         if quiet && !first {
             return None;
@@ -217,22 +188,22 @@ impl Session {
     /// Moves the limits to `totals`: bytes limits over the arrivals since the last line,
     /// zipped ones (when `zipped` is settled) over those since the last settled line.
     fn judge(&mut self, totals: &Sizes, zipped: bool) -> LimitUpdate {
-        let (shown, base) = (self.shown.totals, self.zip_base);
+        let shown = self.shown.totals;
         let arrivals = std::mem::take(&mut self.arrivals);
-        let zip_arrivals = std::mem::take(&mut self.zip_arrivals);
-        let judged = self.zip_judged;
-        let watch = self.limit_watch(totals);
+        let (limits, reserve) = (&self.limits, self.reserve);
+        let watch = self
+            .watch
+            .get_or_insert_with(|| LimitWatch::with_reserve(limits.clone(), totals, reserve));
         let mut update = watch.update_where(&shown, totals, &arrivals, is_unzipped);
-        if zipped && judged {
-            let z = watch.update_where(&base, totals, &zip_arrivals, |l| !is_unzipped(l));
+        if zipped {
+            // The first settle only sets the zipped limits (no verdicts, nothing crossed).
+            let z = self.zip.settle(watch, totals);
             update.crossed.extend(z.crossed);
             update.recovered.extend(z.recovered);
-            update.verdicts = z.verdicts;
-        } else if zipped {
-            watch.reset_where(totals, |l| !is_unzipped(l));
+            if !z.verdicts.is_empty() {
+                update.verdicts = z.verdicts;
+            }
         }
-        self.zip_judged |= zipped;
-        self.zip_arrivals = zip_arrivals;
         update
     }
 
@@ -243,7 +214,7 @@ impl Session {
         fresh: &Snapshot,
         present: bool,
     ) -> String {
-        self.zip_judged = true;
+        self.zip.mark_judged();
         let update = self.judge(&fresh.totals, true);
         let mut out = WatchLine::new(&self.shown, fresh, &update, present);
         out.is_final = true;

@@ -5,7 +5,7 @@ use crate::treemap::Direction;
 use super::dialogs::{ExportDialog, Overlay};
 use super::scope::{self, Scope};
 use super::{App, Ctx, PkgRow, TileItem};
-use crate::tui::keymap::{Action, ViewId};
+use crate::tui::keymap::{Action, SortKey, ViewId};
 
 impl App {
     /// Carries out one action.
@@ -19,8 +19,7 @@ impl App {
         }
         self.message = None;
         match action {
-            Action::Quit => self.on_quit(),
-            Action::ForceQuit => self.flags.quit = true,
+            Action::Quit | Action::Interrupt => self.on_quit(),
             Action::Up => self.on_move(-1, Direction::Up),
             Action::Down => self.on_move(1, Direction::Down),
             Action::PageUp => self.on_page(-1),
@@ -34,9 +33,12 @@ impl App {
             Action::NextView => self.show(self.view.next()),
             Action::PrevView => self.show(self.view.prev()),
             Action::View(v) => self.show(v),
-            Action::ToggleCut => self.on_toggle_cut(),
-            Action::CutWithDeps => self.on_cut_with_deps(),
+            Action::ToggleExclude => self.on_toggle_exclude(),
+            Action::ExcludeWithDeps => self.on_exclude_with_deps(),
             Action::Filter => self.on_filter_start(),
+            Action::SortBy(key) => self.on_sort_by(key),
+            Action::Info => self.open_info(),
+            Action::Rescan => self.on_rescan(),
             Action::SortNext => self.on_sort(false),
             Action::SortReverse => self.on_sort(true),
             Action::CycleMeasure => self.on_measure(),
@@ -75,7 +77,7 @@ impl App {
         self.overlay = Some(overlay);
     }
 
-    fn on_quit(&mut self) {
+    pub(super) fn on_quit(&mut self) {
         if self.unexported {
             self.overlay = Some(Overlay::ConfirmQuit);
         } else {
@@ -107,7 +109,7 @@ impl App {
                 .list
                 .move_by(step(ph), self.packages.rows.len(), ph),
             ViewId::Tree => self.tree.list.move_by(step(th), self.tree.rows.len(), th),
-            ViewId::Treemap => {}
+            ViewId::Treemap => self.treemap.page(pages),
             ViewId::Rules => self.rules.move_by(step(rh), self.rule_count(), rh),
         }
     }
@@ -120,14 +122,11 @@ impl App {
         }
     }
 
+    /// → and `l` open as Enter does (ncdu, dua, gdu), but move between tiles.
     fn on_right(&mut self) {
         match self.view {
-            ViewId::Tree => {
-                let h = self.list_heights().1;
-                self.tree.descend(&ctx!(self), h);
-            }
             ViewId::Treemap => self.treemap.step(Direction::Right),
-            _ => {}
+            _ => self.on_enter(),
         }
     }
 
@@ -142,9 +141,10 @@ impl App {
                 let h = self.list_heights().1;
                 self.tree.descend(&ctx!(self), h);
             }
+            ViewId::Treemap if self.treemap.is_rest_selected() => self.open_folded(),
             ViewId::Treemap => {
                 if !self.treemap.zoom(&ctx!(self)) {
-                    self.say("a file or the small-items tile cannot be opened");
+                    self.say("a file cannot be opened: i shows what is known about it");
                 }
             }
             ViewId::Rules => self.on_rule_toggle(),
@@ -153,7 +153,7 @@ impl App {
 
     /// Shows the files of a scope in the Tree view, starting where they begin.
     fn open_tree(&mut self, scope: Scope) {
-        let home = scope::home(self.data.bundle(), &self.cuts, scope);
+        let home = scope::home(self.data.bundle(), &self.exclusions, scope);
         let h = self.list_heights().1;
         self.tree.open(&ctx!(self), home, scope, h);
         self.show(ViewId::Tree);
@@ -220,7 +220,10 @@ impl App {
                 filter.clear();
                 self.filtering = false;
             }
-            Action::ForceQuit => self.flags.quit = true,
+            Action::Interrupt => {
+                self.filtering = false;
+                self.on_quit();
+            }
             _ => return false,
         }
         self.refresh_view(self.view);
@@ -240,6 +243,56 @@ impl App {
                 self.tree.reversed = false;
             }
             _ => return,
+        }
+        self.refresh_view(self.view);
+    }
+
+    fn on_rescan(&mut self) {
+        if self.activity.is_some() {
+            self.say("watching: changes are rescanned as they happen");
+        } else if self.inputs.is_empty() {
+            self.say("a saved scan or the demo cannot be rescanned");
+        } else if self.data.is_scanning() {
+            self.say("already scanning");
+        } else if self.zip.running().is_some() {
+            self.say("wait for the zipped estimate to finish, then r rescans");
+        } else {
+            self.flags.rescan = true;
+        }
+    }
+
+    /// `n`, `s`, `z`: sort by that key; the same key again flips the direction. In the
+    /// Tree, `z` sorts by size with zipped sizes shown.
+    fn on_sort_by(&mut self, key: SortKey) {
+        use super::{Measure, PkgColumn, TreeSort};
+        match self.view {
+            ViewId::Packages => {
+                let col = match key {
+                    SortKey::Name => PkgColumn::Name,
+                    SortKey::Size => PkgColumn::Bytes,
+                    SortKey::Zipped => PkgColumn::Zipped,
+                };
+                let p = &mut self.packages;
+                p.reversed = p.sort == col && !p.reversed;
+                p.sort = col;
+            }
+            ViewId::Tree => {
+                let sort = if key == SortKey::Name {
+                    TreeSort::Name
+                } else {
+                    TreeSort::Size
+                };
+                let again = self.tree.sort == sort
+                    && (key != SortKey::Zipped || self.measure == Measure::Zipped);
+                self.tree.reversed = again && !self.tree.reversed;
+                self.tree.sort = sort;
+                if key == SortKey::Zipped && self.measure != Measure::Zipped {
+                    self.measure = Measure::Zipped;
+                    self.refresh_views();
+                    return;
+                }
+            }
+            _ => return self.say("n, s and z sort the Packages and Tree views"),
         }
         self.refresh_view(self.view);
     }

@@ -39,6 +39,14 @@ impl Default for ExportDialog {
     }
 }
 
+impl ExportDialog {
+    /// Switches to format `to`, retargeting a default file name.
+    pub fn pick_format(&mut self, to: usize) {
+        self.path = crate::tui::export::retarget(&self.path, self.format, to);
+        self.format = to;
+    }
+}
+
 /// A preset as the picker shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PresetChoice {
@@ -76,6 +84,15 @@ pub enum Overlay {
     },
     /// Export the manifest.
     Export(ExportDialog),
+    /// A read-only text pane: item info, overrun suggestions.
+    Text {
+        /// Its title.
+        title: String,
+        /// Its lines.
+        lines: Vec<String>,
+        /// First line shown.
+        scroll: usize,
+    },
     /// Quit with unexported changes?
     ConfirmQuit,
     /// Overwrite an existing file?

@@ -4,13 +4,13 @@
 
 use crate::bundle::Bundle;
 use crate::exclusion::Exclusion;
-use crate::limits::human;
+use crate::limits::{group, human};
 use crate::model::{DistId, NodeId};
 use crate::python::name::normalize;
 use crate::rules::{Rule, RuleKind};
 
 use super::{App, PkgRow, TileItem};
-use crate::tui::cuts::Reason;
+use crate::tui::exclusions::Reason;
 use crate::tui::keymap::ViewId;
 
 /// What Space acts on.
@@ -32,14 +32,14 @@ impl App {
             self.say("wait for the scan to finish before excluding");
             return false;
         };
-        let before = self.cuts.snapshot();
-        self.cuts.edit(bundle, |ex| edit(ex, bundle));
-        if self.cuts.snapshot() == before {
+        let before = self.exclusions.snapshot();
+        self.exclusions.edit(bundle, |ex| edit(ex, bundle));
+        if self.exclusions.snapshot() == before {
             return false;
         }
         self.undo.push(before);
         self.redo.clear();
-        self.unexported = true;
+        self.unexported = self.exclusions.snapshot() != self.saved;
         self.refresh_views();
         true
     }
@@ -60,7 +60,7 @@ impl App {
         }
     }
 
-    pub(super) fn on_toggle_cut(&mut self) {
+    pub(super) fn on_toggle_exclude(&mut self) {
         if self.view == ViewId::Rules {
             return self.on_rule_toggle();
         }
@@ -80,11 +80,11 @@ impl App {
         let key = self.bundle().dist(d).key.clone();
         let name = self.bundle().dist(d).name.clone();
         let existing = self
-            .cuts
+            .exclusions
             .exclusion()
             .and_then(|ex| dist_rule_at(ex, kind, &key));
         if existing.is_none()
-            && let Some(r) = self.cuts.dist_rule(d)
+            && let Some(r) = self.exclusions.dist_rule(d)
         {
             return self.say(format!("already excluded by rule {}", self.rule_name(r)));
         }
@@ -108,13 +108,13 @@ impl App {
         let Ok(rel) = String::from_utf8(rel) else {
             return self.say("a path rule cannot name a non-UTF-8 path; exclude its directory");
         };
-        let existing = self.cuts.exclusion().and_then(|ex| {
+        let existing = self.exclusions.exclusion().and_then(|ex| {
             ex.rules().position(|r| {
                 r.kind == RuleKind::Path && r.value == rel && r.root.is_none_or(|x| x == root)
             })
         });
         if existing.is_none()
-            && let Reason::Rule(r) = self.cuts.reason(n)
+            && let Reason::Rule(r) = self.exclusions.reason(n)
         {
             let label = self.rule_name(r);
             return self.say(format!(
@@ -135,7 +135,7 @@ impl App {
         let after = self.kept_totals().bytes;
         if after < before {
             let freed = before - after;
-            self.say(format!("excluded {} ({freed} bytes)", human(freed)));
+            self.say(format!("excluded {} ({} B)", human(freed), group(freed)));
         } else if after > before {
             self.say(format!("kept {} again", human(after - before)));
         }
@@ -143,7 +143,7 @@ impl App {
 
     /// Excludes the selected distribution with every dependency nothing else needs (or
     /// drops that rule again).
-    pub(super) fn on_cut_with_deps(&mut self) {
+    pub(super) fn on_exclude_with_deps(&mut self) {
         let Some(d) = self.selected_dist() else {
             return self.say("select a package to exclude it with its dependencies");
         };
@@ -158,9 +158,14 @@ impl App {
             let name = self.bundle().dist(d).name.clone();
             let verb = if after < before { "excluded" } else { "kept" };
             let bytes = human(before.abs_diff(after));
-            self.say(format!(
-                "{verb} {name} and {only} dependencies only it needs: {bytes}"
-            ));
+            let with = match only {
+                0 => " (no dependency only it needs)".to_string(),
+                n => format!(
+                    " and {} only it needs",
+                    super::info::count(n, "dependency", "dependencies")
+                ),
+            };
+            self.say(format!("{verb} {name}{with}: {bytes}"));
         }
     }
 
@@ -168,7 +173,7 @@ impl App {
         let Some(prev) = self.undo.pop() else {
             return self.say("nothing to undo");
         };
-        let now = self.cuts.snapshot();
+        let now = self.exclusions.snapshot();
         self.redo.push(now);
         self.restore_rules(&prev);
         self.say("undone");
@@ -178,25 +183,25 @@ impl App {
         let Some(next) = self.redo.pop() else {
             return self.say("nothing to redo");
         };
-        let now = self.cuts.snapshot();
+        let now = self.exclusions.snapshot();
         self.undo.push(now);
         self.restore_rules(&next);
         self.say("redone");
     }
 
-    fn restore_rules(&mut self, snapshot: &crate::tui::cuts::Snapshot) {
+    fn restore_rules(&mut self, snapshot: &crate::tui::exclusions::Snapshot) {
         if let Some(bundle) = self.data.complete()
-            && let Err(e) = self.cuts.restore(bundle, snapshot)
+            && let Err(e) = self.exclusions.restore(bundle, snapshot)
         {
             self.message = Some(format!("could not restore the rules: {e}"));
         }
-        self.unexported = true;
+        self.unexported = self.exclusions.snapshot() != self.saved;
         self.refresh_views();
     }
 
     /// How many lines the Rules view has.
     pub fn rule_count(&self) -> usize {
-        self.cuts.rule_count()
+        self.exclusions.rule_count()
     }
 
     fn selected_rule(&self) -> Option<usize> {

@@ -4,13 +4,13 @@ use crate::limits::human;
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
 use super::App;
-use crate::tui::event::ZipBatch;
+use crate::tui::bus::ZipBatch;
 use crate::tui::keymap::{Action, ViewId};
 
 impl App {
     pub(super) fn on_scan_done(&mut self) {
-        let files = match &self.data {
-            super::Data::Scanning(scan) => Some((scan.progress, scan.elapsed)),
+        let elapsed = match &self.data {
+            super::Data::Scanning(scan) => Some(scan.elapsed),
             super::Data::Ready(_) | super::Data::Live(_) => None,
         };
         self.data.finish();
@@ -18,7 +18,10 @@ impl App {
         self.refresh_insight();
         self.reshape();
         self.start_rules(Vec::new());
-        if let Some((p, elapsed)) = files {
+        // The finished tree's totals, not the walker's progress: archives (wheels, zips)
+        // report no per-file progress.
+        if let Some(elapsed) = elapsed {
+            let p = self.bundle().totals();
             let errors = self.bundle().errors.len();
             let errors = if errors > 0 {
                 format!("; {errors} paths unreadable (see heft report)")
@@ -27,7 +30,7 @@ impl App {
             };
             self.say(format!(
                 "scanned {} files, {} in {:.1} s{errors}",
-                p.files,
+                crate::limits::group(p.files),
                 human(p.bytes),
                 elapsed.as_secs_f64()
             ));
@@ -104,7 +107,7 @@ impl App {
         if self.overlay.is_some() {
             return;
         }
-        let layout = crate::tui::widgets::layout(self);
+        let layout = self.layout();
         if let Some(view) = layout.tab_at(x, y) {
             self.show(view);
             return;

@@ -13,21 +13,42 @@ use crate::tui::keymap::Action;
 
 impl App {
     pub(super) fn on_overlay(&mut self, action: Action) {
-        if action == Action::ForceQuit {
-            self.flags.quit = true;
+        if action == Action::Interrupt {
+            // Asked already: a second Ctrl-c answers yes.
+            if self.overlay.take() == Some(Overlay::ConfirmQuit) {
+                self.flags.quit = true;
+            } else {
+                self.on_quit();
+            }
             return;
         }
         let Some(overlay) = self.overlay.take() else {
             return;
         };
         self.overlay = match overlay {
-            Overlay::Help { scroll } => help(scroll, action),
+            Overlay::Help { scroll } => {
+                let total = crate::tui::keymap::help_lines().len();
+                let rows = pane_rows(total, self.size.height);
+                scroll_pane(scroll, action, total, rows).map(|scroll| Overlay::Help { scroll })
+            }
+            Overlay::Text {
+                title,
+                lines,
+                scroll,
+            } => {
+                let rows = pane_rows(lines.len(), self.size.height);
+                scroll_pane(scroll, action, lines.len(), rows).map(|scroll| Overlay::Text {
+                    title,
+                    lines,
+                    scroll,
+                })
+            }
             Overlay::Limits { mut list } => {
                 let len = self.limits.len();
                 match action {
                     Action::Up => list.move_by(-1, len, len),
                     Action::Down => list.move_by(1, len, len),
-                    Action::ToggleCut => {
+                    Action::ToggleExclude => {
                         if let Some(c) = self.limits.get_mut(list.selected) {
                             c.active = !c.active;
                         }
@@ -63,11 +84,10 @@ impl App {
                     ExportField::Path => ExportField::Format,
                 };
             }
-            (Action::Type(_), ExportField::Format) => {
-                let next = (d.format + 1) % formats.max(1);
-                d.path = export::retarget(&d.path, d.format, next);
-                d.format = next;
+            (Action::Right, _) | (Action::Type(' '), ExportField::Format) => {
+                d.pick_format((d.format + 1) % formats.max(1));
             }
+            (Action::Left, _) => d.pick_format((d.format + formats - 1) % formats.max(1)),
             (Action::Type(c), ExportField::Path) => d.path.push(c),
             (Action::Erase, ExportField::Path) => {
                 d.path.pop();
@@ -89,9 +109,21 @@ impl App {
     /// Writes the export; on failure the dialog stays open with the error.
     fn write_export(&mut self, mut d: ExportDialog, overwrite: bool) -> Option<Overlay> {
         let path = PathBuf::from(d.path.trim());
-        match export::write(self, d.format, &path, overwrite) {
+        let limits: Vec<_> = self
+            .limits
+            .iter()
+            .filter(|c| c.active)
+            .map(|c| c.limit.clone())
+            .collect();
+        let props = export::ExportProps {
+            bundle: self.bundle(),
+            exclusion: self.exclusions.exclusion(),
+            limits: &limits,
+        };
+        match export::write(&props, d.format, &path, overwrite) {
             Ok(summary) => {
                 self.unexported = false;
+                self.saved = self.exclusions.snapshot();
                 self.say(format!("wrote {}: {summary}", path.display()));
                 None
             }
@@ -106,7 +138,7 @@ impl App {
 impl App {
     /// Opens the preset picker with what each preset would save now.
     pub(super) fn open_presets(&mut self) {
-        if self.cuts.exclusion().is_none() {
+        if self.exclusions.exclusion().is_none() {
             return self.say("wait for the scan to finish before choosing presets");
         }
         let choices = self.preset_choices();
@@ -117,7 +149,7 @@ impl App {
     }
 
     fn preset_choices(&self) -> Vec<PresetChoice> {
-        let (Some(ex), bundle) = (self.cuts.exclusion(), self.bundle()) else {
+        let (Some(ex), bundle) = (self.exclusions.exclusion(), self.bundle()) else {
             return Vec::new();
         };
         presets()
@@ -146,7 +178,8 @@ impl App {
             .collect()
     }
 
-    /// Space adds (or removes) the highlighted preset and stays; Enter does so and closes.
+    /// Space adds (or removes) the highlighted preset and stays; Enter and Esc close,
+    /// keeping what is checked.
     fn on_presets_key(
         &mut self,
         mut list: ListState,
@@ -157,17 +190,14 @@ impl App {
         match action {
             Action::Up => list.move_by(-1, len, len),
             Action::Down => list.move_by(1, len, len),
-            Action::ToggleCut | Action::Accept => {
+            Action::ToggleExclude => {
                 if let Some(choice) = choices.get(list.selected) {
                     self.toggle_preset(&choice.name, choice.in_use);
-                }
-                if action == Action::Accept {
-                    return None;
                 }
                 let choices = self.preset_choices();
                 return Some(Overlay::Presets { list, choices });
             }
-            Action::Cancel => return None,
+            Action::Accept | Action::Cancel => return None,
             _ => {}
         }
         Some(Overlay::Presets { list, choices })
@@ -193,14 +223,24 @@ impl App {
     }
 }
 
-fn help(scroll: usize, action: Action) -> Option<Overlay> {
-    let max = crate::tui::keymap::HELP.len();
+/// Rows a text pane shows of `total` lines on a screen `height` tall (a border above and
+/// below, and a line of the screen kept free on each side).
+pub fn pane_rows(total: usize, height: u16) -> usize {
+    total.min(usize::from(height.saturating_sub(4)))
+}
+
+/// The new first line of a pane after a key; `None` closes it. Never scrolls past the end.
+fn scroll_pane(scroll: usize, action: Action, total: usize, rows: usize) -> Option<usize> {
+    let last = total.saturating_sub(rows);
+    let page = rows.saturating_sub(1).max(1);
     let scroll = match action {
         Action::Up => scroll.saturating_sub(1),
-        Action::Down => (scroll + 1).min(max),
-        Action::PageUp => scroll.saturating_sub(10),
-        Action::PageDown => (scroll + 10).min(max),
+        Action::Down => scroll + 1,
+        Action::PageUp => scroll.saturating_sub(page),
+        Action::PageDown => scroll + page,
+        Action::Home => 0,
+        Action::End => last,
         _ => return None,
     };
-    Some(Overlay::Help { scroll })
+    Some(scroll.min(last))
 }

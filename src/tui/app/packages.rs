@@ -5,7 +5,7 @@ use crate::model::{DistId, Sizes};
 
 use super::Ctx;
 use super::list::ListState;
-use crate::tui::cuts::Reason;
+use crate::tui::exclusions::Reason;
 
 /// One row of the table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,9 +89,9 @@ pub struct PackagesState {
 }
 
 /// How excluded a distribution is: 0 kept, 1 partly, 2 wholly.
-pub fn cut_level(ctx: &Ctx, d: DistId) -> u8 {
+pub fn exclusion_level(ctx: &Ctx, d: DistId) -> u8 {
     let full = ctx.bundle.dist(d).sizes;
-    let kept = ctx.cuts.dist_kept(ctx.bundle, d);
+    let kept = ctx.exclusions.dist_kept(ctx.bundle, d);
     if kept == full {
         0
     } else if kept.files == 0 {
@@ -128,7 +128,7 @@ impl PackagesState {
             };
             ord.then_with(|| ctx.bundle.dist(*a).key.cmp(&ctx.bundle.dist(*b).key))
         });
-        let unowned = ctx.cuts.unowned().0;
+        let unowned = ctx.exclusions.unowned().0;
         if !ctx.scanning
             && unowned.files > 0
             && (needle.is_empty() || "(unowned files)".contains(&needle))
@@ -148,13 +148,15 @@ impl PackagesState {
         let (da, db) = (ctx.bundle.dist(a), ctx.bundle.dist(b));
         let by = |f: &dyn Fn(DistId, &Sizes) -> u64| f(a, &da.sizes).cmp(&f(b, &db.sizes));
         let natural = match self.sort {
+            // The first size column shows disk usage when sizes are disk ones (`a`).
+            PkgColumn::Bytes if ctx.measure == super::Measure::Disk => by(&|_, s| s.disk),
             PkgColumn::Bytes => by(&|_, s| s.bytes),
             PkgColumn::Zipped => by(&|_, s| s.zipped),
             PkgColumn::Retained => by(&|d, _| ctx.retained(d).unwrap_or(0)),
             PkgColumn::Name => da.name.to_lowercase().cmp(&db.name.to_lowercase()),
             PkgColumn::Version => crate::python::version::compare(&da.version, &db.version),
             PkgColumn::RequiredBy => by(&|d, _| ctx.bundle.graph.inc[d.index()].len() as u64),
-            PkgColumn::Status => by(&|d, _| u64::from(cut_level(ctx, d))).then_with(|| {
+            PkgColumn::Status => by(&|d, _| u64::from(exclusion_level(ctx, d))).then_with(|| {
                 by(&|d, _| match ctx.status_reason(d) {
                     Reason::Rule(r) => r as u64 + 1,
                     Reason::Kept => 0,

@@ -39,6 +39,11 @@ impl TreeSort {
         }
     }
 
+    /// Whether the natural order is largest first.
+    pub fn descends(self) -> bool {
+        self != TreeSort::Name
+    }
+
     /// Its name.
     pub fn title(self) -> &'static str {
         match self {
@@ -86,9 +91,9 @@ impl TreeState {
     /// Rebuilds the rows, keeping the selected node selected.
     pub fn refresh(&mut self, ctx: &Ctx, height: usize) {
         let keep = self.selected();
-        self.dir_sizes = scope::scoped(ctx.cuts, self.dir, self.scope);
+        self.dir_sizes = scope::scoped(ctx.exclusions, self.dir, self.scope);
         self.rows = if self.filter.is_empty() {
-            scope::children(ctx.bundle, ctx.cuts, self.dir, self.scope)
+            scope::children(ctx.bundle, ctx.exclusions, self.dir, self.scope)
                 .into_iter()
                 .map(|(id, _, _)| TreeRow { id, flat: false })
                 .collect()
@@ -147,7 +152,7 @@ impl TreeState {
                     .rows
                     .iter()
                     .map(|r| {
-                        let full = self.sizes(ctx.cuts, r).0;
+                        let full = self.sizes(ctx.exclusions, r).0;
                         let key = if self.sort == TreeSort::Size {
                             ctx.measure.of(&full)
                         } else {
@@ -169,8 +174,12 @@ impl TreeState {
     }
 
     /// Full and kept sizes of a row under the view's scope.
-    pub fn sizes(&self, cuts: &crate::tui::cuts::Cuts, row: &TreeRow) -> (Sizes, Sizes) {
-        cuts.scoped(row.id, self.scope)
+    pub fn sizes(
+        &self,
+        exclusions: &crate::tui::exclusions::Exclusions,
+        row: &TreeRow,
+    ) -> (Sizes, Sizes) {
+        exclusions.scoped(row.id, self.scope)
     }
 
     /// The selected node, if any.
@@ -178,20 +187,34 @@ impl TreeState {
         self.rows.get(self.list.selected).map(|r| r.id)
     }
 
-    /// Opens the selected directory; false when the selection is not a directory.
+    /// Opens the selected directory, or for a filter match that is a file, the directory
+    /// holding it with it selected; false when there is nothing to open.
     pub fn descend(&mut self, ctx: &Ctx, height: usize) -> bool {
-        let Some(id) = self.selected() else {
+        let Some(row) = self.rows.get(self.list.selected).cloned() else {
             return false;
         };
+        let id = row.id;
         if !ctx.bundle.tree.node(id).is_dir() {
-            return false;
+            let Some(parent) = ctx.bundle.tree.parent(id).filter(|_| row.flat) else {
+                return false;
+            };
+            self.enter(ctx, parent, height);
+            if let Some(i) = self.rows.iter().position(|r| r.id == id) {
+                self.list.select(i, self.rows.len(), height);
+            }
+            return true;
         }
+        self.enter(ctx, id, height);
+        true
+    }
+
+    /// Shows `dir`, remembering where the selection was to come back to it.
+    fn enter(&mut self, ctx: &Ctx, dir: NodeId, height: usize) {
         self.trail.push((self.dir, self.list.selected));
-        self.dir = id;
+        self.dir = dir;
         self.filter.clear();
         self.list = ListState::default();
         self.refresh(ctx, height);
-        true
     }
 
     /// Goes to the parent directory, selecting the one just left; false at `home`.

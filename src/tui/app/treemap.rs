@@ -110,6 +110,40 @@ impl TreemapState {
         self.selected_info().map(|i| i.item)
     }
 
+    /// Items folded into the small-items tile, largest first.
+    pub fn folded(&self) -> Vec<&TileInfo> {
+        let tiled: std::collections::HashSet<usize> = self
+            .tiles
+            .iter()
+            .filter_map(|t| match t.kind {
+                TileKind::Item(i) => Some(i),
+                TileKind::Rest { .. } => None,
+            })
+            .collect();
+        let mut v: Vec<&TileInfo> = (0..self.items.len())
+            .filter(|i| !tiled.contains(i))
+            .map(|i| &self.items[i])
+            .collect();
+        v.sort_by_key(|info| std::cmp::Reverse(info.full.bytes));
+        v
+    }
+
+    /// Whether the small-items tile is selected.
+    pub fn is_rest_selected(&self) -> bool {
+        matches!(
+            self.tiles.get(self.selected).map(|t| t.kind),
+            Some(TileKind::Rest { .. })
+        )
+    }
+
+    /// Moves the selection `pages` steps of five tiles in layout order (largest first);
+    /// huge values reach the first or last tile (Home, End).
+    pub fn page(&mut self, pages: isize) {
+        let last = self.tiles.len().saturating_sub(1);
+        let step = pages.saturating_mul(5);
+        self.selected = self.selected.saturating_add_signed(step).min(last);
+    }
+
     /// Moves the selection to the neighbouring tile.
     pub fn step(&mut self, dir: Direction) {
         if let Some(i) = treemap::neighbor(&self.tiles, self.selected, dir) {
@@ -122,11 +156,11 @@ impl TreemapState {
         let next = match self.selected_item() {
             Some(TileItem::Dist(d)) => {
                 let s = Scope::Dist(d);
-                Focus::Node(scope::home(ctx.bundle, ctx.cuts, s), s)
+                Focus::Node(scope::home(ctx.bundle, ctx.exclusions, s), s)
             }
             Some(TileItem::Unowned) => {
                 let s = Scope::Unowned;
-                Focus::Node(scope::home(ctx.bundle, ctx.cuts, s), s)
+                Focus::Node(scope::home(ctx.bundle, ctx.exclusions, s), s)
             }
             Some(TileItem::Node(n)) if ctx.bundle.tree.node(n).is_dir() => {
                 let Focus::Node(_, s) = self.focus else {
@@ -183,11 +217,11 @@ fn items(ctx: &Ctx, focus: Focus) -> Vec<TileInfo> {
                     TileInfo {
                         item: TileItem::Dist(id),
                         full: d.sizes,
-                        kept: ctx.cuts.dist_kept(ctx.bundle, id),
+                        kept: ctx.exclusions.dist_kept(ctx.bundle, id),
                     }
                 })
                 .collect();
-            let (full, kept) = ctx.cuts.unowned();
+            let (full, kept) = ctx.exclusions.unowned();
             v.push(TileInfo {
                 item: TileItem::Unowned,
                 full,
@@ -195,7 +229,7 @@ fn items(ctx: &Ctx, focus: Focus) -> Vec<TileInfo> {
             });
             v
         }
-        Focus::Node(dir, s) => scope::children(ctx.bundle, ctx.cuts, dir, s)
+        Focus::Node(dir, s) => scope::children(ctx.bundle, ctx.exclusions, dir, s)
             .into_iter()
             .map(|(id, full, kept)| TileInfo {
                 item: TileItem::Node(id),

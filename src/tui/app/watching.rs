@@ -35,7 +35,10 @@ impl App {
     }
 
     fn on_batch(&mut self, batch: Batch) {
-        let selected = self.selected_key();
+        // At the top, the biggest package stays selected: follow a package only when the
+        // user moved to it.
+        let at_top = self.packages.list.selected == 0;
+        let selected = self.selected_key().filter(|_| !at_top);
         let Some(live) = self.data.live_mut() else {
             return;
         };
@@ -48,9 +51,17 @@ impl App {
             before: before.totals,
             after: after.totals,
             changes: changes(&before, &after),
-            arrivals: applied.arrivals,
+            arrivals: mark_dirs(live.bundle(), applied.arrivals),
             missing: live.is_missing(),
         };
+        if !summary.missing
+            && self
+                .message
+                .as_deref()
+                .is_some_and(|m| m.ends_with("does not exist yet; waiting for it"))
+        {
+            self.message = None;
+        }
         let limits = self.active_limits();
         if let Some(a) = &mut self.activity {
             if rescan {
@@ -59,6 +70,10 @@ impl App {
             a.record(summary, &limits, Instant::now());
         }
         self.after_batch(applied.kind == BatchKind::Full, selected.as_deref());
+        if at_top {
+            let (height, len) = (self.list_heights().0, self.packages.rows.len());
+            self.packages.list.select(0, len, height);
+        }
     }
 
     fn on_zipped(&mut self, sizes: ZipSizes) {
@@ -81,7 +96,7 @@ impl App {
 
     /// Rules find their hits again, ids held by views are checked, rows rebuilt.
     fn after_batch(&mut self, full: bool, selected: Option<&str>) {
-        self.cuts.rebuild(self.data.bundle());
+        self.exclusions.rebuild(self.data.bundle());
         self.flags.stale = false;
         self.safety = None;
         self.refresh_insight();
@@ -110,7 +125,7 @@ impl App {
             self.treemap.colour = colour;
         }
         if tree_dead {
-            let home = super::scope::home(self.data.bundle(), &self.cuts, Scope::All);
+            let home = super::scope::home(self.data.bundle(), &self.exclusions, Scope::All);
             let height = self.list_heights().1;
             self.tree.open(&ctx!(self), home, Scope::All, height);
         }
@@ -145,6 +160,27 @@ impl App {
             .map(|c| c.limit.clone())
             .collect()
     }
+}
+
+/// Arrivals whose path is a directory get a trailing `/` (as the Tree writes them).
+fn mark_dirs(
+    bundle: &crate::bundle::Bundle,
+    mut arrivals: Vec<crate::watch::live::Arrival>,
+) -> Vec<crate::watch::live::Arrival> {
+    let Some(root) = bundle.roots.first().map(|r| r.node) else {
+        return arrivals;
+    };
+    for a in &mut arrivals {
+        let is_dir = !a.path.is_empty()
+            && bundle
+                .tree
+                .resolve(root, a.path.as_bytes())
+                .is_some_and(|n| bundle.tree.node(n).is_dir());
+        if is_dir {
+            a.path.push('/');
+        }
+    }
+    arrivals
 }
 
 /// Whether `id` and every ancestor are still attached.

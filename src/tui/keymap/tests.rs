@@ -20,12 +20,43 @@ fn arrows_and_vi_keys_move_in_browse_mode() {
     assert_eq!(browse(KeyCode::Char('k')), Some(Action::Up));
     assert_eq!(browse(KeyCode::Char('j')), Some(Action::Down));
     assert_eq!(browse(KeyCode::Char('h')), Some(Action::Left));
-    assert_eq!(browse(KeyCode::Right), Some(Action::Right));
+    assert_eq!(browse(KeyCode::Left), Some(Action::Left));
 }
 
 #[test]
-fn l_chooses_limits_rather_than_moving_right() {
-    assert_eq!(browse(KeyCode::Char('l')), Some(Action::Limits));
+fn l_right_and_enter_open_as_in_ncdu_and_capital_l_chooses_limits() {
+    for code in [KeyCode::Char('l'), KeyCode::Right] {
+        assert_eq!(browse(code), Some(Action::Right), "{code:?}");
+    }
+    assert_eq!(browse(KeyCode::Enter), Some(Action::Enter));
+    assert_eq!(browse(KeyCode::Char('L')), Some(Action::Limits));
+}
+
+#[test]
+fn n_s_and_z_sort_directly() {
+    assert_eq!(
+        browse(KeyCode::Char('n')),
+        Some(Action::SortBy(SortKey::Name))
+    );
+    assert_eq!(
+        browse(KeyCode::Char('s')),
+        Some(Action::SortBy(SortKey::Size))
+    );
+    assert_eq!(
+        browse(KeyCode::Char('z')),
+        Some(Action::SortBy(SortKey::Zipped))
+    );
+}
+
+#[test]
+fn no_key_is_bound_twice_in_browse_mode() {
+    let mut seen = Vec::new();
+    for b in BROWSE {
+        for k in b.keys {
+            assert!(!seen.contains(k), "{} is bound twice", k.label());
+            seen.push(*k);
+        }
+    }
 }
 
 #[test]
@@ -59,7 +90,7 @@ fn undo_and_redo_are_u_and_ctrl_r() {
 }
 
 #[test]
-fn ctrl_c_quits_from_every_mode() {
+fn ctrl_c_means_quit_from_every_mode() {
     for mode in [
         Mode::Browse,
         Mode::Filter,
@@ -70,7 +101,7 @@ fn ctrl_c_quits_from_every_mode() {
     ] {
         assert_eq!(
             action_for(mode, ctrl('c')),
-            Some(Action::ForceQuit),
+            Some(Action::Interrupt),
             "{mode:?}"
         );
     }
@@ -130,9 +161,14 @@ fn key_releases_do_nothing() {
 
 #[test]
 fn the_help_table_mentions_every_browse_key() {
-    let text: String = HELP.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(" ");
+    let text: String = help_lines()
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
     for k in [
-        "Space", "x", "/", "s", "a", "l", "p", "u", "Ctrl-r", "e", "q", "?", "Tab", "w",
+        "Space", "x", "/", "s", "n", "z", "a", "l", "L", "i", "p", "u", "Ctrl-r", "e", "q", "?",
+        "Tab", "w", "r",
     ] {
         assert!(text.split_whitespace().any(|w| w == k), "help lacks {k}");
     }

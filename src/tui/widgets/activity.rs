@@ -12,14 +12,6 @@ use crate::tui::app::App;
 use crate::watch::summary::{ChangeKind, DistChange};
 
 /// Lines the log takes: none unless watching, fewer on short screens.
-pub fn height(app: &App) -> u16 {
-    match (&app.activity, app.size.height) {
-        (None, _) => 0,
-        (Some(_), h) if h >= 36 => 5,
-        (Some(_), _) => 3,
-    }
-}
-
 /// Draws the newest entries (or what the watch waits for).
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let Some(activity) = &app.activity else {
@@ -57,10 +49,12 @@ fn render_entry(app: &App, e: &Entry, area: Rect, buf: &mut Buffer) {
     };
     say(&format!(" {} ", e.at), theme.dim);
     if e.missing {
-        say(
-            " directory missing: waiting for it to come back",
-            theme.warn,
-        );
+        let text = if e.never_seen {
+            " directory does not exist yet: waiting for it"
+        } else {
+            " directory missing: waiting for it to come back"
+        };
+        say(text, theme.warn);
         return;
     }
     let delta = if e.first {
@@ -84,7 +78,7 @@ fn render_entry(app: &App, e: &Entry, area: Rect, buf: &mut Buffer) {
         say(&format!("  {r} back under"), theme.ok);
     }
     let mut shown: Vec<String> = e.changes.iter().map(change).collect();
-    shown.extend(e.paths.iter().map(|(p, d)| format!("{p}/ {}", signed(*d))));
+    shown.extend(e.paths.iter().map(|(p, d)| format!("{p} {}", signed(*d))));
     if !shown.is_empty() {
         say(&format!("  {}", shown.join(" · ")), theme.dim);
     }

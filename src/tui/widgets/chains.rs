@@ -43,7 +43,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     };
     let why = app.why.as_ref().filter(|w| w.target == d);
-    let lines = lines(app.bundle(), insight, d, why);
+    let mut lines = lines(app.bundle(), insight, d, why);
+    fit_rows(
+        &mut lines,
+        usize::from(inner.height),
+        &app.bundle().dist(d).key,
+    );
     for (i, (line, y)) in lines.iter().zip(inner.y..inner.bottom()).enumerate() {
         let style = if i == 0 {
             app.theme.heading
@@ -54,19 +59,46 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
+/// Exclusions `lines` to `rows`, the last one saying how many did not fit, rather than stop
+/// silently.
+fn fit_rows(lines: &mut Vec<String>, rows: usize, key: &str) {
+    if lines.len() > rows && rows > 1 {
+        let hidden = lines.len() - rows + 1;
+        lines.truncate(rows - 1);
+        lines.push(format!(
+            "… {hidden} more lines: heft why {key} lists every path"
+        ));
+    }
+}
+
 /// The panel's text: a summary line, the runtime note, then one line per path.
 pub fn lines(bundle: &Bundle, insight: &Insight, d: DistId, why: Option<&WhyPaths>) -> Vec<String> {
     let dist = bundle.dist(d);
     let info = insight.get(d);
     let only = insight.exclusive_set(d).len().saturating_sub(1);
+    let with = match only {
+        0 => String::new(),
+        1 => " (with the 1 package only it needs)".to_string(),
+        n => format!(" (with the {n} packages only it needs)"),
+    };
     let mut out = vec![format!(
-        "{} {}: {} own; x frees {} (with {only} only it needs); {} shared with others",
+        "{} {}: {} own; x frees {}{with}; {} shared with others",
         dist.name,
         dist.version,
         human(dist.sizes.bytes),
         human(info.retained.bytes),
         human(info.shared.bytes),
     )];
+    if only > 0 {
+        let mut names: Vec<&str> = insight
+            .exclusive_set(d)
+            .into_iter()
+            .filter(|o| *o != d)
+            .map(|o| bundle.dist(o).name.as_str())
+            .collect();
+        names.sort_unstable();
+        out.push(format!("x would also exclude: {}", names.join(", ")));
+    }
     if let Some(rt) = &info.runtime_provided {
         out.push(format!(
             "the {} runtime provides it: {}",
@@ -105,4 +137,20 @@ pub fn lines(bundle: &Bundle, insight: &Insight, d: DistId, why: Option<&WhyPath
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panel_too_short_for_its_chains_says_how_many_are_hidden() {
+        let mut lines: Vec<String> = (0..12).map(|i| format!("chain {i}")).collect();
+        fit_rows(&mut lines, 5, "numpy");
+        assert_eq!(lines.len(), 5);
+        assert_eq!(lines[4], "… 8 more lines: heft why numpy lists every path");
+        let mut short = vec!["one".to_string()];
+        fit_rows(&mut short, 5, "numpy");
+        assert_eq!(short, ["one"]);
+    }
 }

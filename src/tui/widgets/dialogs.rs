@@ -30,7 +30,7 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
             ];
             boxed(app, " overwrite? ", &lines, area, buf);
         }
-        Overlay::Help { .. } => {}
+        Overlay::Help { .. } | Overlay::Text { .. } => {}
     }
 }
 
@@ -100,7 +100,7 @@ fn limits(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
 
 fn presets(app: &App, selected: usize, choices: &[PresetChoice], area: Rect, buf: &mut Buffer) {
     let mut lines = vec![
-        "Space adds or removes a preset (the gauges move behind); Enter also closes.".to_string(),
+        "Space adds or removes a preset (the gauges move behind); Enter or Esc closes.".to_string(),
         String::new(),
     ];
     for c in choices {
@@ -138,7 +138,7 @@ fn export_dialog(app: &App, d: &ExportDialog, area: Rect, buf: &mut Buffer) {
     let mark = |f: ExportField| if d.field == f { "›" } else { " " };
     let mut lines = vec![
         format!(
-            "{} format: {format}   (Tab: next field; Space: next format)",
+            "{} format: {format}   (← →: format; Tab: next field)",
             mark(ExportField::Format)
         ),
         format!("{} file:   {}▏", mark(ExportField::Path), d.path),
@@ -147,6 +147,24 @@ fn export_dialog(app: &App, d: &ExportDialog, area: Rect, buf: &mut Buffer) {
     ];
     if let Some(e) = &d.error {
         lines.push(format!("error: {e}"));
+    }
+    let alerts = &app.exclusions.alerts().lines;
+    if !alerts.is_empty() {
+        let room = usize::from(area.height.saturating_sub(lines.len() as u16 + 5)).max(1);
+        lines.push(String::new());
+        lines.push(format!(
+            "⚠ {} warning{} (written into the export too):",
+            alerts.len(),
+            if alerts.len() == 1 { "" } else { "s" }
+        ));
+        let shown = room.min(alerts.len());
+        lines.extend(alerts.iter().take(shown).map(|a| format!("  {a}")));
+        if shown < alerts.len() {
+            lines.push(format!(
+                "  … {} more in the Rules view (4)",
+                alerts.len() - shown
+            ));
+        }
     }
     boxed(app, " export manifest ", &lines, area, buf);
 }

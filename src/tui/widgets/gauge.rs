@@ -7,18 +7,35 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::text::{bar, put};
-use crate::tui::app::App;
+use crate::tui::app::{App, Data};
 use crate::tui::theme::Theme;
+
+/// How much of a zipped limit's figure is known.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Zip {
+    /// Every file's zipped size is in (or the limit counts unzipped bytes).
+    #[default]
+    Complete,
+    /// Estimates are still arriving: the figure is a lower bound (percent done, if known).
+    Estimating(Option<u8>),
+    /// No zipped size is known at all.
+    Unknown,
+}
 
 /// One gauge line.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GaugeRow {
     /// The verdict after exclusions.
     pub verdict: Verdict,
-    /// Percent done while the zipped estimate runs (zipped limits only).
-    pub estimating: Option<u8>,
-    /// No zipped size is known at all (zipped limits only).
-    pub unknown: bool,
+    /// Whether its figure is final (zipped limits while estimates run: a lower bound).
+    pub zip: Zip,
+}
+
+impl GaugeRow {
+    /// Whether its figure is only a lower bound.
+    pub fn is_partial(&self) -> bool {
+        matches!(self.zip, Zip::Estimating(_))
+    }
 }
 
 /// Everything the gauges show.
@@ -32,8 +49,7 @@ impl GaugeProps {
     /// The gauges of the app's active limits against what is kept.
     pub fn of(app: &App) -> GaugeProps {
         let kept = app.kept_totals();
-        let full = app.cuts.full(app.bundle().top);
-        let estimating = app.zip.running();
+        let full = app.exclusions.full(app.bundle().top);
         // Without estimates (--no-zip-estimate) directories' zipped bytes are headers only.
         let unmeasured = !app.budget.zip_estimate
             && app
@@ -41,18 +57,25 @@ impl GaugeProps {
                 .roots
                 .iter()
                 .any(|r| r.kind == crate::bundle::RootKind::SitePackages);
-        let unknown = unmeasured || (full.zipped == 0 && full.bytes > 0);
+        let zip = match (&app.data, app.zip.running()) {
+            (_, Some(p)) => Zip::Estimating(Some(p)),
+            (Data::Live(live), None) if live.zip_pending() > 0 && !unmeasured => {
+                Zip::Estimating(None)
+            }
+            _ if unmeasured || (full.zipped == 0 && full.bytes > 0) => Zip::Unknown,
+            _ => Zip::Complete,
+        };
         let rows = app
             .limits
             .iter()
             .filter(|c| c.active)
-            .map(|c| {
-                let zipped = c.limit.counted != Counted::Unzipped;
-                GaugeRow {
-                    verdict: verdict(&c.limit, kept.bytes, kept.zipped, app.reserve_for(&c.limit)),
-                    estimating: estimating.filter(|_| zipped),
-                    unknown: zipped && unknown && estimating.is_none(),
-                }
+            .map(|c| GaugeRow {
+                verdict: verdict(&c.limit, kept.bytes, kept.zipped, app.reserve_for(&c.limit)),
+                zip: if c.limit.counted == Counted::Unzipped {
+                    Zip::Complete
+                } else {
+                    zip
+                },
             })
             .collect();
         GaugeProps { rows }
@@ -90,27 +113,40 @@ pub fn render(props: &GaugeProps, area: Rect, buf: &mut Buffer, theme: &Theme) {
     }
 }
 
-/// "459.0 MB of 250 MB  183.6%  over by 209.0 MB", or why there is no number.
+/// "459.0 MB of 250 MB  183.6%  over by 209.0 MB", or while estimating a lower bound with
+/// no verdict ("estimating 12%: >= 4.2 MB of 50 MB"; "over by >= 2 MB" once it is over),
+/// or why there is no number.
 fn numbers(row: &GaugeRow) -> String {
     let v = &row.verdict;
-    if row.unknown {
-        return "zipped size not estimated".to_string();
+    match row.zip {
+        Zip::Unknown => "zipped size not estimated".to_string(),
+        Zip::Estimating(p) => {
+            let done = p.map(|p| format!(" {p}%")).unwrap_or_default();
+            let tail = if v.ok {
+                String::new()
+            } else {
+                format!("  over by >= {}", human(v.overrun))
+            };
+            format!(
+                "estimating{done}: >= {} of {}{tail}",
+                human(v.used),
+                human(v.limit.bytes)
+            )
+        }
+        Zip::Complete => {
+            let tail = if v.ok {
+                format!("{} headroom", human(v.headroom))
+            } else {
+                format!("over by {}", human(v.overrun))
+            };
+            format!(
+                "{} of {}  {:>5.1}%  {tail}",
+                human(v.used),
+                human(v.limit.bytes),
+                v.percent
+            )
+        }
     }
-    let tail = if v.ok {
-        format!("{} headroom", human(v.headroom))
-    } else {
-        format!("over by {}", human(v.overrun))
-    };
-    let est = row
-        .estimating
-        .map(|p| format!("estimating {p}%: "))
-        .unwrap_or_default();
-    format!(
-        "{est}{} of {}  {:>5.1}%  {tail}",
-        human(v.used),
-        human(v.limit.bytes),
-        v.percent
-    )
 }
 
 fn render_row(
@@ -122,19 +158,20 @@ fn render_row(
     theme: &Theme,
 ) {
     let v = &row.verdict;
-    let style = verdict_style(v, theme);
+    // A lower bound earns no colour until it is already over.
+    let style = if row.is_partial() && v.ok {
+        theme.dim
+    } else {
+        verdict_style(v, theme)
+    };
     let name = format!(" {:<name_w$} ", v.limit.name);
     let mut x = area.x;
     put(buf, x, area.y, &name, area.width, theme.heading);
     x = x.saturating_add(name.chars().count() as u16);
     if bar_w >= 4 {
-        if !row.unknown {
+        if row.zip != Zip::Unknown {
             let fill = bar(v.percent / 100.0, bar_w);
-            let bar_style = if row.estimating.is_some() {
-                theme.dim
-            } else {
-                style
-            };
+            let bar_style = style;
             put(buf, x, area.y, "▕", 1, theme.dim);
             put(buf, x + 1, area.y, &fill, bar_w as u16, bar_style);
             put(buf, x + 1 + bar_w as u16, area.y, "▏", 1, theme.dim);
@@ -142,7 +179,7 @@ fn render_row(
         x = x.saturating_add(bar_w as u16 + 3);
     }
     let w = area.right().saturating_sub(x);
-    let text_style = if row.unknown || row.estimating.is_some() {
+    let text_style = if row.zip == Zip::Unknown {
         theme.dim
     } else {
         style
@@ -161,8 +198,7 @@ mod tests {
         let limit = preset("aws-lambda").unwrap();
         GaugeRow {
             verdict: verdict(limit, used, 0, 0),
-            estimating: None,
-            unknown: false,
+            zip: Zip::Complete,
         }
     }
 
@@ -206,7 +242,7 @@ mod tests {
     #[test]
     fn a_zipped_gauge_without_estimates_says_so_instead_of_zero() {
         let mut r = row(0);
-        r.unknown = true;
+        r.zip = Zip::Unknown;
         let mut buf = Buffer::empty(Rect::new(0, 0, 80, 1));
         render(
             &GaugeProps { rows: vec![r] },
@@ -215,6 +251,48 @@ mod tests {
             &Theme::mono(),
         );
         assert!(line(&buf, 0).contains("not estimated"));
+    }
+
+    fn zipped_row(used: u64, done: Option<u8>) -> GaugeRow {
+        let limit = preset("aws-lambda-zip").unwrap();
+        GaugeRow {
+            verdict: verdict(limit, 0, used, 0),
+            zip: Zip::Estimating(done),
+        }
+    }
+
+    #[test]
+    fn a_zipped_gauge_while_estimating_shows_a_lower_bound_and_no_verdict() {
+        let props = GaugeProps {
+            rows: vec![zipped_row(4_404_019, Some(0)), zipped_row(22, None)],
+        };
+        let mut buf = Buffer::empty(Rect::new(0, 0, 120, 2));
+        render(&props, buf.area, &mut buf, &Theme::colour());
+        for y in 0..2 {
+            let text = line(&buf, y);
+            assert!(text.contains(">= "), "a lower bound: {text}");
+            assert!(!text.contains("headroom"), "no verdict yet: {text}");
+            assert!(
+                !text.contains('%') || text.contains("estimating 0%"),
+                "{text}"
+            );
+        }
+        assert!(line(&buf, 0).contains("estimating 0%: >= 4.2 MB of 50 MB"));
+        assert_eq!(Some(buf[(18, 0)].fg), Theme::colour().dim.fg, "not green");
+    }
+
+    #[test]
+    fn a_zipped_lower_bound_already_over_the_limit_says_so() {
+        let props = GaugeProps {
+            rows: vec![zipped_row(60 << 20, Some(40))],
+        };
+        let mut buf = Buffer::empty(Rect::new(0, 0, 120, 1));
+        render(&props, buf.area, &mut buf, &Theme::colour());
+        assert!(
+            line(&buf, 0).contains("over by >= 10.0 MB"),
+            "{}",
+            line(&buf, 0)
+        );
     }
 
     #[test]
@@ -237,8 +315,12 @@ mod tests {
         };
         let rows = GaugeProps::of(&app).rows;
         assert_eq!(rows[0].verdict.used, app.kept_totals().bytes + (40 << 20));
-        assert!(!rows[0].unknown);
-        assert!(rows[1].unknown, "headers only is no zipped measurement");
+        assert_eq!(rows[0].zip, Zip::Complete);
+        assert_eq!(
+            rows[1].zip,
+            Zip::Unknown,
+            "headers only is no zipped measurement"
+        );
         assert_eq!(rows[1].verdict.reserve, 0);
     }
 

@@ -2,45 +2,10 @@
 
 use crate::limits::human;
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 
 use super::Screen;
 use super::text::{fit_left, group, put};
 use crate::tui::app::{App, Data};
-use crate::tui::keymap::ViewId;
-
-/// Cells of one tab label: " 1 Packages ".
-fn tab_label(i: usize, v: ViewId) -> String {
-    format!(" {} {} ", i + 1, v.title())
-}
-
-/// Where the tab labels sit: right-aligned in the header, or just the digits when narrow.
-pub fn tabs(header: Rect) -> Vec<(ViewId, Rect)> {
-    let labels: Vec<String> = ViewId::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, v)| tab_label(i, *v))
-        .collect();
-    let full: u16 = labels.iter().map(|l| l.chars().count() as u16).sum();
-    let short = header.width < 100;
-    let width = |l: &String| if short { 3 } else { l.chars().count() as u16 };
-    let total = if short { 3 * labels.len() as u16 } else { full };
-    let mut x = header.right().saturating_sub(total);
-    ViewId::ALL
-        .iter()
-        .zip(&labels)
-        .map(|(v, l)| {
-            let r = Rect::new(
-                x,
-                header.y,
-                width(l).min(header.right().saturating_sub(x)),
-                header.height.min(1),
-            );
-            x += width(l);
-            (*v, r)
-        })
-        .collect()
-}
 
 /// Writes `text` at `x` without running into the tabs at `end`; returns the next `x`.
 fn left(
@@ -78,11 +43,18 @@ pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
         };
         x = left(buf, x, tabs_x, area.y, note, theme.header);
     }
+    let alerts = app.exclusions.alerts().len();
+    if alerts > 0 {
+        let plural = if alerts == 1 { "" } else { "s" };
+        let badge = format!(" ⚠ {alerts} warning{plural} ");
+        x = left(buf, x, tabs_x, area.y, &badge, theme.alert);
+        x = left(buf, x, tabs_x, area.y, " ", theme.header);
+    }
     if app.info.demo {
         x = left(buf, x, tabs_x, area.y, " DEMO ", theme.badge);
         x = left(buf, x, tabs_x, area.y, " ", theme.header);
     }
-    let t = app.cuts.full(app.bundle().top);
+    let t = app.exclusions.full(app.bundle().top);
     let totals = format!("{} files · {}", group(t.files), human(t.bytes));
     let room = usize::from(tabs_x.saturating_sub(x)).saturating_sub(totals.chars().count() + 3);
     x = left(
@@ -104,7 +76,7 @@ pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
         let label = if short {
             format!(" {} ", i + 1)
         } else {
-            tab_label(i, *view)
+            crate::tui::layout::tab_label(i, *view)
         };
         put(buf, r.x, r.y, &label, r.width, style);
     }

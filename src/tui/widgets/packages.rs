@@ -10,9 +10,9 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::Screen;
-use super::text::{bar, fit, percent, put, put_note};
+use super::text::{bar, fit, fit_middle, percent, put, put_note};
 use crate::tui::activity::Trend;
-use crate::tui::app::{App, PkgColumn, PkgRow, cut_level};
+use crate::tui::app::{App, PkgColumn, PkgRow, exclusion_level};
 
 /// Column widths for a table `width` cells wide (0 means the column is hidden).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,32 +20,72 @@ struct Widths {
     name: usize,
     version: usize,
     size: usize,
+    /// Whether the retained column is shown (dropped first when names need room).
+    retained: bool,
+    /// Whether the zipped column is shown.
+    zipped: bool,
+    /// Whether the share percentage is shown.
+    share: bool,
     share_bar: usize,
     required_by: usize,
     status: usize,
 }
 
 impl Widths {
+    /// Names get room first: at least `NAME_MIN` cells before the version shrinks, then
+    /// the retained, share and zipped columns go.
     fn for_width(width: usize) -> Widths {
-        // name, version, bytes, zipped, retained, share %, status, and one space each.
-        let (version, size, status) = (10, 9, 14);
-        let fixed = version + 3 * size + 6 + status + 7;
+        const NAME_MIN: usize = 18;
+        let size = 9;
+        let status = 14;
         let share_bar = if width >= 110 { 10 } else { 0 };
-        let rest = width.saturating_sub(fixed + share_bar + usize::from(share_bar > 0));
-        let (name, required_by) = if width >= 110 {
-            let name = (rest / 2).clamp(16, 26);
+        let mut w = Widths {
+            name: 0,
+            version: 10,
+            size,
+            retained: true,
+            zipped: true,
+            share: true,
+            share_bar,
+            required_by: 0,
+            status,
+        };
+        let steps: [fn(&mut Widths); 4] = [
+            |w| w.version = 7,
+            |w| w.retained = false,
+            |w| w.share = false,
+            |w| w.zipped = false,
+        ];
+        for step in steps {
+            if width.saturating_sub(w.fixed()) >= NAME_MIN {
+                break;
+            }
+            step(&mut w);
+        }
+        let rest = width.saturating_sub(w.fixed());
+        (w.name, w.required_by) = if width >= 110 {
+            let name = (rest / 2).clamp(NAME_MIN, 30);
             (name, rest.saturating_sub(name + 1))
         } else {
             (rest.max(8), 0)
         };
-        Widths {
-            name,
-            version,
-            size,
-            share_bar,
-            required_by,
-            status,
-        }
+        w
+    }
+
+    /// Cells every column but the name and required-by takes, spaces included.
+    fn fixed(&self) -> usize {
+        let sizes = 1 + usize::from(self.zipped) + usize::from(self.retained);
+        2 + self.version
+            + 1
+            + sizes * (self.size + 1)
+            + if self.share { 7 } else { 0 }
+            + if self.share_bar > 0 {
+                self.share_bar + 1
+            } else {
+                0
+            }
+            + self.status
+            + 1
     }
 }
 
@@ -70,7 +110,7 @@ pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
     };
     let w = Widths::for_width(usize::from(rows.width));
     render_heading(app, &w, heading, buf);
-    let total = app.bundle().totals().bytes;
+    let total = first_size(app, &app.bundle().totals());
     let state = &app.packages;
     if state.rows.is_empty() {
         let text = if app.data.is_scanning() {
@@ -155,14 +195,26 @@ fn render_heading(app: &App, w: &Widths, area: Rect, buf: &mut Buffer) {
             n = w.version
         ),
     ];
-    for c in [PkgColumn::Bytes, PkgColumn::Zipped, PkgColumn::Retained] {
+    let shown = [
+        (PkgColumn::Bytes, true),
+        (PkgColumn::Zipped, w.zipped),
+        (PkgColumn::Retained, w.retained),
+    ];
+    for c in shown.into_iter().filter_map(|(c, on)| on.then_some(c)) {
+        let title = if c == PkgColumn::Bytes && app.measure == crate::tui::app::Measure::Disk {
+            "disk"
+        } else {
+            c.title()
+        };
         cells.push(format!(
             "{:>n$}",
-            format!("{}{}", arrow(c), c.title()),
+            format!("{}{title}", arrow(c)),
             n = w.size
         ));
     }
-    cells.push(format!("{:>6}", "share"));
+    if w.share {
+        cells.push(format!("{:>6}", "share"));
+    }
     if w.share_bar > 0 {
         cells.push(" ".repeat(w.share_bar));
     }
@@ -199,22 +251,34 @@ fn render_row(
     buf: &mut Buffer,
 ) {
     let size = |n: u64| human(n);
+    let zipped = if t.zipped == 0 {
+        "-".to_string()
+    } else {
+        size(t.zipped)
+    };
     let mut s = format!(
-        " {:<nw$} {:<vw$} {:>sw$} {:>sw$} {:>sw$} {:>6}",
-        fit(&t.name, w.name),
+        " {:<nw$} {:<vw$} {:>sw$}",
+        fit_middle(&t.name, w.name),
         fit(&t.version, w.version),
         size(t.bytes),
-        if t.zipped == 0 {
-            "-".to_string()
-        } else {
-            size(t.zipped)
-        },
-        t.retained.map_or("-".to_string(), size),
-        percent(t.bytes, total),
         nw = w.name,
         vw = w.version,
         sw = w.size,
     );
+    if w.zipped {
+        let _ = write!(s, " {zipped:>sw$}", sw = w.size);
+    }
+    if w.retained {
+        let _ = write!(
+            s,
+            " {:>sw$}",
+            t.retained.map_or("-".to_string(), size),
+            sw = w.size
+        );
+    }
+    if w.share {
+        let _ = write!(s, " {:>6}", percent(t.bytes, total));
+    }
     let bar_x = area.x + s.chars().count() as u16 + 1;
     if w.share_bar > 0 {
         s.push_str(&" ".repeat(w.share_bar + 1));
@@ -253,22 +317,23 @@ fn row_text(app: &App, row: PkgRow) -> (RowText, u8) {
         PkgRow::Dist(d) => {
             let dist = bundle.dist(d);
             let ctx = app_ctx(app);
-            let level = cut_level(&ctx, d);
-            let mut by: Vec<&str> = bundle
-                .graph
-                .required_by(d)
-                .map(|r| bundle.dist(r).name.as_str())
-                .collect();
-            by.sort_unstable();
+            let level = exclusion_level(&ctx, d);
+            let by = app.required_by_names(d);
             let required_by = if by.is_empty() {
                 "(top level)".to_string()
             } else {
                 by.join(", ")
             };
+            let copies = dist.installs.len();
+            let name = if copies > 1 {
+                format!("{} ×{copies}", dist.name)
+            } else {
+                dist.name.clone()
+            };
             let text = RowText {
-                name: dist.name.clone(),
+                name,
                 version: dist.version.clone(),
-                bytes: dist.sizes.bytes,
+                bytes: first_size(app, &dist.sizes),
                 zipped: dist.sizes.zipped,
                 retained: ctx.retained(d),
                 required_by,
@@ -277,7 +342,7 @@ fn row_text(app: &App, row: PkgRow) -> (RowText, u8) {
             (text, level)
         }
         PkgRow::Unowned => {
-            let (full, kept) = app.cuts.unowned();
+            let (full, kept) = app.exclusions.unowned();
             let level = if kept == full {
                 0
             } else if kept.files == 0 {
@@ -288,7 +353,7 @@ fn row_text(app: &App, row: PkgRow) -> (RowText, u8) {
             let text = RowText {
                 name: "(unowned files)".into(),
                 version: String::new(),
-                bytes: full.bytes,
+                bytes: first_size(app, &full),
                 zipped: full.zipped,
                 retained: None,
                 required_by: "in no RECORD".into(),
@@ -299,24 +364,47 @@ fn row_text(app: &App, row: PkgRow) -> (RowText, u8) {
     }
 }
 
+/// The first size column: disk usage when `a` chose disk sizes, else apparent bytes (the
+/// zipped column is beside it already).
+fn first_size(app: &App, s: &Sizes) -> u64 {
+    if app.measure == crate::tui::app::Measure::Disk {
+        s.disk
+    } else {
+        s.bytes
+    }
+}
+
 fn app_ctx(app: &App) -> crate::tui::app::Ctx<'_> {
     crate::tui::app::Ctx {
         bundle: app.bundle(),
-        cuts: &app.cuts,
+        exclusions: &app.exclusions,
         measure: app.measure,
         scanning: app.data.is_scanning(),
         insight: app.insight.as_ref(),
     }
 }
 
-/// "kept", "excluded", "rule: NAME", or "partly: -12 MB".
-/// "kept", "in runtime", "excluded", "rule: LABEL" or "partly -12 MB".
+/// "kept", "in runtime", "excluded", "with DIST" or "partly -12 MB", after "⚠ " when a
+/// warning is about the package.
 fn status(ctx: &crate::tui::app::Ctx, app: &App, d: DistId, level: u8) -> String {
+    let plain = plain_status(ctx, app, d, level);
+    if app.exclusions.alerts().about_dist(d).is_some() {
+        format!("⚠ {plain}")
+    } else {
+        plain
+    }
+}
+
+fn plain_status(ctx: &crate::tui::app::Ctx, app: &App, d: DistId, level: u8) -> String {
     if level == 0 && ctx.runtime_provided(d).is_some() {
         return "in runtime".into();
     }
     let key = &ctx.bundle.dist(d).key;
-    let whole = match app.cuts.dist_rule(d).and_then(|r| app.cuts.rule(r)) {
+    let whole = match app
+        .exclusions
+        .dist_rule(d)
+        .and_then(|r| app.exclusions.rule(r))
+    {
         Some(rule) if crate::python::name::normalize(&rule.value) != *key => {
             format!("with {}", rule.value)
         }
@@ -325,7 +413,7 @@ fn status(ctx: &crate::tui::app::Ctx, app: &App, d: DistId, level: u8) -> String
     partly(
         level,
         ctx.bundle.dist(d).sizes,
-        app.cuts.dist_kept(ctx.bundle, d),
+        app.exclusions.dist_kept(ctx.bundle, d),
         &whole,
     )
 }
@@ -352,25 +440,26 @@ mod tests {
     }
 
     #[test]
+    fn names_get_room_before_the_version_and_retained_columns() {
+        let w = Widths::for_width(70);
+        assert!(w.name >= 18, "{w:?}");
+        assert!(!w.retained && w.version < 10, "{w:?}");
+        let w80 = Widths::for_width(80);
+        assert!(w80.name >= 18 && w80.retained, "{w80:?}");
+    }
+
+    #[test]
     fn every_column_fits_the_width_it_is_given() {
-        for width in [80, 100, 120, 160, 200] {
+        for width in [60, 70, 80, 100, 120, 160, 200] {
             let w = Widths::for_width(width);
-            let used = 1
+            let used = w.fixed()
                 + w.name
-                + 1
-                + w.version
-                + 3 * (w.size + 1)
-                + 7
-                + w.share_bar
-                + usize::from(w.share_bar > 0)
                 + if w.required_by > 0 {
                     w.required_by + 1
                 } else {
                     0
-                }
-                + 1
-                + w.status;
-            assert!(used <= width, "{width}: {used}");
+                };
+            assert!(used <= width, "{width}: {used} {w:?}");
         }
     }
 }

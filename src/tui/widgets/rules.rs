@@ -28,7 +28,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         height: area.height - 1,
         ..area
     };
-    let Some(ex) = app.cuts.exclusion() else {
+    let Some(ex) = app.exclusions.exclusion() else {
         put(
             buf,
             rows.x + 1,
@@ -85,6 +85,33 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let x = x + 9;
         let w = rows.right().saturating_sub(x);
         put(buf, x, y, &fit(&rule.reason, usize::from(w)), w, style);
+    }
+}
+
+/// Draws the warnings section: a heading and one line per warning (cut to fit).
+pub fn render_alerts(app: &App, area: Rect, buf: &mut Buffer) {
+    let lines = &app.exclusions.alerts().lines;
+    if area.height == 0 || lines.is_empty() {
+        return;
+    }
+    let shown = usize::from(area.height - 1).min(lines.len());
+    let more = if shown < lines.len() {
+        format!(" ({} more not shown)", lines.len() - shown)
+    } else {
+        String::new()
+    };
+    let plural = if lines.len() == 1 { "" } else { "s" };
+    let heading = format!(
+        " ⚠ {} warning{plural}: what the exclusions break{more}",
+        lines.len()
+    );
+    put(buf, area.x, area.y, &heading, area.width, app.theme.heading);
+    for (line, y) in lines.iter().take(shown).zip(area.y + 1..area.bottom()) {
+        let text = format!(
+            "   {}",
+            fit(line, usize::from(area.width.saturating_sub(3)))
+        );
+        put(buf, area.x, y, &text, area.width, app.theme.warn);
     }
 }
 

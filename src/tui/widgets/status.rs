@@ -14,6 +14,11 @@ pub fn focused_path(app: &App) -> String {
     let bundle = app.bundle();
     match app.view {
         ViewId::Packages => match app.packages.selected() {
+            Some(PkgRow::Dist(d)) if app.duplicate_note(d).is_some() => {
+                let dist = bundle.dist(d);
+                let note = app.duplicate_note(d).unwrap_or_default();
+                format!("{} {}  {note}", dist.name, dist.version)
+            }
             Some(PkgRow::Dist(d)) => {
                 let dist = bundle.dist(d);
                 let meta = dist
@@ -44,10 +49,34 @@ pub fn focused_path(app: &App) -> String {
             None => "small items folded together".into(),
         },
         ViewId::Rules => app
-            .cuts
+            .exclusions
             .rule(app.rules.selected)
             .map(|r| format!("{}: {}", r.label(), r.reason))
             .unwrap_or_default(),
+    }
+}
+
+/// The help hint pinned at the right end of the status line.
+const HELP: &str = " ? help ";
+
+/// The warning about what is focused, if any.
+pub fn focused_alert(app: &App) -> Option<&str> {
+    let alerts = app.exclusions.alerts();
+    if alerts.is_empty() {
+        return None;
+    }
+    match app.view {
+        ViewId::Packages => match app.packages.selected()? {
+            PkgRow::Dist(d) => alerts.about_dist(d),
+            PkgRow::Unowned => None,
+        },
+        ViewId::Tree => alerts.about_node(app.tree.selected()?),
+        ViewId::Treemap => match app.treemap.selected_item()? {
+            TileItem::Dist(d) => alerts.about_dist(d),
+            TileItem::Node(n) => alerts.about_node(n),
+            TileItem::Unowned => None,
+        },
+        ViewId::Rules => None,
     }
 }
 
@@ -70,29 +99,70 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         put(buf, area.x, area.y, &text, area.width, theme.message);
         return;
     }
-    let hint = match &app.message {
-        Some(m) => m.clone(),
-        None if app.unexported => "? help · e export · q quit (changes not exported)".into(),
-        None => "? help · Space exclude · e export · q quit".into(),
-    };
-    let hint_w = (hint.chars().count() as u16 + 1).min(area.width / 2 + area.width / 4);
-    let mut left = focused_path(app);
-    if let Some(f) = filter.filter(|f| !f.is_empty()) {
-        left = format!("[/{f}] {left}");
-    }
-    let left_w = area.width.saturating_sub(hint_w + 1);
+    // "? help" is always there, at the right end; messages and hints go before it.
+    let help_w = HELP.chars().count() as u16;
     put(
         buf,
-        area.x,
+        area.right().saturating_sub(help_w),
         area.y,
-        &format!(
-            " {}",
-            fit_left(&left, usize::from(left_w.saturating_sub(1)))
-        ),
-        left_w,
-        theme.dim,
+        HELP,
+        help_w,
+        theme.key,
     );
-    let style = if app.message.is_some() {
+    let area = Rect {
+        width: area.width.saturating_sub(help_w),
+        ..area
+    };
+    let hint = match (&app.message, app.busy) {
+        (_, Some(busy)) => format!("⧗ {busy}…"),
+        (Some(m), None) => m.clone(),
+        (None, None) if app.unexported => "e export · q quit (changes not exported)".into(),
+        (None, None) => "Space exclude · e export · q quit".into(),
+    };
+    let alert = focused_alert(app);
+    // A warning about the focused item needs room more than a hint or a message.
+    let most = match alert {
+        Some(a) => area
+            .width
+            .saturating_sub((a.chars().count() as u16 + 4).min(area.width.saturating_sub(12))),
+        None => area.width / 2 + area.width / 4,
+    };
+    let hint_w = (hint.chars().count() as u16 + 1).min(most);
+    let left = alert.map_or_else(|| focused_path(app), |a| format!("⚠ {a}"));
+    let mut x = area.x;
+    // An active filter is pinned first, never cut: rows it hides must not look absent.
+    if let Some(f) = filter.filter(|f| !f.is_empty()) {
+        let badge = format!(" filter /{} ", super::text::fit(f, 24));
+        put(buf, x, area.y, &badge, area.width / 2, theme.badge);
+        x = x
+            .saturating_add(badge.chars().count() as u16)
+            .min(area.width / 2);
+    }
+    let left_w = area
+        .width
+        .saturating_sub(hint_w + 1)
+        .saturating_sub(x - area.x);
+    put(
+        buf,
+        x,
+        area.y,
+        &format!(" {}", {
+            let room = usize::from(left_w.saturating_sub(1));
+            // A warning reads from its start; a path from its end.
+            if alert.is_some() {
+                super::text::fit(&left, room)
+            } else {
+                fit_left(&left, room)
+            }
+        }),
+        left_w,
+        if alert.is_some() {
+            theme.warn
+        } else {
+            theme.dim
+        },
+    );
+    let style = if app.message.is_some() || app.busy.is_some() {
         theme.message
     } else {
         theme.dim

@@ -19,6 +19,24 @@ pub fn fit(s: &str, width: usize) -> String {
     t
 }
 
+/// `s` cut in the middle to `width` characters, so names sharing a long prefix stay
+/// distinct: `opentelemetry-i…-requests`.
+pub fn fit_middle(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    if n <= width {
+        return s.to_string();
+    }
+    if width < 8 {
+        return fit(s, width);
+    }
+    let tail = (width - 1) / 2;
+    let head = width - 1 - tail;
+    let mut t: String = s.chars().take(head).collect();
+    t.push('…');
+    t.extend(s.chars().skip(n - tail));
+    t
+}
+
 /// `s` cut to `width` characters from the left, starting with `…` when cut (for paths).
 pub fn fit_left(s: &str, width: usize) -> String {
     let n = s.chars().count();

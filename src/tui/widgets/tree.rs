@@ -6,9 +6,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use super::text::{bar, fit, fit_left, group, percent, put, put_note};
+use super::text::{bar, fit, fit_left, fit_middle, group, percent, put, put_note};
 use crate::tui::app::{App, Scope, TreeRow};
-use crate::tui::cuts::Reason;
+use crate::tui::exclusions::Reason;
 
 const BAR: usize = 12;
 
@@ -52,16 +52,34 @@ fn render_heading(app: &App, area: Rect, buf: &mut Buffer) {
         Scope::Unowned => "[unowned] ".into(),
     };
     let dir = bundle.tree.path(s.dir).display().to_string();
-    let order = if s.reversed { "▲" } else { "▼" };
+    // As in Packages: ▼ largest / Z first, ▲ smallest / A first.
+    let order = if s.sort.descends() == s.reversed {
+        "▲"
+    } else {
+        "▼"
+    };
     let (full, kept) = s.dir_sizes;
-    let cut = full.bytes.saturating_sub(kept.bytes);
-    let cut = if cut > 0 {
-        format!(" (-{})", human(cut))
+    let m = app.measure;
+    let excluded = m.of(&full).saturating_sub(m.of(&kept));
+    let excluded = if excluded > 0 {
+        format!(" (-{})", human(excluded))
+    } else {
+        String::new()
+    };
+    // A zip root holds bytes of its own (the archive on disk, its end record zipped) that
+    // no row shows: say so, or the heading and the rows seem to disagree.
+    let is_zip = bundle
+        .roots
+        .iter()
+        .any(|r| r.node == s.dir && r.kind == crate::bundle::RootKind::Zip);
+    let own = app.measure.of(&bundle.tree.node(s.dir).own);
+    let own = if is_zip && own > 0 {
+        format!(" ({} is the .zip itself)", human(own))
     } else {
         String::new()
     };
     let mut right = format!(
-        "{}{cut} · {} files · {}{order}",
+        "{}{own}{excluded} · {} files · {}{order}",
         human(app.measure.of(&full)),
         group(full.files),
         s.sort.title(),
@@ -81,9 +99,9 @@ fn render_heading(app: &App, area: Rect, buf: &mut Buffer) {
 fn render_row(app: &App, row: &TreeRow, whole: u64, selected: bool, area: Rect, buf: &mut Buffer) {
     let tree = &app.bundle().tree;
     let node = tree.node(row.id);
-    let reason = app.cuts.reason(row.id);
+    let reason = app.exclusions.reason(row.id);
     let theme = &app.theme;
-    let base = if reason.is_cut() {
+    let base = if reason.is_excluded() {
         theme.excluded
     } else {
         Style::new()
@@ -94,7 +112,7 @@ fn render_row(app: &App, row: &TreeRow, whole: u64, selected: bool, area: Rect, 
         base
     };
     buf.set_style(area, style);
-    let (full, _) = app.tree.sizes(&app.cuts, row);
+    let (full, _) = app.tree.sizes(&app.exclusions, row);
     let size = app.measure.of(&full);
     let fraction = if whole == 0 {
         0.0
@@ -110,28 +128,41 @@ fn render_row(app: &App, row: &TreeRow, whole: u64, selected: bool, area: Rect, 
     if node.is_dir() {
         name.push('/');
     }
-    let prefix = format!(" {:>9} {:>6} ", human(size), percent(size, whole));
-    let after_bar = format!(" {items:>7}  ");
+    // Narrow screens drop the bar, then the item count, before a name loses a cell.
+    let bar_w = if area.width >= 60 { BAR } else { 0 };
+    let prefix = if area.width >= 45 {
+        format!(" {:>9} {:>6} ", human(size), percent(size, whole))
+    } else {
+        format!(" {:>9} ", human(size))
+    };
+    let after_bar = if area.width >= 50 {
+        format!(" {items:>7}  ")
+    } else {
+        String::new()
+    };
     let remark = note(app, reason, row);
+    let bar_cells = if bar_w > 0 { bar_w + 2 } else { 0 };
     let room = usize::from(area.width)
-        .saturating_sub(prefix.chars().count() + BAR + 2 + after_bar.chars().count());
+        .saturating_sub(prefix.chars().count() + bar_cells + after_bar.chars().count());
     let note_w = remark.chars().count().min(room / 2);
-    let name = fit(&name, room.saturating_sub(note_w + 1));
+    let name = fit_middle(&name, room.saturating_sub(note_w + 1));
     let mut x = area.x;
     put(buf, x, area.y, &prefix, area.width, style);
     x += prefix.chars().count() as u16;
-    let bar_style = if reason.is_cut() {
+    let bar_style = if reason.is_excluded() {
         style
     } else {
         style.patch(theme.ok)
     };
-    let room = area.right().saturating_sub(x);
-    put(buf, x, area.y, "[", room, style);
-    let room = area.right().saturating_sub(x + 1);
-    put(buf, x + 1, area.y, &bar(fraction, BAR), room, bar_style);
-    let room = area.right().saturating_sub(x + 1 + BAR as u16);
-    put(buf, x + 1 + BAR as u16, area.y, "]", room, style);
-    x += BAR as u16 + 2;
+    if bar_w > 0 {
+        let room = area.right().saturating_sub(x);
+        put(buf, x, area.y, "[", room, style);
+        let room = area.right().saturating_sub(x + 1);
+        put(buf, x + 1, area.y, &bar(fraction, bar_w), room, bar_style);
+        let room = area.right().saturating_sub(x + 1 + bar_w as u16);
+        put(buf, x + 1 + bar_w as u16, area.y, "]", room, style);
+        x += bar_w as u16 + 2;
+    }
     put(
         buf,
         x,
@@ -154,12 +185,22 @@ fn render_row(app: &App, row: &TreeRow, whole: u64, selected: bool, area: Rect, 
     }
 }
 
-/// What excluded a row (or how much of it is excluded).
+/// What excluded a row (or how much of it is excluded), after "⚠ " when a warning is
+/// about it.
 fn note(app: &App, reason: Reason, row: &TreeRow) -> String {
+    let plain = plain_note(app, reason, row);
+    if app.exclusions.alerts().about_node(row.id).is_some() {
+        format!("⚠ {plain}")
+    } else {
+        plain
+    }
+}
+
+fn plain_note(app: &App, reason: Reason, row: &TreeRow) -> String {
     match reason {
         Reason::Kept => {
-            let (full, kept) = app.tree.sizes(&app.cuts, row);
-            let cut = full.bytes.saturating_sub(kept.bytes);
+            let (full, kept) = app.tree.sizes(&app.exclusions, row);
+            let cut = app.measure.of(&full).saturating_sub(app.measure.of(&kept));
             if cut > 0 {
                 format!("-{} excluded inside", human(cut))
             } else {

@@ -20,7 +20,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         buf,
         area.x,
         area.y,
-        &breadcrumb(app),
+        &breadcrumb(app, usize::from(area.width)),
         area.width,
         app.theme.heading,
     );
@@ -41,7 +41,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-fn breadcrumb(app: &App) -> String {
+/// Where the map is, then (as room allows) the colouring, the measure and the keys; the
+/// place is cut from the left so its end stays readable.
+fn breadcrumb(app: &App, width: usize) -> String {
     let s = &app.treemap;
     let bundle = app.bundle();
     let place = match s.focus {
@@ -56,13 +58,24 @@ fn breadcrumb(app: &App) -> String {
         }
     };
     let colour = match s.colour {
-        ColourBy::Package => "by package",
+        ColourBy::Package => "colours by package",
         ColourBy::Safety => "by safety: green safe, yellow caution, red breaks, grey your call",
     };
-    format!(
-        " {place}   · colours {colour} · {} · Enter zooms, Bksp out",
-        app.measure.label()
-    )
+    let mut tail = String::new();
+    for part in [colour, app.measure.label(), "Enter zooms, Bksp out"] {
+        let next = format!("{tail} · {part}");
+        if place.chars().count() + next.chars().count() + 2 <= width {
+            tail = next;
+        } else if part == colour && s.colour == ColourBy::Safety {
+            // The legend is long; the short form still says what the colours mean.
+            let short = format!("{tail} · colours by safety (c)");
+            if place.chars().count() + short.chars().count() + 2 <= width {
+                tail = short;
+            }
+        }
+    }
+    let room = width.saturating_sub(tail.chars().count() + 1);
+    format!(" {}{tail}", super::text::fit_left(&place, room))
 }
 
 fn cell_rect(tile: &Tile) -> Rect {
@@ -209,7 +222,7 @@ fn tile_text(app: &App, index: usize, tile: &Tile) -> (String, String, Style) {
         })
     } else {
         match (s.colour, colour) {
-            (ColourBy::Safety, _) => theme.safety_tile(safety_of(app, info.item)),
+            (ColourBy::Safety, _) => shade(theme.safety_tile(safety_of(app, info.item)), index),
             (ColourBy::Package, Some(d)) => shade(theme.tile(d.index()), index),
             (ColourBy::Package, None) => theme.rest_tile,
         }
@@ -231,25 +244,36 @@ fn safety_of(app: &App, item: TileItem) -> u8 {
             .as_ref()
             .and_then(|l| l.get(n.index()).copied())
             .unwrap_or(UNKNOWN),
+        // A package others need breaks them when excluded; one the runtime provides is a
+        // what-if; a top-level one is the user's call.
         TileItem::Dist(d) => {
             let provided = app
                 .insight
                 .as_ref()
                 .is_some_and(|i| i.get(d).runtime_provided.is_some());
-            if provided { 1 } else { UNKNOWN }
+            let required = app.bundle().graph.required_by(d).next().is_some();
+            match (provided, required) {
+                (true, _) => 1,
+                (false, true) => 2,
+                (false, false) => UNKNOWN,
+            }
         }
         TileItem::Unowned => 1,
     }
 }
 
-/// Darkens every other tile a little so neighbours of one colour stay apart.
+/// Darkens every other tile a little so neighbours of one colour stay apart (on 256 or
+/// 16 colours, every other tile is bold instead).
 fn shade(style: Style, index: usize) -> Style {
+    if index.is_multiple_of(2) {
+        return style;
+    }
     match style.bg {
-        Some(Color::Rgb(red, green, blue)) if index % 2 == 1 => {
+        Some(Color::Rgb(red, green, blue)) => {
             let darker = |c: u8| (u16::from(c) * 4 / 5) as u8;
             style.bg(Color::Rgb(darker(red), darker(green), darker(blue)))
         }
-        _ => style,
+        _ => style.add_modifier(Modifier::BOLD),
     }
 }
 

@@ -83,10 +83,10 @@ pub struct ScopeSizes {
 }
 
 impl ScopeSizes {
-    /// Sums the admitted files of every subtree, and what is left of them (`gone(i)`: what
+    /// Sums the admitted files of every subtree, and what is left of them (`excluded(i)`: what
     /// the rules take from file `i`), reusing the
     /// buffers (fresh 200k-node buffers cost more in page faults than the pass itself).
-    pub fn fill(&mut self, shape: &Shape, gone: impl Fn(usize) -> Sizes, scope: Scope) {
+    pub fn fill(&mut self, shape: &Shape, excluded: impl Fn(usize) -> Sizes, scope: Scope) {
         let n = shape.len();
         self.scope = Some(scope);
         let (full, kept) = (&mut self.full, &mut self.kept);
@@ -98,7 +98,7 @@ impl ScopeSizes {
             if !shape.is_dir(i) && scope.admits(shape.owner(i)) {
                 full[i].add(&shape.own[i]);
                 let mut left = shape.own[i];
-                left.sub(&gone(i));
+                left.sub(&excluded(i));
                 kept[i].add(&left);
             }
             let p = shape.parent[i];

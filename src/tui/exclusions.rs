@@ -7,6 +7,7 @@
 //! directory a `path` rule, `x` a `dist-deps` rule, presets add theirs. While the scan
 //! runs there is no rule list yet and everything is kept.
 
+mod alerts;
 mod shape;
 
 use std::cell::RefCell;
@@ -17,6 +18,7 @@ use crate::model::{DistId, NodeId, Sizes};
 use crate::rules::strip::{StripCache, strip_savings};
 use crate::rules::{Rule, RuleError, RuleKind, rule_dists};
 
+pub use alerts::Alerts;
 use shape::{ScopeSizes, Shape};
 
 /// Why a node is excluded (or that it is not).
@@ -31,7 +33,7 @@ pub enum Reason {
 
 impl Reason {
     /// Whether the node is excluded.
-    pub fn is_cut(self) -> bool {
+    pub fn is_excluded(self) -> bool {
         self != Reason::Kept
     }
 }
@@ -64,7 +66,7 @@ pub type Snapshot = Vec<(Rule, bool)>;
 
 /// The rule list's evaluation and what the views derive from it.
 #[derive(Debug, Default)]
-pub struct Cuts {
+pub struct Exclusions {
     ex: Option<Exclusion>,
     shape: Shape,
     top: NodeId,
@@ -73,9 +75,11 @@ pub struct Cuts {
     /// Sizes under the scopes views asked for, filled lazily (cleared on every change).
     scopes: RefCell<Vec<ScopeSizes>>,
     strip: StripCache,
+    /// What the current exclusions would break.
+    alerts: Alerts,
 }
 
-impl Cuts {
+impl Exclusions {
     /// Re-reads the tree after it changed (scan batches, zipped estimates) and re-evaluates.
     pub fn reshape(&mut self, bundle: &Bundle) {
         self.shape = Shape::of(&bundle.tree);
@@ -166,7 +170,11 @@ impl Cuts {
             s.scope = None;
         }
         self.dist_rule = vec![None; bundle.dists.len()];
-        let Some(ex) = &self.ex else { return };
+        let Some(ex) = &self.ex else {
+            self.alerts = Alerts::default();
+            return;
+        };
+        self.alerts = Alerts::of(bundle, ex);
         for (i, rule) in ex.rules().enumerate() {
             if !ex.is_enabled(i) || !matches!(rule.kind, RuleKind::Dist | RuleKind::DistDeps) {
                 continue;
@@ -192,7 +200,7 @@ impl Cuts {
     }
 
     /// What the rules take away from a subtree (strip savings included).
-    pub fn gone(&self, id: NodeId) -> Sizes {
+    pub fn excluded_sizes(&self, id: NodeId) -> Sizes {
         self.ex
             .as_ref()
             .map(|ex| ex.excluded(id))
@@ -202,7 +210,7 @@ impl Cuts {
     /// Sizes of what is left of the subtree after exclusions.
     pub fn kept(&self, id: NodeId) -> Sizes {
         let mut kept = self.full(id);
-        kept.sub(&self.gone(id));
+        kept.sub(&self.excluded_sizes(id));
         kept
     }
 
@@ -224,7 +232,11 @@ impl Cuts {
             }
             None => 0,
         };
-        cache[slot].fill(&self.shape, |i| self.gone(NodeId(i as u32)), scope);
+        cache[slot].fill(
+            &self.shape,
+            |i| self.excluded_sizes(NodeId(i as u32)),
+            scope,
+        );
         cache[slot].get(id)
     }
 
@@ -257,6 +269,11 @@ impl Cuts {
     /// How many rules there are.
     pub fn rule_count(&self) -> usize {
         self.ex.as_ref().map_or(0, Exclusion::len)
+    }
+
+    /// What the current exclusions would break.
+    pub fn alerts(&self) -> &Alerts {
+        &self.alerts
     }
 
     /// Whether any rule is in the list.

@@ -1,0 +1,195 @@
+//! The planner against exhaustive search: on small bundles every subset of cuts is tried and
+//! the best by the stated order (least safe cut, fewest cuts, fewest bytes beyond need) must
+//! be what the planner returns.
+
+use super::*;
+use crate::bundle::Target;
+use crate::limits::parse_limit;
+use crate::synthetic::Synth;
+
+/// A bundle of `n` directories `d0/`..`d{n-1}/` of pseudo-random sizes, overlapping cuts
+/// (each glob names one directory; two name a file set that overlaps another's).
+fn fixture(seed: u64, n: usize) -> (Bundle, Vec<Cut>) {
+    let mut s = Synth::new();
+    let a = s.dist("a", "1", &[]);
+    let mut x = seed;
+    let mut cuts = Vec::new();
+    for i in 0..n {
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let size = 1000 + (x >> 33) % 50_000;
+        s.file(&format!("a/d{i}/big.bin"), size, Some(a));
+        s.file(&format!("a/d{i}/small.txt"), size / 7 + 1, Some(a));
+        let safety = match (x >> 20) % 3 {
+            0 => Safety::Safe,
+            1 => Safety::Caution,
+            _ => Safety::Breaks,
+        };
+        cuts.push(Cut {
+            label: format!("cut d{i}"),
+            rules: vec![Rule::glob(&format!("a/d{i}/"))],
+            safety,
+        });
+    }
+    s.file("a/keep.bin", 30_000, Some(a));
+    // Overlaps every directory's text file: its saving depends on what else is chosen.
+    cuts.push(Cut {
+        label: "cut txt".into(),
+        rules: vec![Rule::glob("*.txt")],
+        safety: Safety::Safe,
+    });
+    (s.build(Target::default()), cuts)
+}
+
+fn bounds(bundle: &Bundle, unzipped_fraction: u64, zipped_fraction: u64) -> Vec<Bound> {
+    let t = bundle.totals();
+    let u = parse_limit(&format!("{}", t.bytes * unzipped_fraction / 100)).unwrap();
+    let z = parse_limit(&format!("zip:{}", t.zipped * zipped_fraction / 100)).unwrap();
+    vec![Bound::whole(&u, 0), Bound::whole(&z, 0)]
+}
+
+/// The best fitting subset by brute force, as (safety, size, beyond need).
+fn brute_force(planner: &mut Planner, allow_breaks: bool) -> Option<(Safety, usize, u64)> {
+    let n = planner.cuts().len();
+    let mut best = None;
+    for mask in 0u32..(1 << n) {
+        let set: Vec<usize> = (0..n).filter(|i| mask & (1 << i) != 0).collect();
+        if !allow_breaks
+            && set
+                .iter()
+                .any(|i| planner.cuts()[*i].safety == Safety::Breaks)
+        {
+            continue;
+        }
+        let plan = planner.evaluate(&set);
+        if !plan.fits {
+            continue;
+        }
+        let key = (plan.safety(planner.cuts()), set.len(), plan.beyond_need());
+        if best.is_none_or(|b| key < b) {
+            best = Some(key);
+        }
+    }
+    best
+}
+
+#[test]
+fn the_plan_is_the_best_of_every_subset_in_the_stated_order() {
+    let mut checked = 0;
+    for seed in 0..12 {
+        let (bundle, cuts) = fixture(seed, 6);
+        for (u, z) in [(90, 100), (60, 100), (100, 70), (45, 55), (20, 100)] {
+            for allow_breaks in [false, true] {
+                let ex = Exclusion::new(&bundle);
+                let mut planner =
+                    Planner::new(&bundle, ex, cuts.clone(), bounds(&bundle, u, z)).unwrap();
+                let expected = brute_force(&mut planner, allow_breaks);
+                let plan = planner.plan(allow_breaks);
+                let got = plan.fits.then(|| {
+                    (
+                        plan.safety(planner.cuts()),
+                        plan.chosen.len(),
+                        plan.beyond_need(),
+                    )
+                });
+                assert_eq!(
+                    got, expected,
+                    "seed {seed}, limits {u}%/{z}%, breaks {allow_breaks}"
+                );
+                checked += usize::from(expected.is_some());
+            }
+        }
+    }
+    assert!(checked > 40, "most cases have a plan ({checked})");
+}
+
+#[test]
+fn a_plan_leaves_its_cuts_applied_and_its_totals_match_a_fresh_evaluation() {
+    let (bundle, cuts) = fixture(3, 6);
+    let b = bounds(&bundle, 60, 100);
+    let mut planner = Planner::new(&bundle, Exclusion::new(&bundle), cuts.clone(), b).unwrap();
+    let plan = planner.plan(true);
+    assert!(plan.fits);
+    let rules: Vec<Rule> = plan
+        .chosen
+        .iter()
+        .flat_map(|c| cuts[c.cut].rules.clone())
+        .collect();
+    let fresh = Exclusion::with_rules(&bundle, rules).unwrap();
+    assert_eq!(fresh.totals(&bundle), planner.exclusion().totals(&bundle));
+    assert_eq!(plan.bounds[0].after, fresh.totals(&bundle).after.bytes);
+    let freed: u64 = plan.chosen.iter().map(|c| c.frees.bytes).sum();
+    assert_eq!(
+        freed,
+        fresh.totals(&bundle).excluded.bytes,
+        "credits add up"
+    );
+}
+
+#[test]
+fn nothing_fitting_gives_the_floor_with_every_allowed_cut() {
+    let (bundle, cuts) = fixture(1, 4);
+    let b = bounds(&bundle, 5, 100);
+    let mut planner = Planner::new(&bundle, Exclusion::new(&bundle), cuts, b).unwrap();
+    let plan = planner.plan(false);
+    assert!(!plan.fits);
+    let allowed = planner
+        .cuts()
+        .iter()
+        .filter(|c| c.safety != Safety::Breaks)
+        .count();
+    assert_eq!(plan.chosen.len(), allowed);
+    assert!(plan.bounds[0].over() > 0);
+    let needed = needed_dists(&bundle, planner.exclusion(), 3);
+    assert_eq!(needed[0].name, "a");
+    assert!(needed[0].why.starts_with("top level"));
+}
+
+#[test]
+fn breaking_cuts_are_used_only_when_allowed() {
+    let mut s = Synth::new();
+    let a = s.dist("a", "1", &[]);
+    s.file("a/x.bin", 10_000, Some(a))
+        .file("a/y.bin", 1_000, Some(a));
+    let bundle = s.build(Target::default());
+    let cuts = vec![
+        Cut {
+            label: "safe y".into(),
+            rules: vec![Rule::glob("a/y.bin")],
+            safety: Safety::Safe,
+        },
+        Cut {
+            label: "breaks x".into(),
+            rules: vec![Rule::glob("a/x.bin")],
+            safety: Safety::Breaks,
+        },
+    ];
+    let b = vec![Bound::whole(&parse_limit("5000").unwrap(), 0)];
+    let mut planner = Planner::new(&bundle, Exclusion::new(&bundle), cuts, b).unwrap();
+    assert!(!planner.plan(false).fits);
+    let plan = planner.plan(true);
+    assert!(plan.fits);
+    assert_eq!(plan.chosen.len(), 1, "one breaking cut is enough");
+    assert_eq!(plan.safety(planner.cuts()), Safety::Breaks);
+}
+
+#[test]
+fn a_bundle_already_within_every_limit_needs_no_cut() {
+    let (bundle, cuts) = fixture(2, 3);
+    let b = bounds(&bundle, 200, 200);
+    let mut planner = Planner::new(&bundle, Exclusion::new(&bundle), cuts, b).unwrap();
+    let plan = planner.plan(false);
+    assert!(plan.fits && plan.chosen.is_empty());
+}
+
+#[test]
+fn combinations_are_enumerated_in_order() {
+    let mut idx = vec![0, 1];
+    let mut seen = vec![idx.clone()];
+    while next_combination(&mut idx, 4) {
+        seen.push(idx.clone());
+    }
+    assert_eq!(seen, [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]]);
+    assert!(!next_combination(&mut [], 3));
+}

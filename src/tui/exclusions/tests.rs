@@ -1,0 +1,117 @@
+use super::*;
+use crate::bundle::Target;
+use crate::synthetic::Synth;
+
+/// a (a/x.py 100, a/y.so 1000), b (b.py 10), one unowned file of 7 bytes.
+fn bundle() -> Bundle {
+    let mut s = Synth::new();
+    let a = s.dist("a", "1.0", &["b"]);
+    let b = s.dist("b", "2.0", &[]);
+    s.file("a/x.py", 100, Some(a))
+        .file("a/y.so", 1000, Some(a))
+        .file("b.py", 10, Some(b))
+        .file("loose.py", 7, None);
+    s.build(Target::default())
+}
+
+fn node(bundle: &Bundle, rel: &str) -> NodeId {
+    bundle
+        .tree
+        .resolve(bundle.roots[0].node, rel.as_bytes())
+        .unwrap()
+}
+
+fn started(bundle: &Bundle, rules: Vec<Rule>) -> Exclusions {
+    let mut exclusions = Exclusions::default();
+    exclusions.reshape(bundle);
+    exclusions.start(bundle, rules).unwrap();
+    exclusions
+}
+
+#[test]
+fn before_the_rules_start_everything_is_kept() {
+    let b = bundle();
+    let mut exclusions = Exclusions::default();
+    exclusions.reshape(&b);
+    assert_eq!(exclusions.kept(b.top), exclusions.full(b.top));
+    assert_eq!(exclusions.reason(node(&b, "a/x.py")), Reason::Kept);
+    assert!(
+        exclusions.edit(&b, |_| ()).is_none(),
+        "no rule list to edit yet"
+    );
+}
+
+#[test]
+fn a_dist_rule_excludes_its_files_and_shrinks_every_ancestor() {
+    let b = bundle();
+    let exclusions = started(&b, vec![Rule::dist("a", false)]);
+    let total = exclusions.full(b.top).bytes;
+    assert_eq!(
+        exclusions.kept(b.top).bytes,
+        total - 1100 - 100,
+        "its files and its METADATA"
+    );
+    assert_eq!(exclusions.reason(node(&b, "a/x.py")), Reason::Rule(0));
+    assert_eq!(exclusions.dist_rule(DistId(0)), Some(0));
+    assert_eq!(exclusions.dist_kept(&b, DistId(0)).files, 0);
+    assert_eq!(exclusions.dist_kept(&b, DistId(1)), b.dist(DistId(1)).sizes);
+}
+
+#[test]
+fn a_path_rule_excludes_a_directory_whole() {
+    let b = bundle();
+    let exclusions = started(&b, vec![Rule::path("a", Some(0))]);
+    assert_eq!(exclusions.reason(node(&b, "a")), Reason::Rule(0));
+    assert_eq!(exclusions.kept(node(&b, "a")), Sizes::default());
+    assert_eq!(
+        exclusions.dist_rule(DistId(0)),
+        None,
+        "a path rule names no distribution"
+    );
+}
+
+#[test]
+fn scoped_sizes_count_only_the_scope_s_files() {
+    let b = bundle();
+    let exclusions = started(&b, vec![Rule::path("a/y.so", Some(0))]);
+    let (full, kept) = exclusions.scoped(b.top, Scope::Dist(DistId(0)));
+    assert_eq!((full.bytes, kept.bytes), (1200, 200));
+    assert_eq!(
+        exclusions
+            .scoped(node(&b, "a"), Scope::Dist(DistId(1)))
+            .0
+            .bytes,
+        0
+    );
+    assert_eq!(exclusions.unowned().0.bytes, 7);
+}
+
+#[test]
+fn a_snapshot_restores_the_rule_list_with_its_switches() {
+    let b = bundle();
+    let mut exclusions = started(
+        &b,
+        vec![Rule::dist("a", false), Rule::path("b.py", Some(0))],
+    );
+    exclusions.edit(&b, |ex| ex.set_enabled(&b, 1, false));
+    let snap = exclusions.snapshot();
+    let kept = exclusions.kept(b.top);
+    exclusions.edit(&b, |ex| {
+        ex.remove(&b, 0);
+    });
+    assert_ne!(exclusions.kept(b.top), kept);
+    exclusions.restore(&b, &snap).unwrap();
+    assert_eq!(exclusions.snapshot(), snap);
+    assert_eq!(exclusions.kept(b.top), kept);
+}
+
+#[test]
+fn a_reshaped_tree_is_read_again() {
+    let mut b = bundle();
+    let mut exclusions = started(&b, Vec::new());
+    let x = node(&b, "a/x.py");
+    let before = exclusions.full(b.top).zipped;
+    b.tree.set_own_zipped(x, 1);
+    exclusions.reshape(&b);
+    assert_eq!(exclusions.full(b.top).zipped, before - (100 / 3 + 40) + 1);
+}

@@ -1,0 +1,124 @@
+//! `heft fit` end to end: a plan that fits (and its manifest, applied by `prune`, gives the
+//! predicted totals), the floor when nothing fits, and a project's functions.
+
+use std::fs;
+
+use heft::manifest::Manifest;
+
+use crate::fixture::{Fixture, dist};
+use crate::rules::heft;
+
+/// A layer with 40 KB of tests, 2 KB of stubs and 30 KB of code.
+fn layer(fx: &Fixture) -> std::path::PathBuf {
+    let root = fx.dir("layer");
+    let site = fx.dir("layer/python");
+    dist("pkg", "1.0")
+        .file("pkg/__init__.py", 30_000)
+        .file("pkg/tests/test_big.py", 40_000)
+        .file("pkg/core.pyi", 2_000)
+        .install(&site);
+    root
+}
+
+/// Runs `heft fit ROOT --limit LIMIT -o PLAN` (unzipped only); returns stdout and the exit code.
+fn fit(root: &std::path::Path, limit: &str, plan: &std::path::Path) -> (String, Option<i32>) {
+    let out = heft()
+        .arg("fit")
+        .arg(root)
+        .args(["--limit", limit, "--no-zip-estimate", "-o"])
+        .arg(plan)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.code(),
+    )
+}
+
+#[test]
+fn fit_picks_the_one_cut_that_is_enough_and_prune_gives_the_predicted_total() {
+    let fx = Fixture::new();
+    let root = layer(&fx);
+    let plan = fx.path().join("plan.json");
+    let (text, code) = fit(&root, "60KB", &plan);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("fits with 1 cut(s), at worst caution"),
+        "{text}"
+    );
+    assert!(text.contains("preset tests-dirs"), "{text}");
+    assert!(!text.contains("type-stubs"), "one cut is enough: {text}");
+    let manifest = Manifest::from_json(&fs::read_to_string(&plan).unwrap()).unwrap();
+    assert!(
+        manifest
+            .rules
+            .iter()
+            .all(|r| r.preset.as_deref() == Some("tests-dirs"))
+    );
+    let predicted = manifest.totals.after.bytes;
+    let applied = heft()
+        .args(["prune", "--manifest"])
+        .arg(&plan)
+        .arg(&root)
+        .arg("--apply")
+        .output()
+        .unwrap();
+    assert!(
+        applied.status.success(),
+        "{}",
+        String::from_utf8_lossy(&applied.stderr)
+    );
+    let (_, bytes) = crate::fixture::apparent_sum(&root);
+    assert_eq!(bytes, predicted, "prune --apply leaves what fit predicted");
+}
+
+#[test]
+fn when_nothing_fits_fit_shows_the_floor_what_remains_and_the_container_alternative() {
+    let fx = Fixture::new();
+    let root = layer(&fx);
+    let plan = fx.path().join("plan.json");
+    let (text, code) = fit(&root, "10KB", &plan);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("does NOT fit"), "{text}");
+    assert!(
+        text.contains("the floor:") && text.contains("OVER by"),
+        "{text}"
+    );
+    assert!(text.contains("pkg") && text.contains("top level"), "{text}");
+    assert!(text.contains("container image"), "{text}");
+    assert!(!plan.exists(), "no plan is written when nothing fits");
+}
+
+#[test]
+fn fit_on_a_project_plans_each_function_against_every_lambda_limit() {
+    let fx = Fixture::new();
+    let build = fx.dir("proj/.aws-sam/build");
+    fs::write(
+        build.join("template.yaml"),
+        "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: Fn\n",
+    )
+    .unwrap();
+    let code = fx.dir("proj/.aws-sam/build/Fn");
+    dist("pkg", "1.0")
+        .file("pkg/__init__.py", 100)
+        .install(&code);
+    let out = heft()
+        .arg("fit")
+        .arg(fx.path().join("proj"))
+        .arg("--no-zip-estimate")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("function Fn already fits"), "{text}");
+    let plan = fx.path().join("plan.json");
+    let out = heft()
+        .arg("fit")
+        .arg(fx.path().join("proj"))
+        .arg("-o")
+        .arg(&plan)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "one function: -o is fine");
+    assert!(plan.exists());
+}
