@@ -107,6 +107,10 @@ pub struct Totals {
 
 /// One limit's verdict.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "the heft.check/1 JSON fields: readers test each flag by name"
+)]
 pub struct LimitVerdict {
     /// Preset name or the `--limit` text.
     pub name: String,

@@ -152,6 +152,13 @@ fn run_sh(script: &Path, arg: &str, cwd: &Path, env: &[(&str, &Path)]) -> std::p
     cmd.output().unwrap()
 }
 
+/// Swaps `root`'s python/numpy (a parent of excluded paths) for a link to `copy`'s, moving
+/// the real one to `fx/numpy.real`.
+fn link_numpy_to(fx: &Fixture, root: &Path, copy: &Path) {
+    fs::rename(root.join("python/numpy"), fx.path().join("numpy.real")).unwrap();
+    std::os::unix::fs::symlink(copy.join("python/numpy"), root.join("python/numpy")).unwrap();
+}
+
 #[test]
 fn the_sh_export_refuses_a_symlinked_parent_or_root_and_deletes_nothing() {
     let fx = Fixture::new();
@@ -159,9 +166,7 @@ fn the_sh_export_refuses_a_symlinked_parent_or_root_and_deletes_nothing() {
     let copy = built_layer(&fx, "copy");
     let script = tests_dirs_script(&fx, &root);
     let kept = apparent_sum(&copy);
-    // A parent of an excluded path swapped for a link to an identical tree elsewhere.
-    fs::rename(root.join("python/numpy"), fx.path().join("numpy.real")).unwrap();
-    std::os::unix::fs::symlink(copy.join("python/numpy"), root.join("python/numpy")).unwrap();
+    link_numpy_to(&fx, &root, &copy);
     let out = run_sh(&script, "layer", fx.path(), &[]);
     assert_eq!(out.status.code(), Some(3), "{out:?}");
     assert!(
@@ -414,9 +419,7 @@ fn the_dockerfile_export_deletes_without_following_a_symlinked_parent() {
     assert!(!docker.contains("rm -rf"), "{docker}");
     assert!(docker.contains("-xdev -delete"), "{docker}");
     let kept = apparent_sum(&copy);
-    // A parent of an excluded path swapped for a link to an identical tree elsewhere.
-    fs::rename(root.join("python/numpy"), fx.path().join("numpy.real")).unwrap();
-    std::os::unix::fs::symlink(copy.join("python/numpy"), root.join("python/numpy")).unwrap();
+    link_numpy_to(&fx, &root, &copy);
     let out = run_dockerfile(&docker, &root);
     assert!(!out.status.success(), "{out:?}");
     assert!(
