@@ -1,5 +1,7 @@
 //! Writes a deterministic synthetic site-packages for benchmarks:
-//! `cargo run --release --example synth_site -- DIR [FILES] [DISTS]` (default 200000 / 2000).
+//! `cargo run --release --example synth_site -- DIR [FILES] [DISTS] [sparse]` (default 200000 /
+//! 2000). With `sparse`, files get their sizes as holes (same apparent bytes, no disk blocks
+//! or write time): for scan benchmarks at a million files, not for zipped sizes.
 //! Every distribution has a dist-info with METADATA (Requires-Dist edges to later ones, about
 //! five each) and a RECORD listing its files; sizes follow a long-tailed distribution.
 
@@ -14,12 +16,14 @@ fn main() -> std::io::Result<()> {
     let dir = args.next().unwrap_or_else(|| "target/synth-site".into());
     let files: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(200_000);
     let dists: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(2_000);
+    let sparse = args.next().is_some_and(|s| s == "sparse");
     let root = Path::new(&dir);
     fs::create_dir_all(root)?;
     let mut rng = Lcg(0x5eed);
     let per_dist = files / dists;
     for d in 0..dists {
-        write_dist(root, d, dists, per_dist.saturating_sub(3).max(1), &mut rng)?;
+        let files = per_dist.saturating_sub(3).max(1);
+        write_dist(root, (d, dists), files, sparse, &mut rng)?;
     }
     println!(
         "wrote {} ({dists} distributions, ~{files} files)",
@@ -42,9 +46,9 @@ impl Lcg {
 
 fn write_dist(
     root: &Path,
-    d: usize,
-    dists: usize,
+    (d, dists): (usize, usize),
     files: usize,
+    sparse: bool,
     rng: &mut Lcg,
 ) -> std::io::Result<()> {
     let name = format!("pkg{d:04}");
@@ -69,7 +73,11 @@ fn write_dist(
         if let Some(p) = path.parent() {
             fs::create_dir_all(p)?;
         }
-        fs::write(&path, &content)?;
+        if sparse {
+            fs::File::create(&path)?.set_len(size as u64)?;
+        } else {
+            fs::write(&path, &content)?;
+        }
         record.push_str(&format!("{rel},sha256=x,{size}\n"));
     }
     let mut meta = format!("Metadata-Version: 2.1\nName: {name}\nVersion: 1.0.{d}\n");

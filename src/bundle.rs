@@ -9,7 +9,7 @@ use crate::model::{DistId, NodeId, NodeKind, Sizes, Tree};
 use crate::ownership::MemorySource;
 use crate::python::marker::Env;
 use crate::python::requirement::Requirement;
-use crate::scan::{BASE, ScanError, ScanEvent, Shard};
+use crate::scan::{BASE, ScanError, ScanEvent, Shard, Stamp};
 
 /// What kind of input a root is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,6 +133,44 @@ pub struct Bundle {
     pub target: Target,
     /// Requirements between distributions.
     pub graph: DepGraph,
+    /// Identity of the walked files, for the zipped-size cache.
+    pub stamps: Stamps,
+}
+
+/// The identity of each node as the directory walk's stat saw it, kept so the zipped-size
+/// cache can be consulted without a second stat of every file. Nodes of archives, and nodes
+/// added after the load (watch-mode rescans), have none.
+#[derive(Clone, Debug, Default)]
+pub struct Stamps {
+    /// By node index; parallel to the arena (16 bytes a node).
+    by_node: Vec<Stamp>,
+    /// The device each root was walked on, by root index.
+    devs: Vec<Option<u64>>,
+}
+
+impl Stamps {
+    /// The stamp the walk saw for `id` (unknown if it was not walked from disk).
+    pub fn get(&self, id: NodeId) -> Stamp {
+        self.by_node.get(id.index()).copied().unwrap_or_default()
+    }
+
+    /// The device root `root` was walked on, if it was walked.
+    pub fn dev(&self, root: usize) -> Option<u64> {
+        self.devs.get(root).copied().flatten()
+    }
+
+    /// Records the stamps of a shard whose first entry became node `first`.
+    fn add(&mut self, first: NodeId, shard: &Shard) {
+        if shard.stamps.len() != shard.entries.len() || shard.stamps.is_empty() {
+            return;
+        }
+        self.by_node.resize(first.index(), Stamp::default());
+        self.by_node.extend_from_slice(&shard.stamps);
+        if self.devs.len() <= shard.root {
+            self.devs.resize(shard.root + 1, None);
+        }
+        self.devs[shard.root] = Some(shard.dev);
+    }
 }
 
 impl Bundle {
@@ -305,6 +343,7 @@ impl Builder {
                 rels.push(rel);
             }
         }
+        self.bundle.stamps.add(NodeId(first), shard);
         for &(entry, dev, ino) in &shard.hard_links {
             if !self.seen_links.insert((dev, ino)) {
                 self.bundle.tree.node_mut(NodeId(first + entry)).own.disk = 0;

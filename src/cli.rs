@@ -59,6 +59,34 @@ pub enum Command {
     Split(crate::cmd::split::SplitArgs),
     /// Compare two builds: what was added, removed, upgraded, grew or shrank, and why.
     Diff(DiffArgs),
+    /// What the code imports: reached, lazily reached, data and unreached bytes from entries.
+    Imports(ImportsArgs),
+}
+
+/// `heft imports`.
+#[derive(Debug, Args)]
+pub struct ImportsArgs {
+    /// Inputs and target.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Entries.
+    #[command(flatten)]
+    pub entries: EntryArgs,
+    /// Print the `heft.imports/1` JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// How many distributions and missing imports the text lists.
+    #[arg(long, default_value_t = 25, value_name = "N")]
+    pub top: usize,
+}
+
+/// Entry modules for import reachability.
+#[derive(Debug, Args, Clone, Default)]
+pub struct EntryArgs {
+    /// An entry (repeatable): a module (`app`), Lambda's handler `module.function`, or a .py
+    /// file. Default: the import names of the top-level distributions.
+    #[arg(long = "entry", value_name = "MODULE|FILE")]
+    pub entries: Vec<String>,
 }
 
 /// Inputs and target shared by every command.
@@ -132,6 +160,9 @@ pub struct ReportArgs {
     /// How many distributions the text report lists.
     #[arg(long, default_value_t = 25, value_name = "N")]
     pub top: usize,
+    /// Entries: the JSON then gains per-distribution reached/lazy/data/unreached bytes.
+    #[command(flatten)]
+    pub entries: EntryArgs,
     /// Also save the scan (tree, distributions, graph inputs) to FILE for `heft FILE`;
     /// gzip-compressed when FILE ends in .gz.
     #[arg(long, value_name = "FILE")]
@@ -141,12 +172,16 @@ pub struct ReportArgs {
 /// `heft why`.
 #[derive(Debug, Args)]
 pub struct WhyArgs {
-    /// The distribution to explain; case and the separators - _ . do not matter.
+    /// The distribution to explain (case and the separators - _ . do not matter), or a module
+    /// (`numpy.testing`) or file (`numpy/testing/__init__.py`) for its import chain.
     #[arg(value_name = "NAME")]
     pub name: String,
     /// Inputs and target.
     #[command(flatten)]
     pub input: InputArgs,
+    /// Entries the import chain starts from.
+    #[command(flatten)]
+    pub entries: EntryArgs,
     /// Print JSON (`{"target": key, "paths": [[key, ...], ...], ...}`) instead of text.
     #[arg(long)]
     pub json: bool,
@@ -164,9 +199,13 @@ pub struct RuleArgs {
     pub rules: Option<PathBuf>,
     /// A rule preset (repeatable): tests-dirs, type-stubs, c-sources, bin-scripts,
     /// docs-examples, pycache, pyc-other-python, dist-info, strip-so, botocore-data,
-    /// runtime-provided.
+    /// runtime-provided; from the import graph: unreached, unreached-lazy.
     #[arg(long = "preset", value_name = "NAME")]
     pub presets: Vec<String>,
+    /// An entry for import reachability (repeatable): a module, `module.function` or a .py
+    /// file. With it (or an unreached preset), excluding imported modules warns.
+    #[arg(long = "entry", value_name = "MODULE|FILE")]
+    pub entries: Vec<String>,
     /// Exclude a file or directory, relative to its root (repeatable).
     #[arg(long = "exclude-path", value_name = "PATH")]
     pub exclude_paths: Vec<String>,

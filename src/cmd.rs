@@ -5,6 +5,7 @@ pub mod decide;
 pub mod diff;
 pub mod export;
 pub mod fit;
+pub mod imports;
 pub mod project;
 pub mod prune;
 pub mod report;

@@ -19,8 +19,10 @@ mod eval;
 pub mod warnings;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::bundle::Bundle;
+use crate::imports::Imports;
 use crate::model::{DistId, NodeId, Sizes};
 use crate::rules::strip::StripSavings;
 use crate::rules::{Owners, Rule, RuleError, RuleKind, preset};
@@ -86,6 +88,8 @@ pub struct Exclusion {
     generation: u32,
     /// Scratch breadth-first order for subtree refreshes.
     order: Vec<NodeId>,
+    /// The import graph, when entries are known: excluding imported modules warns.
+    imports: Option<Arc<Imports>>,
 }
 
 impl Exclusion {
@@ -110,6 +114,16 @@ impl Exclusion {
             ex.push(bundle, rule)?;
         }
         Ok(ex)
+    }
+
+    /// Uses `imports` for warnings about excluded modules that kept code imports.
+    pub fn set_imports(&mut self, imports: Option<Arc<Imports>>) {
+        self.imports = imports;
+    }
+
+    /// The import graph in use, if any.
+    pub fn imports(&self) -> Option<&Imports> {
+        self.imports.as_deref()
     }
 
     /// Number of rules.

@@ -26,6 +26,7 @@
 //! - [`manifest`]: the `heft.manifest/1` prune manifest, its export formats and the safe
 //!   on-disk pruner.
 //! - [`verdicts`]: limits checked after exclusions, with candidates; `heft.check/1` JSON.
+//! - [`imports`]: the static import graph and what entry modules reach.
 //! - [`synthetic`]: in-memory bundles for tests and benchmarks.
 //! - [`scanfile`]: saved scans (`heft.scan/1`) written and read back without the files.
 //! - [`diff`]: two builds compared (`heft.diff/1`), and growth budgets against a baseline.
@@ -44,6 +45,7 @@ pub mod diff;
 pub mod exclusion;
 pub mod fit;
 pub mod fsops;
+pub mod imports;
 pub mod insight;
 pub mod limits;
 pub mod load;

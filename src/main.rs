@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => cmd::check::run(&args),
         Some(Command::Export(args)) => cmd::export::run(&args),
         Some(Command::Prune(args)) => cmd::prune::run(&args),
+        Some(Command::Imports(args)) => cmd::imports::run(&args),
         Some(Command::Fit(args)) => cmd::fit::run(&args),
         Some(Command::Split(args)) => cmd::split::run(&args),
         Some(Command::Diff(args)) => cmd::diff::run(&args),

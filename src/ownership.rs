@@ -1,16 +1,20 @@
 //! Who owns each file: reads `*.dist-info` (RECORD, METADATA) and `*.egg-info` metadata
 //! under each root's package directories and attributes files to distributions, per file.
 
+mod index;
+
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::bundle::{Bundle, Distribution, Install};
 use crate::model::{DistId, NodeId, NodeKind, Sizes, Tree};
 use crate::python::metadata::{parse_metadata, parse_requires_txt};
 use crate::python::name::normalize;
-use crate::python::record::{parse_file_list, parse_record};
+use crate::python::record::{for_each_row, parse_file_list};
 use crate::python::requirement::Requirement;
 use crate::regular_file::{self, FileError};
 use crate::scan::ScanError;
+use index::{Lookup, PathIndex};
 
 /// Reads a metadata file of a distribution; archives serve them from memory.
 pub trait MetaSource {
@@ -130,12 +134,15 @@ impl<'a> Prefetched<'a> {
             .par_iter()
             .map(|&(dir, file)| ((dir, file), inner.read(bundle, dir, file)))
             .collect();
+        let mut sites: Vec<NodeId> = found.iter().map(|(_, site, _)| *site).collect();
+        sites.dedup();
+        let index = PathIndex::build(&bundle.tree, &sites);
         let claims: Vec<_> = found
             .par_iter()
             .filter(|(_, _, dir)| {
                 bundle.tree.node(*dir).is_dir() && bundle.tree.name(*dir).ends_with(b".dist-info")
             })
-            .map(|&(_, site, dir)| (dir, record_claims(bundle, inner, site, dir)))
+            .map(|&(_, site, dir)| (dir, record_claims(bundle, inner, &index, site, dir)))
             .collect();
         let mut map = HashMap::new();
         let mut errors = Vec::new();
@@ -293,27 +300,28 @@ struct Claims {
 fn record_claims(
     bundle: &Bundle,
     source: &(dyn MetaSource + Sync),
+    index: &PathIndex,
     site: NodeId,
     meta_dir: NodeId,
 ) -> Result<Option<Claims>, FileError> {
     let Some(bytes) = source.read(bundle, meta_dir, "RECORD")? else {
         return Ok(None);
     };
-    let record = parse_record(&bytes);
     let root_node = bundle
         .root_of(site)
         .map_or(bundle.top, |r| bundle.roots[r].node);
     let mut claims = Claims {
-        nodes: Vec::with_capacity(record.rows.len()),
+        nodes: Vec::new(),
         missing: 0,
-        bad_rows: record.bad_rows.len() as u64,
+        bad_rows: 0,
     };
-    for row in &record.rows {
-        match resolve_record_path(&bundle.tree, root_node, site, &row.path) {
+    for_each_row(&bytes, |row| match row {
+        Ok(row) => match resolve_indexed(&bundle.tree, index, root_node, site, &row.path) {
             Some(node) => claims.nodes.push(node),
             None => claims.missing += 1,
-        }
-    }
+        },
+        Err(_) => claims.bad_rows += 1,
+    });
     Ok(Some(claims))
 }
 
@@ -325,6 +333,32 @@ fn claim_record(bundle: &mut Bundle, claims: Option<&Claims>, id: DistId) {
     let dist = &mut bundle.dists[id.index()];
     dist.missing_files += claims.missing;
     dist.bad_record_rows += claims.bad_rows;
+}
+
+/// [`resolve_record_path`] through the path index: one hash of the whole path for the usual
+/// row, the component walk only for rows the index cannot answer (`..`, `./`, collisions).
+fn resolve_indexed(
+    tree: &Tree,
+    index: &PathIndex,
+    root: NodeId,
+    site: NodeId,
+    path: &[u8],
+) -> Option<NodeId> {
+    // Rows were matched as lossily decoded text: a row that is not UTF-8 keeps that (slow) way.
+    let Ok(text) = std::str::from_utf8(path) else {
+        return resolve_record_path(tree, root, site, &String::from_utf8_lossy(path));
+    };
+    let rel: Cow<'_, [u8]> = if path.contains(&b'\\') {
+        Cow::Owned(text.replace('\\', "/").into_bytes())
+    } else {
+        Cow::Borrowed(path)
+    };
+    // The site lies within its root, so a node found under it does too.
+    match index.get(tree, site, &rel) {
+        Lookup::Found(node) => Some(node),
+        Lookup::Absent => None,
+        Lookup::Unknown => resolve_record_path(tree, root, site, text),
+    }
 }
 
 /// Resolves a RECORD path against the site directory. `pip install --target` writes console
@@ -407,3 +441,6 @@ pub fn total_sizes(bundle: &mut Bundle) {
         dist.sizes = s;
     }
 }
+
+#[cfg(test)]
+mod tests;

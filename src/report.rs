@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::imports::wire::ReachBytes;
+
 use std::collections::{BTreeMap, HashMap};
 
 use crate::bundle::{Bundle, Distribution, RootKind};
@@ -44,6 +46,9 @@ pub struct Report {
     pub duplicates: Vec<DuplicateJson>,
     /// Files at the same path in two layers: the later layer's copy wins in /opt.
     pub shadowed: Vec<ShadowedJson>,
+    /// The import entries the per-distribution reach bytes are for (`--entry`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entries: Option<Vec<String>>,
 }
 
 /// A Requires-Dist line heft could not parse.
@@ -179,6 +184,9 @@ pub struct DistJson {
     /// How the bundled version compares with the runtime's (when provided).
     #[serde(default)]
     pub runtime_note: Option<String>,
+    /// Bytes per import-reach class (`reached_bytes`, `lazy_bytes`, ...), when entries are known.
+    #[serde(default, flatten, skip_serializing_if = "Option::is_none")]
+    pub reach: Option<ReachBytes>,
 }
 
 /// A heavy chain.
@@ -265,6 +273,17 @@ pub struct ErrorJson {
 }
 
 impl Report {
+    /// Adds per-distribution reach bytes from `imports` and names its entries.
+    pub fn add_reach(&mut self, bundle: &Bundle, imports: &crate::imports::Imports) {
+        let (per, _) = imports.sizes(bundle);
+        for d in &mut self.distributions {
+            if let Some(id) = bundle.dist_by_key(&d.key) {
+                d.reach = Some((&per[id.index()]).into());
+            }
+        }
+        self.entries = Some(imports.entries.clone());
+    }
+
     /// Builds the report of a loaded bundle.
     pub fn new(bundle: &Bundle) -> Report {
         Report::with_insight(
@@ -309,6 +328,7 @@ impl Report {
                     only_via: m.dominator.map(|x| bundle.dist(x).key.clone()),
                     runtime_provided: m.runtime_provided.is_some(),
                     runtime_note: m.runtime_provided.as_ref().map(|r| r.note.clone()),
+                    reach: None,
                 }
             })
             .collect();
@@ -352,6 +372,7 @@ impl Report {
             runtime: runtime(bundle, insight),
             duplicates: duplicates(bundle),
             shadowed: shadowed(bundle),
+            entries: None,
         }
     }
 }

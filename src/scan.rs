@@ -42,7 +42,49 @@ pub struct Shard {
     /// `(entry, dev, inode)` of files with more than one hard link, so disk usage counts
     /// each inode once.
     pub hard_links: Vec<(u32, u64, u64)>,
+    /// The device the walk stayed on (directory scans; 0 for archives).
+    pub dev: u64,
+    /// Identity of each entry as the walk's stat saw it, parallel to `entries` (directory
+    /// scans only; empty for archives). Kept so the zipped-size cache can be consulted
+    /// without a second stat of every file.
+    pub stamps: Vec<Stamp>,
     names: Vec<u8>,
+}
+
+/// The part of a file's identity the walk's stat already returns: with the root's device and
+/// the apparent size it keys the zipped-size cache. A zero inode means "not known".
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stamp {
+    /// Inode number (0: unknown).
+    pub ino: u64,
+    /// Modification time in nanoseconds since the epoch.
+    pub mtime_ns: i64,
+}
+
+impl Stamp {
+    /// The stamp in `meta`.
+    #[cfg(unix)]
+    pub fn of(meta: &std::fs::Metadata) -> Self {
+        use std::os::unix::fs::MetadataExt;
+        Self {
+            ino: meta.ino(),
+            mtime_ns: meta
+                .mtime()
+                .saturating_mul(1_000_000_000)
+                .saturating_add(meta.mtime_nsec()),
+        }
+    }
+
+    /// Without inode numbers a file has no stable identity.
+    #[cfg(not(unix))]
+    pub fn of(_meta: &std::fs::Metadata) -> Self {
+        Self::default()
+    }
+
+    /// Whether the stamp identifies a file.
+    pub fn is_known(self) -> bool {
+        self.ino != 0
+    }
 }
 
 impl Shard {

@@ -200,11 +200,19 @@ impl Watch {
         let zip_events = events_tx.clone();
         let stop = Arc::new(AtomicBool::new(false));
         let zip_stop = Arc::clone(&stop);
+        let zip_root = root.clone();
         thread::Builder::new()
             .name("heft-watch-zip".into())
             .spawn(move || {
                 let estimate = options.zip_estimate;
-                zip::run(&jobs_rx, &zip_events, &cache, &zip_stop, estimate);
+                zip::run(
+                    &zip_root,
+                    &jobs_rx,
+                    &zip_events,
+                    &cache,
+                    &zip_stop,
+                    estimate,
+                );
             })
             .map_err(|source| WatchError::Thread {
                 name: "heft-watch-zip",

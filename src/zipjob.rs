@@ -2,7 +2,9 @@
 //! on a rayon pool (cached by file identity), and results come back in batches so a UI can
 //! apply them as they arrive while the model stays usable.
 
-use std::path::PathBuf;
+mod progress;
+
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::thread;
 
@@ -11,16 +13,25 @@ use rayon::prelude::*;
 
 use crate::bundle::{Bundle, RootKind};
 use crate::model::{NodeId, NodeKind};
-use crate::zipsize::{END_OF_CENTRAL_DIRECTORY, ZipCache, deflated_size_of, entry_overhead};
+use crate::scan::Stamp;
+use crate::zipsize::{
+    END_OF_CENTRAL_DIRECTORY, FileKey, Scope, ZipCache, deflated_size_of, entry_overhead,
+};
+
+pub use progress::ZipProgress;
 
 /// Most results sent in one batch.
 const BATCH: usize = 256;
 
 /// The files of one directory to compress (grouped so a task holds one path, not one a file).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ZipTask {
     /// The directory on disk.
     pub dir: PathBuf,
+    /// The root the directory belongs to (its cache file is that root's).
+    root: Arc<Path>,
+    /// The device the walk saw the root on, if it was walked (so stamps are keys).
+    dev: Option<u64>,
     files: Vec<ZipFile>,
     names: Vec<u8>,
 }
@@ -31,6 +42,10 @@ struct ZipFile {
     name_end: u32,
     /// Local + central header bytes of its entry.
     overhead: u64,
+    /// Apparent size and identity as the walk saw them: with the root's device they key the
+    /// cache, so a warm run needs no second stat (or path) per file.
+    size: u64,
+    stamp: Stamp,
     /// A symlink: zip stores the link text (as `zip -y` does), not the target.
     is_link: bool,
 }
@@ -83,13 +98,18 @@ fn plan_inner(bundle: &mut Bundle, collect: bool) -> Vec<ZipTask> {
             continue;
         }
         let root = bundle.roots[r].node;
+        let root_path: Arc<Path> = Arc::from(bundle.roots[r].path.as_path());
+        let dev = bundle.stamps.dev(r);
         bundle.tree.set_own_zipped(root, END_OF_CENTRAL_DIRECTORY);
         // (directory, length of its path relative to the root), depth first.
         let mut stack: Vec<(NodeId, usize)> = vec![(root, 0)];
         while let Some((dir, len)) = stack.pop() {
             let mut task = ZipTask {
                 dir: bundle.tree.path(dir),
-                ..ZipTask::default()
+                root: Arc::clone(&root_path),
+                dev,
+                files: Vec::new(),
+                names: Vec::new(),
             };
             for child in bundle.tree.children(dir).to_vec() {
                 let name = bundle.tree.name(child);
@@ -109,6 +129,8 @@ fn plan_inner(bundle: &mut Bundle, collect: bool) -> Vec<ZipTask> {
                             node: child,
                             name_end,
                             overhead,
+                            size: bundle.tree.node(child).own.bytes,
+                            stamp: bundle.stamps.get(child),
                             is_link,
                         });
                     }
@@ -131,14 +153,15 @@ pub fn spawn(tasks: Vec<ZipTask>, cache: Arc<ZipCache>) -> Receiver<ZipEvent> {
     let spawned = thread::Builder::new()
         .name("heft-zip".into())
         .spawn(move || {
+            let scopes = scopes_of(&tasks, &cache);
             let ok = tasks.par_iter().try_for_each(|task| {
+                let scope = scopes
+                    .iter()
+                    .find(|(root, _)| Arc::ptr_eq(root, &task.root))
+                    .map_or(Scope::NONE, |(_, scope)| *scope);
                 let mut sizes = Vec::with_capacity(task.len().min(BATCH));
                 for (i, file) in task.files.iter().enumerate() {
-                    let path = task.dir.join(crate::model::bytes_to_path(task.name(i)));
-                    sizes.push((
-                        file.node,
-                        zipped_size(&path, file.is_link, file.overhead, &cache),
-                    ));
+                    sizes.push((file.node, task.zipped(i, file, &cache, scope)));
                     if sizes.len() == BATCH {
                         tx.send(ZipEvent::Sizes(std::mem::take(&mut sizes)))
                             .map_err(|_| ())?;
@@ -155,17 +178,57 @@ pub fn spawn(tasks: Vec<ZipTask>, cache: Arc<ZipCache>) -> Receiver<ZipEvent> {
     rx
 }
 
+/// The cache scope of each root the tasks name, resolved once (a scope reads the root's
+/// cache file and canonicalizes its path) rather than per task.
+fn scopes_of(tasks: &[ZipTask], cache: &ZipCache) -> Vec<(Arc<Path>, Scope)> {
+    let mut scopes: Vec<(Arc<Path>, Scope)> = Vec::new();
+    for task in tasks {
+        if !scopes.iter().any(|(root, _)| Arc::ptr_eq(root, &task.root)) {
+            scopes.push((Arc::clone(&task.root), cache.scope(&task.root)));
+        }
+    }
+    scopes
+}
+
+impl ZipTask {
+    /// Zipped bytes of file `i`. A regular file whose walk stamp is in the cache costs a
+    /// lookup and no I/O; otherwise it is compressed (and a vanished one costs its headers
+    /// only, an unreadable one its size, as in [`zipped_size`]).
+    fn zipped(&self, i: usize, file: &ZipFile, cache: &ZipCache, scope: Scope) -> u64 {
+        let known = self
+            .dev
+            .filter(|_| file.stamp.is_known() && !file.is_link)
+            .map(|dev| FileKey::from_stamp(dev, file.stamp, file.size));
+        if let Some(key) = known
+            && let Some(deflated) = cache.get(scope, &key)
+        {
+            return deflated + file.overhead;
+        }
+        let path = self.dir.join(crate::model::bytes_to_path(self.name(i)));
+        match known {
+            Some(key) => match cache.get_or_compute(scope, &path, Some(key), file.size) {
+                Ok(deflated) => deflated + file.overhead,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => file.overhead,
+                Err(_) => file.size + file.overhead,
+            },
+            None => zipped_size(&path, file.is_link, file.overhead, cache, scope),
+        }
+    }
+}
+
 /// Zipped bytes of one file: deflated data (or stored, if smaller) plus its headers. A file
 /// that cannot be read costs its headers plus its size (the worst case); one that vanished
 /// since the scan costs its headers only (the next rescan drops it).
-fn zipped_size(path: &std::path::Path, is_link: bool, overhead: u64, cache: &ZipCache) -> u64 {
+fn zipped_size(path: &Path, is_link: bool, overhead: u64, cache: &ZipCache, scope: Scope) -> u64 {
     let data = if is_link {
         std::fs::read_link(path).map_or(0, |t| {
             deflated_size_of(crate::model::os_bytes(t.as_os_str()).as_ref())
         })
     } else {
         match std::fs::symlink_metadata(path) {
-            Ok(meta) => cache.get_or_compute(path, &meta).unwrap_or(meta.len()),
+            Ok(meta) => cache
+                .get_or_compute(scope, path, FileKey::of(&meta), meta.len())
+                .unwrap_or(meta.len()),
             Err(_) => 0,
         }
     };
@@ -173,19 +236,21 @@ fn zipped_size(path: &std::path::Path, is_link: bool, overhead: u64, cache: &Zip
 }
 
 /// Zipped bytes of one entry of `kind` whose name relative to its root is `name_len` bytes,
-/// counted as [`plan`] and [`spawn`] count it (watch mode estimates changed entries alone).
+/// counted as [`plan`] and [`spawn`] count it (watch mode estimates changed entries alone);
+/// sizes are cached under `scope`.
 pub fn entry_zipped(
-    path: &std::path::Path,
+    path: &Path,
     name_len: usize,
     kind: NodeKind,
     cache: &ZipCache,
+    scope: Scope,
 ) -> u64 {
     let overhead = entry_overhead(name_len, kind == NodeKind::Dir);
     match kind {
         NodeKind::Dir => overhead,
         NodeKind::Other => 0,
         NodeKind::File | NodeKind::Symlink => {
-            zipped_size(path, kind == NodeKind::Symlink, overhead, cache)
+            zipped_size(path, kind == NodeKind::Symlink, overhead, cache, scope)
         }
     }
 }
@@ -223,5 +288,44 @@ pub fn estimate_blocking(bundle: &mut Bundle, cache: &Arc<ZipCache>) {
             ZipEvent::Sizes(sizes) => apply(bundle, &sizes),
             ZipEvent::Done => break,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::*;
+    use crate::load::{LoadOptions, load};
+
+    #[test]
+    fn progress_of_a_whole_job_ends_exact_and_matches_the_estimate() {
+        let dir = tempfile::TempDir::new().unwrap();
+        fs::write(dir.path().join("a.py"), "import os\n".repeat(300)).unwrap();
+        fs::write(dir.path().join("b.txt"), "0123456789".repeat(100)).unwrap();
+        let mut bundle = load(
+            &[dir.path().to_path_buf()],
+            &LoadOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+        let tasks = plan(&mut bundle);
+        let mut progress = ZipProgress::of_tasks(&bundle, &tasks);
+        assert_eq!((progress.total_files, progress.total_bytes), (2, 4000));
+        for event in spawn(tasks, Arc::new(ZipCache::new())) {
+            if let ZipEvent::Sizes(sizes) = event {
+                progress.record(&bundle, &sizes);
+                apply(&mut bundle, &sizes);
+            }
+        }
+        assert!(progress.is_done());
+        assert_eq!(progress.remaining_estimate(), Some(0));
+        let files: u64 = bundle
+            .tree
+            .descendants(bundle.top)
+            .filter(|n| bundle.tree.node(*n).kind == NodeKind::File)
+            .map(|n| bundle.tree.node(n).own.zipped)
+            .sum();
+        assert_eq!(progress.done_zipped, files);
     }
 }

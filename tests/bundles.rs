@@ -295,3 +295,28 @@ fn directory_zipped_bytes_roll_up_to_distributions_and_predict_a_real_zip() {
         _ => eprintln!("skipped the comparison: no `zip` on this machine"),
     }
 }
+
+#[test]
+fn a_warm_estimate_is_served_by_the_walks_identity_from_the_roots_cache_file() {
+    let fx = Fixture::new();
+    let site = fx.dir("site");
+    dist("a", "1").file("a/x.py", 30_000).install(&site);
+    let cache_dir = fx.path().join("cache");
+    let estimate = |paths: &[PathBuf]| {
+        let mut b = load(paths, &LoadOptions::default(), &mut |_| {}).expect("load");
+        let cache = Arc::new(ZipCache::in_dir(cache_dir.clone()));
+        heft::zipjob::estimate_blocking(&mut b, &cache);
+        cache.save().unwrap();
+        Report::new(&b).totals.zipped_bytes
+    };
+    let cold = estimate(std::slice::from_ref(&site));
+    // Same inode, size and mtime, other bytes: only a cache hit keyed by the walk's stamp
+    // can still give the cold figure.
+    let file = site.join("a/x.py");
+    let mtime = fs::metadata(&file).unwrap().modified().unwrap();
+    let mut f = fs::OpenOptions::new().write(true).open(&file).unwrap();
+    f.write_all(&vec![b'z'; 30_000]).unwrap();
+    f.set_modified(mtime).unwrap();
+    drop(f);
+    assert_eq!(estimate(std::slice::from_ref(&site)), cold);
+}

@@ -10,6 +10,7 @@ mod fixture;
 mod fuzz;
 mod gates;
 mod html;
+mod imports;
 mod insight;
 mod manifest;
 mod packaging;

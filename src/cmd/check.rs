@@ -29,7 +29,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     }
     let settings = decide::resolve(&args.input.paths, &args.input.target, &args.decide)?;
     let bundle = super::load_settings(&settings)?;
-    let ex = decide::exclusion(&bundle, settings.rules_for(&bundle)?)?;
+    let ex = decide::settled_exclusion(&settings, &args.decide.rules, &bundle)?;
     let mut report = CheckReport::new(
         &bundle,
         &ex,

@@ -3,10 +3,13 @@
 //! plus what `check`, `export` and `prune` share: rules files, manifests, strip savings.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use heft::bundle::{Bundle, Target};
 use heft::exclusion::Exclusion;
+use heft::imports::Imports;
+use heft::imports::cut::is_import_preset;
 use heft::limits::{Limit, parse_limit, parse_size};
 use heft::load::{LoadOptions, load};
 use heft::manifest::Manifest;
@@ -109,7 +112,8 @@ pub fn rules_from_args(args: &RuleArgs, target: &Target) -> Result<Vec<Rule>> {
         Some(file) => read_rules_file(file)?,
         None => Vec::new(),
     };
-    for name in &args.presets {
+    // Presets from the import graph need the bundle: see `import_rules`.
+    for name in args.presets.iter().filter(|p| !is_import_preset(p)) {
         rules.extend(preset::preset_rules(name, target)?);
     }
     rules.extend(args.exclude_paths.iter().map(|p| Rule::path(p, None)));
@@ -152,10 +156,67 @@ pub fn read_manifest(path: &Path) -> Result<Manifest> {
     Ok(m)
 }
 
-/// The evaluation of `rules` over `bundle`, with strip savings read when a rule needs them.
-pub fn exclusion(bundle: &Bundle, rules: Vec<Rule>) -> Result<Exclusion> {
+/// The import graph, when the rules need it: entries given or an unreached preset named.
+/// Default entries are announced on stderr.
+pub fn imports(args: &RuleArgs, bundle: &Bundle) -> Option<Arc<Imports>> {
+    let wanted = !args.entries.is_empty() || args.presets.iter().any(|p| is_import_preset(p));
+    if !wanted {
+        return None;
+    }
+    let imports = Imports::analyze(bundle, &args.entries);
+    if imports.default_entries {
+        eprintln!(
+            "heft: entries: {} (default: import names of the top-level distributions; --entry to choose)",
+            imports.entries.join(", ")
+        );
+    }
+    if !imports.unresolved.is_empty() {
+        eprintln!(
+            "heft: entries not found in the bundle: {}",
+            imports.unresolved.join(", ")
+        );
+    }
+    Some(Arc::new(imports))
+}
+
+/// The rules of the presets computed from the import graph (`unreached`, `unreached-lazy`).
+pub fn import_rules(args: &RuleArgs, bundle: &Bundle, imports: Option<&Imports>) -> Vec<Rule> {
+    let Some(imports) = imports else {
+        return Vec::new();
+    };
+    args.presets
+        .iter()
+        .filter(|p| is_import_preset(p))
+        .flat_map(|p| imports.preset_rules(bundle, p))
+        .collect()
+}
+
+/// The settings' rules over `bundle`, then the import-graph presets, with import warnings
+/// when entries are given: what `check` and `export` evaluate.
+pub fn settled_exclusion(
+    settings: &Settings,
+    args: &RuleArgs,
+    bundle: &Bundle,
+) -> Result<Exclusion> {
+    let imports = imports(args, bundle);
+    let mut rules = settings.rules_for(bundle)?;
+    rules.extend(import_rules(args, bundle, imports.as_deref()));
+    exclusion(bundle, rules, imports)
+}
+
+/// The evaluation of `rules` over `bundle`, with strip savings read when a rule needs them
+/// and import warnings when `imports` is given.
+pub fn exclusion(
+    bundle: &Bundle,
+    rules: Vec<Rule>,
+    imports: Option<Arc<Imports>>,
+) -> Result<Exclusion> {
     let needs_strip = rules.iter().any(|r| r.kind == RuleKind::StripSo);
-    let mut ex = Exclusion::with_rules(bundle, rules)?;
+    let mut ex = Exclusion::new(bundle);
+    ex.set_imports(imports);
+    for rule in rules {
+        ex.push(bundle, rule)?;
+    }
     if needs_strip {
         ex.set_strip_savings(bundle, strip_savings(bundle, &mut StripCache::default()));
     }

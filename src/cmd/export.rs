@@ -16,7 +16,7 @@ use crate::cli::ExportArgs;
 pub fn run(args: &ExportArgs) -> Result<ExitCode> {
     let settings = decide::resolve(&args.input.paths, &args.input.target, &args.decide)?;
     let bundle = super::load_settings(&settings)?;
-    let ex = decide::exclusion(&bundle, settings.rules_for(&bundle)?)?;
+    let ex = decide::settled_exclusion(&settings, &args.decide.rules, &bundle)?;
     let checked = verdicts(&bundle, &ex, &settings.limits, settings.reserve);
     let manifest = Manifest::new(&bundle, &ex, &checked, now_rfc3339());
     let bytes = render(&manifest, args.format.into(), args.root)?;

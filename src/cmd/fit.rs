@@ -34,10 +34,6 @@ pub struct FitArgs {
     /// functions get every Lambda limit) and a manifest to start from.
     #[command(flatten)]
     pub decide: DecideArgs,
-    /// The handler module (`app.handler`), for the `unreached` tier once the import graph
-    /// is available (repeatable).
-    #[arg(long = "entry", value_name = "MODULE")]
-    pub entries: Vec<String>,
     /// Also consider cuts that break something at run time.
     #[arg(long)]
     pub allow_breaks: bool,
@@ -115,11 +111,13 @@ fn write_manifest(
     Ok(())
 }
 
-/// Cuts beyond the presets: the `unreached` tier plugs in here once the import graph
-/// (issue 12) lands; until then `--entry` only says so.
+/// Cuts beyond the presets: the `unreached` tier is not planned by `fit` yet (`--entry`,
+/// shared with `check`, says so; `heft check --preset unreached --entry X` applies it).
 fn extra_cuts(args: &FitArgs, _bundle: &Bundle) -> Vec<Cut> {
-    if !args.entries.is_empty() {
-        eprintln!("heft: --entry: the `unreached` tier needs the import graph, not in this build");
+    if !args.decide.rules.entries.is_empty() {
+        eprintln!(
+            "heft: --entry: fit does not plan the unreached tier yet; `heft check --preset unreached --entry ...` applies it"
+        );
     }
     Vec::new()
 }
@@ -131,7 +129,7 @@ fn plan_bundle<'a>(
     bounds: Vec<Bound>,
     rules: Vec<heft::rules::Rule>,
 ) -> Result<(Plan, Planner<'a>)> {
-    let mut base = decide::exclusion(bundle, rules)?;
+    let mut base = decide::exclusion(bundle, rules, None)?;
     base.set_strip_savings(bundle, strip_savings(bundle, &mut StripCache::default()));
     let mut cuts = preset_cuts(bundle, &base);
     cuts.extend(extra_cuts(args, bundle));

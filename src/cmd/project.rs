@@ -100,7 +100,7 @@ fn check_all(
             }
             None => Vec::new(),
         };
-        let ex = decide::exclusion(&bundle, rules)?;
+        let ex = decide::exclusion(&bundle, rules, None)?;
         report.errors.extend(
             settings
                 .input_errors(&bundle)

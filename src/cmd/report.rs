@@ -19,7 +19,11 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
     if let Some(path) = &args.save {
         heft::scanfile::save(&bundle, path)?;
     }
-    let report = Report::new(&bundle);
+    let mut report = Report::new(&bundle);
+    if !args.entries.entries.is_empty() {
+        let imports = heft::imports::Imports::analyze(&bundle, &args.entries.entries);
+        report.add_reach(&bundle, &imports);
+    }
     let out = args.doc.output.as_deref();
     match args.doc.format() {
         DocFormat::Json if out.is_none() => super::print_json(&report)?,

@@ -5,6 +5,9 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use heft::imports::Imports;
+use heft::imports::entries::find_file;
+use heft::imports::why::{ModuleWhy, chain_line};
 use heft::insight::{Insight, InsightOptions, WhyJson, suggest, why_paths};
 use heft::limits::human;
 use heft::python::name::normalize;
@@ -14,7 +17,33 @@ use crate::cli::WhyArgs;
 /// Runs `heft why`; exit 2 when no distribution has that name.
 pub fn run(args: &WhyArgs) -> Result<ExitCode> {
     let bundle = super::load_inputs(&args.input)?;
-    let Some(target) = bundle.dist_by_key(&normalize(&args.name)) else {
+    let as_path = args.name.contains('/')
+        || std::path::Path::new(&args.name)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("py"));
+    let dist = if as_path {
+        None
+    } else {
+        bundle.dist_by_key(&normalize(&args.name))
+    };
+    let mut imports = Imports::analyze(&bundle, &args.entries.entries);
+    if dist.is_none() {
+        let module = if as_path {
+            find_file(&bundle, &args.name).and_then(|f| imports.module_of_file(f))
+        } else {
+            imports.graph.finder.find(&bundle.tree, &args.name)
+        };
+        if let Some(m) = module {
+            let why = imports.why_module(&bundle, m);
+            if args.json {
+                super::print_json(&why)?;
+            } else {
+                super::print(&render_module(&why, "imported by"))?;
+            }
+            return Ok(super::ok());
+        }
+    }
+    let Some(target) = dist else {
         let near = suggest(&bundle, &args.name);
         let hint = if near.is_empty() {
             "`heft report` lists what is installed".to_string()
@@ -29,14 +58,46 @@ pub fn run(args: &WhyArgs) -> Result<ExitCode> {
     };
     let insight = Insight::compute(&bundle, &InsightOptions::default());
     let why = WhyJson::new(&bundle, &insight, &why_paths(&bundle, target, args.max));
+    let code = imports.why_dist(&bundle, target);
     if args.json {
-        let mut text = serde_json::to_string_pretty(&why).context("serialising the paths")?;
-        text.push('\n');
-        super::print(&text)?;
+        let mut value = serde_json::to_value(&why).context("serialising the paths")?;
+        value["imports"] = serde_json::to_value(&code).context("serialising the imports")?;
+        super::print_json(&value)?;
     } else {
-        super::print(&render_text(&why))?;
+        let mut text = render_text(&why);
+        text.push('\n');
+        text.push_str(&render_module(
+            &code,
+            "its modules are imported from outside it by",
+        ));
+        super::print(&text)?;
     }
     Ok(super::ok())
+}
+
+/// The module-level answer: reach, the chain from an entry, then the importers.
+pub fn render_module(w: &ModuleWhy, importers: &str) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "{}: {} from {}", w.module, w.reach, w.entries.join(", "));
+    if !w.chain.is_empty() {
+        let _ = writeln!(s, "  {}", chain_line(&w.chain));
+    }
+    if w.importers.is_empty() {
+        let _ = writeln!(s, "nothing in the bundle imports it");
+        return s;
+    }
+    let _ = writeln!(s, "{importers} ({}):", w.importers.len());
+    for i in w.importers.iter().take(20) {
+        let _ = writeln!(s, "  {}:{}  {} ({})", i.file, i.line, i.module, i.kind);
+    }
+    if w.importers.len() > 20 {
+        let _ = writeln!(
+            s,
+            "  ... and {} more (--json lists all)",
+            w.importers.len() - 20
+        );
+    }
+    s
 }
 
 /// Renders the paths and sizes as text.

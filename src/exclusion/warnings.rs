@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use super::Exclusion;
 use crate::bundle::Bundle;
+use crate::imports::cut::ImportBreak;
 use crate::manifest::export::escape_controls;
 use crate::model::{DistId, NodeId};
 use crate::rules::Safety;
@@ -41,6 +42,13 @@ pub enum Warning {
         /// Index of the rule.
         rule: usize,
     },
+    /// An excluded module that kept code imports (from the import graph).
+    Import {
+        /// Index of the rule excluding it.
+        rule: Option<usize>,
+        /// What is excluded and who imports it.
+        cut: ImportBreak,
+    },
     /// An enabled rule the user wrote (not a preset's) matches nothing in the bundle: a
     /// typo in a path, pattern or name, kept visible rather than silently saving 0 B.
     MatchesNothing {
@@ -53,7 +61,9 @@ impl Warning {
     /// The rule the warning is about, if one is known.
     pub fn rule(&self) -> Option<usize> {
         match self {
-            Warning::RequiredByKept { rule, .. } | Warning::NeededAtRunTime { rule, .. } => *rule,
+            Warning::RequiredByKept { rule, .. }
+            | Warning::NeededAtRunTime { rule, .. }
+            | Warning::Import { rule, .. } => *rule,
             Warning::Breaks { rule } | Warning::MatchesNothing { rule } => Some(*rule),
         }
     }
@@ -100,6 +110,7 @@ impl Warning {
                 let r = ex.rule(*rule);
                 format!("{} breaks things: {}", r.label(), r.reason)
             }
+            Warning::Import { cut, .. } => import_message(cut),
             Warning::MatchesNothing { rule } => {
                 format!("{} matches nothing in the bundle", ex.rule(*rule).label())
             }
@@ -113,6 +124,14 @@ impl Exclusion {
         let mut out = self.required_by_kept(bundle);
         for need in needed() {
             out.extend(self.needed_warning(bundle, need));
+        }
+        if let Some(imports) = self.imports() {
+            for cut in imports.breaks(bundle, |n| self.is_excluded(n)) {
+                out.push(Warning::Import {
+                    rule: self.excluded_by(cut.node),
+                    cut,
+                });
+            }
         }
         for i in 0..self.len() {
             if self.is_enabled(i)
@@ -205,4 +224,24 @@ impl Exclusion {
                         .is_some_and(|i| self.is_excluded(i))
             })
     }
+}
+
+/// `breaks: chromadb_rust_bindings is excluded but chromadb/api/rust.py:51 imports it (top)`.
+fn import_message(cut: &ImportBreak) -> String {
+    let (level, when) = if cut.breaks {
+        ("breaks", "at start-up")
+    } else {
+        ("caution", "when that code runs")
+    };
+    let others = match cut.others {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    format!(
+        "{level}: {} is excluded but {}:{} imports it ({}{others}); fails {when}",
+        cut.module,
+        cut.file,
+        cut.line,
+        cut.kind.as_str()
+    )
 }

@@ -1,6 +1,8 @@
 //! File lists that say which paths a distribution owns: a wheel install's
 //! `*.dist-info/RECORD` and an egg-info's `installed-files.txt` / `SOURCES.txt`.
 
+use std::borrow::Cow;
+
 /// One `path,hash,size` row of a RECORD file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordRow {
@@ -23,47 +25,93 @@ pub struct Record {
     pub bad_rows: Vec<(usize, String)>,
 }
 
+/// One row of a RECORD as it sits in the file: fields borrow the file's bytes unless quoting
+/// forced a copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowRef<'a> {
+    /// The path's bytes as written (may start with `../`).
+    pub path: Cow<'a, [u8]>,
+    /// The hash field's bytes (empty for RECORD itself and `.pyc` files).
+    pub hash: Cow<'a, [u8]>,
+    /// The size in bytes; `None` when empty.
+    pub size: Option<u64>,
+    /// The 1-based line the row starts on.
+    pub line: usize,
+}
+
 /// Parses a RECORD file. Never fails: CRLF, quoted fields, blank lines and
 /// non-UTF-8 bytes (decoded lossily) are fine; malformed rows land in `bad_rows`.
 pub fn parse_record(bytes: &[u8]) -> Record {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut record = Record::default();
-    let rows = CsvRows {
+    for_each_row(bytes, |row| match row {
+        Ok(row) => record.rows.push(RecordRow {
+            path: String::from_utf8_lossy(&row.path).into_owned(),
+            hash: (!is_blank(&row.hash)).then(|| String::from_utf8_lossy(&row.hash).into_owned()),
+            size: row.size,
+            line: row.line,
+        }),
+        Err(bad) => record.bad_rows.push(bad),
+    });
+    record
+}
+
+/// Calls `on_row` with every non-blank row of a RECORD, in file order: the row, or its
+/// 1-based line and why it is malformed. The same rules as [`parse_record`], without an
+/// allocation per field (ownership reads every RECORD of a bundle: a 200k-file tree spent a
+/// third of its time allocating and freeing fields).
+pub fn for_each_row<'a>(
+    bytes: &'a [u8],
+    mut on_row: impl FnMut(Result<RowRef<'a>, (usize, String)>),
+) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut rows = CsvRows {
         bytes,
         i: 0,
         line: 1,
     };
-    for (line, fields) in rows.filter(|(_, fields)| fields.iter().any(|f| !f.trim().is_empty())) {
-        match parse_row(fields, line) {
-            Ok(row) => record.rows.push(row),
-            Err(message) => record.bad_rows.push((line, message)),
+    // Reused across rows, so a row costs no allocation unless a field is quoted.
+    let mut fields: Vec<Cow<'a, [u8]>> = Vec::with_capacity(4);
+    while let Some(line) = rows.next_row(&mut fields) {
+        if fields.iter().all(|f| is_blank(f)) {
+            continue;
         }
+        on_row(parse_row(&mut fields, line).map_err(|message| (line, message)));
     }
-    record
 }
 
-fn parse_row(fields: Vec<String>, line: usize) -> Result<RecordRow, String> {
-    let count = fields.len();
-    let Ok([path, hash, size]) = <[String; 3]>::try_from(fields) else {
+fn parse_row<'a>(fields: &mut Vec<Cow<'a, [u8]>>, line: usize) -> Result<RowRef<'a>, String> {
+    if fields.len() != 3 {
+        let count = fields.len();
         return Err(format!("expected 3 fields (path,hash,size), found {count}"));
+    }
+    let mut drain = fields.drain(..);
+    let (Some(path), Some(hash), Some(size)) = (drain.next(), drain.next(), drain.next()) else {
+        return Err("expected 3 fields (path,hash,size)".into());
     };
     if path.is_empty() {
         return Err("empty path".into());
     }
-    let size = match size.trim() {
+    let size = match String::from_utf8_lossy(&size).trim() {
         "" => None,
         text => Some(
             text.parse()
                 .map_err(|_| format!("size {text:?} is not a number"))?,
         ),
     };
-    let hash = (!hash.trim().is_empty()).then_some(hash);
-    Ok(RecordRow {
+    Ok(RowRef {
         path,
         hash,
         size,
         line,
     })
+}
+
+/// Whether a field is empty or white space (as `str::trim` sees it, on the lossy text).
+fn is_blank(field: &[u8]) -> bool {
+    match std::str::from_utf8(field) {
+        Ok(text) => text.trim().is_empty(),
+        Err(_) => String::from_utf8_lossy(field).trim().is_empty(),
+    }
 }
 
 /// Splits CSV bytes into rows of fields, each with the 1-based line it starts on.
@@ -78,28 +126,58 @@ struct CsvRows<'a> {
     line: usize,
 }
 
-impl Iterator for CsvRows<'_> {
-    type Item = (usize, Vec<String>);
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl<'a> CsvRows<'a> {
+    /// Reads the next row's fields into `fields` (cleared first); returns the line it starts
+    /// on, or `None` at the end.
+    fn next_row(&mut self, fields: &mut Vec<Cow<'a, [u8]>>) -> Option<usize> {
         if self.i >= self.bytes.len() {
             return None;
         }
+        fields.clear();
         let start = self.line;
-        let mut fields = Vec::new();
         loop {
             let (field, row_ended) = self.field();
-            fields.push(String::from_utf8_lossy(&field).into_owned());
+            fields.push(field);
             if row_ended {
-                return Some((start, fields));
+                return Some(start);
             }
         }
     }
-}
 
-impl CsvRows<'_> {
-    /// Reads one field; returns it and whether it also ended the row.
-    fn field(&mut self) -> (Vec<u8>, bool) {
+    /// Reads one field; returns it and whether it also ended the row. An unquoted field is
+    /// a slice of the input; only a quoted one is copied (to undo `""`).
+    fn field(&mut self) -> (Cow<'a, [u8]>, bool) {
+        let bytes = self.bytes;
+        let start = self.i;
+        if bytes.get(start) != Some(&b'"') {
+            let end = bytes[start..]
+                .iter()
+                .position(|b| matches!(b, b',' | b'\r' | b'\n' | b'"'))
+                .map_or(bytes.len(), |n| start + n);
+            match bytes.get(end) {
+                None => {
+                    self.i = end;
+                    return (Cow::Borrowed(&bytes[start..end]), true);
+                }
+                Some(b',') => {
+                    self.i = end + 1;
+                    return (Cow::Borrowed(&bytes[start..end]), false);
+                }
+                Some(&b @ (b'\r' | b'\n')) => {
+                    self.i = end + 1;
+                    self.end_line(b);
+                    return (Cow::Borrowed(&bytes[start..end]), true);
+                }
+                // A quote inside an unquoted field: the byte-by-byte reader decides.
+                Some(_) => {}
+            }
+        }
+        let (field, ended) = self.quoted_field();
+        (Cow::Owned(field), ended)
+    }
+
+    /// Reads one field byte by byte, undoing quotes.
+    fn quoted_field(&mut self) -> (Vec<u8>, bool) {
         let mut field = Vec::new();
         let mut quoted = false;
         while let Some(&b) = self.bytes.get(self.i) {
@@ -250,5 +328,23 @@ __pycache__/six.cpython-312.pyc,,\r\n\
             list,
             vec!["../yaml/__init__.py", "../yaml/composer.py", "PKG-INFO"]
         );
+    }
+
+    #[test]
+    fn unquoted_fields_borrow_the_file_and_quoted_ones_are_unescaped() {
+        let mut rows = Vec::new();
+        for_each_row(b"a/b.py,sha256=x,3\n\"q\"\"x.py\",,\n", |row| {
+            rows.push(row.unwrap());
+        });
+        assert!(matches!(rows[0].path, Cow::Borrowed(b"a/b.py")));
+        assert!(matches!(rows[0].hash, Cow::Borrowed(b"sha256=x")));
+        assert_eq!(rows[1].path.as_ref(), b"q\"x.py");
+        assert_eq!((rows[0].size, rows[1].size), (Some(3), None));
+    }
+
+    #[test]
+    fn a_quote_inside_an_unquoted_field_is_kept() {
+        let record = parse_record(b"a\"b.py,,1\n");
+        assert_eq!(record.rows[0].path, "a\"b.py");
     }
 }

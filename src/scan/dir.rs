@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crossbeam_channel::Sender;
 use rayon::prelude::*;
 
-use super::{BASE, Progress, ScanError, ScanEvent, Shard};
+use super::{BASE, Progress, ScanError, ScanEvent, Shard, Stamp};
 use crate::model::{NodeKind, os_bytes};
 
 /// Enough shards to keep every core busy while the largest packages finish.
@@ -69,6 +69,7 @@ fn split(
     tx: &Sender<ScanEvent>,
 ) -> (Shard, Vec<(Vec<u8>, PathBuf)>) {
     let mut shard = Shard::new(root, Vec::new());
+    shard.dev = dev;
     // (entry index of the dir or BASE, relative path, fs path)
     let mut frontier: Vec<(u32, Vec<u8>, PathBuf)> = vec![(BASE, Vec::new(), path.to_path_buf())];
     for _ in 0..MAX_SPLIT_DEPTH {
@@ -146,6 +147,7 @@ fn walk_leaf(
     tx: &Sender<ScanEvent>,
 ) {
     let mut shard = Shard::new(root, base.to_vec());
+    shard.dev = dev;
     let mut since_progress = 0u64;
     let mut on_error = |path: &Path, e: &std::io::Error| send_error(tx, root, path, &e.to_string());
     let mut on_entry = |shard: &Shard| {
@@ -229,6 +231,7 @@ fn walk(
 /// during the walk are skipped without an error.
 pub fn scan_path(root: usize, path: &Path, base: &[u8], dev: u64) -> (Shard, Vec<ScanError>) {
     let mut shard = Shard::new(root, base.to_vec());
+    shard.dev = dev;
     let mut errors = Vec::new();
     let meta = match fs::symlink_metadata(path) {
         Ok(m) => m,
@@ -322,7 +325,8 @@ fn kind_of(meta: &Metadata) -> NodeKind {
     }
 }
 
-/// Adds one path to a shard (with its hard-link identity if it has several links).
+/// Adds one path to a shard (with its hard-link identity if it has several links, and its
+/// stamp for the zipped-size cache).
 fn push_entry(shard: &mut Shard, parent: u32, name: &[u8], meta: &Metadata) -> u32 {
     let kind = kind_of(meta);
     let size = if kind == NodeKind::Dir { 0 } else { meta.len() };
@@ -330,7 +334,25 @@ fn push_entry(shard: &mut Shard, parent: u32, name: &[u8], meta: &Metadata) -> u
     if let Some((dev, ino)) = hard_link(meta, kind) {
         shard.hard_links.push((index, dev, ino));
     }
+    shard.stamps.push(stamp(meta, shard.dev));
     index
+}
+
+/// The cache identity of a path; unknown (zero) when it sits on another device than the walk
+/// (a bind-mounted file), whose inode number would mean nothing under the root's device.
+#[cfg(unix)]
+fn stamp(meta: &Metadata, dev: u64) -> Stamp {
+    use std::os::unix::fs::MetadataExt;
+    if meta.dev() == dev {
+        Stamp::of(meta)
+    } else {
+        Stamp::default()
+    }
+}
+
+#[cfg(not(unix))]
+fn stamp(_meta: &Metadata, _dev: u64) -> Stamp {
+    Stamp::default()
 }
 
 #[cfg(unix)]

@@ -95,12 +95,14 @@ fn child_len(parent_len: usize, name_len: usize) -> usize {
 /// Compression runs on a pool of its own: on rayon's global pool a big job would hold the
 /// next batch's re-walk (which uses that pool) until most of its files were done.
 pub(super) fn run(
+    root: &Path,
     jobs: &Receiver<ZipJob>,
     events: &Sender<WatchEvent>,
     cache: &ZipCache,
     stop: &AtomicBool,
     estimate: bool,
 ) {
+    let scope = cache.scope(root);
     let pool = rayon::ThreadPoolBuilder::new()
         .thread_name(|i| format!("heft-watch-zip-{i}"))
         .build()
@@ -114,7 +116,7 @@ pub(super) fn run(
                         return None;
                     }
                     let zipped = match it.kind {
-                        _ if estimate => entry_zipped(&it.path, it.name_len, it.kind, cache),
+                        _ if estimate => entry_zipped(&it.path, it.name_len, it.kind, cache, scope),
                         NodeKind::Dir => entry_overhead(it.name_len, true),
                         NodeKind::File | NodeKind::Symlink | NodeKind::Other => 0,
                     };

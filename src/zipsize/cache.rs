@@ -1,9 +1,19 @@
-//! A cache of deflated sizes keyed by file identity, so a rescan only
-//! compresses what changed, kept between runs under `$XDG_CACHE_HOME/heft`.
+//! A cache of deflated sizes keyed by file identity, so a rescan only compresses what
+//! changed, kept between runs under `$XDG_CACHE_HOME/heft/zipsize/`, one file per scanned root.
 //!
-//! The file format is small and private: a magic line naming the format and
-//! the deflate backend (another backend's sizes differ by a percent or so),
-//! then fixed 40-byte little-endian records (dev, inode, size, mtime ns, deflated).
+//! Why one file per root: a single file of every size heft ever computed made a warm report
+//! of a small layer pay for loading every other tree's records (57 MB and 126 ms for a
+//! 7k-file layer once a 200k-file tree had been scanned). A root's file holds the records of
+//! the files found under that root when it was last saved, so using it costs O(files of this
+//! root), and files that are gone drop out by themselves. A root's file is read lazily, on
+//! the first lookup under that root ([`ZipCache::scope`]).
+//!
+//! The file format is small and private: a magic line naming the format and the deflate
+//! backend (another backend's sizes differ by a percent or so), the root's path (length as a
+//! little-endian u32, then its bytes: a guard against two roots whose names hash alike),
+//! then fixed 40-byte little-endian records (dev, inode, size, mtime ns, deflated). Anything
+//! that does not parse, or is larger than any file heft writes, is ignored: the cache only
+//! ever saves time.
 
 use std::collections::HashMap;
 use std::fs::{self, Metadata};
@@ -12,72 +22,163 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::{deflated_size, is_stored_by_suffix};
+use crate::scan::Stamp;
 
-/// First bytes of a cache file; changes whenever the numbers inside would (as with the
-/// flate2 backend chosen in Cargo.toml).
-const MAGIC: &[u8] = b"heft zipsize v1 deflate-6 zlib-1.3-static\n";
+/// First bytes of a cache file; changes whenever the numbers or the layout inside would (as
+/// with the flate2 backend chosen in Cargo.toml). v2: one file per root, with its path.
+const MAGIC: &[u8] = b"heft zipsize v2 deflate-6 zlib-1.3-static\n";
 const RECORD: usize = 40;
-/// Most records written back, so the file stays a few tens of megabytes.
-const MAX_SAVED: usize = 1 << 20;
+/// Most records kept for one root (a 2M-file tree; 80 MB of records).
+const MAX_SAVED: usize = 1 << 21;
+/// Longest root path a cache file may name.
+const MAX_PATH: usize = 1 << 16;
+/// Most root files kept; the least recently saved go first.
+const MAX_FILES: usize = 64;
 const SHARDS: usize = 16;
+/// `Slot::scope` of a record loaded from disk but not looked up this run.
+const UNUSED: u32 = u32::MAX;
 
 /// What identifies one version of a file: if any of these change, so may its bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-struct Key {
-    dev: u64,
-    ino: u64,
-    size: u64,
-    mtime_ns: i64,
+pub struct FileKey {
+    /// Device number.
+    pub dev: u64,
+    /// Inode number.
+    pub ino: u64,
+    /// Apparent size.
+    pub size: u64,
+    /// Modification time in nanoseconds.
+    pub mtime_ns: i64,
+}
+
+impl FileKey {
+    /// The key of a file from its metadata (none where inode numbers do not exist).
+    pub fn of(meta: &Metadata) -> Option<Self> {
+        let stamp = Stamp::of(meta);
+        stamp
+            .is_known()
+            .then(|| Self::from_stamp(device(meta), stamp, meta.len()))
+    }
+
+    /// The key of a file whose stamp the walk captured on device `dev`.
+    pub fn from_stamp(dev: u64, stamp: Stamp, size: u64) -> Self {
+        Self {
+            dev,
+            ino: stamp.ino,
+            size,
+            mtime_ns: stamp.mtime_ns,
+        }
+    }
+}
+
+/// A root's place in a [`ZipCache`]: sizes looked up through it are saved to that root's file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Scope(u32);
+
+impl Scope {
+    /// A scope that is never saved (one-off lookups outside any root).
+    pub const NONE: Scope = Scope(UNUSED);
 }
 
 #[derive(Clone, Copy, Debug)]
 struct Slot {
     deflated: u64,
-    /// Looked up or computed this run: kept first when the file is trimmed.
-    used: bool,
+    /// The root whose file it was read from (`UNUSED`: computed this run).
+    loaded: u32,
+    /// The root it was looked up or computed under this run (`UNUSED`: not yet).
+    scope: u32,
 }
 
-/// Cache keyed by (dev, inode, size, mtime in ns) -> deflated size, safe to share across a rayon pool.
-#[derive(Debug)]
+/// Cache keyed by [`FileKey`] -> deflated size, safe to share across a rayon pool.
+#[derive(Debug, Default)]
 pub struct ZipCache {
-    shards: [Mutex<HashMap<Key, Slot>>; SHARDS],
-}
-
-impl Default for ZipCache {
-    fn default() -> Self {
-        Self::new()
-    }
+    /// Where root files live; `None`: in memory only.
+    dir: Option<PathBuf>,
+    /// Root paths by scope index.
+    scopes: Mutex<Vec<PathBuf>>,
+    shards: [Mutex<HashMap<FileKey, Slot>>; SHARDS],
 }
 
 impl ZipCache {
-    /// An empty cache.
+    /// An empty cache that is never read from or written to disk.
     pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A cache whose root files live in `dir` (read lazily, written by [`ZipCache::save`]).
+    pub fn in_dir(dir: PathBuf) -> Self {
         Self {
-            shards: std::array::from_fn(|_| Mutex::new(HashMap::new())),
+            dir: Some(dir),
+            ..Self::default()
         }
     }
 
-    /// The deflated size of the file at `path` whose metadata is `meta`, compressing it only on a miss.
-    pub fn get_or_compute(&self, path: &Path, meta: &Metadata) -> io::Result<u64> {
-        if is_stored_by_suffix(path) {
-            return Ok(meta.len());
+    /// The cache under `$XDG_CACHE_HOME/heft/zipsize` (or `~/.cache/heft/zipsize`); in
+    /// memory only when neither is set. Nothing is read until a root is looked up.
+    pub fn load_default() -> Self {
+        default_dir().map_or_else(Self::new, Self::in_dir)
+    }
+
+    /// The scope of the directory root `root`, reading its saved sizes the first time.
+    /// Roots are told apart by their canonical path, so `.`, `./layer` and an absolute
+    /// spelling share one file.
+    pub fn scope(&self, root: &Path) -> Scope {
+        let root = &fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let mut scopes = lock(&self.scopes);
+        if let Some(i) = scopes.iter().position(|p| p == root) {
+            return Scope(i as u32);
         }
-        let Some(key) = key_of(meta) else {
+        let index = scopes.len() as u32;
+        scopes.push(root.clone());
+        // Loaded under the scopes lock: a second thread asking for the same root waits
+        // rather than reading the file twice.
+        if let Some(dir) = &self.dir {
+            for (key, deflated) in read_root_file(&dir.join(file_name(root)), root) {
+                let slot = Slot {
+                    deflated,
+                    loaded: index,
+                    scope: UNUSED,
+                };
+                self.shard(&key).entry(key).or_insert(slot);
+            }
+        }
+        Scope(index)
+    }
+
+    /// The cached deflated size of the file `key` names, if known.
+    pub fn get(&self, scope: Scope, key: &FileKey) -> Option<u64> {
+        let mut shard = self.shard(key);
+        let slot = shard.get_mut(key)?;
+        slot.scope = scope.0;
+        Some(slot.deflated)
+    }
+
+    /// The deflated size of the file at `path` (identified by `key`, if it has one),
+    /// compressing it only on a miss. `size` is its apparent size.
+    pub fn get_or_compute(
+        &self,
+        scope: Scope,
+        path: &Path,
+        key: Option<FileKey>,
+        size: u64,
+    ) -> io::Result<u64> {
+        if is_stored_by_suffix(path) {
+            return Ok(size);
+        }
+        let Some(key) = key else {
             return deflated_size(path);
         };
-        if let Some(slot) = self.shard(&key).get_mut(&key) {
-            slot.used = true;
-            return Ok(slot.deflated);
+        if let Some(deflated) = self.get(scope, &key) {
+            return Ok(deflated);
         }
         // Compress outside the lock so the other threads keep going.
         let deflated = deflated_size(path)?;
-        self.shard(&key).insert(
-            key,
-            Slot {
-                deflated,
-                used: true,
-            },
-        );
+        let slot = Slot {
+            deflated,
+            loaded: UNUSED,
+            scope: scope.0,
+        };
+        self.shard(&key).insert(key, slot);
         Ok(deflated)
     }
 
@@ -91,76 +192,47 @@ impl ZipCache {
         self.len() == 0
     }
 
-    /// The cache saved under `$XDG_CACHE_HOME/heft` (or `~/.cache/heft`), or an empty one.
-    pub fn load_default() -> Self {
-        default_path()
-            .and_then(|path| Self::load(&path).ok())
-            .unwrap_or_default()
-    }
-
     /// Saves to the default place; failures are ignored, the cache only saves time.
     pub fn save_default(&self) {
-        if let Some(path) = default_path() {
-            let _ = self.save(&path);
-        }
+        let _ = self.save();
     }
 
-    /// Reads a cache file written by [`ZipCache::save`].
-    pub fn load(path: &Path) -> io::Result<Self> {
-        // A cache is a regular file of fixed-size records; anything else is ignored.
-        let bytes = crate::regular_file::read(path, CACHE_CAP)?;
-        let records = bytes
-            .strip_prefix(MAGIC)
-            .filter(|body| body.len() % RECORD == 0)
-            .ok_or_else(|| {
-                io::Error::new(io::ErrorKind::InvalidData, "not a heft zipsize cache")
-            })?;
-        let cache = Self::new();
-        for record in records.chunks_exact(RECORD) {
-            let (key, deflated) = decode(record);
-            cache.shard(&key).insert(
-                key,
-                Slot {
-                    deflated,
-                    used: false,
-                },
-            );
+    /// Writes each root's file (atomically: temp file + rename) with the sizes looked up
+    /// under it this run; a root whose file would not change is not rewritten.
+    pub fn save(&self) -> io::Result<()> {
+        let Some(dir) = &self.dir else {
+            return Ok(());
+        };
+        let scopes = lock(&self.scopes).clone();
+        let mut per_scope: Vec<Vec<(FileKey, u64)>> = vec![Vec::new(); scopes.len()];
+        let mut changed = vec![false; scopes.len()];
+        for shard in &self.shards {
+            for (key, slot) in lock(shard).iter() {
+                if let Some(records) = per_scope.get_mut(slot.scope as usize) {
+                    records.push((*key, slot.deflated));
+                }
+                // A record moves in, out, or is new: its root's file changes.
+                if slot.scope != slot.loaded {
+                    for s in [slot.scope, slot.loaded] {
+                        if let Some(c) = changed.get_mut(s as usize) {
+                            *c = true;
+                        }
+                    }
+                }
+            }
         }
-        Ok(cache)
+        fs::create_dir_all(dir)?;
+        for ((root, mut records), changed) in scopes.iter().zip(per_scope).zip(changed) {
+            if changed {
+                records.truncate(MAX_SAVED);
+                write_root_file(&dir.join(file_name(root)), root, &records)?;
+            }
+        }
+        prune(dir);
+        Ok(())
     }
 
-    /// Writes the cache atomically (temp file + rename), entries used this run first.
-    pub fn save(&self, path: &Path) -> io::Result<()> {
-        let mut slots: Vec<(Key, Slot)> = self
-            .shards
-            .iter()
-            .flat_map(|shard| {
-                lock(shard)
-                    .iter()
-                    .map(|(k, s)| (*k, *s))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        slots.sort_by_key(|(_, slot)| !slot.used);
-        slots.truncate(MAX_SAVED);
-        let mut bytes = Vec::with_capacity(MAGIC.len() + slots.len() * RECORD);
-        bytes.extend_from_slice(MAGIC);
-        for (key, slot) in &slots {
-            encode(&mut bytes, key, slot.deflated);
-        }
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir)?;
-        }
-        let temp = path.with_extension(format!("tmp{}", std::process::id()));
-        let written = fs::File::create(&temp).and_then(|mut file| file.write_all(&bytes));
-        written
-            .and_then(|()| fs::rename(&temp, path))
-            .inspect_err(|_| {
-                let _ = fs::remove_file(&temp);
-            })
-    }
-
-    fn shard(&self, key: &Key) -> MutexGuard<'_, HashMap<Key, Slot>> {
+    fn shard(&self, key: &FileKey) -> MutexGuard<'_, HashMap<FileKey, Slot>> {
         lock(&self.shards[(key.ino ^ key.dev) as usize % SHARDS])
     }
 }
@@ -171,27 +243,96 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 #[cfg(unix)]
-#[expect(clippy::unnecessary_wraps, reason = "other platforms have no key")]
-fn key_of(meta: &Metadata) -> Option<Key> {
-    use std::os::unix::fs::MetadataExt;
-    Some(Key {
-        dev: meta.dev(),
-        ino: meta.ino(),
-        size: meta.size(),
-        mtime_ns: meta
-            .mtime()
-            .saturating_mul(1_000_000_000)
-            .saturating_add(meta.mtime_nsec()),
-    })
+fn device(meta: &Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::dev(meta)
 }
 
-/// Without inode numbers a file has no stable identity; compress every time.
 #[cfg(not(unix))]
-fn key_of(_meta: &Metadata) -> Option<Key> {
-    None
+fn device(_meta: &Metadata) -> u64 {
+    0
 }
 
-fn encode(out: &mut Vec<u8>, key: &Key, deflated: u64) {
+/// The records of `root`'s cache file, or none if it is absent, damaged, too large or names
+/// another root. Reads are bounded by the largest file [`ZipCache::save`] writes.
+fn read_root_file(path: &Path, root: &Path) -> Vec<(FileKey, u64)> {
+    let limit = MAGIC.len() + 4 + MAX_PATH + MAX_SAVED * RECORD;
+    // Only a regular file is read (a FIFO planted there must not block the run).
+    match crate::regular_file::read(path, limit as u64) {
+        Ok(bytes) => parse_root_file(&bytes, root).unwrap_or_default(),
+        Err(_) => Vec::new(),
+    }
+}
+
+fn parse_root_file(bytes: &[u8], root: &Path) -> Option<Vec<(FileKey, u64)>> {
+    let rest = bytes.strip_prefix(MAGIC)?;
+    let (len, rest) = rest.split_first_chunk::<4>()?;
+    let len = u32::from_le_bytes(*len) as usize;
+    let (name, records) = rest.split_at_checked(len)?;
+    if name != path_bytes(root).as_slice() || records.len() % RECORD != 0 {
+        return None;
+    }
+    Some(records.chunks_exact(RECORD).map(decode).collect())
+}
+
+fn write_root_file(path: &Path, root: &Path, records: &[(FileKey, u64)]) -> io::Result<()> {
+    let name = path_bytes(root);
+    let name_len = u32::try_from(name.len())
+        .ok()
+        .filter(|n| (*n as usize) <= MAX_PATH)
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "root path too long"))?;
+    let mut bytes = Vec::with_capacity(MAGIC.len() + 4 + name.len() + records.len() * RECORD);
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&name_len.to_le_bytes());
+    bytes.extend_from_slice(&name);
+    for (key, deflated) in records {
+        encode(&mut bytes, key, *deflated);
+    }
+    let temp = path.with_extension(format!("tmp{}", std::process::id()));
+    let written = fs::File::create(&temp).and_then(|mut file| file.write_all(&bytes));
+    written
+        .and_then(|()| fs::rename(&temp, path))
+        .inspect_err(|_| {
+            let _ = fs::remove_file(&temp);
+        })
+}
+
+/// Deletes the least recently written root files beyond [`MAX_FILES`] (and the single
+/// all-roots file of format v1, which nothing reads any more).
+fn prune(dir: &Path) {
+    if let Some(parent) = dir.parent() {
+        let _ = fs::remove_file(parent.join("zipsize.bin"));
+    }
+    let Ok(read) = fs::read_dir(dir) else { return };
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = read
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "bin"))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    if files.len() <= MAX_FILES {
+        return;
+    }
+    files.sort();
+    for (_, path) in &files[..files.len() - MAX_FILES] {
+        let _ = fs::remove_file(path);
+    }
+}
+
+/// The root's file: a 64-bit FNV-1a hash of its path, which is stable across runs and Rust
+/// versions (std's hashers promise neither).
+fn file_name(root: &Path) -> String {
+    let hash = path_bytes(root)
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("{hash:016x}.bin")
+}
+
+fn path_bytes(root: &Path) -> Vec<u8> {
+    crate::model::os_bytes(root.as_os_str()).into_owned()
+}
+
+fn encode(out: &mut Vec<u8>, key: &FileKey, deflated: u64) {
     for field in [
         key.dev,
         key.ino,
@@ -203,13 +344,13 @@ fn encode(out: &mut Vec<u8>, key: &Key, deflated: u64) {
     }
 }
 
-fn decode(record: &[u8]) -> (Key, u64) {
+fn decode(record: &[u8]) -> (FileKey, u64) {
     let field = |i: usize| {
         let mut bytes = [0u8; 8];
         bytes.copy_from_slice(&record[i * 8..i * 8 + 8]);
         u64::from_le_bytes(bytes)
     };
-    let key = Key {
+    let key = FileKey {
         dev: field(0),
         ino: field(1),
         size: field(2),
@@ -218,111 +359,13 @@ fn decode(record: &[u8]) -> (Key, u64) {
     (key, field(4))
 }
 
-/// Largest cache file heft reads (millions of records).
-const CACHE_CAP: u64 = 512 << 20;
-
-fn default_path() -> Option<PathBuf> {
+fn default_dir() -> Option<PathBuf> {
     let xdg = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute());
     let home = || std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache"));
-    Some(xdg.or_else(home)?.join("heft").join("zipsize.bin"))
+    Some(xdg.or_else(home)?.join("heft").join("zipsize"))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_cache_file_that_is_a_fifo_is_refused_without_blocking() {
-        let dir = tempfile::tempdir().unwrap();
-        let fifo = dir.path().join("zipsize.bin");
-        crate::regular_file::tests::make_fifo(&fifo);
-        assert!(ZipCache::load(&fifo).is_err());
-    }
-
-    #[test]
-    fn a_second_lookup_is_served_from_the_cache() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let path = dir.path().join("a.py");
-        fs::write(&path, "import os\n".repeat(100)).unwrap();
-        let cache = ZipCache::new();
-        let meta = fs::metadata(&path).unwrap();
-        let first = cache.get_or_compute(&path, &meta).unwrap();
-        assert_eq!(first, deflated_size(&path).unwrap());
-        // Same identity, different bytes on disk: the cached number wins, proving no recompression.
-        fs::write(&path, "x").unwrap();
-        assert_eq!(cache.get_or_compute(&path, &meta).unwrap(), first);
-        assert_eq!(cache.len(), 1);
-    }
-
-    #[test]
-    fn a_changed_file_is_compressed_again() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let path = dir.path().join("a.py");
-        fs::write(&path, "import os\n".repeat(100)).unwrap();
-        let cache = ZipCache::new();
-        cache
-            .get_or_compute(&path, &fs::metadata(&path).unwrap())
-            .unwrap();
-        fs::write(&path, "import sys\n".repeat(300)).unwrap();
-        let meta = fs::metadata(&path).unwrap();
-        assert_eq!(
-            cache.get_or_compute(&path, &meta).unwrap(),
-            deflated_size(&path).unwrap()
-        );
-    }
-
-    #[test]
-    fn a_saved_cache_loads_back_with_the_same_sizes() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let path = dir.path().join("a.py");
-        fs::write(&path, "def f(): pass\n".repeat(40)).unwrap();
-        let meta = fs::metadata(&path).unwrap();
-        let cache = ZipCache::new();
-        let size = cache.get_or_compute(&path, &meta).unwrap();
-        let file = dir.path().join("cache/heft/zipsize.bin");
-        cache.save(&file).unwrap();
-        let loaded = ZipCache::load(&file).unwrap();
-        assert_eq!(loaded.len(), 1);
-        fs::write(&path, "").unwrap();
-        assert_eq!(
-            loaded.get_or_compute(&path, &meta).unwrap(),
-            size,
-            "served from the loaded cache"
-        );
-    }
-
-    #[test]
-    fn a_foreign_or_damaged_cache_file_is_refused() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let file = dir.path().join("zipsize.bin");
-        fs::write(&file, b"something else").unwrap();
-        assert!(ZipCache::load(&file).is_err());
-        let mut truncated = MAGIC.to_vec();
-        truncated.extend_from_slice(&[0u8; RECORD - 1]);
-        fs::write(&file, truncated).unwrap();
-        assert!(ZipCache::load(&file).is_err());
-    }
-
-    #[test]
-    fn the_cache_can_be_shared_by_a_rayon_pool() {
-        use rayon::prelude::*;
-        let dir = tempfile::TempDir::new().unwrap();
-        let paths: Vec<_> = (0..64)
-            .map(|i| {
-                let path = dir.path().join(format!("f{i}.txt"));
-                fs::write(&path, format!("line {i}\n").repeat(i + 1)).unwrap();
-                path
-            })
-            .collect();
-        let cache = ZipCache::new();
-        let sizes: Vec<u64> = paths
-            .par_iter()
-            .map(|p| cache.get_or_compute(p, &fs::metadata(p).unwrap()).unwrap())
-            .collect();
-        let expected: Vec<u64> = paths.iter().map(|p| deflated_size(p).unwrap()).collect();
-        assert_eq!(sizes, expected);
-        assert_eq!(cache.len(), 64);
-    }
-}
+mod tests;

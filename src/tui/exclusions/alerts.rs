@@ -44,6 +44,12 @@ impl Alerts {
                         out.mark_dist(d, i);
                     }
                 }
+                Warning::Import { cut, .. } => {
+                    out.nodes.push((cut.node, i));
+                    if let Some(d) = bundle.tree.node(cut.node).owner() {
+                        out.mark_dist(d, i);
+                    }
+                }
                 Warning::Breaks { .. } | Warning::MatchesNothing { .. } => {}
             }
         }

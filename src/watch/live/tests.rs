@@ -44,7 +44,14 @@ fn settle(live: &mut LiveBundle, root: &Path, batch: Batch, cache: &ZipCache) ->
     let (events_tx, events_rx) = unbounded();
     jobs_tx.send(job).unwrap();
     drop(jobs_tx);
-    run(&jobs_rx, &events_tx, cache, &AtomicBool::new(false), true);
+    run(
+        root,
+        &jobs_rx,
+        &events_tx,
+        cache,
+        &AtomicBool::new(false),
+        true,
+    );
     drop(events_tx);
     for event in events_rx {
         if let WatchEvent::Zipped(sizes) = event {
@@ -131,7 +138,14 @@ fn arrival_deltas_add_up_to_the_change_in_totals() {
     let (events_tx, events_rx) = unbounded();
     jobs_tx.send(job).unwrap();
     drop(jobs_tx);
-    run(&jobs_rx, &events_tx, &cache, &AtomicBool::new(false), true);
+    run(
+        root,
+        &jobs_rx,
+        &events_tx,
+        &cache,
+        &AtomicBool::new(false),
+        true,
+    );
     let Ok(WatchEvent::Zipped(sizes)) = events_rx.try_recv() else {
         panic!("the zip thread answers every job");
     };

@@ -1,0 +1,184 @@
+//! Module lookup as `CPython`'s path finder does it, over the bundle's tree: for each path
+//! entry in order, a package directory (`name/__init__.*`), then an extension module with
+//! the target's ABI tags, then `name.py`, then a sourceless `name.pyc`; directories
+//! without `__init__` are PEP 420 namespace portions, merged across every entry.
+
+use std::collections::HashMap;
+
+use crate::bundle::{Bundle, Target};
+use crate::model::{NodeId, Tree};
+
+/// Index of a module in [`Finder::modules`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ModId(pub u32);
+
+impl ModId {
+    /// The index as a `usize`.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// How a module is stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModKind {
+    /// A directory with `__init__`.
+    Package,
+    /// `name.py`.
+    Source,
+    /// `name.pyc` beside where the source would be.
+    Sourceless,
+    /// `name.cpython-3X-<arch>-linux-gnu.so`, `name.abi3.so` or `name.so`.
+    Extension,
+    /// A PEP 420 namespace package (directories without `__init__`).
+    Namespace,
+}
+
+/// One module the finder found.
+#[derive(Clone, Debug)]
+pub struct Module {
+    /// Dotted name.
+    pub name: String,
+    /// How it is stored.
+    pub kind: ModKind,
+    /// The file that runs (`__init__.py` for a package); `None` for a namespace package.
+    pub file: Option<NodeId>,
+    /// The package's `__path__` (empty for plain modules).
+    pub dirs: Vec<NodeId>,
+}
+
+/// Finds modules by dotted name; remembers every answer.
+#[derive(Clone, Debug)]
+pub struct Finder {
+    path: Vec<NodeId>,
+    suffixes: Vec<String>,
+    /// Every module found so far.
+    pub modules: Vec<Module>,
+    memo: HashMap<String, Option<ModId>>,
+}
+
+impl Finder {
+    /// A finder over the bundle's `sys.path`: each root's sites, roots in order.
+    pub fn new(bundle: &Bundle) -> Finder {
+        Finder {
+            path: bundle
+                .roots
+                .iter()
+                .flat_map(|r| r.sites.iter().copied())
+                .collect(),
+            suffixes: ext_suffixes(&bundle.target),
+            modules: Vec::new(),
+            memo: HashMap::new(),
+        }
+    }
+
+    /// The path entries, in order.
+    pub fn path(&self) -> &[NodeId] {
+        &self.path
+    }
+
+    /// The extension-module suffixes for the target, most specific first.
+    pub fn suffixes(&self) -> &[String] {
+        &self.suffixes
+    }
+
+    /// The module behind an id.
+    pub fn module(&self, id: ModId) -> &Module {
+        &self.modules[id.index()]
+    }
+
+    /// The module `name` resolves to, if the bundle has it.
+    pub fn find(&mut self, tree: &Tree, name: &str) -> Option<ModId> {
+        if let Some(known) = self.memo.get(name) {
+            return *known;
+        }
+        let found = self.lookup(tree, name);
+        self.memo.insert(name.to_string(), found);
+        found
+    }
+
+    fn lookup(&mut self, tree: &Tree, name: &str) -> Option<ModId> {
+        if name.is_empty() || name.split('.').any(|p| !is_identifier(p)) {
+            return None;
+        }
+        let (entries, last) = match name.rsplit_once('.') {
+            Some((parent, last)) => {
+                let p = self.find(tree, parent)?;
+                (self.module(p).dirs.clone(), last)
+            }
+            None => (self.path.clone(), name),
+        };
+        let mut portions = Vec::new();
+        for dir in entries {
+            if let Some(d) = tree
+                .child(dir, last.as_bytes())
+                .filter(|d| tree.node(*d).is_dir())
+            {
+                if let Some(init) = self.module_file(tree, d, "__init__") {
+                    return Some(self.add(name, ModKind::Package, Some(init.0), vec![d]));
+                }
+                portions.push(d);
+            }
+            if let Some((file, kind)) = self.module_file(tree, dir, last) {
+                return Some(self.add(name, kind, Some(file), Vec::new()));
+            }
+        }
+        (!portions.is_empty()).then(|| self.add(name, ModKind::Namespace, None, portions))
+    }
+
+    /// `stem` as an extension module, source or sourceless module in `dir`.
+    fn module_file(&self, tree: &Tree, dir: NodeId, stem: &str) -> Option<(NodeId, ModKind)> {
+        let is_file = |n: &NodeId| !tree.node(*n).is_dir();
+        for suffix in &self.suffixes {
+            if let Some(f) = tree
+                .child(dir, format!("{stem}{suffix}").as_bytes())
+                .filter(is_file)
+            {
+                return Some((f, ModKind::Extension));
+            }
+        }
+        if let Some(f) = tree
+            .child(dir, format!("{stem}.py").as_bytes())
+            .filter(is_file)
+        {
+            return Some((f, ModKind::Source));
+        }
+        let f = tree
+            .child(dir, format!("{stem}.pyc").as_bytes())
+            .filter(is_file)?;
+        Some((f, ModKind::Sourceless))
+    }
+
+    fn add(&mut self, name: &str, kind: ModKind, file: Option<NodeId>, dirs: Vec<NodeId>) -> ModId {
+        let id = ModId(self.modules.len() as u32);
+        self.modules.push(Module {
+            name: name.to_string(),
+            kind,
+            file,
+            dirs,
+        });
+        id
+    }
+}
+
+/// `.cpython-312-x86_64-linux-gnu.so`, `.abi3.so`, `.so` for a target.
+pub fn ext_suffixes(target: &Target) -> Vec<String> {
+    vec![
+        format!(
+            ".cpython-{}-{}-linux-gnu.so",
+            target.python.replace('.', ""),
+            target.machine
+        ),
+        ".abi3.so".to_string(),
+        ".so".to_string(),
+    ]
+}
+
+/// A Python identifier (ASCII letters, digits, `_`, or any non-ASCII byte; no leading digit).
+pub fn is_identifier(part: &str) -> bool {
+    let mut bytes = part.bytes();
+    bytes
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_' || c >= 0x80)
+        && bytes.all(|c| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80)
+}
