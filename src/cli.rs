@@ -395,6 +395,9 @@ pub struct DiffArgs {
     /// How many changes the text and Markdown tables list.
     #[arg(long, default_value_t = 15, value_name = "N")]
     pub top: usize,
+    /// Exit 0 even when paths of either side could not be read (they are still reported).
+    #[arg(long)]
+    pub allow_errors: bool,
     /// Target, requirements and zipped estimate (both sides).
     #[command(flatten)]
     pub target: TargetArgs,

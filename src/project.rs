@@ -155,20 +155,17 @@ impl ProjectError {
 /// Build files larger than this are refused before parsing (a template is kilobytes).
 const MAX_BUILD_FILE: u64 = 32 * 1024 * 1024;
 
-/// Reads a build file, refusing huge ones.
+/// Reads a build file: a regular file only (a FIFO never blocks heft), refusing huge ones.
 fn read_build_file(path: &Path) -> Result<String, ProjectError> {
-    let io = |source| ProjectError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let len = std::fs::metadata(path).map_err(io)?.len();
-    if len > MAX_BUILD_FILE {
-        return Err(ProjectError::malformed(
+    use crate::regular_file::FileError;
+    crate::regular_file::read_to_string(path, MAX_BUILD_FILE).map_err(|e| match e {
+        FileError::Io { path, source } => ProjectError::Io { path, source },
+        FileError::TooLarge { .. } => ProjectError::malformed(
             path,
-            format!("{len} bytes is too large for a build file"),
-        ));
-    }
-    std::fs::read_to_string(path).map_err(io)
+            format!("more than {MAX_BUILD_FILE} bytes is too large for a build file"),
+        ),
+        FileError::NotRegular { .. } => ProjectError::malformed(path, e.reason()),
+    })
 }
 
 /// The build file of a project at `path` and its format, if `path` is one.

@@ -283,19 +283,25 @@ fn markdown_reports_carry_a_summary_line_and_a_folded_full_list() {
 }
 
 #[test]
-fn a_side_that_could_not_be_read_is_counted_and_warned_about() {
+fn a_side_that_could_not_be_read_is_counted_warned_about_and_exits_2() {
     let fx = Fixture::new();
     let (old, _) = builds(&fx);
     let broken = fx.path().join("broken.zip");
     std::fs::write(&broken, b"PK\x03\x04 not really a zip").unwrap();
-    let out = heft(&fx)
-        .arg("diff")
-        .arg(&old)
-        .arg(&broken)
-        .arg("--json")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let run = |allow: bool| {
+        let mut cmd = heft(&fx);
+        cmd.arg("diff").arg(&old).arg(&broken).arg("--json");
+        if allow {
+            cmd.arg("--allow-errors");
+        }
+        cmd.output().unwrap()
+    };
+    let out = run(false);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an incomplete diff must not exit 0"
+    );
     let d: Diff = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!((d.errors.before, d.errors.after), (0, 1));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -303,6 +309,7 @@ fn a_side_that_could_not_be_read_is_counted_and_warned_about() {
         err.contains("broken.zip: 1 paths could not be read"),
         "{err}"
     );
+    assert!(run(true).status.success(), "--allow-errors accepts it");
 }
 
 #[test]

@@ -14,7 +14,9 @@ use heft::tui::theme::Theme;
 use super::decide;
 use crate::cli::{DiffArgs, DocFormat, ExploreArgs, InputArgs};
 
-/// Runs `heft diff`: exit 0 whatever changed (budgets are `check --baseline`'s job).
+/// Runs `heft diff`: exit 0 whatever changed (budgets are `check --baseline`'s job), but 2
+/// when either side could not be read completely, unless `--allow-errors`: a comparison
+/// with missing sizes must not pass for a complete one in a script.
 pub fn run(args: &DiffArgs) -> Result<ExitCode> {
     let limits = decide::shown_limits(&args.doc.limits)?;
     let before = super::load_inputs(&args.side(&args.old))
@@ -22,11 +24,13 @@ pub fn run(args: &DiffArgs) -> Result<ExitCode> {
     let after = super::load_inputs(&args.side(&args.new))
         .with_context(|| format!("loading {}", args.new.display()))?;
     let diff = compare(&before, &after, &limits);
+    let mut unread = 0;
     for (path, n) in [
         (&args.old, diff.errors.before),
         (&args.new, diff.errors.after),
     ] {
         if n > 0 {
+            unread += n;
             eprintln!(
                 "heft: {}: {n} paths could not be read, so their sizes are missing (heft report lists them)",
                 path.display()
@@ -43,6 +47,10 @@ pub fn run(args: &DiffArgs) -> Result<ExitCode> {
         DocFormat::Text => super::emit(&render_text(&diff, args.top), out)?,
         DocFormat::Markdown => super::emit(&heft::render::markdown::diff(&diff, args.top), out)?,
         DocFormat::Html => super::emit(&heft::render::html::diff(&diff, &before, &after), out)?,
+    }
+    if unread > 0 && !args.allow_errors {
+        eprintln!("heft: the comparison is incomplete (exit 2; --allow-errors accepts it)");
+        return Ok(ExitCode::from(2));
     }
     Ok(super::ok())
 }

@@ -414,3 +414,17 @@ fn a_packaged_template_with_s3_uris_skips_them_with_warnings() {
         p.warnings
     );
 }
+
+#[test]
+fn a_build_file_swapped_for_a_fifo_is_an_error_naming_it_not_a_hang() {
+    // Detection only takes regular files; this is the file replaced between detection and
+    // reading, so the reader itself must refuse it.
+    let tmp = tempfile::tempdir().unwrap();
+    let template = tmp.path().join("template.yaml");
+    crate::regular_file::tests::make_fifo(&template);
+    let error = read_build_file(&template).unwrap_err().to_string();
+    assert!(
+        error.contains("template.yaml") && error.contains("FIFO"),
+        "{error}"
+    );
+}
