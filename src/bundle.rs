@@ -282,7 +282,9 @@ impl Builder {
     pub fn apply(&mut self, event: ScanEvent) {
         match event {
             ScanEvent::Shard(shard) => self.merge(&shard),
-            ScanEvent::Error { root, error } => self.bundle.errors.push((root, error)),
+            ScanEvent::Error { root, error } => {
+                self.bundle.errors.push((root, error.path_said_once()));
+            }
             ScanEvent::Text { root, path, bytes } => {
                 self.texts.texts.insert((root, path), bytes);
             }

@@ -284,7 +284,7 @@ pub enum ExportFormat {
     Sh,
     /// A list for `zip -r out.zip . -x@LIST`, run inside the root.
     ZipExclude,
-    /// A Dockerfile snippet with one `RUN rm -rf` layer.
+    /// A Dockerfile snippet with one `RUN` layer that checks, then deletes (`find -P -xdev`).
     Dockerfile,
     /// YAML for serverless-python-requirements `slimPatterns`.
     SlimPatterns,

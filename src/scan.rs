@@ -137,6 +137,18 @@ pub struct ScanError {
     pub message: String,
 }
 
+impl ScanError {
+    /// The error with its path said once: some readers' messages start with the path too.
+    #[must_use]
+    pub fn path_said_once(mut self) -> ScanError {
+        let prefix = format!("{}: ", self.path.display());
+        if let Some(rest) = self.message.strip_prefix(&prefix) {
+            self.message = rest.to_string();
+        }
+        self
+    }
+}
+
 /// Running counts for progress display.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Progress {

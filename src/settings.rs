@@ -119,14 +119,13 @@ impl Settings {
             .errors
             .iter()
             .map(|(_, e)| {
-                let path = e.path.display().to_string();
-                // Some scanners name the file in the message too; say it once.
-                let message = e
-                    .message
-                    .strip_prefix(&format!("{path}: "))
-                    .unwrap_or(&e.message)
-                    .to_string();
-                InputError { path, message }
+                // A saved scan's errors did not pass through the scan merge that says the
+                // path once.
+                let e = e.clone().path_said_once();
+                InputError {
+                    path: e.path.display().to_string(),
+                    message: e.message,
+                }
             })
             .collect();
         out.extend(self.resolve_errors.iter().cloned());

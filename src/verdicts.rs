@@ -107,6 +107,10 @@ pub struct Totals {
 
 /// One limit's verdict.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "the heft.check/1 JSON fields: readers test each flag by name"
+)]
 pub struct LimitVerdict {
     /// Preset name or the `--limit` text.
     pub name: String,
@@ -124,12 +128,18 @@ pub struct LimitVerdict {
     pub overrun: u64,
     /// `used` as a percentage of `limit`.
     pub percent: f64,
-    /// Whether the bundle is within the limit (never true when not measured).
+    /// Whether the bundle is within the limit (never true when not measured completely:
+    /// see `verified`).
     pub ok: bool,
     /// Whether the bytes it counts were measured (zipped limits are not under
     /// `--no-zip-estimate` for directories).
     #[serde(default = "measured_default")]
     pub measured: bool,
+    /// Whether the measurement behind this limit is complete: false when an input could
+    /// not be read (then `ok` is false too, as the bytes measured are only a lower bound)
+    /// or the limit was not measured.
+    #[serde(default = "measured_default")]
+    pub verified: bool,
     /// Within the limit but past the `--warn-at` threshold.
     pub warn: bool,
     /// For an overrun: the largest candidate rules, each with its saving on this measure.
@@ -180,6 +190,7 @@ impl LimitVerdict {
             percent: v.percent,
             ok: v.ok,
             measured: true,
+            verified: true,
             warn: v.ok && warn_at.is_some_and(|w| v.percent >= w),
             candidates: listed,
         }
@@ -234,6 +245,7 @@ impl CheckReport {
         for l in &mut self.limits {
             if unmeasured.contains(&l.name.as_str()) {
                 l.measured = false;
+                l.verified = false;
                 l.ok = false;
                 l.warn = false;
                 l.headroom = 0;
@@ -243,6 +255,14 @@ impl CheckReport {
         }
         let over = self.limits.iter().any(|l| l.measured && !l.ok);
         let incomplete = !errors.is_empty() || !unmeasured.is_empty();
+        if !errors.is_empty() {
+            // What was read is only a lower bound: an overrun stands, "within" does not.
+            for l in &mut self.limits {
+                l.verified = false;
+                l.ok = false;
+                l.warn = false;
+            }
+        }
         self.verdict = if incomplete && !allow_errors {
             Outcome::Error
         } else if over {

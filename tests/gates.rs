@@ -559,3 +559,129 @@ fn the_explorer_resolves_every_option_as_check_does_before_opening() {
     assert_eq!(code, 2);
     assert!(err.contains("missing.json"), "{err}");
 }
+
+#[test]
+fn with_input_errors_no_limit_line_says_ok_in_any_format() {
+    let fx = Fixture::new();
+    let site = site(&fx);
+    let bad = fx.path().join("random.zip");
+    fs::write(&bad, b"definitely not a zip").unwrap();
+    let inputs = [os(&site), os(&bad)];
+    let (code, report) = check_json(&inputs);
+    assert_eq!((code, report.verdict), (2, Outcome::Error));
+    for l in &report.limits {
+        assert!(
+            !l.ok && !l.verified,
+            "{} must not read as ok: {l:?}",
+            l.name
+        );
+    }
+    let (_, text, _) = stdout_of(&[&[os("check".as_ref())][..], &inputs].concat());
+    assert!(!text.contains("ok:"), "{text}");
+    assert!(text.contains("unverified (input errors)"), "{text}");
+    let github = ["check", "--format=github"].map(|a| os(a.as_ref()));
+    let (_, github, _) = stdout_of(&[&github[..], &inputs].concat());
+    assert!(!github.contains("::notice"), "{github}");
+    assert!(!github.contains("ok:"), "{github}");
+    // Allowed errors still leave every limit unverified, and the verdict partial.
+    let allow = os("--allow-errors".as_ref());
+    let (code, report) = check_json(&[os(&site), os(&bad), allow]);
+    assert_eq!((code, report.verdict), (0, Outcome::Partial));
+    assert!(report.limits.iter().all(|l| !l.verified));
+    let (_, text, _) = stdout_of(&[os("check".as_ref()), os(&site), os(&bad), allow]);
+    assert!(!text.contains("ok:"), "{text}");
+    // A complete measurement is verified.
+    let (code, report) = check_json(&[os(&site)]);
+    assert_eq!(code, 0);
+    assert!(report.limits.iter().all(|l| l.ok && l.verified));
+}
+
+#[test]
+fn a_path_rule_with_a_newline_cannot_forge_a_line_of_the_check_output() {
+    let fx = Fixture::new();
+    let site = site(&fx);
+    let forged = "nosuch\nverdict: ok (forged)\n\u{1b}[2J";
+    let out = heft()
+        .arg("check")
+        .arg(&site)
+        .arg(format!("--exclude-path={forged}"))
+        .timeout(PATIENCE)
+        .output()
+        .unwrap();
+    for text in [&out.stdout, &out.stderr] {
+        let text = String::from_utf8_lossy(text);
+        assert!(
+            !text.lines().any(|l| l.starts_with("verdict: ok (forged)")),
+            "{text}"
+        );
+        assert!(!text.contains('\u{1b}'), "{text}");
+    }
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("path nosuch\\nverdict: ok (forged)"),
+        "the warning names the rule, escaped: {out:?}"
+    );
+}
+
+#[test]
+fn what_a_wheel_folder_holds_besides_wheels_is_an_error_not_silently_left_out() {
+    let fx = Fixture::new();
+    let folder = fx.dir("wheels");
+    let mut w = ZipWriter::new(fs::File::create(folder.join("w-1.0-py3-none-any.whl")).unwrap());
+    w.start_file("w/__init__.py", SimpleFileOptions::default())
+        .unwrap();
+    w.write_all(b"x = 1\n").unwrap();
+    w.finish().unwrap();
+    write_file(&folder.join("extra/big.py"), 100_000);
+    let (code, report) = check_json(&[os(&folder)]);
+    assert_eq!((code, report.verdict), (2, Outcome::Error));
+    assert!(
+        report.errors.iter().any(|e| e.path.ends_with("extra")),
+        "{:?}",
+        report.errors
+    );
+}
+
+#[test]
+fn report_names_a_broken_input_once_per_error_line() {
+    let fx = Fixture::new();
+    let bad = fx.path().join("fifo.zip");
+    crate::bounded::make_fifo(&bad);
+    let (_, text, _) = stdout_of(&[os("report".as_ref()), os(&bad)]);
+    let line = text
+        .lines()
+        .find(|l| l.contains("FIFO"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(line.matches("fifo.zip").count(), 1, "{text}");
+}
+
+#[test]
+fn check_refuses_a_manifest_whose_excluded_paths_are_not_valid() {
+    let fx = Fixture::new();
+    let site = site(&fx);
+    let json = fx.path().join("m.json");
+    heft()
+        .arg("export")
+        .arg(&site)
+        .args(["--exclude", "tests/", "--format", "json", "-o"])
+        .arg(&json)
+        .assert()
+        .success();
+    let good: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
+    let entry = good["excluded"][0].clone();
+    for (field, value) in [
+        ("root", serde_json::json!(1)),
+        ("path", serde_json::json!("../outside")),
+    ] {
+        let mut bad = good.clone();
+        let mut e = entry.clone();
+        e[field] = value;
+        bad["excluded"].as_array_mut().unwrap().push(e);
+        let tampered = fx.path().join("tampered.json");
+        fs::write(&tampered, serde_json::to_string(&bad).unwrap()).unwrap();
+        let manifest = os("--manifest".as_ref());
+        let (code, _, err) = stdout_of(&[os("check".as_ref()), os(&site), manifest, os(&tampered)]);
+        assert_eq!(code, 2, "a tampered {field} fails the gate: {err}");
+        assert!(err.contains("refusing manifest path"), "{err}");
+    }
+}

@@ -152,6 +152,13 @@ fn run_sh(script: &Path, arg: &str, cwd: &Path, env: &[(&str, &Path)]) -> std::p
     cmd.output().unwrap()
 }
 
+/// Swaps `root`'s python/numpy (a parent of excluded paths) for a link to `copy`'s, moving
+/// the real one to `fx/numpy.real`.
+fn link_numpy_to(fx: &Fixture, root: &Path, copy: &Path) {
+    fs::rename(root.join("python/numpy"), fx.path().join("numpy.real")).unwrap();
+    std::os::unix::fs::symlink(copy.join("python/numpy"), root.join("python/numpy")).unwrap();
+}
+
 #[test]
 fn the_sh_export_refuses_a_symlinked_parent_or_root_and_deletes_nothing() {
     let fx = Fixture::new();
@@ -159,9 +166,7 @@ fn the_sh_export_refuses_a_symlinked_parent_or_root_and_deletes_nothing() {
     let copy = built_layer(&fx, "copy");
     let script = tests_dirs_script(&fx, &root);
     let kept = apparent_sum(&copy);
-    // A parent of an excluded path swapped for a link to an identical tree elsewhere.
-    fs::rename(root.join("python/numpy"), fx.path().join("numpy.real")).unwrap();
-    std::os::unix::fs::symlink(copy.join("python/numpy"), root.join("python/numpy")).unwrap();
+    link_numpy_to(&fx, &root, &copy);
     let out = run_sh(&script, "layer", fx.path(), &[]);
     assert_eq!(out.status.code(), Some(3), "{out:?}");
     assert!(
@@ -344,5 +349,105 @@ fn the_sh_export_refuses_a_tree_with_other_files_even_when_its_markers_match() {
     assert!(
         twice.iter().all(|o| o.status.success()),
         "{twice:?}: a pruned tree passes too"
+    );
+}
+
+/// Runs the `RUN` instruction of the Dockerfile export `docker` as Docker would (line
+/// continuations joined, `/bin/sh -c`) with `HEFT_ROOT` set to `root`.
+fn run_dockerfile(docker: &str, root: &Path) -> std::process::Output {
+    let mut body = String::new();
+    let mut lines = docker.lines().skip_while(|l| !l.starts_with("RUN "));
+    for line in lines.by_ref() {
+        let (text, more) = match line.strip_suffix('\\') {
+            Some(t) => (t, true),
+            None => (line, false),
+        };
+        body.push_str(text.strip_prefix("RUN ").unwrap_or(text));
+        if !more {
+            break;
+        }
+    }
+    assert!(lines.next().is_none(), "one RUN, last: {docker}");
+    Command::new("/bin/sh")
+        .arg("-c")
+        .arg(&body)
+        .env("HEFT_ROOT", root)
+        .output()
+        .unwrap()
+}
+
+/// `heft export ROOT --preset tests-dirs --format dockerfile`.
+fn tests_dirs_dockerfile(root: &Path) -> String {
+    let out = heft()
+        .arg("export")
+        .arg(root)
+        .args([
+            "--preset",
+            "tests-dirs",
+            "--format",
+            "dockerfile",
+            "-o",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_dockerfile_export_never_deletes_inside_a_mount() {
+    let fx = Fixture::new();
+    let Some((root, mnt, _guard)) = layer_with_a_tmpfs_in_tests(&fx) else {
+        return;
+    };
+    let out = run_dockerfile(&tests_dirs_dockerfile(&root), &root);
+    assert!(!out.status.success(), "the mount point cannot go: {out:?}");
+    assert!(
+        mnt.join("on_tmpfs.py").exists(),
+        "the file on the tmpfs is kept"
+    );
+}
+
+#[test]
+fn the_dockerfile_export_deletes_without_following_a_symlinked_parent() {
+    let fx = Fixture::new();
+    let root = built_layer(&fx, "layer");
+    let copy = built_layer(&fx, "copy");
+    let (_, m) = tests_dirs_manifest(&fx, &root);
+    let docker = tests_dirs_dockerfile(&root);
+    assert!(!docker.contains("rm -rf"), "{docker}");
+    assert!(docker.contains("-xdev -delete"), "{docker}");
+    let kept = apparent_sum(&copy);
+    link_numpy_to(&fx, &root, &copy);
+    let out = run_dockerfile(&docker, &root);
+    assert!(!out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("symbolic link"),
+        "{out:?}"
+    );
+    assert_eq!(
+        apparent_sum(&copy),
+        kept,
+        "nothing deleted through the link"
+    );
+    // The root itself reached through a link.
+    let link = fx.path().join("demo");
+    std::os::unix::fs::symlink(&copy, &link).unwrap();
+    let out = run_dockerfile(&docker, &link);
+    assert!(!out.status.success(), "{out:?}");
+    assert_eq!(
+        apparent_sum(&copy),
+        kept,
+        "nothing deleted through the root link"
+    );
+    // The real tree is pruned to what the manifest predicts.
+    fs::remove_file(root.join("python/numpy")).unwrap();
+    fs::rename(fx.path().join("numpy.real"), root.join("python/numpy")).unwrap();
+    let out = run_dockerfile(&docker, &root);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        apparent_sum(&root),
+        (m.totals.after.files, m.totals.after.bytes)
     );
 }

@@ -71,8 +71,13 @@ fn limit_line(l: &LimitVerdict) -> String {
             l.name
         );
     }
-    let state = if !l.ok {
+    let state = if l.overrun > 0 {
         format!("OVER by {}", both(l.overrun))
+    } else if !l.verified {
+        format!(
+            "unverified (input errors): {} left so far",
+            both(l.headroom)
+        )
     } else if l.warn {
         format!("near: {} left", both(l.headroom))
     } else {
@@ -111,7 +116,7 @@ pub fn render_text(r: &CheckReport) -> String {
     for l in r
         .limits
         .iter()
-        .filter(|l| !l.ok && !l.candidates.is_empty())
+        .filter(|l| l.overrun > 0 && !l.candidates.is_empty())
     {
         let _ = writeln!(
             s,
@@ -166,10 +171,11 @@ fn verdict_line(r: &CheckReport) -> String {
 pub fn render_github(r: &CheckReport) -> String {
     let mut s = String::new();
     for l in &r.limits {
-        // An unmeasured limit is not ok either.
-        let kind = if !l.ok {
+        // An unmeasured or unverified limit is not ok either: an error, or a warning when
+        // the input errors were allowed.
+        let kind = if l.overrun > 0 || (!l.ok && r.verdict != Outcome::Partial) {
             "error"
-        } else if l.warn {
+        } else if l.warn || !l.ok {
             "warning"
         } else {
             "notice"

@@ -146,10 +146,14 @@ pub fn read_rules_file(path: &Path) -> Result<Vec<Rule>> {
     })
 }
 
-/// Reads and parses a manifest.
+/// Reads and parses a manifest, refusing it whole when an excluded path is not a plain
+/// relative path under one of its own roots (a tampered manifest never half-applies).
 pub fn read_manifest(path: &Path) -> Result<Manifest> {
     let text = regular_file::read_to_string(path, regular_file::MANIFEST_CAP)?;
-    Manifest::from_json(&text).with_context(|| format!("reading {}", path.display()))
+    let m = Manifest::from_json(&text).with_context(|| format!("reading {}", path.display()))?;
+    heft::manifest::apply::plan(&m, m.roots.len())
+        .with_context(|| format!("reading {}", path.display()))?;
+    Ok(m)
 }
 
 /// The import graph, when the rules need it: entries given or an unreached preset named.

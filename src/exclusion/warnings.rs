@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use super::Exclusion;
 use crate::bundle::Bundle;
 use crate::imports::cut::ImportBreak;
+use crate::manifest::export::escape_controls;
 use crate::model::{DistId, NodeId};
 use crate::rules::Safety;
 use crate::rules::preset::{Needed, needed};
@@ -67,8 +68,13 @@ impl Warning {
         }
     }
 
-    /// One line for people.
+    /// One line for people: rule values and file names in it have their control
+    /// characters escaped, so no name can end the line or drive a terminal.
     pub fn message(&self, bundle: &Bundle, ex: &Exclusion) -> String {
+        escape_controls(&self.raw_message(bundle, ex))
+    }
+
+    fn raw_message(&self, bundle: &Bundle, ex: &Exclusion) -> String {
         let names = |ids: &[DistId]| {
             ids.iter()
                 .map(|d| bundle.dist(*d).name.as_str())

@@ -10,8 +10,10 @@ use std::fmt::Write as _;
 use super::{ExcludedPath, Manifest};
 use crate::limits::human;
 
+mod dockerfile;
 mod sh;
 
+use dockerfile::dockerfile;
 #[cfg(test)]
 pub(super) use sh::SH_HELPERS;
 pub use sh::printf_quote;
@@ -26,7 +28,8 @@ pub enum Format {
     Sh,
     /// Patterns for `zip -r out.zip . -x@LIST`, run in the root.
     ZipExclude,
-    /// A Dockerfile snippet: `ARG HEFT_ROOT` and one `RUN rm -rf` layer.
+    /// A Dockerfile snippet: `ARG HEFT_ROOT` and one `RUN` layer that checks, then deletes
+    /// with `find -P -xdev`.
     Dockerfile,
     /// YAML for serverless-python-requirements `slimPatterns` (paths relative to the site).
     SlimPatterns,
@@ -255,45 +258,6 @@ fn zip_exclude(m: &Manifest, root: usize) -> Result<Vec<u8>, ExportError> {
         out.push(b'\n');
     }
     Ok(out)
-}
-
-fn dockerfile(m: &Manifest, root: usize) -> Result<Vec<u8>, ExportError> {
-    let r = &m.roots[root];
-    let is_layer = r.kind == "zip" || r.sites.iter().any(|s| s.starts_with("python"));
-    let default = if is_layer { "/opt" } else { "/var/task" };
-    let mut s = header(m, "# ", &[root]);
-    let _ = writeln!(
-        s,
-        "# HEFT_ROOT is where root {root} lives in the image (/opt for a layer, /var/task for a function).\nARG HEFT_ROOT={default}"
-    );
-    let list = paths(m, root);
-    if list.is_empty() {
-        s.push_str("# Nothing to delete.\n");
-        return Ok(s.into_bytes());
-    }
-    s.push_str("RUN cd \"$HEFT_ROOT\"");
-    for marker in &r.markers {
-        if marker.path.contains(['\n', '\r']) {
-            return Err(ExportError::Unrepresentable {
-                format: Format::Dockerfile.name(),
-                root,
-                path: marker.path.clone(),
-                why: "a newline in a marker's name",
-            });
-        }
-        let _ = write!(s, " \\\n && test -f {}", quoted(&marker.path));
-    }
-    s.push_str(" \\\n && rm -rf --");
-    for (e, raw) in list {
-        plain_line(Format::Dockerfile, e, &raw, true)?;
-        let _ = write!(s, " \\\n    {}", quoted(&String::from_utf8_lossy(&raw)));
-    }
-    s.push('\n');
-    Ok(s.into_bytes())
-}
-
-fn quoted(text: &str) -> String {
-    String::from_utf8_lossy(&sh_quote(text.as_bytes())).into_owned()
 }
 
 /// The path relative to the deepest site of `root` holding it, if one does.

@@ -178,7 +178,10 @@ fn gitignore_and_slim_patterns_escape_and_anchor() {
     assert!(yaml.contains("slimPatternsAppendDefaults: false"));
     let docker = String::from_utf8(render(&m, Format::Dockerfile, None).unwrap()).unwrap();
     assert!(docker.contains("ARG HEFT_ROOT=/var/task"), "{docker}");
-    assert!(docker.contains("    'alpha/it'\\''s.txt'"), "{docker}");
+    assert!(
+        docker.contains("heft_delete 'alpha/it\\047s.txt'"),
+        "{docker}"
+    );
 }
 
 #[test]

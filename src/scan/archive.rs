@@ -143,6 +143,20 @@ pub fn wheel_files(path: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// The entries of a wheel folder that are not wheels (what its size would leave out).
+fn not_wheels(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|r| {
+            r.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| !is_wheel(p))
+                .collect()
+        })
+        .unwrap_or_default();
+    found.sort();
+    found
+}
+
 /// Whether a path names a wheel.
 pub fn is_wheel(p: &Path) -> bool {
     p.extension().is_some_and(|e| e.eq_ignore_ascii_case("whl"))
@@ -165,6 +179,16 @@ fn scan_wheels_within(root: usize, path: &Path, tx: &Sender<ScanEvent>, mut budg
     let mut b = ShardBuilder::new(root);
     // A single wheel's disk usage is already the root's own (the input itself).
     let in_folder = path.is_dir();
+    if in_folder {
+        for other in not_wheels(path) {
+            send_error(
+                tx,
+                root,
+                &other,
+                "not a wheel: a folder of wheels is read as its wheels only, so this is not counted",
+            );
+        }
+    }
     for wheel in wheel_files(path) {
         let mut archive = match read_archive(&wheel, &is_wanted_wheel_member) {
             Ok(a) => a,

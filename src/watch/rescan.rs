@@ -23,7 +23,7 @@ pub(super) fn full(root: &Path, seq: u64) -> Batch {
                 path: shard.base.clone(),
                 shard,
             }),
-            ScanEvent::Error { error, .. } => errors.push(error),
+            ScanEvent::Error { error, .. } => errors.push(error.path_said_once()),
             _ => {}
         }
     }

@@ -91,10 +91,17 @@ pub(crate) fn render(line: &WatchLine, local: &str, root: &Path, first: bool) ->
             root.display()
         );
     }
+    // With no tree there is nothing measured: no limit reads "ok".
     let limits: Vec<String> = line
         .limits
         .iter()
-        .map(|l| limit_state(l, line.zipped_pending))
+        .map(|l| {
+            if line.present {
+                limit_state(l, line.zipped_pending)
+            } else {
+                format!("{} not measured", l.name)
+            }
+        })
         .collect();
     let _ = write!(s, "[{}]", limits.join(", "));
     if first && !line.is_final {
@@ -246,6 +253,17 @@ mod tests {
             lines[1],
             "LIMIT CROSSED aws-lambda by 52,428,801 bytes (after onnxruntime)"
         );
+    }
+
+    #[test]
+    fn a_gone_tree_measures_no_limit_as_ok() {
+        let mut l = line();
+        l.present = false;
+        l.limits[0].ok = true;
+        let text = render(&l, "12:03:07", Path::new("/b"), false);
+        let first = text.lines().next().unwrap();
+        assert!(first.contains("[aws-lambda not measured]"), "{text}");
+        assert!(!first.contains("ok"), "{text}");
     }
 
     #[test]
