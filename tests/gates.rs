@@ -685,3 +685,17 @@ fn check_refuses_a_manifest_whose_excluded_paths_are_not_valid() {
         assert!(err.contains("refusing manifest path"), "{err}");
     }
 }
+
+#[test]
+fn why_names_the_inputs_it_could_not_read_when_a_name_is_not_found() {
+    let fx = Fixture::new();
+    let broken = fx.path().join("broken.zip");
+    fs::write(&broken, b"not a zip at all").unwrap();
+    let (code, _, err) = stdout_of(&[os(Path::new("why")), os(Path::new("numpy")), os(&broken)]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no distribution named `numpy`"), "{err}");
+    assert!(
+        err.contains("broken.zip") && err.contains("not read, so not searched"),
+        "the unread input must be named: {err}"
+    );
+}

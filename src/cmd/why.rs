@@ -54,6 +54,15 @@ pub fn run(args: &WhyArgs) -> Result<ExitCode> {
             "heft: no distribution named `{}` in the bundle; {hint}",
             args.name
         );
+        // What could not be read may be where it is: say so rather than let "not there"
+        // stand as the whole answer.
+        for (_, e) in &bundle.errors {
+            eprintln!(
+                "heft: note: {}: {} (not read, so not searched)",
+                e.path.display(),
+                e.message
+            );
+        }
         return Ok(ExitCode::from(2));
     };
     let insight = Insight::compute(&bundle, &InsightOptions::default());
