@@ -307,3 +307,25 @@ fn heft_watch_exits_cleanly_on_ctrl_c_with_a_final_line() {
     assert!(last.is_final);
     assert_eq!(last.totals.bytes, report(&root).totals.bytes);
 }
+
+#[test]
+fn a_watched_tree_with_an_unreadable_path_never_reads_ok() {
+    let fx = Fixture::new();
+    let root: PathBuf = fx.dir("site");
+    dist("small", "1").file("small/a.py", 2000).install(&root);
+    let fifo = root.join("small/pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (mut child, lines) = spawn_watch(&[root.to_str().unwrap(), "--json", "--limit", "1MB"]);
+    let first: WatchLine = serde_json::from_str(&lines.recv_timeout(PATIENCE).unwrap()).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(first.errors >= 1, "the FIFO is counted: {first:?}");
+    assert!(
+        first.limits.iter().all(|l| !l.ok),
+        "a tree not read in full is never within a limit for sure: {first:?}"
+    );
+}

@@ -45,6 +45,10 @@ pub struct WatchLine {
     /// The last line, from a full rescan.
     #[serde(rename = "final")]
     pub is_final: bool,
+    /// Paths that could not be read (special files, unreadable metadata ...): while any
+    /// remain, no limit is "ok", as the bytes measured are only a lower bound.
+    #[serde(default)]
+    pub errors: usize,
 }
 
 /// Bundle totals.
@@ -173,6 +177,7 @@ impl WatchLine {
                 .collect(),
             recovered: update.recovered.clone(),
             latency_ms: None,
+            errors: 0,
             is_final: false,
         }
     }

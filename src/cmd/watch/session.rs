@@ -225,6 +225,12 @@ impl Session {
         let stamp = self.clock.stamp();
         out.at = stamp.utc;
         out.elapsed_ms = stamp.elapsed_ms;
+        out.errors = live.bundle().errors.len();
+        if out.errors > 0 {
+            for l in &mut out.limits {
+                l.ok = false;
+            }
+        }
         if self.format == Format::Json {
             // Plain structs of strings and numbers always serialise.
             let mut text = serde_json::to_string(out).unwrap_or_default();

@@ -97,13 +97,16 @@ pub(crate) fn render(line: &WatchLine, local: &str, root: &Path, first: bool) ->
         .iter()
         .map(|l| {
             if line.present {
-                limit_state(l, line.zipped_pending)
+                limit_state(l, line.zipped_pending, line.errors)
             } else {
                 format!("{} not measured", l.name)
             }
         })
         .collect();
     let _ = write!(s, "[{}]", limits.join(", "));
+    if line.errors > 0 {
+        let _ = write!(s, "  {} unreadable (heft report lists them)", line.errors);
+    }
     if first && !line.is_final {
         let _ = write!(s, "  {} distributions", line.changes.len());
     } else {
@@ -151,12 +154,21 @@ fn signed(delta: i64) -> String {
     format!("{sign}{}", human(delta.unsigned_abs()))
 }
 
-fn limit_state(l: &LimitJson, zipped_pending: bool) -> String {
+fn limit_state(l: &LimitJson, zipped_pending: bool, errors: usize) -> String {
     if zipped_pending && l.counted != Counted::Unzipped {
         return format!("{} …", l.name);
     }
     let percent = l.used as f64 * 100.0 / l.limit.max(1) as f64;
-    let state = if l.ok { "ok" } else { "OVER" };
+    let state = if l.used >= l.limit {
+        "OVER"
+    } else if errors > 0 {
+        // Part of the tree could not be read: within so far, never "ok".
+        "unverified"
+    } else if l.ok {
+        "ok"
+    } else {
+        "OVER"
+    };
     format!("{} {percent:.1}% {state}", l.name)
 }
 
@@ -238,7 +250,21 @@ mod tests {
             latency_ms: None,
             is_final: false,
             zipped_pending: false,
+            errors: 0,
         }
+    }
+
+    #[test]
+    fn with_unreadable_paths_no_limit_reads_ok_and_the_count_is_said() {
+        let mut l = line();
+        l.limits[0].used = 1024;
+        l.limits[0].ok = false;
+        l.errors = 2;
+        let text = render(&l, "12:03:07", Path::new("/b"), false);
+        let first = text.lines().next().unwrap_or_default();
+        assert!(first.contains("[aws-lambda 0.0% unverified]"), "{text}");
+        assert!(first.contains("2 unreadable"), "{text}");
+        assert!(!first.contains(" ok"), "{text}");
     }
 
     #[test]
