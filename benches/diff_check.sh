@@ -5,8 +5,8 @@
 # to the distributions named on the command line (default: sympy) on both sides.
 #
 #   benches/diff_check.sh OLD NEW [NAME...]
-#   e.g. ../shared/make-layer.sh /work/layers/diff-old chromadb==0.5.5 onnxruntime==1.18.0
-#        benches/diff_check.sh /work/layers/diff-old /work/layers/chromadb sympy
+#   e.g. scripts/make-layer.sh /tmp/layer-old chromadb==0.5.5 onnxruntime==1.18.0
+#        benches/diff_check.sh /tmp/layer-old /tmp/layer sympy
 #
 # HEFT=path/to/heft picks the binary (default: target/release/heft, else target/debug/heft).
 set -euo pipefail

@@ -5,7 +5,7 @@
 #
 #   benches/imports_truth.sh LAYER PYVER 'import chromadb; chromadb.HttpClient' chromadb
 #
-# LAYER must be built for the host's Python (PYVER=3.11 /work/shared/make-layer.sh ...).
+# LAYER must be built for the host's Python (scripts/make-layer.sh --python 3.11 ...).
 # Skipped (exit 0) when python3 or the layer is missing.
 set -euo pipefail
 [ $# -ge 4 ] || { sed -n '2,9p' "$0"; exit 2; }
