@@ -302,3 +302,38 @@ fn report_json_gains_reach_bytes_per_distribution_with_entries() {
         "no entries, no reach bytes"
     );
 }
+
+#[test]
+fn sources_that_are_links_to_devices_or_fifos_are_unparsed_not_read_forever() {
+    let fx = Fixture::new();
+    let site = site(&fx);
+    std::os::unix::fs::symlink("/dev/zero", site.join("zeros.py")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(site.join("pipe.py"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let out = Command::cargo_bin("heft")
+        .unwrap()
+        .args([
+            "imports",
+            site.to_str().unwrap(),
+            "--entry",
+            "app",
+            "--json",
+        ])
+        .arg("--no-zip-estimate")
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().is_some(),
+        "heft imports must not hang on a link to /dev/zero"
+    );
+    let doc: ImportsJson = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        doc.unparsed.iter().any(|u| u.path.ends_with("zeros.py")),
+        "{:?}",
+        doc.unparsed
+    );
+}

@@ -1,7 +1,6 @@
 //! The shared libraries an ELF file needs: `DT_NEEDED` names and the `RUNPATH`/`RPATH`
 //! directories the loader searches (with `$ORIGIN` still in them).
 
-use std::fs::File;
 use std::path::Path;
 
 use object::read::ReadRef;
@@ -19,7 +18,7 @@ pub struct Needs {
 
 /// Reads the dynamic section of the ELF file at `path` (`None` if it is not ELF).
 pub fn read_needs(path: &Path) -> Option<Needs> {
-    let cache = ReadCache::new(File::open(path).ok()?);
+    let cache = ReadCache::new(crate::regular_file::open(path).ok()?);
     match FileKind::parse(&cache).ok()? {
         FileKind::Elf32 => needs::<elf::FileHeader32<object::Endianness>, _>(&cache),
         FileKind::Elf64 => needs::<elf::FileHeader64<object::Endianness>, _>(&cache),
@@ -63,7 +62,7 @@ fn needs<'data, H: FileHeader, R: ReadRef<'data>>(data: R) -> Option<Needs> {
 /// The bytes of an ELF file's `.rodata` sections (where C string constants live), read
 /// without loading the rest of the file; `None` if it is not ELF.
 pub fn read_rodata(path: &Path) -> Option<Vec<u8>> {
-    let cache = ReadCache::new(File::open(path).ok()?);
+    let cache = ReadCache::new(crate::regular_file::open(path).ok()?);
     match FileKind::parse(&cache).ok()? {
         FileKind::Elf32 => rodata::<elf::FileHeader32<object::Endianness>, _>(&cache),
         FileKind::Elf64 => rodata::<elf::FileHeader64<object::Endianness>, _>(&cache),

@@ -103,8 +103,9 @@ fn top_level_txt(bundle: &Bundle, dist: DistId) -> Option<Vec<String>> {
     if root.kind != RootKind::SitePackages {
         return None;
     }
+    let path = bundle.tree.path(inst.meta_dir).join("top_level.txt");
     let text =
-        std::fs::read_to_string(bundle.tree.path(inst.meta_dir).join("top_level.txt")).ok()?;
+        crate::regular_file::read_to_string(&path, crate::regular_file::SMALL_META_CAP).ok()?;
     let names: Vec<String> = text
         .lines()
         .map(|l| l.trim().replace('/', "."))

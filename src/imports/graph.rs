@@ -12,6 +12,11 @@ use super::finder::{Finder, ModId, is_identifier};
 use super::scanner::{RawImport, Scanned, scan};
 use crate::bundle::{Bundle, RootKind};
 use crate::model::{NodeId, Tree};
+use crate::regular_file;
+
+/// The most of one source file (or a compiled module searched for names) that is read:
+/// generated modules reach ~10 MB; past this a file is `unparsed` and kept.
+const SOURCE_CAP: u64 = 64 << 20;
 
 /// One resolved import.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,7 +72,10 @@ impl Graph {
         let scanned: Vec<(NodeId, Result<Scanned, String>)> = sources
             .into_par_iter()
             .map(|id| {
-                let read = std::fs::read(tree.path(id)).map_err(|e| format!("unreadable: {e}"));
+                // Regular files only and capped: a source may be a link to /dev/zero or a
+                // FIFO swapped in after the scan.
+                let read = regular_file::read(&tree.path(id), SOURCE_CAP)
+                    .map_err(|e| format!("unreadable: {e}"));
                 (id, read.map(|bytes| scan(&bytes)))
             })
             .collect();
@@ -120,7 +128,8 @@ impl Graph {
             .map(|(m, f)| {
                 let path = tree.path(f);
                 // Not ELF (a test fixture, another platform): every byte is searched.
-                let bytes = super::elf::read_rodata(&path).or_else(|| std::fs::read(&path).ok());
+                let bytes = super::elf::read_rodata(&path)
+                    .or_else(|| regular_file::read(&path, SOURCE_CAP).ok());
                 let names = bytes.map(|b| dotted_strings(&b)).unwrap_or_default();
                 (m, f, names)
             })
