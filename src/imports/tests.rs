@@ -486,3 +486,41 @@ fn the_unreached_preset_names_topmost_unreached_subtrees_only() {
     );
     assert_eq!(rule.root, Some(0));
 }
+
+#[test]
+fn data_and_metadata_of_lazily_reached_code_are_lazy_with_it() {
+    let record = |d: &str, files: &[&str]| {
+        let rows: Vec<String> = files.iter().map(|f| format!("{f},,\n")).collect();
+        (format!("{d}/RECORD"), rows.concat())
+    };
+    let (r_rec, r_rows) = record("r-1.0.dist-info", &["r/__init__.py", "r/r.json"]);
+    let (l_rec, l_rows) = record("l-1.0.dist-info", &["l/__init__.py", "l/model.bin"]);
+    let (_d, b) = bundle(&[
+        ("app.py", "import r\ndef handler():\n    import l\n"),
+        ("r/__init__.py", ""),
+        ("r/r.json", "{}"),
+        ("l/__init__.py", ""),
+        ("l/model.bin", "weights"),
+        ("l/sub/table.csv", "1,2"),
+        ("r-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: r\nVersion: 1.0\n"),
+        (&r_rec, &r_rows),
+        ("l-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: l\nVersion: 1.0\n"),
+        ("l-1.0.dist-info/entry_points.txt", "[console_scripts]\nl = l:main\n"),
+        (&l_rec, &l_rows),
+    ]);
+    let i = analyze(&b, &["app"]);
+    assert_eq!(reach(&b, &i, "r/r.json"), Reach::Data);
+    assert_eq!(reach(&b, &i, "r-1.0.dist-info/METADATA"), Reach::Data);
+    assert_eq!(
+        reach(&b, &i, "l/model.bin"),
+        Reach::Lazy,
+        "data of a package only a function imports is needed only when it runs"
+    );
+    assert_eq!(reach(&b, &i, "l/sub/table.csv"), Reach::Lazy);
+    assert_eq!(reach(&b, &i, "l-1.0.dist-info/METADATA"), Reach::Lazy);
+    assert_eq!(
+        reach(&b, &i, "l-1.0.dist-info/entry_points.txt"),
+        Reach::Data,
+        "entry_points() reads every distribution's entry points"
+    );
+}
