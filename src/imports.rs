@@ -6,6 +6,7 @@
 //! - [`finder`]: module lookup over the tree (packages, namespace portions, extensions).
 //! - [`graph`]: every source scanned in parallel and its imports resolved.
 //! - [`reach`]: the walk from the entries and each file's [`Reach`].
+//! - [`lazy`]: top-level subtrees only lazily reached, with the import that makes each lazy.
 //! - [`entries`]: `--entry` values and the default entries.
 //! - [`cut`]: the `unreached` presets and what excluding an imported module breaks.
 //! - [`why`]: the import chain to a module and who imports it.
@@ -16,6 +17,7 @@ pub mod elf;
 pub mod entries;
 pub mod finder;
 pub mod graph;
+pub mod lazy;
 mod lexer;
 pub mod reach;
 pub mod scanner;

@@ -502,10 +502,19 @@ fn data_and_metadata_of_lazily_reached_code_are_lazy_with_it() {
         ("l/__init__.py", ""),
         ("l/model.bin", "weights"),
         ("l/sub/table.csv", "1,2"),
-        ("r-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: r\nVersion: 1.0\n"),
+        (
+            "r-1.0.dist-info/METADATA",
+            "Metadata-Version: 2.1\nName: r\nVersion: 1.0\n",
+        ),
         (&r_rec, &r_rows),
-        ("l-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: l\nVersion: 1.0\n"),
-        ("l-1.0.dist-info/entry_points.txt", "[console_scripts]\nl = l:main\n"),
+        (
+            "l-1.0.dist-info/METADATA",
+            "Metadata-Version: 2.1\nName: l\nVersion: 1.0\n",
+        ),
+        (
+            "l-1.0.dist-info/entry_points.txt",
+            "[console_scripts]\nl = l:main\n",
+        ),
         (&l_rec, &l_rows),
     ]);
     let i = analyze(&b, &["app"]);
@@ -522,5 +531,42 @@ fn data_and_metadata_of_lazily_reached_code_are_lazy_with_it() {
         reach(&b, &i, "l-1.0.dist-info/entry_points.txt"),
         Reach::Data,
         "entry_points() reads every distribution's entry points"
+    );
+}
+
+#[test]
+fn lazy_paths_name_each_lazy_top_level_subtree_and_the_import_that_makes_it_lazy() {
+    let (_d, b) = bundle(&[
+        ("app.py", "import r\n"),
+        (
+            "r/__init__.py",
+            "import importlib\n\ndef load():\n    return importlib.import_module('heavy')\n",
+        ),
+        ("heavy/__init__.py", "from . import core\n"),
+        ("heavy/core.py", "x = 1\n"),
+        ("heavy/weights.bin", "0123456789"),
+        ("mixed/__init__.py", ""),
+        ("mixed/later.py", ""),
+        ("unused/__init__.py", ""),
+    ]);
+    let i = analyze(&b, &["app"]);
+    let lazy = i.lazy_paths(&b);
+    let paths: Vec<&str> = lazy.iter().map(|l| l.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["heavy"],
+        "only subtrees with lazy code and nothing reached"
+    );
+    let heavy = &lazy[0];
+    assert_eq!(heavy.lazy_bytes, 19 + 6 + 10);
+    let via = heavy.via.as_ref().unwrap();
+    assert_eq!(
+        (
+            via.module.as_str(),
+            via.file.as_str(),
+            via.line,
+            via.kind.as_str()
+        ),
+        ("heavy", "r/__init__.py", 4, "dynamic")
     );
 }
