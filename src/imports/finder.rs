@@ -3,7 +3,9 @@
 //! the target's ABI tags, then `name.py`, then a sourceless `name.pyc`; directories
 //! without `__init__` are PEP 420 namespace portions, merged across every entry.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap;
 
 use crate::bundle::{Bundle, Target};
 use crate::model::{NodeId, Tree};
@@ -54,21 +56,36 @@ pub struct Finder {
     suffixes: Vec<String>,
     /// Every module found so far.
     pub modules: Vec<Module>,
-    memo: HashMap<String, Option<ModId>>,
+    // Tens of thousands of names are looked up per analysis: a fast hash for short keys.
+    memo: FxHashMap<String, Option<ModId>>,
+    /// Names of path-entry children up to their first dot: a top-level module's name is one.
+    tops: HashSet<Vec<u8>>,
 }
 
 impl Finder {
     /// A finder over the bundle's `sys.path`: each root's sites, roots in order.
     pub fn new(bundle: &Bundle) -> Finder {
+        let path: Vec<NodeId> = bundle
+            .roots
+            .iter()
+            .flat_map(|r| r.sites.iter().copied())
+            .collect();
+        let tree = &bundle.tree;
+        let tops = path
+            .iter()
+            .flat_map(|d| tree.children(*d))
+            .map(|c| {
+                let name = tree.name(*c);
+                let stem = name.split(|b| *b == b'.').next().unwrap_or(name);
+                stem.to_vec()
+            })
+            .collect();
         Finder {
-            path: bundle
-                .roots
-                .iter()
-                .flat_map(|r| r.sites.iter().copied())
-                .collect(),
+            path,
             suffixes: ext_suffixes(&bundle.target),
             modules: Vec::new(),
-            memo: HashMap::new(),
+            memo: FxHashMap::default(),
+            tops,
         }
     }
 
@@ -106,6 +123,9 @@ impl Finder {
                 let p = self.find(tree, parent)?;
                 (self.module(p).dirs.clone(), last)
             }
+            // Most names looked up are no module (strings of lazy modules): no path entry
+            // has a child with that stem, and no file name need be built.
+            None if !self.tops.contains(name.as_bytes()) => return None,
             None => (self.path.clone(), name),
         };
         let mut portions = Vec::new();
@@ -128,25 +148,20 @@ impl Finder {
 
     /// `stem` as an extension module, source or sourceless module in `dir`.
     fn module_file(&self, tree: &Tree, dir: NodeId, stem: &str) -> Option<(NodeId, ModKind)> {
-        let is_file = |n: &NodeId| !tree.node(*n).is_dir();
-        for suffix in &self.suffixes {
-            if let Some(f) = tree
-                .child(dir, format!("{stem}{suffix}").as_bytes())
-                .filter(is_file)
-            {
-                return Some((f, ModKind::Extension));
-            }
+        let mut name = Vec::with_capacity(stem.len() + 48);
+        let mut file = |suffix: &str| {
+            name.clear();
+            name.extend_from_slice(stem.as_bytes());
+            name.extend_from_slice(suffix.as_bytes());
+            tree.child(dir, &name).filter(|n| !tree.node(*n).is_dir())
+        };
+        if let Some(f) = self.suffixes.iter().find_map(|s| file(s)) {
+            return Some((f, ModKind::Extension));
         }
-        if let Some(f) = tree
-            .child(dir, format!("{stem}.py").as_bytes())
-            .filter(is_file)
-        {
+        if let Some(f) = file(".py") {
             return Some((f, ModKind::Source));
         }
-        let f = tree
-            .child(dir, format!("{stem}.pyc").as_bytes())
-            .filter(is_file)?;
-        Some((f, ModKind::Sourceless))
+        Some((file(".pyc")?, ModKind::Sourceless))
     }
 
     fn add(&mut self, name: &str, kind: ModKind, file: Option<NodeId>, dirs: Vec<NodeId>) -> ModId {

@@ -27,7 +27,7 @@ pub struct RawImport {
 }
 
 /// What a source file imports.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Scanned {
     /// Imports in source order.
     pub imports: Vec<RawImport>,

@@ -570,3 +570,118 @@ fn lazy_paths_name_each_lazy_top_level_subtree_and_the_import_that_makes_it_lazy
         ("heavy", "r/__init__.py", 4, "dynamic")
     );
 }
+
+#[test]
+fn the_python_version_chooses_the_abi_tag_of_extension_modules_and_caches() {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in [
+        ("app.py", "import fast\n"),
+        ("fast.cpython-312-x86_64-linux-gnu.so", "x"),
+        ("fast.cpython-311-x86_64-linux-gnu.so", "x"),
+        ("__pycache__/app.cpython-312.pyc", "x"),
+        ("__pycache__/app.cpython-311.pyc", "x"),
+    ] {
+        std::fs::create_dir_all(dir.path().join(path).parent().unwrap()).unwrap();
+        std::fs::write(dir.path().join(path), text).unwrap();
+    }
+    let opts = LoadOptions {
+        target: Target {
+            python: "3.11".into(),
+            ..Target::default()
+        },
+        top_level: None,
+    };
+    let b = load(&[dir.path().to_path_buf()], &opts, &mut |_| {}).unwrap();
+    let i = analyze(&b, &["app"]);
+    assert_eq!(
+        reach(&b, &i, "fast.cpython-311-x86_64-linux-gnu.so"),
+        Reach::Reached
+    );
+    assert_eq!(
+        reach(&b, &i, "fast.cpython-312-x86_64-linux-gnu.so"),
+        Reach::Unreached
+    );
+    assert_eq!(
+        reach(&b, &i, "__pycache__/app.cpython-311.pyc"),
+        Reach::Reached
+    );
+    assert_eq!(
+        reach(&b, &i, "__pycache__/app.cpython-312.pyc"),
+        Reach::Unreached
+    );
+}
+
+#[test]
+fn default_entries_come_from_top_level_txt_when_there_is_one() {
+    let (_d, b) = bundle(&[
+        ("pkg/__init__.py", ""),
+        ("_pkg_native.py", ""),
+        (
+            "pkg-1.0.dist-info/METADATA",
+            "Metadata-Version: 2.1\nName: pkg\nVersion: 1.0\n",
+        ),
+        ("pkg-1.0.dist-info/top_level.txt", "pkg\n"),
+        (
+            "pkg-1.0.dist-info/RECORD",
+            "pkg/__init__.py,,\n_pkg_native.py,,\npkg-1.0.dist-info/METADATA,,\n",
+        ),
+    ]);
+    let i = analyze(&b, &[]);
+    assert!(i.default_entries);
+    assert_eq!(i.entries, ["pkg"]);
+    assert_eq!(reach(&b, &i, "pkg/__init__.py"), Reach::Reached);
+    assert_eq!(reach(&b, &i, "_pkg_native.py"), Reach::Unreached);
+}
+
+#[test]
+fn a_ten_megabyte_generated_source_is_scanned_to_its_end() {
+    let mut big = String::from("TABLE = [\n");
+    while big.len() < 10 << 20 {
+        big.push_str("    (0x1234, 'import not_a_module', \"from x import y\"),  # import z\n");
+    }
+    big.push_str("]\nimport tail\n");
+    let (_d, b) = bundle(&[("gen.py", &big), ("tail.py", ""), ("z.py", "")]);
+    let i = analyze(&b, &["gen"]);
+    assert!(i.graph.unparsed.is_empty(), "{:?}", i.graph.unparsed);
+    assert_eq!(reach(&b, &i, "tail.py"), Reach::Reached);
+    assert_eq!(
+        reach(&b, &i, "z.py"),
+        Reach::Unreached,
+        "strings and comments are no imports"
+    );
+}
+
+#[test]
+fn python2_syntax_errors_bad_bytes_and_encodings_never_stop_the_graph() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: [(&str, &[u8]); 7] = [
+        ("app.py", b"import old, broken, latin, fstr\n"),
+        (
+            "old.py",
+            b"print \"hi\"\nexec code in ns\ntry:\n    import cPickle as pickle\nexcept ImportError, e:\n    import one\n",
+        ),
+        ("broken.py", b"def f(:\n    return [1, 2\nimport two\n"),
+        ("latin.py", b"# -*- coding: latin-1 -*-\ns = '\xe9t\xe9'\nimport three\n"),
+        ("fstr.py", b"x = f\"{'import no'}{y!r:>{w}}\"\nimport four\n"),
+        ("one.py", b""),
+        ("two.py", b""),
+    ];
+    for (path, bytes) in files {
+        std::fs::write(dir.path().join(path), bytes).unwrap();
+    }
+    for m in ["three", "four", "no"] {
+        std::fs::write(dir.path().join(format!("{m}.py")), "").unwrap();
+    }
+    let b = load_dir(dir.path());
+    let i = analyze(&b, &["app"]);
+    assert!(i.graph.unparsed.is_empty(), "{:?}", i.graph.unparsed);
+    assert_eq!(
+        reach(&b, &i, "one.py"),
+        Reach::Lazy,
+        "Python 2 except clause guards"
+    );
+    for m in ["two.py", "three.py", "four.py"] {
+        assert_eq!(reach(&b, &i, m), Reach::Reached, "{m}");
+    }
+    assert_eq!(reach(&b, &i, "no.py"), Reach::Unreached);
+}

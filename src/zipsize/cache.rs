@@ -133,7 +133,7 @@ impl ZipCache {
         // Loaded under the scopes lock: a second thread asking for the same root waits
         // rather than reading the file twice.
         if let Some(dir) = &self.dir {
-            for (key, deflated) in read_root_file(&dir.join(file_name(root)), root) {
+            for (key, deflated) in read_root_file(&dir.join(root_file_name(root)), root) {
                 let slot = Slot {
                     deflated,
                     loaded: index,
@@ -225,7 +225,7 @@ impl ZipCache {
         for ((root, mut records), changed) in scopes.iter().zip(per_scope).zip(changed) {
             if changed {
                 records.truncate(MAX_SAVED);
-                write_root_file(&dir.join(file_name(root)), root, &records)?;
+                write_root_file(&dir.join(root_file_name(root)), root, &records)?;
             }
         }
         prune(dir);
@@ -318,8 +318,8 @@ fn prune(dir: &Path) {
 }
 
 /// The root's file: a 64-bit FNV-1a hash of its path, which is stable across runs and Rust
-/// versions (std's hashers promise neither).
-fn file_name(root: &Path) -> String {
+/// versions (std's hashers promise neither). The import cache names its root files alike.
+pub fn root_file_name(root: &Path) -> String {
     let hash = path_bytes(root)
         .iter()
         .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
@@ -360,11 +360,16 @@ fn decode(record: &[u8]) -> (FileKey, u64) {
 }
 
 fn default_dir() -> Option<PathBuf> {
+    Some(cache_home()?.join("zipsize"))
+}
+
+/// heft's cache directory: `$XDG_CACHE_HOME/heft` (absolute only), else `~/.cache/heft`.
+pub fn cache_home() -> Option<PathBuf> {
     let xdg = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute());
     let home = || std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache"));
-    Some(xdg.or_else(home)?.join("heft").join("zipsize"))
+    Some(xdg.or_else(home)?.join("heft"))
 }
 
 #[cfg(test)]
