@@ -25,6 +25,8 @@ const MAGIC: &[u8] = b"heft imports v1 scanner-1\n";
 const MAX_FILE: usize = 256 << 20;
 /// Longest root path a cache file may name.
 const MAX_PATH: usize = 1 << 16;
+/// Most root files kept; the least recently written go first.
+const MAX_FILES: usize = 64;
 
 /// A cached result for one file.
 #[derive(Clone, Debug, PartialEq)]
@@ -149,10 +151,31 @@ impl ParseCache {
                 .filter(|(_, (r, _))| *r == i)
                 .map(|(k, (_, e))| (k, e))
                 .collect();
+            if records.is_empty() {
+                continue;
+            }
             records.sort_by_key(|(k, _)| (k.dev, k.ino));
             write_root_file(&dir.join(root_file_name(root)), root, &records)?;
         }
+        prune(dir);
         Ok(())
+    }
+}
+
+/// Deletes the least recently written root files beyond [`MAX_FILES`].
+fn prune(dir: &Path) {
+    let Ok(read) = fs::read_dir(dir) else { return };
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = read
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "bin"))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    if files.len() <= MAX_FILES {
+        return;
+    }
+    files.sort();
+    for (_, path) in &files[..files.len() - MAX_FILES] {
+        let _ = fs::remove_file(path);
     }
 }
 
