@@ -20,7 +20,7 @@ use crate::model::NodeId;
 use crate::zipsize::{FileKey, cache_home, root_file_name};
 
 /// First bytes of a cache file: format and scanner version (bump with any scanner change).
-const MAGIC: &[u8] = b"heft imports v1 scanner-1\n";
+const MAGIC: &[u8] = b"heft imports v1 scanner-2\n";
 /// Largest cache file read or written (a 200k-source tree with room to spare).
 const MAX_FILE: usize = 256 << 20;
 /// Longest root path a cache file may name.
