@@ -3,9 +3,9 @@
 //! the target's ABI tags, then `name.py`, then a sourceless `name.pyc`; directories
 //! without `__init__` are PEP 420 namespace portions, merged across every entry.
 
-use std::collections::HashSet;
+use std::hash::Hasher;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use crate::bundle::{Bundle, Target};
 use crate::model::{NodeId, Tree};
@@ -58,34 +58,26 @@ pub struct Finder {
     pub modules: Vec<Module>,
     // Tens of thousands of names are looked up per analysis: a fast hash for short keys.
     memo: FxHashMap<String, Option<ModId>>,
-    /// Names of path-entry children up to their first dot: a top-level module's name is one.
-    tops: HashSet<Vec<u8>>,
+    /// Per directory searched: hashes of its children's names up to their first dot. A module
+    /// `x` in a directory is a child named `x`, `x.py`, `x.pyc` or `x.<tag>.so`, so a stem that
+    /// is not there needs no file name built and no child searched (most names looked up are
+    /// strings of lazy modules that name nothing).
+    stems: FxHashMap<NodeId, FxHashSet<u64>>,
 }
 
 impl Finder {
     /// A finder over the bundle's `sys.path`: each root's sites, roots in order.
     pub fn new(bundle: &Bundle) -> Finder {
-        let path: Vec<NodeId> = bundle
-            .roots
-            .iter()
-            .flat_map(|r| r.sites.iter().copied())
-            .collect();
-        let tree = &bundle.tree;
-        let tops = path
-            .iter()
-            .flat_map(|d| tree.children(*d))
-            .map(|c| {
-                let name = tree.name(*c);
-                let stem = name.split(|b| *b == b'.').next().unwrap_or(name);
-                stem.to_vec()
-            })
-            .collect();
         Finder {
-            path,
+            path: bundle
+                .roots
+                .iter()
+                .flat_map(|r| r.sites.iter().copied())
+                .collect(),
             suffixes: ext_suffixes(&bundle.target),
             modules: Vec::new(),
             memo: FxHashMap::default(),
-            tops,
+            stems: FxHashMap::default(),
         }
     }
 
@@ -123,13 +115,13 @@ impl Finder {
                 let p = self.find(tree, parent)?;
                 (self.module(p).dirs.clone(), last)
             }
-            // Most names looked up are no module (strings of lazy modules): no path entry
-            // has a child with that stem, and no file name need be built.
-            None if !self.tops.contains(name.as_bytes()) => return None,
             None => (self.path.clone(), name),
         };
         let mut portions = Vec::new();
         for dir in entries {
+            if !self.has_stem(tree, dir, last) {
+                continue;
+            }
             if let Some(d) = tree
                 .child(dir, last.as_bytes())
                 .filter(|d| tree.node(*d).is_dir())
@@ -144,6 +136,20 @@ impl Finder {
             }
         }
         (!portions.is_empty()).then(|| self.add(name, ModKind::Namespace, None, portions))
+    }
+
+    /// Whether some child of `dir` is named `stem` up to its first dot (or a name hashing alike).
+    fn has_stem(&mut self, tree: &Tree, dir: NodeId, stem: &str) -> bool {
+        let set = self.stems.entry(dir).or_insert_with(|| {
+            tree.children(dir)
+                .iter()
+                .map(|c| {
+                    let name = tree.name(*c);
+                    stem_hash(name.split(|b| *b == b'.').next().unwrap_or(name))
+                })
+                .collect()
+        });
+        set.contains(&stem_hash(stem.as_bytes()))
     }
 
     /// `stem` as an extension module, source or sourceless module in `dir`.
@@ -174,6 +180,12 @@ impl Finder {
         });
         id
     }
+}
+
+fn stem_hash(stem: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(stem);
+    h.finish()
 }
 
 /// `.cpython-312-x86_64-linux-gnu.so`, `.abi3.so`, `.so` for a target.
