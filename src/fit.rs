@@ -12,6 +12,7 @@
 //! them at once (a rule that excludes in a layer shared by several functions changes each
 //! of them), and a plan fits only when every function's bounds hold.
 
+mod apply;
 mod floor;
 mod search;
 #[cfg(test)]
@@ -25,6 +26,7 @@ use crate::model::Sizes;
 use crate::rules::preset::presets;
 use crate::rules::{Rule, Safety};
 
+pub use apply::{Fitted, bounds_of, candidate_cuts, fit_rules, planner_for};
 pub use floor::{Needed, needed_dists};
 pub use search::{Member, Planner, agree_on_shared};
 

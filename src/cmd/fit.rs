@@ -11,7 +11,8 @@ use clap::Args;
 use heft::bundle::Bundle;
 use heft::exclusion::Exclusion;
 use heft::fit::{
-    Bound, Cut, Member, Plan, Planner, agree_on_shared, import_cuts, needed_dists, preset_cuts,
+    Bound, Cut, Member, Plan, Planner, agree_on_shared, bounds_of, candidate_cuts, needed_dists,
+    planner_for,
 };
 use heft::limits::{human, parse_limit};
 use heft::manifest::export::write_atomic;
@@ -68,7 +69,7 @@ pub fn run(args: &FitArgs) -> Result<ExitCode> {
     let settings = decide::resolve(&args.input.paths, &args.input.target, &args.decide)?;
     let bundle = super::load_settings(&settings)?;
     let (limits, reserve) = (&settings.limits, settings.reserve);
-    let bounds = limits.iter().map(|l| Bound::whole(l, reserve)).collect();
+    let bounds = bounds_of(limits, reserve);
     let (plan, planner) = plan_bundle(args, &settings, &bundle, bounds)?;
     let text = render(&Shown {
         what: "the bundle",
@@ -117,17 +118,11 @@ fn write_manifest(
 }
 
 /// The rules already decided, evaluated as `check` does (import-graph presets and warnings
-/// with `--entry`), and the candidates: the presets, then the import graph's cuts.
-fn base_and_cuts(
-    args: &FitArgs,
-    settings: &Settings,
-    bundle: &Bundle,
-) -> Result<(Exclusion, Vec<Cut>)> {
+/// with `--entry`), with strip savings set.
+fn settled_base(args: &FitArgs, settings: &Settings, bundle: &Bundle) -> Result<Exclusion> {
     let mut base = decide::settled_exclusion(settings, &args.decide.rules, bundle)?;
     base.set_strip_savings(bundle, strip_savings(bundle, &mut StripCache::default()));
-    let mut cuts = preset_cuts(bundle, &base);
-    cuts.extend(import_cuts(bundle, &base));
-    Ok((base, cuts))
+    Ok(base)
 }
 
 /// Plans one bundle; returns the plan and the planner (plan applied).
@@ -137,8 +132,8 @@ fn plan_bundle<'a>(
     bundle: &'a Bundle,
     bounds: Vec<Bound>,
 ) -> Result<(Plan, Planner<'a>)> {
-    let (base, cuts) = base_and_cuts(args, settings, bundle)?;
-    let mut planner = Planner::new(bundle, base, cuts, bounds)?;
+    let base = settled_base(args, settings, bundle)?;
+    let mut planner = planner_for(bundle, base, bounds)?;
     let plan = planner.plan(args.allow_breaks);
     Ok((plan, planner))
 }
@@ -154,7 +149,8 @@ fn plan_project<'a>(
     let mut members = Vec::new();
     let mut seen = HashSet::new();
     for (f, l) in loaded {
-        let (base, mine) = base_and_cuts(args, &l.settings, &l.bundle)?;
+        let base = settled_base(args, &l.settings, &l.bundle)?;
+        let mine = candidate_cuts(&l.bundle, &base);
         let mut rules = vec![Vec::new(); cuts.len()];
         for c in mine {
             if let Some(i) = cuts.iter().position(|k| k.label == c.label) {

@@ -350,3 +350,59 @@ fn an_import_cut_in_a_shared_layer_keeps_only_the_paths_every_user_cuts() {
     assert!(m[0].rules[0].is_empty(), "{:?}", m[0].rules[0]);
     assert_eq!(m[1].rules[0], vec![path("p/b.py")]);
 }
+
+/// `a/` with 40,000 bytes of tests, 2,000 of stubs and 30,000 of code.
+fn tested_bundle() -> Bundle {
+    let mut s = Synth::new();
+    let a = s.dist("a", "1", &[]);
+    s.file("a/core.py", 30_000, Some(a))
+        .file("a/tests/test_core.py", 40_000, Some(a))
+        .file("a/core.pyi", 2_000, Some(a));
+    s.build(Target::default())
+}
+
+#[test]
+fn fit_rules_are_the_plans_cuts_and_adding_them_gives_the_predicted_totals() {
+    let bundle = tested_bundle();
+    let base = Exclusion::with_rules(&bundle, vec![Rule::glob("*.pyi")]).unwrap();
+    let limits = [parse_limit("60KB").unwrap()];
+    let fitted = fit_rules(&bundle, &base, &limits, 0, false).unwrap();
+    assert!(fitted.plan.fits);
+    assert!(
+        fitted
+            .rules
+            .iter()
+            .all(|r| r.preset.as_deref() == Some("tests-dirs")),
+        "{:?}",
+        fitted.rules
+    );
+    let mut all: Vec<Rule> = base.rules().cloned().collect();
+    all.extend(fitted.rules.clone());
+    let after = Exclusion::with_rules(&bundle, all)
+        .unwrap()
+        .totals(&bundle)
+        .after;
+    assert_eq!(after.bytes, fitted.plan.bounds[0].after);
+    assert!(
+        fitted.summary().starts_with("fit: added preset tests-dirs"),
+        "{}",
+        fitted.summary()
+    );
+}
+
+#[test]
+fn fit_rules_add_nothing_and_say_the_floor_when_nothing_fits() {
+    let bundle = tested_bundle();
+    let limits = [parse_limit("10KB").unwrap()];
+    let fitted = fit_rules(&bundle, &Exclusion::new(&bundle), &limits, 0, false).unwrap();
+    assert!(!fitted.plan.fits && fitted.rules.is_empty());
+    let b = &fitted.plan.bounds[0];
+    assert_eq!(
+        fitted.summary(),
+        format!(
+            "nothing fits: floor {} on 10KB, over by {}",
+            crate::limits::human(b.after),
+            crate::limits::human(b.over())
+        )
+    );
+}
