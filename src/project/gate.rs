@@ -322,3 +322,11 @@ impl ProjectCheck {
         self.functions.iter().all(FunctionCheck::is_ok)
     }
 }
+
+/// A layer ARN as its name and version (`AWSSDKPandas-Python312:13`); other names as given.
+pub fn short_name(name: &str) -> &str {
+    match name.split_once(":layer:") {
+        Some((arn, rest)) if arn.starts_with("arn:") => rest,
+        _ => name,
+    }
+}
