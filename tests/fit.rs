@@ -292,3 +292,37 @@ fn fit_on_a_project_uses_one_cut_in_the_shared_layer_that_makes_both_functions_f
     );
     assert!(!text.contains("OVER"), "{text}");
 }
+
+#[test]
+fn when_the_plan_strips_fit_says_what_prune_leaves_and_prune_leaves_exactly_that() {
+    let fx = Fixture::new();
+    let root = fx.dir("layer");
+    let site = fx.dir("layer/python");
+    dist("pkg", "1.0")
+        .file("pkg/__init__.py", 30_000)
+        .install(&site);
+    fs::write(
+        site.join("pkg/_core.so"),
+        crate::rules::tiny_elf(40_000, 10_000),
+    )
+    .unwrap();
+    let plan = fx.path().join("plan.json");
+    let (text, code) = fit(&root, "60KB", &plan);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("preset strip-so"), "{text}");
+    let manifest = Manifest::from_json(&fs::read_to_string(&plan).unwrap()).unwrap();
+    let deleted_only = manifest.totals.after.bytes;
+    assert!(
+        text.contains(&format!("prune --apply leaves {deleted_only} bytes")),
+        "{text}"
+    );
+    let applied = heft()
+        .args(["prune", "--manifest"])
+        .arg(&plan)
+        .arg(&root)
+        .arg("--apply")
+        .output()
+        .unwrap();
+    assert!(applied.status.success());
+    assert_eq!(crate::fixture::apparent_sum(&root).1, deleted_only);
+}

@@ -20,6 +20,7 @@ use heft::manifest::{Manifest, now_rfc3339};
 use heft::model::Sizes;
 use heft::project::Function;
 use heft::project::gate::{self, Artifact, ArtifactKind};
+use heft::rules::RuleKind;
 use heft::rules::strip::{StripCache, strip_savings};
 use heft::settings::Settings;
 use heft::verdicts::verdicts;
@@ -248,6 +249,7 @@ fn render(v: &Shown) -> String {
     );
     bound_lines(&mut s, v);
     if plan.fits {
+        strip_note(&mut s, v);
         let _ = writeln!(
             s,
             "cut beyond need, summed over the limits' measures: {}",
@@ -304,6 +306,47 @@ fn bound_lines(s: &mut String, v: &Shown) {
             b.after,
             human(b.bound.limit),
             human(b.before)
+        );
+    }
+}
+
+/// `prune` deletes; it does not strip. Where the plan strips, what deleting leaves (the
+/// manifest's `totals.after`, which `prune --apply` reaches to the byte) and the rest.
+fn strip_note(s: &mut String, v: &Shown) {
+    let cuts = v.planner.cuts();
+    for m in 0..v.planner.members() {
+        let strip: u64 = v
+            .plan
+            .chosen
+            .iter()
+            .filter(|c| {
+                cuts[c.cut]
+                    .rules
+                    .iter()
+                    .any(|r| r.kind == RuleKind::StripSo)
+            })
+            .map(|c| c.by_member[m].bytes)
+            .sum();
+        if strip == 0 {
+            continue;
+        }
+        let after = v
+            .planner
+            .member_exclusion(m)
+            .totals(v.bundles[m])
+            .after
+            .bytes
+            + strip;
+        let who = if v.artifacts.is_some() {
+            format!("function {}: ", v.planner.name(m))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            s,
+            "{who}prune --apply leaves {after} bytes ({}); the strip-so estimate, {} more, comes from running `strip` on the .so files it names (never under *.libs/)",
+            human(after),
+            human(strip)
         );
     }
 }
