@@ -12,9 +12,9 @@
 //! `keymap`, `theme`, `export` and `exclusions` import no other explorer module.
 //!
 //! Adding a view today (imports, diff, functions picker ...):
-//! 1. a state type in `app/` (rows, selection, refresh from a [`app::Ctx`]) and a widget
+//! 1. a state type in `app/` (rows, selection, refresh from a [`app::Props`]) and a widget
 //!    in `widgets/` that draws it from the app;
-//! 2. register it: a [`keymap::ViewId`] variant (in `ALL`, with its title: tab, digit key
+//! 2. register it: a [`views::ViewId`] variant (in `ALL`, with its title: tab, digit key
 //!    and help follow) and one arm in each `match self.view` that needs it (`App::apply`'s
 //!    movement and `on_enter`/`on_back` in `app/actions.rs`, `refresh_view` in `app.rs`,
 //!    `widgets::render`, `status::focused_path` and `totals`); arms default to nothing.
@@ -37,7 +37,9 @@ pub mod picker;
 pub mod safety;
 pub mod scanwork;
 pub mod source;
+pub mod text;
 pub mod theme;
+pub mod views;
 mod watch;
 pub mod widgets;
 pub mod zipwork;

@@ -50,6 +50,20 @@ impl ListState {
         let i = self.offset + line;
         (i < len).then_some(i)
     }
+
+    /// Selects the row clicked at (`x`, `y`) inside `rows` (the list's rectangle on
+    /// screen); true when it was already selected (a second click opens it).
+    pub fn click(&mut self, x: u16, y: u16, rows: ratatui::layout::Rect, len: usize) -> bool {
+        if !rows.contains(ratatui::layout::Position { x, y }) {
+            return false;
+        }
+        let Some(i) = self.row_at(usize::from(y - rows.y), len) else {
+            return false;
+        };
+        let again = self.selected == i;
+        self.selected = i;
+        again
+    }
 }
 
 #[cfg(test)]
