@@ -1,6 +1,11 @@
 //! The explorer's state and the one place it changes: [`App::apply`] turns an
-//! [`Action`](super::keymap::Action) into short method calls; events from the scan and estimate threads
-//! arrive through [`App::on_event`]. Rendering only reads an `App`.
+//! [`Action`](super::keymap::Action) into short method calls, handing browsing actions to
+//! the view shown (through [`View`]) and carrying out the
+//! [`Effect`](super::views::Effect) it returns; events from the scan and estimate threads
+//! arrive through [`App::on_event`]. The app holds the domain (bundle, exclusions and
+//! their undo, limits, insight), the active view with every view's state
+//! ([`Views`]) and the shell (overlays, status, layout). Rendering
+//! only reads an `App`.
 
 /// Borrows the parts of an `App` the views' [`Props`] hold, field by field, so the
 /// views stay free to mutate.

@@ -1,7 +1,7 @@
 //! The explorer's views (Packages, Tree, Treemap, Rules): one file each, a type that owns
 //! its rows, selection, sort and filter, handles the browsing actions and draws itself
 //! from [`Props`], the borrowed domain pieces it needs. The shell never matches on a
-//! view: it goes through the [`View`] trait and the [`registry!`] below, the one list
+//! view: it goes through the [`View`] trait and the `registry!` below, the one list
 //! of views (Tab order, digit keys, titles, help lines all follow from it).
 //!
 //! A view never changes the domain: it returns an [`Effect`] (open the Tree at a

@@ -17,6 +17,7 @@ impl App {
         if self.filtering && self.on_filter_key(action) {
             return;
         }
+        // A digit past the last view means nothing (not even clearing the message).
         if let Action::View(i) = action
             && ViewId::at(i).is_none()
         {
@@ -27,7 +28,7 @@ impl App {
             Action::Quit | Action::Interrupt => self.on_quit(),
             Action::NextView => self.show(self.view.next()),
             Action::PrevView => self.show(self.view.prev()),
-            Action::View(i) => self.show(ViewId::at(i).unwrap_or_default()),
+            Action::View(i) => ViewId::at(i).into_iter().for_each(|v| self.show(v)),
             Action::Rescan => self.on_rescan(),
             Action::CycleMeasure => self.on_measure(),
             Action::CycleColour => self.on_colour(),

@@ -206,9 +206,9 @@ fn plain_note(view: &TreeView, p: &Props, reason: Reason, row: &TreeRow) -> Stri
     match reason {
         Reason::Kept => {
             let (full, kept) = view.sizes(p.exclusions, row);
-            let cut = p.measure.of(&full).saturating_sub(p.measure.of(&kept));
-            if cut > 0 {
-                format!("-{} excluded inside", human(cut))
+            let excluded = p.measure.of(&full).saturating_sub(p.measure.of(&kept));
+            if excluded > 0 {
+                format!("-{} excluded inside", human(excluded))
             } else {
                 String::new()
             }
