@@ -22,7 +22,7 @@
 //!    do; `shared_effect` answers the rest), `item`, `focused_path`, `figures` for the
 //!    totals bar and `render`;
 //! 2. one line in the `registry!` in `views.rs`: id, field, type, tab title and help
-//!    line. The tab bar, digit key, Tab order, help, refresh, rendering, status line and
+//!    line (and the file's `pub mod` line beside the others). The tab bar, digit key, Tab order, help, refresh, rendering, status line and
 //!    totals follow through the trait; nothing in the shell matches on a view.
 //!
 //! A view that needs a rectangle of its own adds it to `layout::Screen`; a new kind of

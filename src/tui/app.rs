@@ -351,10 +351,8 @@ impl App {
                     (Action::ToggleExclude, Some(Overlay::Presets { .. })) => {
                         Some("applying the preset")
                     }
-                    (action, None) if self.active().busy_label(action).is_some() => {
-                        self.active().busy_label(action)
-                    }
                     (Action::Presets, None) => Some("working out what each preset saves"),
+                    (action, None) => self.active().busy_label(action),
                     _ => None,
                 }
             }

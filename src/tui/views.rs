@@ -41,8 +41,8 @@ pub use treemap::{ColourBy, Focus, TileInfo, TileItem, TreemapView};
 
 /// Lists every view once: its id, the field of [`Views`] holding it, its type, tab title
 /// and help line. Tab order, digit keys (`1` is the first), the tab bar and help follow
-/// this order. Adding a view: a file in `views/` with a type implementing [`View`] and
-/// one line here.
+/// this order. Adding a view: a file in `views/` with a type implementing [`View`], its
+/// `pub mod` line above and one line here.
 macro_rules! registry {
     ($($id:ident => $field:ident: $ty:ty, $title:literal, $help:literal;)+) => {
         /// The views, in Tab order.
