@@ -324,6 +324,11 @@ impl Effect {
     pub fn say(text: &str) -> Effect {
         Effect::Say(text.into())
     }
+
+    /// Enter when a click landed on the row already selected, else nothing.
+    pub fn enter_if(again: bool) -> Effect {
+        if again { Effect::Enter } else { Effect::None }
+    }
 }
 
 /// One view: state, actions, and drawing from [`Props`] into the rectangles the layout
@@ -446,9 +451,10 @@ pub fn position(selected: usize, len: usize) -> Option<String> {
     (len > 0).then(|| format!("row {}/{len}", (selected + 1).min(len)))
 }
 
-/// "▲" when the order is the natural one (largest first for descending columns).
-pub fn arrow(descends: bool, reversed: bool) -> &'static str {
-    if descends == reversed { "▲" } else { "▼" }
+/// "sort bytes▼": the sort key and its direction (▼ largest or A first when natural).
+pub fn sort_text(title: &str, descends: bool, reversed: bool) -> String {
+    let arrow = if descends == reversed { "▲" } else { "▼" };
+    format!("sort {title}{arrow}")
 }
 
 /// A page of `pages` times the visible rows (less one, so a row stays in view).

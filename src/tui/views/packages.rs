@@ -7,7 +7,7 @@ use crate::model::{DistId, Sizes};
 
 use super::list::ListState;
 use super::{Effect, Item, Props, View};
-use super::{arrow, page_step, pages, position, step};
+use super::{position, sort_text};
 use crate::tui::exclusions::Reason;
 use crate::tui::keymap::Action;
 use crate::tui::keymap::SortKey;
@@ -204,12 +204,7 @@ impl View for PackagesView {
 
     fn on_action(&mut self, action: Action, p: &Props, screen: &Screen) -> Effect {
         let h = usize::from(screen.packages_rows.height);
-        if let Some(delta) = step(action) {
-            self.list.move_by(delta, self.rows.len(), h);
-            return Effect::None;
-        }
-        if let Some(n) = pages(action) {
-            self.list.move_by(page_step(n, h), self.rows.len(), h);
+        if self.list.on_move(action, self.rows.len(), h) {
             return Effect::None;
         }
         match action {
@@ -288,11 +283,7 @@ impl View for PackagesView {
         } else {
             format!("{}/{} packages match", self.rows.len(), all)
         };
-        let sort = format!(
-            "sort {}{}",
-            self.sort.title(),
-            arrow(self.sort.descends(), self.reversed)
-        );
+        let sort = sort_text(self.sort.title(), self.sort.descends(), self.reversed);
         (
             format!("{shown} · {sort}"),
             position(self.list.selected, self.rows.len()),
@@ -305,11 +296,7 @@ impl View for PackagesView {
     }
 
     fn on_click(&mut self, x: u16, y: u16, _p: &Props, screen: &Screen) -> Effect {
-        if self.list.click(x, y, screen.packages_rows, self.rows.len()) {
-            Effect::Enter
-        } else {
-            Effect::None
-        }
+        Effect::enter_if(self.list.click(x, y, screen.packages_rows, self.rows.len()))
     }
 
     fn render(&self, p: &Props, screen: &Screen, buf: &mut Buffer) {

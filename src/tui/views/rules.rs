@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use super::{Effect, Props, View, page_step, pages, position, step};
+use super::{Effect, Props, View, position};
 use crate::limits::human;
 use crate::rules::Safety;
 use crate::tui::keymap::Action;
@@ -36,12 +36,7 @@ impl View for RulesView {
     fn on_action(&mut self, action: Action, p: &Props, screen: &Screen) -> Effect {
         let h = usize::from(screen.rules_rows.height);
         let count = p.exclusions.rule_count();
-        if let Some(delta) = step(action) {
-            self.list.move_by(delta, count, h);
-            return Effect::None;
-        }
-        if let Some(n) = pages(action) {
-            self.list.move_by(page_step(n, h), count, h);
+        if self.list.on_move(action, count, h) {
             return Effect::None;
         }
         let Some(i) = self.selected_rule(count) else {
