@@ -1,5 +1,6 @@
-//! Drawing: the screen layout (shared with the app for scrolling and mouse hits) and
-//! one module per part. Every widget reads state and never changes it.
+//! Drawing the shell around the view shown (title and tabs, gauges, progress, watch
+//! log, totals bar, status line, overlays), one module per part; the view draws itself
+//! (see [`views`](super::views)). Every widget reads state and never changes it.
 
 mod activity;
 mod dialogs;

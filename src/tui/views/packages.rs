@@ -1,5 +1,6 @@
-//! The Packages view's state: which rows (distributions and the unowned bucket) in
-//! which order, and the selection.
+//! The Packages view: which rows (distributions and the unowned bucket) in which order,
+//! the selection and filter, its keys (Enter opens a package's files in the Tree) and its
+//! drawing (`render`: the table, `why`: the panel under it).
 
 use ratatui::buffer::Buffer;
 

@@ -1,3 +1,5 @@
+//! The registry: one list, every view with its own title, digit and help line.
+
 use super::*;
 
 #[test]

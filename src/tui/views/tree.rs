@@ -1,5 +1,5 @@
-//! The Tree view's state: the directory shown, its rows (or the filter's matches below
-//! it), sort order and selection, and the trail back up.
+//! The Tree view: the directory shown, its rows (or the filter's matches below it), sort
+//! order and selection, the trail back up, its keys and (in `render`) its drawing.
 
 use ratatui::buffer::Buffer;
 

@@ -1,5 +1,5 @@
-//! The Treemap view's state: what is zoomed in on, the laid-out tiles for the current
-//! screen area, the selected tile and the way back out.
+//! The Treemap view: what is zoomed in on, the laid-out tiles for the current screen
+//! area, the selected tile, the way back out, its keys and (in `render`) its drawing.
 
 use ratatui::buffer::Buffer;
 

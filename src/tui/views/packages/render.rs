@@ -1,4 +1,4 @@
-//! The Packages table: one row per distribution (and the unowned files) with version,
+//! Drawing the Packages table: one row per distribution (and the unowned files) with version,
 //! sizes, share, who requires it and whether it is kept.
 
 use std::fmt::Write as _;

@@ -1,4 +1,4 @@
-//! The Tree view: ncdu-style rows of size, percentage, bar, item count and name, with
+//! Drawing the Tree view: ncdu-style rows of size, percentage, bar, item count and name, with
 //! excluded entries dimmed, struck through and labelled with what excluded them.
 
 use crate::limits::human;

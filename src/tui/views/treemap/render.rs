@@ -1,4 +1,4 @@
-//! The Treemap view: a breadcrumb line, then squarified tiles coloured by distribution
+//! Drawing the Treemap view: a breadcrumb line, then squarified tiles coloured by distribution
 //! (or safety), labelled with name and size where they fit; the folded small items get
 //! a visible tile of their own.
 
