@@ -241,13 +241,24 @@ fn shared_layer_project(
     fx.path().join("proj")
 }
 
-#[test]
-fn fit_on_a_project_keeps_the_function_under_its_limits_while_planning_the_one_over() {
+/// `heft fit` on [`shared_layer_project`]: a plan that fits every function, as text.
+fn fit_shared(api_mb: u64, worker_mb: u64, stubs_mb: u64) -> String {
     let fx = Fixture::new();
-    // Api: 60 + 170 MB, within; Worker: 85 + 10 stubs + 170 MB, over by 2.9 MB.
-    let proj = shared_layer_project(&fx, 60, 85, 10);
+    let proj = shared_layer_project(&fx, api_mb, worker_mb, stubs_mb);
     let (text, code) = fit_with(&proj, &[]);
     assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("function Api:") && text.contains("function Worker:"),
+        "{text}"
+    );
+    assert!(!text.contains("OVER"), "every function within: {text}");
+    text
+}
+
+#[test]
+fn fit_on_a_project_keeps_the_function_under_its_limits_while_planning_the_one_over() {
+    // Api: 60 + 170 MB, within; Worker: 85 + 10 stubs + 170 MB, over by 2.9 MB.
+    let text = fit_shared(60, 85, 10);
     assert!(
         text.contains("every function (2) fits with 1 cut(s), at worst safe"),
         "{text}"
@@ -262,21 +273,13 @@ fn fit_on_a_project_keeps_the_function_under_its_limits_while_planning_the_one_o
         !text.contains("tests-dirs"),
         "the safe cut is enough: {text}"
     );
-    assert!(
-        text.contains("function Api:") && text.contains("function Worker:"),
-        "{text}"
-    );
-    assert!(!text.contains("OVER"), "{text}");
 }
 
 #[test]
 fn fit_on_a_project_uses_one_cut_in_the_shared_layer_that_makes_both_functions_fit() {
-    let fx = Fixture::new();
     // Both over by a few MB; the layer's tests (caution) fix both, the worker's stubs (safe)
     // only the worker: one shared cut is the whole plan, and it names both functions.
-    let proj = shared_layer_project(&fx, 100, 85, 10);
-    let (text, code) = fit_with(&proj, &[]);
-    assert_eq!(code, Some(0), "{text}");
+    let text = fit_shared(100, 85, 10);
     assert!(
         text.contains("every function (2) fits with 1 cut(s), at worst caution"),
         "{text}"
@@ -290,7 +293,6 @@ fn fit_on_a_project_uses_one_cut_in_the_shared_layer_that_makes_both_functions_f
         !text.contains("type-stubs"),
         "the shared cut already fits the worker: {text}"
     );
-    assert!(!text.contains("OVER"), "{text}");
 }
 
 #[test]

@@ -224,11 +224,7 @@ fn function_text(s: &mut String, f: &FunctionCheck) {
         let _ = writeln!(s, "  {}", verdict(l));
     }
     for a in &f.artifacts {
-        let mine: Vec<&FunctionLimit> = f
-            .limits
-            .iter()
-            .filter(|l| l.artifact.as_deref() == Some(a.name.as_str()))
-            .collect();
+        let mine = f.limits_of(&a.name);
         let ok = mine.iter().all(|l| l.ok);
         let size = if a.known {
             format!(

@@ -75,6 +75,19 @@ fn brute_force(planner: &mut Planner, allow_breaks: bool) -> Option<(Safety, usi
     best
 }
 
+/// The planner's plan and its key in the stated order (None when nothing fits).
+fn planned(planner: &mut Planner, allow_breaks: bool) -> (Plan, Option<(Safety, usize, u64)>) {
+    let plan = planner.plan(allow_breaks);
+    let key = plan.fits.then(|| {
+        (
+            plan.safety(planner.cuts()),
+            plan.chosen.len(),
+            plan.beyond_need(),
+        )
+    });
+    (plan, key)
+}
+
 #[test]
 fn the_plan_is_the_best_of_every_subset_in_the_stated_order() {
     let mut checked = 0;
@@ -86,14 +99,7 @@ fn the_plan_is_the_best_of_every_subset_in_the_stated_order() {
                 let mut planner =
                     Planner::new(&bundle, ex, cuts.clone(), bounds(&bundle, u, z)).unwrap();
                 let expected = brute_force(&mut planner, allow_breaks);
-                let plan = planner.plan(allow_breaks);
-                let got = plan.fits.then(|| {
-                    (
-                        plan.safety(planner.cuts()),
-                        plan.chosen.len(),
-                        plan.beyond_need(),
-                    )
-                });
+                let (_, got) = planned(&mut planner, allow_breaks);
                 assert_eq!(
                     got, expected,
                     "seed {seed}, limits {u}%/{z}%, breaks {allow_breaks}"
@@ -270,14 +276,7 @@ fn a_joint_plan_is_the_best_of_every_subset_over_all_functions_at_once() {
                 let m = members(&bundles, &cuts, fractions);
                 let mut planner = Planner::joint(m, cuts.clone()).unwrap();
                 let expected = brute_force(&mut planner, allow_breaks);
-                let plan = planner.plan(allow_breaks);
-                let got = plan.fits.then(|| {
-                    (
-                        plan.safety(planner.cuts()),
-                        plan.chosen.len(),
-                        plan.beyond_need(),
-                    )
-                });
+                let (plan, got) = planned(&mut planner, allow_breaks);
                 assert_eq!(got, expected, "seed {seed}, {fractions:?}, {allow_breaks}");
                 if plan.fits {
                     assert!(

@@ -158,6 +158,14 @@ impl FunctionCheck {
     pub fn is_ok(&self) -> bool {
         self.limits.iter().all(|l| l.ok)
     }
+
+    /// The limits measured on one artifact (its zip, its upload request).
+    pub fn limits_of(&self, artifact: &str) -> Vec<&FunctionLimit> {
+        self.limits
+            .iter()
+            .filter(|l| l.artifact.as_deref() == Some(artifact))
+            .collect()
+    }
 }
 
 fn byte_limit(name: &str, counted: Counted, used: u64, artifact: Option<&str>) -> FunctionLimit {

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::{escape, verdict_cell};
 use crate::limits::{group, human};
-use crate::project::gate::{ArtifactKind, FunctionCheck, FunctionLimit, ProjectCheck, short_name};
+use crate::project::gate::{ArtifactKind, FunctionCheck, ProjectCheck, short_name};
 
 /// The project check as Markdown.
 pub fn project(r: &ProjectCheck) -> String {
@@ -69,11 +69,7 @@ fn function(s: &mut String, f: &FunctionCheck) {
     );
     let _ = writeln!(s, "|---|---|---:|---:|---|---|");
     for a in &f.artifacts {
-        let mine: Vec<&FunctionLimit> = f
-            .limits
-            .iter()
-            .filter(|l| l.artifact.as_deref() == Some(a.name.as_str()))
-            .collect();
+        let mine = f.limits_of(&a.name);
         let limits = if mine.iter().all(|l| l.ok) {
             "✅".to_string()
         } else {
