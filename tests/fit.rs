@@ -328,3 +328,16 @@ fn when_the_plan_strips_fit_says_what_prune_leaves_and_prune_leaves_exactly_that
     assert!(applied.status.success());
     assert_eq!(crate::fixture::apparent_sum(&root).1, deleted_only);
 }
+
+#[test]
+fn fit_on_one_function_says_its_cuts_also_change_the_functions_sharing_its_layer() {
+    let fx = Fixture::new();
+    let proj = shared_layer_project(&fx, 100, 85, 10);
+    let (text, code) = fit_with(&proj, &["--function", "Api"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("function Api fits with 1 cut(s)"), "{text}");
+    assert!(
+        text.contains("note: layer Deps is shared with Worker"),
+        "{text}"
+    );
+}

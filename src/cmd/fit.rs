@@ -422,6 +422,20 @@ fn function_bounds(artifacts: &[Artifact], seen: &mut HashSet<PathBuf>) -> Resul
     Ok(bounds)
 }
 
+/// With `--function`: the cuts also change the other functions using its layers.
+fn shared_note(text: &mut String, loaded: &[(&Function, Loaded)]) {
+    for (_, l) in loaded {
+        for a in l.artifacts.iter().filter(|a| !a.shared_with.is_empty()) {
+            let _ = writeln!(
+                text,
+                "note: layer {} is shared with {}: a rule that excludes in it changes them too; without --function every function is planned at once",
+                a.name,
+                a.shared_with.join(", ")
+            );
+        }
+    }
+}
+
 fn run_project(args: &FitArgs, project: &heft::project::Project) -> Result<ExitCode> {
     let l = &args.decide.limits;
     if !l.limits.is_empty() || l.reserve.is_some() || !l.attached.is_empty() {
@@ -474,6 +488,9 @@ fn run_project(args: &FitArgs, project: &heft::project::Project) -> Result<ExitC
                 gate::MAX_LAYERS
             );
         }
+    }
+    if args.function.is_some() && !plan.chosen.is_empty() {
+        shared_note(&mut text, &loaded);
     }
     note_unwritten(args, plan.fits);
     super::print(&text)?;
