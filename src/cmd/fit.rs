@@ -298,9 +298,10 @@ fn bound_lines(s: &mut String, v: &Shown) {
         } else {
             format!("OVER by {} ({} bytes)", human(b.over()), b.over())
         };
+        let indent = if artifacts.is_some() { "    " } else { "  " };
         let _ = writeln!(
             s,
-            "  {:<40} {} ({} bytes) of {} (was {})  {state}",
+            "{indent}{:<40} {} ({} bytes) of {} (was {})  {state}",
             bound_name(&b.bound, artifacts),
             human(b.after),
             b.after,
