@@ -206,9 +206,36 @@ struct Shown<'a> {
 
 /// The plan, or the floor, as text.
 fn render(v: &Shown) -> String {
-    let (plan, planner) = (v.plan, v.planner);
+    let plan = v.plan;
     let mut s = String::new();
     headline(&mut s, v);
+    cut_lines(&mut s, v);
+    let _ = writeln!(
+        s,
+        "{}:",
+        if plan.fits {
+            "after the plan"
+        } else {
+            "the floor"
+        }
+    );
+    bound_lines(&mut s, v);
+    if plan.fits {
+        strip_note(&mut s, v);
+        let _ = writeln!(
+            s,
+            "cut beyond need, summed over the limits' measures: {}",
+            human(plan.beyond_need())
+        );
+        return s;
+    }
+    floor_tail(&mut s, v);
+    s
+}
+
+/// Each cut with what it frees; for a project, the functions it affects.
+fn cut_lines(s: &mut String, v: &Shown) {
+    let (plan, planner) = (v.plan, v.planner);
     let cuts = planner.cuts();
     // The floor enables every allowed cut; those that free nothing are noise.
     for c in plan
@@ -238,27 +265,6 @@ fn render(v: &Shown) -> String {
             let _ = writeln!(s, "      affects {affects}");
         }
     }
-    let _ = writeln!(
-        s,
-        "{}:",
-        if plan.fits {
-            "after the plan"
-        } else {
-            "the floor"
-        }
-    );
-    bound_lines(&mut s, v);
-    if plan.fits {
-        strip_note(&mut s, v);
-        let _ = writeln!(
-            s,
-            "cut beyond need, summed over the limits' measures: {}",
-            human(plan.beyond_need())
-        );
-        return s;
-    }
-    floor_tail(&mut s, v);
-    s
 }
 
 fn headline(s: &mut String, v: &Shown) {
@@ -437,13 +443,11 @@ fn shared_note(text: &mut String, loaded: &[(&Function, Loaded)]) {
     }
 }
 
-fn run_project(args: &FitArgs, project: &heft::project::Project) -> Result<ExitCode> {
-    let l = &args.decide.limits;
-    if !l.limits.is_empty() || l.reserve.is_some() || !l.attached.is_empty() {
-        bail!(
-            "a project's functions are planned against every Lambda limit: drop --limit, --reserve and --attached"
-        );
-    }
+/// The functions to plan (all, or `--function`'s), loaded.
+fn load_functions<'p>(
+    args: &FitArgs,
+    project: &'p heft::project::Project,
+) -> Result<Vec<(&'p Function, Loaded)>> {
     let functions: Vec<&Function> = match &args.function {
         Some(name) => vec![
             project
@@ -460,6 +464,17 @@ fn run_project(args: &FitArgs, project: &heft::project::Project) -> Result<ExitC
         let l = super::project::load_function(&args.input, &args.decide, project, f)?;
         loaded.push((f, l));
     }
+    Ok(loaded)
+}
+
+fn run_project(args: &FitArgs, project: &heft::project::Project) -> Result<ExitCode> {
+    let l = &args.decide.limits;
+    if !l.limits.is_empty() || l.reserve.is_some() || !l.attached.is_empty() {
+        bail!(
+            "a project's functions are planned against every Lambda limit: drop --limit, --reserve and --attached"
+        );
+    }
+    let loaded = load_functions(args, project)?;
     let (plan, planner) = plan_project(args, &loaded)?;
     let what = match loaded.as_slice() {
         [(f, _)] => format!("function {}", f.name),
@@ -473,23 +488,8 @@ fn run_project(args: &FitArgs, project: &heft::project::Project) -> Result<ExitC
         breaks: args.allow_breaks,
         artifacts: Some(loaded.iter().map(|(_, l)| l.artifacts.as_slice()).collect()),
     });
-    let mut all_fit = plan.fits;
-    for (f, l) in &loaded {
-        let layers = l
-            .artifacts
-            .iter()
-            .filter(|a| a.kind == ArtifactKind::Layer)
-            .count() as u64;
-        if layers > gate::MAX_LAYERS {
-            all_fit = false;
-            let _ = writeln!(
-                text,
-                "function {}: {layers} layers: Lambda allows {}; no cut changes that",
-                f.name,
-                gate::MAX_LAYERS
-            );
-        }
-    }
+    let layers_ok = within_layer_count(&mut text, &loaded);
+    let all_fit = plan.fits && layers_ok;
     if args.function.is_some() && !plan.chosen.is_empty() {
         shared_note(&mut text, &loaded);
     }
@@ -504,4 +504,26 @@ fn run_project(args: &FitArgs, project: &heft::project::Project) -> Result<ExitC
         write_manifest(args, out, &l.bundle, planner.exclusion(), &checked)?;
     }
     Ok(exit(all_fit))
+}
+
+/// Whether every function has at most Lambda's 5 layers; a line for each that has more.
+fn within_layer_count(text: &mut String, loaded: &[(&Function, Loaded)]) -> bool {
+    let mut ok = true;
+    for (f, l) in loaded {
+        let layers = l
+            .artifacts
+            .iter()
+            .filter(|a| a.kind == ArtifactKind::Layer)
+            .count() as u64;
+        if layers > gate::MAX_LAYERS {
+            ok = false;
+            let _ = writeln!(
+                text,
+                "function {}: {layers} layers: Lambda allows {}; no cut changes that",
+                f.name,
+                gate::MAX_LAYERS
+            );
+        }
+    }
+    ok
 }
