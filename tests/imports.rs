@@ -63,6 +63,18 @@ fn site(fx: &Fixture) -> std::path::PathBuf {
     site
 }
 
+/// `heft imports SITE --entry ENTRY --json`, parsed.
+fn imports_json(site: &Path, entry: &str) -> ImportsJson {
+    let out = heft(&[
+        "imports",
+        site.to_str().unwrap(),
+        "--entry",
+        entry,
+        "--json",
+    ]);
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 fn write(site: &Path, rel: &str, text: &str) {
     fs::write(site.join(rel), text).unwrap();
 }
@@ -89,14 +101,7 @@ fn heft(args: &[&str]) -> std::process::Output {
 fn heft_imports_json_gives_every_file_its_reach_with_edges_and_missing() {
     let fx = Fixture::new();
     let site = site(&fx);
-    let out = heft(&[
-        "imports",
-        site.to_str().unwrap(),
-        "--entry",
-        "app.handler",
-        "--json",
-    ]);
-    let doc: ImportsJson = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = imports_json(&site, "app.handler");
     assert_eq!(doc.schema, "heft.imports/1");
     assert_eq!(doc.entries, ["app.handler"]);
     assert!(!doc.default_entries);
@@ -380,14 +385,7 @@ fn imports_json_gives_zipped_bytes_per_class_when_zips_are_estimated() {
 fn heft_imports_names_lazy_code_and_the_import_that_makes_it_lazy() {
     let fx = Fixture::new();
     let site = site(&fx);
-    let out = heft(&[
-        "imports",
-        site.to_str().unwrap(),
-        "--entry",
-        "app",
-        "--json",
-    ]);
-    let doc: ImportsJson = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = imports_json(&site, "app");
     let onnx = doc
         .lazy_paths
         .iter()

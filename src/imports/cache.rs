@@ -17,7 +17,7 @@ use super::EdgeKind;
 use super::scanner::{RawImport, Scanned};
 use crate::bundle::{Bundle, RootKind};
 use crate::model::NodeId;
-use crate::zipsize::{FileKey, cache_home, root_file_name};
+use crate::zipsize::{FileKey, cache_home, prune_root_files, root_file_name};
 
 /// First bytes of a cache file: format and scanner version (bump with any scanner change).
 const MAGIC: &[u8] = b"heft imports v1 scanner-2\n";
@@ -157,25 +157,8 @@ impl ParseCache {
             records.sort_by_key(|(k, _)| (k.dev, k.ino));
             write_root_file(&dir.join(root_file_name(root)), root, &records)?;
         }
-        prune(dir);
+        prune_root_files(dir, MAX_FILES);
         Ok(())
-    }
-}
-
-/// Deletes the least recently written root files beyond [`MAX_FILES`].
-fn prune(dir: &Path) {
-    let Ok(read) = fs::read_dir(dir) else { return };
-    let mut files: Vec<(std::time::SystemTime, PathBuf)> = read
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "bin"))
-        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-        .collect();
-    if files.len() <= MAX_FILES {
-        return;
-    }
-    files.sort();
-    for (_, path) in &files[..files.len() - MAX_FILES] {
-        let _ = fs::remove_file(path);
     }
 }
 

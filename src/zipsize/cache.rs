@@ -302,17 +302,23 @@ fn prune(dir: &Path) {
     if let Some(parent) = dir.parent() {
         let _ = fs::remove_file(parent.join("zipsize.bin"));
     }
+    prune_root_files(dir, MAX_FILES);
+}
+
+/// Deletes the least recently written `*.bin` root files in `dir` beyond the `keep` newest
+/// (the import cache keeps its root files alike).
+pub fn prune_root_files(dir: &Path, keep: usize) {
     let Ok(read) = fs::read_dir(dir) else { return };
     let mut files: Vec<(std::time::SystemTime, PathBuf)> = read
         .filter_map(Result::ok)
         .filter(|e| e.path().extension().is_some_and(|x| x == "bin"))
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
         .collect();
-    if files.len() <= MAX_FILES {
+    if files.len() <= keep {
         return;
     }
     files.sort();
-    for (_, path) in &files[..files.len() - MAX_FILES] {
+    for (_, path) in &files[..files.len() - keep] {
         let _ = fs::remove_file(path);
     }
 }
