@@ -159,3 +159,19 @@ fn records_round_trip_through_the_file_format() {
         vec![(key, Entry::Source(s)), (key, Entry::Names(names))]
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_place_of_a_cache_file_is_not_read() {
+    let tree = site();
+    let cache_dir = tempfile::tempdir().unwrap();
+    let b = load_dir(tree.path());
+    let root = fs::canonicalize(tree.path()).unwrap();
+    crate::regular_file::tests::make_fifo(&cache_dir.path().join(root_file_name(&root)));
+    // Opening a FIFO for reading would block until a writer comes: this returns at once.
+    let mut cache = ParseCache::load(cache_dir.path().to_path_buf(), &b);
+    assert_eq!(cache.counts().0, 0);
+    let i = Imports::analyze_cached(&b, &["app".to_string()], &mut cache);
+    assert_eq!(cache.counts().1, 5);
+    assert!(!summary(&i).is_empty());
+}
