@@ -79,22 +79,6 @@ pub struct LimitChoice {
     pub active: bool,
 }
 
-/// Progress of the background zipped-size estimates.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ZipProgress {
-    /// Files estimated.
-    pub done: u64,
-    /// Files to estimate (0 when nothing runs).
-    pub total: u64,
-}
-
-impl ZipProgress {
-    /// Percent done while estimates run, `None` otherwise.
-    pub fn running(&self) -> Option<u8> {
-        (self.total > 0 && self.done < self.total).then(|| (self.done * 100 / self.total) as u8)
-    }
-}
-
 /// The whole explorer state.
 pub struct App {
     /// Title-bar information.
@@ -128,7 +112,7 @@ pub struct App {
     /// One-line feedback in the status bar.
     pub message: Option<String>,
     /// Zipped estimates in progress.
-    pub zip: ZipProgress,
+    pub zip: crate::zipjob::ZipProgress,
     /// Whether exclusions changed since the last export.
     pub unexported: bool,
     /// The rule list as last exported (or as the manifest opened had it).
@@ -215,7 +199,7 @@ impl App {
             size: Rect::new(0, 0, 80, 24),
             screen: super::layout::Screen::default(),
             message: None,
-            zip: ZipProgress::default(),
+            zip: crate::zipjob::ZipProgress::default(),
             unexported: false,
             saved: Snapshot::new(),
             default_export: "heft-manifest.json".into(),
@@ -280,7 +264,7 @@ impl App {
         self.insight = None;
         self.why = None;
         self.safety = None;
-        self.zip = ZipProgress::default();
+        self.zip = crate::zipjob::ZipProgress::default();
         let colour = self.views.treemap.colour;
         self.views.treemap = TreemapView::default();
         self.views.treemap.colour = colour;

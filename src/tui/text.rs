@@ -77,6 +77,32 @@ pub fn percent(part: u64, whole: u64) -> String {
     format!("{:.1}%", part as f64 * 100.0 / whole as f64)
 }
 
+/// The lines of a text pane on a screen `screen_width` columns wide: lines longer than
+/// the widest pane are broken at spaces (continuations indented by two), so nothing a
+/// pane says is cut off at 80 columns. Panes scroll over these lines.
+pub fn pane_lines(lines: &[String], screen_width: u16) -> Vec<String> {
+    // Borders and a column of padding each side.
+    let width = usize::from(screen_width.saturating_sub(4)).max(10);
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let mut rest = line.as_str();
+        let mut indent = "";
+        while indent.len() + rest.chars().count() > width {
+            let room = width - indent.len();
+            let cut: String = rest.chars().take(room + 1).collect();
+            let at = cut
+                .rfind(' ')
+                .filter(|i| *i > 0)
+                .unwrap_or_else(|| cut.char_indices().nth(room).map_or(cut.len(), |(i, _)| i));
+            out.push(format!("{indent}{}", rest[..at].trim_end()));
+            rest = rest[at..].trim_start();
+            indent = "  ";
+        }
+        out.push(format!("{indent}{rest}"));
+    }
+    out
+}
+
 /// A `width` x `height` rectangle centred in `area` (clipped to it).
 pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
@@ -110,6 +136,24 @@ pub fn put_note(buf: &mut Buffer, area: Rect, text: &str, style: Style) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn pane_lines_break_long_lines_at_spaces_and_indent_the_rest() {
+        let lines = vec!["short".to_string(), "aaaa bbbb cccc dddd eeee".to_string()];
+        let out = super::pane_lines(&lines, 18);
+        assert_eq!(out, ["short", "aaaa bbbb cccc", "  dddd eeee"]);
+        let word = vec!["x".repeat(30)];
+        let out = super::pane_lines(&word, 14);
+        assert_eq!(
+            out,
+            [
+                "x".repeat(10),
+                format!("  {}", "x".repeat(8)),
+                format!("  {}", "x".repeat(8)),
+                "  xxxx".to_string()
+            ]
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -102,7 +102,11 @@ fn the_sh_export_lists_the_warnings_as_comments() {
 fn zipped_gauges_show_a_lower_bound_and_never_headroom_while_estimates_run() {
     let mut app = app();
     press(&mut app, "x");
-    app.zip = heft::tui::app::ZipProgress { done: 3, total: 10 };
+    app.zip = heft::zipjob::ZipProgress {
+        total_files: 10,
+        done_files: 3,
+        ..Default::default()
+    };
     let screen = lines(&mut app, 120, 30);
     let zipped = screen
         .iter()
@@ -110,7 +114,7 @@ fn zipped_gauges_show_a_lower_bound_and_never_headroom_while_estimates_run() {
         .unwrap();
     assert!(zipped.contains("estimating 30%: >= "), "{zipped}");
     assert!(!zipped.contains("headroom"), "{zipped}");
-    app.zip.done = 10;
+    app.zip.finish();
     let screen = lines(&mut app, 120, 30);
     let zipped = screen
         .iter()
