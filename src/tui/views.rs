@@ -441,9 +441,10 @@ pub fn pages(action: Action) -> Option<isize> {
     }
 }
 
-/// "1 file", "3 files".
+/// "1 file", "3 files", "3,869 files".
 pub fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    let word = if n == 1 { one } else { many };
+    format!("{} {word}", crate::limits::group(n as u64))
 }
 
 /// "row 3/120" when the list has rows.

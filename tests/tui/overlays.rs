@@ -388,6 +388,7 @@ fn panes_and_the_limits_chooser_cut_nothing_at_80_columns() {
         ("suggestions", app, "4i"),
         ("the manifest notice", mismatch_app, ""),
         ("limits", app, "L"),
+        ("presets", app, "p"),
     ] {
         let mut app = make();
         screen(&mut app, 80, 24);
@@ -443,4 +444,17 @@ fn the_diff_view_at_80_columns_keeps_its_keys_counts_and_change_column() {
         numpy.contains("2.4.5 -> 2.4.6") && numpy.contains("upgraded"),
         "{numpy}"
     );
+}
+
+#[test]
+fn counts_of_one_are_singular() {
+    let mut app = app();
+    screen(&mut app, 80, 24);
+    press(&mut app, "2<Enter><Enter><Enter>");
+    let lines = text(&screen(&mut app, 80, 24));
+    assert!(lines[3].contains(" · 1 file · "), "{}", lines[3]);
+    assert!(lines[22].contains(" 1 item · "), "{}", lines[22]);
+    let mut watching = watching_with_unreadable();
+    let lines = text(&screen(&mut watching, 80, 24));
+    assert!(lines[22].contains(" 1 package · "), "{}", lines[22]);
 }

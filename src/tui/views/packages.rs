@@ -280,7 +280,7 @@ impl View for PackagesView {
     fn figures(&self, p: &Props) -> (String, Option<String>) {
         let all = p.bundle.dists.len() + 1;
         let shown = if self.filter.is_empty() {
-            format!("{} packages", self.rows.len())
+            super::count(self.rows.len(), "package", "packages")
         } else {
             format!("{}/{} packages match", self.rows.len(), all)
         };

@@ -358,14 +358,14 @@ impl View for TreeView {
     }
 
     fn figures(&self, _p: &Props) -> (String, Option<String>) {
-        let what = if self.filter.is_empty() {
-            "items"
+        let (one, many) = if self.filter.is_empty() {
+            ("item", "items")
         } else {
-            "matches"
+            ("match", "matches")
         };
         let sort = sort_text(self.sort.title(), self.sort.descends(), self.reversed);
         (
-            format!("{} {what} · {sort}", self.rows.len()),
+            format!("{} · {sort}", super::count(self.rows.len(), one, many)),
             position(self.list.selected, self.rows.len()),
         )
     }

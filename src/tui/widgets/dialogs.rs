@@ -142,7 +142,7 @@ fn presets(app: &App, selected: usize, choices: &[PresetChoice], area: Rect, buf
     }
     lines.push(String::new());
     if let Some(c) = choices.get(selected) {
-        lines.push(fit(&c.reason, 90));
+        lines.extend(pane_lines(std::slice::from_ref(&c.reason), area.width));
     }
     let inner = boxed(app, " presets ", &lines, area, buf);
     let y = inner.y + 2 + selected as u16;

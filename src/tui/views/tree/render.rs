@@ -77,9 +77,13 @@ fn render_heading(s: &TreeView, p: &Props, area: Rect, buf: &mut Buffer) {
         String::new()
     };
     let mut right = format!(
-        "{}{own}{excluded} · {} files · {}{order}",
+        "{}{own}{excluded} · {} · {}{order}",
         human(p.measure.of(&full)),
-        group(full.files),
+        crate::tui::views::count(
+            usize::try_from(full.files).unwrap_or(usize::MAX),
+            "file",
+            "files"
+        ),
         s.sort.title(),
     );
     if area.width >= 100 {
