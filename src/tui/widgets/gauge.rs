@@ -87,7 +87,13 @@ impl GaugeRow {
 /// files done so far. The files still to do are taken as kept in the share the kept bytes
 /// have of the whole tree (an estimate, said as one); `None` until some file is done.
 fn extrapolated(app: &App, kept: crate::model::Sizes) -> Option<u64> {
-    let rest = u128::from(app.zip.remaining_estimate()?);
+    let rest = match &app.data {
+        Data::Live(live) => live
+            .zipped_estimate()?
+            .saturating_sub(live.bundle().totals().zipped),
+        _ => app.zip.remaining_estimate()?,
+    };
+    let rest = u128::from(rest);
     let full = app.exclusions.full(app.bundle().top).bytes;
     let share = rest * u128::from(kept.bytes) / u128::from(full.max(1));
     Some(
