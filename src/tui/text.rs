@@ -82,24 +82,49 @@ pub fn percent(part: u64, whole: u64) -> String {
 /// pane says is cut off at 80 columns. Panes scroll over these lines.
 pub fn pane_lines(lines: &[String], screen_width: u16) -> Vec<String> {
     // Borders and a column of padding each side.
-    let width = usize::from(screen_width.saturating_sub(4)).max(10);
-    let mut out = Vec::with_capacity(lines.len());
-    for line in lines {
-        let mut rest = line.as_str();
-        let mut indent = "";
-        while indent.len() + rest.chars().count() > width {
-            let room = width - indent.len();
-            let cut: String = rest.chars().take(room + 1).collect();
-            let at = cut
-                .rfind(' ')
-                .filter(|i| *i > 0)
-                .unwrap_or_else(|| cut.char_indices().nth(room).map_or(cut.len(), |(i, _)| i));
-            out.push(format!("{indent}{}", rest[..at].trim_end()));
-            rest = rest[at..].trim_start();
-            indent = "  ";
+    let width = usize::from(screen_width.saturating_sub(4));
+    lines.iter().flat_map(|l| wrap(l, width)).collect()
+}
+
+/// Width of the help pane (at most the screen's) and of its key column.
+pub const HELP_WIDTH: u16 = 78;
+/// Width of the help pane's key column.
+pub const HELP_KEYS: u16 = 16;
+
+/// The help's (keys, what) rows on a screen `screen_width` wide: a description too long
+/// for its column goes on in rows without keys, so help cuts nothing at 80 columns.
+pub fn help_rows(lines: &[(String, &str)], screen_width: u16) -> Vec<(String, String)> {
+    // Borders, the key column, a gap and a column of padding.
+    let width = usize::from(HELP_WIDTH.min(screen_width).saturating_sub(HELP_KEYS + 5));
+    let mut rows = Vec::with_capacity(lines.len());
+    for (keys, what) in lines {
+        for (i, part) in wrap(what, width).into_iter().enumerate() {
+            let keys = if i == 0 { keys.clone() } else { String::new() };
+            rows.push((keys, part));
         }
-        out.push(format!("{indent}{rest}"));
     }
+    rows
+}
+
+/// `line` broken at spaces into pieces of at most `width` characters (at least 10), the
+/// continuations indented by two; a word longer than that is broken where it must be.
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    let width = width.max(10);
+    let mut out = Vec::new();
+    let mut rest = line;
+    let mut indent = "";
+    while indent.len() + rest.chars().count() > width {
+        let room = width - indent.len();
+        let cut: String = rest.chars().take(room + 1).collect();
+        let at = cut
+            .rfind(' ')
+            .filter(|i| *i > 0)
+            .unwrap_or_else(|| cut.char_indices().nth(room).map_or(cut.len(), |(i, _)| i));
+        out.push(format!("{indent}{}", rest[..at].trim_end()));
+        rest = rest[at..].trim_start();
+        indent = "  ";
+    }
+    out.push(format!("{indent}{rest}"));
     out
 }
 
@@ -136,6 +161,16 @@ pub fn put_note(buf: &mut Buffer, area: Rect, text: &str, style: Style) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn help_rows_continue_long_descriptions_without_keys() {
+        let text = "item info ".repeat(10);
+        let lines = vec![("i".to_string(), text.trim_end())];
+        let rows = super::help_rows(&lines, 80);
+        assert!(rows.len() > 1, "{rows:?}");
+        assert_eq!(rows[0].0, "i");
+        assert!(rows[1..].iter().all(|(k, w)| k.is_empty() && w.len() <= 57));
+    }
+
     #[test]
     fn pane_lines_break_long_lines_at_spaces_and_indent_the_rest() {
         let lines = vec!["short".to_string(), "aaaa bbbb cccc dddd eeee".to_string()];

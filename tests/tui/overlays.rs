@@ -458,3 +458,22 @@ fn counts_of_one_are_singular() {
     let lines = text(&screen(&mut watching, 80, 24));
     assert!(lines[22].contains(" 1 package · "), "{}", lines[22]);
 }
+
+#[test]
+fn help_cuts_no_description_at_80_columns_and_scrolls_to_the_last_key() {
+    let mut app = app();
+    screen(&mut app, 80, 24);
+    press(&mut app, "?");
+    let mut seen = Vec::new();
+    for _ in 0..80 {
+        let lines = text(&screen(&mut app, 80, 24));
+        seen.extend(inside_boxes(&lines));
+        press(&mut app, "j");
+    }
+    assert!(seen.iter().all(|l| !l.contains('…')), "{seen:#?}");
+    let last = heft::tui::views::help_lines().last().unwrap().1;
+    assert!(
+        seen.iter().any(|l| l.contains(last)),
+        "scrolls to the end: {last}"
+    );
+}

@@ -27,7 +27,8 @@ impl App {
         };
         self.overlay = match overlay {
             Overlay::Help { scroll } => {
-                let total = crate::tui::views::help_lines().len();
+                let help = crate::tui::views::help_lines();
+                let total = crate::tui::text::help_rows(&help, self.size.width).len();
                 let rows = pane_rows(total, self.size.height);
                 scroll_pane(scroll, action, total, rows).map(|scroll| Overlay::Help { scroll })
             }
