@@ -477,3 +477,23 @@ fn help_cuts_no_description_at_80_columns_and_scrolls_to_the_last_key() {
         "scrolls to the end: {last}"
     );
 }
+
+#[test]
+fn the_rules_view_at_80_columns_shows_whole_rule_names() {
+    let mut app = app();
+    screen(&mut app, 80, 24);
+    press(&mut app, "x2jjj<Space>p<Space><Enter>4");
+    let lines = text(&screen(&mut app, 80, 24));
+    for name in [
+        "dist kubernetes + deps only it needs",
+        "glob tests/  [tests-dirs]",
+    ] {
+        assert!(lines.iter().any(|l| l.contains(name)), "{name}: {lines:#?}");
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("why: removes the distribution")),
+        "the selected rule's why, whole, under the list: {lines:#?}"
+    );
+}
