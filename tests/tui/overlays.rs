@@ -497,3 +497,41 @@ fn the_rules_view_at_80_columns_shows_whole_rule_names() {
         "the selected rule's why, whole, under the list: {lines:#?}"
     );
 }
+
+#[test]
+fn export_dialog_after_a_failed_write() {
+    snap_app(
+        "export_error",
+        || {
+            let mut app = app();
+            app.overlay = Some(Overlay::Export(ExportDialog {
+                path: "/nonexistent/dir/heft-manifest.json".into(),
+                error: Some(
+                    "writing /nonexistent/dir/heft-manifest.json: No such file or directory".into(),
+                ),
+                ..ExportDialog::default()
+            }));
+            app
+        },
+        "",
+    );
+}
+
+#[test]
+fn packages_installed_in_two_roots_are_marked() {
+    snap_app("packages_duplicates", super::sample::two_roots_app, "");
+}
+
+#[test]
+fn the_fit_plan_applied() {
+    snap("fit_applied", "f");
+}
+
+#[test]
+fn a_message_comes_before_the_focused_path_at_80_columns() {
+    let mut app = app();
+    let said = "nothing fits: floor 312.3 MB on aws-lambda, over by 62.3 MB";
+    app.message = Some(said.into());
+    let lines = text(&screen(&mut app, 80, 24));
+    assert!(lines[23].contains(said), "{}", lines[23]);
+}

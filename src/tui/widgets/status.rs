@@ -70,6 +70,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Some(a) => area
             .width
             .saturating_sub((a.chars().count() as u16 + 4).min(area.width.saturating_sub(12))),
+        // A message says what just happened: it comes before the focused path.
+        None if app.message.is_some() => area.width.saturating_sub(10),
         None => area.width / 2 + area.width / 4,
     };
     // Key hints lose whole parts ("q quit") rather than being cut mid-word.
