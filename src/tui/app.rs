@@ -22,6 +22,7 @@ macro_rules! props {
             activity: $app.activity.as_ref(),
             safety: $app.safety.as_deref(),
             theme: &$app.theme,
+            zipping: $app.is_zipping(),
         }
     };
 }
@@ -538,6 +539,12 @@ impl App {
     /// The domain pieces the views read.
     pub fn props(&self) -> super::views::Props<'_> {
         props!(self)
+    }
+
+    /// Whether zipped sizes are still arriving: every zipped figure is a lower bound.
+    pub fn is_zipping(&self) -> bool {
+        self.zip.running().is_some()
+            || matches!(&self.data, Data::Live(live) if live.zip_pending() > 0)
     }
 
     /// Total bytes (and zipped bytes) left after exclusions.

@@ -212,6 +212,8 @@ pub struct Props<'a> {
     pub safety: Option<&'a [u8]>,
     /// Styles.
     pub theme: &'a Theme,
+    /// Whether zipped sizes are still being estimated (each zipped figure a lower bound).
+    pub zipping: bool,
 }
 
 impl Props<'_> {

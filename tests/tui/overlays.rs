@@ -535,3 +535,14 @@ fn a_message_comes_before_the_focused_path_at_80_columns() {
     let lines = text(&screen(&mut app, 80, 24));
     assert!(lines[23].contains(said), "{}", lines[23]);
 }
+
+#[test]
+fn package_zipped_sizes_are_lower_bounds_while_the_estimate_runs() {
+    let mut app = half_estimated();
+    let lines = text(&screen(&mut app, 120, 30));
+    let k8s = lines.iter().find(|l| l.contains("kubernetes ")).unwrap();
+    assert!(k8s.contains("≥30.0 MB"), "{k8s}");
+    let mut done = super::sample::app();
+    let lines = text(&screen(&mut done, 120, 30));
+    assert!(!lines.iter().any(|l| l.contains('≥')), "exact once done");
+}

@@ -252,6 +252,9 @@ fn render_row(
     let size = |n: u64| human(n);
     let zipped = if t.zipped == 0 {
         "-".to_string()
+    } else if p.zipping {
+        // Files still being compressed add to it: a lower bound.
+        format!("≥{}", size(t.zipped))
     } else {
         size(t.zipped)
     };
