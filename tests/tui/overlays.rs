@@ -546,3 +546,16 @@ fn package_zipped_sizes_are_lower_bounds_while_the_estimate_runs() {
     let lines = text(&screen(&mut done, 120, 30));
     assert!(!lines.iter().any(|l| l.contains('≥')), "exact once done");
 }
+
+#[test]
+fn watching_stopped_when_the_filesystem_went_away() {
+    snap_app(
+        "watch_stopped",
+        || {
+            let mut app = watching_with_unreadable();
+            app.on_event(Event::Watch(WatchEvent::Gone));
+            app
+        },
+        "",
+    );
+}
