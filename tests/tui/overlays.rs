@@ -95,16 +95,7 @@ fn packages_without_the_why_panel() {
 
 /// The sample app with a manifest resumed that was made for another tree.
 fn mismatch_app() -> App {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("m.json");
-    let mut first = app();
-    let erase = "<Bksp>".repeat(40);
-    press(
-        &mut first,
-        &format!("<Space>e{erase}{}<Enter>", path.display()),
-    );
-    let text = std::fs::read_to_string(&path).unwrap();
-    let mut manifest = heft::manifest::Manifest::from_json(&text).unwrap();
+    let mut manifest = super::sample::exported_manifest(&mut app());
     manifest.roots[0].fingerprint = "0000".into();
     manifest.roots[0].fingerprint_after = "0000".into();
     manifest

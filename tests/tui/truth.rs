@@ -324,16 +324,7 @@ fn disk_sizes_change_the_packages_size_column() {
 
 #[test]
 fn a_manifest_for_another_tree_says_so_on_open_with_the_rules_that_match_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("m.json");
-    let mut first = app();
-    let erase = "<Bksp>".repeat(40);
-    press(
-        &mut first,
-        &format!("<Space>e{erase}{}<Enter>", path.display()),
-    );
-    let text = std::fs::read_to_string(&path).unwrap();
-    let mut manifest = heft::manifest::Manifest::from_json(&text).unwrap();
+    let mut manifest = super::sample::exported_manifest(&mut app());
     let mut same = app();
     same.resume(manifest.clone(), manifest.rules.clone());
     assert!(same.overlay.is_none(), "the same tree: nothing to say");

@@ -50,18 +50,23 @@ fn live() -> LiveBundle {
     )
 }
 
-#[test]
-fn a_line_waiting_for_zipped_sizes_carries_an_extrapolated_estimate() {
-    let mut s = session();
-    let mut live = live();
-    s.on_batch(&mut live, batch(1, BatchKind::Full, &[]));
+/// An empty directory watched, its zipped sizes (none) in.
+fn start(s: &mut Session, live: &mut LiveBundle) {
+    s.on_batch(live, batch(1, BatchKind::Full, &[]));
     s.on_zipped(
-        &mut live,
+        live,
         ZipSizes {
             seq: 1,
             sizes: vec![],
         },
     );
+}
+
+#[test]
+fn a_line_waiting_for_zipped_sizes_carries_an_extrapolated_estimate() {
+    let mut s = session();
+    let mut live = live();
+    start(&mut s, &mut live);
     s.poll(&live);
     s.on_batch(&mut live, batch(2, BatchKind::Partial, &[("a.py", 10_000)]));
     s.poll(&live);
@@ -84,14 +89,7 @@ fn a_line_waiting_for_zipped_sizes_carries_an_extrapolated_estimate() {
 fn bytes_are_reported_before_zipped_sizes_and_zip_limits_wait_for_them() {
     let mut s = session();
     let mut live = live();
-    s.on_batch(&mut live, batch(1, BatchKind::Full, &[]));
-    s.on_zipped(
-        &mut live,
-        ZipSizes {
-            seq: 1,
-            sizes: vec![],
-        },
-    );
+    start(&mut s, &mut live);
     let first = parse(&s.poll(&live).unwrap());
     assert_eq!(first.totals.bytes, 0);
 
@@ -135,14 +133,7 @@ fn a_batch_whose_zipped_sizes_come_in_time_gives_one_line() {
     let mut s = session();
     s.grace = Duration::from_secs(3600);
     let mut live = live();
-    s.on_batch(&mut live, batch(1, BatchKind::Full, &[]));
-    s.on_zipped(
-        &mut live,
-        ZipSizes {
-            seq: 1,
-            sizes: vec![],
-        },
-    );
+    start(&mut s, &mut live);
     s.poll(&live).unwrap();
     s.on_batch(&mut live, batch(2, BatchKind::Partial, &[("a.py", 10)]));
     assert!(
