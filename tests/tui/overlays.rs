@@ -550,3 +550,26 @@ fn watching_stopped_when_the_filesystem_went_away() {
         "",
     );
 }
+
+#[test]
+fn treemap_tiles_too_narrow_for_a_word_show_no_stub_labels() {
+    for (w, h) in [(40, 14), (60, 20), (80, 24)] {
+        let mut app = app();
+        screen(&mut app, w, h);
+        press(&mut app, "3");
+        let lines = text(&screen(&mut app, w, h));
+        for line in &lines[4..lines.len() - 2] {
+            let chars: Vec<char> = line.chars().collect();
+            for (i, c) in chars.iter().enumerate() {
+                if *c == '…' {
+                    let word = chars[..i]
+                        .iter()
+                        .rev()
+                        .take_while(|c| c.is_alphanumeric() || ".-_ ".contains(**c))
+                        .count();
+                    assert!(word >= 3, "a stub label at {w}x{h}: {line}");
+                }
+            }
+        }
+    }
+}
