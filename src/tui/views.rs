@@ -217,6 +217,16 @@ pub struct Props<'a> {
 }
 
 impl Props<'_> {
+    /// `n` bytes in the current measure, marked `≥` while zipped sizes are still arriving.
+    pub fn size_text(&self, n: u64) -> String {
+        let size = crate::limits::human(n);
+        if self.zipping && self.measure == Measure::Zipped {
+            format!("≥{size}")
+        } else {
+            size
+        }
+    }
+
     /// Bytes freed by dropping a distribution with everything only it needs.
     pub fn retained(&self, d: DistId) -> Option<u64> {
         self.insight

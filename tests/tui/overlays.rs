@@ -573,3 +573,24 @@ fn treemap_tiles_too_narrow_for_a_word_show_no_stub_labels() {
         }
     }
 }
+
+#[test]
+fn tree_sizes_in_zipped_measure_are_lower_bounds_while_the_estimate_runs() {
+    let mut app = half_estimated();
+    press(&mut app, "2aa");
+    assert_eq!(app.measure.label(), "zipped");
+    let lines = text(&screen(&mut app, 120, 30));
+    assert!(lines[3].contains("≥"), "the header: {}", lines[3]);
+    assert!(
+        lines[4].trim_start().starts_with('≥'),
+        "a row: {}",
+        lines[4]
+    );
+    press(&mut app, "a");
+    let lines = text(&screen(&mut app, 120, 30));
+    assert!(
+        !lines[4].contains('≥'),
+        "apparent sizes are exact: {}",
+        lines[4]
+    );
+}

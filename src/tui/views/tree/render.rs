@@ -78,7 +78,7 @@ fn render_heading(s: &TreeView, p: &Props, area: Rect, buf: &mut Buffer) {
     };
     let mut right = format!(
         "{}{own}{excluded} · {} · {}{order}",
-        human(p.measure.of(&full)),
+        p.size_text(p.measure.of(&full)),
         crate::tui::views::count(
             usize::try_from(full.files).unwrap_or(usize::MAX),
             "file",
@@ -141,9 +141,9 @@ fn render_row(
     // Narrow screens drop the bar, then the item count, before a name loses a cell.
     let bar_w = if area.width >= 60 { BAR } else { 0 };
     let prefix = if area.width >= 45 {
-        format!(" {:>9} {:>6} ", human(size), percent(size, whole))
+        format!(" {:>9} {:>6} ", p.size_text(size), percent(size, whole))
     } else {
-        format!(" {:>9} ", human(size))
+        format!(" {:>9} ", p.size_text(size))
     };
     let after_bar = if area.width >= 50 {
         format!(" {items:>7}  ")

@@ -233,7 +233,7 @@ fn tile_text(s: &TreemapView, p: &Props, index: usize, tile: &Tile) -> (String, 
     } else {
         style.remove_modifier(Modifier::REVERSED)
     };
-    (label, human(p.measure.of(&info.full)), style)
+    (label, p.size_text(p.measure.of(&info.full)), style)
 }
 
 /// The safety level of excluding a tile's item (0 safe .. 3 unknown).
