@@ -594,3 +594,18 @@ fn tree_sizes_in_zipped_measure_are_lower_bounds_while_the_estimate_runs() {
         lines[4]
     );
 }
+
+#[test]
+fn gauges_give_no_verdict_while_the_scan_runs() {
+    let mut app = super::screens::scanning_app();
+    let lines = text(&screen(&mut app, 80, 24));
+    let bytes = &lines[1];
+    assert!(bytes.contains(">= 30.0 MB of 250 MB"), "{bytes}");
+    assert!(bytes.contains("no verdict yet"), "{bytes}");
+    assert!(!bytes.contains("headroom"), "{bytes}");
+    assert!(
+        lines[2].contains("zipped size follows the scan"),
+        "{}",
+        lines[2]
+    );
+}

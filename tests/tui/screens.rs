@@ -157,7 +157,7 @@ fn the_demo_says_so_in_the_title() {
 }
 
 /// A scan that has merged one shard and counted some progress.
-fn scanning_app() -> App {
+pub fn scanning_app() -> App {
     let mut builder = Builder::new(Target::default());
     builder.add_root("/layer".into(), RootKind::SitePackages, 0);
     let mut shard = Shard::new(0, Vec::new());

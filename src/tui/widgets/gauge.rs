@@ -35,6 +35,8 @@ pub struct GaugeRow {
     pub estimate: Option<u64>,
     /// Paths that could not be read: the figure is a lower bound and never "ok".
     pub unreadable: usize,
+    /// The scan still runs: the figure is what is counted so far.
+    pub scanning: bool,
 }
 
 impl GaugeRow {
@@ -57,12 +59,13 @@ impl GaugeRow {
             zip,
             estimate,
             unreadable: app.bundle().errors.len(),
+            scanning: app.data.is_scanning(),
         }
     }
 
     /// Whether its figure is only a lower bound.
     pub fn is_partial(&self) -> bool {
-        matches!(self.zip, Zip::Estimating(_)) || self.unreadable > 0
+        matches!(self.zip, Zip::Estimating(_)) || self.unreadable > 0 || self.scanning
     }
 
     /// The verdict in a few words: "over by X", "X headroom", or why there is none yet.
@@ -71,9 +74,11 @@ impl GaugeRow {
         let lower = if self.is_partial() { ">= " } else { "" };
         if !v.ok {
             format!("over by {lower}{}", human(v.overrun))
+        } else if self.zip == Zip::Unknown && self.scanning {
+            "zipped size follows the scan".into()
         } else if self.zip == Zip::Unknown {
             "zipped size not estimated".into()
-        } else if matches!(self.zip, Zip::Estimating(_)) {
+        } else if matches!(self.zip, Zip::Estimating(_)) || self.scanning {
             "no verdict yet".into()
         } else if self.unreadable > 0 {
             "unverified".into()
@@ -279,6 +284,7 @@ mod tests {
             zip: Zip::Complete,
             estimate: None,
             unreadable: 0,
+            scanning: false,
         }
     }
 
@@ -340,6 +346,7 @@ mod tests {
             zip: Zip::Estimating(done),
             estimate: None,
             unreadable: 0,
+            scanning: false,
         }
     }
 
