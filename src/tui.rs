@@ -1,7 +1,7 @@
 //! The interactive explorer (the shell around the core, like `cmd/`): `heft [PATH...]`.
 //!
-//! Threads: terminal input, the scan, zipped estimates, the watcher and terminating
-//! signals each send [`bus::Event`]s over one channel; only the UI thread (running
+//! Threads: terminal input, the scan, zipped estimates, the import graph, the watcher and
+//! terminating signals each send [`bus::Event`]s over one channel; only the UI thread (running
 //! [`event::run`]) changes the [`app::App`]. The terminal is restored on every way out,
 //! panics and SIGTERM/SIGHUP included.
 //!
@@ -31,6 +31,7 @@ pub mod diffview;
 pub mod event;
 pub mod exclusions;
 pub mod export;
+pub mod importwork;
 pub mod keymap;
 pub mod layout;
 pub mod picker;
@@ -131,6 +132,8 @@ pub(crate) fn open(source: &Source, opts: &Options, tx: &Sender<Event>) -> Resul
         reserve: settings.reserve,
         zip_estimate: settings.zip_estimate,
     };
+    app.imports.entries.clone_from(&settings.entries);
+    app.imports.presets.clone_from(&settings.import_presets);
     Ok(app)
 }
 

@@ -4,6 +4,7 @@
 mod e2e;
 mod habits;
 mod journey;
+mod reach;
 mod sample;
 mod screens;
 mod shape;

@@ -21,6 +21,7 @@ mod data;
 mod dialogs;
 mod edits;
 mod events;
+mod imports;
 mod info;
 mod list;
 mod overlay;
@@ -41,6 +42,7 @@ use ratatui::layout::Rect;
 
 pub use data::{Data, Scan};
 pub use dialogs::{ExportDialog, ExportField, Overlay, PresetChoice};
+pub use imports::{ImportsState, ImportsStatus};
 pub use info::count;
 pub use list::ListState;
 pub use overlay::pane_rows;
@@ -242,6 +244,8 @@ pub struct App {
     pub duplicates: std::collections::HashMap<String, crate::report::DuplicateJson>,
     /// The manifest being resumed, checked against the tree once the scan ends.
     resumed: Option<crate::manifest::Manifest>,
+    /// The import graph: entries asked for, and the graph once analysed.
+    pub imports: ImportsState,
 }
 
 /// How sizes are measured against the limits.
@@ -320,10 +324,12 @@ impl App {
             busy: None,
             resumed: None,
             duplicates: std::collections::HashMap::new(),
+            imports: ImportsState::default(),
         };
         app.refresh_insight();
         app.reshape();
         app.start_rules(Vec::new());
+        app.plan_imports();
         let home = scope::home(app.data.bundle(), &app.exclusions, Scope::All);
         app.tree.open(&ctx!(app), home, Scope::All, 1);
         app.refresh_views();
@@ -370,6 +376,7 @@ impl App {
         self.treemap.colour = colour;
         self.reshape();
         self.pending_rules = rules;
+        self.forget_imports();
         let home = scope::home(self.data.bundle(), &self.exclusions, Scope::All);
         let h = self.list_heights().1;
         self.tree.open(&ctx!(self), home, Scope::All, h);
@@ -413,6 +420,7 @@ impl App {
             Event::ScanDone => self.on_scan_done(),
             Event::Zip(batch) => self.on_zip(&batch),
             Event::ZipDone => self.on_zip_done(),
+            Event::Imports(done) => self.on_imports(done),
             Event::Tick(elapsed) => self.tick(elapsed),
             Event::Watch(e) => self.on_watch(e),
             Event::Signal(sig) => {

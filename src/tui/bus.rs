@@ -1,8 +1,11 @@
 //! The one channel's message: every source (terminal input, scan, zipped estimates, the
-//! watcher, signals) sends an [`Event`]; the UI thread applies them in order.
+//! import graph, the watcher, signals) sends an [`Event`]; the UI thread applies them in
+//! order.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use crate::imports::Imports;
 use crate::model::NodeId;
 use crate::scan::ScanEvent;
 use ratatui::crossterm::event::Event as TermEvent;
@@ -19,6 +22,15 @@ pub struct ZipBatch {
     pub total: u64,
 }
 
+/// The import graph of the bundle, analysed off the UI thread.
+#[derive(Clone, Debug)]
+pub struct ImportsDone {
+    /// Which analysis it answers (a rescan makes older ones stale).
+    pub generation: u64,
+    /// The graph and what the entries reach.
+    pub imports: Arc<Imports>,
+}
+
 /// Anything the UI thread reacts to.
 #[derive(Clone, Debug)]
 pub enum Event {
@@ -32,6 +44,8 @@ pub enum Event {
     Zip(ZipBatch),
     /// Every zipped estimate is in.
     ZipDone,
+    /// The import graph is known.
+    Imports(ImportsDone),
     /// Time since the scan started (for rates); in watch mode, a heartbeat that ends
     /// highlights.
     Tick(Duration),

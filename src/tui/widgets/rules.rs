@@ -101,8 +101,13 @@ pub fn render_alerts(app: &App, area: Rect, buf: &mut Buffer) {
         String::new()
     };
     let plural = if lines.len() == 1 { "" } else { "s" };
+    let from = app
+        .imports
+        .short_entries()
+        .map(|e| format!(" · imports from entries {e}"))
+        .unwrap_or_default();
     let heading = format!(
-        " ⚠ {} warning{plural}: what the exclusions break{more}",
+        " ⚠ {} warning{plural}: what the exclusions break{more}{from}",
         lines.len()
     );
     put(buf, area.x, area.y, &heading, area.width, app.theme.heading);

@@ -70,10 +70,10 @@ pub fn focused_alert(app: &App) -> Option<&str> {
             PkgRow::Dist(d) => alerts.about_dist(d),
             PkgRow::Unowned => None,
         },
-        ViewId::Tree => alerts.about_node(app.tree.selected()?),
+        ViewId::Tree => alerts.about_under(&app.bundle().tree, app.tree.selected()?),
         ViewId::Treemap => match app.treemap.selected_item()? {
             TileItem::Dist(d) => alerts.about_dist(d),
-            TileItem::Node(n) => alerts.about_node(n),
+            TileItem::Node(n) => alerts.about_under(&app.bundle().tree, n),
             TileItem::Unowned => None,
         },
         ViewId::Rules => None,
