@@ -35,6 +35,7 @@ pub mod importwork;
 pub mod keymap;
 pub mod layout;
 pub mod picker;
+pub mod reach;
 pub mod safety;
 pub mod scanwork;
 pub mod source;

@@ -42,7 +42,6 @@ use ratatui::layout::Rect;
 
 pub use data::{Data, Scan};
 pub use dialogs::{ExportDialog, ExportField, Overlay, PresetChoice};
-pub use imports::{ImportsState, ImportsStatus};
 pub use info::count;
 pub use list::ListState;
 pub use overlay::pane_rows;
@@ -245,7 +244,7 @@ pub struct App {
     /// The manifest being resumed, checked against the tree once the scan ends.
     resumed: Option<crate::manifest::Manifest>,
     /// The import graph: entries asked for, and the graph once analysed.
-    pub imports: ImportsState,
+    pub imports: super::reach::ImportsState,
 }
 
 /// How sizes are measured against the limits.
@@ -324,7 +323,7 @@ impl App {
             busy: None,
             resumed: None,
             duplicates: std::collections::HashMap::new(),
-            imports: ImportsState::default(),
+            imports: super::reach::ImportsState::default(),
         };
         app.refresh_insight();
         app.reshape();
@@ -531,6 +530,7 @@ impl App {
     /// Re-reads the tree into the exclusion state after it changed.
     fn reshape(&mut self) {
         self.exclusions.reshape(self.data.bundle());
+        self.imports.refresh(self.data.bundle());
         self.flags.stale = false;
     }
 

@@ -9,20 +9,8 @@ use anyhow::{Context, Result};
 use crossbeam_channel::Sender;
 
 use super::bus::{Event, ImportsDone};
-use crate::bundle::Bundle;
+pub use super::reach::ImportsJob;
 use crate::imports::Imports;
-
-/// One analysis to run: a copy of the finished bundle (the UI keeps changing sizes in its
-/// own; the graph depends only on names and files) and the entries.
-#[derive(Debug)]
-pub struct ImportsJob {
-    /// The bundle as the scan left it.
-    pub bundle: Box<Bundle>,
-    /// Entries as given (empty: the default entries).
-    pub entries: Vec<String>,
-    /// Which analysis this is, echoed in the answer.
-    pub generation: u64,
-}
 
 /// Runs the analysis here (what the worker does; tests call it directly).
 pub fn analyse(job: &ImportsJob) -> ImportsDone {

@@ -4,9 +4,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use heft::tui::app::{App, Data, ImportsStatus, SourceInfo};
+use heft::tui::app::{App, Data, SourceInfo};
 use heft::tui::event::Event;
 use heft::tui::keymap::ViewId;
+use heft::tui::reach::ImportsStatus;
 use heft::tui::theme::Theme;
 
 use super::sample::{default_limits, press};

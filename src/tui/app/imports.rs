@@ -1,115 +1,35 @@
 //! The import graph in the explorer: asked for when a scan ends, analysed on a worker
 //! ([`crate::tui::importwork`]), then handed to the exclusions, so excluding what kept
-//! code imports warns (`breaks` / `caution`, with the importer's `file:line`).
+//! code imports warns (`breaks` / `caution`, with the importer's `file:line`), and to the
+//! views through [`crate::tui::reach`].
 
 use std::fmt::Write as _;
-use std::sync::Arc;
 
-use crate::imports::Imports;
 use crate::limits::group;
 
 use super::App;
 use crate::tui::bus::ImportsDone;
-use crate::tui::importwork::ImportsJob;
-
-/// Where the import graph stands.
-#[derive(Clone, Debug, Default)]
-pub enum ImportsStatus {
-    /// The scan still runs.
-    #[default]
-    Waiting,
-    /// Not analysed, and why.
-    Off(&'static str),
-    /// A worker reads the sources.
-    Analysing,
-    /// Known.
-    Ready(Arc<Imports>),
-}
-
-/// What was asked of the import analysis and what is known.
-#[derive(Debug, Default)]
-pub struct ImportsState {
-    /// `--entry` values (empty: the default entries).
-    pub entries: Vec<String>,
-    /// Presets computed from the graph (`--preset unreached`), applied once it is known.
-    pub presets: Vec<String>,
-    /// Where it stands.
-    pub status: ImportsStatus,
-    /// Bumped by every new analysis, so an answer to an older one is dropped.
-    generation: u64,
-    /// The analysis for the shell to start.
-    job: Option<ImportsJob>,
-}
-
-impl ImportsState {
-    /// The graph, once known.
-    pub fn ready(&self) -> Option<&Imports> {
-        match &self.status {
-            ImportsStatus::Ready(i) => Some(i),
-            _ => None,
-        }
-    }
-
-    /// Whether a worker is reading the sources.
-    pub fn is_analysing(&self) -> bool {
-        matches!(self.status, ImportsStatus::Analysing)
-    }
-
-    /// `chromadb, fastapi +3`: the entries, short enough for a title bar.
-    pub fn short_entries(&self) -> Option<String> {
-        let imports = self.ready()?;
-        let names = &imports.entries;
-        Some(match names.len() {
-            0 => "none".into(),
-            1 | 2 => names.join(", "),
-            n => format!("{}, {} +{}", names[0], names[1], n - 2),
-        })
-    }
-
-    /// `entries: chromadb (default: top-level distributions)`.
-    pub fn entries_note(&self) -> Option<String> {
-        let imports = self.ready()?;
-        let mut note = format!("entries: {}", imports.entries.join(", "));
-        if imports.entries.is_empty() {
-            note.push_str("none");
-        }
-        if imports.default_entries {
-            note.push_str(" (default: top-level distributions; --entry to choose)");
-        }
-        if !imports.unresolved.is_empty() {
-            let _ = write!(note, "; not found: {}", imports.unresolved.join(", "));
-        }
-        Some(note)
-    }
-}
+use crate::tui::reach::ImportsJob;
 
 impl App {
     /// Asks for the import graph of the finished bundle; the shell runs the job. A saved
     /// scan or the demo has no sources to read, and watch mode's ids move with every batch.
     pub(super) fn plan_imports(&mut self) {
-        self.imports.generation += 1;
-        self.imports.job = None;
-        self.imports.status = if self.is_watching() || matches!(self.data, super::Data::Live(_)) {
-            ImportsStatus::Off("not analysed while watching")
+        let bundle = if self.is_watching() || matches!(self.data, super::Data::Live(_)) {
+            Err(Some("not analysed while watching"))
         } else if self.data.is_scanning() {
-            ImportsStatus::Waiting
+            Err(None)
         } else if self.inputs.is_empty() {
-            ImportsStatus::Off("a saved scan has no sources to read")
+            Err(Some("a saved scan has no sources to read"))
         } else {
-            self.imports.job = Some(ImportsJob {
-                bundle: Box::new(self.data.bundle().clone()),
-                entries: self.imports.entries.clone(),
-                generation: self.imports.generation,
-            });
-            ImportsStatus::Analysing
+            Ok(self.data.bundle())
         };
+        self.imports.plan(bundle);
     }
 
     /// Forgets the graph (a rescan starts); an answer still under way is dropped.
     pub(super) fn forget_imports(&mut self) {
-        self.imports.generation += 1;
-        self.imports.job = None;
-        self.imports.status = ImportsStatus::Waiting;
+        self.imports.plan(Err(None));
         if let Some(bundle) = self.data.complete() {
             self.exclusions.set_imports(bundle, None);
         }
@@ -117,26 +37,24 @@ impl App {
 
     /// The analysis to start, once, for the shell to hand to a worker.
     pub fn take_imports_job(&mut self) -> Option<ImportsJob> {
-        self.imports.job.take()
+        self.imports.take_job()
     }
 
     /// The worker could not start: the explorer goes on without the graph.
     pub fn imports_failed(&mut self, error: &anyhow::Error) {
-        self.imports.status = ImportsStatus::Off("the analysis could not start");
+        self.imports.fail("the analysis could not start");
         self.say(format!("imports not analysed: {error:#}"));
     }
 
     /// The graph arrived: import warnings, import presets and the views follow.
     pub(super) fn on_imports(&mut self, done: ImportsDone) {
-        if done.generation != self.imports.generation {
-            return;
-        }
         let Some(bundle) = self.data.complete() else {
             return;
         };
-        self.exclusions
-            .set_imports(bundle, Some(Arc::clone(&done.imports)));
-        self.imports.status = ImportsStatus::Ready(done.imports);
+        let Some(imports) = self.imports.accept(done, bundle) else {
+            return;
+        };
+        self.exclusions.set_imports(bundle, Some(imports));
         let added = self.apply_import_presets();
         self.refresh_views();
         self.say(self.imports_summary(added));

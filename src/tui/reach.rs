@@ -1,0 +1,295 @@
+//! What the entries reach, as the explorer keeps it: the import graph once a worker has
+//! analysed it (on the `importwork` thread), per-node classes rolled up to directories,
+//! per-distribution sizes by class, and the module chain to what is selected. A leaf
+//! module: views read it, the app drives it.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use super::bus::ImportsDone;
+use crate::bundle::Bundle;
+use crate::imports::finder::ModId;
+use crate::imports::why::ModuleWhy;
+use crate::imports::{Imports, Reach, ReachSizes};
+use crate::model::{DistId, NodeId};
+
+/// One analysis to run: a copy of the finished bundle (the UI keeps changing sizes in its
+/// own; the graph depends only on names and files) and the entries.
+#[derive(Debug)]
+pub struct ImportsJob {
+    /// The bundle as the scan left it.
+    pub bundle: Box<Bundle>,
+    /// Entries as given (empty: the default entries).
+    pub entries: Vec<String>,
+    /// Which analysis this is, echoed in the answer.
+    pub generation: u64,
+}
+
+/// Where the import graph stands.
+#[derive(Clone, Debug, Default)]
+pub enum ImportsStatus {
+    /// The scan still runs.
+    #[default]
+    Waiting,
+    /// Not analysed, and why.
+    Off(&'static str),
+    /// A worker reads the sources.
+    Analysing,
+    /// Known.
+    Ready(Arc<Imports>),
+}
+
+/// What was asked of the import analysis and what is known.
+#[derive(Debug, Default)]
+pub struct ImportsState {
+    /// `--entry` values (empty: the default entries).
+    pub entries: Vec<String>,
+    /// Presets computed from the graph (`--preset unreached`), applied once it is known.
+    pub presets: Vec<String>,
+    /// Where it stands.
+    pub status: ImportsStatus,
+    /// Bumped by every new analysis, so an answer to an older one is dropped.
+    generation: u64,
+    /// The analysis for the shell to start.
+    job: Option<ImportsJob>,
+    /// Per node: its class, directories taking the highest class under them.
+    rolled: Vec<Reach>,
+    /// Per distribution: sizes per class (kept current as zipped estimates arrive).
+    dist_sizes: Vec<ReachSizes>,
+    /// What the module chain panel shows.
+    pub chain: Option<ModuleChain>,
+}
+
+/// What the module chain panel explains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChainOf {
+    /// A distribution: its best-reached module.
+    Dist(DistId),
+    /// A file or directory: its module, or the module of the package it lies in.
+    Node(NodeId),
+}
+
+/// The import chain to what is selected, as the why panel shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModuleChain {
+    /// What it explains.
+    pub of: ChainOf,
+    /// The module's chain and importers (none: no module there).
+    pub why: Option<ModuleWhy>,
+    /// The selected node's own class, when it is not the module's (data, a directory).
+    pub reach: Option<Reach>,
+}
+
+impl ModuleChain {
+    /// Lines for people: the module and how it is reached, one link per line with
+    /// `file:line` and its kind, then who imports it.
+    pub fn lines(&self, most: usize) -> Vec<String> {
+        let Some(w) = &self.why else {
+            let what = match self.reach {
+                Some(Reach::Unreached) | None => "no module here: nothing imports it",
+                Some(r) => r.as_str(),
+            };
+            return vec![what.to_string()];
+        };
+        let mut out = vec![format!(
+            "{}: {} from {}",
+            w.module,
+            w.reach,
+            w.entries.join(", ")
+        )];
+        if let Some(r) = self.reach.filter(|r| r.as_str() != w.reach) {
+            let _ = write!(out[0], " (this: {})", r.as_str());
+        }
+        for (i, l) in w.chain.iter().enumerate() {
+            let arrow = if i == 0 { "  " } else { "  → " };
+            let at = match l.kind.as_str() {
+                "entry" => "entry".to_string(),
+                "parent" => "parent package".to_string(),
+                kind => format!("{}:{} {kind}", l.file, l.line),
+            };
+            out.push(format!("{arrow}{}  {at}", l.module));
+        }
+        match w.importers.len() {
+            0 => out.push("  nothing in the bundle imports it".into()),
+            n => {
+                let first = &w.importers[0];
+                let more = if n > 1 {
+                    format!(" and {} more", n - 1)
+                } else {
+                    String::new()
+                };
+                out.push(format!(
+                    "  imported by {}:{} ({}){more}",
+                    first.file, first.line, first.kind
+                ));
+            }
+        }
+        out.truncate(most.max(1));
+        out
+    }
+}
+
+impl ImportsState {
+    /// Asks for an analysis of `bundle`, or says why there is none; an answer to an
+    /// earlier one is dropped from now on.
+    pub fn plan(&mut self, bundle: Result<&Bundle, Option<&'static str>>) {
+        self.generation += 1;
+        self.job = None;
+        self.rolled.clear();
+        self.chain = None;
+        self.status = match bundle {
+            Ok(bundle) => {
+                self.job = Some(ImportsJob {
+                    bundle: Box::new(bundle.clone()),
+                    entries: self.entries.clone(),
+                    generation: self.generation,
+                });
+                ImportsStatus::Analysing
+            }
+            Err(Some(why)) => ImportsStatus::Off(why),
+            Err(None) => ImportsStatus::Waiting,
+        };
+    }
+
+    /// The analysis to start, once, for the shell to hand to a worker.
+    pub fn take_job(&mut self) -> Option<ImportsJob> {
+        self.job.take()
+    }
+
+    /// Takes the graph if it answers the latest analysis (of `bundle`); returns it then.
+    pub fn accept(&mut self, done: ImportsDone, bundle: &Bundle) -> Option<Arc<Imports>> {
+        if done.generation != self.generation {
+            return None;
+        }
+        self.status = ImportsStatus::Ready(Arc::clone(&done.imports));
+        self.rolled.clear();
+        self.chain = None;
+        self.refresh(bundle);
+        Some(done.imports)
+    }
+
+    /// The graph was asked for but none will come.
+    pub fn fail(&mut self, why: &'static str) {
+        self.job = None;
+        self.status = ImportsStatus::Off(why);
+    }
+
+    /// The graph, once known.
+    pub fn ready(&self) -> Option<&Imports> {
+        match &self.status {
+            ImportsStatus::Ready(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// Whether a worker is reading the sources.
+    pub fn is_analysing(&self) -> bool {
+        matches!(self.status, ImportsStatus::Analysing)
+    }
+
+    /// The class of a node (a directory: the highest class under it), once known.
+    pub fn reach_of(&self, id: NodeId) -> Option<Reach> {
+        self.ready()?;
+        self.rolled.get(id.index()).copied()
+    }
+
+    /// Sizes per class of a distribution, once known.
+    pub fn dist_sizes(&self, d: DistId) -> Option<&ReachSizes> {
+        self.ready()?;
+        self.dist_sizes.get(d.index())
+    }
+
+    /// Recomputes what is derived from the graph and the bundle's sizes.
+    pub fn refresh(&mut self, bundle: &Bundle) {
+        let ImportsStatus::Ready(imports) = &self.status else {
+            return;
+        };
+        let tree = &bundle.tree;
+        if self.rolled.len() != tree.len() {
+            let mut rolled: Vec<Reach> = (0..tree.len())
+                .map(|i| imports.of(NodeId(i as u32)))
+                .collect();
+            let order: Vec<NodeId> = tree.descendants(bundle.top).collect();
+            for &id in order.iter().rev() {
+                if let Some(p) = tree.parent(id) {
+                    // A source that could not be read is kept, not known reached.
+                    let r = rolled[id.index()].min(Reach::Reached);
+                    rolled[p.index()] = rolled[p.index()].max(r);
+                }
+            }
+            self.rolled = rolled;
+        }
+        self.dist_sizes = imports.sizes(bundle).0;
+    }
+
+    /// The chain panel's contents for `of`, worked out again only when `of` changes.
+    pub fn explain(&mut self, bundle: &Bundle, of: Option<ChainOf>) {
+        let Some(of) = of else {
+            self.chain = None;
+            return;
+        };
+        if self.chain.as_ref().is_some_and(|c| c.of == of) {
+            return;
+        }
+        let Some(imports) = self.ready() else {
+            self.chain = None;
+            return;
+        };
+        let (why, reach) = match of {
+            ChainOf::Dist(d) => (Some(imports.why_dist(bundle, d)), None),
+            ChainOf::Node(n) => {
+                let why = module_near(imports, bundle, n).map(|m| imports.why_module(bundle, m));
+                (why, self.rolled.get(n.index()).copied())
+            }
+        };
+        self.chain = Some(ModuleChain { of, why, reach });
+    }
+
+    /// `chromadb, fastapi +3`: the entries, short enough for a title bar.
+    pub fn short_entries(&self) -> Option<String> {
+        let imports = self.ready()?;
+        let names = &imports.entries;
+        Some(match names.len() {
+            0 => "none".into(),
+            1 | 2 => names.join(", "),
+            n => format!("{}, {} +{}", names[0], names[1], n - 2),
+        })
+    }
+
+    /// `entries: chromadb (default: top-level distributions)`.
+    pub fn entries_note(&self) -> Option<String> {
+        let imports = self.ready()?;
+        let mut note = format!("entries: {}", imports.entries.join(", "));
+        if imports.entries.is_empty() {
+            note.push_str("none");
+        }
+        if imports.default_entries {
+            note.push_str(" (default: top-level distributions; --entry to choose)");
+        }
+        if !imports.unresolved.is_empty() {
+            let _ = write!(note, "; not found: {}", imports.unresolved.join(", "));
+        }
+        Some(note)
+    }
+}
+
+/// The module a node is, or the module of the nearest package around it.
+fn module_near(imports: &Imports, bundle: &Bundle, n: NodeId) -> Option<ModId> {
+    let tree = &bundle.tree;
+    let mut at = Some(n);
+    while let Some(id) = at {
+        let init = tree
+            .node(id)
+            .is_dir()
+            .then(|| tree.child(id, b"__init__.py"))
+            .flatten();
+        if let Some(m) = imports
+            .module_of_file(id)
+            .or_else(|| init.and_then(|i| imports.module_of_file(i)))
+        {
+            return Some(m);
+        }
+        at = tree.parent(id);
+    }
+    None
+}
