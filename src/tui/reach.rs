@@ -293,3 +293,80 @@ fn module_near(imports: &Imports, bundle: &Bundle, n: NodeId) -> Option<ModId> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{LoadOptions, load};
+
+    /// `app` imports `a` at module scope; `a/unused/` is never imported; `a/data.json` is data.
+    fn state(dir: &tempfile::TempDir) -> (Bundle, ImportsState) {
+        for (path, text) in [
+            ("app.py", "import a\n"),
+            ("a/__init__.py", ""),
+            ("a/data.json", "{}"),
+            ("a/unused/__init__.py", ""),
+            ("a/unused/x.py", ""),
+        ] {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, text).unwrap();
+        }
+        let b = load(
+            &[dir.path().to_path_buf()],
+            &LoadOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+        let mut s = ImportsState {
+            entries: vec!["app".into()],
+            ..ImportsState::default()
+        };
+        s.plan(Ok(&b));
+        let job = s.take_job().unwrap();
+        let done = ImportsDone {
+            generation: job.generation,
+            imports: Arc::new(Imports::analyze(&job.bundle, &job.entries)),
+        };
+        assert!(s.accept(done, &b).is_some());
+        (b, s)
+    }
+
+    fn node(b: &Bundle, path: &str) -> NodeId {
+        b.tree.resolve(b.roots[0].node, path.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn a_directory_takes_the_highest_class_under_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (b, s) = state(&dir);
+        assert_eq!(s.reach_of(node(&b, "a")), Some(Reach::Reached));
+        assert_eq!(s.reach_of(node(&b, "a/unused")), Some(Reach::Unreached));
+        assert_eq!(s.reach_of(node(&b, "a/data.json")), Some(Reach::Data));
+    }
+
+    #[test]
+    fn the_chain_of_a_file_names_each_link_with_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let (b, mut s) = state(&dir);
+        s.explain(&b, Some(ChainOf::Node(node(&b, "a/data.json"))));
+        let lines = s.chain.as_ref().unwrap().lines(10);
+        assert_eq!(lines[0], "a: reached from app (this: data)");
+        assert_eq!(lines[1], "  app  entry");
+        assert_eq!(lines[2], "  → a  app.py:1 top");
+        assert_eq!(lines[3], "  imported by app.py:1 (top)");
+    }
+
+    #[test]
+    fn an_answer_to_an_older_analysis_is_not_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let (b, mut s) = state(&dir);
+        let old = ImportsDone {
+            generation: 0,
+            imports: Arc::new(Imports::analyze(&b, &[])),
+        };
+        s.plan(Err(None));
+        assert!(s.accept(old, &b).is_none());
+        assert!(s.ready().is_none());
+    }
+}
