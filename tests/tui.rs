@@ -9,4 +9,5 @@ mod sample;
 mod screens;
 mod shape;
 mod truth;
+mod views;
 mod watching;

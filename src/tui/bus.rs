@@ -2,10 +2,9 @@
 //! import graph, the watcher, signals) sends an [`Event`]; the UI thread applies them in
 //! order.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use crate::imports::Imports;
+pub use super::reach::ImportsDone;
 use crate::model::NodeId;
 use crate::scan::ScanEvent;
 use ratatui::crossterm::event::Event as TermEvent;
@@ -20,15 +19,6 @@ pub struct ZipBatch {
     pub sizes: Vec<(NodeId, u64)>,
     /// Files the whole estimate covers.
     pub total: u64,
-}
-
-/// The import graph of the bundle, analysed off the UI thread.
-#[derive(Clone, Debug)]
-pub struct ImportsDone {
-    /// Which analysis it answers (a rescan makes older ones stale).
-    pub generation: u64,
-    /// The graph and what the entries reach.
-    pub imports: Arc<Imports>,
 }
 
 /// Anything the UI thread reacts to.

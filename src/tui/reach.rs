@@ -6,12 +6,20 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use super::bus::ImportsDone;
 use crate::bundle::Bundle;
 use crate::imports::finder::ModId;
 use crate::imports::why::ModuleWhy;
 use crate::imports::{Imports, Reach, ReachSizes};
 use crate::model::{DistId, NodeId};
+
+/// The import graph of the bundle, analysed off the UI thread.
+#[derive(Clone, Debug)]
+pub struct ImportsDone {
+    /// Which analysis it answers (a rescan makes older ones stale).
+    pub generation: u64,
+    /// The graph and what the entries reach.
+    pub imports: Arc<Imports>,
+}
 
 /// One analysis to run: a copy of the finished bundle (the UI keeps changing sizes in its
 /// own; the graph depends only on names and files) and the entries.

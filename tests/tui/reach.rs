@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use heft::tui::app::{App, Data, SourceInfo};
 use heft::tui::event::Event;
-use heft::tui::keymap::ViewId;
 use heft::tui::reach::ImportsStatus;
 use heft::tui::theme::Theme;
+use heft::tui::views::ViewId;
 
 use super::sample::{default_limits, press};
 use super::truth::{lines, shows};
@@ -91,12 +91,13 @@ fn select_package(app: &mut App, name: &str) {
     press(app, "1");
     let d = app.bundle().dist_by_key(name).unwrap();
     let at = app
+        .views
         .packages
         .rows
         .iter()
         .position(|r| *r == heft::tui::app::PkgRow::Dist(d))
         .unwrap();
-    app.packages.list.selected = at;
+    app.views.packages.list.selected = at;
 }
 
 #[test]
@@ -144,12 +145,13 @@ fn excluding_a_directory_in_the_tree_says_what_breaks_on_that_directory() {
     let mut app = explore(&site(&fx), &["app"]);
     press(&mut app, "2");
     let lib = app
+        .views
         .tree
         .rows
         .iter()
         .position(|r| app.bundle().tree.name(r.id) == b"lib".as_slice())
         .expect("lib/ is a row at the top of the tree");
-    app.tree.list.selected = lib;
+    app.views.tree.list.selected = lib;
     press(&mut app, "<Space>");
     let screen = lines(&mut app, 120, 30);
     let status = &screen[29];
