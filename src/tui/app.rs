@@ -396,6 +396,7 @@ impl App {
             self.set_size(size);
         }
         self.refresh_why();
+        self.refresh_chain();
         if self.flags.stale {
             self.reshape();
             self.refresh_views();
@@ -418,6 +419,15 @@ impl App {
             .map(|d| (d.key.clone(), d))
             .collect();
         self.why = None;
+    }
+
+    /// Finds the import chain to the selection when the panel shows a new one.
+    fn refresh_chain(&mut self) {
+        let of = self
+            .show_why
+            .then(|| self.active().chain_target())
+            .flatten();
+        self.imports.explain(self.data.bundle(), of);
     }
 
     /// Finds the paths to the selected package when the why panel shows a new one.
@@ -550,6 +560,7 @@ impl App {
             watching: self.activity.is_some(),
             show_why: self.show_why,
             alerts: self.exclusions.alerts().len() as u16,
+            chains: self.imports.ready().is_some() || self.imports.is_analysing(),
             tabs: ViewId::TITLES,
         })
     }

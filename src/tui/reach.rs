@@ -64,6 +64,8 @@ pub struct ImportsState {
     rolled: Vec<Reach>,
     /// Per distribution: sizes per class (kept current as zipped estimates arrive).
     dist_sizes: Vec<ReachSizes>,
+    /// The same for the files no distribution owns (the function's own code, caches).
+    unowned_sizes: ReachSizes,
     /// What the module chain panel shows.
     pub chain: Option<ModuleChain>,
 }
@@ -207,6 +209,12 @@ impl ImportsState {
         self.dist_sizes.get(d.index())
     }
 
+    /// Sizes per class of the files no distribution owns, once known.
+    pub fn unowned_sizes(&self) -> Option<&ReachSizes> {
+        self.ready()?;
+        Some(&self.unowned_sizes)
+    }
+
     /// Recomputes what is derived from the graph and the bundle's sizes.
     pub fn refresh(&mut self, bundle: &Bundle) {
         let ImportsStatus::Ready(imports) = &self.status else {
@@ -227,7 +235,16 @@ impl ImportsState {
             }
             self.rolled = rolled;
         }
-        self.dist_sizes = imports.sizes(bundle).0;
+        let (per, mut unowned) = imports.sizes(bundle);
+        for d in &per {
+            unowned.reached.sub(&d.reached);
+            unowned.lazy.sub(&d.lazy);
+            unowned.data.sub(&d.data);
+            unowned.unreached.sub(&d.unreached);
+            unowned.unparsed.sub(&d.unparsed);
+        }
+        self.dist_sizes = per;
+        self.unowned_sizes = unowned;
     }
 
     /// The chain panel's contents for `of`, worked out again only when `of` changes.
@@ -278,6 +295,26 @@ impl ImportsState {
             let _ = write!(note, "; not found: {}", imports.unresolved.join(", "));
         }
         Some(note)
+    }
+}
+
+/// `62%`, `12%+30%` (reached or kept with reached code, then only lazily reached), `0%`,
+/// or `-` when there are no bytes in this measure: the reached column of the Packages view.
+pub fn reached_share(s: &ReachSizes, of: impl Fn(&crate::model::Sizes) -> u64) -> String {
+    let used = of(&s.reached) + of(&s.data) + of(&s.unparsed);
+    let lazy = of(&s.lazy);
+    let total = used + lazy + of(&s.unreached);
+    if total == 0 {
+        return "-".into();
+    }
+    let pct = |n: u64| match n * 100 / total {
+        0 if n > 0 => "<1%".to_string(),
+        p => format!("{p}%"),
+    };
+    if lazy > 0 {
+        format!("{}+{}", pct(used), pct(lazy))
+    } else {
+        pct(used)
     }
 }
 

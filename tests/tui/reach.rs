@@ -56,6 +56,16 @@ fn explore(site: &Path, entries: &[&str]) -> App {
 
 /// As [`explore`], with import presets given on the command line.
 fn explore_with(site: &Path, entries: &[&str], presets: &[&str]) -> App {
+    let mut app = scanned(site, entries, presets);
+    let job = app
+        .take_imports_job()
+        .expect("a job for the shell to run on a worker");
+    app.on_event(Event::Imports(heft::tui::importwork::analyse(&job)));
+    app
+}
+
+/// The explorer over `site` once the scan has ended, the import analysis asked for.
+fn scanned(site: &Path, entries: &[&str], presets: &[&str]) -> App {
     let (tx, rx) = crossbeam_channel::unbounded();
     let load = heft::load::LoadOptions::default();
     let data = heft::tui::scanwork::start(&[site.to_path_buf()], &load, &tx).unwrap();
@@ -79,10 +89,6 @@ fn explore_with(site: &Path, entries: &[&str], presets: &[&str]) -> App {
         app.imports.is_analysing(),
         "the analysis is asked for when the scan ends"
     );
-    let job = app
-        .take_imports_job()
-        .expect("a job for the shell to run on a worker");
-    app.on_event(Event::Imports(heft::tui::importwork::analyse(&job)));
     app
 }
 
@@ -244,5 +250,132 @@ fn the_unreached_preset_from_the_command_line_applies_once_the_graph_is_known() 
     assert!(
         !app.unexported,
         "rules given on the command line are not unsaved edits"
+    );
+}
+
+/// The row of the screen whose text, trimmed, starts with `start`.
+fn row<'a>(screen: &'a [String], start: &str) -> &'a str {
+    screen
+        .iter()
+        .find(|l| l.trim_start().starts_with(start))
+        .unwrap_or_else(|| panic!("no row starts with {start:?}:\n{}", screen.join("\n")))
+}
+
+#[test]
+fn while_the_graph_is_analysed_the_header_says_so() {
+    let fx = Fixture::new();
+    let mut app = scanned(&site(&fx), &["app"], &[]);
+    let wide = lines(&mut app, 120, 30);
+    assert!(
+        wide[0].contains("imports: analysing…"),
+        "header: {}",
+        wide[0]
+    );
+    let narrow = lines(&mut app, 80, 24);
+    assert!(narrow[0].contains("imports…"), "header: {}", narrow[0]);
+}
+
+#[test]
+fn the_packages_view_has_a_reached_column_with_each_packages_share() {
+    let fx = Fixture::new();
+    let mut app = explore(&site(&fx), &["app"]);
+    for (w, h) in [(120, 30), (80, 24)] {
+        let screen = lines(&mut app, w, h);
+        let heading = row(&screen, "name");
+        assert!(heading.contains("reached"), "{w}x{h} heading: {heading}");
+        let lib = row(&screen, "lib ");
+        assert!(lib.contains(" 100% "), "{w}x{h} reached at start-up: {lib}");
+        let spare = row(&screen, "spare ");
+        assert!(spare.contains(" 0% "), "{w}x{h} never imported: {spare}");
+        let lazy = row(&screen, "lazy ");
+        assert!(
+            lazy.contains("0%+") || lazy.contains("%+"),
+            "{w}x{h} reached only from a function: {lazy}"
+        );
+    }
+}
+
+#[test]
+fn unreached_files_are_dimmed_and_marked_in_the_tree() {
+    let fx = Fixture::new();
+    let mut app = explore(&site(&fx), &["app"]);
+    press(&mut app, "2");
+    let spare = app
+        .views
+        .tree
+        .rows
+        .iter()
+        .position(|r| app.bundle().tree.name(r.id) == b"spare".as_slice())
+        .unwrap();
+    // Select another row, so the spare row shows its own style.
+    app.views.tree.list.selected = usize::from(spare == 0);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).unwrap();
+    heft::tui::event::draw(&mut terminal, &mut app).unwrap();
+    let buf = terminal.backend().buffer();
+    let text = |y: u16| -> String { (0..120).map(|x| buf[(x, y)].symbol()).collect() };
+    let y = (0..30).find(|y| text(*y).contains("spare/")).unwrap();
+    assert!(text(y).contains("○ unreached"), "{}", text(y));
+    assert!(
+        buf[(2, y)].modifier.contains(ratatui::style::Modifier::DIM),
+        "the row is dimmed: {}",
+        text(y)
+    );
+    let app_row = (0..30).find(|y| text(*y).contains(" app/")).unwrap();
+    assert!(!text(app_row).contains("unreached"), "{}", text(app_row));
+    let lazy = (0..30).find(|y| text(*y).contains("lazy.py")).unwrap();
+    assert!(text(lazy).contains("◐ lazy"), "{}", text(lazy));
+}
+
+#[test]
+fn the_why_panel_shows_the_module_chain_of_a_package_with_file_and_line() {
+    let fx = Fixture::new();
+    let mut app = explore(&site(&fx), &["app"]);
+    select_package(&mut app, "lib");
+    let screen = lines(&mut app, 120, 40);
+    assert!(
+        shows(&screen, "imports: lib: reached from app"),
+        "{}",
+        screen.join("\n")
+    );
+    assert!(
+        shows(&screen, "→ lib  app/__init__.py:1 top"),
+        "{}",
+        screen.join("\n")
+    );
+}
+
+#[test]
+fn the_tree_shows_the_module_chain_of_the_selected_file() {
+    let fx = Fixture::new();
+    let mut app = explore(&site(&fx), &["app"]);
+    press(&mut app, "2");
+    let lib = app
+        .views
+        .tree
+        .rows
+        .iter()
+        .position(|r| app.bundle().tree.name(r.id) == b"lib".as_slice())
+        .unwrap();
+    app.views.tree.list.selected = lib;
+    press(&mut app, "<Enter>");
+    let core = app
+        .views
+        .tree
+        .rows
+        .iter()
+        .position(|r| app.bundle().tree.name(r.id) == b"core.py".as_slice())
+        .unwrap();
+    app.views.tree.list.selected = core;
+    let screen = lines(&mut app, 120, 40);
+    let text = screen.join("\n");
+    assert!(shows(&screen, "imports from app"), "{text}");
+    assert!(
+        shows(&screen, "imports: lib.core: reached from app"),
+        "{text}"
+    );
+    assert!(shows(&screen, "→ lib  app/__init__.py:1 top"), "{text}");
+    assert!(
+        shows(&screen, "→ lib.core  lib/__init__.py:1 top"),
+        "{text}"
     );
 }
