@@ -49,6 +49,9 @@ impl Screen {
 }
 
 /// What the layout depends on, read from the app once per frame.
+// Independent switches of the app's state, each read as it is; folding them into enums
+// would only rename the same combinations.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LayoutProps {
     /// The screen.

@@ -27,8 +27,8 @@ struct Widths {
     zipped: bool,
     /// Whether the share percentage is shown.
     share: bool,
-    /// Whether the reached share is shown (once the import graph is known).
-    reached: bool,
+    /// The reached share (once the import graph is known).
+    reached: usize,
     share_bar: usize,
     required_by: usize,
     status: usize,
@@ -49,7 +49,7 @@ impl Widths {
             retained: true,
             zipped: true,
             share: true,
-            reached: reach_known,
+            reached: if reach_known { REACHED_W } else { 0 },
             share_bar,
             required_by: 0,
             status,
@@ -58,7 +58,7 @@ impl Widths {
             |w| w.version = 7,
             |w| w.retained = false,
             |w| w.share = false,
-            |w| w.reached = false,
+            |w| w.reached = 0,
             |w| w.zipped = false,
         ];
         for step in steps {
@@ -84,7 +84,11 @@ impl Widths {
             + 1
             + sizes * (self.size + 1)
             + if self.share { 7 } else { 0 }
-            + if self.reached { REACHED_W + 1 } else { 0 }
+            + if self.reached > 0 {
+                self.reached + 1
+            } else {
+                0
+            }
             + if self.share_bar > 0 {
                 self.share_bar + 1
             } else {
@@ -225,8 +229,8 @@ fn render_heading(s: &PackagesView, p: &Props, w: &Widths, area: Rect, buf: &mut
     if w.share {
         cells.push(format!("{:>6}", "share"));
     }
-    if w.reached {
-        cells.push(format!("{:>REACHED_W$}", "reached"));
+    if w.reached > 0 {
+        cells.push(format!("{:>n$}", "reached", n = w.reached));
     }
     if w.share_bar > 0 {
         cells.push(" ".repeat(w.share_bar));
@@ -292,8 +296,8 @@ fn render_row(
     if w.share {
         let _ = write!(s, " {:>6}", percent(t.bytes, total));
     }
-    if w.reached {
-        let _ = write!(s, " {:>REACHED_W$}", fit(&t.reached, REACHED_W));
+    if w.reached > 0 {
+        let _ = write!(s, " {:>n$}", fit(&t.reached, w.reached), n = w.reached);
     }
     let bar_x = area.x + s.chars().count() as u16 + 1;
     if w.share_bar > 0 {
@@ -478,7 +482,7 @@ mod tests {
     #[test]
     fn the_reached_column_shows_at_80_cells_once_the_graph_is_known() {
         let w = Widths::for_width(80, true);
-        assert!(w.reached && w.name >= 18, "{w:?}");
-        assert!(!Widths::for_width(80, false).reached);
+        assert!(w.reached > 0 && w.name >= 18, "{w:?}");
+        assert_eq!(Widths::for_width(80, false).reached, 0);
     }
 }

@@ -47,7 +47,7 @@ pub fn render(view: &PackagesView, p: &Props, area: Rect, buf: &mut Buffer) {
     let why = p.why.filter(|w| w.target == d);
     let mut lines = lines(p.bundle, insight, d, why);
     let chain = crate::tui::views::chain_lines(p, ChainOf::Dist(d));
-    let at = lines.len() - why.map_or(0, |w| path_lines(w));
+    let at = lines.len() - why.map_or(0, path_lines);
     lines.splice(at..at, chain);
     fit_rows(&mut lines, usize::from(inner.height), &p.bundle.dist(d).key);
     for (i, (line, y)) in lines.iter().zip(inner.y..inner.bottom()).enumerate() {
