@@ -2,6 +2,7 @@
 //! real binary in tmux.
 
 mod e2e;
+mod fitting;
 mod habits;
 mod journey;
 mod reach;

@@ -360,6 +360,7 @@ impl App {
                         Some("applying the preset")
                     }
                     (Action::Presets, None) => Some("working out what each preset saves"),
+                    (Action::Fit, None) => Some("planning the cuts that fit"),
                     (action, None) => self.active().busy_label(action),
                     _ => None,
                 }

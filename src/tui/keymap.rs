@@ -94,6 +94,8 @@ pub enum Action {
     Redo,
     /// Export the manifest.
     Export,
+    /// Add the least risky presets that bring the gauged limits within bounds.
+    Fit,
     /// Show or hide help.
     Help,
     /// Show or hide the why/chains panel.
@@ -378,6 +380,11 @@ pub const BROWSE: &[Binding] = &[
         &[c('e')],
         Action::Export,
         "export the manifest (or a script)",
+    ),
+    bind(
+        &[c('f')],
+        Action::Fit,
+        "fit: add the least risky presets that fit the limits",
     ),
     bind(&[c('r')], Action::Rescan, "rescan the inputs"),
     bind(&[c('K')], Action::MoveUp, "Rules: move the rule up"),

@@ -42,6 +42,7 @@ impl App {
             })),
             Action::Help => self.open_overlay(Overlay::Help { scroll: 0 }),
             Action::Undo => self.on_undo(),
+            Action::Fit => self.on_fit(),
             Action::Redo => self.on_redo(),
             Action::ToggleWhy => self.show_why = !self.show_why,
             Action::Type(_)

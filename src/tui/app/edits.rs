@@ -4,6 +4,7 @@
 
 use crate::bundle::Bundle;
 use crate::exclusion::Exclusion;
+use crate::fit::fit_rules;
 use crate::limits::{group, human};
 use crate::model::{DistId, NodeId};
 use crate::python::name::normalize;
@@ -140,6 +141,35 @@ impl App {
             };
             self.say(format!("{verb} {name}{with}: {bytes}"));
         }
+    }
+
+    /// Plans the least risky presets that bring every gauged limit within bounds and adds
+    /// their rules in one change (one undo step); says what it added, or the floor.
+    pub(super) fn on_fit(&mut self) {
+        let limits = self.active_limits();
+        if limits.is_empty() {
+            return self.say("fit: no limit is gauged; choose one with L");
+        }
+        let Some(bundle) = self.data.complete() else {
+            return self.say("wait for the scan to finish before fitting");
+        };
+        let Some(base) = self.exclusions.planning_base(bundle) else {
+            return;
+        };
+        let fitted = match fit_rules(bundle, &base, &limits, self.budget.reserve, false) {
+            Ok(f) => f,
+            Err(e) => return self.say(format!("fit: {e}")),
+        };
+        let summary = fitted.summary();
+        let rules = fitted.rules;
+        if !rules.is_empty() {
+            self.change(|ex, bundle| {
+                for rule in rules {
+                    let _ = ex.push(bundle, rule);
+                }
+            });
+        }
+        self.say(summary);
     }
 
     pub(super) fn on_undo(&mut self) {

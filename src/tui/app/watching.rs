@@ -161,7 +161,7 @@ impl App {
     }
 
     /// The limits gauged now.
-    fn active_limits(&self) -> Vec<Limit> {
+    pub(super) fn active_limits(&self) -> Vec<Limit> {
         self.limits
             .iter()
             .filter(|c| c.active)
