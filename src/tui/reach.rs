@@ -134,6 +134,11 @@ impl ModuleChain {
                 ));
             }
         }
+        if out.len() > most && most > 1 {
+            let hidden = out.len() - most + 1;
+            out.truncate(most - 1);
+            out.push(format!("  … {hidden} more lines: heft why {}", w.module));
+        }
         out.truncate(most.max(1));
         out
     }
@@ -400,6 +405,16 @@ mod tests {
         assert_eq!(lines[1], "  app  entry");
         assert_eq!(lines[2], "  → a  app.py:1 top");
         assert_eq!(lines[3], "  imported by app.py:1 (top)");
+    }
+
+    #[test]
+    fn a_chain_too_long_for_its_room_says_where_the_rest_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let (b, mut s) = state(&dir);
+        s.explain(&b, Some(ChainOf::Node(node(&b, "a/data.json"))));
+        let lines = s.chain.as_ref().unwrap().lines(3);
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[2], "  … 2 more lines: heft why a");
     }
 
     #[test]

@@ -424,14 +424,14 @@ pub trait View {
 }
 
 /// The import chain of `of` as the panels show it: `imports: ` and the chain's lines, or
-/// that the graph is still being analysed; nothing when there is no graph.
-pub fn chain_lines(p: &Props, of: super::reach::ChainOf) -> Vec<String> {
+/// that the graph is still being analysed; nothing when there is no graph. At most `most` lines.
+pub fn chain_lines(p: &Props, of: super::reach::ChainOf, most: usize) -> Vec<String> {
     if p.reach.is_analysing() {
         return vec!["imports: analysing…".into()];
     }
     match &p.reach.chain {
         Some(c) if c.of == of => {
-            let mut lines = c.lines(8);
+            let mut lines = c.lines(most);
             if let Some(first) = lines.first_mut() {
                 first.insert_str(0, "imports: ");
             }

@@ -92,6 +92,16 @@ fn scanned(site: &Path, entries: &[&str], presets: &[&str]) -> App {
     app
 }
 
+/// The position of the Tree's row named `name`.
+fn tree_row(app: &App, name: &str) -> usize {
+    app.views
+        .tree
+        .rows
+        .iter()
+        .position(|r| app.bundle().tree.name(r.id) == name.as_bytes())
+        .unwrap_or_else(|| panic!("{name} is a row of the tree"))
+}
+
 /// Selects the package `name` in the Packages view.
 fn select_package(app: &mut App, name: &str) {
     press(app, "1");
@@ -150,13 +160,7 @@ fn excluding_a_directory_in_the_tree_says_what_breaks_on_that_directory() {
     let fx = Fixture::new();
     let mut app = explore(&site(&fx), &["app"]);
     press(&mut app, "2");
-    let lib = app
-        .views
-        .tree
-        .rows
-        .iter()
-        .position(|r| app.bundle().tree.name(r.id) == b"lib".as_slice())
-        .expect("lib/ is a row at the top of the tree");
+    let lib = tree_row(&app, "lib");
     app.views.tree.list.selected = lib;
     press(&mut app, "<Space>");
     let screen = lines(&mut app, 120, 30);
@@ -300,13 +304,7 @@ fn unreached_files_are_dimmed_and_marked_in_the_tree() {
     let fx = Fixture::new();
     let mut app = explore(&site(&fx), &["app"]);
     press(&mut app, "2");
-    let spare = app
-        .views
-        .tree
-        .rows
-        .iter()
-        .position(|r| app.bundle().tree.name(r.id) == b"spare".as_slice())
-        .unwrap();
+    let spare = tree_row(&app, "spare");
     // Select another row, so the spare row shows its own style.
     app.views.tree.list.selected = usize::from(spare == 0);
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).unwrap();
@@ -349,22 +347,10 @@ fn the_tree_shows_the_module_chain_of_the_selected_file() {
     let fx = Fixture::new();
     let mut app = explore(&site(&fx), &["app"]);
     press(&mut app, "2");
-    let lib = app
-        .views
-        .tree
-        .rows
-        .iter()
-        .position(|r| app.bundle().tree.name(r.id) == b"lib".as_slice())
-        .unwrap();
+    let lib = tree_row(&app, "lib");
     app.views.tree.list.selected = lib;
     press(&mut app, "<Enter>");
-    let core = app
-        .views
-        .tree
-        .rows
-        .iter()
-        .position(|r| app.bundle().tree.name(r.id) == b"core.py".as_slice())
-        .unwrap();
+    let core = tree_row(&app, "core.py");
     app.views.tree.list.selected = core;
     let screen = lines(&mut app, 120, 40);
     let text = screen.join("\n");

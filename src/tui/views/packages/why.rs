@@ -46,7 +46,7 @@ pub fn render(view: &PackagesView, p: &Props, area: Rect, buf: &mut Buffer) {
     };
     let why = p.why.filter(|w| w.target == d);
     let mut lines = lines(p.bundle, insight, d, why);
-    let chain = crate::tui::views::chain_lines(p, ChainOf::Dist(d));
+    let chain = crate::tui::views::chain_lines(p, ChainOf::Dist(d), 8);
     let at = lines.len() - why.map_or(0, path_lines);
     lines.splice(at..at, chain);
     fit_rows(&mut lines, usize::from(inner.height), &p.bundle.dist(d).key);

@@ -214,7 +214,7 @@ pub fn render_chain(s: &TreeView, p: &Props, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     let mut lines = match s.selected() {
-        Some(n) => chain_lines(p, ChainOf::Node(n)),
+        Some(n) => chain_lines(p, ChainOf::Node(n), usize::from(inner.height)),
         None => Vec::new(),
     };
     if lines.is_empty() {
