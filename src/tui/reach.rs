@@ -197,6 +197,14 @@ impl ImportsState {
         }
     }
 
+    /// The graph, once known, to hold on to while the app changes.
+    pub fn ready_arc(&self) -> Option<Arc<Imports>> {
+        match &self.status {
+            ImportsStatus::Ready(i) => Some(Arc::clone(i)),
+            _ => None,
+        }
+    }
+
     /// Whether a worker is reading the sources.
     pub fn is_analysing(&self) -> bool {
         matches!(self.status, ImportsStatus::Analysing)

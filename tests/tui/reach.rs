@@ -365,3 +365,32 @@ fn the_tree_shows_the_module_chain_of_the_selected_file() {
         "{text}"
     );
 }
+
+#[test]
+fn the_preset_picker_offers_the_unreached_presets_once_the_graph_is_known() {
+    let fx = Fixture::new();
+    let mut app = explore(&site(&fx), &["app"]);
+    press(&mut app, "p");
+    let Some(heft::tui::app::Overlay::Presets { choices, .. }) = &app.overlay else {
+        panic!("the preset picker opens")
+    };
+    let at = choices
+        .iter()
+        .position(|c| c.name == "unreached")
+        .expect("unreached is offered");
+    assert!(choices[at].saving.files > 0, "it would cut spare");
+    press(&mut app, &"j".repeat(at));
+    press(&mut app, "<Space><Enter>");
+    let spare = app.bundle().dist_by_key("spare").unwrap();
+    let lib = app.bundle().dist_by_key("lib").unwrap();
+    assert_eq!(
+        app.exclusions.dist_kept(app.bundle(), spare).files,
+        0,
+        "nothing imports spare"
+    );
+    assert_eq!(
+        app.exclusions.dist_kept(app.bundle(), lib),
+        app.bundle().dist(lib).sizes,
+        "app imports lib"
+    );
+}
