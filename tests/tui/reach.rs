@@ -394,3 +394,31 @@ fn the_preset_picker_offers_the_unreached_presets_once_the_graph_is_known() {
         "app imports lib"
     );
 }
+
+#[test]
+fn item_info_says_what_the_entries_reach_of_a_package_and_a_file() {
+    let fx = Fixture::new();
+    let mut app = explore(&site(&fx), &["app"]);
+    select_package(&mut app, "spare");
+    press(&mut app, "i");
+    let Some(heft::tui::app::Overlay::Text { lines, .. }) = &app.overlay else {
+        panic!("i opens item info")
+    };
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("imports: reached 0 B · lazy 0 B")),
+        "{lines:?}"
+    );
+    press(&mut app, "<Esc>2");
+    let lazy = tree_row(&app, "lazy.py");
+    app.views.tree.list.selected = lazy;
+    press(&mut app, "i");
+    let Some(heft::tui::app::Overlay::Text { lines, .. }) = &app.overlay else {
+        panic!("i opens item info")
+    };
+    assert!(
+        lines.iter().any(|l| l == "imports: lazy (this file)"),
+        "{lines:?}"
+    );
+}
