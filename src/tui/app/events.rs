@@ -18,6 +18,7 @@ impl App {
         self.refresh_insight();
         self.reshape();
         self.start_rules(Vec::new());
+        self.plan_imports();
         // The finished tree's totals, not the walker's progress: archives (wheels, zips)
         // report no per-file progress.
         if let Some(elapsed) = elapsed {
