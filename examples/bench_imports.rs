@@ -3,13 +3,18 @@
 //! Run 0 starts from an empty parse cache (cold, unless the page cache holds the sources);
 //! later runs load the cache file run 0 saved (warm: the load is timed too). `RUNS` sets the
 //! number of runs (default 5; `RUNS=0` measures the directory walk alone).
+//! Then the explorer's toggle with import warnings: switching a `dist` rule off and on and
+//! listing the warnings each time (`TOGGLE=numpy`, the default), as the explorer does per key.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use heft::bundle::Target;
+use heft::exclusion::Exclusion;
 use heft::imports::Imports;
 use heft::imports::cache::ParseCache;
 use heft::load::{LoadOptions, load};
+use heft::rules::Rule;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -58,4 +63,30 @@ fn main() {
             imports.graph.edges.len()
         );
     }
+    toggle(&bundle, &entries);
+}
+
+/// Times one toggle of a `dist` rule with the warnings listed after it, with the graph in use.
+fn toggle(bundle: &heft::bundle::Bundle, entries: &[String]) {
+    let name = std::env::var("TOGGLE").unwrap_or_else(|_| "numpy".into());
+    let imports = Arc::new(Imports::analyze(bundle, entries));
+    let mut ex = Exclusion::new(bundle);
+    ex.set_imports(Some(imports));
+    let Ok(index) = ex.push(bundle, Rule::dist(&name, false)) else {
+        return;
+    };
+    let mut times = Vec::new();
+    let mut warned = 0;
+    for i in 0..41 {
+        let t = Instant::now();
+        ex.set_enabled(bundle, index, i % 2 == 1);
+        warned = warned.max(ex.warnings(bundle).len());
+        times.push(t.elapsed());
+    }
+    times.sort();
+    println!(
+        "toggle dist {name} with import warnings ({warned} at most): median {:.2} ms, max {:.2} ms",
+        times[times.len() / 2].as_secs_f64() * 1e3,
+        times[times.len() - 1].as_secs_f64() * 1e3
+    );
 }
