@@ -75,6 +75,20 @@ fn imports_json(site: &Path, entry: &str) -> ImportsJson {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// `heft imports SITE --entry app --json` with its caches under `cache`.
+fn imports_cmd(site: &Path, cache: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("heft").unwrap();
+    cmd.args([
+        "imports",
+        site.to_str().unwrap(),
+        "--entry",
+        "app",
+        "--json",
+    ])
+    .env("XDG_CACHE_HOME", cache);
+    cmd
+}
+
 fn write(site: &Path, rel: &str, text: &str) {
     fs::write(site.join(rel), text).unwrap();
 }
@@ -321,15 +335,7 @@ fn sources_that_are_links_to_devices_or_fifos_are_unparsed_not_read_forever() {
         .status()
         .unwrap();
     assert!(made.success());
-    let out = Command::cargo_bin("heft")
-        .unwrap()
-        .args([
-            "imports",
-            site.to_str().unwrap(),
-            "--entry",
-            "app",
-            "--json",
-        ])
+    let out = imports_cmd(&site, &fx.path().join("cache"))
         .arg("--no-zip-estimate")
         .timeout(std::time::Duration::from_secs(60))
         .output()
@@ -350,16 +356,7 @@ fn sources_that_are_links_to_devices_or_fifos_are_unparsed_not_read_forever() {
 fn imports_json_gives_zipped_bytes_per_class_when_zips_are_estimated() {
     let fx = Fixture::new();
     let site = site(&fx);
-    let out = Command::cargo_bin("heft")
-        .unwrap()
-        .args([
-            "imports",
-            site.to_str().unwrap(),
-            "--entry",
-            "app",
-            "--json",
-        ])
-        .env("XDG_CACHE_HOME", fx.path().join("cache"))
+    let out = imports_cmd(&site, &fx.path().join("cache"))
         .output()
         .unwrap();
     assert!(
