@@ -105,7 +105,13 @@ fn plan_inner(bundle: &mut Bundle, collect: bool) -> Vec<ZipTask> {
         let mut stack: Vec<(NodeId, usize)> = vec![(root, 0)];
         while let Some((dir, len)) = stack.pop() {
             let mut task = ZipTask {
-                dir: bundle.tree.path(dir),
+                // Only a task that will run needs its path (building 18k paths was 3% of a
+                // 200k-file report without zipped estimates).
+                dir: if collect {
+                    bundle.tree.path(dir)
+                } else {
+                    PathBuf::new()
+                },
                 root: Arc::clone(&root_path),
                 dev,
                 files: Vec::new(),
