@@ -46,7 +46,7 @@ pub fn load_settings(settings: &Settings) -> Result<Bundle> {
     }
     if settings.zip_estimate {
         let cache = Arc::new(ZipCache::load_default());
-        heft::zipjob::estimate_blocking(&mut bundle, &cache);
+        heft::zipjob::estimate_once(&mut bundle, &cache);
         cache.save_default();
     } else {
         heft::zipjob::plan_headers(&mut bundle);

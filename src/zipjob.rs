@@ -289,6 +289,18 @@ fn resum_dists(bundle: &mut Bundle) {
 /// Estimates every directory root to the end (for headless commands).
 pub fn estimate_blocking(bundle: &mut Bundle, cache: &Arc<ZipCache>) {
     let tasks = plan(bundle);
+    run_blocking(bundle, tasks, cache);
+}
+
+/// [`estimate_blocking`] for a bundle that will not be estimated again (one-shot commands):
+/// the walk's stamps are dropped once the tasks hold their copies (16 bytes a node).
+pub fn estimate_once(bundle: &mut Bundle, cache: &Arc<ZipCache>) {
+    let tasks = plan(bundle);
+    bundle.stamps = crate::bundle::Stamps::default();
+    run_blocking(bundle, tasks, cache);
+}
+
+fn run_blocking(bundle: &mut Bundle, tasks: Vec<ZipTask>, cache: &Arc<ZipCache>) {
     for event in spawn(tasks, Arc::clone(cache)) {
         match event {
             ZipEvent::Sizes(sizes) => apply(bundle, &sizes),
