@@ -235,7 +235,13 @@ fn load_one(
     {
         requirement_lines.extend(parse_requires_txt(&req));
     }
-    let id = intern_dist(bundle, keys, &meta.name, &meta.version, meta.summary.clone());
+    let id = intern_dist(
+        bundle,
+        keys,
+        &meta.name,
+        &meta.version,
+        meta.summary.clone(),
+    );
     let dist = &mut bundle.dists[id.index()];
     dist.installs.push(Install {
         root,

@@ -27,7 +27,8 @@ use rayon::prelude::*;
 use rustix::fs::Stat;
 
 use self::entries::{
-    Dir, DirentBuffer, device, for_each_entry, kind_of, open_child, open_path, special_file_error,
+    Dir, DirentBuffer, device, for_each_entry, inode, kind_of, links, open_child, open_path,
+    special_file_error,
 };
 use super::{BASE, Progress, ScanError, ScanEvent, Shard, Stamp};
 use crate::model::{NodeKind, bytes_to_path, os_bytes};
@@ -240,16 +241,15 @@ fn walk(
     let mut pending: Vec<Pending> = Vec::new();
     let mut next = Some((Rc::new(fd), start.entry, 0u16));
     loop {
-        let (dir, entry, depth) = match next.take() {
-            Some(open) => open,
-            None => {
-                let Some(p) = pending.pop() else { return true };
-                match open_pending(shard, start, &p) {
-                    Ok(fd) => (Rc::new(fd), p.entry, p.depth),
-                    Err(e) => {
-                        on_error(&start.path_of(shard, p.entry), &e);
-                        continue;
-                    }
+        let (dir, entry, depth) = if let Some(open) = next.take() {
+            open
+        } else {
+            let Some(p) = pending.pop() else { return true };
+            match open_pending(shard, start, &p) {
+                Ok(fd) => (Rc::new(fd), p.entry, p.depth),
+                Err(e) => {
+                    on_error(&start.path_of(shard, p.entry), &e);
+                    continue;
                 }
             }
         };
@@ -388,8 +388,8 @@ fn push_entry(shard: &mut Shard, parent: u32, name: &[u8], st: &Stat) -> u32 {
     };
     let disk = u64::try_from(st.st_blocks).unwrap_or(0).saturating_mul(512);
     let index = shard.push(parent, name, kind, size, disk, 0);
-    let (dev, ino) = (device(st), u64::from(st.st_ino));
-    if kind != NodeKind::Dir && u64::from(st.st_nlink) > 1 {
+    let (dev, ino) = (device(st), inode(st));
+    if kind != NodeKind::Dir && links(st) > 1 {
         shard.hard_links.push((index, dev, ino));
     }
     // A file on another device than the walk (a bind-mounted file) gets no stamp: its inode

@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 use std::fs::{self, Metadata};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -132,16 +132,16 @@ impl ZipCache {
         scopes.push(root.clone());
         // Loaded under the scopes lock: a second thread asking for the same root waits
         // rather than reading the file twice.
-        if let Some(dir) = &self.dir {
-            let bytes = read_root_file(&dir.join(file_name(root)));
-            let records = records_of(&bytes, root);
+        if let Some(records) = self.dir.as_ref().and_then(|dir| {
+            // Streamed through a small buffer: the file's bytes and the maps never sit in
+            // memory together (8 MB at 200k files).
+            RootFile::open(&dir.join(file_name(root)), root)
+        }) {
             // Each shard grows once, not by doubling as records arrive.
             for shard in &self.shards {
-                lock(shard).reserve(records.len() / RECORD / SHARDS + 1);
+                lock(shard).reserve(records.remaining / SHARDS + 1);
             }
-            // Decoded straight from the file's bytes into the maps: a list of decoded records
-            // in between would briefly double the memory of a warm 200k-file report.
-            for (key, deflated) in records.chunks_exact(RECORD).map(decode) {
+            for (key, deflated) in records {
                 let slot = Slot {
                     deflated,
                     loaded: index,
@@ -272,24 +272,50 @@ fn device(_meta: &Metadata) -> u64 {
     0
 }
 
-/// The bytes of `root`'s cache file (empty if absent or unreadable). Reads are bounded by the
-/// largest file [`ZipCache::save`] writes.
-fn read_root_file(path: &Path) -> Vec<u8> {
-    let limit = MAGIC.len() + 4 + MAX_PATH + MAX_SAVED * RECORD;
-    // Only a regular file is read (a FIFO planted there must not block the run).
-    crate::regular_file::read(path, limit as u64).unwrap_or_default()
+/// The records of `root`'s cache file, read one at a time. None if the file is absent, not a
+/// regular file, damaged (a cut record), larger than any file [`ZipCache::save`] writes, or
+/// names another root.
+struct RootFile {
+    reader: io::BufReader<fs::File>,
+    remaining: usize,
 }
 
-/// The records part of a root file's bytes: empty if it is damaged or names another root.
-fn records_of<'a>(bytes: &'a [u8], root: &Path) -> &'a [u8] {
-    let parsed = || {
-        let rest = bytes.strip_prefix(MAGIC)?;
-        let (len, rest) = rest.split_first_chunk::<4>()?;
-        let len = u32::from_le_bytes(*len) as usize;
-        let (name, records) = rest.split_at_checked(len)?;
-        (name == path_bytes(root).as_slice() && records.len() % RECORD == 0).then_some(records)
-    };
-    parsed().unwrap_or_default()
+impl RootFile {
+    fn open(path: &Path, root: &Path) -> Option<Self> {
+        // Only a regular file is read (a FIFO planted there must not block the run).
+        let file = crate::regular_file::open(path).ok()?;
+        let len = file.metadata().ok()?.len();
+        let mut reader = io::BufReader::with_capacity(64 * 1024, file);
+        let mut head = [0u8; MAGIC.len() + 4];
+        reader.read_exact(&mut head).ok()?;
+        let (magic, name_len) = head.split_at(MAGIC.len());
+        let name_len = u32::from_le_bytes(name_len.try_into().ok()?) as usize;
+        let name = path_bytes(root);
+        if magic != MAGIC || name_len != name.len() {
+            return None;
+        }
+        let mut found = vec![0u8; name_len];
+        reader.read_exact(&mut found).ok()?;
+        let records = len.checked_sub((head.len() + name_len) as u64)?;
+        if found != name || records % RECORD as u64 != 0 || records > (MAX_SAVED * RECORD) as u64 {
+            return None;
+        }
+        let remaining = (records / RECORD as u64) as usize;
+        Some(Self { reader, remaining })
+    }
+}
+
+impl Iterator for RootFile {
+    type Item = (FileKey, u64);
+
+    /// The next record; a file cut short while being read ends early (each record read is
+    /// whole, and a key names one version of one file, so it is still right).
+    fn next(&mut self) -> Option<Self::Item> {
+        self.remaining = self.remaining.checked_sub(1)?;
+        let mut record = [0u8; RECORD];
+        self.reader.read_exact(&mut record).ok()?;
+        Some(decode(&record))
+    }
 }
 
 fn write_root_file(path: &Path, root: &Path, records: &[(FileKey, u64)]) -> io::Result<()> {

@@ -89,6 +89,18 @@ pub fn device(st: &Stat) -> u64 {
     u64::from(st.st_dev)
 }
 
+/// The inode number of a stat-ed path.
+pub fn inode(st: &Stat) -> u64 {
+    #[allow(clippy::useless_conversion)] // `ino_t` is not u64 on every target
+    u64::from(st.st_ino)
+}
+
+/// How many hard links a stat-ed path has.
+pub fn links(st: &Stat) -> u64 {
+    #[allow(clippy::useless_conversion)] // `nlink_t` is u32 on some targets
+    u64::from(st.st_nlink)
+}
+
 /// FIFOs, sockets and devices are errors, not files: a Lambda zip cannot hold them.
 pub fn special_file_error(st: &Stat) -> Option<io::Error> {
     let kind = match FileType::from_raw_mode(st.st_mode) {

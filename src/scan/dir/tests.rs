@@ -31,9 +31,17 @@ fn a_tree_deeper_than_the_descriptors_a_walk_holds_is_walked_to_the_bottom() {
     let top = tmp.path().join("top");
     let (shard, errors) = scan_path(0, &top, b"", dev_of(&top));
     assert!(errors.is_empty(), "{errors:?}");
-    assert_eq!(shard.entries.len(), depth + 2, "top, every level and the leaf");
+    assert_eq!(
+        shard.entries.len(),
+        depth + 2,
+        "top, every level and the leaf"
+    );
     let leaf = shard.entries.iter().find(|e| e.kind == NodeKind::File);
-    assert_eq!(leaf.map(|e| e.size), Some(5), "the leaf below the deepest level is read");
+    assert_eq!(
+        leaf.map(|e| e.size),
+        Some(5),
+        "the leaf below the deepest level is read"
+    );
 }
 
 #[test]
@@ -58,7 +66,11 @@ fn the_walks_stamp_of_a_file_equals_the_stamp_of_its_metadata() {
     let (shard, _) = scan_path(0, &file, b"", dev_of(&file));
     let from_metadata = Stamp::of(&fs::symlink_metadata(&file).unwrap());
     assert!(from_metadata.is_known());
-    assert_eq!(shard.stamps, [from_metadata], "zip cache keys must match either way");
+    assert_eq!(
+        shard.stamps,
+        [from_metadata],
+        "zip cache keys must match either way"
+    );
 }
 
 #[test]
@@ -98,5 +110,8 @@ fn a_whole_scan_sends_every_entry_once_across_its_shards() {
     let dirs = 2 * (TARGET_SHARDS + 5);
     assert_eq!(entries, dirs + TARGET_SHARDS + 5);
     assert_eq!(bytes, 2 * (TARGET_SHARDS as u64 + 5));
-    assert_eq!((last.files, last.dirs), (TARGET_SHARDS as u64 + 5, dirs as u64));
+    assert_eq!(
+        (last.files, last.dirs),
+        (TARGET_SHARDS as u64 + 5, dirs as u64)
+    );
 }
