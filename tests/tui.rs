@@ -2,10 +2,12 @@
 //! real binary in tmux.
 
 mod e2e;
+mod fitting;
 mod habits;
 mod journey;
 mod sample;
 mod screens;
 mod shape;
 mod truth;
+mod views;
 mod watching;

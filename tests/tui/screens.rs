@@ -245,7 +245,7 @@ fn the_event_loop_applies_keys_in_order_and_stops_on_quit() {
     let mut app = app();
     run(&mut terminal, &mut app, &rx, None).unwrap();
     assert!(app.should_quit());
-    assert_eq!(app.packages.list.selected, 2);
+    assert_eq!(app.views.packages.list.selected, 2);
 }
 
 #[test]

@@ -44,12 +44,13 @@ fn excluding_a_directory_imported_at_run_time_warns_on_its_tree_row() {
     press(&mut app, "2");
     press(&mut app, "/testing<Enter>");
     let pos = app
+        .views
         .tree
         .rows
         .iter()
         .position(|r| app.bundle().tree.name(r.id) == b"testing")
         .expect("numpy/testing is listed");
-    app.tree.list.selected = pos;
+    app.views.tree.list.selected = pos;
     press(&mut app, "<Space>");
     let screen = lines(&mut app, 120, 30);
     assert!(screen[0].contains("⚠ 1 warning"), "header: {}", screen[0]);
@@ -220,7 +221,7 @@ fn the_tree_heading_counts_what_is_excluded_in_the_chosen_measure() {
     assert_eq!(app.measure.label(), "zipped");
     let screen = lines(&mut app, 120, 30);
     let heading = &screen[3];
-    let (full, kept) = app.tree.dir_sizes;
+    let (full, kept) = app.views.tree.dir_sizes;
     let cut = heft::limits::human(full.zipped - kept.zipped);
     assert!(heading.contains(&format!("(-{cut})")), "{cut}: {heading}");
 }
@@ -248,8 +249,8 @@ fn enter_on_a_file_found_by_the_tree_filter_opens_its_directory_with_it_selected
         .tree
         .resolve(b.roots[0].node, b"kubernetes/client/models/v1_pod.py")
         .unwrap();
-    assert_eq!(app.tree.dir, b.tree.parent(pod).unwrap());
-    assert_eq!(app.tree.selected(), Some(pod));
+    assert_eq!(app.views.tree.dir, b.tree.parent(pod).unwrap());
+    assert_eq!(app.views.tree.selected(), Some(pod));
 }
 
 #[test]
@@ -275,6 +276,7 @@ fn undoing_back_to_the_exported_rules_needs_no_quit_question() {
 fn small_words_and_numbers_read_right() {
     let mut app = app();
     let onnx = app
+        .views
         .packages
         .rows
         .iter()
@@ -377,7 +379,7 @@ fn narrow_screens_keep_names_readable_and_distinct() {
 fn a_package_installed_in_two_roots_is_marked_with_its_roots() {
     let mut app = super::sample::two_roots_app();
     assert_eq!(
-        app.packages.selected(),
+        app.views.packages.selected(),
         Some(heft::tui::app::PkgRow::Dist(super::sample::dist(
             &app, "botocore"
         )))
@@ -398,15 +400,15 @@ fn treemap_home_end_and_pages_move_and_the_small_items_tile_opens_as_a_list() {
     let mut app = app();
     lines(&mut app, 80, 24);
     press(&mut app, "3G");
-    let last = app.treemap.tiles.len() - 1;
-    assert_eq!(app.treemap.selected, last, "G: last tile");
+    let last = app.views.treemap.tiles.len() - 1;
+    assert_eq!(app.views.treemap.selected, last, "G: last tile");
     press(&mut app, "g");
-    assert_eq!(app.treemap.selected, 0, "g: first tile");
+    assert_eq!(app.views.treemap.selected, 0, "g: first tile");
     app.apply(heft::tui::keymap::Action::PageDown);
-    assert!(app.treemap.selected > 0, "PgDn moves");
+    assert!(app.views.treemap.selected > 0, "PgDn moves");
     press(&mut app, "G");
     assert!(
-        app.treemap.is_rest_selected(),
+        app.views.treemap.is_rest_selected(),
         "the last tile folds small items"
     );
     press(&mut app, "<Enter>");
@@ -431,6 +433,7 @@ fn treemap_safety_colours_tell_packages_apart_and_the_heading_fits_80_columns() 
     draw(&mut terminal, &mut app).unwrap();
     let buf = terminal.backend().buffer().clone();
     let mut colours: Vec<_> = app
+        .views
         .treemap
         .tiles
         .iter()

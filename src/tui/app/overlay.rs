@@ -27,7 +27,7 @@ impl App {
         };
         self.overlay = match overlay {
             Overlay::Help { scroll } => {
-                let total = crate::tui::keymap::help_lines().len();
+                let total = crate::tui::views::help_lines().len();
                 let rows = pane_rows(total, self.size.height);
                 scroll_pane(scroll, action, total, rows).map(|scroll| Overlay::Help { scroll })
             }

@@ -6,9 +6,9 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
-use super::text::{centred, fit, group, put};
 use crate::tui::app::{App, ExportDialog, ExportField, Overlay, PresetChoice};
 use crate::tui::export;
+use crate::tui::text::{centred, fit, group, put};
 
 /// Draws `overlay` centred over `area`.
 pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {

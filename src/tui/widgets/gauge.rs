@@ -6,8 +6,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use super::text::{bar, put};
 use crate::tui::app::{App, Data};
+use crate::tui::text::{bar, put};
 use crate::tui::theme::Theme;
 
 /// How much of a zipped limit's figure is known.

@@ -6,10 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
-use super::text::{centred, fit, put};
 use crate::tui::app::App;
 use crate::tui::app::pane_rows;
-use crate::tui::keymap::help_lines;
+use crate::tui::text::{centred, fit, put};
+use crate::tui::views::help_lines;
 
 /// The bordered box of a pane of `total` lines and `width` columns, and its title: the
 /// given one plus "lines 1-20 of 45 ↓" when it does not fit.
