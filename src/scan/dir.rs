@@ -219,12 +219,20 @@ impl Start<'_> {
 }
 
 /// A directory waiting to be read: its entry, the descriptor of its parent to open it from
-/// (`None`: too deep, open it by path) and its depth below the walk's start.
+/// (`None`: too deep, open it by path), its depth below the walk's start and the length of
+/// its path.
 struct Pending {
     parent: Option<Rc<Dir>>,
     entry: u32,
     depth: u16,
+    path_len: usize,
 }
+
+/// Paths this long cannot be opened by name on Linux (`PATH_MAX` counts the final NUL). A
+/// directory whose path is that long is an error, as when every directory was opened by
+/// path: heft reads metadata and zips files by path later, so reading such a tree only
+/// half-way must be reported, never passed for complete.
+const PATH_MAX: usize = 4096;
 
 /// Walks the open directory `fd` at `start` and everything below it into `shard`, staying on
 /// the shard's device (a mount point below is skipped). `on_error` hears every path that
@@ -239,14 +247,15 @@ fn walk(
 ) -> bool {
     let mut buf = DirentBuffer::new();
     let mut pending: Vec<Pending> = Vec::new();
-    let mut next = Some((Rc::new(fd), start.entry, 0u16));
+    let start_len = start.path.as_os_str().len();
+    let mut next = Some((Rc::new(fd), start.entry, 0u16, start_len));
     loop {
-        let (dir, entry, depth) = if let Some(open) = next.take() {
+        let (dir, entry, depth, path_len) = if let Some(open) = next.take() {
             open
         } else {
             let Some(p) = pending.pop() else { return true };
             match open_pending(shard, start, &p) {
-                Ok(fd) => (Rc::new(fd), p.entry, p.depth),
+                Ok(fd) => (Rc::new(fd), p.entry, p.depth, p.path_len),
                 Err(e) => {
                     on_error(&start.path_of(shard, p.entry), &e);
                     continue;
@@ -271,10 +280,12 @@ fn walk(
             if is_dir {
                 let parent = (depth < MAX_HELD_DESCRIPTORS).then(|| Rc::clone(&dir));
                 let depth = depth.saturating_add(1);
+                let path_len = path_len + 1 + name.len();
                 pending.push(Pending {
                     parent,
                     entry: index,
                     depth,
+                    path_len,
                 });
             }
             stopped = !on_entry(shard);
@@ -291,6 +302,9 @@ fn walk(
 
 /// Opens a pending directory relative to its parent's descriptor, or by path when too deep.
 fn open_pending(shard: &Shard, start: &Start, p: &Pending) -> std::io::Result<Dir> {
+    if p.path_len >= PATH_MAX {
+        return Err(rustix::io::Errno::NAMETOOLONG.into());
+    }
     match &p.parent {
         Some(parent) => open_child(parent, shard.name(&shard.entries[p.entry as usize])),
         None => open_path(&start.path_of(shard, p.entry), false),

@@ -115,3 +115,36 @@ fn a_whole_scan_sends_every_entry_once_across_its_shards() {
         (TARGET_SHARDS as u64 + 5, dirs as u64)
     );
 }
+
+#[test]
+fn a_directory_whose_path_is_too_long_to_open_by_name_is_an_error_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let top = tmp.path().join("top");
+    let name = "d".repeat(200);
+    let mut deep = top.clone();
+    // Deep enough that the path passes PATH_MAX, shallow enough to stay within the
+    // descriptors a walk holds: the walk could read it, but nothing after it could.
+    while deep.as_os_str().len() < PATH_MAX + 300 {
+        deep.push(&name);
+    }
+    // create_dir_all would pass the whole path to the kernel: build it one level at a time.
+    let flags = rustix::fs::OFlags::DIRECTORY;
+    let mut at = rustix::fs::open(tmp.path(), flags, rustix::fs::Mode::empty()).unwrap();
+    for part in deep.strip_prefix(tmp.path()).unwrap() {
+        rustix::fs::mkdirat(&at, part, rustix::fs::Mode::RWXU).unwrap();
+        at = entries::open_child(&at, part.as_encoded_bytes()).unwrap();
+    }
+    let (shard, errors) = scan_path(0, &top, b"", dev_of(&top));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].path.as_os_str().len() >= PATH_MAX,
+        "{:?}",
+        errors[0].path
+    );
+    assert!(
+        errors[0].message.contains("os error 36"),
+        "{}",
+        errors[0].message
+    );
+    assert!(shard.entries.len() > 2, "the levels above are still read");
+}
