@@ -5,6 +5,8 @@ mod e2e;
 mod fitting;
 mod habits;
 mod journey;
+mod overlays;
+mod reach;
 mod sample;
 mod screens;
 mod shape;

@@ -22,6 +22,8 @@ macro_rules! props {
             activity: $app.activity.as_ref(),
             safety: $app.safety.as_deref(),
             theme: &$app.theme,
+            zipping: $app.is_zipping(),
+            reach: &$app.imports,
         }
     };
 }
@@ -31,6 +33,7 @@ mod data;
 mod dialogs;
 mod edits;
 mod events;
+mod imports;
 mod info;
 mod overlay;
 mod watching;
@@ -79,22 +82,6 @@ pub struct LimitChoice {
     pub active: bool,
 }
 
-/// Progress of the background zipped-size estimates.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ZipProgress {
-    /// Files estimated.
-    pub done: u64,
-    /// Files to estimate (0 when nothing runs).
-    pub total: u64,
-}
-
-impl ZipProgress {
-    /// Percent done while estimates run, `None` otherwise.
-    pub fn running(&self) -> Option<u8> {
-        (self.total > 0 && self.done < self.total).then(|| (self.done * 100 / self.total) as u8)
-    }
-}
-
 /// The whole explorer state.
 pub struct App {
     /// Title-bar information.
@@ -128,7 +115,7 @@ pub struct App {
     /// One-line feedback in the status bar.
     pub message: Option<String>,
     /// Zipped estimates in progress.
-    pub zip: ZipProgress,
+    pub zip: crate::zipjob::ZipProgress,
     /// Whether exclusions changed since the last export.
     pub unexported: bool,
     /// The rule list as last exported (or as the manifest opened had it).
@@ -161,6 +148,8 @@ pub struct App {
     pub duplicates: std::collections::HashMap<String, crate::report::DuplicateJson>,
     /// The manifest being resumed, checked against the tree once the scan ends.
     resumed: Option<crate::manifest::Manifest>,
+    /// The import graph: entries asked for, and the graph once analysed.
+    pub imports: super::reach::ImportsState,
 }
 
 /// How sizes are measured against the limits.
@@ -215,7 +204,7 @@ impl App {
             size: Rect::new(0, 0, 80, 24),
             screen: super::layout::Screen::default(),
             message: None,
-            zip: ZipProgress::default(),
+            zip: crate::zipjob::ZipProgress::default(),
             unexported: false,
             saved: Snapshot::new(),
             default_export: "heft-manifest.json".into(),
@@ -236,10 +225,12 @@ impl App {
             busy: None,
             resumed: None,
             duplicates: std::collections::HashMap::new(),
+            imports: super::reach::ImportsState::default(),
         };
         app.refresh_insight();
         app.reshape();
         app.start_rules(Vec::new());
+        app.plan_imports();
         let home = scope::home(app.data.bundle(), &app.exclusions, Scope::All);
         app.views.tree.open(&props!(app), home, Scope::All, 1);
         app.refresh_views();
@@ -280,12 +271,13 @@ impl App {
         self.insight = None;
         self.why = None;
         self.safety = None;
-        self.zip = ZipProgress::default();
+        self.zip = crate::zipjob::ZipProgress::default();
         let colour = self.views.treemap.colour;
         self.views.treemap = TreemapView::default();
         self.views.treemap.colour = colour;
         self.reshape();
         self.pending_rules = rules;
+        self.forget_imports();
         let home = scope::home(self.data.bundle(), &self.exclusions, Scope::All);
         let h = usize::from(self.layout().tree_rows.height);
         self.views.tree.open(&props!(self), home, Scope::All, h);
@@ -329,6 +321,7 @@ impl App {
             Event::ScanDone => self.on_scan_done(),
             Event::Zip(batch) => self.on_zip(&batch),
             Event::ZipDone => self.on_zip_done(),
+            Event::Imports(done) => self.on_imports(done),
             Event::Tick(elapsed) => self.tick(elapsed),
             Event::Watch(e) => self.on_watch(e),
             Event::Signal(sig) => {
@@ -389,6 +382,7 @@ impl App {
             self.set_size(size);
         }
         self.refresh_why();
+        self.refresh_chain();
         if self.flags.stale {
             self.reshape();
             self.refresh_views();
@@ -411,6 +405,15 @@ impl App {
             .map(|d| (d.key.clone(), d))
             .collect();
         self.why = None;
+    }
+
+    /// Finds the import chain to the selection when the panel shows a new one.
+    fn refresh_chain(&mut self) {
+        let of = self
+            .show_why
+            .then(|| self.active().chain_target())
+            .flatten();
+        self.imports.explain(self.data.bundle(), of);
     }
 
     /// Finds the paths to the selected package when the why panel shows a new one.
@@ -438,6 +441,7 @@ impl App {
     /// Re-reads the tree into the exclusion state after it changed.
     fn reshape(&mut self) {
         self.exclusions.reshape(self.data.bundle());
+        self.imports.refresh(self.data.bundle());
         self.flags.stale = false;
     }
 
@@ -542,6 +546,7 @@ impl App {
             watching: self.activity.is_some(),
             show_why: self.show_why,
             alerts: self.exclusions.alerts().len() as u16,
+            chains: self.imports.ready().is_some() || self.imports.is_analysing(),
             tabs: ViewId::TITLES,
         })
     }
@@ -554,6 +559,12 @@ impl App {
     /// The domain pieces the views read.
     pub fn props(&self) -> super::views::Props<'_> {
         props!(self)
+    }
+
+    /// Whether zipped sizes are still arriving: every zipped figure is a lower bound.
+    pub fn is_zipping(&self) -> bool {
+        self.zip.running().is_some()
+            || matches!(&self.data, Data::Live(live) if live.zip_pending() > 0)
     }
 
     /// Total bytes (and zipped bytes) left after exclusions.

@@ -37,6 +37,12 @@ pub fn run<B: Backend>(
         {
             super::zipwork::spawn(jobs, tx.clone());
         }
+        if let Some(job) = app.take_imports_job()
+            && let Some(tx) = spawn
+            && let Err(e) = super::importwork::spawn(job, tx.clone())
+        {
+            app.imports_failed(&e);
+        }
         if app.take_rescan()
             && let Some(tx) = spawn
         {

@@ -11,9 +11,11 @@ mod alerts;
 mod shape;
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use crate::bundle::Bundle;
 use crate::exclusion::Exclusion;
+use crate::imports::Imports;
 use crate::model::{DistId, NodeId, Sizes};
 use crate::rules::strip::{StripCache, strip_savings};
 use crate::rules::{Rule, RuleError, RuleKind, rule_dists};
@@ -77,6 +79,8 @@ pub struct Exclusions {
     strip: StripCache,
     /// What the current exclusions would break.
     alerts: Alerts,
+    /// The import graph, once analysed: excluding what kept code imports warns.
+    imports: Option<Arc<Imports>>,
 }
 
 impl Exclusions {
@@ -103,11 +107,32 @@ impl Exclusions {
 
     /// Starts evaluating rules over a complete bundle, with `rules` applied.
     pub fn start(&mut self, bundle: &Bundle, rules: Vec<Rule>) -> Result<(), RuleError> {
-        self.ex = Some(Exclusion::new(bundle));
+        self.ex = Some(self.fresh(bundle));
         self.shape = Shape::of(&bundle.tree);
         self.top = bundle.top;
         let snapshot = rules.into_iter().map(|r| (r, true)).collect();
         self.restore(bundle, &snapshot)
+    }
+
+    /// An empty rule list over `bundle` that warns with the import graph in use.
+    fn fresh(&self, bundle: &Bundle) -> Exclusion {
+        let mut ex = Exclusion::new(bundle);
+        ex.set_imports(self.imports.clone());
+        ex
+    }
+
+    /// Uses `imports` (made from this `bundle`) for import warnings from now on, or none.
+    pub fn set_imports(&mut self, bundle: &Bundle, imports: Option<Arc<Imports>>) {
+        self.imports.clone_from(&imports);
+        if let Some(ex) = &mut self.ex {
+            ex.set_imports(imports);
+        }
+        self.derive(bundle);
+    }
+
+    /// The import graph in use, if any.
+    pub fn imports(&self) -> Option<&Imports> {
+        self.imports.as_deref()
     }
 
     /// The evaluation, once the bundle is complete.
@@ -141,7 +166,7 @@ impl Exclusions {
 
     /// Replaces the rule list with `snapshot` (undo, redo, a manifest's rules).
     pub fn restore(&mut self, bundle: &Bundle, snapshot: &Snapshot) -> Result<(), RuleError> {
-        let mut ex = Exclusion::new(bundle);
+        let mut ex = self.fresh(bundle);
         for (rule, on) in snapshot {
             let i = ex.push(bundle, rule.clone())?;
             if !on {

@@ -212,9 +212,23 @@ pub struct Props<'a> {
     pub safety: Option<&'a [u8]>,
     /// Styles.
     pub theme: &'a Theme,
+    /// Whether zipped sizes are still being estimated (each zipped figure a lower bound).
+    pub zipping: bool,
+    /// What the entries reach, once the import graph is known.
+    pub reach: &'a super::reach::ImportsState,
 }
 
 impl Props<'_> {
+    /// `n` bytes in the current measure, marked `≥` while zipped sizes are still arriving.
+    pub fn size_text(&self, n: u64) -> String {
+        let size = crate::limits::human(n);
+        if self.zipping && self.measure == Measure::Zipped {
+            format!("≥{size}")
+        } else {
+            size
+        }
+    }
+
     /// Bytes freed by dropping a distribution with everything only it needs.
     pub fn retained(&self, d: DistId) -> Option<u64> {
         self.insight
@@ -392,6 +406,11 @@ pub trait View {
         None
     }
 
+    /// What the import chain panel explains, for a view that shows one.
+    fn chain_target(&self) -> Option<super::reach::ChainOf> {
+        None
+    }
+
     /// What the actions every view shares mean here: Space, `x` and `i` act on the
     /// selection; filtering and sorting are refused with a word. Views call this for the
     /// actions they do not handle themselves.
@@ -413,6 +432,24 @@ pub trait View {
             Action::SortBy(_) => Effect::say("n, s and z sort the Packages and Tree views"),
             _ => Effect::None,
         }
+    }
+}
+
+/// The import chain of `of` as the panels show it: `imports: ` and the chain's lines, or
+/// that the graph is still being analysed; nothing when there is no graph. At most `most` lines.
+pub fn chain_lines(p: &Props, of: super::reach::ChainOf, most: usize) -> Vec<String> {
+    if p.reach.is_analysing() {
+        return vec!["imports: analysing…".into()];
+    }
+    match &p.reach.chain {
+        Some(c) if c.of == of => {
+            let mut lines = c.lines(most);
+            if let Some(first) = lines.first_mut() {
+                first.insert_str(0, "imports: ");
+            }
+            lines
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -441,9 +478,10 @@ pub fn pages(action: Action) -> Option<isize> {
     }
 }
 
-/// "1 file", "3 files".
+/// "1 file", "3 files", "3,869 files".
 pub fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    let word = if n == 1 { one } else { many };
+    format!("{} {word}", crate::limits::group(n as u64))
 }
 
 /// "row 3/120" when the list has rows.

@@ -93,7 +93,8 @@ fn help_scrolls_with_a_position_and_stops_at_the_end() {
     let Some(Overlay::Help { scroll }) = app.overlay else {
         panic!("help stays open while scrolling")
     };
-    let total = heft::tui::views::help_lines().len();
+    // Rows as drawn at 80 columns: long descriptions take two.
+    let total = heft::tui::text::help_rows(&heft::tui::views::help_lines(), 80).len();
     assert_eq!(scroll, total - 20, "never past the end");
     let screen = lines(&mut app, 80, 24);
     assert!(shows(&screen, &format!("of {total} ↑")), "{screen:#?}");

@@ -102,7 +102,11 @@ fn the_sh_export_lists_the_warnings_as_comments() {
 fn zipped_gauges_show_a_lower_bound_and_never_headroom_while_estimates_run() {
     let mut app = app();
     press(&mut app, "x");
-    app.zip = heft::tui::app::ZipProgress { done: 3, total: 10 };
+    app.zip = heft::zipjob::ZipProgress {
+        total_files: 10,
+        done_files: 3,
+        ..Default::default()
+    };
     let screen = lines(&mut app, 120, 30);
     let zipped = screen
         .iter()
@@ -110,7 +114,7 @@ fn zipped_gauges_show_a_lower_bound_and_never_headroom_while_estimates_run() {
         .unwrap();
     assert!(zipped.contains("estimating 30%: >= "), "{zipped}");
     assert!(!zipped.contains("headroom"), "{zipped}");
-    app.zip.done = 10;
+    app.zip.finish();
     let screen = lines(&mut app, 120, 30);
     let zipped = screen
         .iter()
@@ -320,16 +324,7 @@ fn disk_sizes_change_the_packages_size_column() {
 
 #[test]
 fn a_manifest_for_another_tree_says_so_on_open_with_the_rules_that_match_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("m.json");
-    let mut first = app();
-    let erase = "<Bksp>".repeat(40);
-    press(
-        &mut first,
-        &format!("<Space>e{erase}{}<Enter>", path.display()),
-    );
-    let text = std::fs::read_to_string(&path).unwrap();
-    let mut manifest = heft::manifest::Manifest::from_json(&text).unwrap();
+    let mut manifest = super::sample::exported_manifest(&mut app());
     let mut same = app();
     same.resume(manifest.clone(), manifest.rules.clone());
     assert!(same.overlay.is_none(), "the same tree: nothing to say");

@@ -18,6 +18,7 @@ impl App {
         self.refresh_insight();
         self.reshape();
         self.start_rules(Vec::new());
+        self.plan_imports();
         // The finished tree's totals, not the walker's progress: archives (wheels, zips)
         // report no per-file progress.
         if let Some(elapsed) = elapsed {
@@ -47,9 +48,8 @@ impl App {
             return;
         }
         let tasks = crate::zipjob::plan(bundle);
-        let total: u64 = tasks.iter().map(|t| t.len() as u64).sum();
-        self.zip = super::ZipProgress { done: 0, total };
-        if total > 0 {
+        self.zip = crate::zipjob::ZipProgress::of_tasks(bundle, &tasks);
+        if self.zip.total_files > 0 {
             self.zip_jobs = Some(tasks);
         }
     }
@@ -65,14 +65,13 @@ impl App {
             return;
         };
         crate::zipjob::apply(bundle, &batch.sizes);
-        self.zip.total = batch.total;
-        self.zip.done += batch.sizes.len() as u64;
+        self.zip.record(bundle, &batch.sizes);
         self.flags.stale = true;
     }
 
     /// Every estimate is in.
     pub(super) fn on_zip_done(&mut self) {
-        self.zip.done = self.zip.total;
+        self.zip.finish();
         self.flags.stale = true;
         // Retained zipped bytes are sums of the distributions' zipped sizes, now final.
         self.refresh_insight();

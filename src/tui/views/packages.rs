@@ -280,7 +280,7 @@ impl View for PackagesView {
     fn figures(&self, p: &Props) -> (String, Option<String>) {
         let all = p.bundle.dists.len() + 1;
         let shown = if self.filter.is_empty() {
-            format!("{} packages", self.rows.len())
+            super::count(self.rows.len(), "package", "packages")
         } else {
             format!("{}/{} packages match", self.rows.len(), all)
         };
@@ -312,5 +312,9 @@ impl View for PackagesView {
             PkgRow::Dist(d) => Some(d),
             PkgRow::Unowned => None,
         }
+    }
+
+    fn chain_target(&self) -> Option<crate::tui::reach::ChainOf> {
+        self.why_target().map(crate::tui::reach::ChainOf::Dist)
     }
 }

@@ -11,7 +11,7 @@ use crate::limits::human;
 use crate::rules::Safety;
 use crate::tui::keymap::Action;
 use crate::tui::layout::Screen;
-use crate::tui::text::{fit, put, put_note};
+use crate::tui::text::{fit, pane_lines, put, put_note};
 use crate::tui::theme::Theme;
 
 /// The Rules view's selection and scroll (the rules themselves are the app's).
@@ -114,9 +114,21 @@ fn render(view: &RulesView, p: &Props, area: Rect, buf: &mut Buffer) {
     if area.height == 0 {
         return;
     }
-    let label_w = usize::from(area.width).saturating_sub(60).clamp(20, 44);
+    // Below 100 columns the rule keeps its whole name and the selected rule's why is
+    // written out under the list, rather than both being cut.
+    let narrow = area.width < 100;
+    let label_w = if narrow {
+        usize::from(area.width).saturating_sub(41).clamp(20, 44)
+    } else {
+        usize::from(area.width).saturating_sub(60).clamp(20, 44)
+    };
+    let why = if narrow {
+        "why: below"
+    } else {
+        "why   (first rule to name a path decides it)"
+    };
     let heading = format!(
-        " {:<3} {:<label_w$} {:>10}  {:<8} why   (first rule to name a path decides it)",
+        " {:<3} {:<label_w$} {:>10}  {:<8} {why}",
         "on", "rule", "saves", "safety"
     );
     put(buf, area.x, area.y, &heading, area.width, p.theme.heading);
@@ -179,9 +191,27 @@ fn render(view: &RulesView, p: &Props, area: Rect, buf: &mut Buffer) {
             rows.right().saturating_sub(x),
             style.patch(safety_style(rule.safety, p.theme)),
         );
-        let x = x + 9;
-        let w = rows.right().saturating_sub(x);
-        put(buf, x, y, &fit(&rule.reason, usize::from(w)), w, style);
+        if !narrow {
+            let x = x + 9;
+            let w = rows.right().saturating_sub(x);
+            put(buf, x, y, &fit(&rule.reason, usize::from(w)), w, style);
+        }
+    }
+    if narrow && view.list.selected < ex.len() {
+        let shown = ex.len().saturating_sub(view.list.offset);
+        let first = rows.y + u16::try_from(shown).unwrap_or(u16::MAX).min(rows.height) + 1;
+        let why = [format!("why: {}", ex.rule(view.list.selected).reason)];
+        let lines = pane_lines(&why, rows.width.saturating_add(2));
+        for (line, y) in lines.iter().zip(first..rows.bottom()) {
+            put(
+                buf,
+                rows.x + 1,
+                y,
+                line,
+                rows.width.saturating_sub(1),
+                p.theme.dim,
+            );
+        }
     }
 }
 
@@ -198,8 +228,13 @@ fn render_alerts(p: &Props, area: Rect, buf: &mut Buffer) {
         String::new()
     };
     let plural = if lines.len() == 1 { "" } else { "s" };
+    let from = p
+        .reach
+        .short_entries()
+        .map(|e| format!(" · imports from entries {e}"))
+        .unwrap_or_default();
     let heading = format!(
-        " ⚠ {} warning{plural}: what the exclusions break{more}",
+        " ⚠ {} warning{plural}: what the exclusions break{more}{from}",
         lines.len()
     );
     put(buf, area.x, area.y, &heading, area.width, p.theme.heading);

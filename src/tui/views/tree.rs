@@ -358,14 +358,14 @@ impl View for TreeView {
     }
 
     fn figures(&self, _p: &Props) -> (String, Option<String>) {
-        let what = if self.filter.is_empty() {
-            "items"
+        let (one, many) = if self.filter.is_empty() {
+            ("item", "items")
         } else {
-            "matches"
+            ("match", "matches")
         };
         let sort = sort_text(self.sort.title(), self.sort.descends(), self.reversed);
         (
-            format!("{} {what} · {sort}", self.rows.len()),
+            format!("{} · {sort}", super::count(self.rows.len(), one, many)),
             position(self.list.selected, self.rows.len()),
         )
     }
@@ -380,6 +380,13 @@ impl View for TreeView {
     }
 
     fn render(&self, p: &Props, screen: &Screen, buf: &mut Buffer) {
-        render::render(self, p, screen.body, buf);
+        render::render(self, p, screen.tree, buf);
+        if let Some(area) = screen.tree_why {
+            render::render_chain(self, p, area, buf);
+        }
+    }
+
+    fn chain_target(&self) -> Option<crate::tui::reach::ChainOf> {
+        self.selected().map(crate::tui::reach::ChainOf::Node)
     }
 }

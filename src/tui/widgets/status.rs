@@ -25,7 +25,7 @@ pub fn focused_alert(app: &App) -> Option<&str> {
     }
     match app.active().item()? {
         Item::Dist(d) => alerts.about_dist(d),
-        Item::Node(n) => alerts.about_node(n),
+        Item::Node(n) => alerts.about_under(&app.bundle().tree, n),
         Item::Unowned => None,
     }
 }
@@ -70,7 +70,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Some(a) => area
             .width
             .saturating_sub((a.chars().count() as u16 + 4).min(area.width.saturating_sub(12))),
+        // A message says what just happened: it comes before the focused path.
+        None if app.message.is_some() => area.width.saturating_sub(10),
         None => area.width / 2 + area.width / 4,
+    };
+    // Key hints lose whole parts ("q quit") rather than being cut mid-word.
+    let hint = if app.message.is_none() && app.busy.is_none() {
+        fit_hint(&hint, usize::from(most.saturating_sub(1)))
+    } else {
+        hint
     };
     let hint_w = (hint.chars().count() as u16 + 1).min(most);
     let left = alert.map_or_else(|| focused_path(app), |a| format!("⚠ {a}"));
@@ -93,8 +101,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         area.y,
         &format!(" {}", {
             let room = usize::from(left_w.saturating_sub(1));
-            // A warning reads from its start; a path from its end.
-            if alert.is_some() {
+            // A warning or a sentence reads from its start; a path from its end.
+            let is_path = left.rsplit(' ').next().is_some_and(|t| t.contains('/'));
+            if alert.is_some() || !is_path {
                 crate::tui::text::fit(&left, room)
             } else {
                 fit_left(&left, room)
@@ -123,6 +132,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     );
 }
 
+/// `hint` in at most `width` columns: whole " · " parts dropped from the end first.
+fn fit_hint(hint: &str, width: usize) -> String {
+    let mut parts: Vec<&str> = hint.split(" · ").collect();
+    while parts.len() > 1 && parts.join(" · ").chars().count() > width {
+        parts.pop();
+    }
+    crate::tui::text::fit(&parts.join(" · "), width)
+}
+
 /// Draws the scan progress line (files, bytes, rates) while scanning.
 pub fn render_progress(app: &App, area: Rect, buf: &mut Buffer) {
     let Data::Scanning(scan) = &app.data else {
@@ -147,4 +165,15 @@ pub fn render_progress(app: &App, area: Rect, buf: &mut Buffer) {
         secs
     );
     put(buf, area.x, area.y, &text, area.width, app.theme.message);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_hint_too_long_loses_whole_parts_before_it_is_cut() {
+        let hint = "e export · q quit (changes not exported)";
+        assert_eq!(super::fit_hint(hint, 20), "e export");
+        assert_eq!(super::fit_hint(hint, 60), hint);
+        assert_eq!(super::fit_hint("Space exclude", 6), "Space…");
+    }
 }

@@ -1,6 +1,8 @@
 //! Drawing the Tree view: ncdu-style rows of size, percentage, bar, item count and name, with
-//! excluded entries dimmed, struck through and labelled with what excluded them.
+//! excluded entries dimmed, struck through and labelled with what excluded them, and (once
+//! the import graph is known) what the entries never import dimmed and marked `○ unreached`.
 
+use crate::imports::Reach;
 use crate::limits::human;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -8,7 +10,10 @@ use ratatui::style::Style;
 
 use crate::tui::exclusions::Reason;
 use crate::tui::text::{bar, fit, fit_left, fit_middle, group, percent, put, put_note};
-use crate::tui::views::{Props, Scope, TreeRow, TreeView};
+use ratatui::widgets::{Block, Borders, Widget};
+
+use crate::tui::reach::ChainOf;
+use crate::tui::views::{Props, Scope, TreeRow, TreeView, chain_lines};
 
 const BAR: usize = 12;
 
@@ -77,9 +82,13 @@ fn render_heading(s: &TreeView, p: &Props, area: Rect, buf: &mut Buffer) {
         String::new()
     };
     let mut right = format!(
-        "{}{own}{excluded} · {} files · {}{order}",
-        human(p.measure.of(&full)),
-        group(full.files),
+        "{}{own}{excluded} · {} · {}{order}",
+        p.size_text(p.measure.of(&full)),
+        crate::tui::views::count(
+            usize::try_from(full.files).unwrap_or(usize::MAX),
+            "file",
+            "files"
+        ),
         s.sort.title(),
     );
     if area.width >= 100 {
@@ -107,8 +116,12 @@ fn render_row(
     let node = tree.node(row.id);
     let reason = p.exclusions.reason(row.id);
     let theme = p.theme;
+    let unreached = p.reach.reach_of(row.id) == Some(Reach::Unreached);
     let base = if reason.is_excluded() {
         theme.excluded
+    } else if unreached {
+        // Nothing the entries import needs it: a candidate, shown as such.
+        theme.dim
     } else {
         Style::new()
     };
@@ -137,9 +150,9 @@ fn render_row(
     // Narrow screens drop the bar, then the item count, before a name loses a cell.
     let bar_w = if area.width >= 60 { BAR } else { 0 };
     let prefix = if area.width >= 45 {
-        format!(" {:>9} {:>6} ", human(size), percent(size, whole))
+        format!(" {:>9} {:>6} ", p.size_text(size), percent(size, whole))
     } else {
-        format!(" {:>9} ", human(size))
+        format!(" {:>9} ", p.size_text(size))
     };
     let after_bar = if area.width >= 50 {
         format!(" {items:>7}  ")
@@ -191,6 +204,44 @@ fn render_row(
     }
 }
 
+/// Draws the import chain panel under the tree: how the entries reach the selected file
+/// or directory (the module it is, or the package it lies in), `file:line` per link.
+pub fn render_chain(s: &TreeView, p: &Props, area: Rect, buf: &mut Buffer) {
+    let title = match p.reach.short_entries() {
+        Some(e) => format!(" imports from {e} (w hides) "),
+        None => " imports (w hides) ".into(),
+    };
+    let block = Block::new()
+        .borders(Borders::TOP)
+        .border_style(p.theme.dim)
+        .title(title);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let mut lines = match s.selected() {
+        Some(n) => chain_lines(p, ChainOf::Node(n), usize::from(inner.height)),
+        None => Vec::new(),
+    };
+    if lines.is_empty() {
+        lines.push("select a file or directory to see how the entries import it".into());
+    }
+    let width = inner.width.saturating_sub(1);
+    for (i, (line, y)) in lines.iter().zip(inner.y..inner.bottom()).enumerate() {
+        let style = if i == 0 {
+            p.theme.heading
+        } else {
+            Style::new()
+        };
+        put(
+            buf,
+            inner.x + 1,
+            y,
+            &fit(line, usize::from(width)),
+            width,
+            style,
+        );
+    }
+}
+
 /// What excluded a row (or how much of it is excluded), after "⚠ " when a warning is
 /// about it.
 fn note(view: &TreeView, p: &Props, reason: Reason, row: &TreeRow) -> String {
@@ -207,10 +258,15 @@ fn plain_note(view: &TreeView, p: &Props, reason: Reason, row: &TreeRow) -> Stri
         Reason::Kept => {
             let (full, kept) = view.sizes(p.exclusions, row);
             let excluded = p.measure.of(&full).saturating_sub(p.measure.of(&kept));
-            if excluded > 0 {
-                format!("-{} excluded inside", human(excluded))
-            } else {
-                String::new()
+            let reach = match p.reach.reach_of(row.id) {
+                Some(Reach::Unreached) => "○ unreached",
+                Some(Reach::Lazy) => "◐ lazy",
+                _ => "",
+            };
+            match (excluded > 0, reach.is_empty()) {
+                (true, true) => format!("-{} excluded inside", human(excluded)),
+                (true, false) => format!("{reach} · -{} excluded inside", human(excluded)),
+                (false, _) => reach.to_string(),
             }
         }
         Reason::Rule(r) => format!("✗ {}", p.rule_name(r)),

@@ -112,6 +112,11 @@ fn render_tile(view: &TreemapView, p: &Props, i: usize, tile: &Tile, buf: &mut B
     let pad = u16::from(rect.width >= 4);
     let inner_x = rect.x + pad.max(u16::from(!p.theme.color && rect.width > 1));
     let w = rect.right().saturating_sub(inner_x + pad);
+    // Below four columns a label is a stub ("fi…", "2…"): the colour and the status
+    // line say what the tile is.
+    if w < 4 {
+        return;
+    }
     let y = rect.y + u16::from(framed);
     let fitted = |t: &str| fit(t, usize::from(w));
     if rect.bottom() - y >= 2 {
@@ -228,7 +233,7 @@ fn tile_text(s: &TreemapView, p: &Props, index: usize, tile: &Tile) -> (String, 
     } else {
         style.remove_modifier(Modifier::REVERSED)
     };
-    (label, human(p.measure.of(&info.full)), style)
+    (label, p.size_text(p.measure.of(&info.full)), style)
 }
 
 /// The safety level of excluding a tile's item (0 safe .. 3 unknown).
