@@ -87,17 +87,12 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
     }
 }
 
-/// Success.
-/// The import graph of `bundle` from `entries`, with scans of unchanged files taken from
-/// (and saved to) the cache under `$XDG_CACHE_HOME/heft/imports`; a cache that cannot be
-/// written only costs time next run.
+/// The import graph of `bundle` from `entries`, through the user's parse cache.
 pub fn analyze_imports(bundle: &Bundle, entries: &[String]) -> heft::imports::Imports {
-    let mut cache = heft::imports::cache::ParseCache::load_default(bundle);
-    let imports = heft::imports::Imports::analyze_cached(bundle, entries, &mut cache);
-    let _ = cache.save();
-    imports
+    heft::imports::Imports::analyze_with_user_cache(bundle, entries)
 }
 
+/// Success.
 pub fn ok() -> ExitCode {
     ExitCode::SUCCESS
 }

@@ -144,6 +144,16 @@ impl Imports {
         Self::analyze_cached(bundle, entries, &mut ParseCache::new())
     }
 
+    /// Like [`Imports::analyze`], with scans of unchanged files taken from (and saved to)
+    /// the user's cache under `$XDG_CACHE_HOME/heft/imports`; a cache that cannot be
+    /// written only costs time next run.
+    pub fn analyze_with_user_cache(bundle: &Bundle, entries: &[String]) -> Imports {
+        let mut cache = ParseCache::load_default(bundle);
+        let imports = Self::analyze_cached(bundle, entries, &mut cache);
+        let _ = cache.save();
+        imports
+    }
+
     /// Like [`Imports::analyze`], taking what unchanged files import from `cache` and
     /// recording what it reads there (the caller saves the cache).
     pub fn analyze_cached(bundle: &Bundle, entries: &[String], cache: &mut ParseCache) -> Imports {

@@ -12,11 +12,20 @@ use super::bus::{Event, ImportsDone};
 pub use super::reach::ImportsJob;
 use crate::imports::Imports;
 
-/// Runs the analysis here (what the worker does; tests call it directly).
+/// Runs the analysis here, in memory only (tests call it directly).
 pub fn analyse(job: &ImportsJob) -> ImportsDone {
     ImportsDone {
         generation: job.generation,
         imports: Arc::new(Imports::analyze(&job.bundle, &job.entries)),
+    }
+}
+
+/// Runs the analysis as the worker does: unchanged sources are taken from the user's
+/// parse cache (as `heft imports` does), so reopening a layer shows its graph sooner.
+fn analyse_cached(job: &ImportsJob) -> ImportsDone {
+    ImportsDone {
+        generation: job.generation,
+        imports: Arc::new(Imports::analyze_with_user_cache(&job.bundle, &job.entries)),
     }
 }
 
@@ -25,7 +34,7 @@ pub fn spawn(job: ImportsJob, tx: Sender<Event>) -> Result<()> {
     thread::Builder::new()
         .name("heft-imports".into())
         .spawn(move || {
-            let _ = tx.send(Event::Imports(analyse(&job)));
+            let _ = tx.send(Event::Imports(analyse_cached(&job)));
         })
         .context("starting the import analysis thread")?;
     Ok(())
