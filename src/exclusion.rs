@@ -14,8 +14,10 @@
 //! [`Exclusion::recompute`] when sizes change (zip estimates arriving) and
 //! [`Exclusion::rebuild`] when nodes are added or detached.
 
+mod cache;
 pub mod candidates;
 mod eval;
+mod restore;
 pub mod warnings;
 
 use std::ops::Range;
@@ -30,6 +32,9 @@ use crate::rules::{Owners, Rule, RuleError, RuleKind, preset};
 pub use candidates::Candidate;
 pub use warnings::Warning;
 
+use cache::HitCache;
+#[cfg(test)]
+pub(crate) use eval::settled_so_far;
 use eval::{IdInfo, State};
 
 /// Marks "no rule" in per-node rule ids.
@@ -64,7 +69,8 @@ struct Slot {
     id: u32,
     rule: Rule,
     enabled: bool,
-    hits: Vec<NodeId>,
+    /// Shared with the hit cache.
+    hits: Arc<[NodeId]>,
 }
 
 /// The evaluation state of a rule list over one bundle.
@@ -90,6 +96,8 @@ pub struct Exclusion {
     order: Vec<NodeId>,
     /// The import graph, when entries are known: excluding imported modules warns.
     imports: Option<Arc<Imports>>,
+    /// Every rule's hits seen so far, by rule.
+    cache: HitCache,
 }
 
 impl Exclusion {
@@ -176,7 +184,9 @@ impl Exclusion {
     /// Appends the rules of preset `name`; returns their index range.
     pub fn push_preset(&mut self, bundle: &Bundle, name: &str) -> Result<Range<usize>, RuleError> {
         let start = self.slots.len();
-        for rule in preset::preset_rules(name, &bundle.target)? {
+        let rules = preset::preset_rules(name, &bundle.target)?;
+        self.warm(bundle, &rules);
+        for rule in rules {
             self.push(bundle, rule)?;
         }
         Ok(start..self.slots.len())
@@ -184,27 +194,39 @@ impl Exclusion {
 
     /// Inserts a rule (enabled) at `index` (clamped to the end).
     pub fn insert(&mut self, bundle: &Bundle, index: usize, rule: Rule) -> Result<(), RuleError> {
-        let mut hits = crate::rules::hits::rule_hits(bundle, &self.owners, &self.strip, &rule)?;
-        hits.sort_unstable();
-        hits.dedup();
+        self.insert_switched(bundle, index, rule, true)
+    }
+
+    /// Inserts a rule, enabled or not, at `index` (clamped to the end).
+    fn insert_switched(
+        &mut self,
+        bundle: &Bundle,
+        index: usize,
+        rule: Rule,
+        enabled: bool,
+    ) -> Result<(), RuleError> {
+        let hits = self.hits_of(bundle, &rule)?;
         let id = self.ids.len() as u32;
         self.ids.push(IdInfo {
             pos: NO_RULE,
-            enabled: true,
+            enabled,
             excluding: rule.kind != RuleKind::Keep,
         });
         self.rule_gone.push(Sizes::default());
         let slot = Slot {
             id,
             rule,
-            enabled: true,
+            enabled,
             hits,
         };
         self.register(&slot);
         let index = index.min(self.slots.len());
         self.slots.insert(index, slot);
         self.reindex();
-        self.refresh_slots(bundle, index..index + 1);
+        // A switched-off rule decides nothing, and the others keep their order.
+        if enabled {
+            self.refresh_slots(bundle, index..index + 1);
+        }
         Ok(())
     }
 
@@ -214,7 +236,7 @@ impl Exclusion {
         self.unregister(&slot);
         self.ids[slot.id as usize].pos = NO_RULE;
         self.reindex();
-        self.refresh_nodes(bundle, slot.hits.clone());
+        self.refresh_nodes(bundle, slot.hits.to_vec());
         slot.rule
     }
 

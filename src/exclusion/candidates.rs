@@ -126,8 +126,14 @@ impl Exclusion {
                 strip = true;
                 continue;
             }
-            let hits = crate::rules::hits::rule_hits(bundle, &self.owners, &self.strip, rule)
-                .unwrap_or_default();
+            let hits = self.cache.get(rule).map_or_else(
+                || {
+                    crate::rules::hits::rule_hits(bundle, &self.owners, &self.strip, rule)
+                        .unwrap_or_default()
+                        .into()
+                },
+                |h| h.to_vec(),
+            );
             for h in hits {
                 first.entry(h).or_insert((i, rule.kind != RuleKind::Keep));
             }

@@ -105,12 +105,11 @@ impl Exclusion {
         self.owners = Owners::new(bundle);
         self.state = vec![State::default(); bundle.tree.len()];
         self.lists.clear();
+        self.cache.clear();
         let mut slots = std::mem::take(&mut self.slots);
+        self.warm(bundle, slots.iter().map(|s| &s.rule));
         for slot in &mut slots {
-            slot.hits =
-                crate::rules::hits::rule_hits(bundle, &self.owners, &self.strip, &slot.rule)
-                    .unwrap_or_default();
-            slot.hits.sort_unstable();
+            slot.hits = self.hits_of(bundle, &slot.rule).unwrap_or_default();
             self.register(slot);
         }
         self.slots = slots;
@@ -144,7 +143,7 @@ impl Exclusion {
         if slot.rule.kind == RuleKind::StripSo {
             return;
         }
-        for h in &slot.hits {
+        for h in slot.hits.iter() {
             let cell = self.state[h.index()].direct;
             self.state[h.index()].direct = if cell == 0 {
                 slot.id + 1
@@ -160,7 +159,7 @@ impl Exclusion {
 
     /// Drops `slot`'s hits from the direct table.
     pub(super) fn unregister(&mut self, slot: &Slot) {
-        for h in &slot.hits {
+        for h in slot.hits.iter() {
             let cell = &mut self.state[h.index()].direct;
             if *cell == slot.id + 1 {
                 *cell = 0;
@@ -189,9 +188,8 @@ impl Exclusion {
     pub(super) fn refresh_slots(&mut self, bundle: &Bundle, range: Range<usize>) {
         if range.len() == 1 {
             // One rule's hits are sorted, distinct and never nested in each other.
-            let hits = std::mem::take(&mut self.slots[range.start].hits);
+            let hits = std::sync::Arc::clone(&self.slots[range.start].hits);
             self.refresh_tops(bundle, &hits);
-            self.slots[range.start].hits = hits;
             return;
         }
         let nodes = self.slots[range]
@@ -323,6 +321,8 @@ impl Exclusion {
     /// Decides node `i` given the excluded sizes of its children (`below`); updates the
     /// distribution and rule sums.
     fn settle(&mut self, bundle: &Bundle, i: usize, below: Sizes) {
+        #[cfg(test)]
+        SETTLED.with(|c| c.set(c.get() + 1));
         let id = NodeId(i as u32);
         let node = bundle.tree.node(id);
         let claim = self.state[i].claim;
@@ -405,6 +405,18 @@ impl Exclusion {
             .get(id as usize)
             .is_some_and(|i| i.pos != NO_RULE && i.excluding)
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Nodes decided on this thread (tests check a change re-decides only what it touches).
+    static SETTLED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Nodes decided on this thread so far (tests only).
+#[cfg(test)]
+pub(crate) fn settled_so_far() -> u64 {
+    SETTLED.with(std::cell::Cell::get)
 }
 
 /// The sizes `saving` apparent bytes of stripping take off a file, zipped and disk bytes

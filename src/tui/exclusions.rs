@@ -103,7 +103,11 @@ impl Exclusions {
 
     /// Starts evaluating rules over a complete bundle, with `rules` applied.
     pub fn start(&mut self, bundle: &Bundle, rules: Vec<Rule>) -> Result<(), RuleError> {
-        self.ex = Some(Exclusion::new(bundle));
+        let mut ex = Exclusion::new(bundle);
+        // One walk finds what every preset names, so the picker prices them and adds any
+        // of them without walking the tree again.
+        ex.warm_presets(bundle);
+        self.ex = Some(ex);
         self.shape = Shape::of(&bundle.tree);
         self.top = bundle.top;
         let snapshot = rules.into_iter().map(|r| (r, true)).collect();
@@ -140,15 +144,11 @@ impl Exclusions {
     }
 
     /// Replaces the rule list with `snapshot` (undo, redo, a manifest's rules).
+    /// Only the rules that differ are evaluated again, with hits the engine has cached.
     pub fn restore(&mut self, bundle: &Bundle, snapshot: &Snapshot) -> Result<(), RuleError> {
-        let mut ex = Exclusion::new(bundle);
-        for (rule, on) in snapshot {
-            let i = ex.push(bundle, rule.clone())?;
-            if !on {
-                ex.set_enabled(bundle, i, false);
-            }
-        }
-        self.ex = Some(ex);
+        self.ex
+            .get_or_insert_with(|| Exclusion::new(bundle))
+            .restore(bundle, snapshot)?;
         self.fill_strip(bundle);
         self.derive(bundle);
         Ok(())

@@ -115,3 +115,37 @@ fn a_reshaped_tree_is_read_again() {
     exclusions.reshape(&b);
     assert_eq!(exclusions.full(b.top).zipped, before - (100 / 3 + 40) + 1);
 }
+
+#[test]
+fn undo_and_redo_of_a_preset_match_no_pattern_and_re_decide_only_what_it_names() {
+    let b = crate::synthetic::site(3000, 30);
+    let mut exclusions = started(&b, vec![Rule::dist("pkg0003", false)]);
+    let before = exclusions.snapshot();
+    exclusions.edit(&b, |ex| ex.push_preset(&b, "tests-dirs"));
+    let after = exclusions.snapshot();
+    let kept = exclusions.kept(b.top);
+    let tests_dirs = b
+        .tree
+        .descendants(b.top)
+        .filter(|n| b.tree.name(*n) == b"tests");
+    let affected: usize = tests_dirs.map(|t| b.tree.descendants(t).count() + 4).sum();
+    let (matched, settled) = (
+        crate::rules::glob::matches_so_far(),
+        crate::exclusion::settled_so_far(),
+    );
+    exclusions.restore(&b, &before).unwrap();
+    assert_eq!(exclusions.snapshot(), before);
+    exclusions.restore(&b, &after).unwrap();
+    assert_eq!(
+        crate::rules::glob::matches_so_far(),
+        matched,
+        "undo and redo reuse the preset's hits"
+    );
+    let re_decided = (crate::exclusion::settled_so_far() - settled) as usize;
+    assert!(
+        re_decided <= 2 * affected && re_decided < b.tree.len(),
+        "{re_decided} nodes re-decided of {}; the preset touches {affected}",
+        b.tree.len()
+    );
+    assert_eq!(exclusions.kept(b.top), kept);
+}
