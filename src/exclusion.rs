@@ -88,6 +88,8 @@ pub struct Exclusion {
     /// Rule ids of nodes named by more than one rule.
     lists: Vec<Vec<u32>>,
     dist_gone: Vec<Sizes>,
+    /// What is excluded of the files no distribution owns.
+    unowned_gone: Sizes,
     /// Per rule id: the sizes credited to it.
     rule_gone: Vec<Sizes>,
     /// Generation of the scratch marks in `state`.
@@ -341,6 +343,11 @@ impl Exclusion {
     pub fn dist_totals(&self, bundle: &Bundle, dist: DistId) -> Totals {
         let excluded = self.dist_gone.get(dist.index()).copied();
         Totals::new(bundle.dist(dist).sizes, excluded.unwrap_or_default())
+    }
+
+    /// What the rules take from the files no distribution owns (strip savings included).
+    pub fn unowned_excluded(&self) -> Sizes {
+        self.unowned_gone
     }
 
     /// Whether every file of `dist` is excluded.

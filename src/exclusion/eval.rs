@@ -74,6 +74,7 @@ impl Exclusion {
             s.direct = d;
         }
         self.dist_gone = vec![Sizes::default(); bundle.dists.len()];
+        self.unowned_gone = Sizes::default();
         self.rule_gone = vec![Sizes::default(); self.ids.len()];
         self.generation = 0;
         self.reindex();
@@ -348,10 +349,14 @@ impl Exclusion {
         };
         let old = self.state[i];
         if contrib != old.contrib || credit != old.credit {
-            if let Some(owner) = node.owner() {
-                let d = &mut self.dist_gone[owner.index()];
-                d.sub(&old.contrib);
-                d.add(&contrib);
+            let sum = match node.owner() {
+                Some(owner) => self.dist_gone.get_mut(owner.index()),
+                None if !node.is_dir() => Some(&mut self.unowned_gone),
+                None => None,
+            };
+            if let Some(sum) = sum {
+                sum.sub(&old.contrib);
+                sum.add(&contrib);
             }
             if let Some(r) = self.rule_gone.get_mut(old.credit as usize) {
                 r.sub(&old.contrib);

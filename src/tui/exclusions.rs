@@ -82,7 +82,7 @@ pub struct Exclusions {
 impl Exclusions {
     /// Re-reads the tree after it changed (scan batches, zipped estimates) and re-evaluates.
     pub fn reshape(&mut self, bundle: &Bundle) {
-        self.shape = Shape::of(&bundle.tree);
+        self.shape = Shape::of(&bundle.tree, bundle.top);
         self.top = bundle.top;
         if let Some(ex) = &mut self.ex {
             ex.recompute(bundle);
@@ -93,7 +93,7 @@ impl Exclusions {
     /// Re-reads the tree after nodes were added or detached (a watch batch): every rule
     /// finds its hits again, by name, so rules stay applied whatever ids moved.
     pub fn rebuild(&mut self, bundle: &Bundle) {
-        self.shape = Shape::of(&bundle.tree);
+        self.shape = Shape::of(&bundle.tree, bundle.top);
         self.top = bundle.top;
         if let Some(ex) = &mut self.ex {
             ex.rebuild(bundle);
@@ -108,7 +108,7 @@ impl Exclusions {
         // of them without walking the tree again.
         ex.warm_presets(bundle);
         self.ex = Some(ex);
-        self.shape = Shape::of(&bundle.tree);
+        self.shape = Shape::of(&bundle.tree, bundle.top);
         self.top = bundle.top;
         let snapshot = rules.into_iter().map(|r| (r, true)).collect();
         self.restore(bundle, &snapshot)
@@ -254,8 +254,14 @@ impl Exclusions {
     }
 
     /// Full and kept sizes of the files no distribution owns.
+    /// Read from sums the engine keeps up to date, not from a pass over the tree.
     pub fn unowned(&self) -> (Sizes, Sizes) {
-        self.scoped(self.top, Scope::Unowned)
+        let full = self.shape.unowned;
+        let mut kept = full;
+        if let Some(ex) = &self.ex {
+            kept.sub(&ex.unowned_excluded());
+        }
+        (full, kept)
     }
 
     /// The rule at `index`, if any.

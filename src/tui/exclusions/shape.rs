@@ -21,11 +21,13 @@ pub struct Shape {
     pub own: Vec<Sizes>,
     /// Subtree totals, exclusions ignored.
     pub full: Vec<Sizes>,
+    /// The files under the top no distribution owns, summed.
+    pub unowned: Sizes,
 }
 
 impl Shape {
-    /// Copies the shape of `tree` and sums its totals.
-    pub fn of(tree: &Tree) -> Shape {
+    /// Copies the shape of `tree` and sums its totals (and the unowned files under `top`).
+    pub fn of(tree: &Tree, top: NodeId) -> Shape {
         let n = tree.len();
         let mut s = Shape {
             parent: vec![NONE; n],
@@ -33,7 +35,10 @@ impl Shape {
             dir: vec![false; n],
             own: vec![Sizes::default(); n],
             full: Vec::new(),
+            unowned: Sizes::default(),
         };
+        // Parents come before their children, so one pass finds what hangs from the top.
+        let mut under_top = vec![false; n];
         for i in 0..n {
             let id = NodeId(i as u32);
             let node = tree.node(id);
@@ -44,6 +49,11 @@ impl Shape {
             s.parent[i] = tree.parent(id).map_or(NONE, |p| p.0);
             s.owner[i] = node.owner().map_or(NONE, |d| d.0);
             s.own[i] = node.own;
+            let p = s.parent[i];
+            under_top[i] = i == top.index() || (p != NONE && under_top[p as usize]);
+            if under_top[i] && !s.dir[i] && s.owner[i] == NONE {
+                s.unowned.add(&node.own);
+            }
         }
         s.full.clone_from(&s.own);
         for i in (0..n).rev() {

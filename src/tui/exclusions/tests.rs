@@ -149,3 +149,29 @@ fn undo_and_redo_of_a_preset_match_no_pattern_and_re_decide_only_what_it_names()
     );
     assert_eq!(exclusions.kept(b.top), kept);
 }
+
+#[test]
+fn unowned_sums_kept_by_the_engine_equal_a_pass_over_the_tree() {
+    let b = bundle();
+    let mut exclusions = started(&b, Vec::new());
+    let rules = [
+        Rule::glob("*.py"),
+        Rule::path("loose.py", Some(0)),
+        Rule::dist("a", false),
+    ];
+    for rule in rules {
+        exclusions.edit(&b, |ex| ex.push(&b, rule.clone()));
+        assert_eq!(
+            exclusions.unowned(),
+            exclusions.scoped(b.top, Scope::Unowned),
+            "after {}",
+            rule.label()
+        );
+        exclusions.edit(&b, |ex| ex.toggle(&b, 0));
+        assert_eq!(
+            exclusions.unowned(),
+            exclusions.scoped(b.top, Scope::Unowned)
+        );
+    }
+    assert_eq!(exclusions.unowned().0.bytes, 7, "loose.py");
+}
