@@ -148,9 +148,7 @@ impl Exclusion {
             }
         }
         let marked = |marks: &Marks, id: NodeId| marks.mark[id.index()] == stamp;
-        tops.retain(|t| {
-            std::iter::successors(tree.parent(*t), |a| tree.parent(*a)).all(|a| !marked(marks, a))
-        });
+        tops.retain(|t| !marks.has_marked_ancestor(tree, *t, stamp));
         let mut saving = Sizes::default();
         let mut stack: Vec<(NodeId, u32)> = Vec::new();
         for top in tops {
@@ -192,6 +190,10 @@ struct Marks {
     mark: Vec<u32>,
     /// Per node marked: the position of its first rule << 1, | 1 when that rule excludes.
     rule: Vec<u32>,
+    /// Per node: the stamp of the call that found no hit on it or above it.
+    clear: Vec<u32>,
+    /// Scratch path for [`Marks::has_marked_ancestor`].
+    path: Vec<NodeId>,
 }
 
 impl Marks {
@@ -200,13 +202,36 @@ impl Marks {
         if self.mark.len() < n {
             self.mark.resize(n, 0);
             self.rule.resize(n, 0);
+            self.clear.resize(n, 0);
         }
         if self.stamp == u32::MAX {
             self.mark.fill(0);
+            self.clear.fill(0);
             self.stamp = 0;
         }
         self.stamp += 1;
         self.stamp
+    }
+
+    /// Whether a hit marked with `stamp` lies above `id`; ancestors found clear are
+    /// remembered, so hits sharing ancestors climb each one once.
+    fn has_marked_ancestor(&mut self, tree: &crate::model::Tree, id: NodeId, stamp: u32) -> bool {
+        self.path.clear();
+        let mut at = tree.parent(id);
+        while let Some(a) = at {
+            if self.mark[a.index()] == stamp {
+                return true;
+            }
+            if self.clear[a.index()] == stamp {
+                break;
+            }
+            self.path.push(a);
+            at = tree.parent(a);
+        }
+        for a in &self.path {
+            self.clear[a.index()] = stamp;
+        }
+        false
     }
 }
 
