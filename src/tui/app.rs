@@ -220,6 +220,10 @@ pub struct App {
     pub budget: Budget,
     flags: Flags,
     zip_jobs: Option<Vec<crate::zipjob::ZipTask>>,
+    /// The end of the scan, for the shell to hand to a worker.
+    finish_job: Option<crate::finish::FinishJob>,
+    /// Which scan the data comes from (a rescan counts up; older results are dropped).
+    scan_number: u32,
     /// Views whose rows are out of date (one bit per view, in Tab order).
     stale_views: u8,
     /// Rules to apply when the scan ends (from `--manifest`).
@@ -308,6 +312,8 @@ impl App {
                 ..Flags::default()
             },
             zip_jobs: None,
+            finish_job: None,
+            scan_number: 0,
             budget: Budget::default(),
             pending_rules: Vec::new(),
             stale_views: u8::MAX,
@@ -358,6 +364,9 @@ impl App {
             .filter_map(|(r, on)| on.then_some(r))
             .collect();
         self.data = data;
+        self.scan_number += 1;
+        self.finish_job = None;
+        self.busy = None;
         self.exclusions = Exclusions::default();
         self.undo.clear();
         self.redo.clear();
@@ -411,6 +420,7 @@ impl App {
                 self.flags.stale = true;
             }
             Event::ScanDone => self.on_scan_done(),
+            Event::Finished(done) => self.on_finished(*done),
             Event::Zip(batch) => self.on_zip(&batch),
             Event::ZipDone => self.on_zip_done(),
             Event::Tick(elapsed) => self.tick(elapsed),
@@ -422,12 +432,11 @@ impl App {
         }
     }
 
-    /// A label for events whose handling takes a while on big trees (ownership, graph and
-    /// insight at the end of a scan; undo, redo and presets re-evaluating every rule).
+    /// A label for events whose handling may take a while on big trees (presets and
+    /// suggestions pricing every preset; the end of a scan is done on a worker).
     pub fn heavy_label(&self, event: &Event) -> Option<&'static str> {
         use super::keymap::Action;
         match event {
-            Event::ScanDone => Some("reading ownership and dependencies"),
             Event::Input(TermEvent::Key(key)) => {
                 match (action_for(self.mode(), *key)?, &self.overlay) {
                     (Action::Undo, None) => Some("undoing"),

@@ -4,54 +4,75 @@ use crate::limits::human;
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
 use super::App;
+use crate::finish::{FinishJob, Finished};
 use crate::tui::bus::ZipBatch;
 use crate::tui::keymap::{Action, ViewId};
 
 impl App {
+    /// The scan ended: the merged tree goes to a worker for ownership, graph and insight
+    /// (see [`App::take_finish_job`]); a copy stays on screen, browsable, under a busy
+    /// sign until [`App::on_finished`].
     pub(super) fn on_scan_done(&mut self) {
-        let elapsed = match &self.data {
-            super::Data::Scanning(scan) => Some(scan.elapsed),
-            super::Data::Ready(_) | super::Data::Live(_) => None,
+        let super::Data::Scanning(scan) = &mut self.data else {
+            return;
         };
-        self.data.finish();
-        self.plan_zip();
-        self.refresh_insight();
+        let shown = scan.builder.display_copy();
+        let builder = std::mem::replace(&mut scan.builder, shown);
+        self.finish_job = Some(FinishJob::new(
+            builder,
+            scan.opts.clone(),
+            self.budget.zip_estimate,
+            self.scan_number,
+        ));
+        self.busy = Some("reading ownership and dependencies");
+    }
+
+    /// The end of the scan to run off the UI thread, once; its result comes back as
+    /// [`crate::tui::bus::Event::Finished`].
+    pub fn take_finish_job(&mut self) -> Option<FinishJob> {
+        self.finish_job.take()
+    }
+
+    /// The worker's result: the complete bundle replaces the copy shown meanwhile.
+    pub(super) fn on_finished(&mut self, done: Finished) {
+        let super::Data::Scanning(scan) = &self.data else {
+            return;
+        };
+        if done.scan != self.scan_number {
+            return;
+        }
+        let elapsed = scan.elapsed;
+        self.busy = None;
+        self.data = super::Data::Ready(Box::new(done.bundle));
+        let total: u64 = done.zip_jobs.iter().map(|t| t.len() as u64).sum();
+        if total > 0 {
+            self.zip = super::ZipProgress { done: 0, total };
+            self.zip_jobs = Some(done.zip_jobs);
+        }
+        self.insight = Some(done.insight);
+        self.duplicates = done
+            .duplicates
+            .into_iter()
+            .map(|d| (d.key.clone(), d))
+            .collect();
+        self.why = None;
         self.reshape();
         self.start_rules(Vec::new());
         // The finished tree's totals, not the walker's progress: archives (wheels, zips)
         // report no per-file progress.
-        if let Some(elapsed) = elapsed {
-            let p = self.bundle().totals();
-            let errors = self.bundle().errors.len();
-            let errors = if errors > 0 {
-                format!("; {errors} paths unreadable (see heft report)")
-            } else {
-                String::new()
-            };
-            self.say(format!(
-                "scanned {} files, {} in {:.1} s{errors}",
-                crate::limits::group(p.files),
-                human(p.bytes),
-                elapsed.as_secs_f64()
-            ));
-        }
-    }
-
-    /// Fills in what is known of zipped sizes at once and queues the files to compress.
-    fn plan_zip(&mut self) {
-        let Some(bundle) = self.data.ready_mut() else {
-            return;
+        let p = self.bundle().totals();
+        let errors = self.bundle().errors.len();
+        let errors = if errors > 0 {
+            format!("; {errors} paths unreadable (see heft report)")
+        } else {
+            String::new()
         };
-        if !self.budget.zip_estimate {
-            crate::zipjob::plan_headers(bundle);
-            return;
-        }
-        let tasks = crate::zipjob::plan(bundle);
-        let total: u64 = tasks.iter().map(|t| t.len() as u64).sum();
-        self.zip = super::ZipProgress { done: 0, total };
-        if total > 0 {
-            self.zip_jobs = Some(tasks);
-        }
+        self.say(format!(
+            "scanned {} files, {} in {:.1} s{errors}",
+            crate::limits::group(p.files),
+            human(p.bytes),
+            elapsed.as_secs_f64()
+        ));
     }
 
     /// The files to estimate, once, for the shell to hand to a worker.
