@@ -125,6 +125,7 @@ impl Exclusion {
         let stamp = marks.next(tree.len());
         let mut tops: Vec<NodeId> = Vec::new();
         let mut strip = false;
+        let mut naming = 0;
         for (i, rule) in rules.iter().enumerate() {
             if rule.kind == RuleKind::StripSo {
                 strip = true;
@@ -138,6 +139,7 @@ impl Exclusion {
                 },
                 |h| h.to_vec(),
             );
+            naming += usize::from(!hits.is_empty());
             let decides = (i as u32) << 1 | u32::from(rule.kind != RuleKind::Keep);
             for h in hits {
                 if marks.mark[h.index()] != stamp {
@@ -148,7 +150,10 @@ impl Exclusion {
             }
         }
         let marked = |marks: &Marks, id: NodeId| marks.mark[id.index()] == stamp;
-        tops.retain(|t| !marks.has_marked_ancestor(tree, *t, stamp));
+        // One rule's hits never nest; only several rules' hits need the climb.
+        if naming > 1 {
+            tops.retain(|t| !marks.has_marked_ancestor(tree, *t, stamp));
+        }
         let mut saving = Sizes::default();
         let mut stack: Vec<(NodeId, u32)> = Vec::new();
         for top in tops {
