@@ -486,6 +486,8 @@ impl App {
         if self.flags.stale {
             self.reshape();
             self.refresh_views();
+        } else if self.stale_views & view_bit(self.view) != 0 {
+            self.refresh_view(self.view);
         }
         self.screen = self.layout();
     }
@@ -603,6 +605,11 @@ impl App {
     fn refresh_views(&mut self) {
         self.stale_views = u8::MAX;
         self.refresh_view(self.view);
+    }
+
+    /// Marks every view's rows out of date; the one shown is rebuilt before the next frame.
+    fn mark_views_stale(&mut self) {
+        self.stale_views = u8::MAX;
     }
 
     /// Shows `view`, rebuilding it first if something changed while it was hidden.

@@ -90,6 +90,25 @@ impl Exclusions {
         self.derive(bundle);
     }
 
+    /// Takes in zipped sizes that changed (`(node, zipped bytes before)`, the tree already
+    /// updated): the sums along each node's ancestors move, nothing else is re-read, so a
+    /// batch of estimates costs its files' depth, not a pass over the tree.
+    pub fn on_zipped(&mut self, bundle: &Bundle, changed: &[(NodeId, u64)]) {
+        for &(id, before) in changed {
+            let now = bundle.tree.node(id).own.zipped;
+            if now == before {
+                continue;
+            }
+            self.shape.set_own_zipped(id.index(), now);
+            if let Some(ex) = &mut self.ex {
+                ex.on_sizes_changed(bundle, id);
+            }
+        }
+        for s in self.scopes.get_mut() {
+            s.scope = None;
+        }
+    }
+
     /// Re-reads the tree after nodes were added or detached (a watch batch): every rule
     /// finds its hits again, by name, so rules stay applied whatever ids moved.
     pub fn rebuild(&mut self, bundle: &Bundle) {

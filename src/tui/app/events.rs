@@ -80,15 +80,22 @@ impl App {
         self.zip_jobs.take()
     }
 
-    /// Applies zipped sizes from the estimator; totals follow at the next frame.
+    /// Applies zipped sizes from the estimator to every total at once (along each file's
+    /// ancestors); the rows follow at the next frame.
     pub(super) fn on_zip(&mut self, batch: &ZipBatch) {
         let Some(bundle) = self.data.ready_mut() else {
             return;
         };
+        let before: Vec<_> = batch
+            .sizes
+            .iter()
+            .map(|(n, _)| (*n, bundle.tree.node(*n).own.zipped))
+            .collect();
         crate::zipjob::apply(bundle, &batch.sizes);
+        self.exclusions.on_zipped(bundle, &before);
         self.zip.total = batch.total;
         self.zip.done += batch.sizes.len() as u64;
-        self.flags.stale = true;
+        self.mark_views_stale();
     }
 
     /// Every estimate is in.

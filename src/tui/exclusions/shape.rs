@@ -23,6 +23,8 @@ pub struct Shape {
     pub full: Vec<Sizes>,
     /// The files under the top no distribution owns, summed.
     pub unowned: Sizes,
+    /// Index of the top.
+    top: u32,
 }
 
 impl Shape {
@@ -36,6 +38,7 @@ impl Shape {
             own: vec![Sizes::default(); n],
             full: Vec::new(),
             unowned: Sizes::default(),
+            top: top.0,
         };
         // Parents come before their children, so one pass finds what hangs from the top.
         let mut under_top = vec![false; n];
@@ -64,6 +67,31 @@ impl Shape {
             }
         }
         s
+    }
+
+    /// Sets node `i`'s own zipped bytes, keeping every sum above it right (a walk up its
+    /// ancestors, not a pass over the tree).
+    pub fn set_own_zipped(&mut self, i: usize, zipped: u64) {
+        let Some(own) = self.own.get_mut(i) else {
+            return;
+        };
+        let before = own.zipped;
+        own.zipped = zipped;
+        let shift = |v: &mut u64| *v = (*v - before.min(*v)).saturating_add(zipped);
+        let mut at = i as u32;
+        loop {
+            shift(&mut self.full[at as usize].zipped);
+            if at == self.top {
+                if !self.dir[i] && self.owner[i] == NONE {
+                    shift(&mut self.unowned.zipped);
+                }
+                return;
+            }
+            at = self.parent[at as usize];
+            if at == NONE {
+                return;
+            }
+        }
     }
 
     /// Number of nodes.

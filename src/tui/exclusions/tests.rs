@@ -175,3 +175,60 @@ fn unowned_sums_kept_by_the_engine_equal_a_pass_over_the_tree() {
     }
     assert_eq!(exclusions.unowned().0.bytes, 7, "loose.py");
 }
+
+/// Everything a view reads from `exclusions`, for comparing two of them.
+fn observed(b: &Bundle, exclusions: &Exclusions) -> Vec<String> {
+    let mut out: Vec<String> = b
+        .tree
+        .descendants(b.top)
+        .map(|n| {
+            format!(
+                "{n:?} {:?} {:?} {:?} {:?}",
+                exclusions.full(n),
+                exclusions.kept(n),
+                exclusions.reason(n),
+                exclusions.scoped(n, Scope::Dist(DistId(1)))
+            )
+        })
+        .collect();
+    out.extend(
+        (0..b.dists.len()).map(|d| format!("{:?}", exclusions.dist_kept(b, DistId(d as u32)))),
+    );
+    let ex = exclusions.exclusion().unwrap();
+    out.extend((0..ex.len()).map(|i| format!("rule {i} {:?}", ex.saving(i))));
+    out.push(format!("{:?}", exclusions.unowned()));
+    out
+}
+
+#[test]
+fn zipped_sizes_arriving_move_every_sum_as_a_fresh_read_would_touching_only_their_ancestors() {
+    let mut b = crate::synthetic::site(3000, 30);
+    let rules = vec![Rule::dist("pkg0001", false), Rule::glob("*.pyi")];
+    let mut exclusions = started(&b, rules.clone());
+    exclusions.edit(&b, |ex| ex.push_preset(&b, "tests-dirs"));
+    let files: Vec<NodeId> = b
+        .tree
+        .descendants(b.top)
+        .filter(|n| !b.tree.node(*n).is_dir())
+        .step_by(7)
+        .collect();
+    let sizes: Vec<(NodeId, u64)> = files.iter().map(|n| (*n, 11 + n.0 as u64 % 500)).collect();
+    let before: Vec<(NodeId, u64)> = files
+        .iter()
+        .map(|n| (*n, b.tree.node(*n).own.zipped))
+        .collect();
+    let settled = crate::exclusion::settled_so_far();
+    crate::zipjob::apply(&mut b, &sizes);
+    exclusions.on_zipped(&b, &before);
+    let re_decided = (crate::exclusion::settled_so_far() - settled) as usize;
+    assert!(
+        re_decided <= files.len() * 6,
+        "{re_decided} nodes re-decided for {} files 5 deep at most",
+        files.len()
+    );
+    let mut fresh = Exclusions::default();
+    fresh.reshape(&b);
+    fresh.start(&b, rules).unwrap();
+    fresh.edit(&b, |ex| ex.push_preset(&b, "tests-dirs"));
+    assert_eq!(observed(&b, &exclusions), observed(&b, &fresh));
+}
