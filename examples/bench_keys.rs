@@ -139,8 +139,10 @@ fn main() -> anyhow::Result<()> {
         latencies.len()
     );
     println!(
-        "frame gaps: worst {}",
-        ms(gaps.last().copied().unwrap_or_default())
+        "longest event applied {}, frame drawn: median {}, worst {}",
+        ms(handling.last().copied().unwrap_or_default()),
+        ms(pct(&frames, 50)),
+        ms(frames.last().copied().unwrap_or_default())
     );
     Ok(())
 }
