@@ -135,7 +135,6 @@ impl Exclusion {
                 || {
                     crate::rules::hits::rule_hits(bundle, &self.owners, &self.strip, rule)
                         .unwrap_or_default()
-                        .into()
                 },
                 |h| h.to_vec(),
             );

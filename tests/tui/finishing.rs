@@ -82,7 +82,12 @@ fn what_the_worker_delivers_equals_loading_in_one_go() {
     let mut app = scanned(&dir);
     let job = app.take_finish_job().unwrap();
     app.on_event(Event::Finished(Box::new(job.run())));
-    let mut bundle = load(&[dir.clone()], &LoadOptions::default(), &mut |_| {}).unwrap();
+    let mut bundle = load(
+        std::slice::from_ref(&dir),
+        &LoadOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap();
     heft::zipjob::plan(&mut bundle);
     let info = SourceInfo {
         label: dir.display().to_string(),

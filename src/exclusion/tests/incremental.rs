@@ -121,12 +121,7 @@ fn brute_hits(b: &Bundle, text: &str, p: &Pattern) -> Vec<NodeId> {
     let anchored = text.trim().trim_end_matches('/').contains('/');
     let root = &b.roots[0];
     let mut matched: Vec<NodeId> = Vec::new();
-    for id in b
-        .tree
-        .descendants(root.node)
-        .into_iter()
-        .filter(|id| *id != root.node)
-    {
+    for id in b.tree.descendants(root.node).filter(|id| *id != root.node) {
         let mut chain = vec![id];
         while let Some(up) = b
             .tree

@@ -212,7 +212,10 @@ fn zipped_sizes_arriving_move_every_sum_as_a_fresh_read_would_touching_only_thei
         .filter(|n| !b.tree.node(*n).is_dir())
         .step_by(7)
         .collect();
-    let sizes: Vec<(NodeId, u64)> = files.iter().map(|n| (*n, 11 + n.0 as u64 % 500)).collect();
+    let sizes: Vec<(NodeId, u64)> = files
+        .iter()
+        .map(|n| (*n, 11 + u64::from(n.0) % 500))
+        .collect();
     let before: Vec<(NodeId, u64)> = files
         .iter()
         .map(|n| (*n, b.tree.node(*n).own.zipped))
