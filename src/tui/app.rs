@@ -518,10 +518,12 @@ impl App {
         if self.why.as_ref().is_some_and(|w| w.target == wanted) || self.insight.is_none() {
             return;
         }
-        self.why = Some(crate::insight::why_paths(
+        // Recomputed as the selection moves: a bounded search keeps every key within a frame.
+        self.why = Some(crate::insight::why::why_paths_within(
             self.data.bundle(),
             wanted,
             WHY_PATHS,
+            crate::insight::why::PANEL_STEP_BUDGET,
         ));
     }
 
