@@ -66,12 +66,14 @@ impl Exclusion {
     /// Two linear passes; use it after many size changes at once.
     pub fn recompute(&mut self, bundle: &Bundle) {
         let n = bundle.tree.len();
-        let direct: Vec<u32> = (0..n)
-            .map(|i| self.state.get(i).map_or(0, |s| s.direct))
-            .collect();
-        self.state = vec![State::default(); n];
-        for (s, d) in self.state.iter_mut().zip(direct) {
-            s.direct = d;
+        // Reset in place, keeping the direct-hit table: a fresh 200k-node table next to the
+        // old one would double this, the explorer's largest array, at every re-read.
+        self.state.resize(n, State::default());
+        for s in &mut self.state {
+            *s = State {
+                direct: s.direct,
+                ..State::default()
+            };
         }
         self.dist_gone = vec![Sizes::default(); bundle.dists.len()];
         self.unowned_gone = Sizes::default();
@@ -89,14 +91,17 @@ impl Exclusion {
             let direct = self.direct_best(i);
             self.state[i].claim = self.better(inherited, direct);
         }
-        let mut below = vec![Sizes::default(); n];
+        // Each node's `gone` (zero after the reset) gathers its children's before it is
+        // settled: children come after their parent, so walking backwards settles them first.
         for i in (0..n).rev() {
             if !live[i] {
                 continue;
             }
-            self.settle(bundle, i, below[i]);
+            let below = self.state[i].gone;
+            self.settle(bundle, i, below);
             if let Some(p) = self.parent(NodeId(i as u32)) {
-                below[p.index()].add(&self.state[i].gone);
+                let gone = self.state[i].gone;
+                self.state[p.index()].gone.add(&gone);
             }
         }
     }

@@ -82,6 +82,8 @@ pub struct Exclusions {
 impl Exclusions {
     /// Re-reads the tree after it changed (scan batches, zipped estimates) and re-evaluates.
     pub fn reshape(&mut self, bundle: &Bundle) {
+        // The old copy goes first, so two never coexist at the peak.
+        self.shape = Shape::default();
         self.shape = Shape::of(&bundle.tree, bundle.top);
         self.top = bundle.top;
         if let Some(ex) = &mut self.ex {
