@@ -1,7 +1,9 @@
 //! The end of a load as one job a worker thread can run: ownership, the dependency graph,
-//! insight, duplicates and the zipped-size plan of a fully merged scan.
+//! insight, duplicates, the zipped-size plan and the rule engine's first pass (every preset's
+//! hits) of a fully merged scan.
 
 use crate::bundle::{Builder, Bundle};
+use crate::exclusion::Exclusion;
 use crate::insight::{Insight, InsightOptions};
 use crate::load::{LoadOptions, finish};
 use crate::report::DuplicateJson;
@@ -31,6 +33,8 @@ pub struct Finished {
     pub duplicates: Vec<DuplicateJson>,
     /// Files to compress for zipped sizes (none when estimates are off).
     pub zip_jobs: Vec<ZipTask>,
+    /// An empty rule list evaluated over the bundle, every preset's hits already found.
+    pub exclusion: Exclusion,
     /// Which scan this finishes.
     pub scan: u32,
 }
@@ -57,11 +61,14 @@ impl FinishJob {
         };
         let insight = Insight::compute(&bundle, &InsightOptions::default());
         let duplicates = crate::report::duplicates(&bundle);
+        let mut exclusion = Exclusion::new(&bundle);
+        exclusion.warm_presets(&bundle);
         Finished {
             bundle,
             insight,
             duplicates,
             zip_jobs,
+            exclusion,
             scan: self.scan,
         }
     }

@@ -77,6 +77,8 @@ pub struct Exclusions {
     strip: StripCache,
     /// What the current exclusions would break.
     alerts: Alerts,
+    /// An evaluation prepared off the UI thread, for [`Exclusions::start`] to begin from.
+    prepared: Option<Exclusion>,
 }
 
 impl Exclusions {
@@ -124,7 +126,10 @@ impl Exclusions {
 
     /// Starts evaluating rules over a complete bundle, with `rules` applied.
     pub fn start(&mut self, bundle: &Bundle, rules: Vec<Rule>) -> Result<(), RuleError> {
-        let mut ex = Exclusion::new(bundle);
+        let mut ex = self
+            .prepared
+            .take()
+            .unwrap_or_else(|| Exclusion::new(bundle));
         // One walk finds what every preset names, so the picker prices them and adds any
         // of them without walking the tree again.
         ex.warm_presets(bundle);
@@ -133,6 +138,12 @@ impl Exclusions {
         self.top = bundle.top;
         let snapshot = rules.into_iter().map(|r| (r, true)).collect();
         self.restore(bundle, &snapshot)
+    }
+
+    /// Hands over an empty evaluation of `bundle` made elsewhere (a worker, with the presets'
+    /// hits found), for the next [`Exclusions::start`] over the same bundle.
+    pub fn prepare(&mut self, ex: Exclusion) {
+        self.prepared = Some(ex);
     }
 
     /// The evaluation, once the bundle is complete.

@@ -56,6 +56,7 @@ impl App {
             .map(|d| (d.key.clone(), d))
             .collect();
         self.why = None;
+        self.exclusions.prepare(done.exclusion);
         self.reshape();
         self.start_rules(Vec::new());
         // The finished tree's totals, not the walker's progress: archives (wheels, zips)
