@@ -121,14 +121,51 @@ impl Exclusion {
     }
 
     fn marginal_with(&self, bundle: &Bundle, rules: &[Rule], marks: &mut Marks) -> Sizes {
-        let tree = &bundle.tree;
-        let stamp = marks.next(tree.len());
+        let stamp = marks.next(bundle.tree.len());
+        let tops = self.mark_hits(bundle, rules, marks, stamp);
+        let mut saving = Sizes::default();
+        let mut stack: Vec<(NodeId, u32)> = Vec::new();
+        for top in tops {
+            stack.push((top, marks.rule[top.index()]));
+            while let Some((id, inherited)) = stack.pop() {
+                // The rule earliest in the list decides (`rule` holds position << 1).
+                let decides = if marks.mark[id.index()] == stamp {
+                    inherited.min(marks.rule[id.index()])
+                } else {
+                    inherited
+                };
+                let node = bundle.tree.node(id);
+                if decides & 1 == 1 && !node.is_dir() && !self.is_excluded(id) {
+                    let mut s = node.own;
+                    s.sub(&self.state[id.index()].contrib);
+                    saving.add(&s);
+                }
+                stack.extend(bundle.tree.children(id).iter().map(|c| (*c, decides)));
+            }
+        }
+        if rules.iter().any(|r| r.kind == RuleKind::StripSo) && self.strip_rule == super::NO_RULE {
+            for id in self.strip.files() {
+                if !self.is_excluded(id) {
+                    let s = self.strip.get(id).unwrap_or(0);
+                    saving.add(&super::eval::stripped(&bundle.tree.node(id).own, s));
+                }
+            }
+        }
+        saving
+    }
+
+    /// Marks every node `rules` name with its first rule (`stamp`); returns the topmost.
+    fn mark_hits(
+        &self,
+        bundle: &Bundle,
+        rules: &[Rule],
+        marks: &mut Marks,
+        stamp: u32,
+    ) -> Vec<NodeId> {
         let mut tops: Vec<NodeId> = Vec::new();
-        let mut strip = false;
         let mut naming = 0;
         for (i, rule) in rules.iter().enumerate() {
             if rule.kind == RuleKind::StripSo {
-                strip = true;
                 continue;
             }
             let hits = self.cache.get(rule).map_or_else(
@@ -148,40 +185,11 @@ impl Exclusion {
                 }
             }
         }
-        let marked = |marks: &Marks, id: NodeId| marks.mark[id.index()] == stamp;
         // One rule's hits never nest; only several rules' hits need the climb.
         if naming > 1 {
-            tops.retain(|t| !marks.has_marked_ancestor(tree, *t, stamp));
+            tops.retain(|t| !marks.has_marked_ancestor(&bundle.tree, *t, stamp));
         }
-        let mut saving = Sizes::default();
-        let mut stack: Vec<(NodeId, u32)> = Vec::new();
-        for top in tops {
-            stack.push((top, marks.rule[top.index()]));
-            while let Some((id, inherited)) = stack.pop() {
-                // The rule earliest in the list decides (`rule` holds position << 1).
-                let decides = if marked(marks, id) {
-                    inherited.min(marks.rule[id.index()])
-                } else {
-                    inherited
-                };
-                let node = tree.node(id);
-                if decides & 1 == 1 && !node.is_dir() && !self.is_excluded(id) {
-                    let mut s = node.own;
-                    s.sub(&self.state[id.index()].contrib);
-                    saving.add(&s);
-                }
-                stack.extend(tree.children(id).iter().map(|c| (*c, decides)));
-            }
-        }
-        if strip && self.strip_rule == super::NO_RULE {
-            for id in self.strip.files() {
-                if !self.is_excluded(id) {
-                    let s = self.strip.get(id).unwrap_or(0);
-                    saving.add(&super::eval::stripped(&tree.node(id).own, s));
-                }
-            }
-        }
-        saving
+        tops
     }
 }
 
