@@ -129,7 +129,7 @@ fn main() -> anyhow::Result<()> {
         if all_cores { "every core" } else { "cores - 1" },
         thread::available_parallelism().map_or(1, std::num::NonZero::get),
         started.elapsed().as_secs_f64(),
-        app.zip.done as f64 * 100.0 / total.max(1) as f64
+        app.zip.done_files as f64 * 100.0 / total.max(1) as f64
     );
     println!(
         "key -> frame: median {}, p90 {}, worst {} ({} keys)",

@@ -9,8 +9,9 @@
 use std::time::{Duration, Instant};
 
 use heft::tui::app::{App, Data, SourceInfo};
-use heft::tui::keymap::{Action, ViewId};
+use heft::tui::keymap::Action;
 use heft::tui::theme::Theme;
+use heft::tui::views::ViewId;
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
@@ -61,7 +62,7 @@ fn main() {
     );
     println!("app ready in {}", ms(t.elapsed()));
 
-    app.apply(Action::View(ViewId::Packages));
+    app.apply(Action::View(ViewId::Packages.index()));
     let toggles = (0..rounds * 20)
         .map(|_| timed(&mut app, &[Action::ToggleExclude]))
         .collect();

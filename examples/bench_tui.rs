@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 use heft::load::{LoadOptions, load};
 use heft::tui::app::{App, Data, Scope, SourceInfo};
 use heft::tui::event::draw;
-use heft::tui::keymap::{Action, ViewId};
+use heft::tui::keymap::Action;
 use heft::tui::theme::Theme;
+use heft::tui::views::ViewId;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -74,15 +75,18 @@ fn main() -> anyhow::Result<()> {
     let mut terminal = Terminal::new(TestBackend::new(160, 48))?;
     draw(&mut terminal, &mut app)?;
     let views: [(&str, &[Action]); 6] = [
-        ("packages", &[Action::View(ViewId::Packages)]),
-        ("tree (root)", &[Action::View(ViewId::Tree)]),
+        ("packages", &[Action::View(ViewId::Packages.index())]),
+        ("tree (root)", &[Action::View(ViewId::Tree.index())]),
         (
             "tree (a package)",
-            &[Action::View(ViewId::Packages), Action::Enter],
+            &[Action::View(ViewId::Packages.index()), Action::Enter],
         ),
-        ("treemap (packages)", &[Action::View(ViewId::Treemap)]),
+        (
+            "treemap (packages)",
+            &[Action::View(ViewId::Treemap.index())],
+        ),
         ("treemap (zoomed)", &[Action::Enter]),
-        ("rules", &[Action::View(ViewId::Rules)]),
+        ("rules", &[Action::View(ViewId::Rules.index())]),
     ];
     for (name, actions) in views {
         for a in actions {
@@ -95,18 +99,20 @@ fn main() -> anyhow::Result<()> {
     }
     let d = time(n, || app.exclusions.reshape(app.data.bundle()));
     println!("re-evaluate every rule and total   median {}", ms(d));
-    app.apply(Action::View(ViewId::Packages));
+    app.apply(Action::View(ViewId::Packages.index()));
     let d = time(n, || app.apply(Action::ToggleExclude));
     println!("toggle a package (all totals)   median {}", ms(d));
-    app.apply(Action::View(ViewId::Tree));
+    app.apply(Action::View(ViewId::Tree.index()));
     app.apply(Action::Home);
     let d = time(n, || app.apply(Action::ToggleExclude));
     println!("toggle a directory (all totals) median {}", ms(d));
     for (view, word) in [(ViewId::Tree, "mod7"), (ViewId::Packages, "pkg12")] {
-        app.apply(Action::View(view));
+        app.apply(Action::View(view.index()));
         let root = app.bundle().roots[0].node;
         for _ in 0..10 {
-            if view == ViewId::Tree && (app.tree.dir != root || app.tree.scope != Scope::All) {
+            if view == ViewId::Tree
+                && (app.views.tree.dir != root || app.views.tree.scope != Scope::All)
+            {
                 app.apply(Action::Back);
             }
         }

@@ -6,13 +6,17 @@
 //! cuts, then the fewest bytes cut beyond need, then the earliest cuts in candidate order.
 //! The search is exact: for each tier it tries every set of `k` cuts for `k = 0, 1, ...`
 //! and stops at the first size where some set fits, toggling rules incrementally on one
-//! [`Exclusion`].
+//! [`Exclusion`] per [`Member`].
+//!
+//! A project is planned jointly: every function is a member, a cut is chosen for all of
+//! them at once (a rule that excludes in a layer shared by several functions changes each
+//! of them), and a plan fits only when every function's bounds hold.
 
+mod apply;
 mod floor;
+mod search;
 #[cfg(test)]
 mod tests;
-
-use std::ops::Range;
 
 use crate::bundle::Bundle;
 use crate::exclusion::Exclusion;
@@ -20,9 +24,11 @@ use crate::imports::cut::{UNREACHED, UNREACHED_LAZY};
 use crate::limits::{Counted, Limit, request_bytes};
 use crate::model::Sizes;
 use crate::rules::preset::presets;
-use crate::rules::{Rule, RuleError, Safety};
+use crate::rules::{Rule, Safety};
 
+pub use apply::{Fitted, bounds_of, candidate_cuts, fit_rules, planner_for};
 pub use floor::{Needed, needed_dists};
+pub use search::{Member, Planner, agree_on_shared};
 
 /// A limit the plan must bring within bounds, measured on the whole bundle or one root.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -136,6 +142,8 @@ pub fn import_cuts(bundle: &Bundle, base: &Exclusion) -> Vec<Cut> {
 /// One bound after the plan.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BoundResult {
+    /// The member (function) it belongs to.
+    pub member: usize,
     /// The bound.
     pub bound: Bound,
     /// Measured before any cut.
@@ -167,8 +175,22 @@ impl BoundResult {
 pub struct Chosen {
     /// Index into the planner's cuts.
     pub cut: usize,
-    /// What it frees in the plan.
+    /// What it frees in the plan, summed over the members (a shared layer's bytes count
+    /// once for each function that uses it).
     pub frees: Sizes,
+    /// What it frees in each member, in member order.
+    pub by_member: Vec<Sizes>,
+}
+
+impl Chosen {
+    /// The members it frees something in: the functions the cut affects.
+    pub fn affects(&self) -> impl Iterator<Item = usize> + '_ {
+        self.by_member
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| **s != Sizes::default())
+            .map(|(i, _)| i)
+    }
 }
 
 /// The planner's answer.
@@ -196,168 +218,4 @@ impl Plan {
     pub fn beyond_need(&self) -> u64 {
         self.bounds.iter().map(BoundResult::beyond_need).sum()
     }
-}
-
-/// The search state: base rules, then every cut's rules (disabled until chosen).
-pub struct Planner<'a> {
-    bundle: &'a Bundle,
-    ex: Exclusion,
-    cuts: Vec<Cut>,
-    ranges: Vec<Range<usize>>,
-    on: Vec<bool>,
-    bounds: Vec<Bound>,
-    before: Vec<u64>,
-}
-
-impl<'a> Planner<'a> {
-    /// A planner over `base` (rules already decided, strip savings set) adding `cuts`.
-    pub fn new(
-        bundle: &'a Bundle,
-        mut ex: Exclusion,
-        cuts: Vec<Cut>,
-        bounds: Vec<Bound>,
-    ) -> Result<Planner<'a>, RuleError> {
-        let before = bounds.iter().map(|b| b.used(bundle, &ex)).collect();
-        let mut ranges = Vec::new();
-        for cut in &cuts {
-            let start = ex.len();
-            for rule in &cut.rules {
-                let i = ex.push(bundle, rule.clone())?;
-                ex.set_enabled(bundle, i, false);
-            }
-            ranges.push(start..ex.len());
-        }
-        let on = vec![false; cuts.len()];
-        Ok(Planner {
-            bundle,
-            ex,
-            cuts,
-            ranges,
-            on,
-            bounds,
-            before,
-        })
-    }
-
-    /// The candidate cuts.
-    pub fn cuts(&self) -> &[Cut] {
-        &self.cuts
-    }
-
-    /// The evaluation with the last applied set enabled.
-    pub fn exclusion(&self) -> &Exclusion {
-        &self.ex
-    }
-
-    /// Enables exactly the cuts in `set`.
-    pub fn apply(&mut self, set: &[usize]) {
-        for i in 0..self.cuts.len() {
-            let want = set.contains(&i);
-            if self.on[i] != want {
-                for r in self.ranges[i].clone() {
-                    self.ex.set_enabled(self.bundle, r, want);
-                }
-                self.on[i] = want;
-            }
-        }
-    }
-
-    /// Every bound with the current set applied.
-    fn results(&self) -> Vec<BoundResult> {
-        self.bounds
-            .iter()
-            .zip(&self.before)
-            .map(|(b, before)| BoundResult {
-                bound: b.clone(),
-                before: *before,
-                after: b.used(self.bundle, &self.ex),
-            })
-            .collect()
-    }
-
-    /// The plan of the current set.
-    fn plan_of(&self, set: &[usize]) -> Plan {
-        let bounds = self.results();
-        let chosen = set
-            .iter()
-            .map(|&cut| {
-                let mut frees = Sizes::default();
-                for r in self.ranges[cut].clone() {
-                    frees.add(&self.ex.saving(r));
-                }
-                Chosen { cut, frees }
-            })
-            .collect();
-        Plan {
-            fits: bounds.iter().all(BoundResult::ok),
-            chosen,
-            bounds,
-        }
-    }
-
-    /// Evaluates `set` as a plan.
-    pub fn evaluate(&mut self, set: &[usize]) -> Plan {
-        self.apply(set);
-        self.plan_of(set)
-    }
-
-    /// The least risky plan that fits, or (`fits == false`) every allowed cut: the floor.
-    /// Leaves the plan's cuts applied, so [`Planner::exclusion`] is the plan.
-    pub fn plan(&mut self, allow_breaks: bool) -> Plan {
-        let tiers: &[Safety] = if allow_breaks {
-            &[Safety::Safe, Safety::Caution, Safety::Breaks]
-        } else {
-            &[Safety::Safe, Safety::Caution]
-        };
-        let mut pool = Vec::new();
-        for &tier in tiers {
-            pool = (0..self.cuts.len())
-                .filter(|i| self.cuts[*i].safety <= tier)
-                .collect();
-            if !self.evaluate(&pool).fits {
-                continue;
-            }
-            for k in 0..=pool.len() {
-                if let Some(best) = self.best_of_size(&pool, k) {
-                    let set: Vec<usize> = best.chosen.iter().map(|c| c.cut).collect();
-                    self.apply(&set);
-                    return best;
-                }
-            }
-        }
-        self.evaluate(&pool)
-    }
-
-    /// The best fitting plan of exactly `k` cuts from `pool`, if any.
-    fn best_of_size(&mut self, pool: &[usize], k: usize) -> Option<Plan> {
-        let mut best: Option<(Safety, u64, Plan)> = None;
-        let mut idx: Vec<usize> = (0..k).collect();
-        loop {
-            let set: Vec<usize> = idx.iter().map(|i| pool[*i]).collect();
-            let plan = self.evaluate(&set);
-            if plan.fits {
-                let key = (plan.safety(&self.cuts), plan.beyond_need());
-                if best.as_ref().is_none_or(|(s, b, _)| key < (*s, *b)) {
-                    best = Some((key.0, key.1, plan));
-                }
-            }
-            if !next_combination(&mut idx, pool.len()) {
-                break;
-            }
-        }
-        best.map(|(_, _, p)| p)
-    }
-}
-
-/// Advances `idx` (strictly increasing, below `n`) to the next combination; false at the end.
-fn next_combination(idx: &mut [usize], n: usize) -> bool {
-    let k = idx.len();
-    let Some(i) = (0..k).rev().find(|&i| idx[i] < n - k + i) else {
-        return false;
-    };
-    idx[i] += 1;
-    for j in i + 1..k {
-        idx[j] = idx[j - 1] + 1;
-    }
-    true
 }

@@ -218,7 +218,7 @@ pub enum ManifestError {
 
 /// Whether a tree is the one a manifest was made from, before or after pruning.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TreeState {
+pub enum TreeView {
     /// As scanned when the manifest was made.
     Unpruned,
     /// With the excluded paths already gone.
@@ -311,18 +311,18 @@ impl Manifest {
     }
 
     /// Whether `bundle` holds the trees this manifest was made from (or those trees pruned).
-    pub fn match_tree(&self, bundle: &Bundle) -> Result<TreeState, ManifestError> {
+    pub fn match_tree(&self, bundle: &Bundle) -> Result<TreeView, ManifestError> {
         if self.roots.len() != bundle.roots.len() {
             return Err(ManifestError::RootCount {
                 manifest: self.roots.len(),
                 given: bundle.roots.len(),
             });
         }
-        let mut state = TreeState::Pruned;
+        let mut state = TreeView::Pruned;
         for (i, root) in self.roots.iter().enumerate() {
             let found = fingerprint(bundle, i, |_| false);
             if found == root.fingerprint {
-                state = TreeState::Unpruned;
+                state = TreeView::Unpruned;
             } else if found != root.fingerprint_after {
                 return Err(ManifestError::Mismatch {
                     path: bundle.roots[i].path.to_string_lossy().into_owned(),

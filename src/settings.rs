@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use crate::bundle::{Bundle, RootKind};
 use crate::limits::{Counted, Limit};
 use crate::load::LoadOptions;
-use crate::manifest::{Manifest, ManifestError, TreeState};
+use crate::manifest::{Manifest, ManifestError, TreeView};
 use crate::rules::Rule;
 
 /// The default limits: the unzipped and the direct-upload zip limits of AWS Lambda.
@@ -82,7 +82,7 @@ impl Settings {
                         path: m.path.clone(),
                         source,
                     })?;
-            if state == TreeState::Unpruned {
+            if state == TreeView::Unpruned {
                 rules.extend(m.manifest.rules.iter().cloned());
             }
         }

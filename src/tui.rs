@@ -5,24 +5,30 @@
 //! [`event::run`]) changes the [`app::App`]. The terminal is restored on every way out,
 //! panics and SIGTERM/SIGHUP included.
 //!
-//! Modules import one way only (a test keeps it so): `event` drives `app` and draws
-//! `widgets`; `widgets` read `app`; `app` holds the domain (bundle, [`exclusions`],
-//! limits, insight), the view states and the shell (overlays, status); `layout` turns a
-//! few numbers into the frame's rectangles, stored in the app once per frame; `bus`,
-//! `keymap`, `theme`, `export` and `exclusions` import no other explorer module.
+//! Modules import one way only (tests in `tests/tui/shape.rs` keep it so): `event`
+//! drives `app` and draws `widgets`; `widgets` (the shell's bars, gauges, overlays) read
+//! `app`; `app` holds the domain (bundle, [`exclusions`], limits, insight), the active
+//! view and the shell (overlays, status), and owns the [`views`]; the views read only
+//! leaf modules with shared types (`keymap`, `layout`, `theme`, `text`, `exclusions`,
+//! `activity`), never `app` or `widgets`. `layout` turns a few numbers into the frame's
+//! rectangles, stored in the app once per frame; `bus`, `keymap`, `layout`, `text`,
+//! `theme`, `export` and `exclusions` import no other explorer module.
 //!
-//! Adding a view today (imports, diff, functions picker ...):
-//! 1. a state type in `app/` (rows, selection, refresh from a [`app::Ctx`]) and a widget
-//!    in `widgets/` that draws it from the app;
-//! 2. register it: a [`keymap::ViewId`] variant (in `ALL`, with its title: tab, digit key
-//!    and help follow) and one arm in each `match self.view` that needs it (`App::apply`'s
-//!    movement and `on_enter`/`on_back` in `app/actions.rs`, `refresh_view` in `app.rs`,
-//!    `widgets::render`, `status::focused_path` and `totals`); arms default to nothing.
+//! Adding a view (imports, diff, ...): one new file and one registration line.
+//! 1. `views/<name>.rs` (with `views/<name>/` for its drawing if it grows): a type that
+//!    owns its state and implements [`views::View`]: `refresh` its rows from
+//!    [`views::Props`], `on_action` for the browsing keys it handles (returning an
+//!    [`views::Effect`] such as `OpenTree`, `Exclude` or `Say` for what the app must
+//!    do; `shared_effect` answers the rest), `item`, `focused_path`, `figures` for the
+//!    totals bar and `render`;
+//! 2. one line in the `registry!` in `views.rs`: id, field, type, tab title and help
+//!    line (and the file's `pub mod` line beside the others). The tab bar, digit key, Tab order, help, refresh, rendering, status line and
+//!    totals follow through the trait; nothing in the shell matches on a view.
 //!
-//! The aim (issue 11, not done yet) is one file per view: a type owning its state that
-//! handles its actions and returns effects for the app (open the Tree at a package,
-//! exclude this, say that), rendered from a small props struct, listed once in a
-//! registry the shell iterates.
+//! A view that needs a rectangle of its own adds it to `layout::Screen`; a new kind of
+//! request to the app adds an `Effect` variant and its arm in `App::carry_out`.
+//! `diffview` and `picker` are separate screens (`heft --diff`, the function picker
+//! before the explorer), each with its own loop, not views of the explorer.
 
 pub mod activity;
 pub mod app;
@@ -37,7 +43,9 @@ pub mod picker;
 pub mod safety;
 pub mod scanwork;
 pub mod source;
+pub mod text;
 pub mod theme;
+pub mod views;
 mod watch;
 pub mod widgets;
 pub mod zipwork;

@@ -205,3 +205,139 @@ fn fit_cuts_lazily_imported_code_only_where_breaking_cuts_are_allowed() {
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("preset unreached-lazy"), "{text}");
 }
+
+/// A file of `bytes` apparent bytes that takes no disk (Lambda counts apparent sizes).
+fn sparse(path: &std::path::Path, bytes: u64) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::File::create(path).unwrap().set_len(bytes).unwrap();
+}
+
+/// A SAM build: `Api` and `Worker` share `Deps` (150 MB of code, 20 MB of tests); each
+/// function's code holds `code_mb` MB, and the worker's also `stubs_mb` MB of `*.pyi`.
+fn shared_layer_project(
+    fx: &Fixture,
+    api_mb: u64,
+    worker_mb: u64,
+    stubs_mb: u64,
+) -> std::path::PathBuf {
+    const MB: u64 = 1_000_000;
+    let build = fx.dir("proj/.aws-sam/build");
+    fs::write(
+        build.join("template.yaml"),
+        "Resources:\n  Api:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: Api\n      Layers: [!Ref Deps]\n  Worker:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: Worker\n      Layers: [!Ref Deps]\n  Deps:\n    Type: AWS::Serverless::LayerVersion\n    Properties:\n      ContentUri: Deps\n",
+    )
+    .unwrap();
+    let site = fx.dir("proj/.aws-sam/build/Deps/python");
+    dist("pkg", "1.0")
+        .file("pkg/__init__.py", 10)
+        .install(&site);
+    sparse(&site.join("pkg/core.bin"), 150 * MB);
+    sparse(&site.join("pkg/tests/data.bin"), 20 * MB);
+    sparse(&build.join("Api/model.bin"), api_mb * MB);
+    sparse(&build.join("Worker/model.bin"), worker_mb * MB);
+    if stubs_mb > 0 {
+        sparse(&build.join("Worker/model.pyi"), stubs_mb * MB);
+    }
+    fx.path().join("proj")
+}
+
+/// `heft fit` on [`shared_layer_project`]: a plan that fits every function, as text.
+fn fit_shared(api_mb: u64, worker_mb: u64, stubs_mb: u64) -> String {
+    let fx = Fixture::new();
+    let proj = shared_layer_project(&fx, api_mb, worker_mb, stubs_mb);
+    let (text, code) = fit_with(&proj, &[]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("function Api:") && text.contains("function Worker:"),
+        "{text}"
+    );
+    assert!(!text.contains("OVER"), "every function within: {text}");
+    text
+}
+
+#[test]
+fn fit_on_a_project_keeps_the_function_under_its_limits_while_planning_the_one_over() {
+    // Api: 60 + 170 MB, within; Worker: 85 + 10 stubs + 170 MB, over by 2.9 MB.
+    let text = fit_shared(60, 85, 10);
+    assert!(
+        text.contains("every function (2) fits with 1 cut(s), at worst safe"),
+        "{text}"
+    );
+    assert!(text.contains("preset type-stubs"), "{text}");
+    assert!(text.contains("affects Worker (9.5 MB)"), "{text}");
+    assert!(
+        !text.contains("affects Api"),
+        "stubs are only in Worker: {text}"
+    );
+    assert!(
+        !text.contains("tests-dirs"),
+        "the safe cut is enough: {text}"
+    );
+}
+
+#[test]
+fn fit_on_a_project_uses_one_cut_in_the_shared_layer_that_makes_both_functions_fit() {
+    // Both over by a few MB; the layer's tests (caution) fix both, the worker's stubs (safe)
+    // only the worker: one shared cut is the whole plan, and it names both functions.
+    let text = fit_shared(100, 85, 10);
+    assert!(
+        text.contains("every function (2) fits with 1 cut(s), at worst caution"),
+        "{text}"
+    );
+    assert!(text.contains("preset tests-dirs"), "{text}");
+    assert!(
+        text.contains("affects Api (19.1 MB), Worker (19.1 MB)"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("type-stubs"),
+        "the shared cut already fits the worker: {text}"
+    );
+}
+
+#[test]
+fn when_the_plan_strips_fit_says_what_prune_leaves_and_prune_leaves_exactly_that() {
+    let fx = Fixture::new();
+    let root = fx.dir("layer");
+    let site = fx.dir("layer/python");
+    dist("pkg", "1.0")
+        .file("pkg/__init__.py", 30_000)
+        .install(&site);
+    fs::write(
+        site.join("pkg/_core.so"),
+        crate::rules::tiny_elf(40_000, 10_000),
+    )
+    .unwrap();
+    let plan = fx.path().join("plan.json");
+    let (text, code) = fit(&root, "60KB", &plan);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("preset strip-so"), "{text}");
+    let manifest = Manifest::from_json(&fs::read_to_string(&plan).unwrap()).unwrap();
+    let deleted_only = manifest.totals.after.bytes;
+    assert!(
+        text.contains(&format!("prune --apply leaves {deleted_only} bytes")),
+        "{text}"
+    );
+    let applied = heft()
+        .args(["prune", "--manifest"])
+        .arg(&plan)
+        .arg(&root)
+        .arg("--apply")
+        .output()
+        .unwrap();
+    assert!(applied.status.success());
+    assert_eq!(crate::fixture::apparent_sum(&root).1, deleted_only);
+}
+
+#[test]
+fn fit_on_one_function_says_its_cuts_also_change_the_functions_sharing_its_layer() {
+    let fx = Fixture::new();
+    let proj = shared_layer_project(&fx, 100, 85, 10);
+    let (text, code) = fit_with(&proj, &["--function", "Api"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("function Api fits with 1 cut(s)"), "{text}");
+    assert!(
+        text.contains("note: layer Deps is shared with Worker"),
+        "{text}"
+    );
+}

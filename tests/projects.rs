@@ -394,3 +394,49 @@ fn report_json_on_a_project_adds_each_functions_bundle_report() {
         "code and two layers"
     );
 }
+
+#[test]
+fn report_markdown_on_a_project_has_a_row_per_function_and_each_functions_artifacts() {
+    let fx = Fixture::new();
+    let proj = sam_build(&fx);
+    let out = heft()
+        .arg("report")
+        .arg(&proj)
+        .args(["--format", "markdown"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.starts_with("### heft: aws-sam project"), "{text}");
+    assert!(text.contains("2 function(s)"), "{text}");
+    assert!(text.contains("| ApiFunction | "), "{text}");
+    assert!(text.contains("| WorkerFunction | "), "{text}");
+    assert!(text.contains("#### ✅ ApiFunction"), "{text}");
+    assert!(
+        text.contains("| DepsLayer | layer |") && text.contains("| WorkerFunction |"),
+        "the shared layer names its other user: {text}"
+    );
+    assert!(text.contains("unknown size"), "the ARN layer: {text}");
+    assert!(
+        text.contains("- numpy in ApiFunction, DepsLayer, ExtraLayer"),
+        "{text}"
+    );
+    let file = fx.path().join("summary.md");
+    let out = heft()
+        .arg("report")
+        .arg(&proj)
+        .args(["--format", "markdown", "-o"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() && out.stdout.is_empty(),
+        "-o writes the file, not stdout"
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), text);
+}

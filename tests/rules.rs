@@ -86,7 +86,7 @@ fn layer(root: &Path) {
 
 /// A minimal ELF64 file: header, `symtab` and `strtab` bytes of section data, and four
 /// section headers (null, `.symtab`, `.strtab`, `.shstrtab`).
-fn tiny_elf(symtab: usize, strtab: usize) -> Vec<u8> {
+pub fn tiny_elf(symtab: usize, strtab: usize) -> Vec<u8> {
     let names = b"\0.symtab\0.strtab\0.shstrtab\0";
     let data_at = 64;
     let names_at = data_at + symtab + strtab;

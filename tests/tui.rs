@@ -3,10 +3,13 @@
 
 mod e2e;
 mod finishing;
+mod fitting;
 mod habits;
 mod journey;
+mod overlays;
 mod sample;
 mod screens;
 mod shape;
 mod truth;
+mod views;
 mod watching;

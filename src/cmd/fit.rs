@@ -1,6 +1,7 @@
 //! `heft fit`: the least risky set of cuts that brings every limit within bounds, or the
 //! floor when nothing does; for a bundle or for every function of a project.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,17 +10,23 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use heft::bundle::Bundle;
 use heft::exclusion::Exclusion;
-use heft::fit::{Bound, Plan, Planner, import_cuts, needed_dists, preset_cuts};
+use heft::fit::{
+    Bound, Cut, Member, Plan, Planner, agree_on_shared, bounds_of, candidate_cuts, needed_dists,
+    planner_for,
+};
 use heft::limits::{human, parse_limit};
 use heft::manifest::export::write_atomic;
 use heft::manifest::{Manifest, now_rfc3339};
 use heft::model::Sizes;
+use heft::project::Function;
 use heft::project::gate::{self, Artifact, ArtifactKind};
+use heft::rules::RuleKind;
 use heft::rules::strip::{StripCache, strip_savings};
 use heft::settings::Settings;
 use heft::verdicts::verdicts;
 
 use super::decide;
+use super::project::Loaded;
 use crate::cli::{DecideArgs, InputArgs};
 
 /// How many remaining distributions the floor lists.
@@ -63,13 +70,13 @@ pub fn run(args: &FitArgs) -> Result<ExitCode> {
     let settings = decide::resolve(&args.input.paths, &args.input.target, &args.decide)?;
     let bundle = super::load_settings(&settings)?;
     let (limits, reserve) = (&settings.limits, settings.reserve);
-    let bounds = limits.iter().map(|l| Bound::whole(l, reserve)).collect();
+    let bounds = bounds_of(limits, reserve);
     let (plan, planner) = plan_bundle(args, &settings, &bundle, bounds)?;
     let text = render(&Shown {
         what: "the bundle",
         plan: &plan,
         planner: &planner,
-        bundle: &bundle,
+        bundles: vec![&bundle],
         breaks: args.allow_breaks,
         artifacts: None,
     });
@@ -111,20 +118,65 @@ fn write_manifest(
     Ok(())
 }
 
-/// Plans one bundle; returns the plan and the planner (plan applied). The rules already
-/// decided are evaluated as `check` does (import-graph presets and warnings with `--entry`),
-/// and the candidates are the presets, then the import graph's cuts when there is one.
+/// The rules already decided, evaluated as `check` does (import-graph presets and warnings
+/// with `--entry`), with strip savings set.
+fn settled_base(args: &FitArgs, settings: &Settings, bundle: &Bundle) -> Result<Exclusion> {
+    let mut base = decide::settled_exclusion(settings, &args.decide.rules, bundle)?;
+    base.set_strip_savings(bundle, strip_savings(bundle, &mut StripCache::default()));
+    Ok(base)
+}
+
+/// Plans one bundle; returns the plan and the planner (plan applied).
 fn plan_bundle<'a>(
     args: &FitArgs,
     settings: &Settings,
     bundle: &'a Bundle,
     bounds: Vec<Bound>,
 ) -> Result<(Plan, Planner<'a>)> {
-    let mut base = decide::settled_exclusion(settings, &args.decide.rules, bundle)?;
-    base.set_strip_savings(bundle, strip_savings(bundle, &mut StripCache::default()));
-    let mut cuts = preset_cuts(bundle, &base);
-    cuts.extend(import_cuts(bundle, &base));
-    let mut planner = Planner::new(bundle, base, cuts, bounds)?;
+    let base = settled_base(args, settings, bundle)?;
+    let mut planner = planner_for(bundle, base, bounds)?;
+    let plan = planner.plan(args.allow_breaks);
+    Ok((plan, planner))
+}
+
+/// Plans every loaded function at once: one set of cuts for all of them (a cut is the same
+/// preset everywhere, so a rule in a shared layer is the same rule for each function using
+/// it; import-graph cuts in a shared layer only where every user agrees).
+fn plan_project<'a>(
+    args: &FitArgs,
+    loaded: &'a [(&Function, Loaded)],
+) -> Result<(Plan, Planner<'a>)> {
+    let mut cuts: Vec<Cut> = Vec::new();
+    let mut members = Vec::new();
+    let mut seen = HashSet::new();
+    for (f, l) in loaded {
+        let base = settled_base(args, &l.settings, &l.bundle)?;
+        let mine = candidate_cuts(&l.bundle, &base);
+        let mut rules = vec![Vec::new(); cuts.len()];
+        for c in mine {
+            if let Some(i) = cuts.iter().position(|k| k.label == c.label) {
+                cuts[i].safety = cuts[i].safety.max(c.safety);
+                rules[i] = c.rules;
+            } else {
+                rules.push(c.rules.clone());
+                cuts.push(c);
+            }
+        }
+        members.push(Member {
+            name: f.name.clone(),
+            bundle: &l.bundle,
+            base,
+            rules,
+            bounds: function_bounds(&l.artifacts, &mut seen)?,
+        });
+    }
+    for m in &mut members {
+        m.rules.resize(cuts.len(), Vec::new());
+    }
+    for c in 0..cuts.len() {
+        agree_on_shared(&mut members, c);
+    }
+    let mut planner = Planner::joint(members, cuts)?;
     let plan = planner.plan(args.allow_breaks);
     Ok((plan, planner))
 }
@@ -142,48 +194,49 @@ fn bound_name(b: &Bound, artifacts: Option<&[Artifact]>) -> String {
     }
 }
 
-/// What [`render`] shows.
+/// What [`render`] shows: one bundle, or a project's functions (one artifact list each).
 struct Shown<'a> {
     what: &'a str,
     plan: &'a Plan,
     planner: &'a Planner<'a>,
-    bundle: &'a Bundle,
+    bundles: Vec<&'a Bundle>,
     breaks: bool,
-    artifacts: Option<&'a [Artifact]>,
+    artifacts: Option<Vec<&'a [Artifact]>>,
 }
 
 /// The plan, or the floor, as text.
 fn render(v: &Shown) -> String {
-    let Shown {
-        what,
-        plan,
-        planner,
-        bundle,
-        breaks,
-        artifacts,
-    } = *v;
+    let plan = v.plan;
     let mut s = String::new();
-    let cuts = planner.cuts();
-    if plan.fits && plan.chosen.is_empty() {
-        let _ = writeln!(s, "{what} already fits every limit: no cut needed");
-    } else if plan.fits {
-        let _ = writeln!(
-            s,
-            "{what} fits with {} cut(s), at worst {}:",
-            plan.chosen.len(),
-            plan.safety(cuts).as_str()
-        );
-    } else {
-        let tiers = if breaks {
-            "safe, caution and breaks"
+    headline(&mut s, v);
+    cut_lines(&mut s, v);
+    let _ = writeln!(
+        s,
+        "{}:",
+        if plan.fits {
+            "after the plan"
         } else {
-            "safe and caution"
-        };
+            "the floor"
+        }
+    );
+    bound_lines(&mut s, v);
+    if plan.fits {
+        strip_note(&mut s, v);
         let _ = writeln!(
             s,
-            "{what} does NOT fit: even after every {tiers} cut, it is over a limit"
+            "cut beyond need, summed over the limits' measures: {}",
+            human(plan.beyond_need())
         );
+        return s;
     }
+    floor_tail(&mut s, v);
+    s
+}
+
+/// Each cut with what it frees; for a project, the functions it affects.
+fn cut_lines(s: &mut String, v: &Shown) {
+    let (plan, planner) = (v.plan, v.planner);
+    let cuts = planner.cuts();
     // The floor enables every allowed cut; those that free nothing are noise.
     for c in plan
         .chosen
@@ -199,25 +252,62 @@ fn render(v: &Shown) -> String {
             human(c.frees.bytes),
             human(c.frees.zipped)
         );
-    }
-    let _ = writeln!(
-        s,
-        "{}:",
-        if plan.fits {
-            "after the plan"
-        } else {
-            "the floor"
+        if v.artifacts.is_some() {
+            let affects: Vec<String> = c
+                .affects()
+                .map(|m| format!("{} ({})", planner.name(m), human(c.by_member[m].bytes)))
+                .collect();
+            let affects = if affects.is_empty() {
+                "no function".to_string()
+            } else {
+                affects.join(", ")
+            };
+            let _ = writeln!(s, "      affects {affects}");
         }
-    );
-    for b in &plan.bounds {
+    }
+}
+
+fn headline(s: &mut String, v: &Shown) {
+    let (what, plan) = (v.what, v.plan);
+    if plan.fits && plan.chosen.is_empty() {
+        let _ = writeln!(s, "{what} already fits every limit: no cut needed");
+    } else if plan.fits {
+        let _ = writeln!(
+            s,
+            "{what} fits with {} cut(s), at worst {}:",
+            plan.chosen.len(),
+            plan.safety(v.planner.cuts()).as_str()
+        );
+    } else {
+        let tiers = if v.breaks {
+            "safe, caution and breaks"
+        } else {
+            "safe and caution"
+        };
+        let _ = writeln!(
+            s,
+            "{what} does NOT fit: even after every {tiers} cut, it is over a limit"
+        );
+    }
+}
+
+/// Each bound after the plan; a project's grouped under its function.
+fn bound_lines(s: &mut String, v: &Shown) {
+    for (i, b) in v.plan.bounds.iter().enumerate() {
+        let artifacts = v.artifacts.as_ref().map(|a| a[b.member]);
+        let first = i == 0 || v.plan.bounds[i - 1].member != b.member;
+        if artifacts.is_some() && first {
+            let _ = writeln!(s, "  function {}:", v.planner.name(b.member));
+        }
         let state = if b.ok() {
             format!("ok, {} left", human(b.bound.limit - 1 - b.after))
         } else {
             format!("OVER by {} ({} bytes)", human(b.over()), b.over())
         };
+        let indent = if artifacts.is_some() { "    " } else { "  " };
         let _ = writeln!(
             s,
-            "  {:<40} {} ({} bytes) of {} (was {})  {state}",
+            "{indent}{:<40} {} ({} bytes) of {} (was {})  {state}",
             bound_name(&b.bound, artifacts),
             human(b.after),
             b.after,
@@ -225,26 +315,77 @@ fn render(v: &Shown) -> String {
             human(b.before)
         );
     }
-    if plan.fits {
+}
+
+/// `prune` deletes; it does not strip. Where the plan strips, what deleting leaves (the
+/// manifest's `totals.after`, which `prune --apply` reaches to the byte) and the rest.
+fn strip_note(s: &mut String, v: &Shown) {
+    let cuts = v.planner.cuts();
+    for m in 0..v.planner.members() {
+        let strip: u64 = v
+            .plan
+            .chosen
+            .iter()
+            .filter(|c| {
+                cuts[c.cut]
+                    .rules
+                    .iter()
+                    .any(|r| r.kind == RuleKind::StripSo)
+            })
+            .map(|c| c.by_member[m].bytes)
+            .sum();
+        if strip == 0 {
+            continue;
+        }
+        let after = v
+            .planner
+            .member_exclusion(m)
+            .totals(v.bundles[m])
+            .after
+            .bytes
+            + strip;
+        let who = if v.artifacts.is_some() {
+            format!("function {}: ", v.planner.name(m))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             s,
-            "cut beyond need, summed over the limits' measures: {}",
-            human(plan.beyond_need())
+            "{who}prune --apply leaves {after} bytes ({}); the strip-so estimate, {} more, comes from running `strip` on the .so files it names (never under *.libs/)",
+            human(after),
+            human(strip)
         );
-        return s;
     }
-    let _ = writeln!(s, "largest distributions left, and why they are installed:");
-    for n in needed_dists(bundle, planner.exclusion(), FLOOR_DISTS) {
+}
+
+/// When nothing fits: what remains (in each function over a limit) and the alternatives.
+fn floor_tail(s: &mut String, v: &Shown) {
+    for (m, bundle) in v.bundles.iter().enumerate() {
+        let over = v.plan.bounds.iter().any(|b| b.member == m && !b.ok());
+        if !over {
+            continue;
+        }
+        let what = if v.artifacts.is_some() {
+            format!(" in function {}", v.planner.name(m))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             s,
-            "  {:<24} {:<10} {:>10}  {}",
-            n.name,
-            n.version,
-            human(n.bytes),
-            n.why
+            "largest distributions left{what}, and why they are installed:"
         );
+        for n in needed_dists(bundle, v.planner.member_exclusion(m), FLOOR_DISTS) {
+            let _ = writeln!(
+                s,
+                "  {:<24} {:<10} {:>10}  {}",
+                n.name,
+                n.version,
+                human(n.bytes),
+                n.why
+            );
+        }
     }
-    if !breaks {
+    if !v.breaks {
         let _ = writeln!(
             s,
             "--allow-breaks would also consider cuts that break imports."
@@ -254,12 +395,12 @@ fn render(v: &Shown) -> String {
         s,
         "alternative: deploy as a container image (up to 10 GB uncompressed, no 250 MB limit)"
     );
-    s
 }
 
 /// The bounds of one project function: code + layers unzipped (known ARN-layer bytes as
-/// reserve), each artifact's zip, each layer's upload request.
-fn function_bounds(artifacts: &[Artifact]) -> Result<Vec<Bound>> {
+/// reserve), each artifact's zip, each layer's upload request. A layer's own bounds are
+/// the same for every function using it, so only its first user (not yet in `seen`) holds them.
+fn function_bounds(artifacts: &[Artifact], seen: &mut HashSet<PathBuf>) -> Result<Vec<Bound>> {
     let preset = |name: &str| parse_limit(name).with_context(|| format!("preset {name}"));
     let reserve: u64 = artifacts
         .iter()
@@ -271,6 +412,11 @@ fn function_bounds(artifacts: &[Artifact]) -> Result<Vec<Bound>> {
     let request = preset("aws-layer-request")?;
     for a in artifacts {
         let Some(root) = a.root else { continue };
+        if let Some(path) = &a.path
+            && !seen.insert(path.clone())
+        {
+            continue;
+        }
         let mut b = Bound::whole(&zip, 0);
         b.root = Some(root);
         bounds.push(b);
@@ -283,14 +429,26 @@ fn function_bounds(artifacts: &[Artifact]) -> Result<Vec<Bound>> {
     Ok(bounds)
 }
 
-fn run_project(args: &FitArgs, project: &heft::project::Project) -> Result<ExitCode> {
-    let l = &args.decide.limits;
-    if !l.limits.is_empty() || l.reserve.is_some() || !l.attached.is_empty() {
-        bail!(
-            "a project's functions are planned against every Lambda limit: drop --limit, --reserve and --attached"
-        );
+/// With `--function`: the cuts also change the other functions using its layers.
+fn shared_note(text: &mut String, loaded: &[(&Function, Loaded)]) {
+    for (_, l) in loaded {
+        for a in l.artifacts.iter().filter(|a| !a.shared_with.is_empty()) {
+            let _ = writeln!(
+                text,
+                "note: layer {} is shared with {}: a rule that excludes in it changes them too; without --function every function is planned at once",
+                a.name,
+                a.shared_with.join(", ")
+            );
+        }
     }
-    let functions: Vec<_> = match &args.function {
+}
+
+/// The functions to plan (all, or `--function`'s), loaded.
+fn load_functions<'p>(
+    args: &FitArgs,
+    project: &'p heft::project::Project,
+) -> Result<Vec<(&'p Function, Loaded)>> {
+    let functions: Vec<&Function> = match &args.function {
         Some(name) => vec![
             project
                 .function(name)
@@ -301,44 +459,71 @@ fn run_project(args: &FitArgs, project: &heft::project::Project) -> Result<ExitC
     if args.output.is_some() && functions.len() != 1 {
         bail!("-o writes one function's plan: choose it with --function NAME");
     }
-    let mut all_fit = true;
+    let mut loaded = Vec::with_capacity(functions.len());
     for f in functions {
-        let loaded = super::project::load_function(&args.input, &args.decide, project, f)?;
-        let (bundle, artifacts) = (&loaded.bundle, &loaded.artifacts);
-        let bounds = function_bounds(artifacts)?;
-        let what = format!("function {}", f.name);
-        let (plan, planner) = plan_bundle(args, &loaded.settings, bundle, bounds)?;
-        let mut text = render(&Shown {
-            what: &what,
-            plan: &plan,
-            planner: &planner,
-            bundle,
-            breaks: args.allow_breaks,
-            artifacts: Some(artifacts),
-        });
-        let layers = artifacts
+        let l = super::project::load_function(&args.input, &args.decide, project, f)?;
+        loaded.push((f, l));
+    }
+    Ok(loaded)
+}
+
+fn run_project(args: &FitArgs, project: &heft::project::Project) -> Result<ExitCode> {
+    let l = &args.decide.limits;
+    if !l.limits.is_empty() || l.reserve.is_some() || !l.attached.is_empty() {
+        bail!(
+            "a project's functions are planned against every Lambda limit: drop --limit, --reserve and --attached"
+        );
+    }
+    let loaded = load_functions(args, project)?;
+    let (plan, planner) = plan_project(args, &loaded)?;
+    let what = match loaded.as_slice() {
+        [(f, _)] => format!("function {}", f.name),
+        _ => format!("every function ({})", loaded.len()),
+    };
+    let mut text = render(&Shown {
+        what: &what,
+        plan: &plan,
+        planner: &planner,
+        bundles: loaded.iter().map(|(_, l)| &l.bundle).collect(),
+        breaks: args.allow_breaks,
+        artifacts: Some(loaded.iter().map(|(_, l)| l.artifacts.as_slice()).collect()),
+    });
+    let layers_ok = within_layer_count(&mut text, &loaded);
+    let all_fit = plan.fits && layers_ok;
+    if args.function.is_some() && !plan.chosen.is_empty() {
+        shared_note(&mut text, &loaded);
+    }
+    note_unwritten(args, plan.fits);
+    super::print(&text)?;
+    if let (Some(out), [(_, l)]) = (args.output.as_ref().filter(|_| plan.fits), &loaded[..]) {
+        let limits: Vec<_> = ["aws-lambda", "aws-lambda-zip"]
+            .iter()
+            .filter_map(|n| heft::limits::preset(n).cloned())
+            .collect();
+        let checked = verdicts(&l.bundle, planner.exclusion(), &limits, 0);
+        write_manifest(args, out, &l.bundle, planner.exclusion(), &checked)?;
+    }
+    Ok(exit(all_fit))
+}
+
+/// Whether every function has at most Lambda's 5 layers; a line for each that has more.
+fn within_layer_count(text: &mut String, loaded: &[(&Function, Loaded)]) -> bool {
+    let mut ok = true;
+    for (f, l) in loaded {
+        let layers = l
+            .artifacts
             .iter()
             .filter(|a| a.kind == ArtifactKind::Layer)
             .count() as u64;
         if layers > gate::MAX_LAYERS {
-            all_fit = false;
+            ok = false;
             let _ = writeln!(
                 text,
-                "  {layers} layers: Lambda allows {}; no cut changes that",
+                "function {}: {layers} layers: Lambda allows {}; no cut changes that",
+                f.name,
                 gate::MAX_LAYERS
             );
         }
-        all_fit &= plan.fits;
-        note_unwritten(args, plan.fits);
-        super::print(&text)?;
-        if let Some(out) = args.output.as_ref().filter(|_| plan.fits) {
-            let limits: Vec<_> = ["aws-lambda", "aws-lambda-zip"]
-                .iter()
-                .filter_map(|n| heft::limits::preset(n).cloned())
-                .collect();
-            let checked = verdicts(bundle, planner.exclusion(), &limits, 0);
-            write_manifest(args, out, bundle, planner.exclusion(), &checked)?;
-        }
     }
-    Ok(exit(all_fit))
+    ok
 }

@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use heft::bundle::Bundle;
 use heft::limits::human;
-use heft::project::gate::{self, Artifact, FunctionCheck, FunctionLimit, ProjectCheck};
+use heft::project::gate::{
+    self, Artifact, FunctionCheck, FunctionLimit, ProjectCheck, short_name as short,
+};
 use heft::project::{Function, Project};
 use heft::report::Report;
 use heft::settings::Settings;
@@ -177,25 +179,23 @@ pub fn check(args: &CheckArgs, project: &Project) -> Result<ExitCode> {
 pub fn report(args: &ReportArgs, project: &Project) -> Result<ExitCode> {
     let mut functions = Vec::new();
     let report = check_all(&args.input, project, None, Some(&mut functions))?;
-    match args.doc.format() {
-        DocFormat::Json => super::print_json(&ProjectReport {
-            check: report,
-            reports: functions,
-        })?,
-        DocFormat::Text => super::print(&render_text(&report))?,
-        other => bail!(
-            "--format {other:?} is not available for a project yet: use text or json, or report one function's directory"
+    let out = args.doc.output.as_deref();
+    let text = match args.doc.format() {
+        DocFormat::Json => {
+            let doc = ProjectReport {
+                check: report,
+                reports: functions,
+            };
+            serde_json::to_string_pretty(&doc).context("serialising")? + "\n"
+        }
+        DocFormat::Text => render_text(&report),
+        DocFormat::Markdown => heft::render::markdown::project(&report),
+        DocFormat::Html => bail!(
+            "--format html is not available for a project yet: use text, json or markdown, or report one function's directory"
         ),
-    }
+    };
+    super::emit(&text, out)?;
     Ok(super::ok())
-}
-
-/// A layer ARN as its name and version (`AWSSDKPandas-Python312:13`); other names as given.
-fn short(name: &str) -> &str {
-    match name.split_once(":layer:") {
-        Some((arn, rest)) if arn.starts_with("arn:") => rest,
-        _ => name,
-    }
 }
 
 fn verdict(l: &FunctionLimit) -> String {
@@ -224,11 +224,7 @@ fn function_text(s: &mut String, f: &FunctionCheck) {
         let _ = writeln!(s, "  {}", verdict(l));
     }
     for a in &f.artifacts {
-        let mine: Vec<&FunctionLimit> = f
-            .limits
-            .iter()
-            .filter(|l| l.artifact.as_deref() == Some(a.name.as_str()))
-            .collect();
+        let mine = f.limits_of(&a.name);
         let ok = mine.iter().all(|l| l.ok);
         let size = if a.known {
             format!(

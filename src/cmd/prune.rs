@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use heft::bundle::RootKind;
 use heft::limits::human;
-use heft::manifest::TreeState;
+use heft::manifest::TreeView;
 use heft::manifest::apply::{apply, check_roots, open_roots, plan};
 use heft::manifest::export::escape_controls;
 
@@ -43,13 +43,13 @@ pub fn run(args: &PruneArgs) -> Result<ExitCode> {
         }
     }
     match manifest.match_tree(&bundle) {
-        Ok(TreeState::Pruned) => {
+        Ok(TreeView::Pruned) => {
             super::print(
                 "heft: the tree already matches the manifest's pruned state; nothing to do\n",
             )?;
             return Ok(ExitCode::SUCCESS);
         }
-        Ok(TreeState::Unpruned) => {}
+        Ok(TreeView::Unpruned) => {}
         Err(e) if args.force => eprintln!("heft: warning: {e}; going on because of --force"),
         Err(e) => return Err(e).context("refusing to prune (use --force to override)"),
     }

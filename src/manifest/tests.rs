@@ -77,7 +77,7 @@ fn manifests_round_trip_through_json_with_the_contract_names() {
 #[test]
 fn a_manifest_knows_its_tree_pruned_or_not_and_nothing_else() {
     let (b, m) = manifest_of(&site(&[]), vec![Rule::glob("tests/")]);
-    assert_eq!(m.match_tree(&b), Ok(TreeState::Unpruned));
+    assert_eq!(m.match_tree(&b), Ok(TreeView::Unpruned));
     let mut pruned = Synth::new();
     let a = pruned.dist("alpha", "1.0", &[]);
     pruned
@@ -85,7 +85,7 @@ fn a_manifest_knows_its_tree_pruned_or_not_and_nothing_else() {
         .file("alpha/core.pyi", 20, Some(a));
     assert_eq!(
         m.match_tree(&pruned.build(Target::default())),
-        Ok(TreeState::Pruned)
+        Ok(TreeView::Pruned)
     );
     let changed = site(&[("alpha/extra.py", 1)]).build(Target::default());
     assert!(matches!(

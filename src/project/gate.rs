@@ -158,6 +158,14 @@ impl FunctionCheck {
     pub fn is_ok(&self) -> bool {
         self.limits.iter().all(|l| l.ok)
     }
+
+    /// The limits measured on one artifact (its zip, its upload request).
+    pub fn limits_of(&self, artifact: &str) -> Vec<&FunctionLimit> {
+        self.limits
+            .iter()
+            .filter(|l| l.artifact.as_deref() == Some(artifact))
+            .collect()
+    }
 }
 
 fn byte_limit(name: &str, counted: Counted, used: u64, artifact: Option<&str>) -> FunctionLimit {
@@ -320,5 +328,13 @@ impl ProjectCheck {
     /// Whether every limit of every function holds.
     pub fn all_ok(&self) -> bool {
         self.functions.iter().all(FunctionCheck::is_ok)
+    }
+}
+
+/// A layer ARN as its name and version (`AWSSDKPandas-Python312:13`); other names as given.
+pub fn short_name(name: &str) -> &str {
+    match name.split_once(":layer:") {
+        Some((arn, rest)) if arn.starts_with("arn:") => rest,
+        _ => name,
     }
 }

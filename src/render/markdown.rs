@@ -2,12 +2,16 @@
 //! summary line, the limits with their verdicts, a table of the top items and the full
 //! list folded in a `<details>` block. Every name is escaped: METADATA is untrusted text.
 
+mod deployment;
+
 use std::fmt::Write as _;
 
 use super::signed_human;
 use crate::diff::{Change, Diff, DistChange, LimitChange};
 use crate::limits::{Verdict, group, human};
 use crate::report::{DistJson, Report};
+
+pub use deployment::project;
 
 /// Text safe inside a table cell: no HTML, no pipes, no emphasis or links, one line.
 pub fn escape(text: &str) -> String {

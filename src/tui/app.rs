@@ -1,17 +1,28 @@
 //! The explorer's state and the one place it changes: [`App::apply`] turns an
-//! [`Action`](super::keymap::Action) into short method calls; events from the scan and estimate threads
-//! arrive through [`App::on_event`]. Rendering only reads an `App`.
+//! [`Action`](super::keymap::Action) into short method calls, handing browsing actions to
+//! the view shown (through [`View`]) and carrying out the
+//! [`Effect`](super::views::Effect) it returns; events from the scan and estimate threads
+//! arrive through [`App::on_event`]. The app holds the domain (bundle, exclusions and
+//! their undo, limits, insight), the active view with every view's state
+//! ([`Views`]) and the shell (overlays, status, layout). Rendering
+//! only reads an `App`.
 
-/// Borrows the parts of an `App` a [`Ctx`] needs, field by field, so the view states
-/// stay free to mutate.
-macro_rules! ctx {
+/// Borrows the parts of an `App` the views' [`Props`] hold, field by field, so the
+/// views stay free to mutate.
+macro_rules! props {
     ($app:expr) => {
-        Ctx {
+        $crate::tui::views::Props {
             bundle: $app.data.bundle(),
             exclusions: &$app.exclusions,
             measure: $app.measure,
             scanning: $app.data.is_scanning(),
             insight: $app.insight.as_ref(),
+            why: $app.why.as_ref(),
+            duplicates: &$app.duplicates,
+            activity: $app.activity.as_ref(),
+            safety: $app.safety.as_deref(),
+            theme: &$app.theme,
+            zipping: $app.is_zipping(),
         }
     };
 }
@@ -22,82 +33,34 @@ mod dialogs;
 mod edits;
 mod events;
 mod info;
-mod list;
 mod overlay;
-mod packages;
-mod scope;
-mod tree;
-mod treemap;
 mod watching;
 
 use std::time::Duration;
 
 use crate::bundle::Bundle;
-use crate::insight::{Insight, InsightOptions, RuntimeProvided, WhyPaths};
+use crate::insight::{Insight, InsightOptions, WhyPaths};
 use crate::limits::Limit;
-use crate::model::{DistId, NodeId, Sizes};
+use crate::model::Sizes;
 use ratatui::crossterm::event::{Event as TermEvent, KeyEvent, MouseEvent};
 use ratatui::layout::Rect;
 
+pub use super::views::{
+    ColourBy, Focus, ListState, Measure, PackagesView, PkgColumn, PkgRow, Scope, TileInfo,
+    TileItem, TreeRow, TreeSort, TreeView, TreemapView, count, exclusion_level, scope,
+};
 pub use data::{Data, Scan};
 pub use dialogs::{ExportDialog, ExportField, Overlay, PresetChoice};
-pub use info::count;
-pub use list::ListState;
 pub use overlay::pane_rows;
-pub use packages::{PackagesState, PkgColumn, PkgRow, exclusion_level};
-pub use scope::Scope;
-pub use tree::{TreeRow, TreeSort, TreeState};
-pub use treemap::{ColourBy, Focus, TileInfo, TileItem, TreemapState};
 
 use super::bus::Event;
-use super::exclusions::{Exclusions, Reason, Snapshot};
-use super::keymap::{Mode, ViewId, action_for};
+use super::exclusions::{Exclusions, Snapshot};
+use super::keymap::{Mode, action_for};
 use super::theme::Theme;
+use super::views::{View, ViewId, Views};
 
 /// Most paths the why panel keeps for one package.
 const WHY_PATHS: usize = 12;
-
-/// Which size the Tree and Treemap show.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Measure {
-    /// Apparent bytes (what Lambda counts).
-    #[default]
-    Apparent,
-    /// Disk usage.
-    Disk,
-    /// Zipped bytes.
-    Zipped,
-}
-
-impl Measure {
-    /// The chosen figure of `s`.
-    pub fn of(self, s: &Sizes) -> u64 {
-        match self {
-            Measure::Apparent => s.bytes,
-            Measure::Disk => s.disk,
-            Measure::Zipped => s.zipped,
-        }
-    }
-
-    /// The next measure.
-    #[must_use]
-    pub fn next(self) -> Measure {
-        match self {
-            Measure::Apparent => Measure::Disk,
-            Measure::Disk => Measure::Zipped,
-            Measure::Zipped => Measure::Apparent,
-        }
-    }
-
-    /// Its name.
-    pub fn label(self) -> &'static str {
-        match self {
-            Measure::Apparent => "apparent",
-            Measure::Disk => "disk",
-            Measure::Zipped => "zipped",
-        }
-    }
-}
 
 /// Where the bundle came from, for the title bar.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -117,59 +80,6 @@ pub struct LimitChoice {
     pub active: bool,
 }
 
-/// Progress of the background zipped-size estimates.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ZipProgress {
-    /// Files estimated.
-    pub done: u64,
-    /// Files to estimate (0 when nothing runs).
-    pub total: u64,
-}
-
-impl ZipProgress {
-    /// Percent done while estimates run, `None` otherwise.
-    pub fn running(&self) -> Option<u8> {
-        (self.total > 0 && self.done < self.total).then(|| (self.done * 100 / self.total) as u8)
-    }
-}
-
-/// Borrowed inputs the view states need to rebuild their rows.
-pub struct Ctx<'a> {
-    /// The bundle.
-    pub bundle: &'a Bundle,
-    /// Exclusions and kept sizes.
-    pub exclusions: &'a Exclusions,
-    /// Size measure.
-    pub measure: Measure,
-    /// Whether the scan still runs (distributions are not known yet).
-    pub scanning: bool,
-    /// Dependency insight, once the bundle is loaded.
-    pub insight: Option<&'a Insight>,
-}
-
-impl Ctx<'_> {
-    /// Bytes freed by dropping a distribution with everything only it needs.
-    pub fn retained(&self, d: DistId) -> Option<u64> {
-        self.insight
-            .and_then(|i| i.per_dist.get(d.index()))
-            .map(|i| i.retained.bytes)
-    }
-
-    /// The runtime that already provides a distribution, if the target's does.
-    pub fn runtime_provided(&self, d: DistId) -> Option<&RuntimeProvided> {
-        self.insight
-            .and_then(|i| i.per_dist.get(d.index()))
-            .and_then(|i| i.runtime_provided.as_ref())
-    }
-
-    /// The rule excluding a distribution as a whole, if any.
-    pub fn status_reason(&self, d: DistId) -> Reason {
-        self.exclusions
-            .dist_rule(d)
-            .map_or(Reason::Kept, Reason::Rule)
-    }
-}
-
 /// The whole explorer state.
 pub struct App {
     /// Title-bar information.
@@ -186,14 +96,8 @@ pub struct App {
     pub view: ViewId,
     /// Size measure of Tree and Treemap.
     pub measure: Measure,
-    /// Packages view state.
-    pub packages: PackagesState,
-    /// Tree view state.
-    pub tree: TreeState,
-    /// Treemap view state.
-    pub treemap: TreemapState,
-    /// Rules view selection.
-    pub rules: ListState,
+    /// Every view's state (the registry in [`views`](super::views)).
+    pub views: Views,
     /// Dialog or help over the view.
     pub overlay: Option<Overlay>,
     /// Whether keys go to the filter.
@@ -209,7 +113,7 @@ pub struct App {
     /// One-line feedback in the status bar.
     pub message: Option<String>,
     /// Zipped estimates in progress.
-    pub zip: ZipProgress,
+    pub zip: crate::zipjob::ZipProgress,
     /// Whether exclusions changed since the last export.
     pub unexported: bool,
     /// The rule list as last exported (or as the manifest opened had it).
@@ -290,12 +194,9 @@ impl App {
             undo: Vec::new(),
             redo: Vec::new(),
             limits: limit_choices(active),
-            view: ViewId::Packages,
+            view: ViewId::default(),
             measure: Measure::Apparent,
-            packages: PackagesState::default(),
-            tree: TreeState::default(),
-            treemap: TreemapState::default(),
-            rules: ListState::default(),
+            views: Views::default(),
             overlay: None,
             filtering: false,
             show_why: true,
@@ -303,7 +204,7 @@ impl App {
             size: Rect::new(0, 0, 80, 24),
             screen: super::layout::Screen::default(),
             message: None,
-            zip: ZipProgress::default(),
+            zip: crate::zipjob::ZipProgress::default(),
             unexported: false,
             saved: Snapshot::new(),
             default_export: "heft-manifest.json".into(),
@@ -331,7 +232,7 @@ impl App {
         app.reshape();
         app.start_rules(Vec::new());
         let home = scope::home(app.data.bundle(), &app.exclusions, Scope::All);
-        app.tree.open(&ctx!(app), home, Scope::All, 1);
+        app.views.tree.open(&props!(app), home, Scope::All, 1);
         app.refresh_views();
         app
     }
@@ -373,15 +274,15 @@ impl App {
         self.insight = None;
         self.why = None;
         self.safety = None;
-        self.zip = ZipProgress::default();
-        let colour = self.treemap.colour;
-        self.treemap = TreemapState::default();
-        self.treemap.colour = colour;
+        self.zip = crate::zipjob::ZipProgress::default();
+        let colour = self.views.treemap.colour;
+        self.views.treemap = TreemapView::default();
+        self.views.treemap.colour = colour;
         self.reshape();
         self.pending_rules = rules;
         let home = scope::home(self.data.bundle(), &self.exclusions, Scope::All);
-        let h = self.list_heights().1;
-        self.tree.open(&ctx!(self), home, Scope::All, h);
+        let h = usize::from(self.layout().tree_rows.height);
+        self.views.tree.open(&props!(self), home, Scope::All, h);
         self.refresh_views();
         self.say("rescanning; the rules apply again when it ends");
     }
@@ -444,10 +345,9 @@ impl App {
                     (Action::ToggleExclude, Some(Overlay::Presets { .. })) => {
                         Some("applying the preset")
                     }
-                    (Action::Info, None) if self.view == ViewId::Rules => {
-                        Some("finding what closes the overrun")
-                    }
                     (Action::Presets, None) => Some("working out what each preset saves"),
+                    (Action::Fit, None) => Some("planning the cuts that fit"),
+                    (action, None) => self.active().busy_label(action),
                     _ => None,
                 }
             }
@@ -511,8 +411,8 @@ impl App {
 
     /// Finds the paths to the selected package when the why panel shows a new one.
     fn refresh_why(&mut self) {
-        let wanted = match self.packages.selected() {
-            Some(PkgRow::Dist(d)) if self.show_why && self.view == ViewId::Packages => d,
+        let wanted = match self.active().why_target() {
+            Some(d) if self.show_why => d,
             _ => return,
         };
         if self.why.as_ref().is_some_and(|w| w.target == wanted) || self.insight.is_none() {
@@ -626,17 +526,14 @@ impl App {
     /// Rebuilds one view's rows (after a filter or sort change that touches no other).
     fn refresh_view(&mut self, view: ViewId) {
         self.stale_views &= !view_bit(view);
-        let heights = self.list_heights();
-        let ctx = ctx!(self);
-        match view {
-            ViewId::Packages => self.packages.refresh(&ctx, heights.0),
-            ViewId::Tree => self.tree.refresh(&ctx, heights.1),
-            ViewId::Treemap => {
-                let area = self.treemap_area();
-                self.treemap.relayout(&ctx!(self), area);
-            }
-            ViewId::Rules => self.rules.reveal(self.rule_count(), heights.2),
-        }
+        let screen = self.layout();
+        let p = props!(self);
+        self.views.get_mut(view).refresh(&p, &screen);
+    }
+
+    /// The view shown.
+    pub fn active(&self) -> &dyn View {
+        self.views.get(self.view)
     }
 
     /// The layout for the current size and state.
@@ -648,76 +545,35 @@ impl App {
             watching: self.activity.is_some(),
             show_why: self.show_why,
             alerts: self.exclusions.alerts().len() as u16,
+            tabs: ViewId::TITLES,
         })
-    }
-
-    /// Visible rows of the packages table, the tree list and the rules list.
-    fn list_heights(&self) -> (usize, usize, usize) {
-        let l = self.layout();
-        (
-            usize::from(l.packages_rows.height),
-            usize::from(l.tree_rows.height),
-            usize::from(l.rules_rows.height),
-        )
-    }
-
-    fn treemap_area(&self) -> crate::treemap::Rect {
-        let r = self.layout().treemap;
-        crate::treemap::Rect::new(r.x, r.y, r.width, r.height)
     }
 
     /// A rule's label (`dist kubernetes`, `glob **/tests/`), for messages and notes.
     pub fn rule_name(&self, r: usize) -> String {
-        self.exclusions
-            .rule(r)
-            .map_or_else(|| format!("#{r}"), crate::rules::Rule::label)
+        self.props().rule_name(r)
+    }
+
+    /// The domain pieces the views read.
+    pub fn props(&self) -> super::views::Props<'_> {
+        props!(self)
+    }
+
+    /// Whether zipped sizes are still arriving: every zipped figure is a lower bound.
+    pub fn is_zipping(&self) -> bool {
+        self.zip.running().is_some()
+            || matches!(&self.data, Data::Live(live) if live.zip_pending() > 0)
     }
 
     /// Total bytes (and zipped bytes) left after exclusions.
     pub fn kept_totals(&self) -> Sizes {
         self.exclusions.kept(self.bundle().top)
     }
-
-    /// Names of the distributions requiring `d`, sorted.
-    pub fn required_by_names(&self, d: DistId) -> Vec<&str> {
-        let b = self.bundle();
-        let mut by: Vec<&str> = b
-            .graph
-            .required_by(d)
-            .map(|r| b.dist(r).name.as_str())
-            .collect();
-        by.sort_unstable();
-        by
-    }
-
-    /// "installed 2 times (/a, /b): 20.1 MB paid twice", for a duplicated distribution.
-    pub fn duplicate_note(&self, d: DistId) -> Option<String> {
-        let b = self.bundle();
-        let dup = self.duplicates.get(&b.dist(d).key)?;
-        let mut roots: Vec<String> = dup
-            .roots
-            .iter()
-            .filter_map(|r| b.roots.get(*r))
-            .map(|r| r.path.display().to_string())
-            .collect();
-        roots.dedup();
-        Some(format!(
-            "installed {} times ({}): {} paid twice",
-            dup.roots.len(),
-            roots.join(", "),
-            crate::limits::human(dup.bytes)
-        ))
-    }
-
-    /// The node the tree view calls home for its scope.
-    fn tree_home(&self) -> NodeId {
-        scope::home(self.data.bundle(), &self.exclusions, self.tree.scope)
-    }
 }
 
 /// A view's bit in [`App::stale_views`].
 fn view_bit(view: ViewId) -> u8 {
-    1 << ViewId::ALL.iter().position(|v| *v == view).unwrap_or(0)
+    1 << view.index()
 }
 
 /// Every preset, plus custom `active` limits, with the `active` ones switched on.

@@ -362,10 +362,16 @@ impl Widget for &DiffView {
             Pane::Tree => self.render_tree(body, buf),
             Pane::Treemap => self.render_treemap(body, buf),
         }
-        let help = format!(
+        let mut help = format!(
             " d sizes: {} (new/old/delta)   1 packages   2 tree (Enter in, Backspace out)   3 treemap   j/k move   q quit ",
             self.mode.label()
         );
+        if help.chars().count() > usize::from(foot.width) {
+            help = format!(
+                " d sizes: {}  1 packages  2 tree  3 treemap  Enter/Bksp in/out  q quit ",
+                self.mode.label()
+            );
+        }
         Paragraph::new(help).style(self.theme.dim).render(foot, buf);
     }
 }
@@ -383,17 +389,30 @@ impl DiffView {
             self.theme.header,
         )];
         let (m, style) = mark(&self.theme, d.delta.bytes);
-        lines.push(Line::from(vec![
-            Span::raw(format!(" {} -> {}  ", human(b.bytes), human(a.bytes))),
-            Span::styled(format!("{m} {}", signed_human(d.delta.bytes)), style),
-            Span::raw(format!(
-                "   zipped {} -> {} ({})   {} changed, {} identical",
+        let totals = format!(" {} -> {}  ", human(b.bytes), human(a.bytes));
+        let delta = format!("{m} {}", signed_human(d.delta.bytes));
+        let mut rest = format!(
+            "   zipped {} -> {} ({})   {} changed, {} identical",
+            human(b.zipped_bytes),
+            human(a.zipped_bytes),
+            signed_human(d.delta.zipped_bytes),
+            d.distributions.len(),
+            d.unchanged
+        );
+        let used = totals.chars().count() + delta.chars().count();
+        if used + rest.chars().count() > usize::from(area.width) {
+            // Narrow: the zipped delta and the identical count give way to the rest.
+            rest = format!(
+                " · zipped {} -> {} · {} changed",
                 human(b.zipped_bytes),
                 human(a.zipped_bytes),
-                signed_human(d.delta.zipped_bytes),
-                d.distributions.len(),
-                d.unchanged
-            )),
+                d.distributions.len()
+            );
+        }
+        lines.push(Line::from(vec![
+            Span::raw(totals),
+            Span::styled(delta, style),
+            Span::raw(rest),
         ]));
         for l in &d.limits {
             let style = if l.after.ok {
@@ -416,8 +435,12 @@ impl DiffView {
     }
 
     fn render_packages(&self, area: Rect, buf: &mut Buffer) {
+        // Sizes and the change keep their columns; names and versions share the rest.
+        let rest = usize::from(area.width).saturating_sub(46);
+        let ver_w = (rest / 2).clamp(9, 26);
+        let name_w = rest.saturating_sub(ver_w + 1).clamp(10, 32);
         let heading = format!(
-            " {:<32} {:<26} {:>10} {:>10} {:>12}  change",
+            " {:<name_w$} {:<ver_w$} {:>10} {:>10} {:>12}  change",
             "distribution", "version", "old", "new", "delta"
         );
         let mut lines = vec![Line::styled(heading, self.theme.heading)];
@@ -427,9 +450,9 @@ impl DiffView {
             let (m, style) = mark(&self.theme, r.delta());
             let change = r.change.map_or("", Change::as_str);
             let text = format!(
-                " {:<32} {:<26} {:>10} {:>10} {m}{:>11}  {change}",
-                clip(&r.name, 32),
-                clip(&r.versions, 26),
+                " {:<name_w$} {:<ver_w$} {:>10} {:>10} {m}{:>11}  {change}",
+                clip(&r.name, name_w),
+                clip(&r.versions, ver_w),
                 human(r.old),
                 human(r.new),
                 signed_human(r.delta())
@@ -447,9 +470,10 @@ impl DiffView {
     }
 
     fn render_tree(&self, area: Rect, buf: &mut Buffer) {
+        let name_w = usize::from(area.width).saturating_sub(36).clamp(10, 58);
         let heading = format!(
-            " {:<58} {:>10} {:>10} {:>12}",
-            clip(&format!("/ {}", self.tree_path()), 58),
+            " {:<name_w$} {:>10} {:>10} {:>12}",
+            clip(&format!("/ {}", self.tree_path()), name_w),
             "old",
             "new",
             "delta"
@@ -472,8 +496,8 @@ impl DiffView {
                 format!("{}/", n.n)
             };
             let text = format!(
-                " {:<58} {:>10} {:>10} {m}{:>11}",
-                clip(&name, 58),
+                " {:<name_w$} {:>10} {:>10} {m}{:>11}",
+                clip(&name, name_w),
                 human(node_old(n)),
                 human(n.b),
                 signed_human(delta)

@@ -186,6 +186,16 @@ impl Exclusions {
         Ok(())
     }
 
+    /// The evaluation with every `.so` strip saving read, for planning cuts that may
+    /// include `strip-so` (read once, cached like the rule's own).
+    pub fn planning_base(&mut self, bundle: &Bundle) -> Option<Exclusion> {
+        let mut ex = self.ex.clone()?;
+        if ex.strip_savings().total() == 0 {
+            ex.set_strip_savings(bundle, strip_savings(bundle, &mut self.strip));
+        }
+        Some(ex)
+    }
+
     /// Reads `.so` strip savings the first time a `strip-so` rule is switched on.
     fn fill_strip(&mut self, bundle: &Bundle) {
         let Some(ex) = &mut self.ex else { return };

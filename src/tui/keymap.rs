@@ -3,54 +3,6 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-/// The views, in Tab order (keys `1`-`4`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum ViewId {
-    /// Distributions table (the default).
-    #[default]
-    Packages,
-    /// ncdu-style directory browser.
-    Tree,
-    /// Squarified treemap.
-    Treemap,
-    /// Exclusions and rules in order.
-    Rules,
-}
-
-impl ViewId {
-    /// All views in Tab order.
-    pub const ALL: [ViewId; 4] = [
-        ViewId::Packages,
-        ViewId::Tree,
-        ViewId::Treemap,
-        ViewId::Rules,
-    ];
-
-    /// The tab title.
-    pub fn title(self) -> &'static str {
-        match self {
-            ViewId::Packages => "Packages",
-            ViewId::Tree => "Tree",
-            ViewId::Treemap => "Treemap",
-            ViewId::Rules => "Rules",
-        }
-    }
-
-    /// The view after this one, wrapping.
-    #[must_use]
-    pub fn next(self) -> ViewId {
-        let i = Self::ALL.iter().position(|v| *v == self).unwrap_or(0);
-        Self::ALL[(i + 1) % Self::ALL.len()]
-    }
-
-    /// The view before this one, wrapping.
-    #[must_use]
-    pub fn prev(self) -> ViewId {
-        let i = Self::ALL.iter().position(|v| *v == self).unwrap_or(0);
-        Self::ALL[(i + Self::ALL.len() - 1) % Self::ALL.len()]
-    }
-}
-
 /// What the direct sort keys sort by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SortKey {
@@ -110,8 +62,8 @@ pub enum Action {
     NextView,
     /// Previous view.
     PrevView,
-    /// Jump to a view.
-    View(ViewId),
+    /// Jump to the view at this Tab position (digit key minus one).
+    View(usize),
     /// Exclude or keep the selected item.
     ToggleExclude,
     /// Exclude a distribution with the dependencies only it needs.
@@ -142,6 +94,8 @@ pub enum Action {
     Redo,
     /// Export the manifest.
     Export,
+    /// Add the least risky presets that bring the gauged limits within bounds.
+    Fit,
     /// Show or hide help.
     Help,
     /// Show or hide the why/chains panel.
@@ -188,6 +142,12 @@ pub fn action_for(mode: Mode, key: KeyEvent) -> Option<Action> {
 }
 
 fn browse(code: KeyCode, ctrl: bool) -> Option<Action> {
+    // Digits open views by Tab position; the views' registry gives their help lines.
+    if let KeyCode::Char(d @ '1'..='9') = code
+        && !ctrl
+    {
+        return Some(Action::View(d as usize - '1' as usize));
+    }
     BROWSE
         .iter()
         .find(|b| b.keys.iter().any(|k| k.code == code && k.ctrl == ctrl))
@@ -360,14 +320,6 @@ pub const BROWSE: &[Binding] = &[
     bind(&[k(KeyCode::End), c('G')], Action::End, "last row"),
     bind(&[k(KeyCode::Tab)], Action::NextView, "next view"),
     bind(&[k(KeyCode::BackTab)], Action::PrevView, "previous view"),
-    bind(&[c('1')], Action::View(ViewId::Packages), "Packages view"),
-    bind(&[c('2')], Action::View(ViewId::Tree), "Tree view"),
-    bind(&[c('3')], Action::View(ViewId::Treemap), "Treemap view"),
-    bind(
-        &[c('4')],
-        Action::View(ViewId::Rules),
-        "Rules view (and every warning)",
-    ),
     bind(
         &[c(' ')],
         Action::ToggleExclude,
@@ -429,6 +381,11 @@ pub const BROWSE: &[Binding] = &[
         Action::Export,
         "export the manifest (or a script)",
     ),
+    bind(
+        &[c('f')],
+        Action::Fit,
+        "fit: add the least risky presets that fit the limits",
+    ),
     bind(&[c('r')], Action::Rescan, "rescan the inputs"),
     bind(&[c('K')], Action::MoveUp, "Rules: move the rule up"),
     bind(&[c('J')], Action::MoveDown, "Rules: move the rule down"),
@@ -453,15 +410,17 @@ const OTHER_HELP: &[(&str, &str)] = &[
     ("export", "← → format, Tab next field, Enter writes"),
 ];
 
-/// Every help line, keys and what they do: the browse table, then the rest.
-pub fn help_lines() -> Vec<(String, &'static str)> {
-    let mut lines: Vec<(String, &'static str)> = BROWSE
-        .iter()
-        .map(|b| {
-            let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
-            (keys.join(" "), b.help)
-        })
-        .collect();
+/// Every help line, keys and what they do: the browse table with `views` (the digit
+/// keys' lines) after the Tab keys, then the rest.
+pub fn help_lines(views: &[(String, &'static str)]) -> Vec<(String, &'static str)> {
+    let mut lines: Vec<(String, &'static str)> = Vec::new();
+    for b in BROWSE {
+        let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
+        lines.push((keys.join(" "), b.help));
+        if b.action == Action::PrevView {
+            lines.extend(views.iter().cloned());
+        }
+    }
     lines.extend(OTHER_HELP.iter().map(|(k, h)| ((*k).to_string(), *h)));
     lines
 }

@@ -4,8 +4,6 @@
 
 use ratatui::layout::{Position, Rect};
 
-use super::keymap::ViewId;
-
 /// Where everything goes on a screen of a given size.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Screen {
@@ -35,17 +33,14 @@ pub struct Screen {
     pub rules_rows: Rect,
     /// The warnings under the rules list (empty without warnings).
     pub rules_alerts: Rect,
-    /// Tab labels in the header.
-    pub tabs: Vec<(ViewId, Rect)>,
+    /// Tab labels in the header, in Tab order.
+    pub tabs: Vec<Rect>,
 }
 
 impl Screen {
-    /// The view whose tab covers a cell, if any.
-    pub fn tab_at(&self, x: u16, y: u16) -> Option<ViewId> {
-        self.tabs
-            .iter()
-            .find(|(_, r)| r.contains(Position { x, y }))
-            .map(|(v, _)| *v)
+    /// The Tab position of the tab covering a cell, if any.
+    pub fn tab_at(&self, x: u16, y: u16) -> Option<usize> {
+        self.tabs.iter().position(|r| r.contains(Position { x, y }))
     }
 }
 
@@ -64,6 +59,8 @@ pub struct LayoutProps {
     pub show_why: bool,
     /// How many warnings the Rules view lists.
     pub alerts: u16,
+    /// The views' tab titles, in Tab order.
+    pub tabs: &'static [&'static str],
 }
 
 /// Lays the screen out.
@@ -103,7 +100,7 @@ pub fn compute(p: &LayoutProps) -> Screen {
         treemap: below_heading(body),
         rules_rows: below_heading(rules_list),
         rules_alerts,
-        tabs: tabs(header),
+        tabs: tabs(header, p.tabs),
     }
 }
 
@@ -160,26 +157,26 @@ fn activity_height(p: &LayoutProps) -> u16 {
 }
 
 /// Cells of one tab label: " 1 Packages ".
-pub fn tab_label(i: usize, v: ViewId) -> String {
-    format!(" {} {} ", i + 1, v.title())
+pub fn tab_label(i: usize, title: &str) -> String {
+    format!(" {} {title} ", i + 1)
 }
 
-/// Where the tab labels sit: right-aligned in the header, or just the digits when narrow.
-pub fn tabs(header: Rect) -> Vec<(ViewId, Rect)> {
-    let labels: Vec<String> = ViewId::ALL
+/// Where the tab labels (one per title, in Tab order) sit: right-aligned in the header,
+/// or just the digits when narrow.
+pub fn tabs(header: Rect, titles: &[&str]) -> Vec<Rect> {
+    let labels: Vec<String> = titles
         .iter()
         .enumerate()
-        .map(|(i, v)| tab_label(i, *v))
+        .map(|(i, t)| tab_label(i, t))
         .collect();
     let full: u16 = labels.iter().map(|l| l.chars().count() as u16).sum();
     let short = header.width < 100;
     let width = |l: &String| if short { 3 } else { l.chars().count() as u16 };
     let total = if short { 3 * labels.len() as u16 } else { full };
     let mut x = header.right().saturating_sub(total);
-    ViewId::ALL
+    labels
         .iter()
-        .zip(&labels)
-        .map(|(v, l)| {
+        .map(|l| {
             let r = Rect::new(
                 x,
                 header.y,
@@ -187,7 +184,7 @@ pub fn tabs(header: Rect) -> Vec<(ViewId, Rect)> {
                 header.height.min(1),
             );
             x += width(l);
-            (*v, r)
+            r
         })
         .collect()
 }

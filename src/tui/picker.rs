@@ -5,10 +5,12 @@
 use std::fmt::Write as _;
 
 use anyhow::{Context, Result};
+use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::{Block, Paragraph, Widget};
 
 use super::Options;
 use crate::bundle::Target;
@@ -105,12 +107,13 @@ fn gauge(bytes: u64, width: usize) -> String {
 /// The picker's lines: a gauge per function, the selected one reversed.
 pub fn lines(rows: &[Row], selected: usize) -> Vec<Line<'static>> {
     let mut out = vec![Line::from(
-        "Functions, worst first: code + layers unzipped of 250 MB.  Enter opens, q quits.",
+        "Functions, worst first: code + layers unzipped of 250 MB. Enter opens, q quits",
     )];
     for (i, r) in rows.iter().enumerate() {
         let state = if r.bytes < UNZIPPED { "ok" } else { "OVER" };
+        let layers = if r.layers == 1 { "layer" } else { "layers" };
         let mut text = format!(
-            "{} {:>9} {:<4} {}  {} layer(s)",
+            "{} {:>9} {:<4} {}  {} {layers}",
             gauge(r.bytes, 20),
             human(r.bytes),
             state,
@@ -131,6 +134,19 @@ pub fn lines(rows: &[Row], selected: usize) -> Vec<Line<'static>> {
         out.push(Line::styled(text, style));
     }
     out
+}
+
+/// Draws the picker into `area`, scrolled so the selected function is in sight.
+pub fn render(rows: &[Row], selected: usize, area: Rect, buf: &mut Buffer) {
+    let block = Block::bordered().title(" heft: pick a function ");
+    // The heading line stays; the rows scroll under it.
+    let visible = usize::from(area.height.saturating_sub(3)).max(1);
+    let first = (selected + 1).saturating_sub(visible);
+    let mut lines = lines(rows, selected);
+    if first > 0 && lines.len() > 1 {
+        lines.drain(1..=first.min(lines.len() - 1));
+    }
+    Paragraph::new(lines).block(block).render(area, buf);
 }
 
 /// For a single project input: lets the user pick a function and returns the explorer's
@@ -163,13 +179,7 @@ fn run(rows: &[Row]) -> Result<Option<usize>> {
     let mut terminal = ratatui::try_init().context("opening the terminal")?;
     let mut selected = 0;
     let picked = loop {
-        let drawn = terminal.draw(|frame| {
-            let block = Block::bordered().title(" heft: pick a function ");
-            frame.render_widget(
-                Paragraph::new(lines(rows, selected)).block(block),
-                frame.area(),
-            );
-        });
+        let drawn = terminal.draw(|frame| render(rows, selected, frame.area(), frame.buffer_mut()));
         if let Err(e) = drawn {
             break Err(e).context("drawing");
         }

@@ -112,6 +112,29 @@ impl LiveBundle {
             .sum()
     }
 
+    /// The zipped total once every pending entry is compressed, extrapolated at the ratio
+    /// of zipped to apparent bytes of everything measured so far (an estimate; the exact
+    /// figure follows). `None` when nothing is pending or nothing is measured yet.
+    pub fn zipped_estimate(&self) -> Option<u64> {
+        let pending: u64 = self
+            .pending
+            .values()
+            .flat_map(|p| p.nodes.iter().flatten())
+            .map(|n| self.bundle.tree.node(*n).own.bytes)
+            .sum();
+        let total = self.bundle.totals();
+        let done = total.bytes.saturating_sub(pending);
+        if self.zip_pending() == 0 || done == 0 {
+            return None;
+        }
+        let rest = u128::from(pending) * u128::from(total.zipped) / u128::from(done);
+        Some(
+            total
+                .zipped
+                .saturating_add(u64::try_from(rest).unwrap_or(u64::MAX)),
+        )
+    }
+
     /// Whether detached nodes outnumber live ones enough that a full rescan should compact.
     pub fn wants_compaction(&self) -> bool {
         let live = self.bundle.tree.len().saturating_sub(self.dead);

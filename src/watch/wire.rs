@@ -27,6 +27,10 @@ pub struct WatchLine {
     /// Zipped sizes of new files are still being estimated: `totals.zipped_bytes` counts
     /// only those done, and limits on zipped bytes are judged on a later line.
     pub zipped_pending: bool,
+    /// With `zipped_pending`: the zipped total extrapolated from the files measured so far
+    /// (an estimate, never judged against a limit); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zipped_estimate: Option<u64>,
     /// Totals now minus totals on the previous line.
     pub delta: DeltaJson,
     /// Distributions that appeared, grew, shrank or disappeared since the previous line.
@@ -134,6 +138,7 @@ impl WatchLine {
             elapsed_ms: 0,
             present,
             zipped_pending: false,
+            zipped_estimate: None,
             totals: TotalsJson {
                 files: a.files,
                 bytes: a.bytes,

@@ -49,6 +49,18 @@ impl ZipProgress {
         self.done_files >= self.total_files
     }
 
+    /// Percent of the files done while some remain; `None` when nothing runs or all are done.
+    pub fn running(&self) -> Option<u8> {
+        (self.total_files > 0 && !self.is_done())
+            .then(|| u8::try_from(self.done_files * 100 / self.total_files).unwrap_or(99))
+    }
+
+    /// Counts every file as done (the job said so).
+    pub fn finish(&mut self) {
+        self.done_files = self.total_files;
+        self.done_bytes = self.total_bytes;
+    }
+
     /// Zipped bytes the files not yet done will likely add: their apparent bytes at the ratio
     /// seen so far. `None` until some bytes are done; 0 once all are.
     pub fn remaining_estimate(&self) -> Option<u64> {
@@ -83,5 +95,19 @@ mod tests {
         p.done_files = 4;
         p.done_bytes = 1000;
         assert_eq!(p.remaining_estimate(), Some(0), "exact once done");
+        assert_eq!(p.running(), None);
+    }
+
+    #[test]
+    fn a_running_job_says_its_percent_and_none_once_finished() {
+        let mut p = ZipProgress {
+            total_files: 4,
+            done_files: 1,
+            ..ZipProgress::default()
+        };
+        assert_eq!(p.running(), Some(25));
+        p.finish();
+        assert_eq!(p.running(), None);
+        assert_eq!(ZipProgress::default().running(), None, "nothing runs");
     }
 }

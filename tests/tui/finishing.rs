@@ -5,8 +5,8 @@
 use heft::load::{LoadOptions, load};
 use heft::tui::app::{App, Data, SourceInfo};
 use heft::tui::event::Event;
-use heft::tui::keymap::ViewId;
 use heft::tui::theme::Theme;
+use heft::tui::views::ViewId;
 
 use super::sample::press;
 use super::truth::{lines, shows};

@@ -3,7 +3,7 @@
 
 use heft::tui::app::{Data, Overlay, PkgColumn, PkgRow, Scope};
 use heft::tui::event::Event;
-use heft::tui::keymap::ViewId;
+use heft::tui::views::ViewId;
 
 use super::sample::{app, dist, press};
 use super::truth::{lines, shows};
@@ -14,12 +14,12 @@ fn l_and_right_open_a_package_and_a_directory_like_enter() {
     let mut app = app();
     press(&mut app, "l");
     assert_eq!(app.view, ViewId::Tree);
-    assert_eq!(app.tree.scope, Scope::Dist(dist(&app, "kubernetes")));
-    let dir = app.tree.dir;
+    assert_eq!(app.views.tree.scope, Scope::Dist(dist(&app, "kubernetes")));
+    let dir = app.views.tree.dir;
     press(&mut app, "<Right>");
-    assert_ne!(app.tree.dir, dir, "→ descends");
+    assert_ne!(app.views.tree.dir, dir, "→ descends");
     press(&mut app, "h");
-    assert_eq!(app.tree.dir, dir, "h comes back");
+    assert_eq!(app.views.tree.dir, dir, "h comes back");
 }
 
 #[test]
@@ -34,20 +34,20 @@ fn n_s_and_z_sort_directly_and_again_flips_the_direction() {
     let mut app = app();
     press(&mut app, "n");
     assert_eq!(
-        (app.packages.sort, app.packages.reversed),
+        (app.views.packages.sort, app.views.packages.reversed),
         (PkgColumn::Name, false)
     );
-    let first = app.packages.rows[0];
+    let first = app.views.packages.rows[0];
     press(&mut app, "n");
-    assert!(app.packages.reversed, "n again flips");
-    assert_ne!(app.packages.rows[0], first);
+    assert!(app.views.packages.reversed, "n again flips");
+    assert_ne!(app.views.packages.rows[0], first);
     press(&mut app, "z");
     assert_eq!(
-        (app.packages.sort, app.packages.reversed),
+        (app.views.packages.sort, app.views.packages.reversed),
         (PkgColumn::Zipped, false)
     );
     press(&mut app, "s");
-    assert_eq!(app.packages.sort, PkgColumn::Bytes);
+    assert_eq!(app.views.packages.sort, PkgColumn::Bytes);
     press(&mut app, "2z");
     assert_eq!(
         app.measure.label(),
@@ -93,7 +93,8 @@ fn help_scrolls_with_a_position_and_stops_at_the_end() {
     let Some(Overlay::Help { scroll }) = app.overlay else {
         panic!("help stays open while scrolling")
     };
-    let total = heft::tui::keymap::help_lines().len();
+    // Rows as drawn at 80 columns: long descriptions take two.
+    let total = heft::tui::text::help_rows(&heft::tui::views::help_lines(), 80).len();
     assert_eq!(scroll, total - 20, "never past the end");
     let screen = lines(&mut app, 80, 24);
     assert!(shows(&screen, &format!("of {total} ↑")), "{screen:#?}");
@@ -101,7 +102,7 @@ fn help_scrolls_with_a_position_and_stops_at_the_end() {
 
 #[test]
 fn every_browse_binding_is_in_help() {
-    let help = heft::tui::keymap::help_lines();
+    let help = heft::tui::views::help_lines();
     for b in heft::tui::keymap::BROWSE {
         assert!(help.iter().any(|(_, h)| *h == b.help), "{}", b.help);
     }
@@ -168,7 +169,7 @@ fn r_rescans_the_inputs_and_applies_the_rules_again() {
         "the new scan is shown"
     );
     assert_eq!(
-        app.packages.rows.first(),
+        app.views.packages.rows.first(),
         Some(&PkgRow::Dist(dist(&app, "bigpkg")))
     );
 }

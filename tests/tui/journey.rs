@@ -2,7 +2,7 @@
 
 use heft::tui::app::{Overlay, PkgColumn, PkgRow, Scope, TileItem};
 use heft::tui::exclusions::Reason;
-use heft::tui::keymap::ViewId;
+use heft::tui::views::ViewId;
 use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
@@ -14,7 +14,7 @@ fn space_excludes_the_selected_package_and_undo_redo_move_the_gauge_back_and_for
     let total = app.kept_totals().bytes;
     let k8s = dist(&app, "kubernetes");
     assert_eq!(
-        app.packages.selected(),
+        app.views.packages.selected(),
         Some(PkgRow::Dist(k8s)),
         "largest package first"
     );
@@ -46,12 +46,13 @@ fn x_excludes_a_package_with_only_the_dependencies_nothing_else_needs() {
     assert_eq!(app.rule_count(), 1, "one dist-deps rule");
     let onnx = dist(&app, "onnxruntime");
     let row = app
+        .views
         .packages
         .rows
         .iter()
         .position(|r| *r == PkgRow::Dist(onnx))
         .unwrap();
-    app.packages.list.selected = row;
+    app.views.packages.list.selected = row;
     press(&mut app, "x");
     assert!(excluded(&app).contains(&"onnxruntime".to_string()));
     assert!(
@@ -79,8 +80,9 @@ fn excluded(app: &heft::tui::app::App) -> Vec<String> {
 fn o_cycles_sort_columns_and_capital_s_reverses_the_order() {
     let mut app = app();
     press(&mut app, "ooo");
-    assert_eq!(app.packages.sort, PkgColumn::Name);
+    assert_eq!(app.views.packages.sort, PkgColumn::Name);
     let names: Vec<String> = app
+        .views
         .packages
         .rows
         .iter()
@@ -94,12 +96,12 @@ fn o_cycles_sort_columns_and_capital_s_reverses_the_order() {
     assert_eq!(names, sorted, "sorted by name, A first");
     press(&mut app, "S");
     assert_eq!(
-        app.packages.rows.first(),
+        app.views.packages.rows.first(),
         Some(&PkgRow::Dist(dist(&app, "urllib3"))),
         "reversed: Z first"
     );
     assert_eq!(
-        app.packages.rows.last(),
+        app.views.packages.rows.last(),
         Some(&PkgRow::Unowned),
         "the unowned files stay last"
     );
@@ -111,15 +113,21 @@ fn enter_on_a_package_opens_its_files_in_the_tree_and_backspace_returns_to_all_f
     let k8s = dist(&app, "kubernetes");
     press(&mut app, "<Enter>");
     assert_eq!(app.view, ViewId::Tree);
-    assert_eq!(app.tree.scope, Scope::Dist(k8s));
+    assert_eq!(app.views.tree.scope, Scope::Dist(k8s));
     let names: Vec<String> = app
+        .views
         .tree
         .rows
         .iter()
         .map(|r| app.bundle().tree.display_name(r.id).into_owned())
         .collect();
     assert_eq!(names, ["kubernetes", "kubernetes-37.0.2.dist-info"]);
-    let pyc = app.tree.sizes(&app.exclusions, &app.tree.rows[0]).0.bytes;
+    let pyc = app
+        .views
+        .tree
+        .sizes(&app.exclusions, &app.views.tree.rows[0])
+        .0
+        .bytes;
     assert_eq!(
         pyc,
         117 * 1024 * 1024,
@@ -127,7 +135,7 @@ fn enter_on_a_package_opens_its_files_in_the_tree_and_backspace_returns_to_all_f
     );
     press(&mut app, "<Bksp>");
     assert_eq!(
-        app.tree.scope,
+        app.views.tree.scope,
         Scope::All,
         "out of the package's files, onto all files"
     );
@@ -137,12 +145,12 @@ fn enter_on_a_package_opens_its_files_in_the_tree_and_backspace_returns_to_all_f
 fn tree_enter_descends_and_backspace_comes_back_to_the_same_row() {
     let mut app = app();
     press(&mut app, "2j");
-    let second = app.tree.selected().unwrap();
+    let second = app.views.tree.selected().unwrap();
     press(&mut app, "<Enter>");
-    assert_eq!(app.tree.dir, second);
+    assert_eq!(app.views.tree.dir, second);
     press(&mut app, "<Bksp>");
     assert_eq!(
-        app.tree.selected(),
+        app.views.tree.selected(),
         Some(second),
         "the directory just left is selected"
     );
@@ -153,14 +161,21 @@ fn excluding_a_directory_in_the_tree_marks_it_and_its_package_as_partly_excluded
     let mut app = app();
     press(&mut app, "2<Enter>");
     let test_dir = app
+        .views
         .tree
         .rows
         .iter()
         .find(|r| app.bundle().tree.name(r.id) == b"test")
         .unwrap()
         .id;
-    let row = app.tree.rows.iter().position(|r| r.id == test_dir).unwrap();
-    app.tree.list.selected = row;
+    let row = app
+        .views
+        .tree
+        .rows
+        .iter()
+        .position(|r| r.id == test_dir)
+        .unwrap();
+    app.views.tree.list.selected = row;
     press(&mut app, "<Space>");
     assert_eq!(app.exclusions.reason(test_dir), Reason::Rule(0));
     assert_eq!(app.rule_name(0), "path kubernetes/test (root 0)");
@@ -183,42 +198,43 @@ fn treemap_arrows_move_enter_zooms_into_a_package_and_backspace_zooms_out() {
     app.set_size(Rect::new(0, 0, 120, 40));
     press(&mut app, "3");
     assert_eq!(
-        app.treemap.selected_item(),
+        app.views.treemap.selected_item(),
         Some(TileItem::Dist(dist(&app, "kubernetes")))
     );
     press(&mut app, "<Right>");
     assert_ne!(
-        app.treemap.selected, 0,
+        app.views.treemap.selected, 0,
         "an arrow moves to a neighbouring tile"
     );
     press(&mut app, "<Left><Enter>");
     assert!(matches!(
-        app.treemap.focus,
+        app.views.treemap.focus,
         heft::tui::app::Focus::Node(_, Scope::Dist(_))
     ));
-    assert!(app.treemap.tiles.len() >= 2);
+    assert!(app.views.treemap.tiles.len() >= 2);
     press(&mut app, "<Bksp>");
-    assert_eq!(app.treemap.focus, heft::tui::app::Focus::Packages);
+    assert_eq!(app.views.treemap.focus, heft::tui::app::Focus::Packages);
 }
 
 #[test]
 fn filtering_as_you_type_narrows_rows_and_escape_drops_the_filter() {
     let mut app = app();
     press(&mut app, "/num");
-    assert_eq!(app.packages.rows, [PkgRow::Dist(dist(&app, "numpy"))]);
+    assert_eq!(app.views.packages.rows, [PkgRow::Dist(dist(&app, "numpy"))]);
     press(&mut app, "<Enter>");
     assert!(
         !app.filtering,
         "Enter keeps the filter and returns to browsing"
     );
     press(&mut app, "<Esc>");
-    assert!(app.packages.rows.len() > 5, "Esc drops the filter");
+    assert!(app.views.packages.rows.len() > 5, "Esc drops the filter");
     press(&mut app, "2/test");
     let paths: Vec<String> = app
+        .views
         .tree
         .rows
         .iter()
-        .map(|r| app.tree.label(&app.bundle().tree, r))
+        .map(|r| app.views.tree.label(&app.bundle().tree, r))
         .collect();
     assert!(paths.contains(&"kubernetes/test".to_string()), "{paths:?}");
     assert!(paths.contains(&"numpy/testing".to_string()), "{paths:?}");
@@ -280,7 +296,7 @@ fn rules_switch_off_move_and_presets_add_their_rules() {
     );
     press(&mut app, "J");
     assert_eq!(
-        app.rules.selected, 1,
+        app.views.rules.list.selected, 1,
         "the selection follows the moved rule"
     );
     assert_eq!(app.rule_name(1), "dist kubernetes");
@@ -382,7 +398,7 @@ fn clicking_a_row_selects_it_and_clicking_it_again_opens_it() {
         modifiers: KeyModifiers::NONE,
     };
     app.on_mouse(click);
-    assert_eq!(app.packages.list.selected, 2);
+    assert_eq!(app.views.packages.list.selected, 2);
     app.on_mouse(click);
     assert_eq!(app.view, ViewId::Tree, "a second click opens the package");
 }
@@ -398,5 +414,5 @@ fn the_wheel_scrolls_the_list() {
     };
     app.set_size(Rect::new(0, 0, 80, 10));
     app.on_mouse(wheel);
-    assert!(app.packages.list.offset > 0);
+    assert!(app.views.packages.list.offset > 0);
 }

@@ -316,3 +316,13 @@ fn named(name: &str) -> KeyEvent {
 pub fn dist(app: &App, name: &str) -> DistId {
     app.bundle().dist_by_key(name).unwrap()
 }
+
+/// The manifest the export dialog writes for `app` after excluding the first package.
+pub fn exported_manifest(app: &mut App) -> heft::manifest::Manifest {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.json");
+    let erase = "<Bksp>".repeat(40);
+    press(app, &format!("<Space>e{erase}{}<Enter>", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap();
+    heft::manifest::Manifest::from_json(&text).unwrap()
+}

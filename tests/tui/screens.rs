@@ -13,16 +13,16 @@ use ratatui::crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifi
 
 use super::sample::{app, default_limits, press};
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+pub const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
-fn screen(app: &mut App, width: u16, height: u16) -> TestBackend {
+pub fn screen(app: &mut App, width: u16, height: u16) -> TestBackend {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     draw(&mut terminal, app).unwrap();
     terminal.backend().clone()
 }
 
 /// Snapshots the app after `keys` at both sizes as `name_WxH`.
-fn snap(name: &str, keys: &str) {
+pub fn snap(name: &str, keys: &str) {
     for (w, h) in SIZES {
         let mut app = app();
         // Lay out at the final size first so scrolling and tiles match it.
@@ -157,7 +157,7 @@ fn the_demo_says_so_in_the_title() {
 }
 
 /// A scan that has merged one shard and counted some progress.
-fn scanning_app() -> App {
+pub fn scanning_app() -> App {
     let mut builder = Builder::new(Target::default());
     builder.add_root("/layer".into(), RootKind::SitePackages, 0);
     let mut shard = Shard::new(0, Vec::new());
@@ -245,7 +245,7 @@ fn the_event_loop_applies_keys_in_order_and_stops_on_quit() {
     let mut app = app();
     run(&mut terminal, &mut app, &rx, None).unwrap();
     assert!(app.should_quit());
-    assert_eq!(app.packages.list.selected, 2);
+    assert_eq!(app.views.packages.list.selected, 2);
 }
 
 #[test]

@@ -104,3 +104,25 @@ fn no_module_of_the_explorer_imports_one_that_imports_it_back() {
         }
     }
 }
+
+#[test]
+fn the_views_import_no_shell_module_only_leaves_with_shared_types() {
+    let graph = imports();
+    let views = &graph["views"];
+    assert!(views.contains("keymap") && views.contains("layout"));
+    for shell in [
+        "app", "widgets", "event", "source", "watch", "scanwork", "zipwork",
+    ] {
+        assert!(
+            !reaches(&graph, "views", shell),
+            "tui::views leads to the shell module tui::{shell}: {views:?}"
+        );
+    }
+    for leaf in views {
+        let used = &graph[leaf];
+        assert!(
+            used.iter().all(|u| u == "exclusions" || u == "theme"),
+            "tui::views uses tui::{leaf}, which is not a leaf: it uses {used:?}"
+        );
+    }
+}

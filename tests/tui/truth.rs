@@ -44,12 +44,13 @@ fn excluding_a_directory_imported_at_run_time_warns_on_its_tree_row() {
     press(&mut app, "2");
     press(&mut app, "/testing<Enter>");
     let pos = app
+        .views
         .tree
         .rows
         .iter()
         .position(|r| app.bundle().tree.name(r.id) == b"testing")
         .expect("numpy/testing is listed");
-    app.tree.list.selected = pos;
+    app.views.tree.list.selected = pos;
     press(&mut app, "<Space>");
     let screen = lines(&mut app, 120, 30);
     assert!(screen[0].contains("⚠ 1 warning"), "header: {}", screen[0]);
@@ -101,7 +102,11 @@ fn the_sh_export_lists_the_warnings_as_comments() {
 fn zipped_gauges_show_a_lower_bound_and_never_headroom_while_estimates_run() {
     let mut app = app();
     press(&mut app, "x");
-    app.zip = heft::tui::app::ZipProgress { done: 3, total: 10 };
+    app.zip = heft::zipjob::ZipProgress {
+        total_files: 10,
+        done_files: 3,
+        ..Default::default()
+    };
     let screen = lines(&mut app, 120, 30);
     let zipped = screen
         .iter()
@@ -109,7 +114,7 @@ fn zipped_gauges_show_a_lower_bound_and_never_headroom_while_estimates_run() {
         .unwrap();
     assert!(zipped.contains("estimating 30%: >= "), "{zipped}");
     assert!(!zipped.contains("headroom"), "{zipped}");
-    app.zip.done = 10;
+    app.zip.finish();
     let screen = lines(&mut app, 120, 30);
     let zipped = screen
         .iter()
@@ -220,7 +225,7 @@ fn the_tree_heading_counts_what_is_excluded_in_the_chosen_measure() {
     assert_eq!(app.measure.label(), "zipped");
     let screen = lines(&mut app, 120, 30);
     let heading = &screen[3];
-    let (full, kept) = app.tree.dir_sizes;
+    let (full, kept) = app.views.tree.dir_sizes;
     let cut = heft::limits::human(full.zipped - kept.zipped);
     assert!(heading.contains(&format!("(-{cut})")), "{cut}: {heading}");
 }
@@ -248,8 +253,8 @@ fn enter_on_a_file_found_by_the_tree_filter_opens_its_directory_with_it_selected
         .tree
         .resolve(b.roots[0].node, b"kubernetes/client/models/v1_pod.py")
         .unwrap();
-    assert_eq!(app.tree.dir, b.tree.parent(pod).unwrap());
-    assert_eq!(app.tree.selected(), Some(pod));
+    assert_eq!(app.views.tree.dir, b.tree.parent(pod).unwrap());
+    assert_eq!(app.views.tree.selected(), Some(pod));
 }
 
 #[test]
@@ -275,6 +280,7 @@ fn undoing_back_to_the_exported_rules_needs_no_quit_question() {
 fn small_words_and_numbers_read_right() {
     let mut app = app();
     let onnx = app
+        .views
         .packages
         .rows
         .iter()
@@ -318,16 +324,7 @@ fn disk_sizes_change_the_packages_size_column() {
 
 #[test]
 fn a_manifest_for_another_tree_says_so_on_open_with_the_rules_that_match_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("m.json");
-    let mut first = app();
-    let erase = "<Bksp>".repeat(40);
-    press(
-        &mut first,
-        &format!("<Space>e{erase}{}<Enter>", path.display()),
-    );
-    let text = std::fs::read_to_string(&path).unwrap();
-    let mut manifest = heft::manifest::Manifest::from_json(&text).unwrap();
+    let mut manifest = super::sample::exported_manifest(&mut app());
     let mut same = app();
     same.resume(manifest.clone(), manifest.rules.clone());
     assert!(same.overlay.is_none(), "the same tree: nothing to say");
@@ -377,7 +374,7 @@ fn narrow_screens_keep_names_readable_and_distinct() {
 fn a_package_installed_in_two_roots_is_marked_with_its_roots() {
     let mut app = super::sample::two_roots_app();
     assert_eq!(
-        app.packages.selected(),
+        app.views.packages.selected(),
         Some(heft::tui::app::PkgRow::Dist(super::sample::dist(
             &app, "botocore"
         )))
@@ -398,15 +395,15 @@ fn treemap_home_end_and_pages_move_and_the_small_items_tile_opens_as_a_list() {
     let mut app = app();
     lines(&mut app, 80, 24);
     press(&mut app, "3G");
-    let last = app.treemap.tiles.len() - 1;
-    assert_eq!(app.treemap.selected, last, "G: last tile");
+    let last = app.views.treemap.tiles.len() - 1;
+    assert_eq!(app.views.treemap.selected, last, "G: last tile");
     press(&mut app, "g");
-    assert_eq!(app.treemap.selected, 0, "g: first tile");
+    assert_eq!(app.views.treemap.selected, 0, "g: first tile");
     app.apply(heft::tui::keymap::Action::PageDown);
-    assert!(app.treemap.selected > 0, "PgDn moves");
+    assert!(app.views.treemap.selected > 0, "PgDn moves");
     press(&mut app, "G");
     assert!(
-        app.treemap.is_rest_selected(),
+        app.views.treemap.is_rest_selected(),
         "the last tile folds small items"
     );
     press(&mut app, "<Enter>");
@@ -431,6 +428,7 @@ fn treemap_safety_colours_tell_packages_apart_and_the_heading_fits_80_columns() 
     draw(&mut terminal, &mut app).unwrap();
     let buf = terminal.backend().buffer().clone();
     let mut colours: Vec<_> = app
+        .views
         .treemap
         .tiles
         .iter()

@@ -65,7 +65,7 @@ fn screen(app: &mut App) -> String {
 }
 
 fn selected_key(app: &App) -> Option<String> {
-    match app.packages.selected() {
+    match app.views.packages.selected() {
         Some(PkgRow::Dist(d)) => Some(app.bundle().dist(d).key.clone()),
         _ => None,
     }
@@ -118,7 +118,10 @@ fn watching_logs_each_batch_highlights_changed_packages_and_keeps_rules_and_sele
     pump_until(&mut app, &watch, "beta", |a| has_dist(a, "beta"));
     assert!(excluded(&app), "the rule still applies after ids moved");
     assert_eq!(
-        (app.packages.list.selected, selected_key(&app).as_deref()),
+        (
+            app.views.packages.list.selected,
+            selected_key(&app).as_deref()
+        ),
         (0, Some("beta")),
         "at the top, the selection stays on the biggest package"
     );
@@ -139,7 +142,7 @@ fn watching_logs_each_batch_highlights_changed_packages_and_keeps_rules_and_sele
     assert_eq!(activity.trend("beta"), Some(Trend::Shrank));
     assert!(activity.log.len() >= 4, "start, alpha, beta, shrink");
     assert_eq!(
-        app.packages.list.selected, 1,
+        app.views.packages.list.selected, 1,
         "moved by the user: the selection follows alpha"
     );
     let activity = app.activity.as_mut().unwrap();

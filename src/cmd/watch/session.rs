@@ -177,6 +177,7 @@ impl Session {
         let update = self.judge(&after.totals, false);
         let mut out = WatchLine::new(&self.shown, &after, &update, present);
         out.zipped_pending = true;
+        out.zipped_estimate = live.zipped_estimate();
         out.latency_ms = self.latency(false);
         self.unshown = false;
         let text = self.finish(&mut out, first, live);

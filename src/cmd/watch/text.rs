@@ -67,7 +67,14 @@ pub(crate) fn render(line: &WatchLine, local: &str, root: &Path, first: bool) ->
     }
     if line.present {
         let zip = if line.zipped_pending {
-            "estimating…".to_string()
+            match line.zipped_estimate {
+                Some(e) => format!(
+                    "estimating… (>= {}, ~ {} est.)",
+                    human(t.zipped_bytes),
+                    human(e)
+                ),
+                None => "estimating…".to_string(),
+            }
         } else {
             format!(
                 "{}{}",
@@ -250,6 +257,7 @@ mod tests {
             latency_ms: None,
             is_final: false,
             zipped_pending: false,
+            zipped_estimate: None,
             errors: 0,
         }
     }
@@ -311,5 +319,17 @@ mod tests {
         let text = render(&line(), "09:00:00", Path::new("/b"), true);
         assert!(text.starts_with("09:00:00  watching /b: 300 MB  12,462 files"));
         assert!(text.lines().next().unwrap().ends_with("1 distributions"));
+    }
+
+    #[test]
+    fn a_line_waiting_for_zipped_sizes_shows_the_bound_and_the_estimate() {
+        let mut l = line();
+        l.zipped_pending = true;
+        l.zipped_estimate = Some(150 * 1024 * 1024);
+        let text = render(&l, "12:00:00", Path::new("/site"), false);
+        assert!(
+            text.contains("zip ≈ estimating… (>= 100 MB, ~ 150 MB est.)"),
+            "{text}"
+        );
     }
 }

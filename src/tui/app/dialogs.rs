@@ -1,7 +1,7 @@
 //! Overlays on top of the views: help, limit and preset pickers, the export dialog and
 //! yes/no questions.
 
-use super::list::ListState;
+use super::ListState;
 use crate::model::Sizes;
 use crate::rules::Safety;
 

@@ -4,20 +4,15 @@
 
 use crate::bundle::Bundle;
 use crate::exclusion::Exclusion;
+use crate::fit::fit_rules;
 use crate::limits::{group, human};
 use crate::model::{DistId, NodeId};
 use crate::python::name::normalize;
 use crate::rules::{Rule, RuleKind};
 
-use super::{App, PkgRow, TileItem};
+use super::App;
 use crate::tui::exclusions::Reason;
-use crate::tui::keymap::ViewId;
-
-/// What Space acts on.
-enum Target {
-    Dist(DistId),
-    Node(NodeId),
-}
+use crate::tui::views::Item;
 
 /// Position of the first rule of `kind` whose value names distribution `key`.
 fn dist_rule_at(ex: &Exclusion, kind: RuleKind, key: &str) -> Option<usize> {
@@ -44,31 +39,13 @@ impl App {
         true
     }
 
-    fn target(&self) -> Option<Target> {
-        match self.view {
-            ViewId::Packages => match self.packages.selected()? {
-                PkgRow::Dist(d) => Some(Target::Dist(d)),
-                PkgRow::Unowned => None,
-            },
-            ViewId::Tree => self.tree.selected().map(Target::Node),
-            ViewId::Treemap => match self.treemap.selected_item()? {
-                TileItem::Dist(d) => Some(Target::Dist(d)),
-                TileItem::Node(n) => Some(Target::Node(n)),
-                TileItem::Unowned => None,
-            },
-            ViewId::Rules => None,
-        }
-    }
-
-    pub(super) fn on_toggle_exclude(&mut self) {
-        if self.view == ViewId::Rules {
-            return self.on_rule_toggle();
-        }
+    /// Space on an item (the Rules view switches rules instead).
+    pub(super) fn on_exclude(&mut self, item: Item) {
         let before = self.kept_totals().bytes;
-        match self.target() {
-            Some(Target::Dist(d)) => self.toggle_dist(d, RuleKind::Dist),
-            Some(Target::Node(n)) => self.toggle_node(n),
-            None => {
+        match item {
+            Item::Dist(d) => self.toggle_dist(d, RuleKind::Dist),
+            Item::Node(n) => self.toggle_node(n),
+            Item::Unowned => {
                 return self.say("nothing to exclude here (unowned files: open them in the Tree)");
             }
         }
@@ -143,10 +120,7 @@ impl App {
 
     /// Excludes the selected distribution with every dependency nothing else needs (or
     /// drops that rule again).
-    pub(super) fn on_exclude_with_deps(&mut self) {
-        let Some(d) = self.selected_dist() else {
-            return self.say("select a package to exclude it with its dependencies");
-        };
+    pub(super) fn on_exclude_with_deps(&mut self, d: DistId) {
         let only = self
             .insight
             .as_ref()
@@ -167,6 +141,35 @@ impl App {
             };
             self.say(format!("{verb} {name}{with}: {bytes}"));
         }
+    }
+
+    /// Plans the least risky presets that bring every gauged limit within bounds and adds
+    /// their rules in one change (one undo step); says what it added, or the floor.
+    pub(super) fn on_fit(&mut self) {
+        let limits = self.active_limits();
+        if limits.is_empty() {
+            return self.say("fit: no limit is gauged; choose one with L");
+        }
+        let Some(bundle) = self.data.complete() else {
+            return self.say("wait for the scan to finish before fitting");
+        };
+        let Some(base) = self.exclusions.planning_base(bundle) else {
+            return;
+        };
+        let fitted = match fit_rules(bundle, &base, &limits, self.budget.reserve, false) {
+            Ok(f) => f,
+            Err(e) => return self.say(format!("fit: {e}")),
+        };
+        let summary = fitted.summary();
+        let rules = fitted.rules;
+        if !rules.is_empty() {
+            self.change(|ex, bundle| {
+                for rule in rules {
+                    let _ = ex.push(bundle, rule);
+                }
+            });
+        }
+        self.say(summary);
     }
 
     pub(super) fn on_undo(&mut self) {
@@ -204,46 +207,23 @@ impl App {
         self.exclusions.rule_count()
     }
 
-    fn selected_rule(&self) -> Option<usize> {
-        (self.rules.selected < self.rule_count()).then_some(self.rules.selected)
+    pub(super) fn on_rule_toggle(&mut self, i: usize) {
+        self.change(|ex, bundle| {
+            ex.toggle(bundle, i);
+        });
     }
 
-    pub(super) fn on_rule_toggle(&mut self) {
-        if let Some(i) = self.selected_rule() {
-            self.change(|ex, bundle| {
-                ex.toggle(bundle, i);
-            });
-        }
+    pub(super) fn on_rule_delete(&mut self, i: usize) {
+        self.change(|ex, bundle| {
+            ex.remove(bundle, i);
+        });
     }
 
-    pub(super) fn on_rule_delete(&mut self) {
-        if self.view != ViewId::Rules {
-            return;
-        }
-        if let Some(i) = self.selected_rule() {
-            self.change(|ex, bundle| {
-                ex.remove(bundle, i);
-            });
-        }
-    }
-
-    /// Moves the selected rule up (`-1`) or down (`1`), changing which rule wins.
-    pub(super) fn on_rule_move(&mut self, delta: isize) {
-        if self.view != ViewId::Rules {
-            return;
-        }
-        let Some(i) = self.selected_rule() else {
-            return;
-        };
-        let Some(to) = i
-            .checked_add_signed(delta)
-            .filter(|t| *t < self.rule_count())
-        else {
-            return;
-        };
+    /// Moves rule `i` to position `to`, changing which rule wins; the selection follows it.
+    pub(super) fn on_rule_move(&mut self, i: usize, to: usize) {
         if self.change(|ex, bundle| ex.move_rule(bundle, i, to)) {
-            let h = self.list_heights().2;
-            self.rules.select(to, self.rule_count(), h);
+            let h = usize::from(self.layout().rules_rows.height);
+            self.views.rules.list.select(to, self.rule_count(), h);
         }
     }
 }

@@ -6,7 +6,7 @@ use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use super::App;
 use crate::finish::{FinishJob, Finished};
 use crate::tui::bus::ZipBatch;
-use crate::tui::keymap::{Action, ViewId};
+use crate::tui::views::ViewId;
 
 impl App {
     /// The scan ended: the merged tree goes to a worker for ownership, graph and insight
@@ -44,9 +44,8 @@ impl App {
         let elapsed = scan.elapsed;
         self.busy = None;
         self.data = super::Data::Ready(Box::new(done.bundle));
-        let total: u64 = done.zip_jobs.iter().map(|t| t.len() as u64).sum();
-        if total > 0 {
-            self.zip = super::ZipProgress { done: 0, total };
+        self.zip = crate::zipjob::ZipProgress::of_tasks(self.data.bundle(), &done.zip_jobs);
+        if self.zip.total_files > 0 {
             self.zip_jobs = Some(done.zip_jobs);
         }
         self.insight = Some(done.insight);
@@ -94,14 +93,13 @@ impl App {
             .collect();
         crate::zipjob::apply(bundle, &batch.sizes);
         self.exclusions.on_zipped(bundle, &before);
-        self.zip.total = batch.total;
-        self.zip.done += batch.sizes.len() as u64;
+        self.zip.record(bundle, &batch.sizes);
         self.mark_views_stale();
     }
 
     /// Every estimate is in.
     pub(super) fn on_zip_done(&mut self) {
-        self.zip.done = self.zip.total;
+        self.zip.finish();
         self.flags.stale = true;
         // Retained zipped bytes are sums of the distributions' zipped sizes, now final.
         self.refresh_insight();
@@ -120,55 +118,22 @@ impl App {
         if self.overlay.is_some() {
             return;
         }
-        let (ph, th, rh) = self.list_heights();
-        match self.view {
-            ViewId::Packages => self
-                .packages
-                .list
-                .scroll_by(delta, self.packages.rows.len(), ph),
-            ViewId::Tree => self.tree.list.scroll_by(delta, self.tree.rows.len(), th),
-            ViewId::Rules => self.rules.scroll_by(delta, self.rule_count(), rh),
-            ViewId::Treemap => {}
-        }
+        let screen = self.layout();
+        let p = props!(self);
+        self.views.get_mut(self.view).on_wheel(delta, &p, &screen);
     }
 
     fn click(&mut self, x: u16, y: u16) {
         if self.overlay.is_some() {
             return;
         }
-        let layout = self.layout();
-        if let Some(view) = layout.tab_at(x, y) {
+        let screen = self.layout();
+        if let Some(view) = screen.tab_at(x, y).and_then(ViewId::at) {
             self.show(view);
             return;
         }
-        let rows = match self.view {
-            ViewId::Packages => layout.packages_rows,
-            ViewId::Tree => layout.tree_rows,
-            ViewId::Rules => layout.rules_rows,
-            ViewId::Treemap => return self.click_tile(x, y),
-        };
-        if !rows.contains(ratatui::layout::Position { x, y }) {
-            return;
-        }
-        let line = usize::from(y - rows.y);
-        let rule_count = self.rule_count();
-        let (list, len) = match self.view {
-            ViewId::Packages => (&mut self.packages.list, self.packages.rows.len()),
-            ViewId::Tree => (&mut self.tree.list, self.tree.rows.len()),
-            _ => (&mut self.rules, rule_count),
-        };
-        if let Some(i) = list.row_at(line, len) {
-            let again = list.selected == i;
-            list.selected = i;
-            if again && self.view != ViewId::Rules {
-                self.apply(Action::Enter);
-            }
-        }
-    }
-
-    fn click_tile(&mut self, x: u16, y: u16) {
-        if self.treemap.click(x, y).is_some() {
-            self.apply(Action::Enter);
-        }
+        let p = props!(self);
+        let effect = self.views.get_mut(self.view).on_click(x, y, &p, &screen);
+        self.carry_out(effect);
     }
 }

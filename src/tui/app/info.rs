@@ -8,8 +8,8 @@ use crate::limits::{group, human};
 use crate::model::{DistId, NodeId, Sizes};
 
 use super::dialogs::Overlay;
-use super::{App, PkgRow, TileItem};
-use crate::tui::keymap::ViewId;
+use super::{App, TileItem};
+use crate::tui::views::Item;
 
 /// Exact figures of every measure, a line each: "apparent 12.3 MB (12,903,411 B)".
 pub fn exact(s: &Sizes) -> [String; 3] {
@@ -21,31 +21,15 @@ pub fn exact(s: &Sizes) -> [String; 3] {
     ]
 }
 
-/// "1 file", "3 files".
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+pub use crate::tui::views::count;
 
 impl App {
-    /// Opens the info pane about the selection.
-    pub(super) fn open_info(&mut self) {
-        let (title, lines) = match self.view {
-            ViewId::Packages => match self.packages.selected() {
-                Some(PkgRow::Dist(d)) => self.dist_info(d),
-                Some(PkgRow::Unowned) => self.unowned_info(),
-                None => return self.say("nothing selected"),
-            },
-            ViewId::Tree => match self.tree.selected() {
-                Some(n) => self.node_info(n),
-                None => return self.say("nothing selected"),
-            },
-            ViewId::Treemap => match self.treemap.selected_item() {
-                Some(TileItem::Dist(d)) => self.dist_info(d),
-                Some(TileItem::Node(n)) => self.node_info(n),
-                Some(TileItem::Unowned) => self.unowned_info(),
-                None => return self.say("the small-items tile: Enter lists them"),
-            },
-            ViewId::Rules => return self.open_suggestions(),
+    /// Opens the info pane about an item.
+    pub(super) fn open_info(&mut self, item: Item) {
+        let (title, lines) = match item {
+            Item::Dist(d) => self.dist_info(d),
+            Item::Node(n) => self.node_info(n),
+            Item::Unowned => self.unowned_info(),
         };
         self.overlay = Some(Overlay::Text {
             title,
@@ -71,7 +55,7 @@ impl App {
                 b.tree.path(inst.meta_dir).display()
             ));
         }
-        if let Some(note) = self.duplicate_note(d) {
+        if let Some(note) = self.props().duplicate_note(d) {
             l.push(format!("⚠ {note}"));
         }
         l.push(record_status(dist));
@@ -89,7 +73,8 @@ impl App {
         if let Some(a) = self.exclusions.alerts().about_dist(d) {
             l.push(format!("⚠ {a}"));
         }
-        let by = self.required_by_names(d);
+        let props = self.props();
+        let by = props.required_by_names(d);
         l.push(if by.is_empty() {
             "required by nothing here (top level)".into()
         } else {
@@ -211,6 +196,7 @@ impl App {
         let b = self.bundle();
         let m = self.measure;
         let lines: Vec<String> = self
+            .views
             .treemap
             .folded()
             .iter()

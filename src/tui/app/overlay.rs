@@ -27,7 +27,8 @@ impl App {
         };
         self.overlay = match overlay {
             Overlay::Help { scroll } => {
-                let total = crate::tui::keymap::help_lines().len();
+                let help = crate::tui::views::help_lines();
+                let total = crate::tui::text::help_rows(&help, self.size.width).len();
                 let rows = pane_rows(total, self.size.height);
                 scroll_pane(scroll, action, total, rows).map(|scroll| Overlay::Help { scroll })
             }
@@ -36,8 +37,10 @@ impl App {
                 lines,
                 scroll,
             } => {
-                let rows = pane_rows(lines.len(), self.size.height);
-                scroll_pane(scroll, action, lines.len(), rows).map(|scroll| Overlay::Text {
+                // Scrolls over the lines as drawn, long ones wrapped.
+                let total = crate::tui::text::pane_lines(&lines, self.size.width).len();
+                let rows = pane_rows(total, self.size.height);
+                scroll_pane(scroll, action, total, rows).map(|scroll| Overlay::Text {
                     title,
                     lines,
                     scroll,

@@ -9,9 +9,9 @@ use crate::model::{NodeId, Tree};
 use crate::watch::summary::{Snapshot, changes};
 use crate::watch::{Batch, BatchKind, WatchEvent, ZipSizes};
 
-use super::{App, Ctx, Focus, PkgRow, Scope, TreemapState};
+use super::{App, Focus, PkgRow, Scope, TreemapView};
 use crate::tui::activity::BatchSummary;
-use crate::tui::keymap::ViewId;
+use crate::tui::views::ViewId;
 
 impl App {
     /// Whether the explorer watches a directory.
@@ -37,7 +37,7 @@ impl App {
     fn on_batch(&mut self, batch: Batch) {
         // At the top, the biggest package stays selected: follow a package only when the
         // user moved to it.
-        let at_top = self.packages.list.selected == 0;
+        let at_top = self.views.packages.list.selected == 0;
         let selected = self.selected_key().filter(|_| !at_top);
         let Some(live) = self.data.live_mut() else {
             return;
@@ -71,8 +71,11 @@ impl App {
         }
         self.after_batch(applied.kind == BatchKind::Full, selected.as_deref());
         if at_top {
-            let (height, len) = (self.list_heights().0, self.packages.rows.len());
-            self.packages.list.select(0, len, height);
+            let (height, len) = (
+                usize::from(self.layout().packages_rows.height),
+                self.views.packages.rows.len(),
+            );
+            self.views.packages.list.select(0, len, height);
         }
     }
 
@@ -114,26 +117,28 @@ impl App {
         let tree = &self.data.bundle().tree;
         let dead =
             |id: NodeId, scope: Scope| full || matches!(scope, Scope::Dist(_)) || !alive(tree, id);
-        let tree_dead = dead(self.tree.dir, self.tree.scope);
-        let map_dead = match self.treemap.focus {
+        let tree_dead = dead(self.views.tree.dir, self.views.tree.scope);
+        let map_dead = match self.views.treemap.focus {
             Focus::Packages => false,
             Focus::Node(id, scope) => dead(id, scope),
         };
         if map_dead {
-            let colour = self.treemap.colour;
-            self.treemap = TreemapState::default();
-            self.treemap.colour = colour;
+            let colour = self.views.treemap.colour;
+            self.views.treemap = TreemapView::default();
+            self.views.treemap.colour = colour;
         }
         if tree_dead {
             let home = super::scope::home(self.data.bundle(), &self.exclusions, Scope::All);
-            let height = self.list_heights().1;
-            self.tree.open(&ctx!(self), home, Scope::All, height);
+            let height = usize::from(self.layout().tree_rows.height);
+            self.views
+                .tree
+                .open(&props!(self), home, Scope::All, height);
         }
     }
 
     /// The selected package's key, to find it again after ids moved.
     fn selected_key(&self) -> Option<String> {
-        match self.packages.selected() {
+        match self.views.packages.selected() {
             Some(PkgRow::Dist(d)) => self.bundle().dists.get(d.index()).map(|d| d.key.clone()),
             _ => None,
         }
@@ -142,18 +147,21 @@ impl App {
     fn reselect(&mut self, key: Option<&str>) {
         let Some(key) = key else { return };
         let bundle = self.data.bundle();
-        let found = self.packages.rows.iter().position(|r| match r {
+        let found = self.views.packages.rows.iter().position(|r| match r {
             PkgRow::Dist(d) => bundle.dists.get(d.index()).is_some_and(|x| x.key == key),
             PkgRow::Unowned => false,
         });
         if let Some(i) = found {
-            let (height, len) = (self.list_heights().0, self.packages.rows.len());
-            self.packages.list.select(i, len, height);
+            let (height, len) = (
+                usize::from(self.layout().packages_rows.height),
+                self.views.packages.rows.len(),
+            );
+            self.views.packages.list.select(i, len, height);
         }
     }
 
     /// The limits gauged now.
-    fn active_limits(&self) -> Vec<Limit> {
+    pub(super) fn active_limits(&self) -> Vec<Limit> {
         self.limits
             .iter()
             .filter(|c| c.active)

@@ -61,25 +61,16 @@ fn no_key_is_bound_twice_in_browse_mode() {
 
 #[test]
 fn digits_jump_to_views_in_tab_order() {
-    assert_eq!(
-        browse(KeyCode::Char('1')),
-        Some(Action::View(ViewId::Packages))
-    );
-    assert_eq!(
-        browse(KeyCode::Char('3')),
-        Some(Action::View(ViewId::Treemap))
-    );
-    assert_eq!(
-        browse(KeyCode::Char('4')),
-        Some(Action::View(ViewId::Rules))
-    );
-    assert_eq!(browse(KeyCode::Char('5')), None);
+    assert_eq!(browse(KeyCode::Char('1')), Some(Action::View(0)));
+    assert_eq!(browse(KeyCode::Char('3')), Some(Action::View(2)));
+    assert_eq!(browse(KeyCode::Char('4')), Some(Action::View(3)));
+    // Digits past the last view mean nothing to the app (it checks the registry).
+    assert_eq!(browse(KeyCode::Char('5')), Some(Action::View(4)));
 }
 
 #[test]
 fn tab_cycles_views_both_ways_and_wraps() {
-    assert_eq!(ViewId::Rules.next(), ViewId::Packages);
-    assert_eq!(ViewId::Packages.prev(), ViewId::Rules);
+    assert_eq!(browse(KeyCode::Tab), Some(Action::NextView));
     assert_eq!(browse(KeyCode::BackTab), Some(Action::PrevView));
 }
 
@@ -161,7 +152,7 @@ fn key_releases_do_nothing() {
 
 #[test]
 fn the_help_table_mentions_every_browse_key() {
-    let text: String = help_lines()
+    let text: String = help_lines(&[])
         .iter()
         .map(|(k, _)| k.as_str())
         .collect::<Vec<_>>()

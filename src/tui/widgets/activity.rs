@@ -5,10 +5,10 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use super::text::put;
 use crate::limits::human;
 use crate::tui::activity::Entry;
 use crate::tui::app::App;
+use crate::tui::text::put;
 use crate::watch::summary::{ChangeKind, DistChange};
 
 /// Lines the log takes: none unless watching, fewer on short screens.

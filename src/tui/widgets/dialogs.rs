@@ -1,14 +1,15 @@
-//! Dialog boxes: the limit chooser (with exact bytes), presets, export, confirmations.
+//! Dialog boxes: the limit chooser (exact bytes of the selected limit), presets, export, confirmations.
 
-use crate::limits::{human, verdict};
+use crate::limits::human;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
-use super::text::{centred, fit, group, put};
+use super::gauge::{GaugeRow, Zip, zip_state};
 use crate::tui::app::{App, ExportDialog, ExportField, Overlay, PresetChoice};
 use crate::tui::export;
+use crate::tui::text::{centred, fit, group, pane_lines, put};
 
 /// Draws `overlay` centred over `area`.
 pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
@@ -62,34 +63,52 @@ fn boxed(app: &App, title: &str, lines: &[String], area: Rect, buf: &mut Buffer)
     inner
 }
 
+/// One line per limit in human units (the state as the gauges say it, so never
+/// "headroom" while a figure is a lower bound), and the exact bytes of the selected one:
+/// the lines fit 80 columns.
 fn limits(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
-    let kept = app.kept_totals();
+    let zip = zip_state(app);
     let mut lines = vec![
-        "Space toggles, Enter or Esc closes. Exact bytes; AWS MB = 1024*1024 bytes.".to_string(),
+        "Space toggles, Enter or Esc closes. MB = 1024*1024 bytes.".to_string(),
         String::new(),
     ];
-    for c in &app.limits {
-        let v = verdict(&c.limit, kept.bytes, kept.zipped, app.reserve_for(&c.limit));
+    let rows: Vec<GaugeRow> = app
+        .limits
+        .iter()
+        .map(|c| GaugeRow::of(app, &c.limit, zip))
+        .collect();
+    for (c, row) in app.limits.iter().zip(&rows) {
         let mark = if c.active { "[x]" } else { "[ ]" };
-        let state = if v.ok {
-            format!("{} bytes headroom", group(v.headroom))
-        } else {
-            format!("over by {} bytes", group(v.overrun))
-        };
+        let lower = if row.is_partial() { ">= " } else { "" };
         lines.push(format!(
-            "{mark} {:<24} {:>8} {:>14} B  used {:>14} B  {state}",
+            "{mark} {:<22} {:>8}  used {:>11}  {}",
             c.limit.name,
             human(c.limit.bytes),
-            group(c.limit.bytes),
-            group(v.used)
+            format!("{lower}{}", human(row.verdict.used)),
+            row.state()
         ));
     }
     lines.push(String::new());
-    if let Some(c) = app.limits.get(selected) {
+    if let (Some(c), Some(row)) = (app.limits.get(selected), rows.get(selected)) {
+        let v = &row.verdict;
+        let lower = if row.is_partial() { ">= " } else { "" };
+        let tail = if !v.ok {
+            format!(", over by {lower}{} B", group(v.overrun))
+        } else if row.is_partial() || row.zip == Zip::Unknown {
+            String::new()
+        } else {
+            format!(", headroom {} B", group(v.headroom))
+        };
         lines.push(format!(
-            "{}: {} ({})",
-            c.limit.name, c.limit.description, c.limit.source
+            "exact: limit {} B, used {lower}{} B{tail}",
+            group(c.limit.bytes),
+            group(v.used)
         ));
+        let about = [
+            format!("{}: {}", c.limit.name, c.limit.description),
+            format!("source: {}", c.limit.source),
+        ];
+        lines.extend(pane_lines(&about, area.width));
     }
     let inner = boxed(app, " limits ", &lines, area, buf);
     let y = inner.y + 2 + selected as u16;
@@ -123,7 +142,7 @@ fn presets(app: &App, selected: usize, choices: &[PresetChoice], area: Rect, buf
     }
     lines.push(String::new());
     if let Some(c) = choices.get(selected) {
-        lines.push(fit(&c.reason, 90));
+        lines.extend(pane_lines(std::slice::from_ref(&c.reason), area.width));
     }
     let inner = boxed(app, " presets ", &lines, area, buf);
     let y = inner.y + 2 + selected as u16;

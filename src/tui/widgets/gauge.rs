@@ -1,13 +1,15 @@
 //! The limit gauges: one line per active limit with a bar, used of limit, percent and
-//! headroom or overrun, coloured green, yellow (>= 90 %) or red (over).
+//! headroom or overrun, coloured green, yellow (>= 90 %) or red (over). While zipped
+//! estimates run a gauge shows a lower bound and an extrapolated figure, never a verdict
+//! but "over"; while paths could not be read it never says "headroom" (unverified).
 
 use crate::limits::{Counted, Verdict, human, verdict};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use super::text::{bar, put};
 use crate::tui::app::{App, Data};
+use crate::tui::text::{bar, put};
 use crate::tui::theme::Theme;
 
 /// How much of a zipped limit's figure is known.
@@ -29,13 +31,80 @@ pub struct GaugeRow {
     pub verdict: Verdict,
     /// Whether its figure is final (zipped limits while estimates run: a lower bound).
     pub zip: Zip,
+    /// While estimating: the used figure extrapolated from the files done so far.
+    pub estimate: Option<u64>,
+    /// Paths that could not be read: the figure is a lower bound and never "ok".
+    pub unreadable: usize,
+    /// The scan still runs: the figure is what is counted so far.
+    pub scanning: bool,
 }
 
 impl GaugeRow {
+    /// The row of `limit` against what the app keeps.
+    pub fn of(app: &App, limit: &crate::limits::Limit, zip: Zip) -> GaugeRow {
+        let kept = app.kept_totals();
+        let reserve = app.reserve_for(limit);
+        let zip = if limit.counted == Counted::Unzipped {
+            Zip::Complete
+        } else {
+            zip
+        };
+        let estimate = match zip {
+            Zip::Estimating(_) => extrapolated(app, kept)
+                .map(|zipped| verdict(limit, kept.bytes, zipped, reserve).used),
+            Zip::Complete | Zip::Unknown => None,
+        };
+        GaugeRow {
+            verdict: verdict(limit, kept.bytes, kept.zipped, reserve),
+            zip,
+            estimate,
+            unreadable: app.bundle().errors.len(),
+            scanning: app.data.is_scanning(),
+        }
+    }
+
     /// Whether its figure is only a lower bound.
     pub fn is_partial(&self) -> bool {
-        matches!(self.zip, Zip::Estimating(_))
+        matches!(self.zip, Zip::Estimating(_)) || self.unreadable > 0 || self.scanning
     }
+
+    /// The verdict in a few words: "over by X", "X headroom", or why there is none yet.
+    pub fn state(&self) -> String {
+        let v = &self.verdict;
+        let lower = if self.is_partial() { ">= " } else { "" };
+        if !v.ok {
+            format!("over by {lower}{}", human(v.overrun))
+        } else if self.zip == Zip::Unknown && self.scanning {
+            "zipped size follows the scan".into()
+        } else if self.zip == Zip::Unknown {
+            "zipped size not estimated".into()
+        } else if matches!(self.zip, Zip::Estimating(_)) || self.scanning {
+            "no verdict yet".into()
+        } else if self.unreadable > 0 {
+            "unverified".into()
+        } else {
+            format!("{} headroom", human(v.headroom))
+        }
+    }
+}
+
+/// The kept zipped bytes once every file is compressed, extrapolated at the ratio of the
+/// files done so far. The files still to do are taken as kept in the share the kept bytes
+/// have of the whole tree (an estimate, said as one); `None` until some file is done.
+fn extrapolated(app: &App, kept: crate::model::Sizes) -> Option<u64> {
+    let rest = match &app.data {
+        Data::Live(live) => live
+            .zipped_estimate()?
+            .saturating_sub(live.bundle().totals().zipped),
+        _ => app.zip.remaining_estimate()?,
+    };
+    let rest = u128::from(rest);
+    let full = app.exclusions.full(app.bundle().top).bytes;
+    let share = rest * u128::from(kept.bytes) / u128::from(full.max(1));
+    Some(
+        kept.zipped
+            .saturating_add(u64::try_from(share).unwrap_or(u64::MAX)),
+    )
 }
 
 /// Everything the gauges show.
@@ -48,37 +117,32 @@ pub struct GaugeProps {
 impl GaugeProps {
     /// The gauges of the app's active limits against what is kept.
     pub fn of(app: &App) -> GaugeProps {
-        let kept = app.kept_totals();
-        let full = app.exclusions.full(app.bundle().top);
-        // Without estimates (--no-zip-estimate) directories' zipped bytes are headers only.
-        let unmeasured = !app.budget.zip_estimate
-            && app
-                .bundle()
-                .roots
-                .iter()
-                .any(|r| r.kind == crate::bundle::RootKind::SitePackages);
-        let zip = match (&app.data, app.zip.running()) {
-            (_, Some(p)) => Zip::Estimating(Some(p)),
-            (Data::Live(live), None) if live.zip_pending() > 0 && !unmeasured => {
-                Zip::Estimating(None)
-            }
-            _ if unmeasured || (full.zipped == 0 && full.bytes > 0) => Zip::Unknown,
-            _ => Zip::Complete,
-        };
+        let zip = zip_state(app);
         let rows = app
             .limits
             .iter()
             .filter(|c| c.active)
-            .map(|c| GaugeRow {
-                verdict: verdict(&c.limit, kept.bytes, kept.zipped, app.reserve_for(&c.limit)),
-                zip: if c.limit.counted == Counted::Unzipped {
-                    Zip::Complete
-                } else {
-                    zip
-                },
-            })
+            .map(|c| GaugeRow::of(app, &c.limit, zip))
             .collect();
         GaugeProps { rows }
+    }
+}
+
+/// How much of the zipped figures is known now.
+pub fn zip_state(app: &App) -> Zip {
+    let full = app.exclusions.full(app.bundle().top);
+    // Without estimates (--no-zip-estimate) directories' zipped bytes are headers only.
+    let unmeasured = !app.budget.zip_estimate
+        && app
+            .bundle()
+            .roots
+            .iter()
+            .any(|r| r.kind == crate::bundle::RootKind::SitePackages);
+    match (&app.data, app.zip.running()) {
+        (_, Some(p)) => Zip::Estimating(Some(p)),
+        (Data::Live(live), None) if live.zip_pending() > 0 && !unmeasured => Zip::Estimating(None),
+        _ if unmeasured || (full.zipped == 0 && full.bytes > 0) => Zip::Unknown,
+        _ => Zip::Complete,
     }
 }
 
@@ -95,7 +159,6 @@ pub fn verdict_style(v: &Verdict, theme: &Theme) -> Style {
 
 /// Draws the gauges, one per line of `area`, with their bars aligned.
 pub fn render(props: &GaugeProps, area: Rect, buf: &mut Buffer, theme: &Theme) {
-    let texts: Vec<String> = props.rows.iter().map(numbers).collect();
     let name_w = props
         .rows
         .iter()
@@ -103,7 +166,12 @@ pub fn render(props: &GaugeProps, area: Rect, buf: &mut Buffer, theme: &Theme) {
         .max()
         .unwrap_or(0)
         .max(14);
-    let text_w = texts.iter().map(|t| t.chars().count()).max().unwrap_or(0);
+    let widest = |texts: &[String]| texts.iter().map(|t| t.chars().count()).max().unwrap_or(0);
+    let mut texts: Vec<String> = props.rows.iter().map(|r| numbers(r, false)).collect();
+    if name_w + widest(&texts) + 2 > usize::from(area.width) {
+        texts = props.rows.iter().map(|r| numbers(r, true)).collect();
+    }
+    let text_w = widest(&texts);
     let bar_w = usize::from(area.width)
         .saturating_sub(name_w + text_w + 5)
         .min(60);
@@ -113,37 +181,52 @@ pub fn render(props: &GaugeProps, area: Rect, buf: &mut Buffer, theme: &Theme) {
     }
 }
 
-/// "459.0 MB of 250 MB  183.6%  over by 209.0 MB", or while estimating a lower bound with
-/// no verdict ("estimating 12%: >= 4.2 MB of 50 MB"; "over by >= 2 MB" once it is over),
-/// or why there is no number.
-fn numbers(row: &GaugeRow) -> String {
+/// "459.0 MB of 250 MB  183.6%  over by 209.0 MB"; while estimating a lower bound and the
+/// extrapolated figure with no verdict ("estimating 12%: >= 4.2 MB, ~ 61.0 MB est. of
+/// 50 MB"; "over by >= 2 MB" once the bound is over); or why there is no number.
+/// `compact` (narrow screens) leaves out the percent done of an estimate.
+fn numbers(row: &GaugeRow, compact: bool) -> String {
     let v = &row.verdict;
     match row.zip {
-        Zip::Unknown => "zipped size not estimated".to_string(),
+        Zip::Unknown => row.state(),
         Zip::Estimating(p) => {
             let done = p.map(|p| format!(" {p}%")).unwrap_or_default();
+            let est = row
+                .estimate
+                .map(|e| format!(", ~ {} est.", human(e)))
+                .unwrap_or_default();
             let tail = if v.ok {
                 String::new()
             } else {
-                format!("  over by >= {}", human(v.overrun))
+                format!("  {}", row.state())
             };
-            format!(
-                "estimating{done}: >= {} of {}{tail}",
-                human(v.used),
-                human(v.limit.bytes)
-            )
+            match row.estimate {
+                Some(e) if compact => format!(
+                    "~ {} est., >= {} of {}{tail}",
+                    human(e),
+                    human(v.used),
+                    human(v.limit.bytes)
+                ),
+                _ => format!(
+                    "estimating{done}: >= {}{est} of {}{tail}",
+                    human(v.used),
+                    human(v.limit.bytes)
+                ),
+            }
         }
         Zip::Complete => {
-            let tail = if v.ok {
-                format!("{} headroom", human(v.headroom))
+            let lower = if row.is_partial() { ">= " } else { "" };
+            let unread = if row.unreadable > 0 {
+                format!(" ({} unreadable)", row.unreadable)
             } else {
-                format!("over by {}", human(v.overrun))
+                String::new()
             };
             format!(
-                "{} of {}  {:>5.1}%  {tail}",
+                "{lower}{} of {}  {:>5.1}%  {}{unread}",
                 human(v.used),
                 human(v.limit.bytes),
-                v.percent
+                v.percent,
+                row.state()
             )
         }
     }
@@ -199,6 +282,9 @@ mod tests {
         GaugeRow {
             verdict: verdict(limit, used, 0, 0),
             zip: Zip::Complete,
+            estimate: None,
+            unreadable: 0,
+            scanning: false,
         }
     }
 
@@ -258,6 +344,9 @@ mod tests {
         GaugeRow {
             verdict: verdict(limit, 0, used, 0),
             zip: Zip::Estimating(done),
+            estimate: None,
+            unreadable: 0,
+            scanning: false,
         }
     }
 
@@ -278,6 +367,67 @@ mod tests {
             );
         }
         assert!(line(&buf, 0).contains("estimating 0%: >= 4.2 MB of 50 MB"));
+        assert_eq!(Some(buf[(18, 0)].fg), Theme::colour().dim.fg, "not green");
+    }
+
+    #[test]
+    fn a_zipped_gauge_while_estimating_shows_the_extrapolated_figure_marked_as_an_estimate() {
+        let mut r = zipped_row(4_404_019, Some(12));
+        r.estimate = Some(61 << 20);
+        let mut buf = Buffer::empty(Rect::new(0, 0, 120, 1));
+        render(
+            &GaugeProps { rows: vec![r] },
+            buf.area,
+            &mut buf,
+            &Theme::mono(),
+        );
+        let text = line(&buf, 0);
+        assert!(
+            text.contains("estimating 12%: >= 4.2 MB, ~ 61 MB est. of 50 MB"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("over"),
+            "no verdict from an estimate: {text}"
+        );
+    }
+
+    #[test]
+    fn a_gauge_mid_estimate_fits_80_columns_with_its_bar_and_both_figures() {
+        let mut r = zipped_row(53 << 20, Some(5));
+        r.estimate = Some(107 << 20);
+        let props = GaugeProps {
+            rows: vec![row(323 << 20), r],
+        };
+        let mut buf = Buffer::empty(Rect::new(0, 0, 80, 2));
+        render(&props, buf.area, &mut buf, &Theme::mono());
+        let text = line(&buf, 1);
+        assert!(
+            text.contains("~ 107 MB est., >= 53 MB of 50 MB  over by >= 3.0 MB"),
+            "{text}"
+        );
+        assert!(
+            line(&buf, 0).contains('▕'),
+            "the bars stay: {}",
+            line(&buf, 0)
+        );
+    }
+
+    #[test]
+    fn a_gauge_with_unreadable_paths_is_unverified_not_headroom() {
+        let mut r = row(100 << 20);
+        r.unreadable = 2;
+        let mut buf = Buffer::empty(Rect::new(0, 0, 120, 1));
+        render(
+            &GaugeProps { rows: vec![r] },
+            buf.area,
+            &mut buf,
+            &Theme::colour(),
+        );
+        let text = line(&buf, 0);
+        assert!(text.contains(">= 100 MB of 250 MB"), "{text}");
+        assert!(text.contains("unverified (2 unreadable)"), "{text}");
+        assert!(!text.contains("headroom"), "{text}");
         assert_eq!(Some(buf[(18, 0)].fg), Theme::colour().dim.fg, "not green");
     }
 

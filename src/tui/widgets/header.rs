@@ -4,8 +4,9 @@ use crate::limits::human;
 use ratatui::buffer::Buffer;
 
 use super::Screen;
-use super::text::{fit_left, group, put};
 use crate::tui::app::{App, Data};
+use crate::tui::text::{fit_left, group, put};
+use crate::tui::views::ViewId;
 
 /// Writes `text` at `x` without running into the tabs at `end`; returns the next `x`.
 fn left(
@@ -29,7 +30,7 @@ pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
     }
     let theme = &app.theme;
     buf.set_style(area, theme.header);
-    let tabs_x = screen.tabs.first().map_or(area.right(), |(_, r)| r.x);
+    let tabs_x = screen.tabs.first().map_or(area.right(), |r| r.x);
     let mut x = area.x;
     let bold = theme.header.add_modifier(ratatui::style::Modifier::BOLD);
     x = left(buf, x, tabs_x, area.y, " heft ", bold);
@@ -50,6 +51,13 @@ pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
         x = left(buf, x, tabs_x, area.y, &badge, theme.alert);
         x = left(buf, x, tabs_x, area.y, " ", theme.header);
     }
+    // Paths that could not be read make every figure a lower bound: always in sight.
+    let unreadable = app.bundle().errors.len();
+    if unreadable > 0 {
+        let badge = format!(" ⚠ {unreadable} unreadable ");
+        x = left(buf, x, tabs_x, area.y, &badge, theme.alert);
+        x = left(buf, x, tabs_x, area.y, " ", theme.header);
+    }
     if app.info.demo {
         x = left(buf, x, tabs_x, area.y, " DEMO ", theme.badge);
         x = left(buf, x, tabs_x, area.y, " ", theme.header);
@@ -67,8 +75,9 @@ pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
     );
     left(buf, x, tabs_x, area.y, &format!("  {totals}"), theme.header);
     let short = area.width < 100;
-    for (i, (view, r)) in screen.tabs.iter().enumerate() {
-        let style = if *view == app.view {
+    let active = app.view.index();
+    for ((i, r), title) in screen.tabs.iter().enumerate().zip(ViewId::TITLES) {
+        let style = if i == active {
             theme.tab_active
         } else {
             theme.tab
@@ -76,7 +85,7 @@ pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
         let label = if short {
             format!(" {} ", i + 1)
         } else {
-            crate::tui::layout::tab_label(i, *view)
+            crate::tui::layout::tab_label(i, title)
         };
         put(buf, r.x, r.y, &label, r.width, style);
     }

@@ -1,15 +1,16 @@
 //! Scrollable text panes: help (generated from the keymap's bindings) and the read-only
-//! panes (item info, suggestions), each with its position and a "more" marker.
+//! panes (item info, suggestions; long lines wrapped), each with its position and a
+//! "more" marker.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
-use super::text::{centred, fit, put};
 use crate::tui::app::App;
 use crate::tui::app::pane_rows;
-use crate::tui::keymap::help_lines;
+use crate::tui::text::{HELP_KEYS, HELP_WIDTH, centred, fit, help_rows, pane_lines, put};
+use crate::tui::views::help_lines;
 
 /// The bordered box of a pane of `total` lines and `width` columns, and its title: the
 /// given one plus "lines 1-20 of 45 ↓" when it does not fit.
@@ -45,20 +46,20 @@ fn pane(
     inner
 }
 
-/// Draws the help box over `area`, starting at line `scroll`.
+/// Draws the help box over `area`, starting at row `scroll` (long descriptions wrapped).
 pub fn render(app: &App, scroll: usize, area: Rect, buf: &mut Buffer) {
-    let lines = help_lines();
+    let rows = help_rows(&help_lines(), area.width);
     let inner = pane(
         app,
         " keys · Esc closes ",
-        lines.len(),
+        rows.len(),
         scroll,
-        78,
+        HELP_WIDTH,
         area,
         buf,
     );
-    let key_w = 16u16;
-    for ((keys, what), y) in lines.iter().skip(scroll).zip(inner.y..inner.bottom()) {
+    let key_w = HELP_KEYS;
+    for ((keys, what), y) in rows.iter().skip(scroll).zip(inner.y..inner.bottom()) {
         put(buf, inner.x + 1, y, keys, key_w, app.theme.key);
         let w = inner.width.saturating_sub(key_w + 2);
         put(
@@ -81,6 +82,7 @@ pub fn render_text(
     area: Rect,
     buf: &mut Buffer,
 ) {
+    let lines = pane_lines(lines, area.width);
     let widest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     let width = (widest as u16 + 4).max(title.chars().count() as u16 + 24);
     let inner = pane(app, title, lines.len(), scroll, width, area, buf);

@@ -5,55 +5,13 @@ use crate::limits::human;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use super::text::{fit_left, group, put};
-use crate::tui::app::{App, Data, PkgRow, TileItem};
-use crate::tui::keymap::ViewId;
+use crate::tui::app::{App, Data};
+use crate::tui::text::{fit_left, group, put};
+use crate::tui::views::Item;
 
 /// The full path (or name) of what is focused.
 pub fn focused_path(app: &App) -> String {
-    let bundle = app.bundle();
-    match app.view {
-        ViewId::Packages => match app.packages.selected() {
-            Some(PkgRow::Dist(d)) if app.duplicate_note(d).is_some() => {
-                let dist = bundle.dist(d);
-                let note = app.duplicate_note(d).unwrap_or_default();
-                format!("{} {}  {note}", dist.name, dist.version)
-            }
-            Some(PkgRow::Dist(d)) => {
-                let dist = bundle.dist(d);
-                let meta = dist
-                    .installs
-                    .first()
-                    .map(|i| bundle.tree.path(i.meta_dir).display().to_string());
-                format!(
-                    "{} {}  {}",
-                    dist.name,
-                    dist.version,
-                    meta.unwrap_or_default()
-                )
-            }
-            Some(PkgRow::Unowned) => {
-                "files listed in no RECORD (e.g. __pycache__ written after install)".into()
-            }
-            None => String::new(),
-        },
-        ViewId::Tree => app
-            .tree
-            .selected()
-            .map(|id| bundle.tree.path(id).display().to_string())
-            .unwrap_or_default(),
-        ViewId::Treemap => match app.treemap.selected_item() {
-            Some(TileItem::Dist(d)) => bundle.dist(d).name.clone(),
-            Some(TileItem::Unowned) => "(unowned files)".into(),
-            Some(TileItem::Node(n)) => bundle.tree.path(n).display().to_string(),
-            None => "small items folded together".into(),
-        },
-        ViewId::Rules => app
-            .exclusions
-            .rule(app.rules.selected)
-            .map(|r| format!("{}: {}", r.label(), r.reason))
-            .unwrap_or_default(),
-    }
+    app.active().focused_path(&app.props())
 }
 
 /// The help hint pinned at the right end of the status line.
@@ -65,18 +23,10 @@ pub fn focused_alert(app: &App) -> Option<&str> {
     if alerts.is_empty() {
         return None;
     }
-    match app.view {
-        ViewId::Packages => match app.packages.selected()? {
-            PkgRow::Dist(d) => alerts.about_dist(d),
-            PkgRow::Unowned => None,
-        },
-        ViewId::Tree => alerts.about_node(app.tree.selected()?),
-        ViewId::Treemap => match app.treemap.selected_item()? {
-            TileItem::Dist(d) => alerts.about_dist(d),
-            TileItem::Node(n) => alerts.about_node(n),
-            TileItem::Unowned => None,
-        },
-        ViewId::Rules => None,
+    match app.active().item()? {
+        Item::Dist(d) => alerts.about_dist(d),
+        Item::Node(n) => alerts.about_node(n),
+        Item::Unowned => None,
     }
 }
 
@@ -86,15 +36,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let theme = &app.theme;
-    let filter = match app.view {
-        ViewId::Packages => Some(&app.packages.filter),
-        ViewId::Tree => Some(&app.tree.filter),
-        _ => None,
-    };
     if app.filtering {
         let text = format!(
             " /{}▏  (Enter keeps, Esc drops)",
-            filter.map_or("", |f| f.as_str())
+            app.active().filter().unwrap_or("")
         );
         put(buf, area.x, area.y, &text, area.width, theme.message);
         return;
@@ -125,14 +70,22 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Some(a) => area
             .width
             .saturating_sub((a.chars().count() as u16 + 4).min(area.width.saturating_sub(12))),
+        // A message says what just happened: it comes before the focused path.
+        None if app.message.is_some() => area.width.saturating_sub(10),
         None => area.width / 2 + area.width / 4,
+    };
+    // Key hints lose whole parts ("q quit") rather than being cut mid-word.
+    let hint = if app.message.is_none() && app.busy.is_none() {
+        fit_hint(&hint, usize::from(most.saturating_sub(1)))
+    } else {
+        hint
     };
     let hint_w = (hint.chars().count() as u16 + 1).min(most);
     let left = alert.map_or_else(|| focused_path(app), |a| format!("⚠ {a}"));
     let mut x = area.x;
     // An active filter is pinned first, never cut: rows it hides must not look absent.
-    if let Some(f) = filter.filter(|f| !f.is_empty()) {
-        let badge = format!(" filter /{} ", super::text::fit(f, 24));
+    if let Some(f) = app.active().filter().filter(|f| !f.is_empty()) {
+        let badge = format!(" filter /{} ", crate::tui::text::fit(f, 24));
         put(buf, x, area.y, &badge, area.width / 2, theme.badge);
         x = x
             .saturating_add(badge.chars().count() as u16)
@@ -148,9 +101,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         area.y,
         &format!(" {}", {
             let room = usize::from(left_w.saturating_sub(1));
-            // A warning reads from its start; a path from its end.
-            if alert.is_some() {
-                super::text::fit(&left, room)
+            // A warning or a sentence reads from its start; a path from its end.
+            let is_path = left.rsplit(' ').next().is_some_and(|t| t.contains('/'));
+            if alert.is_some() || !is_path {
+                crate::tui::text::fit(&left, room)
             } else {
                 fit_left(&left, room)
             }
@@ -172,10 +126,19 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         buf,
         x,
         area.y,
-        &super::text::fit(&hint, usize::from(hint_w)),
+        &crate::tui::text::fit(&hint, usize::from(hint_w)),
         hint_w,
         style,
     );
+}
+
+/// `hint` in at most `width` columns: whole " · " parts dropped from the end first.
+fn fit_hint(hint: &str, width: usize) -> String {
+    let mut parts: Vec<&str> = hint.split(" · ").collect();
+    while parts.len() > 1 && parts.join(" · ").chars().count() > width {
+        parts.pop();
+    }
+    crate::tui::text::fit(&parts.join(" · "), width)
 }
 
 /// Draws the scan progress line (files, bytes, rates) while scanning.
@@ -202,4 +165,15 @@ pub fn render_progress(app: &App, area: Rect, buf: &mut Buffer) {
         secs
     );
     put(buf, area.x, area.y, &text, area.width, app.theme.message);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_hint_too_long_loses_whole_parts_before_it_is_cut() {
+        let hint = "e export · q quit (changes not exported)";
+        assert_eq!(super::fit_hint(hint, 20), "e export");
+        assert_eq!(super::fit_hint(hint, 60), hint);
+        assert_eq!(super::fit_hint("Space exclude", 6), "Space…");
+    }
 }

@@ -50,18 +50,46 @@ fn live() -> LiveBundle {
     )
 }
 
-#[test]
-fn bytes_are_reported_before_zipped_sizes_and_zip_limits_wait_for_them() {
-    let mut s = session();
-    let mut live = live();
-    s.on_batch(&mut live, batch(1, BatchKind::Full, &[]));
+/// An empty directory watched, its zipped sizes (none) in.
+fn start(s: &mut Session, live: &mut LiveBundle) {
+    s.on_batch(live, batch(1, BatchKind::Full, &[]));
     s.on_zipped(
-        &mut live,
+        live,
         ZipSizes {
             seq: 1,
             sizes: vec![],
         },
     );
+}
+
+#[test]
+fn a_line_waiting_for_zipped_sizes_carries_an_extrapolated_estimate() {
+    let mut s = session();
+    let mut live = live();
+    start(&mut s, &mut live);
+    s.poll(&live);
+    s.on_batch(&mut live, batch(2, BatchKind::Partial, &[("a.py", 10_000)]));
+    s.poll(&live);
+    let sizes = vec![(0, 0, 4_000)];
+    s.on_zipped(&mut live, ZipSizes { seq: 2, sizes });
+    let settled = parse(&s.poll(&live).unwrap());
+    assert_eq!(settled.zipped_estimate, None, "exact: nothing to estimate");
+    s.on_batch(&mut live, batch(3, BatchKind::Partial, &[("b.py", 30_000)]));
+    let pending = parse(&s.poll(&live).unwrap());
+    assert!(pending.zipped_pending);
+    let z = pending.totals.zipped_bytes;
+    assert_eq!(
+        pending.zipped_estimate,
+        Some(z + 30_000 * z / 10_000),
+        "b.py at a.py's ratio"
+    );
+}
+
+#[test]
+fn bytes_are_reported_before_zipped_sizes_and_zip_limits_wait_for_them() {
+    let mut s = session();
+    let mut live = live();
+    start(&mut s, &mut live);
     let first = parse(&s.poll(&live).unwrap());
     assert_eq!(first.totals.bytes, 0);
 
@@ -105,14 +133,7 @@ fn a_batch_whose_zipped_sizes_come_in_time_gives_one_line() {
     let mut s = session();
     s.grace = Duration::from_secs(3600);
     let mut live = live();
-    s.on_batch(&mut live, batch(1, BatchKind::Full, &[]));
-    s.on_zipped(
-        &mut live,
-        ZipSizes {
-            seq: 1,
-            sizes: vec![],
-        },
-    );
+    start(&mut s, &mut live);
     s.poll(&live).unwrap();
     s.on_batch(&mut live, batch(2, BatchKind::Partial, &[("a.py", 10)]));
     assert!(

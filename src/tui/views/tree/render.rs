@@ -1,4 +1,4 @@
-//! The Tree view: ncdu-style rows of size, percentage, bar, item count and name, with
+//! Drawing the Tree view: ncdu-style rows of size, percentage, bar, item count and name, with
 //! excluded entries dimmed, struck through and labelled with what excluded them.
 
 use crate::limits::human;
@@ -6,46 +6,44 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use super::text::{bar, fit, fit_left, fit_middle, group, percent, put, put_note};
-use crate::tui::app::{App, Scope, TreeRow};
 use crate::tui::exclusions::Reason;
+use crate::tui::text::{bar, fit, fit_left, fit_middle, group, percent, put, put_note};
+use crate::tui::views::{Props, Scope, TreeRow, TreeView};
 
 const BAR: usize = 12;
 
 /// Draws the heading (directory, totals, sort) and the visible rows.
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+pub fn render(s: &TreeView, p: &Props, area: Rect, buf: &mut Buffer) {
     if area.height == 0 {
         return;
     }
-    render_heading(app, Rect { height: 1, ..area }, buf);
+    render_heading(s, p, Rect { height: 1, ..area }, buf);
     let rows = Rect {
         y: area.y + 1,
         height: area.height - 1,
         ..area
     };
-    let s = &app.tree;
     if s.rows.is_empty() {
         let text = if s.filter.is_empty() {
             "empty directory"
         } else {
             "nothing below matches the filter (Esc drops it)"
         };
-        put_note(buf, rows, text, app.theme.dim);
+        put_note(buf, rows, text, p.theme.dim);
         return;
     }
-    let whole = app.measure.of(&s.dir_sizes.0);
+    let whole = p.measure.of(&s.dir_sizes.0);
     for (line, i) in (s.list.offset..s.rows.len())
         .take(usize::from(rows.height))
         .enumerate()
     {
         let r = Rect::new(rows.x, rows.y + line as u16, rows.width, 1);
-        render_row(app, &s.rows[i], whole, i == s.list.selected, r, buf);
+        render_row(s, p, &s.rows[i], whole, i == s.list.selected, r, buf);
     }
 }
 
-fn render_heading(app: &App, area: Rect, buf: &mut Buffer) {
-    let s = &app.tree;
-    let bundle = app.bundle();
+fn render_heading(s: &TreeView, p: &Props, area: Rect, buf: &mut Buffer) {
+    let bundle = p.bundle;
     let scope = match s.scope {
         Scope::All => String::new(),
         Scope::Dist(d) => format!("[{}] ", bundle.dist(d).name),
@@ -59,7 +57,7 @@ fn render_heading(app: &App, area: Rect, buf: &mut Buffer) {
         "▼"
     };
     let (full, kept) = s.dir_sizes;
-    let m = app.measure;
+    let m = p.measure;
     let excluded = m.of(&full).saturating_sub(m.of(&kept));
     let excluded = if excluded > 0 {
         format!(" (-{})", human(excluded))
@@ -72,35 +70,47 @@ fn render_heading(app: &App, area: Rect, buf: &mut Buffer) {
         .roots
         .iter()
         .any(|r| r.node == s.dir && r.kind == crate::bundle::RootKind::Zip);
-    let own = app.measure.of(&bundle.tree.node(s.dir).own);
+    let own = p.measure.of(&bundle.tree.node(s.dir).own);
     let own = if is_zip && own > 0 {
         format!(" ({} is the .zip itself)", human(own))
     } else {
         String::new()
     };
     let mut right = format!(
-        "{}{own}{excluded} · {} files · {}{order}",
-        human(app.measure.of(&full)),
-        group(full.files),
+        "{}{own}{excluded} · {} · {}{order}",
+        p.size_text(p.measure.of(&full)),
+        crate::tui::views::count(
+            usize::try_from(full.files).unwrap_or(usize::MAX),
+            "file",
+            "files"
+        ),
         s.sort.title(),
     );
     if area.width >= 100 {
         right.push_str(" · ");
-        right.push_str(app.measure.label());
+        right.push_str(p.measure.label());
         right.push_str(" sizes");
     }
     let room = usize::from(area.width)
         .saturating_sub(right.chars().count() + scope.chars().count() + 4)
         .max(8);
     let text = format!(" {scope}{}  {right}", fit_left(&dir, room));
-    put(buf, area.x, area.y, &text, area.width, app.theme.heading);
+    put(buf, area.x, area.y, &text, area.width, p.theme.heading);
 }
 
-fn render_row(app: &App, row: &TreeRow, whole: u64, selected: bool, area: Rect, buf: &mut Buffer) {
-    let tree = &app.bundle().tree;
+fn render_row(
+    view: &TreeView,
+    p: &Props,
+    row: &TreeRow,
+    whole: u64,
+    selected: bool,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let tree = &p.bundle.tree;
     let node = tree.node(row.id);
-    let reason = app.exclusions.reason(row.id);
-    let theme = &app.theme;
+    let reason = p.exclusions.reason(row.id);
+    let theme = p.theme;
     let base = if reason.is_excluded() {
         theme.excluded
     } else {
@@ -112,8 +122,8 @@ fn render_row(app: &App, row: &TreeRow, whole: u64, selected: bool, area: Rect, 
         base
     };
     buf.set_style(area, style);
-    let (full, _) = app.tree.sizes(&app.exclusions, row);
-    let size = app.measure.of(&full);
+    let (full, _) = view.sizes(p.exclusions, row);
+    let size = p.measure.of(&full);
     let fraction = if whole == 0 {
         0.0
     } else {
@@ -124,23 +134,23 @@ fn render_row(app: &App, row: &TreeRow, whole: u64, selected: bool, area: Rect, 
     } else {
         String::new()
     };
-    let mut name = app.tree.label(tree, row);
+    let mut name = view.label(tree, row);
     if node.is_dir() {
         name.push('/');
     }
     // Narrow screens drop the bar, then the item count, before a name loses a cell.
     let bar_w = if area.width >= 60 { BAR } else { 0 };
     let prefix = if area.width >= 45 {
-        format!(" {:>9} {:>6} ", human(size), percent(size, whole))
+        format!(" {:>9} {:>6} ", p.size_text(size), percent(size, whole))
     } else {
-        format!(" {:>9} ", human(size))
+        format!(" {:>9} ", p.size_text(size))
     };
     let after_bar = if area.width >= 50 {
         format!(" {items:>7}  ")
     } else {
         String::new()
     };
-    let remark = note(app, reason, row);
+    let remark = note(view, p, reason, row);
     let bar_cells = if bar_w > 0 { bar_w + 2 } else { 0 };
     let room = usize::from(area.width)
         .saturating_sub(prefix.chars().count() + bar_cells + after_bar.chars().count());
@@ -187,26 +197,26 @@ fn render_row(app: &App, row: &TreeRow, whole: u64, selected: bool, area: Rect, 
 
 /// What excluded a row (or how much of it is excluded), after "⚠ " when a warning is
 /// about it.
-fn note(app: &App, reason: Reason, row: &TreeRow) -> String {
-    let plain = plain_note(app, reason, row);
-    if app.exclusions.alerts().about_node(row.id).is_some() {
+fn note(view: &TreeView, p: &Props, reason: Reason, row: &TreeRow) -> String {
+    let plain = plain_note(view, p, reason, row);
+    if p.exclusions.alerts().about_node(row.id).is_some() {
         format!("⚠ {plain}")
     } else {
         plain
     }
 }
 
-fn plain_note(app: &App, reason: Reason, row: &TreeRow) -> String {
+fn plain_note(view: &TreeView, p: &Props, reason: Reason, row: &TreeRow) -> String {
     match reason {
         Reason::Kept => {
-            let (full, kept) = app.tree.sizes(&app.exclusions, row);
-            let cut = app.measure.of(&full).saturating_sub(app.measure.of(&kept));
-            if cut > 0 {
-                format!("-{} excluded inside", human(cut))
+            let (full, kept) = view.sizes(p.exclusions, row);
+            let excluded = p.measure.of(&full).saturating_sub(p.measure.of(&kept));
+            if excluded > 0 {
+                format!("-{} excluded inside", human(excluded))
             } else {
                 String::new()
             }
         }
-        Reason::Rule(r) => format!("✗ {}", app.rule_name(r)),
+        Reason::Rule(r) => format!("✗ {}", p.rule_name(r)),
     }
 }

@@ -11,14 +11,14 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders, Widget};
 
-use super::text::{fit, put};
-use crate::tui::app::{App, PkgRow};
+use crate::tui::text::{fit, put};
+use crate::tui::views::{PackagesView, PkgRow, Props};
 
 /// Draws the panel for the selected package.
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+pub fn render(view: &PackagesView, p: &Props, area: Rect, buf: &mut Buffer) {
     let block = Block::new()
         .borders(Borders::TOP)
-        .border_style(app.theme.dim)
+        .border_style(p.theme.dim)
         .title(" why (w hides) ");
     let inner = block.inner(area);
     block.render(area, buf);
@@ -33,25 +33,21 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             style,
         );
     };
-    let (Some(PkgRow::Dist(d)), Some(insight)) = (app.packages.selected(), &app.insight) else {
+    let (Some(PkgRow::Dist(d)), Some(insight)) = (view.selected(), p.insight) else {
         say(
             buf,
             inner.y,
             "select a package to see why it is here",
-            app.theme.dim,
+            p.theme.dim,
         );
         return;
     };
-    let why = app.why.as_ref().filter(|w| w.target == d);
-    let mut lines = lines(app.bundle(), insight, d, why);
-    fit_rows(
-        &mut lines,
-        usize::from(inner.height),
-        &app.bundle().dist(d).key,
-    );
+    let why = p.why.filter(|w| w.target == d);
+    let mut lines = lines(p.bundle, insight, d, why);
+    fit_rows(&mut lines, usize::from(inner.height), &p.bundle.dist(d).key);
     for (i, (line, y)) in lines.iter().zip(inner.y..inner.bottom()).enumerate() {
         let style = if i == 0 {
-            app.theme.heading
+            p.theme.heading
         } else {
             Style::new()
         };

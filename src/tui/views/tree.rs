@@ -1,10 +1,18 @@
-//! The Tree view's state: the directory shown, its rows (or the filter's matches below
-//! it), sort order and selection, and the trail back up.
+//! The Tree view: the directory shown, its rows (or the filter's matches below it), sort
+//! order and selection, the trail back up, its keys and (in `render`) its drawing.
 
-use crate::model::{NodeId, Sizes};
+use ratatui::buffer::Buffer;
 
-use super::Ctx;
+use crate::model::{DistId, NodeId, Sizes};
+
 use super::list::ListState;
+use super::{Effect, Item, Props, View};
+use super::{Measure, position, sort_text};
+use crate::tui::keymap::Action;
+use crate::tui::keymap::SortKey;
+use crate::tui::layout::Screen;
+
+mod render;
 use super::scope::{self, Scope};
 
 /// One row of the Tree view.
@@ -56,7 +64,7 @@ impl TreeSort {
 
 /// Directory, rows and selection of the Tree view.
 #[derive(Clone, Debug, Default)]
-pub struct TreeState {
+pub struct TreeView {
     /// The directory shown.
     pub dir: NodeId,
     /// Which files count.
@@ -77,19 +85,19 @@ pub struct TreeState {
     trail: Vec<(NodeId, usize)>,
 }
 
-impl TreeState {
+impl TreeView {
     /// Shows `dir` under `scope` from scratch.
-    pub fn open(&mut self, ctx: &Ctx, dir: NodeId, scope: Scope, height: usize) {
+    pub fn open(&mut self, ctx: &Props, dir: NodeId, scope: Scope, height: usize) {
         self.dir = dir;
         self.scope = scope;
         self.trail.clear();
         self.list = ListState::default();
         self.filter.clear();
-        self.refresh(ctx, height);
+        self.rebuild(ctx, height);
     }
 
     /// Rebuilds the rows, keeping the selected node selected.
-    pub fn refresh(&mut self, ctx: &Ctx, height: usize) {
+    pub fn rebuild(&mut self, ctx: &Props, height: usize) {
         let keep = self.selected();
         self.dir_sizes = scope::scoped(ctx.exclusions, self.dir, self.scope);
         self.rows = if self.filter.is_empty() {
@@ -111,7 +119,7 @@ impl TreeState {
 
     /// Every node below `dir` whose name contains the filter (files only under a scope).
     /// A linear pass over the arena checks names first and ancestry only for hits.
-    fn matches(&self, ctx: &Ctx) -> Vec<TreeRow> {
+    fn matches(&self, ctx: &Props) -> Vec<TreeRow> {
         let tree = &ctx.bundle.tree;
         let needle = self.filter.to_lowercase().into_bytes();
         // Under the only root every node but the top is inside: skip the ancestry walk.
@@ -141,7 +149,7 @@ impl TreeState {
     }
 
     /// Sorts by a precomputed key (rows may number in the hundreds of thousands).
-    fn sort_rows(&mut self, ctx: &Ctx) {
+    fn sort_rows(&mut self, ctx: &Props) {
         let tree = &ctx.bundle.tree;
         match self.sort {
             TreeSort::Name => self.rows.sort_unstable_by(|a, b| {
@@ -189,7 +197,7 @@ impl TreeState {
 
     /// Opens the selected directory, or for a filter match that is a file, the directory
     /// holding it with it selected; false when there is nothing to open.
-    pub fn descend(&mut self, ctx: &Ctx, height: usize) -> bool {
+    pub fn descend(&mut self, ctx: &Props, height: usize) -> bool {
         let Some(row) = self.rows.get(self.list.selected).cloned() else {
             return false;
         };
@@ -209,16 +217,16 @@ impl TreeState {
     }
 
     /// Shows `dir`, remembering where the selection was to come back to it.
-    fn enter(&mut self, ctx: &Ctx, dir: NodeId, height: usize) {
+    fn enter(&mut self, ctx: &Props, dir: NodeId, height: usize) {
         self.trail.push((self.dir, self.list.selected));
         self.dir = dir;
         self.filter.clear();
         self.list = ListState::default();
-        self.refresh(ctx, height);
+        self.rebuild(ctx, height);
     }
 
     /// Goes to the parent directory, selecting the one just left; false at `home`.
-    pub fn ascend(&mut self, ctx: &Ctx, home: NodeId, height: usize) -> bool {
+    pub fn ascend(&mut self, ctx: &Props, home: NodeId, height: usize) -> bool {
         if self.dir == home {
             return false;
         }
@@ -236,7 +244,7 @@ impl TreeState {
             }
         };
         self.list = ListState::default();
-        self.refresh(ctx, height);
+        self.rebuild(ctx, height);
         let i = self
             .rows
             .iter()
@@ -253,4 +261,125 @@ pub fn contains_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
         || hay
             .windows(needle.len())
             .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+impl TreeView {
+    /// Parent directory; from a scope's starting point, back to all files.
+    fn up(&mut self, p: &Props, height: usize) {
+        let home = scope::home(p.bundle, p.exclusions, self.scope);
+        if self.ascend(p, home, height) || self.scope == Scope::All {
+            return;
+        }
+        let left = self.dir;
+        let all = scope::home(p.bundle, p.exclusions, Scope::All);
+        self.open(p, all, Scope::All, height);
+        if let Some(i) = self.rows.iter().position(|r| r.id == left) {
+            self.list.select(i, self.rows.len(), height);
+        }
+    }
+
+    /// `n`, `s`, `z`: sort by that key, the same key again flips; `z` also shows zipped
+    /// sizes, which every view then shows (the effect says so).
+    fn on_sort_by(&mut self, key: SortKey, p: &Props, height: usize) -> Effect {
+        let sort = if key == SortKey::Name {
+            TreeSort::Name
+        } else {
+            TreeSort::Size
+        };
+        let again = self.sort == sort && (key != SortKey::Zipped || p.measure == Measure::Zipped);
+        self.reversed = again && !self.reversed;
+        self.sort = sort;
+        if key == SortKey::Zipped && p.measure != Measure::Zipped {
+            return Effect::Measure(Measure::Zipped);
+        }
+        self.rebuild(p, height);
+        Effect::None
+    }
+}
+
+impl View for TreeView {
+    fn refresh(&mut self, p: &Props, screen: &Screen) {
+        self.rebuild(p, usize::from(screen.tree_rows.height));
+    }
+
+    fn on_action(&mut self, action: Action, p: &Props, screen: &Screen) -> Effect {
+        let h = usize::from(screen.tree_rows.height);
+        if self.list.on_move(action, self.rows.len(), h) {
+            return Effect::None;
+        }
+        match action {
+            Action::Enter | Action::Right => {
+                self.descend(p, h);
+            }
+            Action::Back if !self.filter.is_empty() => {
+                self.filter.clear();
+                self.rebuild(p, h);
+            }
+            Action::Back | Action::Left => self.up(p, h),
+            Action::Filter => return Effect::Filter,
+            Action::SortBy(key) => return self.on_sort_by(key, p, h),
+            Action::SortReverse => {
+                self.reversed = !self.reversed;
+                self.rebuild(p, h);
+            }
+            Action::SortNext => {
+                self.sort = self.sort.next();
+                self.reversed = false;
+                self.rebuild(p, h);
+            }
+            _ => return self.shared_effect(action, p),
+        }
+        Effect::None
+    }
+
+    fn item(&self) -> Option<Item> {
+        self.selected().map(Item::Node)
+    }
+
+    fn selected_dist(&self, p: &Props) -> Option<DistId> {
+        match self.scope {
+            Scope::Dist(d) => Some(d),
+            _ => p.bundle.tree.node(self.selected()?).owner(),
+        }
+    }
+
+    fn filter_mut(&mut self) -> Option<&mut String> {
+        Some(&mut self.filter)
+    }
+
+    fn filter(&self) -> Option<&str> {
+        Some(&self.filter)
+    }
+
+    fn focused_path(&self, p: &Props) -> String {
+        self.selected()
+            .map(|id| p.bundle.tree.path(id).display().to_string())
+            .unwrap_or_default()
+    }
+
+    fn figures(&self, _p: &Props) -> (String, Option<String>) {
+        let (one, many) = if self.filter.is_empty() {
+            ("item", "items")
+        } else {
+            ("match", "matches")
+        };
+        let sort = sort_text(self.sort.title(), self.sort.descends(), self.reversed);
+        (
+            format!("{} · {sort}", super::count(self.rows.len(), one, many)),
+            position(self.list.selected, self.rows.len()),
+        )
+    }
+
+    fn on_wheel(&mut self, delta: isize, _p: &Props, screen: &Screen) {
+        let h = usize::from(screen.tree_rows.height);
+        self.list.scroll_by(delta, self.rows.len(), h);
+    }
+
+    fn on_click(&mut self, x: u16, y: u16, _p: &Props, screen: &Screen) -> Effect {
+        Effect::enter_if(self.list.click(x, y, screen.tree_rows, self.rows.len()))
+    }
+
+    fn render(&self, p: &Props, screen: &Screen, buf: &mut Buffer) {
+        render::render(self, p, screen.body, buf);
+    }
 }

@@ -1,11 +1,18 @@
-//! The Treemap view's state: what is zoomed in on, the laid-out tiles for the current
-//! screen area, the selected tile and the way back out.
+//! The Treemap view: what is zoomed in on, the laid-out tiles for the current screen
+//! area, the selected tile, the way back out, its keys and (in `render`) its drawing.
+
+use ratatui::buffer::Buffer;
 
 use crate::model::{DistId, NodeId, Sizes};
 use crate::treemap::{self, Direction, Item, LayoutOptions, Rect, Tile, TileKind};
 
-use super::Ctx;
+use super::pages;
 use super::scope::{self, Scope};
+use super::{Effect, Item as Selected, Props, View};
+use crate::tui::keymap::Action;
+use crate::tui::layout::Screen;
+
+mod render;
 
 /// What a tile stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,7 +58,7 @@ pub enum ColourBy {
 
 /// Zoom, tiles and selection of the Treemap view.
 #[derive(Clone, Debug, Default)]
-pub struct TreemapState {
+pub struct TreemapView {
     /// What is shown.
     pub focus: Focus,
     /// Items, indexed by [`TileKind::Item`] ids.
@@ -67,9 +74,9 @@ pub struct TreemapState {
     trail: Vec<(Focus, usize)>,
 }
 
-impl TreemapState {
+impl TreemapView {
     /// Recomputes items and tiles for the focus in `area`, keeping the selected item.
-    pub fn relayout(&mut self, ctx: &Ctx, area: Rect) {
+    pub fn relayout(&mut self, ctx: &Props, area: Rect) {
         let keep = self.selected_item();
         self.area = area;
         self.items = items(ctx, self.focus);
@@ -152,7 +159,7 @@ impl TreemapState {
     }
 
     /// Zooms into the selected tile; false when it cannot be opened.
-    pub fn zoom(&mut self, ctx: &Ctx) -> bool {
+    pub fn zoom(&mut self, ctx: &Props) -> bool {
         let next = match self.selected_item() {
             Some(TileItem::Dist(d)) => {
                 let s = Scope::Dist(d);
@@ -178,7 +185,7 @@ impl TreemapState {
     }
 
     /// Zooms out one level; false at the top.
-    pub fn unzoom(&mut self, ctx: &Ctx) -> bool {
+    pub fn unzoom(&mut self, ctx: &Props) -> bool {
         let Some((focus, selected)) = self.trail.pop() else {
             return false;
         };
@@ -204,7 +211,7 @@ impl TreemapState {
 }
 
 /// The items shown at a focus.
-fn items(ctx: &Ctx, focus: Focus) -> Vec<TileInfo> {
+fn items(ctx: &Props, focus: Focus) -> Vec<TileInfo> {
     match focus {
         Focus::Packages => {
             let mut v: Vec<TileInfo> = ctx
@@ -237,5 +244,87 @@ fn items(ctx: &Ctx, focus: Focus) -> Vec<TileInfo> {
                 kept,
             })
             .collect(),
+    }
+}
+
+impl View for TreemapView {
+    fn refresh(&mut self, p: &Props, screen: &Screen) {
+        let r = screen.treemap;
+        self.relayout(p, Rect::new(r.x, r.y, r.width, r.height));
+    }
+
+    fn on_action(&mut self, action: Action, p: &Props, _screen: &Screen) -> Effect {
+        if let Some(n) = pages(action) {
+            self.page(n);
+            return Effect::None;
+        }
+        match action {
+            Action::Up => self.step(Direction::Up),
+            Action::Down => self.step(Direction::Down),
+            Action::Left => self.step(Direction::Left),
+            Action::Right => self.step(Direction::Right),
+            Action::Enter if self.is_rest_selected() => return Effect::ListFolded,
+            Action::Enter => {
+                if !self.zoom(p) {
+                    return Effect::say("a file cannot be opened: i shows what is known about it");
+                }
+            }
+            Action::Back => {
+                self.unzoom(p);
+            }
+            Action::Info if self.selected_item().is_none() => {
+                return Effect::say("the small-items tile: Enter lists them");
+            }
+            _ => return self.shared_effect(action, p),
+        }
+        Effect::None
+    }
+
+    fn item(&self) -> Option<Selected> {
+        Some(match self.selected_item()? {
+            TileItem::Dist(d) => Selected::Dist(d),
+            TileItem::Node(n) => Selected::Node(n),
+            TileItem::Unowned => Selected::Unowned,
+        })
+    }
+
+    fn selected_dist(&self, p: &Props) -> Option<DistId> {
+        match self.selected_item()? {
+            TileItem::Dist(d) => Some(d),
+            TileItem::Node(n) => match self.focus {
+                Focus::Node(_, Scope::Dist(d)) => Some(d),
+                _ => p.bundle.tree.node(n).owner(),
+            },
+            TileItem::Unowned => None,
+        }
+    }
+
+    fn focused_path(&self, p: &Props) -> String {
+        let bundle = p.bundle;
+        match self.selected_item() {
+            Some(TileItem::Dist(d)) => bundle.dist(d).name.clone(),
+            Some(TileItem::Unowned) => "(unowned files)".into(),
+            Some(TileItem::Node(n)) => bundle.tree.path(n).display().to_string(),
+            None => "small items folded together".into(),
+        }
+    }
+
+    fn figures(&self, _p: &Props) -> (String, Option<String>) {
+        (
+            format!("{} tiles for {} items", self.tiles.len(), self.items.len()),
+            None,
+        )
+    }
+
+    fn on_click(&mut self, x: u16, y: u16, _p: &Props, _screen: &Screen) -> Effect {
+        if self.click(x, y).is_some() {
+            Effect::Enter
+        } else {
+            Effect::None
+        }
+    }
+
+    fn render(&self, p: &Props, screen: &Screen, buf: &mut Buffer) {
+        render::render(self, p, screen.body, buf);
     }
 }

@@ -1,5 +1,7 @@
 //! Selection and scroll of a list whose rows the app owns; rendering only reads it.
 
+use crate::tui::keymap::Action;
+
 /// Selected row and first visible row.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ListState {
@@ -49,6 +51,33 @@ impl ListState {
     pub fn row_at(&self, line: usize, len: usize) -> Option<usize> {
         let i = self.offset + line;
         (i < len).then_some(i)
+    }
+
+    /// Moves for a movement key (↑ ↓, a page, Home, End) in a list of `len`
+    /// rows showing `height`; false for any other action.
+    pub fn on_move(&mut self, action: Action, len: usize, height: usize) -> bool {
+        if let Some(delta) = super::step(action) {
+            self.move_by(delta, len, height);
+        } else if let Some(n) = super::pages(action) {
+            self.move_by(super::page_step(n, height), len, height);
+        } else {
+            return false;
+        }
+        true
+    }
+
+    /// Selects the row clicked at (`x`, `y`) inside `rows` (the list's rectangle on
+    /// screen); true when it was already selected (a second click opens it).
+    pub fn click(&mut self, x: u16, y: u16, rows: ratatui::layout::Rect, len: usize) -> bool {
+        if !rows.contains(ratatui::layout::Position { x, y }) {
+            return false;
+        }
+        let Some(i) = self.row_at(usize::from(y - rows.y), len) else {
+            return false;
+        };
+        let again = self.selected == i;
+        self.selected = i;
+        again
     }
 }
 

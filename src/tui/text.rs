@@ -77,6 +77,57 @@ pub fn percent(part: u64, whole: u64) -> String {
     format!("{:.1}%", part as f64 * 100.0 / whole as f64)
 }
 
+/// The lines of a text pane on a screen `screen_width` columns wide: lines longer than
+/// the widest pane are broken at spaces (continuations indented by two), so nothing a
+/// pane says is cut off at 80 columns. Panes scroll over these lines.
+pub fn pane_lines(lines: &[String], screen_width: u16) -> Vec<String> {
+    // Borders and a column of padding each side.
+    let width = usize::from(screen_width.saturating_sub(4));
+    lines.iter().flat_map(|l| wrap(l, width)).collect()
+}
+
+/// Width of the help pane (at most the screen's) and of its key column.
+pub const HELP_WIDTH: u16 = 78;
+/// Width of the help pane's key column.
+pub const HELP_KEYS: u16 = 16;
+
+/// The help's (keys, what) rows on a screen `screen_width` wide: a description too long
+/// for its column goes on in rows without keys, so help cuts nothing at 80 columns.
+pub fn help_rows(lines: &[(String, &str)], screen_width: u16) -> Vec<(String, String)> {
+    // Borders, the key column, a gap and a column of padding.
+    let width = usize::from(HELP_WIDTH.min(screen_width).saturating_sub(HELP_KEYS + 5));
+    let mut rows = Vec::with_capacity(lines.len());
+    for (keys, what) in lines {
+        for (i, part) in wrap(what, width).into_iter().enumerate() {
+            let keys = if i == 0 { keys.clone() } else { String::new() };
+            rows.push((keys, part));
+        }
+    }
+    rows
+}
+
+/// `line` broken at spaces into pieces of at most `width` characters (at least 10), the
+/// continuations indented by two; a word longer than that is broken where it must be.
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    let width = width.max(10);
+    let mut out = Vec::new();
+    let mut rest = line;
+    let mut indent = "";
+    while indent.len() + rest.chars().count() > width {
+        let room = width - indent.len();
+        let cut: String = rest.chars().take(room + 1).collect();
+        let at = cut
+            .rfind(' ')
+            .filter(|i| *i > 0)
+            .unwrap_or_else(|| cut.char_indices().nth(room).map_or(cut.len(), |(i, _)| i));
+        out.push(format!("{indent}{}", rest[..at].trim_end()));
+        rest = rest[at..].trim_start();
+        indent = "  ";
+    }
+    out.push(format!("{indent}{rest}"));
+    out
+}
+
 /// A `width` x `height` rectangle centred in `area` (clipped to it).
 pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
@@ -110,6 +161,34 @@ pub fn put_note(buf: &mut Buffer, area: Rect, text: &str, style: Style) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn help_rows_continue_long_descriptions_without_keys() {
+        let text = "item info ".repeat(10);
+        let lines = vec![("i".to_string(), text.trim_end())];
+        let rows = super::help_rows(&lines, 80);
+        assert!(rows.len() > 1, "{rows:?}");
+        assert_eq!(rows[0].0, "i");
+        assert!(rows[1..].iter().all(|(k, w)| k.is_empty() && w.len() <= 57));
+    }
+
+    #[test]
+    fn pane_lines_break_long_lines_at_spaces_and_indent_the_rest() {
+        let lines = vec!["short".to_string(), "aaaa bbbb cccc dddd eeee".to_string()];
+        let out = super::pane_lines(&lines, 18);
+        assert_eq!(out, ["short", "aaaa bbbb cccc", "  dddd eeee"]);
+        let word = vec!["x".repeat(30)];
+        let out = super::pane_lines(&word, 14);
+        assert_eq!(
+            out,
+            [
+                "x".repeat(10),
+                format!("  {}", "x".repeat(8)),
+                format!("  {}", "x".repeat(8)),
+                "  xxxx".to_string()
+            ]
+        );
+    }
+
     use super::*;
 
     #[test]

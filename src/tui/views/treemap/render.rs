@@ -1,4 +1,4 @@
-//! The Treemap view: a breadcrumb line, then squarified tiles coloured by distribution
+//! Drawing the Treemap view: a breadcrumb line, then squarified tiles coloured by distribution
 //! (or safety), labelled with name and size where they fit; the folded small items get
 //! a visible tile of their own.
 
@@ -8,11 +8,11 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 
-use super::text::{fit, put};
-use crate::tui::app::{App, ColourBy, Focus, Scope, TileItem};
+use crate::tui::text::{fit, put};
+use crate::tui::views::{ColourBy, Focus, Props, Scope, TileItem, TreemapView};
 
 /// Draws the breadcrumb and the tiles.
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+pub fn render(s: &TreemapView, p: &Props, area: Rect, buf: &mut Buffer) {
     if area.height == 0 {
         return;
     }
@@ -20,11 +20,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         buf,
         area.x,
         area.y,
-        &breadcrumb(app, usize::from(area.width)),
+        &breadcrumb(s, p, usize::from(area.width)),
         area.width,
-        app.theme.heading,
+        p.theme.heading,
     );
-    let s = &app.treemap;
     if s.tiles.is_empty() {
         put(
             buf,
@@ -32,20 +31,19 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             area.y + 1,
             "nothing to show here",
             area.width.saturating_sub(1),
-            app.theme.dim,
+            p.theme.dim,
         );
         return;
     }
     for (i, tile) in s.tiles.iter().enumerate() {
-        render_tile(app, i, tile, buf);
+        render_tile(s, p, i, tile, buf);
     }
 }
 
 /// Where the map is, then (as room allows) the colouring, the measure and the keys; the
 /// place is cut from the left so its end stays readable.
-fn breadcrumb(app: &App, width: usize) -> String {
-    let s = &app.treemap;
-    let bundle = app.bundle();
+fn breadcrumb(s: &TreemapView, p: &Props, width: usize) -> String {
+    let bundle = p.bundle;
     let place = match s.focus {
         Focus::Packages => "all packages".to_string(),
         Focus::Node(n, scope) => {
@@ -62,7 +60,7 @@ fn breadcrumb(app: &App, width: usize) -> String {
         ColourBy::Safety => "by safety: green safe, yellow caution, red breaks, grey your call",
     };
     let mut tail = String::new();
-    for part in [colour, app.measure.label(), "Enter zooms, Bksp out"] {
+    for part in [colour, p.measure.label(), "Enter zooms, Bksp out"] {
         let next = format!("{tail} · {part}");
         if place.chars().count() + next.chars().count() + 2 <= width {
             tail = next;
@@ -75,7 +73,7 @@ fn breadcrumb(app: &App, width: usize) -> String {
         }
     }
     let room = width.saturating_sub(tail.chars().count() + 1);
-    format!(" {}{tail}", super::text::fit_left(&place, room))
+    format!(" {}{tail}", crate::tui::text::fit_left(&place, room))
 }
 
 fn cell_rect(tile: &Tile) -> Rect {
@@ -83,20 +81,20 @@ fn cell_rect(tile: &Tile) -> Rect {
     Rect::new(r.x, r.y, r.width, r.height)
 }
 
-fn render_tile(app: &App, i: usize, tile: &Tile, buf: &mut Buffer) {
+fn render_tile(view: &TreemapView, p: &Props, i: usize, tile: &Tile, buf: &mut Buffer) {
     let rect = cell_rect(tile).intersection(buf.area);
     if rect.is_empty() {
         return;
     }
-    let selected = i == app.treemap.selected;
-    let (label, size, style) = tile_text(app, i, tile);
+    let selected = i == view.selected;
+    let (label, size, style) = tile_text(view, p, i, tile);
     buf.set_style(rect, style);
     for y in rect.y..rect.bottom() {
         for x in rect.x..rect.right() {
             buf[(x, y)].set_symbol(" ");
         }
     }
-    if !app.theme.color {
+    if !p.theme.color {
         outline(rect, buf);
     }
     let framed = selected && rect.width >= 3 && rect.height >= 3;
@@ -112,8 +110,13 @@ fn render_tile(app: &App, i: usize, tile: &Tile, buf: &mut Buffer) {
     };
     // A column of padding on each side keeps neighbouring labels apart.
     let pad = u16::from(rect.width >= 4);
-    let inner_x = rect.x + pad.max(u16::from(!app.theme.color && rect.width > 1));
+    let inner_x = rect.x + pad.max(u16::from(!p.theme.color && rect.width > 1));
     let w = rect.right().saturating_sub(inner_x + pad);
+    // Below four columns a label is a stub ("fi…", "2…"): the colour and the status
+    // line say what the tile is.
+    if w < 4 {
+        return;
+    }
     let y = rect.y + u16::from(framed);
     let fitted = |t: &str| fit(t, usize::from(w));
     if rect.bottom() - y >= 2 {
@@ -182,11 +185,9 @@ fn frame(r: Rect, buf: &mut Buffer) {
 }
 
 /// Label, size text and style of a tile.
-fn tile_text(app: &App, index: usize, tile: &Tile) -> (String, String, Style) {
-    let s = &app.treemap;
-    let theme = &app.theme;
-    let bundle = app.bundle();
-    let m = app.measure;
+fn tile_text(s: &TreemapView, p: &Props, index: usize, tile: &Tile) -> (String, String, Style) {
+    let theme = p.theme;
+    let bundle = p.bundle;
     let id = match tile.kind {
         TileKind::Item(id) => id,
         TileKind::Rest { count, weight } => {
@@ -222,7 +223,7 @@ fn tile_text(app: &App, index: usize, tile: &Tile) -> (String, String, Style) {
         })
     } else {
         match (s.colour, colour) {
-            (ColourBy::Safety, _) => shade(theme.safety_tile(safety_of(app, info.item)), index),
+            (ColourBy::Safety, _) => shade(theme.safety_tile(safety_of(p, info.item)), index),
             (ColourBy::Package, Some(d)) => shade(theme.tile(d.index()), index),
             (ColourBy::Package, None) => theme.rest_tile,
         }
@@ -232,26 +233,24 @@ fn tile_text(app: &App, index: usize, tile: &Tile) -> (String, String, Style) {
     } else {
         style.remove_modifier(Modifier::REVERSED)
     };
-    (label, human(m.of(&info.full)), style)
+    (label, p.size_text(p.measure.of(&info.full)), style)
 }
 
 /// The safety level of excluding a tile's item (0 safe .. 3 unknown).
-fn safety_of(app: &App, item: TileItem) -> u8 {
+fn safety_of(p: &Props, item: TileItem) -> u8 {
     use crate::tui::safety::UNKNOWN;
     match item {
-        TileItem::Node(n) => app
+        TileItem::Node(n) => p
             .safety
-            .as_ref()
             .and_then(|l| l.get(n.index()).copied())
             .unwrap_or(UNKNOWN),
         // A package others need breaks them when excluded; one the runtime provides is a
         // what-if; a top-level one is the user's call.
         TileItem::Dist(d) => {
-            let provided = app
+            let provided = p
                 .insight
-                .as_ref()
                 .is_some_and(|i| i.get(d).runtime_provided.is_some());
-            let required = app.bundle().graph.required_by(d).next().is_some();
+            let required = p.bundle.graph.required_by(d).next().is_some();
             match (provided, required) {
                 (true, _) => 1,
                 (false, true) => 2,

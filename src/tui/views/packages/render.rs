@@ -1,4 +1,4 @@
-//! The Packages table: one row per distribution (and the unowned files) with version,
+//! Drawing the Packages table: one row per distribution (and the unowned files) with version,
 //! sizes, share, who requires it and whether it is kept.
 
 use std::fmt::Write as _;
@@ -10,9 +10,9 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::Screen;
-use super::text::{bar, fit, fit_middle, percent, put, put_note};
 use crate::tui::activity::Trend;
-use crate::tui::app::{App, PkgColumn, PkgRow, exclusion_level};
+use crate::tui::text::{bar, fit, fit_middle, percent, put, put_note};
+use crate::tui::views::{Measure, PackagesView, PkgColumn, PkgRow, Props, exclusion_level};
 
 /// Column widths for a table `width` cells wide (0 means the column is hidden).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,7 +101,7 @@ struct RowText {
 }
 
 /// Draws the heading and the visible rows.
-pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
+pub fn render(view: &PackagesView, p: &Props, screen: &Screen, buf: &mut Buffer) {
     let rows = screen.packages_rows;
     let heading = Rect {
         y: rows.y.saturating_sub(1),
@@ -109,18 +109,18 @@ pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
         ..rows
     };
     let w = Widths::for_width(usize::from(rows.width));
-    render_heading(app, &w, heading, buf);
-    let total = first_size(app, &app.bundle().totals());
-    let state = &app.packages;
+    render_heading(view, p, &w, heading, buf);
+    let total = first_size(p, &p.bundle.totals());
+    let state = &view;
     if state.rows.is_empty() {
-        let text = if app.data.is_scanning() {
+        let text = if p.scanning {
             "distributions appear when the scan ends; the Tree (2) grows as it runs"
         } else if state.filter.is_empty() {
             "no installed distributions found (no *.dist-info or *.egg-info)"
         } else {
             "no package matches the filter (Esc drops it)"
         };
-        put_note(buf, rows, text, app.theme.dim);
+        put_note(buf, rows, text, p.theme.dim);
         return;
     }
     for (line, i) in (state.list.offset..state.rows.len())
@@ -128,16 +128,16 @@ pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
         .enumerate()
     {
         let y = rows.y + line as u16;
-        let (text, level) = row_text(app, state.rows[i]);
+        let (text, level) = row_text(p, state.rows[i]);
         let style = match (i == state.list.selected, level) {
-            (true, _) => app.theme.selected,
-            (false, 2) => app.theme.excluded,
+            (true, _) => p.theme.selected,
+            (false, 2) => p.theme.excluded,
             _ => Style::new(),
         };
-        let (style, marker) = highlight(app, state.rows[i], style);
+        let (style, marker) = highlight(p, state.rows[i], style);
         buf.set_style(Rect::new(rows.x, y, rows.width, 1), style);
         render_row(
-            app,
+            p,
             &w,
             &text,
             total,
@@ -153,23 +153,22 @@ pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
 
 /// Watch mode: a package that changed lately is coloured, and marked ▲ (appeared or
 /// grew) or ▼ (shrank) in its first cell.
-fn highlight(app: &App, row: PkgRow, style: Style) -> (Style, Option<&'static str>) {
+fn highlight(p: &Props, row: PkgRow, style: Style) -> (Style, Option<&'static str>) {
     let PkgRow::Dist(d) = row else {
         return (style, None);
     };
-    let key = &app.bundle().dist(d).key;
-    match app.activity.as_ref().and_then(|a| a.trend(key)) {
-        Some(Trend::Grew) => (style.patch(app.theme.grew), Some("▲")),
-        Some(Trend::Shrank) => (style.patch(app.theme.shrank), Some("▼")),
+    let key = &p.bundle.dist(d).key;
+    match p.activity.and_then(|a| a.trend(key)) {
+        Some(Trend::Grew) => (style.patch(p.theme.grew), Some("▲")),
+        Some(Trend::Shrank) => (style.patch(p.theme.shrank), Some("▼")),
         None => (style, None),
     }
 }
 
-fn render_heading(app: &App, w: &Widths, area: Rect, buf: &mut Buffer) {
+fn render_heading(s: &PackagesView, p: &Props, w: &Widths, area: Rect, buf: &mut Buffer) {
     if area.height == 0 {
         return;
     }
-    let s = &app.packages;
     let arrow = |c: PkgColumn| {
         if s.sort != c {
             ""
@@ -201,7 +200,7 @@ fn render_heading(app: &App, w: &Widths, area: Rect, buf: &mut Buffer) {
         (PkgColumn::Retained, w.retained),
     ];
     for c in shown.into_iter().filter_map(|(c, on)| on.then_some(c)) {
-        let title = if c == PkgColumn::Bytes && app.measure == crate::tui::app::Measure::Disk {
+        let title = if c == PkgColumn::Bytes && p.measure == Measure::Disk {
             "disk"
         } else {
             c.title()
@@ -237,12 +236,12 @@ fn render_heading(app: &App, w: &Widths, area: Rect, buf: &mut Buffer) {
         area.y,
         &cells.join(" "),
         area.width,
-        app.theme.heading,
+        p.theme.heading,
     );
 }
 
 fn render_row(
-    app: &App,
+    p: &Props,
     w: &Widths,
     t: &RowText,
     total: u64,
@@ -253,6 +252,9 @@ fn render_row(
     let size = |n: u64| human(n);
     let zipped = if t.zipped == 0 {
         "-".to_string()
+    } else if p.zipping {
+        // Files still being compressed add to it: a lower bound.
+        format!("≥{}", size(t.zipped))
     } else {
         size(t.zipped)
     };
@@ -299,7 +301,7 @@ fn render_row(
         } else {
             t.bytes as f64 / total as f64
         };
-        let bar_style = style.patch(app.theme.ok);
+        let bar_style = style.patch(p.theme.ok);
         put(
             buf,
             bar_x,
@@ -311,14 +313,13 @@ fn render_row(
     }
 }
 
-fn row_text(app: &App, row: PkgRow) -> (RowText, u8) {
-    let bundle = app.bundle();
+fn row_text(p: &Props, row: PkgRow) -> (RowText, u8) {
+    let bundle = p.bundle;
     match row {
         PkgRow::Dist(d) => {
             let dist = bundle.dist(d);
-            let ctx = app_ctx(app);
-            let level = exclusion_level(&ctx, d);
-            let by = app.required_by_names(d);
+            let level = exclusion_level(p, d);
+            let by = p.required_by_names(d);
             let required_by = if by.is_empty() {
                 "(top level)".to_string()
             } else {
@@ -333,16 +334,16 @@ fn row_text(app: &App, row: PkgRow) -> (RowText, u8) {
             let text = RowText {
                 name,
                 version: dist.version.clone(),
-                bytes: first_size(app, &dist.sizes),
+                bytes: first_size(p, &dist.sizes),
                 zipped: dist.sizes.zipped,
-                retained: ctx.retained(d),
+                retained: p.retained(d),
                 required_by,
-                status: status(&ctx, app, d, level),
+                status: status(p, d, level),
             };
             (text, level)
         }
         PkgRow::Unowned => {
-            let (full, kept) = app.exclusions.unowned();
+            let (full, kept) = p.exclusions.unowned();
             let level = if kept == full {
                 0
             } else if kept.files == 0 {
@@ -353,7 +354,7 @@ fn row_text(app: &App, row: PkgRow) -> (RowText, u8) {
             let text = RowText {
                 name: "(unowned files)".into(),
                 version: String::new(),
-                bytes: first_size(app, &full),
+                bytes: first_size(p, &full),
                 zipped: full.zipped,
                 retained: None,
                 required_by: "in no RECORD".into(),
@@ -366,45 +367,31 @@ fn row_text(app: &App, row: PkgRow) -> (RowText, u8) {
 
 /// The first size column: disk usage when `a` chose disk sizes, else apparent bytes (the
 /// zipped column is beside it already).
-fn first_size(app: &App, s: &Sizes) -> u64 {
-    if app.measure == crate::tui::app::Measure::Disk {
+fn first_size(p: &Props, s: &Sizes) -> u64 {
+    if p.measure == Measure::Disk {
         s.disk
     } else {
         s.bytes
     }
 }
 
-fn app_ctx(app: &App) -> crate::tui::app::Ctx<'_> {
-    crate::tui::app::Ctx {
-        bundle: app.bundle(),
-        exclusions: &app.exclusions,
-        measure: app.measure,
-        scanning: app.data.is_scanning(),
-        insight: app.insight.as_ref(),
-    }
-}
-
 /// "kept", "in runtime", "excluded", "with DIST" or "partly -12 MB", after "⚠ " when a
 /// warning is about the package.
-fn status(ctx: &crate::tui::app::Ctx, app: &App, d: DistId, level: u8) -> String {
-    let plain = plain_status(ctx, app, d, level);
-    if app.exclusions.alerts().about_dist(d).is_some() {
+fn status(p: &Props, d: DistId, level: u8) -> String {
+    let plain = plain_status(p, d, level);
+    if p.exclusions.alerts().about_dist(d).is_some() {
         format!("⚠ {plain}")
     } else {
         plain
     }
 }
 
-fn plain_status(ctx: &crate::tui::app::Ctx, app: &App, d: DistId, level: u8) -> String {
-    if level == 0 && ctx.runtime_provided(d).is_some() {
+fn plain_status(p: &Props, d: DistId, level: u8) -> String {
+    if level == 0 && p.runtime_provided(d).is_some() {
         return "in runtime".into();
     }
-    let key = &ctx.bundle.dist(d).key;
-    let whole = match app
-        .exclusions
-        .dist_rule(d)
-        .and_then(|r| app.exclusions.rule(r))
-    {
+    let key = &p.bundle.dist(d).key;
+    let whole = match p.exclusions.dist_rule(d).and_then(|r| p.exclusions.rule(r)) {
         Some(rule) if crate::python::name::normalize(&rule.value) != *key => {
             format!("with {}", rule.value)
         }
@@ -412,8 +399,8 @@ fn plain_status(ctx: &crate::tui::app::Ctx, app: &App, d: DistId, level: u8) -> 
     };
     partly(
         level,
-        ctx.bundle.dist(d).sizes,
-        app.exclusions.dist_kept(ctx.bundle, d),
+        p.bundle.dist(d).sizes,
+        p.exclusions.dist_kept(p.bundle, d),
         &whole,
     )
 }
