@@ -2,12 +2,18 @@
 //! layer: `cargo run --release --example bench_imports -- DIR [PYTHON] [ENTRY...]`.
 //! Prints each run's wall time and the source bytes read; the first run after dropping the
 //! page cache is the cold figure. `RUNS=0` measures the load alone (for CPU-time differences).
+//! Then the explorer's toggle with import warnings: switching a `dist` rule off and on and
+//! listing the warnings each time (`TOGGLE=numpy`, the default), as the explorer does per key.
 
 use std::time::Instant;
 
+use std::sync::Arc;
+
 use heft::bundle::Target;
+use heft::exclusion::Exclusion;
 use heft::imports::Imports;
 use heft::load::{LoadOptions, load};
+use heft::rules::Rule;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -53,4 +59,30 @@ fn main() {
             imports.graph.edges.len()
         );
     }
+    toggle(&bundle, &entries);
+}
+
+/// Times one toggle of a `dist` rule with the warnings listed after it, with the graph in use.
+fn toggle(bundle: &heft::bundle::Bundle, entries: &[String]) {
+    let name = std::env::var("TOGGLE").unwrap_or_else(|_| "numpy".into());
+    let imports = Arc::new(Imports::analyze(bundle, entries));
+    let mut ex = Exclusion::new(bundle);
+    ex.set_imports(Some(imports));
+    let Ok(index) = ex.push(bundle, Rule::dist(&name, false)) else {
+        return;
+    };
+    let mut times = Vec::new();
+    let mut warned = 0;
+    for i in 0..41 {
+        let t = Instant::now();
+        ex.set_enabled(bundle, index, i % 2 == 1);
+        warned = warned.max(ex.warnings(bundle).len());
+        times.push(t.elapsed());
+    }
+    times.sort();
+    println!(
+        "toggle dist {name} with import warnings ({warned} at most): median {:.2} ms, max {:.2} ms",
+        times[times.len() / 2].as_secs_f64() * 1e3,
+        times[times.len() - 1].as_secs_f64() * 1e3
+    );
 }

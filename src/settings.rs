@@ -45,6 +45,11 @@ pub struct Settings {
     pub rules: Vec<Rule>,
     /// A manifest whose rules come first.
     pub manifest: Option<ManifestSource>,
+    /// Entries for import reachability (`--entry`); empty: the default entries.
+    pub entries: Vec<String>,
+    /// Presets computed from the import graph (`unreached`, `unreached-lazy`), applied once
+    /// the graph is known.
+    pub import_presets: Vec<String>,
 }
 
 /// Why the settings cannot be applied to a bundle.

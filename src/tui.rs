@@ -1,7 +1,7 @@
 //! The interactive explorer (the shell around the core, like `cmd/`): `heft [PATH...]`.
 //!
-//! Threads: terminal input, the scan, zipped estimates, the watcher and terminating
-//! signals each send [`bus::Event`]s over one channel; only the UI thread (running
+//! Threads: terminal input, the scan, zipped estimates, the import graph, the watcher and
+//! terminating signals each send [`bus::Event`]s over one channel; only the UI thread (running
 //! [`event::run`]) changes the [`app::App`]. The terminal is restored on every way out,
 //! panics and SIGTERM/SIGHUP included.
 //!
@@ -37,9 +37,11 @@ pub mod diffview;
 pub mod event;
 pub mod exclusions;
 pub mod export;
+pub mod importwork;
 pub mod keymap;
 pub mod layout;
 pub mod picker;
+pub mod reach;
 pub mod safety;
 pub mod scanwork;
 pub mod source;
@@ -139,6 +141,8 @@ pub(crate) fn open(source: &Source, opts: &Options, tx: &Sender<Event>) -> Resul
         reserve: settings.reserve,
         zip_estimate: settings.zip_estimate,
     };
+    app.imports.entries.clone_from(&settings.entries);
+    app.imports.presets.clone_from(&settings.import_presets);
     Ok(app)
 }
 

@@ -7,6 +7,7 @@ mod fitting;
 mod habits;
 mod journey;
 mod overlays;
+mod reach;
 mod sample;
 mod screens;
 mod shape;

@@ -50,6 +50,14 @@ pub fn resolve(paths: &[PathBuf], target: &TargetArgs, decide: &DecideArgs) -> R
         requirements: target.requirements.clone(),
         zip_estimate: !target.no_zip_estimate,
         manifest,
+        entries: decide.rules.entries.clone(),
+        import_presets: decide
+            .rules
+            .presets
+            .iter()
+            .filter(|p| is_import_preset(p))
+            .cloned()
+            .collect(),
     })
 }
 
@@ -300,6 +308,34 @@ mod tests {
         };
         let error = limits(&args, None).unwrap_err();
         assert!(format!("{error:#}").contains("--limit lots"));
+    }
+
+    #[test]
+    fn the_explorer_takes_entries_and_keeps_import_presets_for_when_the_graph_is_known() {
+        use clap::Parser;
+        let cli = crate::cli::Cli::try_parse_from([
+            "heft",
+            "layer",
+            "--entry",
+            "app.handler",
+            "--preset",
+            "unreached",
+            "--preset",
+            "tests-dirs",
+        ])
+        .unwrap();
+        let args = cli.explore;
+        let settings = resolve(&args.paths, &args.target, &args.decide).unwrap();
+        assert_eq!(settings.entries, ["app.handler"]);
+        assert_eq!(settings.import_presets, ["unreached"]);
+        assert!(
+            settings
+                .rules
+                .iter()
+                .all(|r| r.preset.as_deref() != Some("unreached")),
+            "the unreached rules need the graph; they are not made here"
+        );
+        assert!(!settings.rules.is_empty(), "tests-dirs applies as before");
     }
 
     #[test]

@@ -23,6 +23,7 @@ macro_rules! props {
             safety: $app.safety.as_deref(),
             theme: &$app.theme,
             zipping: $app.is_zipping(),
+            reach: &$app.imports,
         }
     };
 }
@@ -32,6 +33,7 @@ mod data;
 mod dialogs;
 mod edits;
 mod events;
+mod imports;
 mod info;
 mod overlay;
 mod watching;
@@ -150,6 +152,8 @@ pub struct App {
     pub duplicates: std::collections::HashMap<String, crate::report::DuplicateJson>,
     /// The manifest being resumed, checked against the tree once the scan ends.
     resumed: Option<crate::manifest::Manifest>,
+    /// The import graph: entries asked for, and the graph once analysed.
+    pub imports: super::reach::ImportsState,
 }
 
 /// How sizes are measured against the limits.
@@ -227,10 +231,12 @@ impl App {
             busy: None,
             resumed: None,
             duplicates: std::collections::HashMap::new(),
+            imports: super::reach::ImportsState::default(),
         };
         app.refresh_insight();
         app.reshape();
         app.start_rules(Vec::new());
+        app.plan_imports();
         let home = scope::home(app.data.bundle(), &app.exclusions, Scope::All);
         app.views.tree.open(&props!(app), home, Scope::All, 1);
         app.refresh_views();
@@ -280,6 +286,7 @@ impl App {
         self.views.treemap.colour = colour;
         self.reshape();
         self.pending_rules = rules;
+        self.forget_imports();
         let home = scope::home(self.data.bundle(), &self.exclusions, Scope::All);
         let h = usize::from(self.layout().tree_rows.height);
         self.views.tree.open(&props!(self), home, Scope::All, h);
@@ -324,6 +331,7 @@ impl App {
             Event::Finished(done) => self.on_finished(*done),
             Event::Zip(batch) => self.on_zip(&batch),
             Event::ZipDone => self.on_zip_done(),
+            Event::Imports(done) => self.on_imports(done),
             Event::Tick(elapsed) => self.tick(elapsed),
             Event::Watch(e) => self.on_watch(e),
             Event::Signal(sig) => {
@@ -383,6 +391,7 @@ impl App {
             self.set_size(size);
         }
         self.refresh_why();
+        self.refresh_chain();
         if self.flags.stale {
             self.reshape();
             self.refresh_views();
@@ -407,6 +416,15 @@ impl App {
             .map(|d| (d.key.clone(), d))
             .collect();
         self.why = None;
+    }
+
+    /// Finds the import chain to the selection when the panel shows a new one.
+    fn refresh_chain(&mut self) {
+        let of = self
+            .show_why
+            .then(|| self.active().chain_target())
+            .flatten();
+        self.imports.explain(self.data.bundle(), of);
     }
 
     /// Finds the paths to the selected package when the why panel shows a new one.
@@ -436,6 +454,7 @@ impl App {
     /// Re-reads the tree into the exclusion state after it changed.
     fn reshape(&mut self) {
         self.exclusions.reshape(self.data.bundle());
+        self.imports.refresh(self.data.bundle());
         self.flags.stale = false;
     }
 
@@ -545,6 +564,7 @@ impl App {
             watching: self.activity.is_some(),
             show_why: self.show_why,
             alerts: self.exclusions.alerts().len() as u16,
+            chains: self.imports.ready().is_some() || self.imports.is_analysing(),
             tabs: ViewId::TITLES,
         })
     }

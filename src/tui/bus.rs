@@ -1,8 +1,10 @@
 //! The one channel's message: every source (terminal input, scan, zipped estimates, the
-//! watcher, signals) sends an [`Event`]; the UI thread applies them in order.
+//! import graph, the watcher, signals) sends an [`Event`]; the UI thread applies them in
+//! order.
 
 use std::time::Duration;
 
+pub use super::reach::ImportsDone;
 use crate::model::NodeId;
 use crate::scan::ScanEvent;
 use ratatui::crossterm::event::Event as TermEvent;
@@ -34,6 +36,8 @@ pub enum Event {
     Zip(ZipBatch),
     /// Every zipped estimate is in.
     ZipDone,
+    /// The import graph is known.
+    Imports(ImportsDone),
     /// Time since the scan started (for rates); in watch mode, a heartbeat that ends
     /// highlights.
     Tick(Duration),

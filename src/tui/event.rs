@@ -44,6 +44,12 @@ pub fn run<B: Backend>(
             }
             dirty = true;
         }
+        if let Some(job) = app.take_imports_job()
+            && let Some(tx) = spawn
+            && let Err(e) = super::importwork::spawn(job, tx.clone())
+        {
+            app.imports_failed(&e);
+        }
         if app.take_rescan()
             && let Some(tx) = spawn
         {

@@ -11,9 +11,11 @@ mod alerts;
 mod shape;
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use crate::bundle::Bundle;
 use crate::exclusion::Exclusion;
+use crate::imports::Imports;
 use crate::model::{DistId, NodeId, Sizes};
 use crate::rules::strip::{StripCache, strip_savings};
 use crate::rules::{Rule, RuleError, RuleKind, rule_dists};
@@ -79,6 +81,8 @@ pub struct Exclusions {
     alerts: Alerts,
     /// An evaluation prepared off the UI thread, for [`Exclusions::start`] to begin from.
     prepared: Option<Exclusion>,
+    /// The import graph, once analysed: excluding what kept code imports warns.
+    imports: Option<Arc<Imports>>,
 }
 
 impl Exclusions {
@@ -126,10 +130,13 @@ impl Exclusions {
 
     /// Starts evaluating rules over a complete bundle, with `rules` applied.
     pub fn start(&mut self, bundle: &Bundle, rules: Vec<Rule>) -> Result<(), RuleError> {
-        let mut ex = self
-            .prepared
-            .take()
-            .unwrap_or_else(|| Exclusion::new(bundle));
+        let mut ex = match self.prepared.take() {
+            Some(mut ex) => {
+                ex.set_imports(self.imports.clone());
+                ex
+            }
+            None => self.fresh(bundle),
+        };
         // One walk finds what every preset names, so the picker prices them and adds any
         // of them without walking the tree again.
         ex.warm_presets(bundle);
@@ -144,6 +151,27 @@ impl Exclusions {
     /// hits found), for the next [`Exclusions::start`] over the same bundle.
     pub fn prepare(&mut self, ex: Exclusion) {
         self.prepared = Some(ex);
+    }
+
+    /// An empty rule list over `bundle` that warns with the import graph in use.
+    fn fresh(&self, bundle: &Bundle) -> Exclusion {
+        let mut ex = Exclusion::new(bundle);
+        ex.set_imports(self.imports.clone());
+        ex
+    }
+
+    /// Uses `imports` (made from this `bundle`) for import warnings from now on, or none.
+    pub fn set_imports(&mut self, bundle: &Bundle, imports: Option<Arc<Imports>>) {
+        self.imports.clone_from(&imports);
+        if let Some(ex) = &mut self.ex {
+            ex.set_imports(imports);
+        }
+        self.derive(bundle);
+    }
+
+    /// The import graph in use, if any.
+    pub fn imports(&self) -> Option<&Imports> {
+        self.imports.as_deref()
     }
 
     /// The evaluation, once the bundle is complete.
@@ -178,9 +206,12 @@ impl Exclusions {
     /// Replaces the rule list with `snapshot` (undo, redo, a manifest's rules).
     /// Only the rules that differ are evaluated again, with hits the engine has cached.
     pub fn restore(&mut self, bundle: &Bundle, snapshot: &Snapshot) -> Result<(), RuleError> {
-        self.ex
-            .get_or_insert_with(|| Exclusion::new(bundle))
-            .restore(bundle, snapshot)?;
+        if self.ex.is_none() {
+            self.ex = Some(self.fresh(bundle));
+        }
+        if let Some(ex) = &mut self.ex {
+            ex.restore(bundle, snapshot)?;
+        }
         self.fill_strip(bundle);
         self.derive(bundle);
         Ok(())

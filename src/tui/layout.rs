@@ -25,8 +25,12 @@ pub struct Screen {
     pub packages_rows: Rect,
     /// The why panel under the packages, when shown.
     pub why: Option<Rect>,
+    /// The tree list with its heading (the body, less the chain panel).
+    pub tree: Rect,
     /// Rows of the tree list.
     pub tree_rows: Rect,
+    /// The import chain panel under the tree, when shown.
+    pub tree_why: Option<Rect>,
     /// The treemap's tiles.
     pub treemap: Rect,
     /// Rows of the rules list.
@@ -45,6 +49,9 @@ impl Screen {
 }
 
 /// What the layout depends on, read from the app once per frame.
+// Independent switches of the app's state, each read as it is; folding them into enums
+// would only rename the same combinations.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LayoutProps {
     /// The screen.
@@ -59,6 +66,8 @@ pub struct LayoutProps {
     pub show_why: bool,
     /// How many warnings the Rules view lists.
     pub alerts: u16,
+    /// Whether the import graph is known or coming (the Tree then has a chain panel).
+    pub chains: bool,
     /// The views' tab titles, in Tab order.
     pub tabs: &'static [&'static str],
 }
@@ -86,6 +95,7 @@ pub fn compute(p: &LayoutProps) -> Screen {
     let status = take(1, 0);
     let (table, why) = split_why(p.show_why, body);
     let (rules_list, rules_alerts) = split_alerts(p.alerts, body);
+    let (tree, tree_why) = split_chain(p.show_why && p.chains, body);
     Screen {
         header,
         gauges,
@@ -96,7 +106,9 @@ pub fn compute(p: &LayoutProps) -> Screen {
         status,
         packages_rows: below_heading(table),
         why,
-        tree_rows: below_heading(body),
+        tree,
+        tree_rows: below_heading(tree),
+        tree_why,
         treemap: below_heading(body),
         rules_rows: below_heading(rules_list),
         rules_alerts,
@@ -111,6 +123,15 @@ fn split_why(show: bool, body: Rect) -> (Rect, Option<Rect>) {
     }
     let (table, why) = split_bottom(body, (body.height / 3).clamp(6, 14));
     (table, Some(why))
+}
+
+/// The tree and, if shown and there is room, the import chain panel under it.
+fn split_chain(show: bool, body: Rect) -> (Rect, Option<Rect>) {
+    if !show || body.height < 14 {
+        return (body, None);
+    }
+    let (tree, why) = split_bottom(body, (body.height / 4).clamp(5, 8));
+    (tree, Some(why))
 }
 
 /// The rules list and, with warnings, a section under it listing them (a heading line

@@ -214,6 +214,8 @@ pub struct Props<'a> {
     pub theme: &'a Theme,
     /// Whether zipped sizes are still being estimated (each zipped figure a lower bound).
     pub zipping: bool,
+    /// What the entries reach, once the import graph is known.
+    pub reach: &'a super::reach::ImportsState,
 }
 
 impl Props<'_> {
@@ -404,6 +406,11 @@ pub trait View {
         None
     }
 
+    /// What the import chain panel explains, for a view that shows one.
+    fn chain_target(&self) -> Option<super::reach::ChainOf> {
+        None
+    }
+
     /// What the actions every view shares mean here: Space, `x` and `i` act on the
     /// selection; filtering and sorting are refused with a word. Views call this for the
     /// actions they do not handle themselves.
@@ -425,6 +432,24 @@ pub trait View {
             Action::SortBy(_) => Effect::say("n, s and z sort the Packages and Tree views"),
             _ => Effect::None,
         }
+    }
+}
+
+/// The import chain of `of` as the panels show it: `imports: ` and the chain's lines, or
+/// that the graph is still being analysed; nothing when there is no graph. At most `most` lines.
+pub fn chain_lines(p: &Props, of: super::reach::ChainOf, most: usize) -> Vec<String> {
+    if p.reach.is_analysing() {
+        return vec!["imports: analysing…".into()];
+    }
+    match &p.reach.chain {
+        Some(c) if c.of == of => {
+            let mut lines = c.lines(most);
+            if let Some(first) = lines.first_mut() {
+                first.insert_str(0, "imports: ");
+            }
+            lines
+        }
+        _ => Vec::new(),
     }
 }
 

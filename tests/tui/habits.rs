@@ -133,11 +133,7 @@ fn rescan(app: &mut heft::tui::app::App, paths: &[std::path::PathBuf]) {
             break;
         }
     }
-    // The event loop hands this to a worker; here it runs in line.
-    let job = app
-        .take_finish_job()
-        .expect("the end of the scan is handed out");
-    app.on_event(Event::Finished(Box::new(job.run())));
+    super::sample::finish_scan(app);
 }
 
 #[test]

@@ -58,6 +58,7 @@ impl App {
         self.exclusions.prepare(done.exclusion);
         self.reshape();
         self.start_rules(Vec::new());
+        self.plan_imports();
         // The finished tree's totals, not the walker's progress: archives (wheels, zips)
         // report no per-file progress.
         let p = self.bundle().totals();

@@ -70,6 +70,9 @@ impl App {
             }
         };
         l.push(status);
+        if let Some(s) = self.imports.dist_sizes(d) {
+            l.push(reach_line(s));
+        }
         if let Some(a) = self.exclusions.alerts().about_dist(d) {
             l.push(format!("⚠ {a}"));
         }
@@ -153,6 +156,14 @@ impl App {
             }
             crate::tui::exclusions::Reason::Kept => "kept".into(),
         });
+        if let Some(r) = self.imports.reach_of(n) {
+            let what = if node.is_dir() {
+                "the most any file under it is"
+            } else {
+                "this file"
+            };
+            l.push(format!("imports: {} ({what})", r.as_str()));
+        }
         if let Some(a) = self.exclusions.alerts().about_node(n) {
             l.push(format!("⚠ {a}"));
         }
@@ -280,4 +291,18 @@ fn record_status(dist: &crate::bundle::Distribution) -> String {
         let _ = write!(s, "; {} rows unreadable", dist.bad_record_rows);
     }
     s
+}
+
+/// `imports: reached 12.1 MB · lazy 3.0 MB · data 1.2 MB · unreached 50.0 MB`.
+fn reach_line(s: &crate::imports::ReachSizes) -> String {
+    let mut parts = vec![
+        format!("reached {}", human(s.reached.bytes)),
+        format!("lazy {}", human(s.lazy.bytes)),
+        format!("data {}", human(s.data.bytes)),
+        format!("unreached {}", human(s.unreached.bytes)),
+    ];
+    if s.unparsed.files > 0 {
+        parts.push(format!("unparsed {}", human(s.unparsed.bytes)));
+    }
+    format!("imports: {}", parts.join(" · "))
 }

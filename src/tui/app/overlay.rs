@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::dialogs::{ExportDialog, ExportField, Overlay, PresetChoice};
 use super::{App, ListState};
+use crate::imports::cut::{UNREACHED, UNREACHED_LAZY, is_import_preset};
 use crate::limits::human;
 use crate::model::Sizes;
 use crate::rules::preset::presets;
@@ -155,30 +156,41 @@ impl App {
         let (Some(ex), bundle) = (self.exclusions.exclusion(), self.bundle()) else {
             return Vec::new();
         };
-        presets()
-            .iter()
-            .map(|p| {
-                let mine: Vec<usize> = (0..ex.len())
-                    .filter(|i| ex.rule(*i).preset.as_deref() == Some(p.name.as_str()))
-                    .collect();
-                let saving = if mine.is_empty() {
-                    ex.marginal(bundle, &p.expand(&bundle.target))
-                } else {
-                    let mut s = Sizes::default();
-                    for i in &mine {
-                        s.add(&ex.saving(*i));
-                    }
-                    s
-                };
-                PresetChoice {
-                    name: p.name.clone(),
-                    safety: p.safety,
-                    reason: p.reason.clone(),
-                    saving,
-                    in_use: !mine.is_empty(),
+        let choice = |name: &str, safety, reason: &str, rules: &[crate::rules::Rule]| {
+            let mine: Vec<usize> = (0..ex.len())
+                .filter(|i| ex.rule(*i).preset.as_deref() == Some(name))
+                .collect();
+            let saving = if mine.is_empty() {
+                ex.marginal(bundle, rules)
+            } else {
+                let mut s = Sizes::default();
+                for i in &mine {
+                    s.add(&ex.saving(*i));
                 }
-            })
-            .collect()
+                s
+            };
+            PresetChoice {
+                name: name.to_string(),
+                safety,
+                reason: reason.to_string(),
+                saving,
+                in_use: !mine.is_empty(),
+            }
+        };
+        let mut out: Vec<PresetChoice> = presets()
+            .iter()
+            .map(|p| choice(&p.name, p.safety, &p.reason, &p.expand(&bundle.target)))
+            .collect();
+        // The import graph's presets, once it is known.
+        if let Some(imports) = self.imports.ready() {
+            for name in [UNREACHED, UNREACHED_LAZY] {
+                let rules = imports.preset_rules(bundle, name);
+                if let Some(first) = rules.first() {
+                    out.push(choice(name, first.safety, &first.reason, &rules));
+                }
+            }
+        }
+        out
     }
 
     /// Space adds (or removes) the highlighted preset and stays; Enter and Esc close,
@@ -208,12 +220,20 @@ impl App {
 
     fn toggle_preset(&mut self, name: &str, in_use: bool) {
         let before = self.kept_totals().bytes;
+        let imports = self.imports.ready_arc();
         self.change(|ex, bundle| {
             if in_use {
                 for i in (0..ex.len()).rev() {
                     if ex.rule(i).preset.as_deref() == Some(name) {
                         ex.remove(bundle, i);
                     }
+                }
+            } else if is_import_preset(name) {
+                for rule in imports
+                    .map(|i| i.preset_rules(bundle, name))
+                    .unwrap_or_default()
+                {
+                    let _ = ex.push(bundle, rule);
                 }
             } else {
                 let _ = ex.push_preset(bundle, name);

@@ -4,7 +4,7 @@
 
 use crate::bundle::Bundle;
 use crate::exclusion::{Exclusion, Warning};
-use crate::model::{DistId, NodeId};
+use crate::model::{DistId, NodeId, Tree};
 use crate::rules::preset::needed;
 
 /// Every warning about the current exclusions, indexed by what it concerns.
@@ -25,9 +25,15 @@ impl Alerts {
             dists: vec![None; bundle.dists.len()],
             ..Alerts::default()
         };
-        for (i, w) in ex.warnings(bundle).iter().enumerate() {
+        let warnings = ex.warnings(bundle);
+        out.lines = warnings.iter().map(|w| w.message(bundle, ex)).collect();
+        // What fails at start-up is said first about a package or path, whatever else is.
+        let (first, rest): (Vec<_>, Vec<_>) = warnings
+            .iter()
+            .enumerate()
+            .partition(|(_, w)| matches!(w, Warning::Import { cut, .. } if cut.breaks));
+        for (i, w) in first.into_iter().chain(rest) {
             let i = i as u32;
-            out.lines.push(w.message(bundle, ex));
             match w {
                 Warning::RequiredByKept { dist, .. } => out.mark_dist(*dist, i),
                 Warning::NeededAtRunTime { path, .. } => {
@@ -76,6 +82,22 @@ impl Alerts {
     pub fn about_dist(&self, d: DistId) -> Option<&str> {
         let i = self.dists.get(d.index()).copied().flatten()?;
         self.lines.get(i as usize).map(String::as_str)
+    }
+
+    /// The first warning about a node or anything under it (what excluding a directory
+    /// breaks is said on the directory).
+    pub fn about_under(&self, tree: &Tree, n: NodeId) -> Option<&str> {
+        let (_, i) = self.nodes.iter().find(|(id, _)| {
+            let mut at = Some(*id);
+            while let Some(a) = at {
+                if a == n {
+                    return true;
+                }
+                at = tree.parent(a);
+            }
+            false
+        })?;
+        self.lines.get(*i as usize).map(String::as_str)
     }
 
     /// The first warning about a node.

@@ -313,4 +313,8 @@ impl View for PackagesView {
             PkgRow::Unowned => None,
         }
     }
+
+    fn chain_target(&self) -> Option<crate::tui::reach::ChainOf> {
+        self.why_target().map(crate::tui::reach::ChainOf::Dist)
+    }
 }

@@ -228,8 +228,13 @@ fn render_alerts(p: &Props, area: Rect, buf: &mut Buffer) {
         String::new()
     };
     let plural = if lines.len() == 1 { "" } else { "s" };
+    let from = p
+        .reach
+        .short_entries()
+        .map(|e| format!(" · imports from entries {e}"))
+        .unwrap_or_default();
     let heading = format!(
-        " ⚠ {} warning{plural}: what the exclusions break{more}",
+        " ⚠ {} warning{plural}: what the exclusions break{more}{from}",
         lines.len()
     );
     put(buf, area.x, area.y, &heading, area.width, p.theme.heading);

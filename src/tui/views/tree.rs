@@ -380,6 +380,13 @@ impl View for TreeView {
     }
 
     fn render(&self, p: &Props, screen: &Screen, buf: &mut Buffer) {
-        render::render(self, p, screen.body, buf);
+        render::render(self, p, screen.tree, buf);
+        if let Some(area) = screen.tree_why {
+            render::render_chain(self, p, area, buf);
+        }
+    }
+
+    fn chain_target(&self) -> Option<crate::tui::reach::ChainOf> {
+        self.selected().map(crate::tui::reach::ChainOf::Node)
     }
 }

@@ -58,6 +58,18 @@ pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
         x = left(buf, x, tabs_x, area.y, &badge, theme.alert);
         x = left(buf, x, tabs_x, area.y, " ", theme.header);
     }
+    if app.imports.is_analysing() {
+        let note = if area.width < 100 {
+            " imports… "
+        } else {
+            " imports: analysing… "
+        };
+        x = left(buf, x, tabs_x, area.y, note, theme.badge);
+        x = left(buf, x, tabs_x, area.y, " ", theme.header);
+    } else if let Some(entries) = app.imports.short_entries().filter(|_| area.width >= 100) {
+        let note = format!("entries: {entries}  ");
+        x = left(buf, x, tabs_x, area.y, &note, theme.header);
+    }
     if app.info.demo {
         x = left(buf, x, tabs_x, area.y, " DEMO ", theme.badge);
         x = left(buf, x, tabs_x, area.y, " ", theme.header);

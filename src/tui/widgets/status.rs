@@ -25,7 +25,7 @@ pub fn focused_alert(app: &App) -> Option<&str> {
     }
     match app.active().item()? {
         Item::Dist(d) => alerts.about_dist(d),
-        Item::Node(n) => alerts.about_node(n),
+        Item::Node(n) => alerts.about_under(&app.bundle().tree, n),
         Item::Unowned => None,
     }
 }

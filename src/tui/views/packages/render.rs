@@ -11,6 +11,7 @@ use ratatui::style::Style;
 
 use super::Screen;
 use crate::tui::activity::Trend;
+use crate::tui::reach::reached_share;
 use crate::tui::text::{bar, fit, fit_middle, percent, put, put_note};
 use crate::tui::views::{Measure, PackagesView, PkgColumn, PkgRow, Props, exclusion_level};
 
@@ -26,6 +27,8 @@ struct Widths {
     zipped: bool,
     /// Whether the share percentage is shown.
     share: bool,
+    /// The reached share (once the import graph is known).
+    reached: usize,
     share_bar: usize,
     required_by: usize,
     status: usize,
@@ -33,8 +36,8 @@ struct Widths {
 
 impl Widths {
     /// Names get room first: at least `NAME_MIN` cells before the version shrinks, then
-    /// the retained, share and zipped columns go.
-    fn for_width(width: usize) -> Widths {
+    /// the retained, share, reached and zipped columns go.
+    fn for_width(width: usize, reach_known: bool) -> Widths {
         const NAME_MIN: usize = 18;
         let size = 9;
         let status = 14;
@@ -46,14 +49,16 @@ impl Widths {
             retained: true,
             zipped: true,
             share: true,
+            reached: if reach_known { REACHED_W } else { 0 },
             share_bar,
             required_by: 0,
             status,
         };
-        let steps: [fn(&mut Widths); 4] = [
+        let steps: [fn(&mut Widths); 5] = [
             |w| w.version = 7,
             |w| w.retained = false,
             |w| w.share = false,
+            |w| w.reached = 0,
             |w| w.zipped = false,
         ];
         for step in steps {
@@ -79,6 +84,11 @@ impl Widths {
             + 1
             + sizes * (self.size + 1)
             + if self.share { 7 } else { 0 }
+            + if self.reached > 0 {
+                self.reached + 1
+            } else {
+                0
+            }
             + if self.share_bar > 0 {
                 self.share_bar + 1
             } else {
@@ -89,6 +99,9 @@ impl Widths {
     }
 }
 
+/// Cells of the reached column: `100%`, `12%+30%` (reached at start-up + only lazily).
+const REACHED_W: usize = 8;
+
 /// The cells of one row, before styling.
 struct RowText {
     name: String,
@@ -96,6 +109,8 @@ struct RowText {
     bytes: u64,
     zipped: u64,
     retained: Option<u64>,
+    /// Share of its bytes the entries reach (`62%`, `12%+30%` with the lazy share).
+    reached: String,
     required_by: String,
     status: String,
 }
@@ -108,7 +123,7 @@ pub fn render(view: &PackagesView, p: &Props, screen: &Screen, buf: &mut Buffer)
         height: u16::from(rows.y > screen.body.y),
         ..rows
     };
-    let w = Widths::for_width(usize::from(rows.width));
+    let w = Widths::for_width(usize::from(rows.width), p.reach.ready().is_some());
     render_heading(view, p, &w, heading, buf);
     let total = first_size(p, &p.bundle.totals());
     let state = &view;
@@ -214,6 +229,9 @@ fn render_heading(s: &PackagesView, p: &Props, w: &Widths, area: Rect, buf: &mut
     if w.share {
         cells.push(format!("{:>6}", "share"));
     }
+    if w.reached > 0 {
+        cells.push(format!("{:>n$}", "reached", n = w.reached));
+    }
     if w.share_bar > 0 {
         cells.push(" ".repeat(w.share_bar));
     }
@@ -281,6 +299,9 @@ fn render_row(
     if w.share {
         let _ = write!(s, " {:>6}", percent(t.bytes, total));
     }
+    if w.reached > 0 {
+        let _ = write!(s, " {:>n$}", fit(&t.reached, w.reached), n = w.reached);
+    }
     let bar_x = area.x + s.chars().count() as u16 + 1;
     if w.share_bar > 0 {
         s.push_str(&" ".repeat(w.share_bar + 1));
@@ -337,6 +358,10 @@ fn row_text(p: &Props, row: PkgRow) -> (RowText, u8) {
                 bytes: first_size(p, &dist.sizes),
                 zipped: dist.sizes.zipped,
                 retained: p.retained(d),
+                reached: p
+                    .reach
+                    .dist_sizes(d)
+                    .map_or_else(|| "-".into(), |s| reached_share(s, |z| p.measure.of(z))),
                 required_by,
                 status: status(p, d, level),
             };
@@ -357,6 +382,10 @@ fn row_text(p: &Props, row: PkgRow) -> (RowText, u8) {
                 bytes: first_size(p, &full),
                 zipped: full.zipped,
                 retained: None,
+                reached: p
+                    .reach
+                    .unowned_sizes()
+                    .map_or_else(|| "-".into(), |s| reached_share(s, |z| p.measure.of(z))),
                 required_by: "in no RECORD".into(),
                 status: partly(level, full, kept, "excluded"),
             };
@@ -419,26 +448,29 @@ mod tests {
 
     #[test]
     fn narrow_tables_drop_the_bar_and_required_by_but_keep_the_name() {
-        let w = Widths::for_width(80);
+        let w = Widths::for_width(80, false);
         assert_eq!((w.share_bar, w.required_by), (0, 0));
         assert!(w.name >= 8);
-        let wide = Widths::for_width(160);
+        let wide = Widths::for_width(160, false);
         assert!(wide.share_bar > 0 && wide.required_by > 0);
     }
 
     #[test]
     fn names_get_room_before_the_version_and_retained_columns() {
-        let w = Widths::for_width(70);
+        let w = Widths::for_width(70, false);
         assert!(w.name >= 18, "{w:?}");
         assert!(!w.retained && w.version < 10, "{w:?}");
-        let w80 = Widths::for_width(80);
+        let w80 = Widths::for_width(80, false);
         assert!(w80.name >= 18 && w80.retained, "{w80:?}");
     }
 
     #[test]
     fn every_column_fits_the_width_it_is_given() {
-        for width in [60, 70, 80, 100, 120, 160, 200] {
-            let w = Widths::for_width(width);
+        for (width, reach) in [60, 70, 80, 100, 120, 160, 200]
+            .into_iter()
+            .flat_map(|w| [(w, false), (w, true)])
+        {
+            let w = Widths::for_width(width, reach);
             let used = w.fixed()
                 + w.name
                 + if w.required_by > 0 {
@@ -448,5 +480,12 @@ mod tests {
                 };
             assert!(used <= width, "{width}: {used} {w:?}");
         }
+    }
+
+    #[test]
+    fn the_reached_column_shows_at_80_cells_once_the_graph_is_known() {
+        let w = Widths::for_width(80, true);
+        assert!(w.reached > 0 && w.name >= 18, "{w:?}");
+        assert_eq!(Widths::for_width(80, false).reached, 0);
     }
 }

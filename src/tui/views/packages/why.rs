@@ -1,6 +1,7 @@
 //! The why panel under the packages table: for the selected distribution, what dropping
-//! it frees, then every chain of requirements from a top-level package down to it, each
-//! link marked with what dropping that link (and what only it needs) would free.
+//! it frees, how the entries import it (once the import graph is known: the module chain,
+//! `file:line` per link), then every chain of requirements from a top-level package down
+//! to it, each link marked with what dropping that link (and what only it needs) would free.
 
 use crate::bundle::Bundle;
 use crate::insight::{Insight, WhyPaths};
@@ -11,6 +12,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders, Widget};
 
+use crate::tui::reach::ChainOf;
 use crate::tui::text::{fit, put};
 use crate::tui::views::{PackagesView, PkgRow, Props};
 
@@ -44,6 +46,9 @@ pub fn render(view: &PackagesView, p: &Props, area: Rect, buf: &mut Buffer) {
     };
     let why = p.why.filter(|w| w.target == d);
     let mut lines = lines(p.bundle, insight, d, why);
+    let chain = crate::tui::views::chain_lines(p, ChainOf::Dist(d), 8);
+    let at = lines.len() - why.map_or(0, path_lines);
+    lines.splice(at..at, chain);
     fit_rows(&mut lines, usize::from(inner.height), &p.bundle.dist(d).key);
     for (i, (line, y)) in lines.iter().zip(inner.y..inner.bottom()).enumerate() {
         let style = if i == 0 {
@@ -53,6 +58,11 @@ pub fn render(view: &PackagesView, p: &Props, area: Rect, buf: &mut Buffer) {
         };
         say(buf, y, line, style);
     }
+}
+
+/// How many lines the requirement paths take at the end of [`lines`].
+fn path_lines(why: &WhyPaths) -> usize {
+    why.paths.len() + usize::from(why.total_count > why.paths.len())
 }
 
 /// Exclusions `lines` to `rows`, the last one saying how many did not fit, rather than stop

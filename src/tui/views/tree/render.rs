@@ -1,6 +1,8 @@
 //! Drawing the Tree view: ncdu-style rows of size, percentage, bar, item count and name, with
-//! excluded entries dimmed, struck through and labelled with what excluded them.
+//! excluded entries dimmed, struck through and labelled with what excluded them, and (once
+//! the import graph is known) what the entries never import dimmed and marked `○ unreached`.
 
+use crate::imports::Reach;
 use crate::limits::human;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -8,7 +10,10 @@ use ratatui::style::Style;
 
 use crate::tui::exclusions::Reason;
 use crate::tui::text::{bar, fit, fit_left, fit_middle, group, percent, put, put_note};
-use crate::tui::views::{Props, Scope, TreeRow, TreeView};
+use ratatui::widgets::{Block, Borders, Widget};
+
+use crate::tui::reach::ChainOf;
+use crate::tui::views::{Props, Scope, TreeRow, TreeView, chain_lines};
 
 const BAR: usize = 12;
 
@@ -111,8 +116,12 @@ fn render_row(
     let node = tree.node(row.id);
     let reason = p.exclusions.reason(row.id);
     let theme = p.theme;
+    let unreached = p.reach.reach_of(row.id) == Some(Reach::Unreached);
     let base = if reason.is_excluded() {
         theme.excluded
+    } else if unreached {
+        // Nothing the entries import needs it: a candidate, shown as such.
+        theme.dim
     } else {
         Style::new()
     };
@@ -195,6 +204,44 @@ fn render_row(
     }
 }
 
+/// Draws the import chain panel under the tree: how the entries reach the selected file
+/// or directory (the module it is, or the package it lies in), `file:line` per link.
+pub fn render_chain(s: &TreeView, p: &Props, area: Rect, buf: &mut Buffer) {
+    let title = match p.reach.short_entries() {
+        Some(e) => format!(" imports from {e} (w hides) "),
+        None => " imports (w hides) ".into(),
+    };
+    let block = Block::new()
+        .borders(Borders::TOP)
+        .border_style(p.theme.dim)
+        .title(title);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let mut lines = match s.selected() {
+        Some(n) => chain_lines(p, ChainOf::Node(n), usize::from(inner.height)),
+        None => Vec::new(),
+    };
+    if lines.is_empty() {
+        lines.push("select a file or directory to see how the entries import it".into());
+    }
+    let width = inner.width.saturating_sub(1);
+    for (i, (line, y)) in lines.iter().zip(inner.y..inner.bottom()).enumerate() {
+        let style = if i == 0 {
+            p.theme.heading
+        } else {
+            Style::new()
+        };
+        put(
+            buf,
+            inner.x + 1,
+            y,
+            &fit(line, usize::from(width)),
+            width,
+            style,
+        );
+    }
+}
+
 /// What excluded a row (or how much of it is excluded), after "⚠ " when a warning is
 /// about it.
 fn note(view: &TreeView, p: &Props, reason: Reason, row: &TreeRow) -> String {
@@ -211,10 +258,15 @@ fn plain_note(view: &TreeView, p: &Props, reason: Reason, row: &TreeRow) -> Stri
         Reason::Kept => {
             let (full, kept) = view.sizes(p.exclusions, row);
             let excluded = p.measure.of(&full).saturating_sub(p.measure.of(&kept));
-            if excluded > 0 {
-                format!("-{} excluded inside", human(excluded))
-            } else {
-                String::new()
+            let reach = match p.reach.reach_of(row.id) {
+                Some(Reach::Unreached) => "○ unreached",
+                Some(Reach::Lazy) => "◐ lazy",
+                _ => "",
+            };
+            match (excluded > 0, reach.is_empty()) {
+                (true, true) => format!("-{} excluded inside", human(excluded)),
+                (true, false) => format!("{reach} · -{} excluded inside", human(excluded)),
+                (false, _) => reach.to_string(),
             }
         }
         Reason::Rule(r) => format!("✗ {}", p.rule_name(r)),
