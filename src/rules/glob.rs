@@ -101,13 +101,13 @@ pub fn hits_of_many(bundle: &Bundle, patterns: &[(&Pattern, Option<usize>)]) -> 
             // matching pattern by pattern gives the same answer.
             for i in &here {
                 let walk = Walk::new(bundle, root, vec![patterns[*i].0], one(patterns[*i].0));
-                out[*i] = walk.run().pop().unwrap_or_default();
+                out[*i].extend(walk.run().pop().unwrap_or_default());
             }
             continue;
         };
         let chosen: Vec<&Pattern> = here.iter().map(|i| patterns[*i].0).collect();
         for (i, hits) in here.iter().zip(Walk::new(bundle, root, chosen, set).run()) {
-            out[*i] = hits;
+            out[*i].extend(hits);
         }
     }
     out

@@ -215,3 +215,41 @@ fn undoing_a_preset_matches_no_pattern_and_re_decides_only_what_it_names() {
 fn depth(b: &Bundle, id: NodeId) -> usize {
     std::iter::successors(b.tree.parent(id), |p| b.tree.parent(*p)).count()
 }
+
+#[test]
+fn patterns_find_their_hits_in_every_root() {
+    use crate::bundle::{Root, RootKind};
+    use crate::model::{NodeKind, Sizes};
+    let mut b = sample();
+    let second = b
+        .tree
+        .add_child(b.top, b"/second", NodeKind::Dir, Sizes::default());
+    let pkg = b
+        .tree
+        .add_child(second, b"pkg", NodeKind::Dir, Sizes::default());
+    let file = Sizes {
+        files: 1,
+        bytes: 10,
+        disk: 4096,
+        zipped: 10,
+    };
+    let stub = b.tree.add_child(pkg, b"x.pyi", NodeKind::File, file);
+    b.tree.roll_up();
+    b.roots.push(Root {
+        path: "/second".into(),
+        kind: RootKind::SitePackages,
+        node: second,
+        sites: vec![second],
+        archive_bytes: None,
+    });
+    let pyi = Pattern::new("*.pyi").unwrap();
+    let all = pyi.hits(&b, None);
+    assert!(all.contains(&stub), "the second root's stub");
+    assert!(
+        all.contains(&node(&b, "numpy/__init__.pyi")),
+        "the first root's"
+    );
+    let mut each = pyi.hits(&b, Some(0));
+    each.extend(pyi.hits(&b, Some(1)));
+    assert_eq!(all, each);
+}
