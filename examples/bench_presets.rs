@@ -31,6 +31,14 @@ fn timed(app: &mut App, actions: &[Action]) -> Duration {
     t.elapsed()
 }
 
+/// Prints the median of `n` toggles of the selected row.
+fn toggle_median(app: &mut App, n: usize, label: &str) {
+    let toggles = (0..n)
+        .map(|_| timed(app, &[Action::ToggleExclude]))
+        .collect();
+    println!("{label} median {}", ms(median(toggles)));
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let files: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(200_000);
@@ -63,13 +71,7 @@ fn main() {
     println!("app ready in {}", ms(t.elapsed()));
 
     app.apply(Action::View(ViewId::Packages.index()));
-    let toggles = (0..rounds * 20)
-        .map(|_| timed(&mut app, &[Action::ToggleExclude]))
-        .collect();
-    println!(
-        "toggle a package (all totals)  median {}",
-        ms(median(toggles))
-    );
+    toggle_median(&mut app, rounds * 20, "toggle a package (all totals) ");
 
     let t = Instant::now();
     app.apply(Action::Presets);
@@ -113,13 +115,7 @@ fn main() {
     }
     println!("undo                           median {}", ms(median(undo)));
     println!("redo                           median {}", ms(median(redo)));
-    let toggles = (0..rounds * 20)
-        .map(|_| timed(&mut app, &[Action::ToggleExclude]))
-        .collect();
-    println!(
-        "toggle a package, 5 presets on median {}",
-        ms(median(toggles))
-    );
+    toggle_median(&mut app, rounds * 20, "toggle a package, 5 presets on");
     let kept = app.kept_totals();
     println!("kept: {} files, {} bytes", kept.files, kept.bytes);
 }
