@@ -3,7 +3,13 @@
 # `du -sb`, and with `dust` and `pipdeptree` when they are installed, on one or more trees.
 #   bash benches/scan.sh [DIR...]   (default target/synth-site, generated if absent)
 # Environment: RUNS (default 5) paired rounds, HEFT (default target/release/heft), PIPDEPTREE,
-# HEFT_BASE (a second heft binary, e.g. the previous commit's, measured in the same rounds).
+# HEFT_BASE (a second heft binary, e.g. the previous commit's, measured in the same rounds),
+# QUICK=1 (only `du -sb` and heft without zipped sizes: for the million-file tree).
+#
+# With several trees (e.g. 50k, 200k and 1M files from examples/synth_site.rs, the largest
+# with `sparse`), a last table shows how `heft report --no-zip-estimate` scales: time and
+# memory per file, and each tree against the one before (files, time and memory ratios).
+# "heap+" is peak RSS minus the RSS of `heft --version` (the binary's baseline).
 #
 # Tools run interleaved (A B C A B C ...), so a burst of load from other processes hits every
 # tool alike; each figure is the median of RUNS, and "x du" is the median of the per-round
@@ -44,9 +50,11 @@ bench_dir() {
   # PIPDEPTREE: the real script rather than a pyenv shim (a shim adds its own start-up).
   local pdt=${PIPDEPTREE:-$(command -v pipdeptree || true)}
   [ -z "$pdt" ] || add "pipdeptree -c size-raw" "$pdt --path $dir -c size-raw"
+  [ -z "${QUICK:-}" ] || names=("${names[0]}") cmds=("${cmds[0]}")
   add "heft report (no zip)" "$heft report $dir --json --no-zip-estimate"
-  add "heft report (warm zip)" "$heft report $dir --json"
-  if [ -n "${HEFT_BASE:-}" ]; then
+  local nozip=$((${#cmds[@]} - 1))
+  [ -n "${QUICK:-}" ] || add "heft report (warm zip)" "$heft report $dir --json"
+  if [ -n "${HEFT_BASE:-}" ] && [ -z "${QUICK:-}" ]; then
     # Its own cache directory: an older heft may read (or delete) another format.
     local base="env XDG_CACHE_HOME=$XDG_CACHE_HOME/base $HEFT_BASE"
     add "base report (no zip)" "$base report $dir --json --no-zip-estimate"
@@ -82,9 +90,41 @@ bench_dir() {
     printf '%-24s %7.3f %6.2f %7.2f %6.2f %8.2f %9d %7.0f\n' "${names[$i]}" "$med" "$ratio" \
       "$cpu" "$cratio" "$(echo "$cpu * 1000000 / $entries" | bc -l)" "$kib" \
       "$(echo "$kib * 1024 / $entries" | bc -l)"
+    [ "$i" != "$nozip" ] || scale+=("$dir $entries $med $cpu $kib")
+  done
+}
+
+# The scale table: one row per tree from heft's no-zip figures.
+print_scale() {
+  local base_kib
+  base_kib=$(peak_kib "$heft" --version)
+  printf '\nheft report --json --no-zip-estimate by tree size (baseline RSS %d KiB)\n' "$base_kib"
+  printf '%-36s %9s %7s %7s %8s %8s %8s %7s %7s %7s %7s\n' tree entries "wall s" "cpu s" \
+    "wall us/f" "cpu us/f" "heap+ MB" "B/file" "x files" "x wall" "x heap"
+  local prev=""
+  for row in "${scale[@]}"; do
+    local dir entries wall cpu kib heap
+    read -r dir entries wall cpu kib <<<"$row"
+    heap=$(( (kib - base_kib) * 1024 ))
+    local rf="" rw="" rh=""
+    if [ -n "$prev" ]; then
+      local pe pw ph
+      read -r pe pw ph <<<"$prev"
+      rf=$(echo "$entries / $pe" | bc -l)
+      rw=$(echo "$wall / $pw" | bc -l)
+      rh=$(echo "$heap / $ph" | bc -l)
+    fi
+    printf '%-36s %9d %7.3f %7.2f %8.2f %8.2f %8.1f %7.0f %7s %7s %7s\n' "$dir" "$entries" \
+      "$wall" "$cpu" "$(echo "$wall * 1000000 / $entries" | bc -l)" \
+      "$(echo "$cpu * 1000000 / $entries" | bc -l)" "$(echo "$heap / 1000000" | bc -l)" \
+      "$(echo "$heap / $entries" | bc -l)" "$(printf '%.2f' "${rf:-1}")" \
+      "$(printf '%.2f' "${rw:-1}")" "$(printf '%.2f' "${rh:-1}")"
+    prev="$entries $wall $heap"
   done
 }
 
 printf 'machine: %s, %s cores, load average %s\n' "$(uname -sr)" "$(nproc)" \
   "$(cut -d' ' -f1-3 /proc/loadavg)"
+scale=()
 for dir in "$@"; do bench_dir "$dir"; done
+[ $# -lt 2 ] || print_scale

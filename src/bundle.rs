@@ -224,6 +224,7 @@ pub struct Builder {
     pub texts: MemorySource,
     bases: HashMap<(usize, Vec<u8>), NodeId>,
     seen_links: HashSet<(u64, u64)>,
+    keep_stamps: bool,
 }
 
 impl Builder {
@@ -242,7 +243,13 @@ impl Builder {
             texts: MemorySource::default(),
             bases: HashMap::new(),
             seen_links: HashSet::new(),
+            keep_stamps: true,
         }
+    }
+
+    /// Keeps no stamps: for loads that will not look up zipped sizes.
+    pub fn drop_stamps(&mut self) {
+        self.keep_stamps = false;
     }
 
     /// Adds a root; its events must use the returned index.
@@ -355,7 +362,9 @@ impl Builder {
                 rels.push(rel);
             }
         }
-        self.bundle.stamps.add(NodeId(first), shard);
+        if self.keep_stamps {
+            self.bundle.stamps.add(NodeId(first), shard);
+        }
         for &(entry, dev, ino) in &shard.hard_links {
             if !self.seen_links.insert((dev, ino)) {
                 self.bundle.tree.node_mut(NodeId(first + entry)).own.disk = 0;

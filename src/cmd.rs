@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use heft::bundle::Bundle;
-use heft::load::{load, lone_saved_scan};
+use heft::load::{Keep, load_keeping, lone_saved_scan};
 use heft::settings::Settings;
 use heft::zipsize::ZipCache;
 
@@ -34,14 +34,19 @@ pub fn load_inputs(args: &InputArgs) -> Result<Bundle> {
 /// Loads resolved inputs (a lone saved scan is read back), with zipped estimates unless
 /// they are off.
 pub fn load_settings(settings: &Settings) -> Result<Bundle> {
-    let mut bundle = load(&settings.paths, &settings.load, &mut |_| {})?;
+    let keep = if settings.zip_estimate {
+        Keep::Stamps
+    } else {
+        Keep::TreeOnly
+    };
+    let mut bundle = load_keeping(&settings.paths, &settings.load, keep, &mut |_| {})?;
     if lone_saved_scan(&settings.paths).is_some() {
         // Its zipped sizes were saved with it; the files may be elsewhere or gone.
         return Ok(bundle);
     }
     if settings.zip_estimate {
         let cache = Arc::new(ZipCache::load_default());
-        heft::zipjob::estimate_blocking(&mut bundle, &cache);
+        heft::zipjob::estimate_once(&mut bundle, &cache);
         cache.save_default();
     } else {
         heft::zipjob::plan_headers(&mut bundle);

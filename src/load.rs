@@ -172,11 +172,34 @@ pub fn load(
     opts: &LoadOptions,
     on_progress: &mut dyn FnMut(Progress),
 ) -> Result<Bundle, LoadError> {
+    load_keeping(paths, opts, Keep::Stamps, on_progress)
+}
+
+/// What a load keeps beyond the tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// Each walked file's identity ([`Bundle::stamps`], 16 bytes a node), which the
+    /// zipped-size cache needs.
+    Stamps,
+    /// Nothing: no zipped sizes will be looked up.
+    TreeOnly,
+}
+
+/// [`load`], keeping the walk's stamps only when `keep` says so.
+pub fn load_keeping(
+    paths: &[PathBuf],
+    opts: &LoadOptions,
+    keep: Keep,
+    on_progress: &mut dyn FnMut(Progress),
+) -> Result<Bundle, LoadError> {
     if let Some(saved) = lone_saved_scan(paths) {
         return Ok(crate::scanfile::open(saved)?);
     }
     let inputs = classify(paths)?;
     let mut builder = Builder::new(opts.target.clone());
+    if keep == Keep::TreeOnly {
+        builder.drop_stamps();
+    }
     for input in &inputs {
         builder.add_root(input.path.clone(), input.kind, input.own_disk);
     }

@@ -196,7 +196,9 @@ impl Tree {
             }
             // Taken out for the sort so the other nodes' names can be read meanwhile.
             let mut children = std::mem::take(&mut self.nodes[i].children);
-            children.sort_by(|a, b| self.name(*a).cmp(self.name(*b)));
+            // Ids break ties (an archive may list a name twice): children were pushed in id
+            // order, so this is the stable order, and the unstable sort moves less.
+            children.sort_unstable_by(|a, b| self.name(*a).cmp(self.name(*b)).then(a.cmp(b)));
             self.nodes[i].children = children;
         }
         self.nodes.shrink_last();

@@ -86,8 +86,16 @@ pub fn attribute(bundle: &mut Bundle, source: &(dyn MetaSource + Sync)) {
     for (dir, error) in std::mem::take(&mut prefetched.errors) {
         report_unreadable(bundle, dir, &error);
     }
+    // Distributions by normalised name: a linear search per install was quadratic (4M
+    // string compares, a tenth of a report, at 2,000 distributions).
+    let mut keys: HashMap<String, DistId> = bundle
+        .dists
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.key.clone(), DistId(i as u32)))
+        .collect();
     for (root, site, meta_dir) in found {
-        load_one(bundle, &prefetched, root, site, meta_dir);
+        load_one(bundle, &prefetched, &mut keys, (root, site, meta_dir));
     }
     total_sizes(bundle);
 }
@@ -187,9 +195,8 @@ impl MetaSource for Prefetched<'_> {
 fn load_one(
     bundle: &mut Bundle,
     source: &Prefetched<'_>,
-    root: usize,
-    site: NodeId,
-    meta_dir: NodeId,
+    keys: &mut HashMap<String, DistId>,
+    (root, site, meta_dir): (usize, NodeId, NodeId),
 ) {
     let is_egg = bundle.tree.name(meta_dir).ends_with(b".egg-info");
     let is_dir = bundle.tree.node(meta_dir).kind == NodeKind::Dir;
@@ -228,7 +235,13 @@ fn load_one(
     {
         requirement_lines.extend(parse_requires_txt(&req));
     }
-    let id = intern_dist(bundle, &meta.name, &meta.version, meta.summary.clone());
+    let id = intern_dist(
+        bundle,
+        keys,
+        &meta.name,
+        &meta.version,
+        meta.summary.clone(),
+    );
     let dist = &mut bundle.dists[id.index()];
     dist.installs.push(Install {
         root,
@@ -275,11 +288,19 @@ fn report_unreadable(bundle: &mut Bundle, dir: NodeId, error: &FileError) {
     bundle.errors.push((root, ScanError { path, message }));
 }
 
-fn intern_dist(bundle: &mut Bundle, name: &str, version: &str, summary: Option<String>) -> DistId {
+fn intern_dist(
+    bundle: &mut Bundle,
+    keys: &mut HashMap<String, DistId>,
+    name: &str,
+    version: &str,
+    summary: Option<String>,
+) -> DistId {
     let key = normalize(name);
-    if let Some(id) = bundle.dist_by_key(&key) {
+    if let Some(&id) = keys.get(&key) {
         return id;
     }
+    let id = DistId(bundle.dists.len() as u32);
+    keys.insert(key.clone(), id);
     bundle.dists.push(Distribution {
         name: name.to_string(),
         key,
@@ -287,7 +308,7 @@ fn intern_dist(bundle: &mut Bundle, name: &str, version: &str, summary: Option<S
         summary,
         ..Distribution::default()
     });
-    DistId(bundle.dists.len() as u32 - 1)
+    id
 }
 
 /// RECORD rows of one distribution resolved to nodes (computed in parallel, applied in order).

@@ -81,6 +81,17 @@ impl Stamp {
         Self::default()
     }
 
+    /// The stamp in a raw `stat` (the walker's), equal to [`Stamp::of`] its metadata.
+    pub fn from_stat(st: &rustix::fs::Stat) -> Self {
+        #[allow(clippy::useless_conversion)] // `ino_t` and `time_t` vary by target
+        Self {
+            ino: u64::from(st.st_ino),
+            mtime_ns: i64::from(st.st_mtime)
+                .saturating_mul(1_000_000_000)
+                .saturating_add(i64::try_from(st.st_mtime_nsec).unwrap_or(0)),
+        }
+    }
+
     /// Whether the stamp identifies a file.
     pub fn is_known(self) -> bool {
         self.ino != 0

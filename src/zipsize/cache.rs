@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 use std::fs::{self, Metadata};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -132,8 +132,16 @@ impl ZipCache {
         scopes.push(root.clone());
         // Loaded under the scopes lock: a second thread asking for the same root waits
         // rather than reading the file twice.
-        if let Some(dir) = &self.dir {
-            for (key, deflated) in read_root_file(&dir.join(file_name(root)), root) {
+        if let Some(records) = self.dir.as_ref().and_then(|dir| {
+            // Streamed through a small buffer: the file's bytes and the maps never sit in
+            // memory together (8 MB at 200k files).
+            RootFile::open(&dir.join(file_name(root)), root)
+        }) {
+            // Each shard grows once, not by doubling as records arrive.
+            for shard in &self.shards {
+                lock(shard).reserve(records.remaining / SHARDS + 1);
+            }
+            for (key, deflated) in records {
                 let slot = Slot {
                     deflated,
                     loaded: index,
@@ -204,20 +212,15 @@ impl ZipCache {
             return Ok(());
         };
         let scopes = lock(&self.scopes).clone();
+        let changed = self.changed_scopes(scopes.len());
+        // Records are gathered only for roots whose file changes: a warm run that found
+        // every size in the cache copies none (8 MB at 200k files).
         let mut per_scope: Vec<Vec<(FileKey, u64)>> = vec![Vec::new(); scopes.len()];
-        let mut changed = vec![false; scopes.len()];
         for shard in &self.shards {
             for (key, slot) in lock(shard).iter() {
-                if let Some(records) = per_scope.get_mut(slot.scope as usize) {
-                    records.push((*key, slot.deflated));
-                }
-                // A record moves in, out, or is new: its root's file changes.
-                if slot.scope != slot.loaded {
-                    for s in [slot.scope, slot.loaded] {
-                        if let Some(c) = changed.get_mut(s as usize) {
-                            *c = true;
-                        }
-                    }
+                let s = slot.scope as usize;
+                if changed.get(s) == Some(&true) {
+                    per_scope[s].push((*key, slot.deflated));
                 }
             }
         }
@@ -230,6 +233,23 @@ impl ZipCache {
         }
         prune(dir);
         Ok(())
+    }
+
+    /// Which scopes' files would change: a record moved in, out, or is new.
+    fn changed_scopes(&self, scopes: usize) -> Vec<bool> {
+        let mut changed = vec![false; scopes];
+        for shard in &self.shards {
+            for slot in lock(shard).values() {
+                if slot.scope != slot.loaded {
+                    for s in [slot.scope, slot.loaded] {
+                        if let Some(c) = changed.get_mut(s as usize) {
+                            *c = true;
+                        }
+                    }
+                }
+            }
+        }
+        changed
     }
 
     fn shard(&self, key: &FileKey) -> MutexGuard<'_, HashMap<FileKey, Slot>> {
@@ -252,26 +272,50 @@ fn device(_meta: &Metadata) -> u64 {
     0
 }
 
-/// The records of `root`'s cache file, or none if it is absent, damaged, too large or names
-/// another root. Reads are bounded by the largest file [`ZipCache::save`] writes.
-fn read_root_file(path: &Path, root: &Path) -> Vec<(FileKey, u64)> {
-    let limit = MAGIC.len() + 4 + MAX_PATH + MAX_SAVED * RECORD;
-    // Only a regular file is read (a FIFO planted there must not block the run).
-    match crate::regular_file::read(path, limit as u64) {
-        Ok(bytes) => parse_root_file(&bytes, root).unwrap_or_default(),
-        Err(_) => Vec::new(),
+/// The records of `root`'s cache file, read one at a time. None if the file is absent, not a
+/// regular file, damaged (a cut record), larger than any file [`ZipCache::save`] writes, or
+/// names another root.
+struct RootFile {
+    reader: io::BufReader<fs::File>,
+    remaining: usize,
+}
+
+impl RootFile {
+    fn open(path: &Path, root: &Path) -> Option<Self> {
+        // Only a regular file is read (a FIFO planted there must not block the run).
+        let file = crate::regular_file::open(path).ok()?;
+        let len = file.metadata().ok()?.len();
+        let mut reader = io::BufReader::with_capacity(64 * 1024, file);
+        let mut head = [0u8; MAGIC.len() + 4];
+        reader.read_exact(&mut head).ok()?;
+        let (magic, name_len) = head.split_at(MAGIC.len());
+        let name_len = u32::from_le_bytes(name_len.try_into().ok()?) as usize;
+        let name = path_bytes(root);
+        if magic != MAGIC || name_len != name.len() {
+            return None;
+        }
+        let mut found = vec![0u8; name_len];
+        reader.read_exact(&mut found).ok()?;
+        let records = len.checked_sub((head.len() + name_len) as u64)?;
+        if found != name || records % RECORD as u64 != 0 || records > (MAX_SAVED * RECORD) as u64 {
+            return None;
+        }
+        let remaining = (records / RECORD as u64) as usize;
+        Some(Self { reader, remaining })
     }
 }
 
-fn parse_root_file(bytes: &[u8], root: &Path) -> Option<Vec<(FileKey, u64)>> {
-    let rest = bytes.strip_prefix(MAGIC)?;
-    let (len, rest) = rest.split_first_chunk::<4>()?;
-    let len = u32::from_le_bytes(*len) as usize;
-    let (name, records) = rest.split_at_checked(len)?;
-    if name != path_bytes(root).as_slice() || records.len() % RECORD != 0 {
-        return None;
+impl Iterator for RootFile {
+    type Item = (FileKey, u64);
+
+    /// The next record; a file cut short while being read ends early (each record read is
+    /// whole, and a key names one version of one file, so it is still right).
+    fn next(&mut self) -> Option<Self::Item> {
+        self.remaining = self.remaining.checked_sub(1)?;
+        let mut record = [0u8; RECORD];
+        self.reader.read_exact(&mut record).ok()?;
+        Some(decode(&record))
     }
-    Some(records.chunks_exact(RECORD).map(decode).collect())
 }
 
 fn write_root_file(path: &Path, root: &Path, records: &[(FileKey, u64)]) -> io::Result<()> {
