@@ -289,6 +289,7 @@ impl Builder {
             texts: MemorySource::default(),
             bases: HashMap::new(),
             seen_links: HashSet::new(),
+            keep_stamps: self.keep_stamps,
         }
     }
 
