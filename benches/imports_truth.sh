@@ -6,9 +6,11 @@
 #   benches/imports_truth.sh LAYER PYVER 'import chromadb; chromadb.HttpClient' chromadb
 #
 # LAYER must be built for the host's Python (scripts/make-layer.sh --python 3.11 ...).
+# HEFT_CUTS adds rules to the preset (word-split), e.g. HEFT_CUTS='--exclude-path kubernetes':
+# informed cuts of lazy code are then checked against the run too.
 # Skipped (exit 0) when python3 or the layer is missing.
 set -euo pipefail
-[ $# -ge 4 ] || { sed -n '2,9p' "$0"; exit 2; }
+[ $# -ge 4 ] || { sed -n '2,11p' "$0"; exit 2; }
 layer=$1 pyver=$2 code=$3; shift 3
 command -v python3 >/dev/null || { echo "skip: no python3"; exit 0; }
 [ -d "$layer" ] || { echo "skip: no $layer"; exit 0; }
@@ -19,7 +21,7 @@ entries=(); for e in "$@"; do entries+=(--entry "$e"); done
 python3 -I -S "$here/imports_truth.py" "$layer" "$tmp/truth.json" "$code"
 "$heft" imports "$layer" --python "$pyver" --no-zip-estimate --json "${entries[@]}" > "$tmp/heft.json"
 "$heft" export "$layer" --python "$pyver" --no-zip-estimate --preset unreached "${entries[@]}" \
-  --format gitignore -o - 2>/dev/null | grep -v '^#' > "$tmp/cut.txt" || true
+  ${HEFT_CUTS:-} --format gitignore -o - 2>/dev/null | grep -v '^#' > "$tmp/cut.txt" || true
 python3 - "$layer" "$tmp/truth.json" "$tmp/heft.json" "$tmp/cut.txt" <<'PY'
 import json, os, sys
 layer, truth, heft, cutfile = sys.argv[1:5]

@@ -1,17 +1,18 @@
 //! Times `Imports::analyze` (read and scan every `.py`, resolve, walk, classify) on a real
 //! layer: `cargo run --release --example bench_imports -- DIR [PYTHON] [ENTRY...]`.
-//! Prints each run's wall time and the source bytes read; the first run after dropping the
-//! page cache is the cold figure. `RUNS=0` measures the load alone (for CPU-time differences).
+//! Run 0 starts from an empty parse cache (cold, unless the page cache holds the sources);
+//! later runs load the cache file run 0 saved (warm: the load is timed too). `RUNS` sets the
+//! number of runs (default 5; `RUNS=0` measures the directory walk alone).
 //! Then the explorer's toggle with import warnings: switching a `dist` rule off and on and
 //! listing the warnings each time (`TOGGLE=numpy`, the default), as the explorer does per key.
 
-use std::time::Instant;
-
 use std::sync::Arc;
+use std::time::Instant;
 
 use heft::bundle::Target;
 use heft::exclusion::Exclusion;
 use heft::imports::Imports;
+use heft::imports::cache::ParseCache;
 use heft::load::{LoadOptions, load};
 use heft::rules::Rule;
 
@@ -41,21 +42,24 @@ fn main() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(5);
+    let Ok(cache_dir) = tempfile::tempdir() else {
+        eprintln!("no temporary directory");
+        std::process::exit(2);
+    };
     for run in 0..runs {
         let t = Instant::now();
-        let imports = Imports::analyze(&bundle, &entries);
+        let mut cache = ParseCache::load(cache_dir.path().to_path_buf(), &bundle);
+        let imports = Imports::analyze_cached(&bundle, &entries, &mut cache);
         let took = t.elapsed();
-        let source: u64 = bundle
-            .tree
-            .descendants(bundle.top)
-            .filter(|id| bundle.tree.name(*id).ends_with(b".py"))
-            .map(|id| bundle.tree.node(id).own.bytes)
-            .sum();
+        let (read, computed) = cache.counts();
+        if let Err(e) = cache.save() {
+            eprintln!("cache not saved: {e}");
+        }
         println!(
-            "run {run}: {:.3} s, {} sources ({:.1} MB), {} edges",
+            "run {run} ({}): {:.3} s, {} sources, {} edges; cache records read {read}, computed {computed}",
+            if run == 0 { "cold" } else { "warm" },
             took.as_secs_f64(),
             imports.graph.scanned,
-            source as f64 / 1e6,
             imports.graph.edges.len()
         );
     }

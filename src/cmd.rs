@@ -88,6 +88,16 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
 }
 
 /// Success.
+/// The import graph of `bundle` from `entries`, with scans of unchanged files taken from
+/// (and saved to) the cache under `$XDG_CACHE_HOME/heft/imports`; a cache that cannot be
+/// written only costs time next run.
+pub fn analyze_imports(bundle: &Bundle, entries: &[String]) -> heft::imports::Imports {
+    let mut cache = heft::imports::cache::ParseCache::load_default(bundle);
+    let imports = heft::imports::Imports::analyze_cached(bundle, entries, &mut cache);
+    let _ = cache.save();
+    imports
+}
+
 pub fn ok() -> ExitCode {
     ExitCode::SUCCESS
 }

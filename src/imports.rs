@@ -5,17 +5,21 @@
 //! - [`scanner`]: a tolerant, tokenizer-level scan of one source for its imports.
 //! - [`finder`]: module lookup over the tree (packages, namespace portions, extensions).
 //! - [`graph`]: every source scanned in parallel and its imports resolved.
+//! - [`cache`]: scans and extension names by file identity, kept between runs.
 //! - [`reach`]: the walk from the entries and each file's [`Reach`].
+//! - [`lazy`]: top-level subtrees only lazily reached, with the import that makes each lazy.
 //! - [`entries`]: `--entry` values and the default entries.
 //! - [`cut`]: the `unreached` presets and what excluding an imported module breaks.
 //! - [`why`]: the import chain to a module and who imports it.
 //! - [`wire`]: the `heft.imports/1` JSON.
 
+pub mod cache;
 pub mod cut;
 pub mod elf;
 pub mod entries;
 pub mod finder;
 pub mod graph;
+pub mod lazy;
 mod lexer;
 pub mod reach;
 pub mod scanner;
@@ -27,6 +31,7 @@ use serde::Serialize;
 
 use crate::bundle::Bundle;
 use crate::model::{NodeId, Sizes};
+use cache::ParseCache;
 use finder::ModId;
 use graph::Graph;
 use reach::{Link, Walk};
@@ -136,8 +141,14 @@ pub struct Imports {
 impl Imports {
     /// Builds the graph of `bundle` and walks it from `entries` (the default entries when empty).
     pub fn analyze(bundle: &Bundle, entries: &[String]) -> Imports {
+        Self::analyze_cached(bundle, entries, &mut ParseCache::new())
+    }
+
+    /// Like [`Imports::analyze`], taking what unchanged files import from `cache` and
+    /// recording what it reads there (the caller saves the cache).
+    pub fn analyze_cached(bundle: &Bundle, entries: &[String], cache: &mut ParseCache) -> Imports {
         let stdlib = stdlib::names(&bundle.target.python);
-        let mut graph = Graph::build(bundle, &stdlib);
+        let mut graph = Graph::build(bundle, &stdlib, cache);
         let default_entries = entries.is_empty();
         let names = if default_entries {
             entries::default_entries(bundle)
@@ -154,7 +165,7 @@ impl Imports {
                 .filter(|m| walk.of(*m).is_some())
                 .filter(|m| graph.finder.module(*m).kind == finder::ModKind::Extension)
                 .collect();
-            graph.scan_extensions(&bundle.tree, &stdlib, &reached);
+            graph.scan_extensions(bundle, &stdlib, &reached, cache);
             if graph.edges.len() == before {
                 break;
             }

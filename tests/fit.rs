@@ -27,11 +27,16 @@ fn fit(root: &std::path::Path, limit: &str, plan: &std::path::Path) -> (String, 
 
 /// Runs `heft fit ROOT --no-zip-estimate ARGS`; returns stdout and the exit code.
 fn fit_with(root: &std::path::Path, args: &[&str]) -> (String, Option<i32>) {
+    // The import graph's parse cache of these runs stays out of the user's own.
     let out = heft()
         .arg("fit")
         .arg(root)
         .arg("--no-zip-estimate")
         .args(args)
+        .env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join("heft-fit-tests-cache"),
+        )
         .output()
         .unwrap();
     (

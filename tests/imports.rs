@@ -63,15 +63,44 @@ fn site(fx: &Fixture) -> std::path::PathBuf {
     site
 }
 
+/// `heft imports SITE --entry ENTRY --json`, parsed.
+fn imports_json(site: &Path, entry: &str) -> ImportsJson {
+    let out = heft(&[
+        "imports",
+        site.to_str().unwrap(),
+        "--entry",
+        entry,
+        "--json",
+    ]);
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// `heft imports SITE --entry app --json` with its caches under `cache`.
+fn imports_cmd(site: &Path, cache: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("heft").unwrap();
+    cmd.args([
+        "imports",
+        site.to_str().unwrap(),
+        "--entry",
+        "app",
+        "--json",
+    ])
+    .env("XDG_CACHE_HOME", cache);
+    cmd
+}
+
 fn write(site: &Path, rel: &str, text: &str) {
     fs::write(site.join(rel), text).unwrap();
 }
 
 fn heft(args: &[&str]) -> std::process::Output {
+    // The parse cache of these runs stays out of the user's own.
+    let cache = tempfile::tempdir().unwrap();
     let out = Command::cargo_bin("heft")
         .unwrap()
         .args(args)
         .arg("--no-zip-estimate")
+        .env("XDG_CACHE_HOME", cache.path())
         .output()
         .unwrap();
     assert!(
@@ -86,14 +115,7 @@ fn heft(args: &[&str]) -> std::process::Output {
 fn heft_imports_json_gives_every_file_its_reach_with_edges_and_missing() {
     let fx = Fixture::new();
     let site = site(&fx);
-    let out = heft(&[
-        "imports",
-        site.to_str().unwrap(),
-        "--entry",
-        "app.handler",
-        "--json",
-    ]);
-    let doc: ImportsJson = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = imports_json(&site, "app.handler");
     assert_eq!(doc.schema, "heft.imports/1");
     assert_eq!(doc.entries, ["app.handler"]);
     assert!(!doc.default_entries);
@@ -313,15 +335,7 @@ fn sources_that_are_links_to_devices_or_fifos_are_unparsed_not_read_forever() {
         .status()
         .unwrap();
     assert!(made.success());
-    let out = Command::cargo_bin("heft")
-        .unwrap()
-        .args([
-            "imports",
-            site.to_str().unwrap(),
-            "--entry",
-            "app",
-            "--json",
-        ])
+    let out = imports_cmd(&site, &fx.path().join("cache"))
         .arg("--no-zip-estimate")
         .timeout(std::time::Duration::from_secs(60))
         .output()
@@ -335,5 +349,54 @@ fn sources_that_are_links_to_devices_or_fifos_are_unparsed_not_read_forever() {
         doc.unparsed.iter().any(|u| u.path.ends_with("zeros.py")),
         "{:?}",
         doc.unparsed
+    );
+}
+
+#[test]
+fn imports_json_gives_zipped_bytes_per_class_when_zips_are_estimated() {
+    let fx = Fixture::new();
+    let site = site(&fx);
+    let out = imports_cmd(&site, &fx.path().join("cache"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: ImportsJson = serde_json::from_slice(&out.stdout).unwrap();
+    let get = |k: &str| doc.distributions.iter().find(|d| d.key == k).unwrap();
+    let (app, spare) = (get("app"), get("spare"));
+    assert!(app.bytes.reached_zipped_bytes > 0);
+    assert!(app.bytes.data_zipped_bytes > 0, "app/data.json is data");
+    assert!(spare.bytes.unreached_zipped_bytes > 0);
+    assert_eq!(spare.bytes.reached_zipped_bytes, 0);
+    assert!(doc.totals.reached_zipped_bytes >= app.bytes.reached_zipped_bytes);
+    assert!(
+        fx.path().join("cache/heft/imports").is_dir(),
+        "the parse cache is kept with the zip cache"
+    );
+}
+
+#[test]
+fn heft_imports_names_lazy_code_and_the_import_that_makes_it_lazy() {
+    let fx = Fixture::new();
+    let site = site(&fx);
+    let doc = imports_json(&site, "app");
+    let onnx = doc
+        .lazy_paths
+        .iter()
+        .find(|l| l.path == "onnxruntime")
+        .unwrap();
+    let via = onnx.via.as_ref().unwrap();
+    assert_eq!(
+        (via.file.as_str(), via.line, via.kind.as_str()),
+        ("app/__init__.py", 5, "dynamic")
+    );
+    let out = heft(&["imports", site.to_str().unwrap(), "--entry", "app"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("app/__init__.py:5 dynamic -> onnxruntime"),
+        "{text}"
     );
 }

@@ -171,7 +171,7 @@ pub fn imports(args: &RuleArgs, bundle: &Bundle) -> Option<Arc<Imports>> {
     if !wanted {
         return None;
     }
-    let imports = Imports::analyze(bundle, &args.entries);
+    let imports = super::analyze_imports(bundle, &args.entries);
     if imports.default_entries {
         eprintln!(
             "heft: entries: {} (default: import names of the top-level distributions; --entry to choose)",

@@ -16,7 +16,7 @@ use crate::cli::ImportsArgs;
 pub fn run(args: &ImportsArgs) -> Result<ExitCode> {
     let bundle = super::load_inputs(&args.input)?;
     let started = Instant::now();
-    let imports = Imports::analyze(&bundle, &args.entries.entries);
+    let imports = super::analyze_imports(&bundle, &args.entries.entries);
     let took = started.elapsed();
     let doc = ImportsJson::new(&bundle, &imports);
     if args.json {
@@ -53,6 +53,19 @@ pub fn render_text(imports: &Imports, doc: &ImportsJson, top: usize, secs: f64) 
     let _ = writeln!(s, "\nmost unreached bytes:");
     for d in dists.iter().take(top) {
         let _ = writeln!(s, "{}", class_line(&d.key, &d.bytes));
+    }
+    if !doc.lazy_paths.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nlazy code the unreached preset keeps (only deferred, guarded or dynamic imports reach it;\n\
+             cut one with --exclude-path PATH when the import named never runs for you):"
+        );
+        for l in doc.lazy_paths.iter().take(top) {
+            let via = l.via.as_ref().map_or_else(String::new, |v| {
+                format!("  {}:{} {} -> {}", v.file, v.line, v.kind, v.module)
+            });
+            let _ = writeln!(s, "  {:<28} {:>9}{via}", l.path, human(l.lazy_bytes));
+        }
     }
     let top_missing: Vec<_> = doc
         .missing

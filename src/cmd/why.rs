@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use heft::imports::Imports;
 use heft::imports::entries::find_file;
 use heft::imports::why::{ModuleWhy, chain_line};
 use heft::insight::{Insight, InsightOptions, WhyJson, suggest, why_paths};
@@ -26,7 +25,7 @@ pub fn run(args: &WhyArgs) -> Result<ExitCode> {
     } else {
         bundle.dist_by_key(&normalize(&args.name))
     };
-    let mut imports = Imports::analyze(&bundle, &args.entries.entries);
+    let mut imports = super::analyze_imports(&bundle, &args.entries.entries);
     if dist.is_none() {
         let module = if as_path {
             find_file(&bundle, &args.name).and_then(|f| imports.module_of_file(f))

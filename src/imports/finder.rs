@@ -3,7 +3,9 @@
 //! the target's ABI tags, then `name.py`, then a sourceless `name.pyc`; directories
 //! without `__init__` are PEP 420 namespace portions, merged across every entry.
 
-use std::collections::HashMap;
+use std::hash::Hasher;
+
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use crate::bundle::{Bundle, Target};
 use crate::model::{NodeId, Tree};
@@ -54,7 +56,13 @@ pub struct Finder {
     suffixes: Vec<String>,
     /// Every module found so far.
     pub modules: Vec<Module>,
-    memo: HashMap<String, Option<ModId>>,
+    // Tens of thousands of names are looked up per analysis: a fast hash for short keys.
+    memo: FxHashMap<String, Option<ModId>>,
+    /// Per directory searched: hashes of its children's names up to their first dot. A module
+    /// `x` in a directory is a child named `x`, `x.py`, `x.pyc` or `x.<tag>.so`, so a stem that
+    /// is not there needs no file name built and no child searched (most names looked up are
+    /// strings of lazy modules that name nothing).
+    stems: FxHashMap<NodeId, FxHashSet<u64>>,
 }
 
 impl Finder {
@@ -68,7 +76,8 @@ impl Finder {
                 .collect(),
             suffixes: ext_suffixes(&bundle.target),
             modules: Vec::new(),
-            memo: HashMap::new(),
+            memo: FxHashMap::default(),
+            stems: FxHashMap::default(),
         }
     }
 
@@ -110,6 +119,9 @@ impl Finder {
         };
         let mut portions = Vec::new();
         for dir in entries {
+            if !self.has_stem(tree, dir, last) {
+                continue;
+            }
             if let Some(d) = tree
                 .child(dir, last.as_bytes())
                 .filter(|d| tree.node(*d).is_dir())
@@ -126,27 +138,36 @@ impl Finder {
         (!portions.is_empty()).then(|| self.add(name, ModKind::Namespace, None, portions))
     }
 
+    /// Whether some child of `dir` is named `stem` up to its first dot (or a name hashing alike).
+    fn has_stem(&mut self, tree: &Tree, dir: NodeId, stem: &str) -> bool {
+        let set = self.stems.entry(dir).or_insert_with(|| {
+            tree.children(dir)
+                .iter()
+                .map(|c| {
+                    let name = tree.name(*c);
+                    stem_hash(name.split(|b| *b == b'.').next().unwrap_or(name))
+                })
+                .collect()
+        });
+        set.contains(&stem_hash(stem.as_bytes()))
+    }
+
     /// `stem` as an extension module, source or sourceless module in `dir`.
     fn module_file(&self, tree: &Tree, dir: NodeId, stem: &str) -> Option<(NodeId, ModKind)> {
-        let is_file = |n: &NodeId| !tree.node(*n).is_dir();
-        for suffix in &self.suffixes {
-            if let Some(f) = tree
-                .child(dir, format!("{stem}{suffix}").as_bytes())
-                .filter(is_file)
-            {
-                return Some((f, ModKind::Extension));
-            }
+        let mut name = Vec::with_capacity(stem.len() + 48);
+        let mut file = |suffix: &str| {
+            name.clear();
+            name.extend_from_slice(stem.as_bytes());
+            name.extend_from_slice(suffix.as_bytes());
+            tree.child(dir, &name).filter(|n| !tree.node(*n).is_dir())
+        };
+        if let Some(f) = self.suffixes.iter().find_map(|s| file(s)) {
+            return Some((f, ModKind::Extension));
         }
-        if let Some(f) = tree
-            .child(dir, format!("{stem}.py").as_bytes())
-            .filter(is_file)
-        {
+        if let Some(f) = file(".py") {
             return Some((f, ModKind::Source));
         }
-        let f = tree
-            .child(dir, format!("{stem}.pyc").as_bytes())
-            .filter(is_file)?;
-        Some((f, ModKind::Sourceless))
+        Some((file(".pyc")?, ModKind::Sourceless))
     }
 
     fn add(&mut self, name: &str, kind: ModKind, file: Option<NodeId>, dirs: Vec<NodeId>) -> ModId {
@@ -159,6 +180,12 @@ impl Finder {
         });
         id
     }
+}
+
+fn stem_hash(stem: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(stem);
+    h.finish()
 }
 
 /// `.cpython-312-x86_64-linux-gnu.so`, `.abi3.so`, `.so` for a target.

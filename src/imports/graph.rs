@@ -8,15 +8,20 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::EdgeKind;
+use super::cache::ParseCache;
 use super::finder::{Finder, ModId, is_identifier};
 use super::scanner::{RawImport, Scanned, scan};
 use crate::bundle::{Bundle, RootKind};
 use crate::model::{NodeId, Tree};
 use crate::regular_file;
+use crate::zipsize::FileKey;
 
 /// The most of one source file (or a compiled module searched for names) that is read:
 /// generated modules reach ~10 MB; past this a file is `unparsed` and kept.
 const SOURCE_CAP: u64 = 64 << 20;
+
+/// An extension module read this run: its module, file, identity and dotted names.
+type ExtensionScan = (ModId, NodeId, Option<FileKey>, Vec<String>);
 
 /// One resolved import.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,20 +70,39 @@ pub struct Graph {
 }
 
 impl Graph {
-    /// Reads and scans every `.py` file of `bundle` and resolves the imports.
-    pub fn build(bundle: &Bundle, stdlib: &HashSet<&str>) -> Graph {
+    /// Reads and scans every `.py` file of `bundle` (or takes its scan from `cache` when
+    /// the walk saw the identity it was cached for) and resolves the imports.
+    pub fn build(bundle: &Bundle, stdlib: &HashSet<&str>, cache: &mut ParseCache) -> Graph {
         let tree = &bundle.tree;
         let (sources, mut unparsed) = source_files(bundle);
-        let scanned: Vec<(NodeId, Result<Scanned, String>)> = sources
+        let mut scanned: Vec<(NodeId, Result<Scanned, String>)> = Vec::with_capacity(sources.len());
+        let mut keys: Vec<(NodeId, FileKey, bool)> = Vec::with_capacity(sources.len());
+        let mut misses = Vec::new();
+        for id in sources {
+            let hit =
+                ParseCache::key_of(bundle, id).and_then(|k| Some((k, cache.take_source(&k)?)));
+            match hit {
+                Some((key, s)) => {
+                    keys.push((id, key, false));
+                    scanned.push((id, Ok(s)));
+                }
+                None => misses.push(id),
+            }
+        }
+        let fresh: Vec<(NodeId, Option<FileKey>, Result<Scanned, String>)> = misses
             .into_par_iter()
             .map(|id| {
-                // Regular files only and capped: a source may be a link to /dev/zero or a
-                // FIFO swapped in after the scan.
-                let read = regular_file::read(&tree.path(id), SOURCE_CAP)
-                    .map_err(|e| format!("unreadable: {e}"));
-                (id, read.map(|bytes| scan(&bytes)))
+                let (key, read) = read_source(&tree.path(id));
+                (id, key, read.map(|bytes| scan(&bytes)))
             })
             .collect();
+        for (id, key, result) in fresh {
+            if let (Some(key), Ok(_)) = (key, &result) {
+                keys.push((id, key, true));
+            }
+            scanned.push((id, result));
+        }
+        scanned.sort_unstable_by_key(|s| s.0);
         let sites: HashSet<NodeId> = bundle
             .roots
             .iter()
@@ -103,9 +127,19 @@ impl Graph {
         }
         let mut known: Vec<String> = g.finder.modules.iter().map(|m| m.name.clone()).collect();
         known.sort_unstable();
+        let mut keys: HashMap<NodeId, (FileKey, bool)> = keys
+            .into_iter()
+            .map(|(id, k, fresh)| (id, (k, fresh)))
+            .collect();
         for (id, result) in scanned {
             match result {
-                Ok(s) => g.resolve_file(tree, stdlib, &known, id, &s),
+                Ok(s) => {
+                    g.resolve_file(tree, stdlib, &known, id, &s);
+                    if let (Some((key, fresh)), Some(root)) = (keys.remove(&id), bundle.root_of(id))
+                    {
+                        cache.put_source(root, key, s, fresh);
+                    }
+                }
                 Err(why) => unparsed.push((id, why)),
             }
         }
@@ -117,23 +151,48 @@ impl Graph {
     /// Adds `dynamic` edges from extension modules to the modules their C code names
     /// (`PyImport_ImportModule("numpy._core._exceptions")` leaves the name in `.rodata`):
     /// dotted strings that resolve in the bundle. Each file is read once, in parallel.
-    pub fn scan_extensions(&mut self, tree: &Tree, stdlib: &HashSet<&str>, modules: &[ModId]) {
-        let files: Vec<(ModId, NodeId)> = modules
-            .iter()
-            .filter_map(|m| Some((*m, self.finder.module(*m).file?)))
-            .filter(|(_, f)| !self.file_edges.contains_key(f))
-            .collect();
-        let found: Vec<(ModId, NodeId, Vec<String>)> = files
+    pub fn scan_extensions(
+        &mut self,
+        bundle: &Bundle,
+        stdlib: &HashSet<&str>,
+        modules: &[ModId],
+        cache: &mut ParseCache,
+    ) {
+        let tree = &bundle.tree;
+        let mut found: Vec<(ModId, NodeId, Vec<String>)> = Vec::new();
+        let mut misses = Vec::new();
+        for m in modules {
+            let Some(f) = self.finder.module(*m).file else {
+                continue;
+            };
+            if self.file_edges.contains_key(&f) {
+                continue;
+            }
+            let key = ParseCache::key_of(bundle, f);
+            let root = bundle.root_of(f).unwrap_or(0);
+            match key.and_then(|k| cache.names(root, &k)) {
+                Some(names) => found.push((*m, f, names)),
+                None => misses.push((*m, f, key)),
+            }
+        }
+        let fresh: Vec<ExtensionScan> = misses
             .into_par_iter()
-            .map(|(m, f)| {
+            .map(|(m, f, key)| {
                 let path = tree.path(f);
                 // Not ELF (a test fixture, another platform): every byte is searched.
                 let bytes = super::elf::read_rodata(&path)
                     .or_else(|| regular_file::read(&path, SOURCE_CAP).ok());
                 let names = bytes.map(|b| dotted_strings(&b)).unwrap_or_default();
-                (m, f, names)
+                (m, f, key, names)
             })
             .collect();
+        for (m, f, key, names) in fresh {
+            if let (Some(key), Some(root)) = (key, bundle.root_of(f)) {
+                cache.put_names(root, key, names.clone());
+            }
+            found.push((m, f, names));
+        }
+        found.sort_unstable_by_key(|f| f.1);
         for (m, file, names) in found {
             let start = self.edges.len();
             let package = self
@@ -355,6 +414,21 @@ fn absolute(imp: &RawImport, package: Option<&str>) -> Option<String> {
     }
     name.push_str(module);
     (!name.is_empty()).then_some(name)
+}
+
+/// Reads a source (regular files only and capped: it may be a link to /dev/zero or a FIFO
+/// swapped in after the walk) with the identity of what was read, from the open file.
+fn read_source(path: &std::path::Path) -> (Option<FileKey>, Result<Vec<u8>, String>) {
+    let unreadable = |e: regular_file::FileError| format!("unreadable: {e}");
+    let file = match regular_file::open(path) {
+        Ok(f) => f,
+        Err(e) => return (None, Err(unreadable(e))),
+    };
+    let meta = file.metadata().ok();
+    let key = meta.as_ref().and_then(FileKey::of);
+    let hint = meta.map_or(0, |m| m.len());
+    let read = regular_file::read_capped(file, SOURCE_CAP, hint, path).map_err(unreadable);
+    (key, read)
 }
 
 /// `.py` files of directory roots; sources inside archives are listed as not read.

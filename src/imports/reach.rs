@@ -137,12 +137,12 @@ pub fn classify(bundle: &Bundle, graph: &Graph, walk: &Walk) -> Vec<Reach> {
             live[dir.index()] = Some(Reach::Reached);
         }
     }
-    libraries(bundle, &mut out, shared);
-    data(bundle, graph, &mut out, &live);
-    metadata(bundle, &mut out);
     for (file, _) in &graph.unparsed {
         out[file.index()] = Reach::Unparsed;
     }
+    libraries(bundle, &mut out, shared);
+    data(bundle, graph, &mut out, &live);
+    metadata(bundle, &mut out);
     out
 }
 
@@ -210,7 +210,8 @@ fn libraries(bundle: &Bundle, out: &mut [Reach], mut queue: Vec<(NodeId, Reach)>
     }
 }
 
-/// Non-module files whose nearest package directory is reached are data.
+/// Non-module files whose nearest package directory is reached are data (lazy when the
+/// package is only lazily reached).
 fn data(bundle: &Bundle, graph: &Graph, out: &mut [Reach], live: &[Option<Reach>]) {
     let tree = &bundle.tree;
     let sites: std::collections::HashSet<NodeId> = bundle
@@ -225,8 +226,14 @@ fn data(bundle: &Bundle, graph: &Graph, out: &mut [Reach], live: &[Option<Reach>
         }
         let mut at = tree.parent(id);
         while let Some(dir) = at {
-            if live[dir.index()].is_some() {
-                out[id.index()] = Reach::Data;
+            if let Some(r) = live[dir.index()] {
+                // Data of a package only deferred or dynamic imports reach is needed only
+                // when that code runs: it is lazy with it.
+                out[id.index()] = if r == Reach::Reached {
+                    Reach::Data
+                } else {
+                    Reach::Lazy
+                };
                 break;
             }
             let is_package = graph
@@ -260,24 +267,36 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
-/// The metadata directory of a distribution with a reached or lazy file is kept as data.
+/// The metadata directory of a distribution with reached code is kept as data; with only
+/// lazy code it is lazy (read by `importlib.metadata` when that code runs).
 fn metadata(bundle: &Bundle, out: &mut [Reach]) {
     let tree = &bundle.tree;
-    let mut used = vec![false; bundle.dists.len()];
+    let mut used = vec![None::<Reach>; bundle.dists.len()];
     for id in tree.descendants(bundle.top) {
-        if matches!(out[id.index()], Reach::Reached | Reach::Lazy)
-            && let Some(d) = tree.node(id).owner()
-        {
-            used[d.index()] = true;
+        let r = match out[id.index()] {
+            Reach::Reached | Reach::Unparsed => Reach::Data,
+            Reach::Lazy => Reach::Lazy,
+            _ => continue,
+        };
+        if let Some(d) = tree.node(id).owner() {
+            let u = &mut used[d.index()];
+            *u = Some(match *u {
+                Some(Reach::Data) => Reach::Data,
+                _ => r,
+            });
         }
     }
     for (i, dist) in bundle.dists.iter().enumerate() {
         for inst in &dist.installs {
             for id in tree.descendants(inst.meta_dir) {
+                if tree.node(id).is_dir() {
+                    continue;
+                }
                 // importlib.metadata.entry_points() reads every distribution's entry points.
-                let listed = tree.name(id) == b"entry_points.txt";
-                if !tree.node(id).is_dir() && (used[i] || listed) {
+                if tree.name(id) == b"entry_points.txt" {
                     raise(out, id, Reach::Data);
+                } else if let Some(r) = used[i] {
+                    raise(out, id, r);
                 }
             }
         }

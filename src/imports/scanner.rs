@@ -27,7 +27,7 @@ pub struct RawImport {
 }
 
 /// What a source file imports.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Scanned {
     /// Imports in source order.
     pub imports: Vec<RawImport>,
@@ -79,8 +79,64 @@ struct Scanner {
 /// Scans Python source (any bytes) for imports.
 pub fn scan(src: &[u8]) -> Scanned {
     let mut s = Scanner::default();
-    for_each_line(src, |indent, toks| s.line(indent, toks));
+    match latin1_as_utf8(src) {
+        Some(text) => for_each_line(text.as_bytes(), |indent, toks| s.line(indent, toks)),
+        None => for_each_line(src, |indent, toks| s.line(indent, toks)),
+    }
     s.finish()
+}
+
+/// A source whose first or second line declares a Latin-1 encoding (PEP 263) and that holds
+/// non-ASCII bytes, decoded as `CPython` would; other sources are read as UTF-8 (bad bytes
+/// become U+FFFD), which only matters for non-ASCII identifiers.
+fn latin1_as_utf8(src: &[u8]) -> Option<String> {
+    if src.is_ascii() {
+        return None;
+    }
+    let declares = src
+        .split(|b| *b == b'\n')
+        .take(2)
+        .any(|line| declared_coding(line).is_some_and(|c| is_latin1(&c)));
+    declares.then(|| src.iter().map(|b| char::from(*b)).collect())
+}
+
+/// The encoding a `# ... coding[:=] NAME` comment line declares, lower-cased, `_` as `-`.
+fn declared_coding(line: &[u8]) -> Option<String> {
+    let line = String::from_utf8_lossy(line);
+    let comment = line.trim_start().strip_prefix('#')?;
+    let at = comment.find("coding")?;
+    let rest = comment[at + 6..].strip_prefix([':', '='])?;
+    Some(
+        rest.trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .map(|c| {
+                if c == '_' {
+                    '-'
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Latin-1 and its close kin (cp1252 and Latin-9 are read as Latin-1: they differ in a few
+/// code points only).
+fn is_latin1(coding: &str) -> bool {
+    matches!(
+        coding,
+        "latin-1"
+            | "latin1"
+            | "iso-8859-1"
+            | "iso8859-1"
+            | "l1"
+            | "cp819"
+            | "cp1252"
+            | "windows-1252"
+            | "iso-8859-15"
+            | "latin-9"
+    )
 }
 
 impl Scanner {

@@ -194,7 +194,7 @@ fn python2_files_and_bad_bytes_still_yield_imports() {
     let got: Vec<String> = scan(src).imports.into_iter().map(|i| i.module).collect();
     assert_eq!(
         got,
-        ["os", "\u{fffd}t\u{fffd}", "cPickle", "pickle", "foo", "baz"]
+        ["os", "\u{e9}t\u{e9}", "cPickle", "pickle", "foo", "baz"]
     );
 }
 
@@ -221,4 +221,22 @@ fn a_try_inside_a_function_ends_with_the_function() {
         "def f():\n    try:\n        import a\n    except ImportError:\n        pass\nimport b\n";
     let kinds: Vec<EdgeKind> = imports(src).into_iter().map(|i| i.1).collect();
     assert_eq!(kinds, [EdgeKind::Deferred, EdgeKind::Top]);
+}
+
+#[test]
+fn a_pep_263_latin_1_source_names_its_modules_in_latin_1() {
+    let src = b"#!/usr/bin/env python\n# -*- coding: latin-1 -*-\nimport \xe9t\xe9\nfrom caf\xe9 import x\n";
+    let got: Vec<String> = scan(src).imports.into_iter().map(|i| i.module).collect();
+    assert_eq!(got, ["\u{e9}t\u{e9}", "caf\u{e9}"]);
+    let third_line = b"\n\n# -*- coding: latin-1 -*-\nimport \xe9t\xe9\n";
+    let got: Vec<String> = scan(third_line)
+        .imports
+        .into_iter()
+        .map(|i| i.module)
+        .collect();
+    assert_eq!(
+        got,
+        ["\u{fffd}t\u{fffd}"],
+        "only the first two lines declare"
+    );
 }

@@ -486,3 +486,202 @@ fn the_unreached_preset_names_topmost_unreached_subtrees_only() {
     );
     assert_eq!(rule.root, Some(0));
 }
+
+#[test]
+fn data_and_metadata_of_lazily_reached_code_are_lazy_with_it() {
+    let record = |d: &str, files: &[&str]| {
+        let rows: Vec<String> = files.iter().map(|f| format!("{f},,\n")).collect();
+        (format!("{d}/RECORD"), rows.concat())
+    };
+    let (r_rec, r_rows) = record("r-1.0.dist-info", &["r/__init__.py", "r/r.json"]);
+    let (l_rec, l_rows) = record("l-1.0.dist-info", &["l/__init__.py", "l/model.bin"]);
+    let (_d, b) = bundle(&[
+        ("app.py", "import r\ndef handler():\n    import l\n"),
+        ("r/__init__.py", ""),
+        ("r/r.json", "{}"),
+        ("l/__init__.py", ""),
+        ("l/model.bin", "weights"),
+        ("l/sub/table.csv", "1,2"),
+        (
+            "r-1.0.dist-info/METADATA",
+            "Metadata-Version: 2.1\nName: r\nVersion: 1.0\n",
+        ),
+        (&r_rec, &r_rows),
+        (
+            "l-1.0.dist-info/METADATA",
+            "Metadata-Version: 2.1\nName: l\nVersion: 1.0\n",
+        ),
+        (
+            "l-1.0.dist-info/entry_points.txt",
+            "[console_scripts]\nl = l:main\n",
+        ),
+        (&l_rec, &l_rows),
+    ]);
+    let i = analyze(&b, &["app"]);
+    assert_eq!(reach(&b, &i, "r/r.json"), Reach::Data);
+    assert_eq!(reach(&b, &i, "r-1.0.dist-info/METADATA"), Reach::Data);
+    assert_eq!(
+        reach(&b, &i, "l/model.bin"),
+        Reach::Lazy,
+        "data of a package only a function imports is needed only when it runs"
+    );
+    assert_eq!(reach(&b, &i, "l/sub/table.csv"), Reach::Lazy);
+    assert_eq!(reach(&b, &i, "l-1.0.dist-info/METADATA"), Reach::Lazy);
+    assert_eq!(
+        reach(&b, &i, "l-1.0.dist-info/entry_points.txt"),
+        Reach::Data,
+        "entry_points() reads every distribution's entry points"
+    );
+}
+
+#[test]
+fn lazy_paths_name_each_lazy_top_level_subtree_and_the_import_that_makes_it_lazy() {
+    let (_d, b) = bundle(&[
+        ("app.py", "import r\n"),
+        (
+            "r/__init__.py",
+            "import importlib\n\ndef load():\n    return importlib.import_module('heavy')\n",
+        ),
+        ("heavy/__init__.py", "from . import core\n"),
+        ("heavy/core.py", "x = 1\n"),
+        ("heavy/weights.bin", "0123456789"),
+        ("mixed/__init__.py", ""),
+        ("mixed/later.py", ""),
+        ("unused/__init__.py", ""),
+    ]);
+    let i = analyze(&b, &["app"]);
+    let lazy = i.lazy_paths(&b);
+    let paths: Vec<&str> = lazy.iter().map(|l| l.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["heavy"],
+        "only subtrees with lazy code and nothing reached"
+    );
+    let heavy = &lazy[0];
+    assert_eq!(heavy.lazy_bytes, 19 + 6 + 10);
+    let via = heavy.via.as_ref().unwrap();
+    assert_eq!(
+        (
+            via.module.as_str(),
+            via.file.as_str(),
+            via.line,
+            via.kind.as_str()
+        ),
+        ("heavy", "r/__init__.py", 4, "dynamic")
+    );
+}
+
+#[test]
+fn the_python_version_chooses_the_abi_tag_of_extension_modules_and_caches() {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in [
+        ("app.py", "import fast\n"),
+        ("fast.cpython-312-x86_64-linux-gnu.so", "x"),
+        ("fast.cpython-311-x86_64-linux-gnu.so", "x"),
+        ("__pycache__/app.cpython-312.pyc", "x"),
+        ("__pycache__/app.cpython-311.pyc", "x"),
+    ] {
+        std::fs::create_dir_all(dir.path().join(path).parent().unwrap()).unwrap();
+        std::fs::write(dir.path().join(path), text).unwrap();
+    }
+    let opts = LoadOptions {
+        target: Target {
+            python: "3.11".into(),
+            ..Target::default()
+        },
+        top_level: None,
+    };
+    let b = load(&[dir.path().to_path_buf()], &opts, &mut |_| {}).unwrap();
+    let i = analyze(&b, &["app"]);
+    assert_eq!(
+        reach(&b, &i, "fast.cpython-311-x86_64-linux-gnu.so"),
+        Reach::Reached
+    );
+    assert_eq!(
+        reach(&b, &i, "fast.cpython-312-x86_64-linux-gnu.so"),
+        Reach::Unreached
+    );
+    assert_eq!(
+        reach(&b, &i, "__pycache__/app.cpython-311.pyc"),
+        Reach::Reached
+    );
+    assert_eq!(
+        reach(&b, &i, "__pycache__/app.cpython-312.pyc"),
+        Reach::Unreached
+    );
+}
+
+#[test]
+fn default_entries_come_from_top_level_txt_when_there_is_one() {
+    let (_d, b) = bundle(&[
+        ("pkg/__init__.py", ""),
+        ("_pkg_native.py", ""),
+        (
+            "pkg-1.0.dist-info/METADATA",
+            "Metadata-Version: 2.1\nName: pkg\nVersion: 1.0\n",
+        ),
+        ("pkg-1.0.dist-info/top_level.txt", "pkg\n"),
+        (
+            "pkg-1.0.dist-info/RECORD",
+            "pkg/__init__.py,,\n_pkg_native.py,,\npkg-1.0.dist-info/METADATA,,\n",
+        ),
+    ]);
+    let i = analyze(&b, &[]);
+    assert!(i.default_entries);
+    assert_eq!(i.entries, ["pkg"]);
+    assert_eq!(reach(&b, &i, "pkg/__init__.py"), Reach::Reached);
+    assert_eq!(reach(&b, &i, "_pkg_native.py"), Reach::Unreached);
+}
+
+#[test]
+fn a_ten_megabyte_generated_source_is_scanned_to_its_end() {
+    let mut big = String::from("TABLE = [\n");
+    while big.len() < 10 << 20 {
+        big.push_str("    (0x1234, 'import not_a_module', \"from x import y\"),  # import z\n");
+    }
+    big.push_str("]\nimport tail\n");
+    let (_d, b) = bundle(&[("gen.py", &big), ("tail.py", ""), ("z.py", "")]);
+    let i = analyze(&b, &["gen"]);
+    assert!(i.graph.unparsed.is_empty(), "{:?}", i.graph.unparsed);
+    assert_eq!(reach(&b, &i, "tail.py"), Reach::Reached);
+    assert_eq!(
+        reach(&b, &i, "z.py"),
+        Reach::Unreached,
+        "strings and comments are no imports"
+    );
+}
+
+#[test]
+fn python2_syntax_errors_bad_bytes_and_encodings_never_stop_the_graph() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: [(&str, &[u8]); 7] = [
+        ("app.py", b"import old, broken, latin, fstr\n"),
+        (
+            "old.py",
+            b"print \"hi\"\nexec code in ns\ntry:\n    import cPickle as pickle\nexcept ImportError, e:\n    import one\n",
+        ),
+        ("broken.py", b"def f(:\n    return [1, 2\nimport two\n"),
+        ("latin.py", b"# -*- coding: latin-1 -*-\ns = '\xe9t\xe9'\nimport three\n"),
+        ("fstr.py", b"x = f\"{'import no'}{y!r:>{w}}\"\nimport four\n"),
+        ("one.py", b""),
+        ("two.py", b""),
+    ];
+    for (path, bytes) in files {
+        std::fs::write(dir.path().join(path), bytes).unwrap();
+    }
+    for m in ["three", "four", "no"] {
+        std::fs::write(dir.path().join(format!("{m}.py")), "").unwrap();
+    }
+    let b = load_dir(dir.path());
+    let i = analyze(&b, &["app"]);
+    assert!(i.graph.unparsed.is_empty(), "{:?}", i.graph.unparsed);
+    assert_eq!(
+        reach(&b, &i, "one.py"),
+        Reach::Lazy,
+        "Python 2 except clause guards"
+    );
+    for m in ["two.py", "three.py", "four.py"] {
+        assert_eq!(reach(&b, &i, m), Reach::Reached, "{m}");
+    }
+    assert_eq!(reach(&b, &i, "no.py"), Reach::Unreached);
+}

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::lazy::LazyPathJson;
 use super::{Imports, ReachSizes};
 use crate::bundle::Bundle;
 use crate::model::NodeId;
@@ -36,6 +37,9 @@ pub struct ImportsJson {
     pub missing: Vec<MissingJson>,
     /// Sources that could not be read for imports.
     pub unparsed: Vec<UnparsedJson>,
+    /// Top-level subtrees only lazily reached, with the import that makes each lazy.
+    #[serde(default)]
+    pub lazy_paths: Vec<LazyPathJson>,
 }
 
 /// Bytes (and zipped bytes) per class.
@@ -222,6 +226,7 @@ impl ImportsJson {
                     reason: reason.clone(),
                 })
                 .collect(),
+            lazy_paths: imports.lazy_paths(bundle),
         }
     }
 }

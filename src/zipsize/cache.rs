@@ -135,7 +135,7 @@ impl ZipCache {
         if let Some(records) = self.dir.as_ref().and_then(|dir| {
             // Streamed through a small buffer: the file's bytes and the maps never sit in
             // memory together (8 MB at 200k files).
-            RootFile::open(&dir.join(file_name(root)), root)
+            RootFile::open(&dir.join(root_file_name(root)), root)
         }) {
             // Each shard grows once, not by doubling as records arrive.
             for shard in &self.shards {
@@ -228,7 +228,7 @@ impl ZipCache {
         for ((root, mut records), changed) in scopes.iter().zip(per_scope).zip(changed) {
             if changed {
                 records.truncate(MAX_SAVED);
-                write_root_file(&dir.join(file_name(root)), root, &records)?;
+                write_root_file(&dir.join(root_file_name(root)), root, &records)?;
             }
         }
         prune(dir);
@@ -354,24 +354,30 @@ fn prune(dir: &Path) {
     if let Some(parent) = dir.parent() {
         let _ = fs::remove_file(parent.join("zipsize.bin"));
     }
+    prune_root_files(dir, MAX_FILES);
+}
+
+/// Deletes the least recently written `*.bin` root files in `dir` beyond the `keep` newest
+/// (the import cache keeps its root files alike).
+pub fn prune_root_files(dir: &Path, keep: usize) {
     let Ok(read) = fs::read_dir(dir) else { return };
     let mut files: Vec<(std::time::SystemTime, PathBuf)> = read
         .filter_map(Result::ok)
         .filter(|e| e.path().extension().is_some_and(|x| x == "bin"))
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
         .collect();
-    if files.len() <= MAX_FILES {
+    if files.len() <= keep {
         return;
     }
     files.sort();
-    for (_, path) in &files[..files.len() - MAX_FILES] {
+    for (_, path) in &files[..files.len() - keep] {
         let _ = fs::remove_file(path);
     }
 }
 
 /// The root's file: a 64-bit FNV-1a hash of its path, which is stable across runs and Rust
-/// versions (std's hashers promise neither).
-fn file_name(root: &Path) -> String {
+/// versions (std's hashers promise neither). The import cache names its root files alike.
+pub fn root_file_name(root: &Path) -> String {
     let hash = path_bytes(root)
         .iter()
         .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
@@ -412,11 +418,16 @@ fn decode(record: &[u8]) -> (FileKey, u64) {
 }
 
 fn default_dir() -> Option<PathBuf> {
+    Some(cache_home()?.join("zipsize"))
+}
+
+/// heft's cache directory: `$XDG_CACHE_HOME/heft` (absolute only), else `~/.cache/heft`.
+pub fn cache_home() -> Option<PathBuf> {
     let xdg = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute());
     let home = || std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache"));
-    Some(xdg.or_else(home)?.join("heft").join("zipsize"))
+    Some(xdg.or_else(home)?.join("heft"))
 }
 
 #[cfg(test)]

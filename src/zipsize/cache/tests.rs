@@ -120,7 +120,7 @@ fn a_foreign_damaged_or_oversized_cache_file_is_ignored() {
     let canonical = fs::canonicalize(&root).unwrap();
     let cache_dir = dir.path().join("cache");
     fs::create_dir_all(&cache_dir).unwrap();
-    let file = cache_dir.join(file_name(&canonical));
+    let file = cache_dir.join(root_file_name(&canonical));
     let name = path_bytes(&canonical);
     let header = |len: u32| {
         let mut bytes = MAGIC.to_vec();
@@ -155,7 +155,7 @@ fn a_cache_file_that_is_a_fifo_is_ignored_without_blocking() {
     let cache_dir = dir.path().join("cache");
     fs::create_dir_all(&cache_dir).unwrap();
     let canonical = fs::canonicalize(&root).unwrap();
-    crate::regular_file::tests::make_fifo(&cache_dir.join(file_name(&canonical)));
+    crate::regular_file::tests::make_fifo(&cache_dir.join(root_file_name(&canonical)));
     let cache = ZipCache::in_dir(cache_dir);
     cache.scope(&root);
     assert!(cache.is_empty());

@@ -1,0 +1,357 @@
+//! What each source imports and the dotted names each extension module holds, cached by
+//! file identity (device, inode, size, mtime: the zipped-size cache's [`FileKey`]) so a
+//! second analysis of an unchanged tree reads no source. Kept between runs under
+//! `$XDG_CACHE_HOME/heft/imports/`, one file per directory root, like the zipped sizes.
+//!
+//! The cache only saves time: a record is used only for the exact identity it was computed
+//! for; a file that does not parse, names another root, or is larger than heft writes is
+//! ignored whole; decoding is bounds-checked and every string must be UTF-8. [`MAGIC`]
+//! names the scanner's version: when what the scanner finds changes, so does the magic.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::EdgeKind;
+use super::scanner::{RawImport, Scanned};
+use crate::bundle::{Bundle, RootKind};
+use crate::model::NodeId;
+use crate::zipsize::{FileKey, cache_home, prune_root_files, root_file_name};
+
+/// First bytes of a cache file: format and scanner version (bump with any scanner change).
+const MAGIC: &[u8] = b"heft imports v1 scanner-2\n";
+/// Largest cache file read or written (a 200k-source tree with room to spare).
+const MAX_FILE: usize = 256 << 20;
+/// Longest root path a cache file may name.
+const MAX_PATH: usize = 1 << 16;
+/// Most root files kept; the least recently written go first.
+const MAX_FILES: usize = 64;
+
+/// A cached result for one file.
+#[derive(Clone, Debug, PartialEq)]
+enum Entry {
+    /// What a `.py` file imports.
+    Source(Scanned),
+    /// Dotted names in an extension module's read-only data.
+    Names(Vec<String>),
+}
+
+/// Parse results by file identity, loaded per directory root of a bundle.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    /// Where root files live; `None`: in memory only.
+    dir: Option<PathBuf>,
+    /// Directory roots by bundle root index (canonical paths).
+    roots: Vec<Option<PathBuf>>,
+    /// Loaded from disk, not yet used this run.
+    loaded: HashMap<FileKey, Entry>,
+    /// Used or computed this run, with the root it belongs to.
+    current: HashMap<FileKey, (usize, Entry)>,
+    /// How many records the root files held, and how many were computed anew.
+    read: usize,
+    computed: usize,
+}
+
+impl ParseCache {
+    /// A cache kept in memory only.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The cache of `bundle`'s directory roots under `dir` (read now, written by [`Self::save`]).
+    pub fn load(dir: PathBuf, bundle: &Bundle) -> Self {
+        let mut cache = Self {
+            dir: Some(dir),
+            ..Self::default()
+        };
+        for root in &bundle.roots {
+            let path = (root.kind == RootKind::SitePackages)
+                .then(|| fs::canonicalize(&root.path).ok())
+                .flatten();
+            if let (Some(path), Some(dir)) = (&path, &cache.dir) {
+                let records = read_root_file(&dir.join(root_file_name(path)), path);
+                cache.read += records.len();
+                cache.loaded.extend(records);
+            }
+            cache.roots.push(path);
+        }
+        cache
+    }
+
+    /// The cache under `$XDG_CACHE_HOME/heft/imports` (in memory only when there is none).
+    pub fn load_default(bundle: &Bundle) -> Self {
+        match cache_home() {
+            Some(home) => Self::load(home.join("imports"), bundle),
+            None => Self::new(),
+        }
+    }
+
+    /// How many records were read from disk, and how many computed this run.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.read, self.computed)
+    }
+
+    /// The identity the walk saw for `id`, if it has one.
+    pub fn key_of(bundle: &Bundle, id: NodeId) -> Option<FileKey> {
+        let stamp = bundle.stamps.get(id);
+        let dev = bundle.stamps.dev(bundle.root_of(id)?)?;
+        stamp
+            .is_known()
+            .then(|| FileKey::from_stamp(dev, stamp, bundle.tree.node(id).own.bytes))
+    }
+
+    /// The cached scan of the source with identity `key`, taken out until put back.
+    pub fn take_source(&mut self, key: &FileKey) -> Option<Scanned> {
+        match self.loaded.remove(key) {
+            Some(Entry::Source(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The cached names of the extension module with identity `key`.
+    pub fn names(&mut self, root: usize, key: &FileKey) -> Option<Vec<String>> {
+        if let Some((_, Entry::Names(n))) = self.current.get(key) {
+            return Some(n.clone());
+        }
+        let Some(Entry::Names(n)) = self.loaded.remove(key) else {
+            return None;
+        };
+        self.current.insert(*key, (root, Entry::Names(n.clone())));
+        Some(n)
+    }
+
+    /// Records the scan of a source under root `root` (`fresh`: computed this run).
+    pub fn put_source(&mut self, root: usize, key: FileKey, scanned: Scanned, fresh: bool) {
+        self.computed += usize::from(fresh);
+        self.current.insert(key, (root, Entry::Source(scanned)));
+    }
+
+    /// Records the names found in an extension module (computed this run).
+    pub fn put_names(&mut self, root: usize, key: FileKey, names: Vec<String>) {
+        self.computed += 1;
+        self.current.insert(key, (root, Entry::Names(names)));
+    }
+
+    /// Writes each directory root's file with what this run used or computed under it,
+    /// unless nothing changed. Errors are returned; callers may ignore them.
+    pub fn save(&self) -> std::io::Result<()> {
+        let Some(dir) = &self.dir else {
+            return Ok(());
+        };
+        if self.computed == 0 && self.loaded.is_empty() {
+            return Ok(());
+        }
+        fs::create_dir_all(dir)?;
+        for (i, root) in self.roots.iter().enumerate() {
+            let Some(root) = root else { continue };
+            let mut records: Vec<(&FileKey, &Entry)> = self
+                .current
+                .iter()
+                .filter(|(_, (r, _))| *r == i)
+                .map(|(k, (_, e))| (k, e))
+                .collect();
+            if records.is_empty() {
+                continue;
+            }
+            records.sort_by_key(|(k, _)| (k.dev, k.ino));
+            write_root_file(&dir.join(root_file_name(root)), root, &records)?;
+        }
+        prune_root_files(dir, MAX_FILES);
+        Ok(())
+    }
+}
+
+fn read_root_file(path: &Path, root: &Path) -> Vec<(FileKey, Entry)> {
+    // Regular files only, and capped: a FIFO or a huge file planted there is ignored.
+    match crate::regular_file::read(path, MAX_FILE as u64) {
+        Ok(bytes) => parse_root_file(&bytes, root).unwrap_or_default(),
+        Err(_) => Vec::new(),
+    }
+}
+
+fn parse_root_file(bytes: &[u8], root: &Path) -> Option<Vec<(FileKey, Entry)>> {
+    let mut r = Reader(bytes.strip_prefix(MAGIC)?);
+    let len = r.u32()? as usize;
+    let name = r.bytes(len)?;
+    if name != crate::model::os_bytes(root.as_os_str()).as_ref() {
+        return None;
+    }
+    let mut out = Vec::new();
+    while !r.0.is_empty() {
+        let key = FileKey {
+            dev: r.u64()?,
+            ino: r.u64()?,
+            size: r.u64()?,
+            mtime_ns: r.u64()?.cast_signed(),
+        };
+        let entry = match r.u8()? {
+            0 => Entry::Source(r.scanned()?),
+            1 => Entry::Names(r.strings()?),
+            _ => return None,
+        };
+        out.push((key, entry));
+    }
+    Some(out)
+}
+
+fn write_root_file(
+    path: &Path,
+    root: &Path,
+    records: &[(&FileKey, &Entry)],
+) -> std::io::Result<()> {
+    let name = crate::model::os_bytes(root.as_os_str());
+    if name.len() > MAX_PATH {
+        return Ok(());
+    }
+    let mut w = Writer(Vec::with_capacity(1 << 20));
+    w.0.extend_from_slice(MAGIC);
+    w.u32(name.len());
+    w.0.extend_from_slice(&name);
+    for (key, entry) in records {
+        for v in [key.dev, key.ino, key.size, key.mtime_ns.cast_unsigned()] {
+            w.0.extend_from_slice(&v.to_le_bytes());
+        }
+        match entry {
+            Entry::Source(s) => {
+                w.0.push(0);
+                w.scanned(s);
+            }
+            Entry::Names(n) => {
+                w.0.push(1);
+                w.strings(n);
+            }
+        }
+    }
+    if w.0.len() > MAX_FILE {
+        return Ok(());
+    }
+    let temp = path.with_extension(format!("tmp{}", std::process::id()));
+    fs::File::create(&temp)
+        .and_then(|mut f| f.write_all(&w.0))
+        .and_then(|()| fs::rename(&temp, path))
+        .inspect_err(|_| {
+            let _ = fs::remove_file(&temp);
+        })
+}
+
+const KINDS: [EdgeKind; 5] = [
+    EdgeKind::Top,
+    EdgeKind::Deferred,
+    EdgeKind::Guarded,
+    EdgeKind::TypeOnly,
+    EdgeKind::Dynamic,
+];
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u32(&mut self, v: usize) {
+        let v = u32::try_from(v).unwrap_or(u32::MAX);
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+
+    fn str(&mut self, s: &str) {
+        self.u32(s.len());
+        self.0.extend_from_slice(s.as_bytes());
+    }
+
+    fn strings(&mut self, v: &[String]) {
+        self.u32(v.len());
+        for s in v {
+            self.str(s);
+        }
+    }
+
+    fn scanned(&mut self, s: &Scanned) {
+        self.u32(s.imports.len());
+        for i in &s.imports {
+            self.u32(i.level as usize);
+            self.u32(i.line as usize);
+            let kind = KINDS.iter().position(|k| *k == i.kind).unwrap_or(0);
+            self.0.push(u8::try_from(kind).unwrap_or(0));
+            self.0.push(u8::from(i.prefix));
+            self.str(&i.module);
+            self.strings(&i.names);
+        }
+        self.u32(s.literals.len());
+        for (lit, line) in &s.literals {
+            self.u32(*line as usize);
+            self.str(lit);
+        }
+    }
+}
+
+/// A bounds-checked cursor: every read that would pass the end is `None`.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn bytes(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = self.0.split_at_checked(n)?;
+        self.0 = rest;
+        Some(head)
+    }
+
+    fn u8(&mut self) -> Option<u8> {
+        Some(self.bytes(1)?[0])
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.bytes(4)?.try_into().ok()?))
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.bytes(8)?.try_into().ok()?))
+    }
+
+    fn str(&mut self) -> Option<String> {
+        let n = self.u32()? as usize;
+        String::from_utf8(self.bytes(n)?.to_vec()).ok()
+    }
+
+    /// A count of items each at least `min` bytes long: never more than the bytes left allow.
+    fn count(&mut self, min: usize) -> Option<usize> {
+        let n = self.u32()? as usize;
+        (n.checked_mul(min)? <= self.0.len()).then_some(n)
+    }
+
+    fn strings(&mut self) -> Option<Vec<String>> {
+        let n = self.count(4)?;
+        (0..n).map(|_| self.str()).collect()
+    }
+
+    fn scanned(&mut self) -> Option<Scanned> {
+        let n = self.count(18)?;
+        let mut imports = Vec::with_capacity(n);
+        for _ in 0..n {
+            let level = self.u32()?;
+            let line = self.u32()?;
+            let kind = *KINDS.get(self.u8()? as usize)?;
+            let prefix = match self.u8()? {
+                0 => false,
+                1 => true,
+                _ => return None,
+            };
+            imports.push(RawImport {
+                level,
+                module: self.str()?,
+                names: self.strings()?,
+                prefix,
+                line,
+                kind,
+            });
+        }
+        let n = self.count(8)?;
+        let literals = (0..n)
+            .map(|_| {
+                let line = self.u32()?;
+                Some((self.str()?, line))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Scanned { imports, literals })
+    }
+}
+
+#[cfg(test)]
+#[path = "cache_tests.rs"]
+mod tests;
