@@ -6,17 +6,16 @@
 
 use std::time::{Duration, Instant};
 
-use heft::bundle::{Bundle, Target};
+use heft::bundle::Bundle;
 use heft::exclusion::Exclusion;
 use heft::rules::Rule;
-use heft::synthetic::Synth;
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let files: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(200_000);
     let dists: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(2_000);
     let started = Instant::now();
-    let bundle = synth(files, dists);
+    let bundle = heft::synthetic::site(files, dists);
     println!(
         "bundle: {} nodes, {} files, {} distributions, built in {:?}",
         bundle.tree.len(),
@@ -73,41 +72,4 @@ fn time_toggles(bundle: &Bundle, ex: &mut Exclusion, index: usize, n: usize) -> 
     }
     times.sort();
     times
-}
-
-/// `synth_site`'s layout: DISTS distributions of `pkgNNNN/subK/modF.py` files with a long
-/// tail of sizes, about five requirement edges each, plus a tests/ dir and stubs per dist.
-fn synth(files: usize, dists: usize) -> Bundle {
-    let mut s = Synth::new();
-    let mut rng = 0x5eed_u64;
-    let mut next = move || {
-        rng = rng
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        rng >> 33
-    };
-    let per_dist = (files / dists).saturating_sub(2).max(1);
-    for d in 0..dists {
-        let reqs: Vec<String> = (1..=5)
-            .map(|k| d + 1 + (next() as usize % 50) * k)
-            .filter(|to| *to < dists)
-            .map(|to| format!("pkg{to:04}>=1.0"))
-            .collect();
-        let reqs: Vec<&str> = reqs.iter().map(String::as_str).collect();
-        let id = s.dist(&format!("pkg{d:04}"), &format!("1.0.{d}"), &reqs);
-        for f in 0..per_dist {
-            let size = match next() % 100 {
-                0 => 200_000 + next() % 800_000,
-                1..=10 => 10_000 + next() % 40_000,
-                _ => 100 + next() % 6_000,
-            };
-            let path = match f % 10 {
-                0 => format!("pkg{d:04}/tests/test_{f}.py"),
-                1 => format!("pkg{d:04}/sub{}/mod{f}.pyi", f % 7),
-                _ => format!("pkg{d:04}/sub{}/mod{f}.py", f % 7),
-            };
-            s.file(&path, size, Some(id));
-        }
-    }
-    s.build(Target::default())
 }

@@ -280,6 +280,19 @@ impl Builder {
         &self.bundle
     }
 
+    /// A builder holding a copy of the bundle so far and nothing else, to show while this
+    /// one is finished elsewhere (it cannot be finished itself: archive texts stay here).
+    #[must_use]
+    pub fn display_copy(&self) -> Builder {
+        Self {
+            bundle: self.bundle.clone(),
+            texts: MemorySource::default(),
+            bases: HashMap::new(),
+            seen_links: HashSet::new(),
+            keep_stamps: self.keep_stamps,
+        }
+    }
+
     /// Records the exact archive size of a zip root.
     pub fn set_archive_bytes(&mut self, root: usize, bytes: u64) {
         self.bundle.roots[root].archive_bytes = Some(bytes);

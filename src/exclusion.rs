@@ -14,8 +14,10 @@
 //! [`Exclusion::recompute`] when sizes change (zip estimates arriving) and
 //! [`Exclusion::rebuild`] when nodes are added or detached.
 
+mod cache;
 pub mod candidates;
 mod eval;
+mod restore;
 pub mod warnings;
 
 use std::ops::Range;
@@ -30,6 +32,9 @@ use crate::rules::{Owners, Rule, RuleError, RuleKind, preset};
 pub use candidates::Candidate;
 pub use warnings::Warning;
 
+use cache::HitCache;
+#[cfg(test)]
+pub(crate) use eval::settled_so_far;
 use eval::{IdInfo, State};
 
 /// Marks "no rule" in per-node rule ids.
@@ -64,7 +69,8 @@ struct Slot {
     id: u32,
     rule: Rule,
     enabled: bool,
-    hits: Vec<NodeId>,
+    /// Shared with the hit cache.
+    hits: Arc<[NodeId]>,
 }
 
 /// The evaluation state of a rule list over one bundle.
@@ -82,6 +88,8 @@ pub struct Exclusion {
     /// Rule ids of nodes named by more than one rule.
     lists: Vec<Vec<u32>>,
     dist_gone: Vec<Sizes>,
+    /// What is excluded of the files no distribution owns.
+    unowned_gone: Sizes,
     /// Per rule id: the sizes credited to it.
     rule_gone: Vec<Sizes>,
     /// Generation of the scratch marks in `state`.
@@ -90,6 +98,8 @@ pub struct Exclusion {
     order: Vec<NodeId>,
     /// The import graph, when entries are known: excluding imported modules warns.
     imports: Option<Arc<Imports>>,
+    /// Every rule's hits seen so far, by rule.
+    cache: HitCache,
 }
 
 impl Exclusion {
@@ -176,7 +186,9 @@ impl Exclusion {
     /// Appends the rules of preset `name`; returns their index range.
     pub fn push_preset(&mut self, bundle: &Bundle, name: &str) -> Result<Range<usize>, RuleError> {
         let start = self.slots.len();
-        for rule in preset::preset_rules(name, &bundle.target)? {
+        let rules = preset::preset_rules(name, &bundle.target)?;
+        self.warm(bundle, &rules);
+        for rule in rules {
             self.push(bundle, rule)?;
         }
         Ok(start..self.slots.len())
@@ -184,27 +196,39 @@ impl Exclusion {
 
     /// Inserts a rule (enabled) at `index` (clamped to the end).
     pub fn insert(&mut self, bundle: &Bundle, index: usize, rule: Rule) -> Result<(), RuleError> {
-        let mut hits = crate::rules::hits::rule_hits(bundle, &self.owners, &self.strip, &rule)?;
-        hits.sort_unstable();
-        hits.dedup();
+        self.insert_switched(bundle, index, rule, true)
+    }
+
+    /// Inserts a rule, enabled or not, at `index` (clamped to the end).
+    fn insert_switched(
+        &mut self,
+        bundle: &Bundle,
+        index: usize,
+        rule: Rule,
+        enabled: bool,
+    ) -> Result<(), RuleError> {
+        let hits = self.hits_of(bundle, &rule)?;
         let id = self.ids.len() as u32;
         self.ids.push(IdInfo {
             pos: NO_RULE,
-            enabled: true,
+            enabled,
             excluding: rule.kind != RuleKind::Keep,
         });
         self.rule_gone.push(Sizes::default());
         let slot = Slot {
             id,
             rule,
-            enabled: true,
+            enabled,
             hits,
         };
         self.register(&slot);
         let index = index.min(self.slots.len());
         self.slots.insert(index, slot);
         self.reindex();
-        self.refresh_slots(bundle, index..index + 1);
+        // A switched-off rule decides nothing, and the others keep their order.
+        if enabled {
+            self.refresh_slots(bundle, index..index + 1);
+        }
         Ok(())
     }
 
@@ -214,7 +238,7 @@ impl Exclusion {
         self.unregister(&slot);
         self.ids[slot.id as usize].pos = NO_RULE;
         self.reindex();
-        self.refresh_nodes(bundle, slot.hits.clone());
+        self.refresh_nodes(bundle, slot.hits.to_vec());
         slot.rule
     }
 
@@ -319,6 +343,11 @@ impl Exclusion {
     pub fn dist_totals(&self, bundle: &Bundle, dist: DistId) -> Totals {
         let excluded = self.dist_gone.get(dist.index()).copied();
         Totals::new(bundle.dist(dist).sizes, excluded.unwrap_or_default())
+    }
+
+    /// What the rules take from the files no distribution owns (strip savings included).
+    pub fn unowned_excluded(&self) -> Sizes {
+        self.unowned_gone
     }
 
     /// Whether every file of `dist` is excluded.

@@ -5,6 +5,7 @@
 //! - [`scan`]: scanners that turn inputs into shards of entries over a channel.
 //! - [`bundle`]: roots merged into one tree, with distributions and the graph.
 //! - [`load`]: classifies inputs and runs a whole load (scan, attribution, graph).
+//! - [`finish`]: the end of a load (ownership, graph, insight) as a job for a worker thread.
 //! - [`ownership`]: which distribution owns each file (RECORD, egg-info).
 //! - [`python`]: Python packaging formats (RECORD, METADATA, requirements, markers).
 //! - [`deps`]: the dependency graph after markers and extras.
@@ -43,6 +44,7 @@ pub mod bundle;
 pub mod deps;
 pub mod diff;
 pub mod exclusion;
+pub mod finish;
 pub mod fit;
 pub mod fsops;
 pub mod imports;

@@ -120,6 +120,46 @@ impl Synth {
     }
 }
 
+/// A site-packages shaped like `examples/synth_site.rs`'s output, in memory: `dists`
+/// distributions `pkgNNNN` of about `files / dists` files each (`subK/modF.py`, a tenth
+/// `.pyi` stubs, a tenth under `tests/`, a tenth compiled into `__pycache__/`) with a long
+/// tail of sizes and about five requirement edges each. Deterministic, for benchmarks.
+pub fn site(files: usize, dists: usize) -> Bundle {
+    let mut s = Synth::new();
+    let mut rng = 0x5eed_u64;
+    let mut next = move || {
+        rng = rng
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        rng >> 33
+    };
+    let per_dist = (files / dists.max(1)).saturating_sub(2).max(1);
+    for d in 0..dists {
+        let reqs: Vec<String> = (1..=5)
+            .map(|k| d + 1 + (next() as usize % 50) * k)
+            .filter(|to| *to < dists)
+            .map(|to| format!("pkg{to:04}>=1.0"))
+            .collect();
+        let reqs: Vec<&str> = reqs.iter().map(String::as_str).collect();
+        let id = s.dist(&format!("pkg{d:04}"), &format!("1.0.{d}"), &reqs);
+        for f in 0..per_dist {
+            let size = match next() % 100 {
+                0 => 200_000 + next() % 800_000,
+                1..=10 => 10_000 + next() % 40_000,
+                _ => 100 + next() % 6_000,
+            };
+            let path = match f % 10 {
+                0 => format!("pkg{d:04}/tests/test_{f}.py"),
+                1 => format!("pkg{d:04}/sub{}/mod{f}.pyi", f % 7),
+                2 => format!("pkg{d:04}/sub{}/__pycache__/mod{f}.cpython-312.pyc", f % 7),
+                _ => format!("pkg{d:04}/sub{}/mod{f}.py", f % 7),
+            };
+            s.file(&path, size, Some(id));
+        }
+    }
+    s.build(Target::default())
+}
+
 /// The directory node at `path` under `root`, created with its parents as needed.
 fn dir_node(
     tree: &mut Tree,

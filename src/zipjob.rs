@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::thread;
 
-use crossbeam_channel::{Receiver, unbounded};
+use crossbeam_channel::{Receiver, Sender, unbounded};
 use rayon::prelude::*;
 
 use crate::bundle::{Bundle, RootKind};
@@ -155,33 +155,65 @@ fn plan_inner(bundle: &mut Bundle, collect: bool) -> Vec<ZipTask> {
 
 /// Compresses `tasks` on a background thread (which fans out over rayon), sending batches.
 pub fn spawn(tasks: Vec<ZipTask>, cache: Arc<ZipCache>) -> Receiver<ZipEvent> {
+    spawn_on(tasks, cache, None)
+}
+
+/// Like [`spawn`], but on one thread fewer than the machine has cores (at least one), so
+/// an interactive thread beside it always finds a core free.
+pub fn spawn_beside_ui(tasks: Vec<ZipTask>, cache: Arc<ZipCache>) -> Receiver<ZipEvent> {
+    let cores = thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    spawn_on(tasks, cache, Some(cores.saturating_sub(1).max(1)))
+}
+
+fn spawn_on(
+    tasks: Vec<ZipTask>,
+    cache: Arc<ZipCache>,
+    threads: Option<usize>,
+) -> Receiver<ZipEvent> {
     let (tx, rx) = unbounded();
     let spawned = thread::Builder::new()
         .name("heft-zip".into())
         .spawn(move || {
-            let scopes = scopes_of(&tasks, &cache);
-            let ok = tasks.par_iter().try_for_each(|task| {
-                let scope = scopes
-                    .iter()
-                    .find(|(root, _)| Arc::ptr_eq(root, &task.root))
-                    .map_or(Scope::NONE, |(_, scope)| *scope);
-                let mut sizes = Vec::with_capacity(task.len().min(BATCH));
-                for (i, file) in task.files.iter().enumerate() {
-                    sizes.push((file.node, task.zipped(i, file, &cache, scope)));
-                    if sizes.len() == BATCH {
-                        tx.send(ZipEvent::Sizes(std::mem::take(&mut sizes)))
-                            .map_err(|_| ())?;
-                    }
-                }
-                tx.send(ZipEvent::Sizes(sizes)).map_err(|_| ())
+            let pool = threads.and_then(|n| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .thread_name(|i| format!("heft-zip-{i}"))
+                    .build()
+                    .ok()
             });
-            if ok.is_ok() {
-                let _ = tx.send(ZipEvent::Done);
+            let run = || compress_all(&tasks, &cache, &tx);
+            // Without a pool of its own (it could not start) the global one does the work.
+            match pool {
+                Some(pool) => pool.install(run),
+                None => run(),
             }
         });
     // Without a thread the sender is dropped, the receiver closes, and callers see no sizes.
     drop(spawned);
     rx
+}
+
+/// Compresses every task in parallel, sending batches, then [`ZipEvent::Done`].
+fn compress_all(tasks: &[ZipTask], cache: &ZipCache, tx: &Sender<ZipEvent>) {
+    let scopes = scopes_of(tasks, cache);
+    let ok = tasks.par_iter().try_for_each(|task| {
+        let scope = scopes
+            .iter()
+            .find(|(root, _)| Arc::ptr_eq(root, &task.root))
+            .map_or(Scope::NONE, |(_, scope)| *scope);
+        let mut sizes = Vec::with_capacity(task.len().min(BATCH));
+        for (i, file) in task.files.iter().enumerate() {
+            sizes.push((file.node, task.zipped(i, file, cache, scope)));
+            if sizes.len() == BATCH {
+                tx.send(ZipEvent::Sizes(std::mem::take(&mut sizes)))
+                    .map_err(|_| ())?;
+            }
+        }
+        tx.send(ZipEvent::Sizes(sizes)).map_err(|_| ())
+    });
+    if ok.is_ok() {
+        let _ = tx.send(ZipEvent::Done);
+    }
 }
 
 /// The cache scope of each root the tasks name, resolved once (a scope reads the root's

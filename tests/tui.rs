@@ -2,6 +2,7 @@
 //! real binary in tmux.
 
 mod e2e;
+mod finishing;
 mod fitting;
 mod habits;
 mod journey;

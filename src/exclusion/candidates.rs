@@ -2,8 +2,6 @@
 //! distributions (with the dependencies only they need), ranked by what each would save
 //! on top of the current exclusions.
 
-use std::collections::HashMap;
-
 use super::Exclusion;
 use crate::bundle::Bundle;
 use crate::limits::{Counted, request_bytes};
@@ -119,44 +117,33 @@ impl Exclusion {
     /// What `rules`, evaluated on their own in order, would remove that is still kept:
     /// files' sizes (directory entries aside) and, for `strip-so`, strip savings.
     pub fn marginal(&self, bundle: &Bundle, rules: &[Rule]) -> Sizes {
-        let mut first: HashMap<NodeId, (usize, bool)> = HashMap::new();
-        let mut strip = false;
-        for (i, rule) in rules.iter().enumerate() {
-            if rule.kind == RuleKind::StripSo {
-                strip = true;
-                continue;
-            }
-            let hits = crate::rules::hits::rule_hits(bundle, &self.owners, &self.strip, rule)
-                .unwrap_or_default();
-            for h in hits {
-                first.entry(h).or_insert((i, rule.kind != RuleKind::Keep));
-            }
-        }
+        MARKS.with(|marks| self.marginal_with(bundle, rules, &mut marks.borrow_mut()))
+    }
+
+    fn marginal_with(&self, bundle: &Bundle, rules: &[Rule], marks: &mut Marks) -> Sizes {
+        let stamp = marks.next(bundle.tree.len());
+        let tops = self.mark_hits(bundle, rules, marks, stamp);
         let mut saving = Sizes::default();
-        let mut tops: Vec<NodeId> = first.keys().copied().collect();
-        tops.sort_unstable();
+        let mut stack: Vec<(NodeId, u32)> = Vec::new();
         for top in tops {
-            if ancestor_hit(bundle, top, &first) {
-                continue;
-            }
-            let mut stack = vec![(top, first[&top])];
-            while let Some((id, (pos, excluding))) = stack.pop() {
-                let (pos, excluding) = match first.get(&id) {
-                    Some(&(p, e)) if p < pos => (p, e),
-                    _ => (pos, excluding),
+            stack.push((top, marks.rule[top.index()]));
+            while let Some((id, inherited)) = stack.pop() {
+                // The rule earliest in the list decides (`rule` holds position << 1).
+                let decides = if marks.mark[id.index()] == stamp {
+                    inherited.min(marks.rule[id.index()])
+                } else {
+                    inherited
                 };
                 let node = bundle.tree.node(id);
-                if excluding && !node.is_dir() && !self.is_excluded(id) {
+                if decides & 1 == 1 && !node.is_dir() && !self.is_excluded(id) {
                     let mut s = node.own;
                     s.sub(&self.state[id.index()].contrib);
                     saving.add(&s);
                 }
-                for c in bundle.tree.children(id) {
-                    stack.push((*c, (pos, excluding)));
-                }
+                stack.extend(bundle.tree.children(id).iter().map(|c| (*c, decides)));
             }
         }
-        if strip && self.strip_rule == super::NO_RULE {
+        if rules.iter().any(|r| r.kind == RuleKind::StripSo) && self.strip_rule == super::NO_RULE {
             for id in self.strip.files() {
                 if !self.is_excluded(id) {
                     let s = self.strip.get(id).unwrap_or(0);
@@ -166,16 +153,100 @@ impl Exclusion {
         }
         saving
     }
+
+    /// Marks every node `rules` name with its first rule (`stamp`); returns the topmost.
+    fn mark_hits(
+        &self,
+        bundle: &Bundle,
+        rules: &[Rule],
+        marks: &mut Marks,
+        stamp: u32,
+    ) -> Vec<NodeId> {
+        let mut tops: Vec<NodeId> = Vec::new();
+        let mut naming = 0;
+        for (i, rule) in rules.iter().enumerate() {
+            if rule.kind == RuleKind::StripSo {
+                continue;
+            }
+            let hits = self.cache.get(rule).map_or_else(
+                || {
+                    crate::rules::hits::rule_hits(bundle, &self.owners, &self.strip, rule)
+                        .unwrap_or_default()
+                },
+                |h| h.to_vec(),
+            );
+            naming += usize::from(!hits.is_empty());
+            let decides = (i as u32) << 1 | u32::from(rule.kind != RuleKind::Keep);
+            for h in hits {
+                if marks.mark[h.index()] != stamp {
+                    marks.mark[h.index()] = stamp;
+                    marks.rule[h.index()] = decides;
+                    tops.push(h);
+                }
+            }
+        }
+        // One rule's hits never nest; only several rules' hits need the climb.
+        if naming > 1 {
+            tops.retain(|t| !marks.has_marked_ancestor(&bundle.tree, *t, stamp));
+        }
+        tops
+    }
 }
 
-/// Whether an ancestor of `id` is itself a hit.
-fn ancestor_hit(bundle: &Bundle, id: NodeId, hits: &HashMap<NodeId, (usize, bool)>) -> bool {
-    let mut at = bundle.tree.parent(id);
-    while let Some(a) = at {
-        if hits.contains_key(&a) {
-            return true;
+/// Scratch marks for [`Exclusion::marginal`], kept per thread so pricing every preset
+/// after each change costs array reads instead of hashing every node visited.
+#[derive(Default)]
+struct Marks {
+    stamp: u32,
+    /// Per node: the stamp of the call that marked it a hit.
+    mark: Vec<u32>,
+    /// Per node marked: the position of its first rule << 1, | 1 when that rule excludes.
+    rule: Vec<u32>,
+    /// Per node: the stamp of the call that found no hit on it or above it.
+    clear: Vec<u32>,
+    /// Scratch path for [`Marks::has_marked_ancestor`].
+    path: Vec<NodeId>,
+}
+
+impl Marks {
+    /// A stamp no node carries yet, with room for `n` nodes.
+    fn next(&mut self, n: usize) -> u32 {
+        if self.mark.len() < n {
+            self.mark.resize(n, 0);
+            self.rule.resize(n, 0);
+            self.clear.resize(n, 0);
         }
-        at = bundle.tree.parent(a);
+        if self.stamp == u32::MAX {
+            self.mark.fill(0);
+            self.clear.fill(0);
+            self.stamp = 0;
+        }
+        self.stamp += 1;
+        self.stamp
     }
-    false
+
+    /// Whether a hit marked with `stamp` lies above `id`; ancestors found clear are
+    /// remembered, so hits sharing ancestors climb each one once.
+    fn has_marked_ancestor(&mut self, tree: &crate::model::Tree, id: NodeId, stamp: u32) -> bool {
+        self.path.clear();
+        let mut at = tree.parent(id);
+        while let Some(a) = at {
+            if self.mark[a.index()] == stamp {
+                return true;
+            }
+            if self.clear[a.index()] == stamp {
+                break;
+            }
+            self.path.push(a);
+            at = tree.parent(a);
+        }
+        for a in &self.path {
+            self.clear[a.index()] = stamp;
+        }
+        false
+    }
+}
+
+thread_local! {
+    static MARKS: std::cell::RefCell<Marks> = std::cell::RefCell::default();
 }

@@ -66,14 +66,17 @@ impl Exclusion {
     /// Two linear passes; use it after many size changes at once.
     pub fn recompute(&mut self, bundle: &Bundle) {
         let n = bundle.tree.len();
-        let direct: Vec<u32> = (0..n)
-            .map(|i| self.state.get(i).map_or(0, |s| s.direct))
-            .collect();
-        self.state = vec![State::default(); n];
-        for (s, d) in self.state.iter_mut().zip(direct) {
-            s.direct = d;
+        // Reset in place, keeping the direct-hit table: a fresh 200k-node table next to the
+        // old one would double this, the explorer's largest array, at every re-read.
+        self.state.resize(n, State::default());
+        for s in &mut self.state {
+            *s = State {
+                direct: s.direct,
+                ..State::default()
+            };
         }
         self.dist_gone = vec![Sizes::default(); bundle.dists.len()];
+        self.unowned_gone = Sizes::default();
         self.rule_gone = vec![Sizes::default(); self.ids.len()];
         self.generation = 0;
         self.reindex();
@@ -88,14 +91,17 @@ impl Exclusion {
             let direct = self.direct_best(i);
             self.state[i].claim = self.better(inherited, direct);
         }
-        let mut below = vec![Sizes::default(); n];
+        // Each node's `gone` (zero after the reset) gathers its children's before it is
+        // settled: children come after their parent, so walking backwards settles them first.
         for i in (0..n).rev() {
             if !live[i] {
                 continue;
             }
-            self.settle(bundle, i, below[i]);
+            let below = self.state[i].gone;
+            self.settle(bundle, i, below);
             if let Some(p) = self.parent(NodeId(i as u32)) {
-                below[p.index()].add(&self.state[i].gone);
+                let gone = self.state[i].gone;
+                self.state[p.index()].gone.add(&gone);
             }
         }
     }
@@ -105,12 +111,11 @@ impl Exclusion {
         self.owners = Owners::new(bundle);
         self.state = vec![State::default(); bundle.tree.len()];
         self.lists.clear();
+        self.cache.clear();
         let mut slots = std::mem::take(&mut self.slots);
+        self.warm(bundle, slots.iter().map(|s| &s.rule));
         for slot in &mut slots {
-            slot.hits =
-                crate::rules::hits::rule_hits(bundle, &self.owners, &self.strip, &slot.rule)
-                    .unwrap_or_default();
-            slot.hits.sort_unstable();
+            slot.hits = self.hits_of(bundle, &slot.rule).unwrap_or_default();
             self.register(slot);
         }
         self.slots = slots;
@@ -144,7 +149,7 @@ impl Exclusion {
         if slot.rule.kind == RuleKind::StripSo {
             return;
         }
-        for h in &slot.hits {
+        for h in slot.hits.iter() {
             let cell = self.state[h.index()].direct;
             self.state[h.index()].direct = if cell == 0 {
                 slot.id + 1
@@ -160,7 +165,7 @@ impl Exclusion {
 
     /// Drops `slot`'s hits from the direct table.
     pub(super) fn unregister(&mut self, slot: &Slot) {
-        for h in &slot.hits {
+        for h in slot.hits.iter() {
             let cell = &mut self.state[h.index()].direct;
             if *cell == slot.id + 1 {
                 *cell = 0;
@@ -189,9 +194,8 @@ impl Exclusion {
     pub(super) fn refresh_slots(&mut self, bundle: &Bundle, range: Range<usize>) {
         if range.len() == 1 {
             // One rule's hits are sorted, distinct and never nested in each other.
-            let hits = std::mem::take(&mut self.slots[range.start].hits);
+            let hits = std::sync::Arc::clone(&self.slots[range.start].hits);
             self.refresh_tops(bundle, &hits);
-            self.slots[range.start].hits = hits;
             return;
         }
         let nodes = self.slots[range]
@@ -323,6 +327,8 @@ impl Exclusion {
     /// Decides node `i` given the excluded sizes of its children (`below`); updates the
     /// distribution and rule sums.
     fn settle(&mut self, bundle: &Bundle, i: usize, below: Sizes) {
+        #[cfg(test)]
+        SETTLED.with(|c| c.set(c.get() + 1));
         let id = NodeId(i as u32);
         let node = bundle.tree.node(id);
         let claim = self.state[i].claim;
@@ -348,10 +354,14 @@ impl Exclusion {
         };
         let old = self.state[i];
         if contrib != old.contrib || credit != old.credit {
-            if let Some(owner) = node.owner() {
-                let d = &mut self.dist_gone[owner.index()];
-                d.sub(&old.contrib);
-                d.add(&contrib);
+            let sum = match node.owner() {
+                Some(owner) => self.dist_gone.get_mut(owner.index()),
+                None if !node.is_dir() => Some(&mut self.unowned_gone),
+                None => None,
+            };
+            if let Some(sum) = sum {
+                sum.sub(&old.contrib);
+                sum.add(&contrib);
             }
             if let Some(r) = self.rule_gone.get_mut(old.credit as usize) {
                 r.sub(&old.contrib);
@@ -405,6 +415,18 @@ impl Exclusion {
             .get(id as usize)
             .is_some_and(|i| i.pos != NO_RULE && i.excluding)
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Nodes decided on this thread (tests check a change re-decides only what it touches).
+    static SETTLED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Nodes decided on this thread so far (tests only).
+#[cfg(test)]
+pub(crate) fn settled_so_far() -> u64 {
+    SETTLED.with(std::cell::Cell::get)
 }
 
 /// The sizes `saving` apparent bytes of stripping take off a file, zipped and disk bytes

@@ -117,6 +117,8 @@ fn fresh(b: &Bundle, ex: &Exclusion) -> Exclusion {
     f
 }
 
+mod incremental;
+
 #[test]
 fn excluding_a_dir_excludes_its_children_and_rolls_up() {
     let b = sample();

@@ -51,9 +51,18 @@ pub struct EdgeNote {
     pub extras: Vec<String>,
 }
 
+/// Search steps for a panel redrawn as the selection moves: a few milliseconds at most,
+/// the count a lower bound on graphs with very many paths.
+pub const PANEL_STEP_BUDGET: u64 = 100_000;
+
 /// Paths from any root to `target`, shortest first (ties by name), at most `cap` kept.
 pub fn why_paths(bundle: &Bundle, target: DistId, cap: usize) -> WhyPaths {
-    let mut why = search(&bundle.graph, target, cap, STEP_BUDGET);
+    why_paths_within(bundle, target, cap, STEP_BUDGET)
+}
+
+/// [`why_paths`] with a step budget of `budget`.
+pub fn why_paths_within(bundle: &Bundle, target: DistId, cap: usize, budget: u64) -> WhyPaths {
+    let mut why = search(&bundle.graph, target, cap, budget);
     why.paths.sort_by(|a, b| {
         a.dists.len().cmp(&b.dists.len()).then_with(|| {
             let names = |p: &WhyPath| -> Vec<&str> {

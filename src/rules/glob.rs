@@ -12,17 +12,19 @@
 //!   `python/botocore/data/s3`. A leading `/` only anchors (`/bin/` is a site's `bin/`).
 //! - Matching a directory matches everything under it. There is no `!`: use a `keep` rule.
 
+use std::borrow::Cow;
 use std::path::Path;
 
-use globset::{Candidate, GlobBuilder, GlobMatcher};
+use globset::{Candidate, Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 
 use super::RuleError;
 use crate::bundle::Bundle;
-use crate::model::{NodeId, bytes_to_path};
+use crate::model::NodeId;
 
 /// A compiled pattern.
 #[derive(Clone, Debug)]
 pub struct Pattern {
+    glob: Glob,
     matcher: GlobMatcher,
     dir_only: bool,
     anchored: bool,
@@ -55,6 +57,7 @@ impl Pattern {
             .map_err(|e| bad(e.kind().to_string()))?;
         Ok(Pattern {
             matcher: glob.compile_matcher(),
+            glob,
             dir_only,
             anchored,
         })
@@ -65,72 +68,180 @@ impl Pattern {
         if self.dir_only && !is_dir {
             return false;
         }
-        let path = bytes_to_path(rel);
         self.matcher
-            .is_match_candidate(&Candidate::new(Path::new(&path)))
+            .is_match_candidate(&Candidate::new(as_path(rel).as_ref()))
     }
 
     /// The topmost nodes of `bundle` the pattern matches (in `only_root`, or every root).
     pub fn hits(&self, bundle: &Bundle, only_root: Option<usize>) -> Vec<NodeId> {
-        let mut out = Vec::new();
-        for i in 0..bundle.roots.len() {
-            if only_root.is_none_or(|r| r == i) {
-                self.root_hits(bundle, i, &mut out);
-            }
+        hits_of_many(bundle, &[(self, only_root)])
+            .pop()
+            .unwrap_or_default()
+    }
+}
+
+/// The topmost hits of every `(pattern, only_root)`, in order, from one walk of each root:
+/// every path is built and matched once against all patterns together (a [`GlobSet`]),
+/// instead of once per pattern.
+pub fn hits_of_many(bundle: &Bundle, patterns: &[(&Pattern, Option<usize>)]) -> Vec<Vec<NodeId>> {
+    let mut out = vec![Vec::new(); patterns.len()];
+    for root in 0..bundle.roots.len() {
+        let here: Vec<usize> = (0..patterns.len())
+            .filter(|i| patterns[*i].1.is_none_or(|r| r == root))
+            .collect();
+        if here.is_empty() {
+            continue;
         }
-        out
+        let mut set = GlobSetBuilder::new();
+        for i in &here {
+            set.add(patterns[*i].0.glob.clone());
+        }
+        let Ok(set) = set.build() else {
+            // Each glob compiled on its own; a set of them cannot fail, but if it did,
+            // matching pattern by pattern gives the same answer.
+            for i in &here {
+                let walk = Walk::new(bundle, root, vec![patterns[*i].0], one(patterns[*i].0));
+                out[*i].extend(walk.run().pop().unwrap_or_default());
+            }
+            continue;
+        };
+        let chosen: Vec<&Pattern> = here.iter().map(|i| patterns[*i].0).collect();
+        for (i, hits) in here.iter().zip(Walk::new(bundle, root, chosen, set).run()) {
+            out[*i].extend(hits);
+        }
+    }
+    out
+}
+
+/// A set holding just `p`.
+fn one(p: &Pattern) -> GlobSet {
+    let mut b = GlobSetBuilder::new();
+    b.add(p.glob.clone());
+    b.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+/// `rel` as a path, without copying on Unix.
+fn as_path(rel: &[u8]) -> Cow<'_, Path> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        Cow::Borrowed(Path::new(std::ffi::OsStr::from_bytes(rel)))
+    }
+    #[cfg(not(unix))]
+    {
+        Cow::Owned(crate::model::bytes_to_path(rel))
+    }
+}
+
+/// One depth-first walk of a root matching a set of patterns.
+struct Walk<'a> {
+    bundle: &'a Bundle,
+    root: usize,
+    patterns: Vec<&'a Pattern>,
+    set: GlobSet,
+    /// Scratch for the set's answers.
+    found: Vec<usize>,
+}
+
+impl<'a> Walk<'a> {
+    fn new(bundle: &'a Bundle, root: usize, patterns: Vec<&'a Pattern>, set: GlobSet) -> Self {
+        Walk {
+            bundle,
+            root,
+            patterns,
+            set,
+            found: Vec::new(),
+        }
     }
 
-    /// Walks one root depth first, keeping the path relative to the root and the offsets
-    /// where each enclosing site's relative path starts.
-    fn root_hits(&self, bundle: &Bundle, root: usize, out: &mut Vec<NodeId>) {
-        let tree = &bundle.tree;
-        let r = &bundle.roots[root];
+    /// Walks the root keeping the path relative to it, the offsets where each enclosing
+    /// site's relative path starts and the patterns an ancestor already matched (their
+    /// hits stay topmost); a subtree every pattern has matched above is skipped.
+    fn run(mut self) -> Vec<Vec<NodeId>> {
+        let tree = &self.bundle.tree;
+        let r = &self.bundle.roots[self.root];
+        let mut out = vec![Vec::new(); self.patterns.len()];
         let mut sites: Vec<usize> = Vec::new();
         if r.sites.contains(&r.node) {
             sites.push(0);
         }
-        // (node, length of the parent's path, number of sites above)
-        let mut stack: Vec<(NodeId, usize, usize)> = tree
+        // Indices of patterns matched by the ancestors of the nodes on the stack.
+        let mut done: Vec<usize> = Vec::new();
+        // (node, length of the parent's path, number of sites above, patterns done above)
+        let mut stack: Vec<(NodeId, usize, usize, usize)> = tree
             .children(r.node)
             .iter()
             .rev()
-            .map(|c| (*c, 0, sites.len()))
+            .map(|c| (*c, 0, sites.len(), 0))
             .collect();
         let mut path: Vec<u8> = Vec::new();
-        while let Some((id, parent_len, site_count)) = stack.pop() {
+        while let Some((id, parent_len, site_count, done_count)) = stack.pop() {
             path.truncate(parent_len);
             sites.truncate(site_count);
+            done.truncate(done_count);
             if !path.is_empty() {
                 path.push(b'/');
             }
             path.extend_from_slice(tree.name(id));
             let is_dir = tree.node(id).is_dir();
-            if self.matches_at(&path, &sites, is_dir) {
-                out.push(id);
+            self.matches_at(&path, &sites, is_dir);
+            for &p in &self.found {
+                if !done.contains(&p) {
+                    out[p].push(id);
+                    done.push(p);
+                }
+            }
+            if !is_dir || done.len() == self.patterns.len() {
                 continue;
             }
-            if is_dir {
-                if r.sites.contains(&id) {
-                    sites.push(path.len() + 1);
-                }
-                for c in tree.children(id).iter().rev() {
-                    stack.push((*c, path.len(), sites.len()));
-                }
+            if r.sites.contains(&id) {
+                sites.push(path.len() + 1);
+            }
+            for c in tree.children(id).iter().rev() {
+                stack.push((*c, path.len(), sites.len(), done.len()));
             }
         }
+        out
     }
 
-    fn matches_at(&self, path: &[u8], sites: &[usize], is_dir: bool) -> bool {
-        if self.is_match(path, is_dir) {
-            return true;
+    /// Fills `found` with the patterns matching a node at `path` (root-relative), or, for
+    /// anchored ones, at its path relative to an enclosing site.
+    fn matches_at(&mut self, path: &[u8], sites: &[usize], is_dir: bool) {
+        count_match();
+        self.found.clear();
+        self.set
+            .matches_candidate_into(&Candidate::new(as_path(path).as_ref()), &mut self.found);
+        let mut more = Vec::new();
+        for &s in sites.iter().filter(|s| **s > 0 && **s <= path.len()) {
+            let rel = as_path(&path[s..]);
+            self.set
+                .matches_candidate_into(&Candidate::new(rel.as_ref()), &mut more);
+            self.found
+                .extend(more.iter().filter(|p| self.patterns[**p].anchored));
         }
-        // Unanchored patterns already matched at any depth of the root-relative path.
-        self.anchored
-            && sites
-                .iter()
-                .any(|&s| s > 0 && s <= path.len() && self.is_match(&path[s..], is_dir))
+        let patterns = &self.patterns;
+        self.found.retain(|p| is_dir || !patterns[*p].dir_only);
+        self.found.sort_unstable();
+        self.found.dedup();
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Paths matched against patterns on this thread (tests check work stays bounded).
+    static MATCHES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts one path matched (tests only).
+fn count_match() {
+    #[cfg(test)]
+    MATCHES.with(|m| m.set(m.get() + 1));
+}
+
+/// Paths matched against patterns on this thread so far (tests only).
+#[cfg(test)]
+pub fn matches_so_far() -> u64 {
+    MATCHES.with(std::cell::Cell::get)
 }
 
 #[cfg(test)]

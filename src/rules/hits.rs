@@ -155,6 +155,46 @@ pub fn rule_hits(
     })
 }
 
+/// The topmost nodes of each of `rules`, in order, sorted and distinct; glob and keep
+/// rules share one walk of the tree.
+pub fn rules_hits(
+    bundle: &Bundle,
+    owners: &Owners,
+    strip: &StripSavings,
+    rules: &[&Rule],
+) -> Vec<Result<Vec<NodeId>, RuleError>> {
+    let is_glob = |r: &Rule| matches!(r.kind, RuleKind::Glob | RuleKind::Keep);
+    let patterns: Vec<Result<Pattern, RuleError>> = rules
+        .iter()
+        .filter(|r| is_glob(r))
+        .map(|r| r.validate().and_then(|()| Pattern::new(&r.value)))
+        .collect();
+    let good: Vec<(&Pattern, Option<usize>)> = patterns
+        .iter()
+        .zip(rules.iter().filter(|r| is_glob(r)))
+        .filter_map(|(p, r)| p.as_ref().ok().map(|p| (p, r.root)))
+        .collect();
+    let mut walked = super::glob::hits_of_many(bundle, &good).into_iter();
+    let mut patterns = patterns.into_iter();
+    rules
+        .iter()
+        .map(|rule| {
+            let mut hits = if is_glob(rule) {
+                match patterns.next() {
+                    Some(Ok(_)) => walked.next().unwrap_or_default(),
+                    Some(Err(e)) => return Err(e),
+                    None => Vec::new(),
+                }
+            } else {
+                rule_hits(bundle, owners, strip, rule)?
+            };
+            hits.sort_unstable();
+            hits.dedup();
+            Ok(hits)
+        })
+        .collect()
+}
+
 fn path_hits(bundle: &Bundle, rule: &Rule) -> Vec<NodeId> {
     bundle
         .roots

@@ -126,6 +126,10 @@ pub struct App {
     pub budget: Budget,
     flags: Flags,
     zip_jobs: Option<Vec<crate::zipjob::ZipTask>>,
+    /// The end of the scan, for the shell to hand to a worker.
+    finish_job: Option<crate::finish::FinishJob>,
+    /// Which scan the data comes from (a rescan counts up; older results are dropped).
+    scan_number: u32,
     /// Views whose rows are out of date (one bit per view, in Tab order).
     stale_views: u8,
     /// Rules to apply when the scan ends (from `--manifest`).
@@ -213,6 +217,8 @@ impl App {
                 ..Flags::default()
             },
             zip_jobs: None,
+            finish_job: None,
+            scan_number: 0,
             budget: Budget::default(),
             pending_rules: Vec::new(),
             stale_views: u8::MAX,
@@ -265,6 +271,9 @@ impl App {
             .filter_map(|(r, on)| on.then_some(r))
             .collect();
         self.data = data;
+        self.scan_number += 1;
+        self.finish_job = None;
+        self.busy = None;
         self.exclusions = Exclusions::default();
         self.undo.clear();
         self.redo.clear();
@@ -319,6 +328,7 @@ impl App {
                 self.flags.stale = true;
             }
             Event::ScanDone => self.on_scan_done(),
+            Event::Finished(done) => self.on_finished(*done),
             Event::Zip(batch) => self.on_zip(&batch),
             Event::ZipDone => self.on_zip_done(),
             Event::Imports(done) => self.on_imports(done),
@@ -331,12 +341,11 @@ impl App {
         }
     }
 
-    /// A label for events whose handling takes a while on big trees (ownership, graph and
-    /// insight at the end of a scan; undo, redo and presets re-evaluating every rule).
+    /// A label for events whose handling may take a while on big trees (presets and
+    /// suggestions pricing every preset; the end of a scan is done on a worker).
     pub fn heavy_label(&self, event: &Event) -> Option<&'static str> {
         use super::keymap::Action;
         match event {
-            Event::ScanDone => Some("reading ownership and dependencies"),
             Event::Input(TermEvent::Key(key)) => {
                 match (action_for(self.mode(), *key)?, &self.overlay) {
                     (Action::Undo, None) => Some("undoing"),
@@ -386,6 +395,8 @@ impl App {
         if self.flags.stale {
             self.reshape();
             self.refresh_views();
+        } else if self.stale_views & view_bit(self.view) != 0 {
+            self.refresh_view(self.view);
         }
         self.screen = self.layout();
     }
@@ -425,10 +436,12 @@ impl App {
         if self.why.as_ref().is_some_and(|w| w.target == wanted) || self.insight.is_none() {
             return;
         }
-        self.why = Some(crate::insight::why_paths(
+        // Recomputed as the selection moves: a bounded search keeps every key within a frame.
+        self.why = Some(crate::insight::why::why_paths_within(
             self.data.bundle(),
             wanted,
             WHY_PATHS,
+            crate::insight::why::PANEL_STEP_BUDGET,
         ));
     }
 
@@ -513,6 +526,11 @@ impl App {
     fn refresh_views(&mut self) {
         self.stale_views = u8::MAX;
         self.refresh_view(self.view);
+    }
+
+    /// Marks every view's rows out of date; the one shown is rebuilt before the next frame.
+    fn mark_views_stale(&mut self) {
+        self.stale_views = u8::MAX;
     }
 
     /// Shows `view`, rebuilding it first if something changed while it was hidden.

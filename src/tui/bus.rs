@@ -30,6 +30,8 @@ pub enum Event {
     Scan(ScanEvent),
     /// The scan ended.
     ScanDone,
+    /// Ownership, graph and insight of the scanned tree, computed off the UI thread.
+    Finished(Box<crate::finish::Finished>),
     /// Zipped estimates.
     Zip(ZipBatch),
     /// Every zipped estimate is in.

@@ -37,6 +37,13 @@ pub fn run<B: Backend>(
         {
             super::zipwork::spawn(jobs, tx.clone());
         }
+        if let Some(job) = app.take_finish_job() {
+            match spawn {
+                Some(tx) => super::scanwork::spawn_finish(job, tx),
+                None => app.on_event(Event::Finished(Box::new(job.run()))),
+            }
+            dirty = true;
+        }
         if let Some(job) = app.take_imports_job()
             && let Some(tx) = spawn
             && let Err(e) = super::importwork::spawn(job, tx.clone())
@@ -87,10 +94,11 @@ pub fn run<B: Backend>(
 /// a frame with a busy sign is drawn, so the screen says why it does not answer.
 fn apply<B: Backend>(terminal: &mut Terminal<B>, app: &mut App, event: Event) -> Result<()> {
     if let Some(label) = app.heavy_label(&event) {
-        app.busy = Some(label);
+        // A busy sign already up (the end of a scan) stays up after this one.
+        let before = app.busy.replace(label);
         draw(terminal, app)?;
         app.on_event(event);
-        app.busy = None;
+        app.busy = before;
     } else {
         app.on_event(event);
     }

@@ -79,6 +79,8 @@ pub struct Exclusions {
     strip: StripCache,
     /// What the current exclusions would break.
     alerts: Alerts,
+    /// An evaluation prepared off the UI thread, for [`Exclusions::start`] to begin from.
+    prepared: Option<Exclusion>,
     /// The import graph, once analysed: excluding what kept code imports warns.
     imports: Option<Arc<Imports>>,
 }
@@ -86,7 +88,9 @@ pub struct Exclusions {
 impl Exclusions {
     /// Re-reads the tree after it changed (scan batches, zipped estimates) and re-evaluates.
     pub fn reshape(&mut self, bundle: &Bundle) {
-        self.shape = Shape::of(&bundle.tree);
+        // The old copy goes first, so two never coexist at the peak.
+        self.shape = Shape::default();
+        self.shape = Shape::of(&bundle.tree, bundle.top);
         self.top = bundle.top;
         if let Some(ex) = &mut self.ex {
             ex.recompute(bundle);
@@ -94,10 +98,29 @@ impl Exclusions {
         self.derive(bundle);
     }
 
+    /// Takes in zipped sizes that changed (`(node, zipped bytes before)`, the tree already
+    /// updated): the sums along each node's ancestors move, nothing else is re-read, so a
+    /// batch of estimates costs its files' depth, not a pass over the tree.
+    pub fn on_zipped(&mut self, bundle: &Bundle, changed: &[(NodeId, u64)]) {
+        for &(id, before) in changed {
+            let now = bundle.tree.node(id).own.zipped;
+            if now == before {
+                continue;
+            }
+            self.shape.set_own_zipped(id.index(), now);
+            if let Some(ex) = &mut self.ex {
+                ex.on_sizes_changed(bundle, id);
+            }
+        }
+        for s in self.scopes.get_mut() {
+            s.scope = None;
+        }
+    }
+
     /// Re-reads the tree after nodes were added or detached (a watch batch): every rule
     /// finds its hits again, by name, so rules stay applied whatever ids moved.
     pub fn rebuild(&mut self, bundle: &Bundle) {
-        self.shape = Shape::of(&bundle.tree);
+        self.shape = Shape::of(&bundle.tree, bundle.top);
         self.top = bundle.top;
         if let Some(ex) = &mut self.ex {
             ex.rebuild(bundle);
@@ -107,11 +130,27 @@ impl Exclusions {
 
     /// Starts evaluating rules over a complete bundle, with `rules` applied.
     pub fn start(&mut self, bundle: &Bundle, rules: Vec<Rule>) -> Result<(), RuleError> {
-        self.ex = Some(self.fresh(bundle));
-        self.shape = Shape::of(&bundle.tree);
+        let mut ex = match self.prepared.take() {
+            Some(mut ex) => {
+                ex.set_imports(self.imports.clone());
+                ex
+            }
+            None => self.fresh(bundle),
+        };
+        // One walk finds what every preset names, so the picker prices them and adds any
+        // of them without walking the tree again.
+        ex.warm_presets(bundle);
+        self.ex = Some(ex);
+        self.shape = Shape::of(&bundle.tree, bundle.top);
         self.top = bundle.top;
         let snapshot = rules.into_iter().map(|r| (r, true)).collect();
         self.restore(bundle, &snapshot)
+    }
+
+    /// Hands over an empty evaluation of `bundle` made elsewhere (a worker, with the presets'
+    /// hits found), for the next [`Exclusions::start`] over the same bundle.
+    pub fn prepare(&mut self, ex: Exclusion) {
+        self.prepared = Some(ex);
     }
 
     /// An empty rule list over `bundle` that warns with the import graph in use.
@@ -165,15 +204,14 @@ impl Exclusions {
     }
 
     /// Replaces the rule list with `snapshot` (undo, redo, a manifest's rules).
+    /// Only the rules that differ are evaluated again, with hits the engine has cached.
     pub fn restore(&mut self, bundle: &Bundle, snapshot: &Snapshot) -> Result<(), RuleError> {
-        let mut ex = self.fresh(bundle);
-        for (rule, on) in snapshot {
-            let i = ex.push(bundle, rule.clone())?;
-            if !on {
-                ex.set_enabled(bundle, i, false);
-            }
+        if self.ex.is_none() {
+            self.ex = Some(self.fresh(bundle));
         }
-        self.ex = Some(ex);
+        if let Some(ex) = &mut self.ex {
+            ex.restore(bundle, snapshot)?;
+        }
         self.fill_strip(bundle);
         self.derive(bundle);
         Ok(())
@@ -289,8 +327,14 @@ impl Exclusions {
     }
 
     /// Full and kept sizes of the files no distribution owns.
+    /// Read from sums the engine keeps up to date, not from a pass over the tree.
     pub fn unowned(&self) -> (Sizes, Sizes) {
-        self.scoped(self.top, Scope::Unowned)
+        let full = self.shape.unowned;
+        let mut kept = full;
+        if let Some(ex) = &self.ex {
+            kept.sub(&ex.unowned_excluded());
+        }
+        (full, kept)
     }
 
     /// The rule at `index`, if any.

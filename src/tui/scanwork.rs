@@ -1,6 +1,7 @@
 //! Starts a scan of input paths for the explorer: the core's scanner on its thread, its
 //! events forwarded onto the UI's channel, and the [`Data`] that grows from them. Used at
-//! start and by `r` (rescan).
+//! start and by `r` (rescan). When the scan ends, [`FinishJob`] reads ownership, the graph
+//! and insight on a worker thread ([`crate::finish`]) while the UI keeps answering.
 
 use std::path::PathBuf;
 use std::thread;
@@ -12,6 +13,7 @@ use crossbeam_channel::Sender;
 use super::app::Data;
 use super::bus::{Event, FRAME};
 use crate::bundle::Builder;
+use crate::finish::FinishJob;
 use crate::load::{LoadOptions, classify, spawn_scan};
 
 /// Starts scanning `paths` with `load`'s options; events arrive on `tx`.
@@ -50,5 +52,24 @@ fn forward(scan: crossbeam_channel::Receiver<crate::scan::ScanEvent>, tx: Sender
         });
     if let Err(e) = spawned {
         eprintln!("heft: could not start the scan thread: {e}");
+    }
+}
+
+/// Runs `job` on a named thread; its result arrives on `tx` as [`Event::Finished`]. A
+/// thread that cannot start does the work here instead, so the result still comes.
+pub fn spawn_finish(job: FinishJob, tx: &Sender<Event>) {
+    let (job_tx, job_rx) = crossbeam_channel::bounded::<FinishJob>(1);
+    let sender = tx.clone();
+    let spawned = thread::Builder::new()
+        .name("heft-finish".into())
+        .spawn(move || {
+            if let Ok(job) = job_rx.recv() {
+                let _ = sender.send(Event::Finished(Box::new(job.run())));
+            }
+        });
+    if spawned.is_ok() {
+        let _ = job_tx.send(job);
+    } else {
+        let _ = tx.send(Event::Finished(Box::new(job.run())));
     }
 }

@@ -14,7 +14,8 @@ use crate::zipsize::ZipCache;
 pub fn spawn(tasks: Vec<ZipTask>, tx: Sender<Event>) {
     let total: u64 = tasks.iter().map(|t| t.len() as u64).sum();
     let cache = Arc::new(ZipCache::load_default());
-    let events = zipjob::spawn(tasks, Arc::clone(&cache));
+    // One core stays free for the UI thread, so keys are answered while files compress.
+    let events = zipjob::spawn_beside_ui(tasks, Arc::clone(&cache));
     let spawned = thread::Builder::new()
         .name("heft-zip-forward".into())
         .spawn(move || {

@@ -324,15 +324,23 @@ fn write_root_file(path: &Path, root: &Path, records: &[(FileKey, u64)]) -> io::
         .ok()
         .filter(|n| (*n as usize) <= MAX_PATH)
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "root path too long"))?;
-    let mut bytes = Vec::with_capacity(MAGIC.len() + 4 + name.len() + records.len() * RECORD);
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&name_len.to_le_bytes());
-    bytes.extend_from_slice(&name);
-    for (key, deflated) in records {
-        encode(&mut bytes, key, *deflated);
-    }
+    // Streamed through a small buffer: a 200k-file root's records would otherwise sit in
+    // memory twice (the list and its encoding) at the moment the explorer peaks.
+    let write = |file: fs::File| -> io::Result<()> {
+        let mut out = io::BufWriter::with_capacity(1 << 16, file);
+        out.write_all(MAGIC)?;
+        out.write_all(&name_len.to_le_bytes())?;
+        out.write_all(&name)?;
+        let mut record = Vec::with_capacity(RECORD);
+        for (key, deflated) in records {
+            record.clear();
+            encode(&mut record, key, *deflated);
+            out.write_all(&record)?;
+        }
+        out.flush()
+    };
     let temp = path.with_extension(format!("tmp{}", std::process::id()));
-    let written = fs::File::create(&temp).and_then(|mut file| file.write_all(&bytes));
+    let written = fs::File::create(&temp).and_then(write);
     written
         .and_then(|()| fs::rename(&temp, path))
         .inspect_err(|_| {

@@ -133,6 +133,7 @@ fn rescan(app: &mut heft::tui::app::App, paths: &[std::path::PathBuf]) {
             break;
         }
     }
+    super::sample::finish_scan(app);
 }
 
 #[test]

@@ -84,6 +84,7 @@ fn scanned(site: &Path, entries: &[&str], presets: &[&str]) -> App {
             break;
         }
     }
+    super::sample::finish_scan(&mut app);
     assert!(matches!(app.data, Data::Ready(_)));
     assert!(
         app.imports.is_analysing(),

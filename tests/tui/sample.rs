@@ -326,3 +326,12 @@ pub fn exported_manifest(app: &mut App) -> heft::manifest::Manifest {
     let text = std::fs::read_to_string(&path).unwrap();
     heft::manifest::Manifest::from_json(&text).unwrap()
 }
+
+/// Runs the end of a scan the app handed out (the event loop gives it to a worker) and
+/// delivers the result, as the worker would.
+pub fn finish_scan(app: &mut App) {
+    let job = app
+        .take_finish_job()
+        .expect("the end of the scan is handed out");
+    app.on_event(heft::tui::event::Event::Finished(Box::new(job.run())));
+}

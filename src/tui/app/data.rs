@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::bundle::{Builder, Bundle};
-use crate::load::{LoadOptions, finish};
+use crate::load::LoadOptions;
 use crate::scan::{Progress, ScanEvent};
 use crate::watch::live::LiveBundle;
 
@@ -93,18 +93,6 @@ impl Data {
             ScanEvent::Progress(p) => scan.progress = p,
             ScanEvent::RootDone(_) => scan.roots_done += 1,
             other => scan.builder.apply(other),
-        }
-    }
-
-    /// Ends the scan: rolls up, attributes files and builds the graph.
-    pub fn finish(&mut self) {
-        if !self.is_scanning() {
-            return;
-        }
-        let placeholder = Data::Ready(Box::default());
-        if let Data::Scanning(scan) = std::mem::replace(self, placeholder) {
-            let Scan { builder, opts, .. } = *scan;
-            *self = Data::Ready(Box::new(finish(builder, &opts)));
         }
     }
 }

@@ -4,54 +4,76 @@ use crate::limits::human;
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
 use super::App;
+use crate::finish::{FinishJob, Finished};
 use crate::tui::bus::ZipBatch;
 use crate::tui::views::ViewId;
 
 impl App {
+    /// The scan ended: the merged tree goes to a worker for ownership, graph and insight
+    /// (see [`App::take_finish_job`]); a copy stays on screen, browsable, under a busy
+    /// sign until [`App::on_finished`].
     pub(super) fn on_scan_done(&mut self) {
-        let elapsed = match &self.data {
-            super::Data::Scanning(scan) => Some(scan.elapsed),
-            super::Data::Ready(_) | super::Data::Live(_) => None,
+        let super::Data::Scanning(scan) = &mut self.data else {
+            return;
         };
-        self.data.finish();
-        self.plan_zip();
-        self.refresh_insight();
+        let shown = scan.builder.display_copy();
+        let builder = std::mem::replace(&mut scan.builder, shown);
+        self.finish_job = Some(FinishJob::new(
+            builder,
+            scan.opts.clone(),
+            self.budget.zip_estimate,
+            self.scan_number,
+        ));
+        self.busy = Some("reading ownership and dependencies");
+    }
+
+    /// The end of the scan to run off the UI thread, once; its result comes back as
+    /// [`crate::tui::bus::Event::Finished`].
+    pub fn take_finish_job(&mut self) -> Option<FinishJob> {
+        self.finish_job.take()
+    }
+
+    /// The worker's result: the complete bundle replaces the copy shown meanwhile.
+    pub(super) fn on_finished(&mut self, done: Finished) {
+        let super::Data::Scanning(scan) = &self.data else {
+            return;
+        };
+        if done.scan != self.scan_number {
+            return;
+        }
+        let elapsed = scan.elapsed;
+        self.busy = None;
+        self.data = super::Data::Ready(Box::new(done.bundle));
+        self.zip = crate::zipjob::ZipProgress::of_tasks(self.data.bundle(), &done.zip_jobs);
+        if self.zip.total_files > 0 {
+            self.zip_jobs = Some(done.zip_jobs);
+        }
+        self.insight = Some(done.insight);
+        self.duplicates = done
+            .duplicates
+            .into_iter()
+            .map(|d| (d.key.clone(), d))
+            .collect();
+        self.why = None;
+        self.exclusions.prepare(done.exclusion);
         self.reshape();
         self.start_rules(Vec::new());
         self.plan_imports();
         // The finished tree's totals, not the walker's progress: archives (wheels, zips)
         // report no per-file progress.
-        if let Some(elapsed) = elapsed {
-            let p = self.bundle().totals();
-            let errors = self.bundle().errors.len();
-            let errors = if errors > 0 {
-                format!("; {errors} paths unreadable (see heft report)")
-            } else {
-                String::new()
-            };
-            self.say(format!(
-                "scanned {} files, {} in {:.1} s{errors}",
-                crate::limits::group(p.files),
-                human(p.bytes),
-                elapsed.as_secs_f64()
-            ));
-        }
-    }
-
-    /// Fills in what is known of zipped sizes at once and queues the files to compress.
-    fn plan_zip(&mut self) {
-        let Some(bundle) = self.data.ready_mut() else {
-            return;
+        let p = self.bundle().totals();
+        let errors = self.bundle().errors.len();
+        let errors = if errors > 0 {
+            format!("; {errors} paths unreadable (see heft report)")
+        } else {
+            String::new()
         };
-        if !self.budget.zip_estimate {
-            crate::zipjob::plan_headers(bundle);
-            return;
-        }
-        let tasks = crate::zipjob::plan(bundle);
-        self.zip = crate::zipjob::ZipProgress::of_tasks(bundle, &tasks);
-        if self.zip.total_files > 0 {
-            self.zip_jobs = Some(tasks);
-        }
+        self.say(format!(
+            "scanned {} files, {} in {:.1} s{errors}",
+            crate::limits::group(p.files),
+            human(p.bytes),
+            elapsed.as_secs_f64()
+        ));
     }
 
     /// The files to estimate, once, for the shell to hand to a worker.
@@ -59,14 +81,21 @@ impl App {
         self.zip_jobs.take()
     }
 
-    /// Applies zipped sizes from the estimator; totals follow at the next frame.
+    /// Applies zipped sizes from the estimator to every total at once (along each file's
+    /// ancestors); the rows follow at the next frame.
     pub(super) fn on_zip(&mut self, batch: &ZipBatch) {
         let Some(bundle) = self.data.ready_mut() else {
             return;
         };
+        let before: Vec<_> = batch
+            .sizes
+            .iter()
+            .map(|(n, _)| (*n, bundle.tree.node(*n).own.zipped))
+            .collect();
         crate::zipjob::apply(bundle, &batch.sizes);
+        self.exclusions.on_zipped(bundle, &before);
         self.zip.record(bundle, &batch.sizes);
-        self.flags.stale = true;
+        self.mark_views_stale();
     }
 
     /// Every estimate is in.

@@ -21,11 +21,15 @@ pub struct Shape {
     pub own: Vec<Sizes>,
     /// Subtree totals, exclusions ignored.
     pub full: Vec<Sizes>,
+    /// The files under the top no distribution owns, summed.
+    pub unowned: Sizes,
+    /// Index of the top.
+    top: u32,
 }
 
 impl Shape {
-    /// Copies the shape of `tree` and sums its totals.
-    pub fn of(tree: &Tree) -> Shape {
+    /// Copies the shape of `tree` and sums its totals (and the unowned files under `top`).
+    pub fn of(tree: &Tree, top: NodeId) -> Shape {
         let n = tree.len();
         let mut s = Shape {
             parent: vec![NONE; n],
@@ -33,7 +37,11 @@ impl Shape {
             dir: vec![false; n],
             own: vec![Sizes::default(); n],
             full: Vec::new(),
+            unowned: Sizes::default(),
+            top: top.0,
         };
+        // Parents come before their children, so one pass finds what hangs from the top.
+        let mut under_top = vec![false; n];
         for i in 0..n {
             let id = NodeId(i as u32);
             let node = tree.node(id);
@@ -44,6 +52,11 @@ impl Shape {
             s.parent[i] = tree.parent(id).map_or(NONE, |p| p.0);
             s.owner[i] = node.owner().map_or(NONE, |d| d.0);
             s.own[i] = node.own;
+            let p = s.parent[i];
+            under_top[i] = i == top.index() || (p != NONE && under_top[p as usize]);
+            if under_top[i] && !s.dir[i] && s.owner[i] == NONE {
+                s.unowned.add(&node.own);
+            }
         }
         s.full.clone_from(&s.own);
         for i in (0..n).rev() {
@@ -54,6 +67,31 @@ impl Shape {
             }
         }
         s
+    }
+
+    /// Sets node `i`'s own zipped bytes, keeping every sum above it right (a walk up its
+    /// ancestors, not a pass over the tree).
+    pub fn set_own_zipped(&mut self, i: usize, zipped: u64) {
+        let Some(own) = self.own.get_mut(i) else {
+            return;
+        };
+        let before = own.zipped;
+        own.zipped = zipped;
+        let shift = |v: &mut u64| *v = (*v - before.min(*v)).saturating_add(zipped);
+        let mut at = i as u32;
+        loop {
+            shift(&mut self.full[at as usize].zipped);
+            if at == self.top {
+                if !self.dir[i] && self.owner[i] == NONE {
+                    shift(&mut self.unowned.zipped);
+                }
+                return;
+            }
+            at = self.parent[at as usize];
+            if at == NONE {
+                return;
+            }
+        }
     }
 
     /// Number of nodes.

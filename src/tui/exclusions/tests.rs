@@ -115,3 +115,123 @@ fn a_reshaped_tree_is_read_again() {
     exclusions.reshape(&b);
     assert_eq!(exclusions.full(b.top).zipped, before - (100 / 3 + 40) + 1);
 }
+
+#[test]
+fn undo_and_redo_of_a_preset_match_no_pattern_and_re_decide_only_what_it_names() {
+    let b = crate::synthetic::site(3000, 30);
+    let mut exclusions = started(&b, vec![Rule::dist("pkg0003", false)]);
+    let before = exclusions.snapshot();
+    exclusions.edit(&b, |ex| ex.push_preset(&b, "tests-dirs"));
+    let after = exclusions.snapshot();
+    let kept = exclusions.kept(b.top);
+    let tests_dirs = b
+        .tree
+        .descendants(b.top)
+        .filter(|n| b.tree.name(*n) == b"tests");
+    let affected: usize = tests_dirs.map(|t| b.tree.descendants(t).count() + 4).sum();
+    let (matched, settled) = (
+        crate::rules::glob::matches_so_far(),
+        crate::exclusion::settled_so_far(),
+    );
+    exclusions.restore(&b, &before).unwrap();
+    assert_eq!(exclusions.snapshot(), before);
+    exclusions.restore(&b, &after).unwrap();
+    assert_eq!(
+        crate::rules::glob::matches_so_far(),
+        matched,
+        "undo and redo reuse the preset's hits"
+    );
+    let re_decided = (crate::exclusion::settled_so_far() - settled) as usize;
+    assert!(
+        re_decided <= 2 * affected && re_decided < b.tree.len(),
+        "{re_decided} nodes re-decided of {}; the preset touches {affected}",
+        b.tree.len()
+    );
+    assert_eq!(exclusions.kept(b.top), kept);
+}
+
+#[test]
+fn unowned_sums_kept_by_the_engine_equal_a_pass_over_the_tree() {
+    let b = bundle();
+    let mut exclusions = started(&b, Vec::new());
+    let rules = [
+        Rule::glob("*.py"),
+        Rule::path("loose.py", Some(0)),
+        Rule::dist("a", false),
+    ];
+    for rule in rules {
+        exclusions.edit(&b, |ex| ex.push(&b, rule.clone()));
+        assert_eq!(
+            exclusions.unowned(),
+            exclusions.scoped(b.top, Scope::Unowned),
+            "after {}",
+            rule.label()
+        );
+        exclusions.edit(&b, |ex| ex.toggle(&b, 0));
+        assert_eq!(
+            exclusions.unowned(),
+            exclusions.scoped(b.top, Scope::Unowned)
+        );
+    }
+    assert_eq!(exclusions.unowned().0.bytes, 7, "loose.py");
+}
+
+/// Everything a view reads from `exclusions`, for comparing two of them.
+fn observed(b: &Bundle, exclusions: &Exclusions) -> Vec<String> {
+    let mut out: Vec<String> = b
+        .tree
+        .descendants(b.top)
+        .map(|n| {
+            format!(
+                "{n:?} {:?} {:?} {:?} {:?}",
+                exclusions.full(n),
+                exclusions.kept(n),
+                exclusions.reason(n),
+                exclusions.scoped(n, Scope::Dist(DistId(1)))
+            )
+        })
+        .collect();
+    out.extend(
+        (0..b.dists.len()).map(|d| format!("{:?}", exclusions.dist_kept(b, DistId(d as u32)))),
+    );
+    let ex = exclusions.exclusion().unwrap();
+    out.extend((0..ex.len()).map(|i| format!("rule {i} {:?}", ex.saving(i))));
+    out.push(format!("{:?}", exclusions.unowned()));
+    out
+}
+
+#[test]
+fn zipped_sizes_arriving_move_every_sum_as_a_fresh_read_would_touching_only_their_ancestors() {
+    let mut b = crate::synthetic::site(3000, 30);
+    let rules = vec![Rule::dist("pkg0001", false), Rule::glob("*.pyi")];
+    let mut exclusions = started(&b, rules.clone());
+    exclusions.edit(&b, |ex| ex.push_preset(&b, "tests-dirs"));
+    let files: Vec<NodeId> = b
+        .tree
+        .descendants(b.top)
+        .filter(|n| !b.tree.node(*n).is_dir())
+        .step_by(7)
+        .collect();
+    let sizes: Vec<(NodeId, u64)> = files
+        .iter()
+        .map(|n| (*n, 11 + u64::from(n.0) % 500))
+        .collect();
+    let before: Vec<(NodeId, u64)> = files
+        .iter()
+        .map(|n| (*n, b.tree.node(*n).own.zipped))
+        .collect();
+    let settled = crate::exclusion::settled_so_far();
+    crate::zipjob::apply(&mut b, &sizes);
+    exclusions.on_zipped(&b, &before);
+    let re_decided = (crate::exclusion::settled_so_far() - settled) as usize;
+    assert!(
+        re_decided <= files.len() * 6,
+        "{re_decided} nodes re-decided for {} files 5 deep at most",
+        files.len()
+    );
+    let mut fresh = Exclusions::default();
+    fresh.reshape(&b);
+    fresh.start(&b, rules).unwrap();
+    fresh.edit(&b, |ex| ex.push_preset(&b, "tests-dirs"));
+    assert_eq!(observed(&b, &exclusions), observed(&b, &fresh));
+}
