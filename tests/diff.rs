@@ -48,18 +48,7 @@ pub fn heft(fx: &Fixture) -> Command {
 }
 
 fn diff_json(fx: &Fixture, old: &Path, new: &Path) -> Diff {
-    let out = heft(fx)
-        .arg("diff")
-        .arg(old)
-        .arg(new)
-        .arg("--json")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = crate::rules::succeeded(heft(fx).arg("diff").arg(old).arg(new).arg("--json"));
     serde_json::from_slice(&out.stdout).unwrap()
 }
 

@@ -303,17 +303,12 @@ fn saved_scans_are_recognised_by_content_in_every_command() {
 }
 
 fn report_json(args: &[&std::ffi::OsStr]) -> Report {
-    let out = heft()
-        .arg("report")
-        .args(args)
-        .arg("--json")
-        .timeout(PATIENCE)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = crate::rules::succeeded(
+        heft()
+            .arg("report")
+            .args(args)
+            .arg("--json")
+            .timeout(PATIENCE),
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }

@@ -356,14 +356,7 @@ fn sources_that_are_links_to_devices_or_fifos_are_unparsed_not_read_forever() {
 fn imports_json_gives_zipped_bytes_per_class_when_zips_are_estimated() {
     let fx = Fixture::new();
     let site = site(&fx);
-    let out = imports_cmd(&site, &fx.path().join("cache"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = crate::rules::succeeded(&mut imports_cmd(&site, &fx.path().join("cache")));
     let doc: ImportsJson = serde_json::from_slice(&out.stdout).unwrap();
     let get = |k: &str| doc.distributions.iter().find(|d| d.key == k).unwrap();
     let (app, spare) = (get("app"), get("spare"));

@@ -398,17 +398,12 @@ fn report_json_parses_back_into_the_contract_types() {
     let fx = Fixture::new();
     let site = fx.dir("site");
     sample_site(&site);
-    let out = Command::cargo_bin("heft")
-        .unwrap()
-        .arg("report")
-        .arg(&site)
-        .arg("--json")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = crate::rules::succeeded(
+        Command::cargo_bin("heft")
+            .unwrap()
+            .arg("report")
+            .arg(&site)
+            .arg("--json"),
     );
     let r: Report = serde_json::from_slice(&out.stdout).expect("heft.report/1");
     assert_eq!(r.schema, "heft.report/1");
@@ -496,24 +491,19 @@ fn report_accepts_python_and_arch_flags() {
         .file("app.py", 10)
         .requires("tomli; python_version < '3.11'")
         .install(&site);
-    let out = Command::cargo_bin("heft")
-        .unwrap()
-        .args([
-            "report",
-            "--json",
-            "--no-zip-estimate",
-            "--python",
-            "3.10",
-            "--arch",
-            "aarch64",
-        ])
-        .arg(&site)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = crate::rules::succeeded(
+        Command::cargo_bin("heft")
+            .unwrap()
+            .args([
+                "report",
+                "--json",
+                "--no-zip-estimate",
+                "--python",
+                "3.10",
+                "--arch",
+                "aarch64",
+            ])
+            .arg(&site),
     );
     let r: Report = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(

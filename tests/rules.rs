@@ -135,6 +135,17 @@ pub fn heft() -> Command {
     Command::cargo_bin("heft").unwrap()
 }
 
+/// Runs `cmd` and returns its output, failing the test with its stderr unless it succeeded.
+pub fn succeeded(cmd: &mut Command) -> std::process::Output {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// The sample layer built under `fx/name`.
 pub fn built_layer(fx: &Fixture, name: &str) -> PathBuf {
     let root = fx.dir(name);

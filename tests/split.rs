@@ -25,17 +25,12 @@ fn split_writes_one_pinned_requirements_file_per_layer_and_a_json_summary() {
     let fx = Fixture::new();
     let root = site(&fx);
     let out_dir = fx.path().join("out");
-    let out = heft()
-        .arg("split")
-        .arg(&root)
-        .args(["--layers", "2", "--json", "-o"])
-        .arg(&out_dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = crate::rules::succeeded(
+        heft()
+            .arg("split")
+            .arg(&root)
+            .args(["--layers", "2", "--json", "-o"])
+            .arg(&out_dir),
     );
     let printed: Split = serde_json::from_slice(&out.stdout).unwrap();
     let saved: Split =
@@ -102,17 +97,12 @@ fn split_on_a_project_function_splits_its_layers_and_counts_its_code_and_arn_lay
         .file("two.py", 1000)
         .install(&fx.dir("proj/.aws-sam/build/L2/python"));
     let proj = fx.path().join("proj");
-    let out = heft()
-        .arg("split")
-        .arg(&proj)
-        .args(["--function", "Fn", "--layers", "2", "--json", "-o"])
-        .arg(fx.path().join("out"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = crate::rules::succeeded(
+        heft()
+            .arg("split")
+            .arg(&proj)
+            .args(["--function", "Fn", "--layers", "2", "--json", "-o"])
+            .arg(fx.path().join("out")),
     );
     let split: Split = serde_json::from_slice(&out.stdout).unwrap();
     let names: Vec<&str> = split.layers[0]
