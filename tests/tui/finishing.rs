@@ -130,3 +130,19 @@ fn a_rescan_drops_the_result_of_the_scan_it_replaced() {
         "the old scan's result is not the new scan's"
     );
 }
+
+#[test]
+fn while_the_worker_finishes_the_progress_line_says_the_walk_is_done_not_scanning() {
+    let fx = Fixture::new();
+    let dir = site(&fx);
+    let mut app = scanned(&dir);
+    let job = app.take_finish_job().unwrap();
+    let screen = lines(&mut app, 140, 30);
+    assert!(
+        !shows(&screen, "scanning 1/1 inputs"),
+        "the walk has ended; the line must not say it is still scanning:\n{}",
+        screen.join("\n")
+    );
+    assert!(shows(&screen, "scanned 1 input"), "{}", screen.join("\n"));
+    app.on_event(Event::Finished(Box::new(job.run())));
+}

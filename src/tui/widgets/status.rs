@@ -153,17 +153,29 @@ pub fn render_progress(app: &App, area: Rect, buf: &mut Buffer) {
     let secs = scan.elapsed.as_secs_f64();
     let rate = |n: u64| if secs > 0.0 { n as f64 / secs } else { 0.0 };
     let roots = app.bundle().roots.len();
-    let text = format!(
-        " scanning {}/{} inputs: {} files · {} dirs · {} · {:.0} files/s · {}/s · {:.1} s   (browse the Tree meanwhile)",
-        scan.roots_done.min(roots),
-        roots,
-        group(p.files),
-        group(p.dirs),
-        human(p.bytes),
-        rate(p.files),
-        human(rate(p.bytes) as u64),
-        secs
-    );
+    // The walk has ended and a worker reads ownership and dependencies: say so, not
+    // "scanning", with the walk's final figures.
+    let text = match app.busy.filter(|_| scan.roots_done >= roots) {
+        Some(busy) => format!(
+            " scanned {roots} input{}: {} files · {} dirs · {} · {:.1} s · {busy}…   (browse the Tree meanwhile)",
+            if roots == 1 { "" } else { "s" },
+            group(p.files),
+            group(p.dirs),
+            human(p.bytes),
+            secs
+        ),
+        None => format!(
+            " scanning {}/{} inputs: {} files · {} dirs · {} · {} files/s · {}/s · {:.1} s   (browse the Tree meanwhile)",
+            scan.roots_done.min(roots),
+            roots,
+            group(p.files),
+            group(p.dirs),
+            human(p.bytes),
+            group(rate(p.files) as u64),
+            human(rate(p.bytes) as u64),
+            secs
+        ),
+    };
     put(buf, area.x, area.y, &text, area.width, app.theme.message);
 }
 
