@@ -454,7 +454,11 @@ fn slow_work_is_announced_with_a_busy_sign_first() {
             KeyModifiers::NONE,
         )))
     };
-    assert_eq!(app.heavy_label(&key('u')), Some("undoing"));
+    assert_eq!(
+        app.heavy_label(&key('u')),
+        None,
+        "undo restores only the rules that differ: no busy frame"
+    );
     assert_eq!(
         app.heavy_label(&Event::ScanDone),
         None,
