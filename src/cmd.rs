@@ -87,11 +87,6 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
     }
 }
 
-/// The import graph of `bundle` from `entries`, through the user's parse cache.
-pub fn analyze_imports(bundle: &Bundle, entries: &[String]) -> heft::imports::Imports {
-    heft::imports::Imports::analyze_with_user_cache(bundle, entries)
-}
-
 /// Success.
 pub fn ok() -> ExitCode {
     ExitCode::SUCCESS

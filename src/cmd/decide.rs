@@ -171,7 +171,7 @@ pub fn imports(args: &RuleArgs, bundle: &Bundle) -> Option<Arc<Imports>> {
     if !wanted {
         return None;
     }
-    let imports = super::analyze_imports(bundle, &args.entries);
+    let imports = heft::imports::Imports::analyze_with_user_cache(bundle, &args.entries);
     if imports.default_entries {
         eprintln!(
             "heft: entries: {} (default: import names of the top-level distributions; --entry to choose)",

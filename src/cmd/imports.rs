@@ -16,7 +16,7 @@ use crate::cli::ImportsArgs;
 pub fn run(args: &ImportsArgs) -> Result<ExitCode> {
     let bundle = super::load_inputs(&args.input)?;
     let started = Instant::now();
-    let imports = super::analyze_imports(&bundle, &args.entries.entries);
+    let imports = heft::imports::Imports::analyze_with_user_cache(&bundle, &args.entries.entries);
     let took = started.elapsed();
     let doc = ImportsJson::new(&bundle, &imports);
     if args.json {

@@ -21,7 +21,8 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
     }
     let mut report = Report::new(&bundle);
     if !args.entries.entries.is_empty() {
-        let imports = super::analyze_imports(&bundle, &args.entries.entries);
+        let imports =
+            heft::imports::Imports::analyze_with_user_cache(&bundle, &args.entries.entries);
         report.add_reach(&bundle, &imports);
     }
     let out = args.doc.output.as_deref();

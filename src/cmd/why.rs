@@ -25,7 +25,8 @@ pub fn run(args: &WhyArgs) -> Result<ExitCode> {
     } else {
         bundle.dist_by_key(&normalize(&args.name))
     };
-    let mut imports = super::analyze_imports(&bundle, &args.entries.entries);
+    let mut imports =
+        heft::imports::Imports::analyze_with_user_cache(&bundle, &args.entries.entries);
     if dist.is_none() {
         let module = if as_path {
             find_file(&bundle, &args.name).and_then(|f| imports.module_of_file(f))
