@@ -14,27 +14,26 @@ use crate::imports::Imports;
 
 /// Runs the analysis here, in memory only (tests call it directly).
 pub fn analyse(job: &ImportsJob) -> ImportsDone {
+    answer(job, Imports::analyze(&job.bundle, &job.entries))
+}
+
+/// The answer to `job`, tagged with its generation.
+fn answer(job: &ImportsJob, imports: Imports) -> ImportsDone {
     ImportsDone {
         generation: job.generation,
-        imports: Arc::new(Imports::analyze(&job.bundle, &job.entries)),
+        imports: Arc::new(imports),
     }
 }
 
-/// Runs the analysis as the worker does: unchanged sources are taken from the user's
-/// parse cache (as `heft imports` does), so reopening a layer shows its graph sooner.
-fn analyse_cached(job: &ImportsJob) -> ImportsDone {
-    ImportsDone {
-        generation: job.generation,
-        imports: Arc::new(Imports::analyze_with_user_cache(&job.bundle, &job.entries)),
-    }
-}
-
-/// Starts the analysis on its own thread; the answer arrives on `tx`.
+/// Starts the analysis on its own thread; the answer arrives on `tx`. Unchanged sources
+/// come from the user's parse cache (as `heft imports` does), so reopening a layer shows
+/// its graph sooner.
 pub fn spawn(job: ImportsJob, tx: Sender<Event>) -> Result<()> {
     thread::Builder::new()
         .name("heft-imports".into())
         .spawn(move || {
-            let _ = tx.send(Event::Imports(analyse_cached(&job)));
+            let imports = Imports::analyze_with_user_cache(&job.bundle, &job.entries);
+            let _ = tx.send(Event::Imports(answer(&job, imports)));
         })
         .context("starting the import analysis thread")?;
     Ok(())
