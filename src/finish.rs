@@ -53,12 +53,7 @@ impl FinishJob {
     /// Does the work (on whatever thread calls it).
     pub fn run(self) -> Finished {
         let mut bundle = finish(self.builder, &self.opts);
-        let zip_jobs = if self.zip_estimate {
-            crate::zipjob::plan(&mut bundle)
-        } else {
-            crate::zipjob::plan_headers(&mut bundle);
-            Vec::new()
-        };
+        let zip_jobs = crate::zipjob::plan_for(&mut bundle, self.zip_estimate);
         let insight = Insight::compute(&bundle, &InsightOptions::default());
         let duplicates = crate::report::duplicates(&bundle);
         let mut exclusion = Exclusion::new(&bundle);

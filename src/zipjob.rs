@@ -83,15 +83,16 @@ pub enum ZipEvent {
 /// Sets the header cost of every directory entry and the end record on each directory root
 /// (no I/O), and returns the files still to compress. Archive roots are exact already.
 pub fn plan(bundle: &mut Bundle) -> Vec<ZipTask> {
-    plan_inner(bundle, true)
+    plan_for(bundle, true)
 }
 
 /// Sets header costs like [`plan`] but keeps no tasks (when files will not be compressed).
 pub fn plan_headers(bundle: &mut Bundle) {
-    plan_inner(bundle, false);
+    plan_for(bundle, false);
 }
 
-fn plan_inner(bundle: &mut Bundle, collect: bool) -> Vec<ZipTask> {
+/// [`plan`] when files will be compressed (`collect`), else [`plan_headers`] (no tasks).
+pub fn plan_for(bundle: &mut Bundle, collect: bool) -> Vec<ZipTask> {
     let mut tasks = Vec::new();
     for r in 0..bundle.roots.len() {
         if bundle.roots[r].kind != RootKind::SitePackages {
