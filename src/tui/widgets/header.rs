@@ -22,6 +22,20 @@ fn left(
     x.saturating_add(text.chars().count() as u16).min(end)
 }
 
+/// Writes a badge with [`left`], then the one-cell gap after it in the bar's `gap` style.
+fn spaced(
+    buf: &mut Buffer,
+    x: u16,
+    end: u16,
+    y: u16,
+    text: &str,
+    style: ratatui::style::Style,
+    gap: ratatui::style::Style,
+) -> u16 {
+    let x = left(buf, x, end, y, text, style);
+    left(buf, x, end, y, " ", gap)
+}
+
 /// Draws the title bar.
 pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
     let area = screen.header;
@@ -48,15 +62,13 @@ pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
     if alerts > 0 {
         let plural = if alerts == 1 { "" } else { "s" };
         let badge = format!(" ⚠ {alerts} warning{plural} ");
-        x = left(buf, x, tabs_x, area.y, &badge, theme.alert);
-        x = left(buf, x, tabs_x, area.y, " ", theme.header);
+        x = spaced(buf, x, tabs_x, area.y, &badge, theme.alert, theme.header);
     }
     // Paths that could not be read make every figure a lower bound: always in sight.
     let unreadable = app.bundle().errors.len();
     if unreadable > 0 {
         let badge = format!(" ⚠ {unreadable} unreadable ");
-        x = left(buf, x, tabs_x, area.y, &badge, theme.alert);
-        x = left(buf, x, tabs_x, area.y, " ", theme.header);
+        x = spaced(buf, x, tabs_x, area.y, &badge, theme.alert, theme.header);
     }
     if app.imports.is_analysing() {
         let note = if area.width < 100 {
@@ -64,15 +76,13 @@ pub fn render(app: &App, screen: &Screen, buf: &mut Buffer) {
         } else {
             " imports: analysing… "
         };
-        x = left(buf, x, tabs_x, area.y, note, theme.badge);
-        x = left(buf, x, tabs_x, area.y, " ", theme.header);
+        x = spaced(buf, x, tabs_x, area.y, note, theme.badge, theme.header);
     } else if let Some(entries) = app.imports.short_entries().filter(|_| area.width >= 100) {
         let note = format!("entries: {entries}  ");
         x = left(buf, x, tabs_x, area.y, &note, theme.header);
     }
     if app.info.demo {
-        x = left(buf, x, tabs_x, area.y, " DEMO ", theme.badge);
-        x = left(buf, x, tabs_x, area.y, " ", theme.header);
+        x = spaced(buf, x, tabs_x, area.y, " DEMO ", theme.badge, theme.header);
     }
     let t = app.exclusions.full(app.bundle().top);
     let totals = format!("{} files · {}", group(t.files), human(t.bytes));
