@@ -368,7 +368,7 @@ impl Builder {
         }
         for &(entry, dev, ino) in &shard.hard_links {
             if !self.seen_links.insert((dev, ino)) {
-                self.bundle.tree.node_mut(NodeId(first + entry)).own.disk = 0;
+                self.bundle.tree.set_own_disk(NodeId(first + entry), 0);
             }
         }
     }
@@ -385,7 +385,8 @@ impl Builder {
             // so a zip root's zipped total is the archive's exact size.
             if let (RootKind::Zip, Some(exact)) = (root.kind, root.archive_bytes) {
                 let listed = b.tree.node(root.node).total.zipped;
-                b.tree.node_mut(root.node).own.zipped = exact.saturating_sub(listed);
+                b.tree
+                    .set_own_zipped(root.node, exact.saturating_sub(listed));
             }
             let sites = match root.kind {
                 RootKind::Wheels => b.tree.children(root.node).to_vec(),

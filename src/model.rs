@@ -76,23 +76,83 @@ impl Sizes {
     }
 }
 
-/// One path in the tree.
-#[derive(Clone, Debug)]
+/// One path in the tree, as [`Tree::node`] hands it out: a copy assembled from the compact
+/// storage, so reading `own` and `total` stays plain field access.
+#[derive(Clone, Copy, Debug)]
 pub struct Node {
-    name_start: u32,
-    name_len: u16,
-    parent: u32,
     /// What the node is.
     pub kind: NodeKind,
-    // The owning distribution's index, NO_OWNER for none: a plain u32 (an Option would take
-    // eight bytes) keeps the node at 88 bytes.
-    owner: u32,
     /// This node's own sizes (for a directory: zero bytes, its own disk blocks).
     pub own: Sizes,
     /// Sizes of the whole subtree, this node included.
     pub total: Sizes,
+    owner: u32,
+    detached: bool,
+}
+
+/// How a node is stored: 48 bytes (a test holds it there), because a tree holds one per path
+/// and the scan's memory budget is counted in bytes a file.
+///
+/// Only directories have children, so for every other node its own sizes are its total and
+/// one copy is kept. A directory's own sizes (its disk blocks, the zipped cost of its entry)
+/// and its file count live in [`Tree::dirs`], a side table with one row per directory (about
+/// one path in twelve in a site-packages tree). A file's file count is 1, so no node stores
+/// one: `files` would cost 8 bytes a node to say what `kind` says.
+#[derive(Clone, Debug)]
+struct Stored {
+    name_start: u32,
+    name_len: u16,
+    kind: NodeKind,
+    parent: u32,
+    // Directories are never owned, so one field serves both: for a file (or link) the owning
+    // distribution's index (NO_OWNER for none), for a directory its row in `Tree::dirs`.
+    link: u32,
     // A thin vector (one pointer, no allocation when empty): most nodes are files.
     children: ThinVec<NodeId>,
+    // The subtree's total bytes, disk and zipped; the file count is in `kind` or `Tree::dirs`.
+    bytes: u64,
+    disk: u64,
+    zipped: u64,
+}
+
+/// A directory's row in [`Tree::dirs`].
+#[derive(Clone, Copy, Debug, Default)]
+struct DirSizes {
+    own: Sizes,
+    /// Files in the whole subtree.
+    files: u64,
+}
+
+impl Stored {
+    fn is_detached(&self) -> bool {
+        self.name_len == DETACHED
+    }
+
+    fn total(&self, dirs: &[DirSizes]) -> Sizes {
+        let files = if self.kind == NodeKind::Dir {
+            dirs.get(self.link as usize).map_or(0, |d| d.files)
+        } else {
+            1
+        };
+        Sizes {
+            files,
+            bytes: self.bytes,
+            disk: self.disk,
+            zipped: self.zipped,
+        }
+    }
+
+    /// Overwrites the stored total (a directory's file count goes to its row).
+    fn set_total(&mut self, dirs: &mut [DirSizes], total: &Sizes) {
+        self.bytes = total.bytes;
+        self.disk = total.disk;
+        self.zipped = total.zipped;
+        if self.kind == NodeKind::Dir
+            && let Some(d) = dirs.get_mut(self.link as usize)
+        {
+            d.files = total.files;
+        }
+    }
 }
 
 const NO_PARENT: u32 = u32::MAX;
@@ -103,8 +163,9 @@ const DETACHED: u16 = u16::MAX;
 /// The arena of nodes.
 #[derive(Clone, Debug, Default)]
 pub struct Tree {
-    nodes: Chunked<Node>,
+    nodes: Chunked<Stored>,
     names: Vec<u8>,
+    dirs: Vec<DirSizes>,
 }
 
 impl Tree {
@@ -128,8 +189,13 @@ impl Tree {
         self.push(NO_PARENT, name, NodeKind::Dir, Sizes::default())
     }
 
-    /// Adds `name` under `parent` with its own sizes; totals are fixed by [`Tree::roll_up`].
+    /// Adds `name` under `parent` (a directory) with its own sizes; totals are fixed by
+    /// [`Tree::roll_up`]. A file's own `files` is 1 whatever `own` says: a file is one file.
     pub fn add_child(&mut self, parent: NodeId, name: &[u8], kind: NodeKind, own: Sizes) -> NodeId {
+        debug_assert!(
+            self.nodes[parent.index()].kind == NodeKind::Dir,
+            "only directories have children"
+        );
         let id = self.push(parent.0, name, kind, own);
         self.nodes[parent.index()].children.push(id);
         id
@@ -139,30 +205,59 @@ impl Tree {
         let id = NodeId(u32::try_from(self.nodes.len()).unwrap_or(u32::MAX - 1));
         let name_start = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
         self.names.extend_from_slice(name);
-        self.nodes.push(Node {
+        let link = if kind == NodeKind::Dir {
+            self.dirs.push(DirSizes {
+                own,
+                files: own.files,
+            });
+            u32::try_from(self.dirs.len() - 1).unwrap_or(u32::MAX)
+        } else {
+            NO_OWNER
+        };
+        self.nodes.push(Stored {
             name_start,
             // A path component never nears 64 KiB; a longer (hostile) archive name is cut.
             name_len: u16::try_from(name.len()).unwrap_or(DETACHED - 1),
             parent,
             kind,
-            owner: NO_OWNER,
-            own,
-            total: own,
+            link,
             children: ThinVec::new(),
+            bytes: own.bytes,
+            disk: own.disk,
+            zipped: own.zipped,
         });
         id
     }
 
-    /// The node behind `id`.
-    pub fn node(&self, id: NodeId) -> &Node {
-        &self.nodes[id.index()]
+    /// The node behind `id` (a copy: change it through the `Tree`'s setters).
+    pub fn node(&self, id: NodeId) -> Node {
+        let n = &self.nodes[id.index()];
+        let total = n.total(&self.dirs);
+        let (own, owner) = if n.kind == NodeKind::Dir {
+            let own = self
+                .dirs
+                .get(n.link as usize)
+                .map_or_else(Sizes::default, |d| d.own);
+            (own, NO_OWNER)
+        } else {
+            (total, n.link)
+        };
+        Node {
+            kind: n.kind,
+            own,
+            total,
+            owner,
+            detached: n.is_detached(),
+        }
     }
 
-    /// The node behind `id`, mutably.
-    pub fn node_mut(&mut self, id: NodeId) -> &mut Node {
-        &mut self.nodes[id.index()]
+    /// Gives a file (or link) to a distribution, or to none; directories are never owned.
+    pub fn set_owner(&mut self, id: NodeId, owner: Option<DistId>) {
+        let n = &mut self.nodes[id.index()];
+        if n.kind != NodeKind::Dir {
+            n.link = owner.map_or(NO_OWNER, |d| d.0);
+        }
     }
-
     /// The raw bytes of a node's name (empty once detached: detaching forgets it).
     pub fn name(&self, id: NodeId) -> &[u8] {
         let n = &self.nodes[id.index()];
@@ -282,31 +377,65 @@ impl Tree {
 
     /// Recomputes every total from own sizes, children before parents.
     pub fn roll_up(&mut self) {
-        for node in self.nodes.iter_mut() {
-            node.total = node.own;
-        }
+        self.reset_dir_totals(0..self.nodes.len());
         // Children always have larger indices than their parents.
         for i in (0..self.nodes.len()).rev() {
             let p = self.nodes[i].parent;
             if p != NO_PARENT && !self.nodes[i].is_detached() {
-                let t = self.nodes[i].total;
-                self.nodes[p as usize].total.add(&t);
+                self.add_to_total(NodeId(p), &self.total(NodeId(i as u32)));
             }
         }
     }
 
+    /// Sets each directory's total back to its own sizes (a file's total is its own already).
+    fn reset_dir_totals(&mut self, ids: impl Iterator<Item = usize>) {
+        for i in ids {
+            let n = &mut self.nodes[i];
+            if n.kind == NodeKind::Dir {
+                let own = self
+                    .dirs
+                    .get(n.link as usize)
+                    .map_or_else(Sizes::default, |d| d.own);
+                n.set_total(&mut self.dirs, &own);
+            }
+        }
+    }
+
+    fn total(&self, id: NodeId) -> Sizes {
+        self.nodes[id.index()].total(&self.dirs)
+    }
+
+    fn add_to_total(&mut self, id: NodeId, add: &Sizes) {
+        let mut t = self.total(id);
+        t.add(add);
+        self.nodes[id.index()].set_total(&mut self.dirs, &t);
+    }
+
     /// Sets a node's own zipped bytes and moves every ancestor's total by the difference.
     pub fn set_own_zipped(&mut self, id: NodeId, zipped: u64) {
-        let before = self.nodes[id.index()].own.zipped;
+        let before = self.node(id).own.zipped;
         if before == zipped {
             return;
         }
-        self.nodes[id.index()].own.zipped = zipped;
+        if let Some(d) = self.dir_row(id) {
+            d.own.zipped = zipped;
+        }
+        // For a file this also sets its own bytes: they are its total.
         let mut at = Some(id);
         while let Some(a) = at {
-            let t = &mut self.nodes[a.index()].total.zipped;
+            let t = &mut self.nodes[a.index()].zipped;
             *t = (*t - before.min(*t)).saturating_add(zipped);
             at = self.parent(a);
+        }
+    }
+
+    /// A directory's row in the side table (`None` for a file).
+    fn dir_row(&mut self, id: NodeId) -> Option<&mut DirSizes> {
+        let n = &self.nodes[id.index()];
+        if n.kind == NodeKind::Dir {
+            self.dirs.get_mut(n.link as usize)
+        } else {
+            None
         }
     }
 
@@ -315,11 +444,13 @@ impl Tree {
         let Some(parent) = self.parent(id) else {
             return;
         };
-        let total = self.nodes[id.index()].total;
+        let total = self.total(id);
         self.nodes[parent.index()].children.retain(|c| *c != id);
         let mut at = Some(parent);
         while let Some(a) = at {
-            self.nodes[a.index()].total.sub(&total);
+            let mut t = self.total(a);
+            t.sub(&total);
+            self.nodes[a.index()].set_total(&mut self.dirs, &t);
             at = self.parent(a);
         }
         self.nodes[id.index()].name_len = DETACHED;
@@ -336,35 +467,42 @@ impl Tree {
     /// ancestor: the inverse of [`Tree::detach`]'s subtraction.
     pub fn roll_up_subtree(&mut self, id: NodeId) {
         let order: Vec<NodeId> = self.descendants(id).collect();
-        for &n in &order {
-            let node = &mut self.nodes[n.index()];
-            node.total = node.own;
-        }
+        self.reset_dir_totals(order.iter().map(|n| n.index()));
         // Depth first puts every parent before its children: reversed, children come first.
         for &n in order.iter().rev().filter(|n| **n != id) {
-            let total = self.nodes[n.index()].total;
-            let parent = self.nodes[n.index()].parent as usize;
-            self.nodes[parent].total.add(&total);
+            let parent = NodeId(self.nodes[n.index()].parent);
+            self.add_to_total(parent, &self.total(n));
         }
-        let total = self.nodes[id.index()].total;
+        let total = self.total(id);
         let mut at = self.parent(id);
         while let Some(a) = at {
-            self.nodes[a.index()].total.add(&total);
+            self.add_to_total(a, &total);
             at = self.parent(a);
         }
     }
 
     /// Replaces a node's own sizes and moves the difference into its and its ancestors' totals.
     pub fn set_own(&mut self, id: NodeId, own: Sizes) {
-        let old = self.nodes[id.index()].own;
-        self.nodes[id.index()].own = own;
+        let old = self.node(id).own;
+        if let Some(d) = self.dir_row(id) {
+            d.own = own;
+        }
+        // A file's total is its own sizes, so the first step below replaces them.
         let mut at = Some(id);
         while let Some(a) = at {
-            let total = &mut self.nodes[a.index()].total;
+            let mut total = self.total(a);
             total.sub(&old);
             total.add(&own);
+            self.nodes[a.index()].set_total(&mut self.dirs, &total);
             at = self.parent(a);
         }
+    }
+
+    /// Sets a node's own disk bytes (a hard link seen before counts none), moving its ancestors.
+    pub fn set_own_disk(&mut self, id: NodeId, disk: u64) {
+        let mut own = self.node(id).own;
+        own.disk = disk;
+        self.set_own(id, own);
     }
 
     /// Whether a node is still reachable from its parentless ancestor (no detached ancestor).
@@ -383,17 +521,12 @@ impl Tree {
 impl Node {
     /// Whether [`Tree::detach`] cut this node off.
     pub fn is_detached(&self) -> bool {
-        self.name_len == DETACHED
+        self.detached
     }
 
     /// The distribution that owns this file (from RECORD), if any.
     pub fn owner(&self) -> Option<DistId> {
         (self.owner != NO_OWNER).then_some(DistId(self.owner))
-    }
-
-    /// Gives the node to a distribution (or to none).
-    pub fn set_owner(&mut self, owner: Option<DistId>) {
-        self.owner = owner.map_or(NO_OWNER, |d| d.0);
     }
 
     /// Whether the node is a directory.
@@ -445,10 +578,6 @@ impl<T> Chunked<T> {
         if let Some(last) = self.chunks.last_mut() {
             last.shrink_to_fit();
         }
-    }
-
-    fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
-        self.chunks.iter_mut().flatten()
     }
 }
 
@@ -520,9 +649,9 @@ mod tests {
     }
 
     #[test]
-    fn a_node_stays_at_88_bytes() {
-        // The scan's memory budget (200 bytes a file, names and lists included) rests on this.
-        assert_eq!(std::mem::size_of::<Node>(), 88);
+    fn a_stored_node_stays_at_48_bytes() {
+        // The scan's memory budget (150 bytes a file, names and lists included) rests on this.
+        assert_eq!(std::mem::size_of::<Stored>(), 48);
     }
 
     #[test]
@@ -531,9 +660,9 @@ mod tests {
         let root = t.add_root(b"/r");
         let x = t.add_child(root, b"x.py", NodeKind::File, file(1));
         assert_eq!(t.node(x).owner(), None);
-        t.node_mut(x).set_owner(Some(DistId(7)));
+        t.set_owner(x, Some(DistId(7)));
         assert_eq!(t.node(x).owner(), Some(DistId(7)));
-        t.node_mut(x).set_owner(None);
+        t.set_owner(x, None);
         assert_eq!(t.node(x).owner(), None);
     }
 
@@ -643,5 +772,82 @@ mod tests {
             t.child(root, b"c").map(|c| t.name(c).to_vec()),
             Some(b"c".to_vec())
         );
+    }
+
+    #[test]
+    fn a_directory_keeps_its_own_sizes_apart_from_its_total() {
+        let mut t = Tree::new();
+        let root = t.add_root(b"/r");
+        let dir_own = Sizes {
+            disk: 4096,
+            zipped: 46,
+            ..Sizes::default()
+        };
+        let a = t.add_child(root, b"a", NodeKind::Dir, dir_own);
+        let x = t.add_child(a, b"x.py", NodeKind::File, file(10));
+        t.roll_up();
+        assert_eq!(t.node(a).own, dir_own);
+        assert_eq!(
+            t.node(a).total,
+            Sizes {
+                files: 1,
+                bytes: 10,
+                disk: 8192,
+                zipped: 46
+            }
+        );
+        assert_eq!(t.node(x).own, t.node(x).total);
+        t.set_own_zipped(a, 50);
+        t.set_own_zipped(x, 7);
+        assert_eq!(t.node(a).own.zipped, 50);
+        assert_eq!(t.node(a).total.zipped, 57);
+        assert_eq!(t.node(root).total.zipped, 57);
+        // A second roll-up starts again from the own sizes and lands on the same totals.
+        let before: Vec<Node> = [root, a, x].map(|n| t.node(n)).to_vec();
+        t.roll_up();
+        let after: Vec<Node> = [root, a, x].map(|n| t.node(n)).to_vec();
+        assert_eq!(format!("{before:?}"), format!("{after:?}"));
+    }
+
+    #[test]
+    fn a_file_counts_as_one_file_and_a_directory_counts_none_of_its_own() {
+        let mut t = Tree::new();
+        let root = t.add_root(b"/r");
+        let a = t.add_child(root, b"a", NodeKind::Dir, Sizes::default());
+        let link = t.add_child(a, b"l", NodeKind::Symlink, file(3));
+        t.add_child(a, b"b", NodeKind::Dir, Sizes::default());
+        t.roll_up();
+        assert_eq!(t.node(link).total.files, 1);
+        assert_eq!(t.node(a).own.files, 0);
+        assert_eq!(t.node(a).total.files, 1);
+        assert_eq!(t.node(root).total.files, 1);
+    }
+
+    #[test]
+    fn directories_are_never_owned() {
+        let mut t = Tree::new();
+        let root = t.add_root(b"/r");
+        let a = t.add_child(root, b"a", NodeKind::Dir, Sizes::default());
+        let b = t.add_child(root, b"b", NodeKind::Dir, Sizes::default());
+        t.set_owner(a, Some(DistId(3)));
+        assert_eq!(t.node(a).owner(), None);
+        // The owner field of a directory is its side-table row: setting one must not move it.
+        t.set_own_zipped(b, 9);
+        assert_eq!(t.node(a).own.zipped, 0);
+        assert_eq!(t.node(b).own.zipped, 9);
+    }
+
+    #[test]
+    fn a_hard_link_seen_before_gives_back_its_disk_bytes() {
+        let mut t = Tree::new();
+        let root = t.add_root(b"/r");
+        let a = t.add_child(root, b"a", NodeKind::Dir, Sizes::default());
+        let x = t.add_child(a, b"x", NodeKind::File, file(10));
+        t.roll_up();
+        t.set_own_disk(x, 0);
+        assert_eq!(t.node(x).own.disk, 0);
+        assert_eq!(t.node(root).total.disk, 0);
+        t.roll_up();
+        assert_eq!(t.node(root).total.disk, 0);
     }
 }

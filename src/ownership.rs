@@ -435,9 +435,9 @@ fn claim_egg_files(
 
 /// Gives an unowned file (or link) to `id`; directories are never owned by rows.
 fn claim(tree: &mut Tree, node: NodeId, id: DistId) {
-    let n = tree.node_mut(node);
+    let n = tree.node(node);
     if n.kind != NodeKind::Dir && n.owner().is_none() {
-        n.set_owner(Some(id));
+        tree.set_owner(node, Some(id));
     }
 }
 

@@ -76,7 +76,7 @@ impl Synth {
         tree.sort_children();
         tree.roll_up();
         for (id, o) in owners {
-            tree.node_mut(id).set_owner(Some(DistId(o as u32)));
+            tree.set_owner(id, Some(DistId(o as u32)));
         }
         let mut bundle = Bundle {
             tree,

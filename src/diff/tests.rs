@@ -151,7 +151,8 @@ fn a_distribution_differing_in_zipped_bytes_only_is_summed_not_listed() {
     let mut n = old();
     let six = n.dist_by_key("six").unwrap();
     n.dists[six.index()].sizes.zipped += 17;
-    n.tree.node_mut(n.top).total.zipped += 17;
+    let top_zipped = n.tree.node(n.top).own.zipped;
+    n.tree.set_own_zipped(n.top, top_zipped + 17);
     let d = compare(&o, &n, &[]);
     assert!(d.distributions.is_empty(), "{:?}", d.distributions);
     assert_eq!(d.zipped_only.distributions, 1);

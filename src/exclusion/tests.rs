@@ -423,7 +423,7 @@ fn size_changes_keep_totals_right() {
     let mut b = sample();
     let mut ex = Exclusion::with_rules(&b, [Rule::path("kubernetes/client", None)]).unwrap();
     let api = node(&b, "kubernetes/client/api.py");
-    b.tree.node_mut(api).own.zipped = 123;
+    b.tree.set_own_zipped(api, 123);
     b.tree.roll_up();
     ex.on_sizes_changed(&b, api);
     let after_one = snapshot(&b, &ex);

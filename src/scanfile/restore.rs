@@ -82,10 +82,7 @@ pub fn restore(file: &ScanFile) -> Result<Bundle, String> {
             if owner as usize >= dists {
                 return Err(format!("owner {owner} of node {i} out of range"));
             }
-            bundle
-                .tree
-                .node_mut(NodeId(i as u32))
-                .set_owner(Some(DistId(owner)));
+            bundle.tree.set_owner(NodeId(i as u32), Some(DistId(owner)));
         }
     }
     bundle.errors = file

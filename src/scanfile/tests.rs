@@ -39,8 +39,8 @@ fn sample() -> Bundle {
         .add_child(root, b"lib-2.0.dist-info", NodeKind::Dir, Sizes::default());
     b.tree
         .add_child(root, b"loose.py", NodeKind::File, file(77));
-    b.tree.node_mut(a1).set_owner(Some(DistId(0)));
-    b.tree.node_mut(lib).set_owner(Some(DistId(1)));
+    b.tree.set_owner(a1, Some(DistId(0)));
+    b.tree.set_owner(lib, Some(DistId(1)));
     b.roots.push(Root {
         path: "/site".into(),
         kind: RootKind::SitePackages,

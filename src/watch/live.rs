@@ -186,7 +186,7 @@ impl LiveBundle {
             });
             nodes.push(ids);
         }
-        fresh.tree.node_mut(root).own.zipped = END_OF_CENTRAL_DIRECTORY;
+        fresh.tree.set_own_zipped(root, END_OF_CENTRAL_DIRECTORY);
         fresh.tree.roll_up();
         let children = fresh.tree.children(root).to_vec();
         let mut own_part = sizes_delta(&fresh.tree.node(root).own, &old);
@@ -342,7 +342,7 @@ impl LiveBundle {
         let b = &mut self.bundle;
         let ids: Vec<NodeId> = b.tree.descendants(b.top).collect();
         for id in ids {
-            b.tree.node_mut(id).set_owner(None);
+            b.tree.set_owner(id, None);
         }
         b.dists.clear();
         b.errors = self.scan_errors.iter().map(|e| (0, e.clone())).collect();
@@ -389,7 +389,7 @@ fn graft(
     }
     for &(entry, dev, ino) in &shard.hard_links {
         if !links.insert((dev, ino)) {
-            tree.node_mut(ids[entry as usize]).own.disk = 0;
+            tree.set_own_disk(ids[entry as usize], 0);
         }
     }
     for (id, entry) in ids.iter().zip(&shard.entries) {

@@ -93,7 +93,7 @@ impl Site {
             .bundle
             .tree
             .add_child(parent, name.as_bytes(), NodeKind::File, own);
-        self.bundle.tree.node_mut(id).set_owner(owner);
+        self.bundle.tree.set_owner(id, owner);
         id
     }
 
