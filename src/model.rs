@@ -296,7 +296,10 @@ impl Tree {
             children.sort_unstable_by(|a, b| self.name(*a).cmp(self.name(*b)).then(a.cmp(b)));
             self.nodes[i].children = children;
         }
+        // The tree is complete: give back what doubling left unused at the end of each buffer.
         self.nodes.shrink_last();
+        self.names.shrink_to_fit();
+        self.dirs.shrink_to_fit();
     }
 
     /// The child of `parent` called `name` (children must be sorted).
