@@ -19,9 +19,12 @@ use std::collections::HashMap;
 use std::fs::{self, Metadata};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError, RwLock};
 
 use super::{deflated_size, is_stored_by_suffix};
+use loaded::LoadedRoot;
+
+mod loaded;
 use crate::scan::Stamp;
 
 /// First bytes of a cache file; changes whenever the numbers or the layout inside would (as
@@ -39,7 +42,7 @@ const SHARDS: usize = 16;
 const UNUSED: u32 = u32::MAX;
 
 /// What identifies one version of a file: if any of these change, so may its bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileKey {
     /// Device number.
     pub dev: u64,
@@ -80,6 +83,7 @@ impl Scope {
     pub const NONE: Scope = Scope(UNUSED);
 }
 
+/// A size computed this run, or read from one root's file and looked up under another.
 #[derive(Clone, Copy, Debug)]
 struct Slot {
     deflated: u64,
@@ -96,6 +100,9 @@ pub struct ZipCache {
     dir: Option<PathBuf>,
     /// Root paths by scope index.
     scopes: Mutex<Vec<PathBuf>>,
+    /// Each root's file as read (sorted arrays: most sizes of a warm run are found here).
+    loaded: RwLock<Vec<LoadedRoot>>,
+    /// Sizes computed this run, and saved ones another root looked up.
     shards: [Mutex<HashMap<FileKey, Slot>>; SHARDS],
 }
 
@@ -137,28 +144,42 @@ impl ZipCache {
             // memory together (8 MB at 200k files).
             RootFile::open(&dir.join(root_file_name(root)), root)
         }) {
-            // Each shard grows once, not by doubling as records arrive.
-            for shard in &self.shards {
-                lock(shard).reserve(records.remaining / SHARDS + 1);
-            }
-            for (key, deflated) in records {
-                let slot = Slot {
-                    deflated,
-                    loaded: index,
-                    scope: UNUSED,
-                };
-                self.shard(&key).entry(key).or_insert(slot);
-            }
+            // Sized once from the file's length, not by doubling as records arrive.
+            let mut list = Vec::with_capacity(records.remaining);
+            list.extend(records);
+            let root = LoadedRoot::new(index, list);
+            self.loaded
+                .write()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(root);
         }
         Scope(index)
     }
 
     /// The cached deflated size of the file `key` names, if known.
     pub fn get(&self, scope: Scope, key: &FileKey) -> Option<u64> {
-        let mut shard = self.shard(key);
-        let slot = shard.get_mut(key)?;
-        slot.scope = scope.0;
-        Some(slot.deflated)
+        if let Some(slot) = self.shard(key).get_mut(key) {
+            slot.scope = scope.0;
+            return Some(slot.deflated);
+        }
+        let loaded = self.loaded.read().unwrap_or_else(PoisonError::into_inner);
+        for root in loaded.iter() {
+            let Some(deflated) = root.get(key, root.scope == scope.0) else {
+                continue;
+            };
+            if root.scope != scope.0 {
+                // Looked up under another root: it moves to that root's file, as a size
+                // computed this run would.
+                let slot = Slot {
+                    deflated,
+                    loaded: root.scope,
+                    scope: scope.0,
+                };
+                self.shard(key).insert(*key, slot);
+            }
+            return Some(deflated);
+        }
+        None
     }
 
     /// The deflated size of the file at `path` (identified by `key`, if it has one),
@@ -190,9 +211,16 @@ impl ZipCache {
         Ok(deflated)
     }
 
-    /// Number of cached sizes.
+    /// Number of cached sizes (a saved size another root looked up counts twice).
     pub fn len(&self) -> usize {
-        self.shards.iter().map(|shard| lock(shard).len()).sum()
+        let loaded = self.loaded.read().unwrap_or_else(PoisonError::into_inner);
+        let saved: usize = loaded.iter().map(LoadedRoot::len).sum();
+        saved
+            + self
+                .shards
+                .iter()
+                .map(|shard| lock(shard).len())
+                .sum::<usize>()
     }
 
     /// Whether nothing is cached.
@@ -216,6 +244,17 @@ impl ZipCache {
         // Records are gathered only for roots whose file changes: a warm run that found
         // every size in the cache copies none (8 MB at 200k files).
         let mut per_scope: Vec<Vec<(FileKey, u64)>> = vec![Vec::new(); scopes.len()];
+        for root in self
+            .loaded
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+        {
+            let s = root.scope as usize;
+            if changed.get(s) == Some(&true) {
+                per_scope[s].extend(root.used());
+            }
+        }
         for shard in &self.shards {
             for (key, slot) in lock(shard).iter() {
                 let s = slot.scope as usize;
@@ -227,6 +266,8 @@ impl ZipCache {
         fs::create_dir_all(dir)?;
         for ((root, mut records), changed) in scopes.iter().zip(per_scope).zip(changed) {
             if changed {
+                // Written sorted, so the next run's load sorts nothing.
+                records.sort_unstable_by_key(|r| r.0);
                 records.truncate(MAX_SAVED);
                 write_root_file(&dir.join(root_file_name(root)), root, &records)?;
             }
@@ -238,6 +279,18 @@ impl ZipCache {
     /// Which scopes' files would change: a record moved in, out, or is new.
     fn changed_scopes(&self, scopes: usize) -> Vec<bool> {
         let mut changed = vec![false; scopes];
+        for root in self
+            .loaded
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+        {
+            if root.has_unused()
+                && let Some(c) = changed.get_mut(root.scope as usize)
+            {
+                *c = true;
+            }
+        }
         for shard in &self.shards {
             for slot in lock(shard).values() {
                 if slot.scope != slot.loaded {
