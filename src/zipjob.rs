@@ -32,22 +32,25 @@ pub struct ZipTask {
     root: Arc<Path>,
     /// The device the walk saw the root on, if it was walked (so stamps are keys).
     dev: Option<u64>,
+    /// Length of the directory's path relative to the root (its files' entry names extend it).
+    dir_len: usize,
     files: Vec<ZipFile>,
     names: Vec<u8>,
+    /// Which files (indices, ascending) are symlinks: zip stores the link text (as `zip -y`
+    /// does), not the target. Rare, so a list rather than a flag a file.
+    links: Vec<u32>,
 }
 
+/// One file to compress: 32 bytes, because a cold estimate holds one a file (200k at once)
+/// beside the explorer's tree; its header cost is worked out from its name when needed.
 #[derive(Clone, Copy, Debug)]
 struct ZipFile {
     node: NodeId,
     name_end: u32,
-    /// Local + central header bytes of its entry.
-    overhead: u64,
     /// Apparent size and identity as the walk saw them: with the root's device they key the
     /// cache, so a warm run needs no second stat (or path) per file.
     size: u64,
     stamp: Stamp,
-    /// A symlink: zip stores the link text (as `zip -y` does), not the target.
-    is_link: bool,
 }
 
 impl ZipTask {
@@ -68,6 +71,16 @@ impl ZipTask {
             self.files[i - 1].name_end as usize
         };
         &self.names[start..self.files[i].name_end as usize]
+    }
+
+    /// Local + central header bytes of file `i`'s entry.
+    fn overhead(&self, i: usize) -> u64 {
+        let dir = self.dir_len + usize::from(self.dir_len > 0);
+        entry_overhead(dir + self.name(i).len(), false)
+    }
+
+    fn is_link(&self, i: usize) -> bool {
+        u32::try_from(i).is_ok_and(|i| self.links.binary_search(&i).is_ok())
     }
 }
 
@@ -129,8 +142,10 @@ fn plan_with(bundle: &mut Bundle, collect: bool, cache: Option<&ZipCache>) -> Ve
                 },
                 root: Arc::clone(&root_path),
                 dev,
+                dir_len: len,
                 files: Vec::new(),
                 names: Vec::new(),
+                links: Vec::new(),
             };
             for child in bundle.tree.children(dir).to_vec() {
                 let name = bundle.tree.name(child);
@@ -147,16 +162,17 @@ fn plan_with(bundle: &mut Bundle, collect: bool, cache: Option<&ZipCache>) -> Ve
                         let file = ZipFile {
                             node: child,
                             name_end: 0,
-                            overhead,
                             size: bundle.tree.node(child).own.bytes,
                             stamp: bundle.stamps.get(child),
-                            is_link,
                         };
-                        if let Some(deflated) =
-                            cached.and_then(|(c, scope)| c.get(scope, &file.cache_key(dev?)?))
+                        if let Some(deflated) = cached
+                            .and_then(|(c, scope)| c.get(scope, &file.cache_key(dev?, is_link)?))
                         {
                             bundle.tree.set_own_zipped(child, deflated + overhead);
                             continue;
+                        }
+                        if is_link {
+                            task.links.push(task.files.len() as u32);
                         }
                         task.names.extend_from_slice(bundle.tree.name(child));
                         let name_end = task.names.len() as u32;
@@ -167,6 +183,9 @@ fn plan_with(bundle: &mut Bundle, collect: bool, cache: Option<&ZipCache>) -> Ve
                 }
             }
             if !task.is_empty() {
+                // Held until compressed: what doubling left unused goes back now.
+                task.files.shrink_to_fit();
+                task.names.shrink_to_fit();
                 tasks.push(task);
             }
         }
@@ -203,7 +222,7 @@ fn spawn_on(
                     .build()
                     .ok()
             });
-            let run = || compress_all(&tasks, &cache, &tx);
+            let run = move || compress_all(tasks, &cache, &tx);
             // Without a pool of its own (it could not start) the global one does the work.
             match pool {
                 Some(pool) => pool.install(run),
@@ -216,9 +235,10 @@ fn spawn_on(
 }
 
 /// Compresses every task in parallel, sending batches, then [`ZipEvent::Done`].
-fn compress_all(tasks: &[ZipTask], cache: &ZipCache, tx: &Sender<ZipEvent>) {
-    let scopes = scopes_of(tasks, cache);
-    let ok = tasks.par_iter().try_for_each(|task| {
+/// Each task is dropped once done, so the job's memory shrinks as it runs.
+fn compress_all(tasks: Vec<ZipTask>, cache: &ZipCache, tx: &Sender<ZipEvent>) {
+    let scopes = scopes_of(&tasks, cache);
+    let ok = tasks.into_par_iter().try_for_each(|task| {
         let scope = scopes
             .iter()
             .find(|(root, _)| Arc::ptr_eq(root, &task.root))
@@ -253,9 +273,8 @@ fn scopes_of(tasks: &[ZipTask], cache: &ZipCache) -> Vec<(Arc<Path>, Scope)> {
 impl ZipFile {
     /// Its key in the cache, when the walk saw its identity on device `dev` (never a link's:
     /// the cache holds files' deflated contents, a link stores its text).
-    fn cache_key(&self, dev: u64) -> Option<FileKey> {
-        (self.stamp.is_known() && !self.is_link)
-            .then(|| FileKey::from_stamp(dev, self.stamp, self.size))
+    fn cache_key(&self, dev: u64, is_link: bool) -> Option<FileKey> {
+        (self.stamp.is_known() && !is_link).then(|| FileKey::from_stamp(dev, self.stamp, self.size))
     }
 }
 
@@ -264,20 +283,22 @@ impl ZipTask {
     /// lookup and no I/O; otherwise it is compressed (and a vanished one costs its headers
     /// only, an unreadable one its size, as in [`zipped_size`]).
     fn zipped(&self, i: usize, file: &ZipFile, cache: &ZipCache, scope: Scope) -> u64 {
-        let known = self.dev.and_then(|dev| file.cache_key(dev));
+        let is_link = self.is_link(i);
+        let overhead = self.overhead(i);
+        let known = self.dev.and_then(|dev| file.cache_key(dev, is_link));
         if let Some(key) = known
             && let Some(deflated) = cache.get(scope, &key)
         {
-            return deflated + file.overhead;
+            return deflated + overhead;
         }
         let path = self.dir.join(crate::model::bytes_to_path(self.name(i)));
         match known {
             Some(key) => match cache.get_or_compute(scope, &path, Some(key), file.size) {
-                Ok(deflated) => deflated + file.overhead,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => file.overhead,
-                Err(_) => file.size + file.overhead,
+                Ok(deflated) => deflated + overhead,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => overhead,
+                Err(_) => file.size + overhead,
             },
-            None => zipped_size(&path, file.is_link, file.overhead, cache, scope),
+            None => zipped_size(&path, is_link, overhead, cache, scope),
         }
     }
 }
@@ -405,6 +426,12 @@ mod tests {
             .map(|n| bundle.tree.node(n).own.zipped)
             .sum();
         assert_eq!(progress.done_zipped, files);
+    }
+
+    #[test]
+    fn a_file_to_compress_stays_at_32_bytes() {
+        // A cold estimate holds one a file until it is compressed.
+        assert_eq!(std::mem::size_of::<ZipFile>(), 32);
     }
 
     #[test]

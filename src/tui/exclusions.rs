@@ -107,7 +107,7 @@ impl Exclusions {
             if now == before {
                 continue;
             }
-            self.shape.set_own_zipped(id.index(), now);
+            self.shape.set_own_zipped(id.index(), before, now);
             if let Some(ex) = &mut self.ex {
                 ex.on_sizes_changed(bundle, id);
             }
@@ -269,7 +269,7 @@ impl Exclusions {
 
     /// Sizes of the whole subtree, excluded parts included.
     pub fn full(&self, id: NodeId) -> Sizes {
-        self.shape.full.get(id.index()).copied().unwrap_or_default()
+        self.shape.full(id.index())
     }
 
     /// What the rules take away from a subtree (strip savings included).

@@ -235,3 +235,23 @@ fn zipped_sizes_arriving_move_every_sum_as_a_fresh_read_would_touching_only_thei
     fresh.edit(&b, |ex| ex.push_preset(&b, "tests-dirs"));
     assert_eq!(observed(&b, &exclusions), observed(&b, &fresh));
 }
+
+#[test]
+fn zipped_estimates_move_the_totals_exactly_as_reading_the_tree_again_would() {
+    let mut b = bundle();
+    let mut exclusions = started(&b, Vec::new());
+    let x = node(&b, "a/x.py");
+    let a = node(&b, "a");
+    let mut changed = Vec::new();
+    for (id, zipped) in [(x, 7), (a, 5)] {
+        changed.push((id, b.tree.node(id).own.zipped));
+        b.tree.set_own_zipped(id, zipped);
+    }
+    exclusions.on_zipped(&b, &changed);
+    let moved: Vec<Sizes> = [b.top, a, x].map(|n| exclusions.full(n)).to_vec();
+    exclusions.reshape(&b);
+    let read: Vec<Sizes> = [b.top, a, x].map(|n| exclusions.full(n)).to_vec();
+    assert_eq!(moved, read);
+    assert_eq!(read[2], b.tree.node(x).total);
+    assert_eq!(read[1], b.tree.node(a).total);
+}
