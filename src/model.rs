@@ -294,6 +294,8 @@ impl Tree {
             // Ids break ties (an archive may list a name twice): children were pushed in id
             // order, so this is the stable order, and the unstable sort moves less.
             children.sort_unstable_by(|a, b| self.name(*a).cmp(self.name(*b)).then(a.cmp(b)));
+            // Lists grew by doubling; a complete tree gives the spare slots back.
+            children.shrink_to_fit();
             self.nodes[i].children = children;
         }
         // The tree is complete: give back what doubling left unused at the end of each buffer.
