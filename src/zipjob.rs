@@ -238,6 +238,10 @@ fn spawn_on(
 /// Each task is dropped once done, so the job's memory shrinks as it runs.
 fn compress_all(tasks: Vec<ZipTask>, cache: &ZipCache, tx: &Sender<ZipEvent>) {
     let scopes = scopes_of(&tasks, cache);
+    // Room for the files the roots' saved sizes cannot cover (all of them when cold; none
+    // when warm, where a reservation would sit unused beside the saved sizes).
+    let files: usize = tasks.iter().map(ZipTask::len).sum();
+    cache.reserve(files.saturating_sub(cache.len()));
     let ok = tasks.into_par_iter().try_for_each(|task| {
         let scope = scopes
             .iter()
