@@ -20,7 +20,7 @@ use crate::model::NodeId;
 use crate::zipsize::{FileKey, cache_home, prune_root_files, root_file_name};
 
 /// First bytes of a cache file: format and scanner version (bump with any scanner change).
-const MAGIC: &[u8] = b"heft imports v1 scanner-2\n";
+pub(super) const MAGIC: &[u8] = b"heft imports v1 scanner-3\n";
 /// Largest cache file read or written (a 200k-source tree with room to spare).
 const MAX_FILE: usize = 256 << 20;
 /// Longest root path a cache file may name.
@@ -235,7 +235,7 @@ fn write_root_file(
         })
 }
 
-const KINDS: [EdgeKind; 5] = [
+pub(super) const KINDS: [EdgeKind; 5] = [
     EdgeKind::Top,
     EdgeKind::Deferred,
     EdgeKind::Guarded,
@@ -243,20 +243,21 @@ const KINDS: [EdgeKind; 5] = [
     EdgeKind::Dynamic,
 ];
 
-struct Writer(Vec<u8>);
+/// Appends the cache's little-endian encoding to a buffer.
+pub(super) struct Writer(pub(super) Vec<u8>);
 
 impl Writer {
-    fn u32(&mut self, v: usize) {
+    pub(super) fn u32(&mut self, v: usize) {
         let v = u32::try_from(v).unwrap_or(u32::MAX);
         self.0.extend_from_slice(&v.to_le_bytes());
     }
 
-    fn str(&mut self, s: &str) {
+    pub(super) fn str(&mut self, s: &str) {
         self.u32(s.len());
         self.0.extend_from_slice(s.as_bytes());
     }
 
-    fn strings(&mut self, v: &[String]) {
+    pub(super) fn strings(&mut self, v: &[String]) {
         self.u32(v.len());
         for s in v {
             self.str(s);
@@ -283,39 +284,39 @@ impl Writer {
 }
 
 /// A bounds-checked cursor: every read that would pass the end is `None`.
-struct Reader<'a>(&'a [u8]);
+pub(super) struct Reader<'a>(pub(super) &'a [u8]);
 
 impl<'a> Reader<'a> {
-    fn bytes(&mut self, n: usize) -> Option<&'a [u8]> {
+    pub(super) fn bytes(&mut self, n: usize) -> Option<&'a [u8]> {
         let (head, rest) = self.0.split_at_checked(n)?;
         self.0 = rest;
         Some(head)
     }
 
-    fn u8(&mut self) -> Option<u8> {
+    pub(super) fn u8(&mut self) -> Option<u8> {
         Some(self.bytes(1)?[0])
     }
 
-    fn u32(&mut self) -> Option<u32> {
+    pub(super) fn u32(&mut self) -> Option<u32> {
         Some(u32::from_le_bytes(self.bytes(4)?.try_into().ok()?))
     }
 
-    fn u64(&mut self) -> Option<u64> {
+    pub(super) fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.bytes(8)?.try_into().ok()?))
     }
 
-    fn str(&mut self) -> Option<String> {
+    pub(super) fn str(&mut self) -> Option<String> {
         let n = self.u32()? as usize;
         String::from_utf8(self.bytes(n)?.to_vec()).ok()
     }
 
     /// A count of items each at least `min` bytes long: never more than the bytes left allow.
-    fn count(&mut self, min: usize) -> Option<usize> {
+    pub(super) fn count(&mut self, min: usize) -> Option<usize> {
         let n = self.u32()? as usize;
         (n.checked_mul(min)? <= self.0.len()).then_some(n)
     }
 
-    fn strings(&mut self) -> Option<Vec<String>> {
+    pub(super) fn strings(&mut self) -> Option<Vec<String>> {
         let n = self.count(4)?;
         (0..n).map(|_| self.str()).collect()
     }

@@ -81,6 +81,21 @@ impl Finder {
         }
     }
 
+    /// A finder over `bundle` that already knows `modules` (a stored graph's), by name;
+    /// `None` when two of them share a name.
+    pub fn with_modules(bundle: &Bundle, modules: Vec<Module>) -> Option<Finder> {
+        let mut f = Finder::new(bundle);
+        f.memo.reserve(modules.len());
+        for (i, m) in modules.iter().enumerate() {
+            let id = ModId(u32::try_from(i).ok()?);
+            if f.memo.insert(m.name.clone(), Some(id)).is_some() {
+                return None;
+            }
+        }
+        f.modules = modules;
+        Some(f)
+    }
+
     /// The path entries, in order.
     pub fn path(&self) -> &[NodeId] {
         &self.path

@@ -58,7 +58,8 @@ pub struct Graph {
     pub finder: Finder,
     /// Every edge, grouped by importing file.
     pub edges: Vec<Edge>,
-    file_edges: HashMap<NodeId, Range<usize>>,
+    /// Per importing file (extension modules read included, even without edges): its edges.
+    pub(super) file_edges: HashMap<NodeId, Range<usize>>,
     /// The module each importable source file is.
     pub file_module: HashMap<NodeId, ModId>,
     /// Imports that resolve nowhere.
