@@ -31,14 +31,23 @@ pub fn load_inputs(args: &InputArgs) -> Result<Bundle> {
     load_settings(&decide::resolve_input(args)?)
 }
 
+/// Loads the inputs of a command that analyses imports: the walk's file identities are kept
+/// even without zipped estimates, as the import caches are keyed by them.
+pub fn load_for_imports(args: &InputArgs) -> Result<Bundle> {
+    load_keeping_stamps(&decide::resolve_input(args)?, true)
+}
+
 /// Loads resolved inputs (a lone saved scan is read back), with zipped estimates unless
 /// they are off.
 pub fn load_settings(settings: &Settings) -> Result<Bundle> {
-    let keep = if settings.zip_estimate {
-        Keep::Stamps
-    } else {
-        Keep::TreeOnly
-    };
+    load_keeping_stamps(
+        settings,
+        settings.zip_estimate || !settings.entries.is_empty(),
+    )
+}
+
+fn load_keeping_stamps(settings: &Settings, stamps: bool) -> Result<Bundle> {
+    let keep = if stamps { Keep::Stamps } else { Keep::TreeOnly };
     let mut bundle = load_keeping(&settings.paths, &settings.load, keep, &mut |_| {})?;
     if lone_saved_scan(&settings.paths).is_some() {
         // Its zipped sizes were saved with it; the files may be elsewhere or gone.

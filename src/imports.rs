@@ -169,7 +169,7 @@ impl Imports {
         let stdlib = stdlib::names(&bundle.target.python);
         let names = entry_names(bundle, entries);
         let inputs = graphcache::Inputs::of(bundle, &names);
-        if let Some(inputs) = inputs
+        if let Some(inputs) = &inputs
             && let Some((graph, stored)) = graphcache::load(dir, bundle, &names, inputs)
         {
             let (imports, resolved) =
@@ -185,7 +185,7 @@ impl Imports {
         let (imports, resolved) = Self::walk_graph(bundle, &stdlib, graph, entries, &mut cache);
         let _ = cache.save();
         drop(cache);
-        if let Some(inputs) = inputs {
+        if let Some(inputs) = &inputs {
             let _ = graphcache::save(dir, bundle, &names, inputs, &imports.graph, &resolved);
         }
         imports

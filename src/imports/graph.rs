@@ -20,8 +20,12 @@ use crate::zipsize::FileKey;
 /// generated modules reach ~10 MB; past this a file is `unparsed` and kept.
 const SOURCE_CAP: u64 = 64 << 20;
 
-/// An extension module read this run: its module, file, identity and dotted names.
-type ExtensionScan = (ModId, NodeId, Option<FileKey>, Vec<String>);
+/// A source read this run: its place in path order, node, identity and scan (or why not).
+type SourceScan = (usize, NodeId, Option<FileKey>, Result<Scanned, String>);
+
+/// An extension module read this run: its place in the list asked for, its module, file,
+/// identity and dotted names.
+type ExtensionScan = (usize, ModId, NodeId, Option<FileKey>, Vec<String>);
 
 /// One resolved import.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,35 +79,42 @@ impl Graph {
     /// the walk saw the identity it was cached for) and resolves the imports.
     pub fn build(bundle: &Bundle, stdlib: &HashSet<&str>, cache: &mut ParseCache) -> Graph {
         let tree = &bundle.tree;
-        let (sources, mut unparsed) = source_files(bundle);
-        let mut scanned: Vec<(NodeId, Result<Scanned, String>)> = Vec::with_capacity(sources.len());
+        // Sources in path order (not node order, which the parallel walk varies between
+        // loads): modules are numbered and edges listed alike on every run.
+        let (sources, unparsed) = source_files(bundle);
+        let mut scanned: Vec<(usize, NodeId, Result<Scanned, String>)> =
+            Vec::with_capacity(sources.len());
         let mut keys: Vec<(NodeId, FileKey, bool)> = Vec::with_capacity(sources.len());
         let mut misses = Vec::new();
-        for id in sources {
+        for (at, id) in sources.into_iter().enumerate() {
             let hit =
                 ParseCache::key_of(bundle, id).and_then(|k| Some((k, cache.take_source(&k)?)));
             match hit {
                 Some((key, s)) => {
                     keys.push((id, key, false));
-                    scanned.push((id, Ok(s)));
+                    scanned.push((at, id, Ok(s)));
                 }
-                None => misses.push(id),
+                None => misses.push((at, id)),
             }
         }
-        let fresh: Vec<(NodeId, Option<FileKey>, Result<Scanned, String>)> = misses
+        let fresh: Vec<SourceScan> = misses
             .into_par_iter()
-            .map(|id| {
+            .map(|(at, id)| {
                 let (key, read) = read_source(&tree.path(id));
-                (id, key, read.map(|bytes| scan(&bytes)))
+                (at, id, key, read.map(|bytes| scan(&bytes)))
             })
             .collect();
-        for (id, key, result) in fresh {
+        for (at, id, key, result) in fresh {
             if let (Some(key), Ok(_)) = (key, &result) {
                 keys.push((id, key, true));
             }
-            scanned.push((id, result));
+            scanned.push((at, id, result));
         }
         scanned.sort_unstable_by_key(|s| s.0);
+        let mut unparsed: Vec<(usize, NodeId, String)> = unparsed
+            .into_iter()
+            .map(|(id, why)| (usize::MAX, id, why))
+            .collect();
         let sites: HashSet<NodeId> = bundle
             .roots
             .iter()
@@ -118,7 +129,7 @@ impl Graph {
             unparsed: Vec::new(),
             scanned: scanned.len(),
         };
-        for (id, _) in &scanned {
+        for (_, id, _) in &scanned {
             if let Some(name) = module_name(tree, &sites, *id)
                 && let Some(m) = g.finder.find(tree, &name)
                 && g.finder.module(m).file == Some(*id)
@@ -132,7 +143,7 @@ impl Graph {
             .into_iter()
             .map(|(id, k, fresh)| (id, (k, fresh)))
             .collect();
-        for (id, result) in scanned {
+        for (at, id, result) in scanned {
             match result {
                 Ok(s) => {
                     g.resolve_file(tree, stdlib, &known, id, &s);
@@ -141,11 +152,12 @@ impl Graph {
                         cache.put_source(root, key, s, fresh);
                     }
                 }
-                Err(why) => unparsed.push((id, why)),
+                Err(why) => unparsed.push((at, id, why)),
             }
         }
-        unparsed.sort_unstable_by_key(|u| u.0);
-        g.unparsed = unparsed;
+        // Archived sources (listed first by `source_files`) after the unreadable ones.
+        unparsed.sort_by_key(|u| u.0);
+        g.unparsed = unparsed.into_iter().map(|(_, id, why)| (id, why)).collect();
         g
     }
 
@@ -160,9 +172,10 @@ impl Graph {
         cache: &mut ParseCache,
     ) {
         let tree = &bundle.tree;
-        let mut found: Vec<(ModId, NodeId, Vec<String>)> = Vec::new();
+        // Tagged with their place in `modules`, so edges are added in that order.
+        let mut found: Vec<(usize, ModId, NodeId, Vec<String>)> = Vec::new();
         let mut misses = Vec::new();
-        for m in modules {
+        for (at, m) in modules.iter().enumerate() {
             let Some(f) = self.finder.module(*m).file else {
                 continue;
             };
@@ -172,29 +185,29 @@ impl Graph {
             let key = ParseCache::key_of(bundle, f);
             let root = bundle.root_of(f).unwrap_or(0);
             match key.and_then(|k| cache.names(root, &k)) {
-                Some(names) => found.push((*m, f, names)),
-                None => misses.push((*m, f, key)),
+                Some(names) => found.push((at, *m, f, names)),
+                None => misses.push((at, *m, f, key)),
             }
         }
         let fresh: Vec<ExtensionScan> = misses
             .into_par_iter()
-            .map(|(m, f, key)| {
+            .map(|(at, m, f, key)| {
                 let path = tree.path(f);
                 // Not ELF (a test fixture, another platform): every byte is searched.
                 let bytes = super::elf::read_rodata(&path)
                     .or_else(|| regular_file::read(&path, SOURCE_CAP).ok());
                 let names = bytes.map(|b| dotted_strings(&b)).unwrap_or_default();
-                (m, f, key, names)
+                (at, m, f, key, names)
             })
             .collect();
-        for (m, f, key, names) in fresh {
+        for (at, m, f, key, names) in fresh {
             if let (Some(key), Some(root)) = (key, bundle.root_of(f)) {
                 cache.put_names(root, key, names.clone());
             }
-            found.push((m, f, names));
+            found.push((at, m, f, names));
         }
-        found.sort_unstable_by_key(|f| f.1);
-        for (m, file, names) in found {
+        found.sort_unstable_by_key(|f| f.0);
+        for (_, m, file, names) in found {
             let start = self.edges.len();
             let package = self
                 .finder
@@ -432,7 +445,7 @@ fn read_source(path: &std::path::Path) -> (Option<FileKey>, Result<Vec<u8>, Stri
     (key, read)
 }
 
-/// `.py` files of directory roots; sources inside archives are listed as not read.
+/// `.py` files of directory roots in path order; sources inside archives are listed as not read.
 fn source_files(bundle: &Bundle) -> (Vec<NodeId>, Vec<(NodeId, String)>) {
     let tree = &bundle.tree;
     let mut read = Vec::new();
@@ -450,7 +463,6 @@ fn source_files(bundle: &Bundle) -> (Vec<NodeId>, Vec<(NodeId, String)>) {
             }
         }
     }
-    read.sort_unstable();
     (read, skipped)
 }
 

@@ -5,7 +5,8 @@
 //! (index, parent, name, kind), every file's identity and size where its bytes can be read
 //! (device, inode, mtime), the roots and their sites, the target, the entry names, the
 //! scanner's and this format's versions. Any difference is a miss and the graph is built anew.
-//! One file per set of roots, target and entries (a changed tree overwrites it); decoding is
+//! One file per set of roots, target and entries (a changed tree overwrites it); nodes are
+//! named by their place in path order, as node ids vary between loads. Decoding is
 //! bounds-checked and every index is checked against the tree.
 
 use std::fs;
@@ -31,9 +32,17 @@ const MAX_FILES: usize = 16;
 /// Where `u32` ids store "none".
 const NONE: u32 = u32::MAX;
 
-/// A 128-bit digest of everything a bundle's import graph is computed from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Inputs([u64; 2]);
+/// A 128-bit digest of everything a bundle's import graph is computed from, and where each
+/// node stands in path order (children are sorted by name): node ids follow the order the
+/// parallel walk met the files, so a stored graph names nodes by place instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inputs {
+    digest: [u64; 2],
+    /// By node index: its place (`NONE`: not under a root).
+    place_of: Vec<u32>,
+    /// By place: the node.
+    node_at: Vec<NodeId>,
+}
 
 impl Inputs {
     /// The digest for `bundle` analysed from entry names `names`; `None` when some file
@@ -52,21 +61,26 @@ impl Inputs {
         }
         d.u64(names.len() as u64);
         let tree = &bundle.tree;
+        let mut place_of = vec![NONE; tree.len()];
+        let mut node_at = Vec::with_capacity(tree.len());
         for (i, root) in bundle.roots.iter().enumerate() {
-            d.u64(root.kind as u64);
-            d.u64(u64::from(root.node.0));
-            d.u64(root.archive_bytes.unwrap_or(u64::MAX));
-            d.ids(root.sites.iter().map(|s| s.0));
             let on_disk = root.kind == RootKind::SitePackages;
             let dev = bundle.stamps.dev(i);
             if on_disk && dev.is_none() {
                 return None;
             }
+            d.u64(root.kind as u64);
+            d.u64(root.archive_bytes.unwrap_or(u64::MAX));
             d.u64(dev.unwrap_or(0));
             for id in tree.descendants(root.node) {
+                let place = u32::try_from(node_at.len()).ok()?;
+                place_of[id.index()] = place;
+                node_at.push(id);
                 let n = tree.node(id);
-                d.u64(u64::from(id.0));
-                d.u64(tree.parent(id).map_or(u64::MAX, |p| u64::from(p.0)));
+                d.u64(
+                    tree.parent(id)
+                        .map_or(u64::MAX, |p| u64::from(place_of[p.index()])),
+                );
                 d.bytes(tree.name(id));
                 if n.is_dir() {
                     d.u64(u64::MAX);
@@ -81,7 +95,21 @@ impl Inputs {
                 d.u64(stamp.mtime_ns.cast_unsigned());
             }
         }
-        Some(d.finish())
+        let mut inputs = Inputs {
+            digest: [0; 2],
+            place_of,
+            node_at,
+        };
+        for root in &bundle.roots {
+            d.u64(u64::from(inputs.place(root.node)));
+            d.ids(root.sites.iter().map(|s| inputs.place(*s)));
+        }
+        inputs.digest = d.finish();
+        Some(inputs)
+    }
+
+    fn place(&self, id: NodeId) -> u32 {
+        self.place_of.get(id.index()).copied().unwrap_or(NONE)
     }
 }
 
@@ -134,9 +162,9 @@ impl Digest {
         self.u64(n);
     }
 
-    fn finish(mut self) -> Inputs {
+    fn finish(mut self) -> [u64; 2] {
         self.flush();
-        Inputs([self.a.finish(), self.b.finish()])
+        [self.a.finish(), self.b.finish()]
     }
 }
 
@@ -169,15 +197,15 @@ pub fn load(
     dir: &Path,
     bundle: &Bundle,
     names: &[String],
-    inputs: Inputs,
+    inputs: &Inputs,
 ) -> Option<(Graph, Resolved)> {
     let path = file_for(dir, bundle, names)?;
     let bytes = crate::regular_file::read(&path, MAX_FILE as u64).ok()?;
     let mut r = Reader(bytes.strip_prefix(MAGIC)?);
-    if [r.u64()?, r.u64()?] != inputs.0 {
+    if [r.u64()?, r.u64()?] != inputs.digest {
         return None;
     }
-    decode(&mut r, bundle)
+    decode(&mut r, bundle, inputs)
 }
 
 /// Stores `graph` (walked from `resolved`) as the graph of `bundle` for `names`. Errors are
@@ -186,7 +214,7 @@ pub fn save(
     dir: &Path,
     bundle: &Bundle,
     names: &[String],
-    inputs: Inputs,
+    inputs: &Inputs,
     graph: &Graph,
     resolved: &Resolved,
 ) -> std::io::Result<()> {
@@ -195,10 +223,10 @@ pub fn save(
     };
     let mut w = Writer(Vec::with_capacity(1 << 20));
     w.0.extend_from_slice(MAGIC);
-    for v in inputs.0 {
+    for v in inputs.digest {
         w.0.extend_from_slice(&v.to_le_bytes());
     }
-    encode(&mut w, graph, resolved);
+    encode(&mut w, inputs, graph, resolved);
     if w.0.len() > MAX_FILE {
         return Ok(());
     }
@@ -231,19 +259,21 @@ const MOD_KINDS: [ModKind; 5] = [
     ModKind::Namespace,
 ];
 
-fn encode(w: &mut Writer, g: &Graph, resolved: &Resolved) {
+/// Writes `g`, naming nodes by place.
+fn encode(w: &mut Writer, inputs: &Inputs, g: &Graph, resolved: &Resolved) {
+    let p = |id: NodeId| inputs.place(id);
     w.u32(g.scanned);
     w.u32(g.finder.modules.len());
     for m in &g.finder.modules {
         w.str(&m.name);
         let kind = MOD_KINDS.iter().position(|k| *k == m.kind).unwrap_or(0);
         w.0.push(u8::try_from(kind).unwrap_or(0));
-        w.id(m.file.map(|f| f.0));
-        w.ids(m.dirs.iter().map(|d| d.0));
+        w.id(m.file.map(p));
+        w.ids(m.dirs.iter().map(|d| p(*d)));
     }
     w.u32(g.edges.len());
     for e in &g.edges {
-        w.id(Some(e.file.0));
+        w.id(Some(p(e.file)));
         w.id(e.from.map(|m| m.0));
         w.id(Some(e.to.0));
         w.0.push(kind_code(e.kind));
@@ -253,7 +283,7 @@ fn encode(w: &mut Writer, g: &Graph, resolved: &Resolved) {
     ranges.sort_unstable_by_key(|(f, _)| **f);
     w.u32(ranges.len());
     for (f, r) in ranges {
-        w.id(Some(f.0));
+        w.id(Some(p(*f)));
         w.u32(r.start);
         w.u32(r.end);
     }
@@ -261,23 +291,23 @@ fn encode(w: &mut Writer, g: &Graph, resolved: &Resolved) {
     modules.sort_unstable();
     w.u32(modules.len());
     for (f, m) in modules {
-        w.id(Some(f.0));
+        w.id(Some(p(*f)));
         w.id(Some(m.0));
     }
     w.u32(g.missing.len());
     for m in &g.missing {
         w.str(&m.module);
-        w.id(Some(m.file.0));
+        w.id(Some(p(m.file)));
         w.u32(m.line as usize);
         w.0.push(kind_code(m.kind));
     }
     w.u32(g.unparsed.len());
     for (f, why) in &g.unparsed {
-        w.id(Some(f.0));
+        w.id(Some(p(*f)));
         w.str(why);
     }
     w.ids(resolved.modules.iter().map(|m| m.0));
-    w.ids(resolved.files.iter().map(|f| f.0));
+    w.ids(resolved.files.iter().map(|f| p(*f)));
     w.strings(&resolved.unresolved);
 }
 
@@ -294,17 +324,16 @@ impl Writer {
     }
 }
 
-/// Reads ids and checks them against the sizes they index.
+/// Reads ids (nodes by place) and checks them against what they index.
 struct Ids<'r, 'a> {
     r: &'r mut Reader<'a>,
-    nodes: usize,
+    nodes: &'r [NodeId],
     modules: usize,
 }
 
 impl Ids<'_, '_> {
     fn node(&mut self) -> Option<NodeId> {
-        let v = self.r.u32()?;
-        ((v as usize) < self.nodes).then_some(NodeId(v))
+        self.nodes.get(self.r.u32()? as usize).copied()
     }
 
     fn module(&mut self) -> Option<ModId> {
@@ -333,11 +362,11 @@ impl Ids<'_, '_> {
     }
 }
 
-fn decode(r: &mut Reader, bundle: &Bundle) -> Option<(Graph, Resolved)> {
+fn decode(r: &mut Reader, bundle: &Bundle, inputs: &Inputs) -> Option<(Graph, Resolved)> {
     let scanned = r.u32()? as usize;
     let mut ids = Ids {
         r,
-        nodes: bundle.tree.len(),
+        nodes: &inputs.node_at,
         modules: 0,
     };
     let modules = ids.list(10, |ids| {
