@@ -40,14 +40,16 @@ pub fn load_for_imports(args: &InputArgs) -> Result<Bundle> {
 /// Loads resolved inputs (a lone saved scan is read back), with zipped estimates unless
 /// they are off.
 pub fn load_settings(settings: &Settings) -> Result<Bundle> {
-    load_keeping_stamps(
-        settings,
-        settings.zip_estimate || !settings.entries.is_empty(),
-    )
+    load_keeping_stamps(settings, !settings.entries.is_empty())
 }
 
+/// Loads `settings`' inputs; `stamps`: the walk's file identities are kept to the end.
 fn load_keeping_stamps(settings: &Settings, stamps: bool) -> Result<Bundle> {
-    let keep = if stamps { Keep::Stamps } else { Keep::TreeOnly };
+    let keep = if stamps || settings.zip_estimate {
+        Keep::Stamps
+    } else {
+        Keep::TreeOnly
+    };
     let mut bundle = load_keeping(&settings.paths, &settings.load, keep, &mut |_| {})?;
     if lone_saved_scan(&settings.paths).is_some() {
         // Its zipped sizes were saved with it; the files may be elsewhere or gone.
@@ -55,7 +57,12 @@ fn load_keeping_stamps(settings: &Settings, stamps: bool) -> Result<Bundle> {
     }
     if settings.zip_estimate {
         let cache = Arc::new(ZipCache::load_default());
-        heft::zipjob::estimate_once(&mut bundle, &cache);
+        if stamps {
+            // The import caches are keyed by the stamps the one-shot estimate drops.
+            heft::zipjob::estimate_blocking(&mut bundle, &cache);
+        } else {
+            heft::zipjob::estimate_once(&mut bundle, &cache);
+        }
         cache.save_default();
     } else {
         heft::zipjob::plan_headers(&mut bundle);

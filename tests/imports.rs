@@ -371,6 +371,26 @@ fn sources_that_are_links_to_devices_or_fifos_are_unparsed_not_read_forever() {
 }
 
 #[test]
+fn heft_imports_stores_its_graph_with_or_without_zip_estimates_and_answers_alike_from_it() {
+    let fx = Fixture::new();
+    let site = site(&fx);
+    for zip in [&[][..], &["--no-zip-estimate"][..]] {
+        let cache = fx.path().join(format!("cache{}", zip.len()));
+        let cold = crate::rules::succeeded(imports_cmd(&site, &cache).args(zip));
+        let graphs = fs::read_dir(cache.join("heft/imports/graphs")).map_or(0, Iterator::count);
+        assert_eq!(
+            graphs, 1,
+            "the file identities the cache needs are kept ({zip:?})"
+        );
+        let warm = crate::rules::succeeded(imports_cmd(&site, &cache).args(zip));
+        assert_eq!(
+            String::from_utf8_lossy(&warm.stdout),
+            String::from_utf8_lossy(&cold.stdout)
+        );
+    }
+}
+
+#[test]
 fn imports_json_gives_zipped_bytes_per_class_when_zips_are_estimated() {
     let fx = Fixture::new();
     let site = site(&fx);

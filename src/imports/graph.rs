@@ -20,8 +20,14 @@ use crate::zipsize::FileKey;
 /// generated modules reach ~10 MB; past this a file is `unparsed` and kept.
 const SOURCE_CAP: u64 = 64 << 20;
 
-/// A source read this run: its place in path order, node, identity and scan (or why not).
-type SourceScan = (usize, NodeId, Option<FileKey>, Result<Scanned, String>);
+/// A source: its place in path order, node, identity (and whether it was read this run),
+/// and scan (or why not).
+type SourceScan = (
+    usize,
+    NodeId,
+    Option<(FileKey, bool)>,
+    Result<Scanned, String>,
+);
 
 /// An extension module read this run: its place in the list asked for, its module, file,
 /// identity and dotted names.
@@ -82,34 +88,25 @@ impl Graph {
         // Sources in path order (not node order, which the parallel walk varies between
         // loads): modules are numbered and edges listed alike on every run.
         let (sources, unparsed) = source_files(bundle);
-        let mut scanned: Vec<(usize, NodeId, Result<Scanned, String>)> =
-            Vec::with_capacity(sources.len());
-        let mut keys: Vec<(NodeId, FileKey, bool)> = Vec::with_capacity(sources.len());
+        let mut scanned: Vec<SourceScan> = Vec::with_capacity(sources.len());
         let mut misses = Vec::new();
         for (at, id) in sources.into_iter().enumerate() {
             let hit =
                 ParseCache::key_of(bundle, id).and_then(|k| Some((k, cache.take_source(&k)?)));
             match hit {
-                Some((key, s)) => {
-                    keys.push((id, key, false));
-                    scanned.push((at, id, Ok(s)));
-                }
+                Some((key, s)) => scanned.push((at, id, Some((key, false)), Ok(s))),
                 None => misses.push((at, id)),
             }
         }
-        let fresh: Vec<SourceScan> = misses
-            .into_par_iter()
-            .map(|(at, id)| {
-                let (key, read) = read_source(&tree.path(id));
-                (at, id, key, read.map(|bytes| scan(&bytes)))
-            })
-            .collect();
-        for (at, id, key, result) in fresh {
-            if let (Some(key), Ok(_)) = (key, &result) {
-                keys.push((id, key, true));
-            }
-            scanned.push((at, id, result));
-        }
+        scanned.par_extend(misses.into_par_iter().map(|(at, id)| {
+            let (key, read) = read_source(&tree.path(id));
+            (
+                at,
+                id,
+                key.map(|k| (k, true)),
+                read.map(|bytes| scan(&bytes)),
+            )
+        }));
         scanned.sort_unstable_by_key(|s| s.0);
         let mut unparsed: Vec<(usize, NodeId, String)> = unparsed
             .into_iter()
@@ -129,7 +126,7 @@ impl Graph {
             unparsed: Vec::new(),
             scanned: scanned.len(),
         };
-        for (_, id, _) in &scanned {
+        for (_, id, _, _) in &scanned {
             if let Some(name) = module_name(tree, &sites, *id)
                 && let Some(m) = g.finder.find(tree, &name)
                 && g.finder.module(m).file == Some(*id)
@@ -137,18 +134,15 @@ impl Graph {
                 g.file_module.insert(*id, m);
             }
         }
-        let mut known: Vec<String> = g.finder.modules.iter().map(|m| m.name.clone()).collect();
-        known.sort_unstable();
-        let mut keys: HashMap<NodeId, (FileKey, bool)> = keys
-            .into_iter()
-            .map(|(id, k, fresh)| (id, (k, fresh)))
-            .collect();
-        for (at, id, result) in scanned {
+        // The modules of the sources, by name, for `import_module(f"pkg.{x}")`.
+        let modules = &g.finder.modules;
+        let mut known: Vec<ModId> = (0..modules.len() as u32).map(ModId).collect();
+        known.sort_unstable_by(|a, b| modules[a.index()].name.cmp(&modules[b.index()].name));
+        for (at, id, key, result) in scanned {
             match result {
                 Ok(s) => {
                     g.resolve_file(tree, stdlib, &known, id, &s);
-                    if let (Some((key, fresh)), Some(root)) = (keys.remove(&id), bundle.root_of(id))
-                    {
+                    if let (Some((key, fresh)), Some(root)) = (key, bundle.root_of(id)) {
                         cache.put_source(root, key, s, fresh);
                     }
                 }
@@ -245,7 +239,7 @@ impl Graph {
         &mut self,
         tree: &Tree,
         stdlib: &HashSet<&str>,
-        known: &[String],
+        known: &[ModId],
         file: NodeId,
         s: &Scanned,
     ) {
@@ -359,7 +353,7 @@ impl Resolver<'_, '_> {
     }
 
     /// `import_module(f"pkg.{x}")`: every direct submodule under the prefix.
-    fn prefix(&mut self, known: &[String], name: &str, imp: &RawImport) {
+    fn prefix(&mut self, known: &[ModId], name: &str, imp: &RawImport) {
         let whole = imp.module.is_empty() || imp.module.ends_with('.');
         let (package, stem) = match name.rsplit_once('.') {
             _ if whole => (name, ""),
@@ -376,17 +370,16 @@ impl Resolver<'_, '_> {
         } else {
             package.len() + 1
         };
-        let start = known.partition_point(|k| k.as_str() < lead.as_str());
-        let hits: Vec<String> = known[start..]
+        let name_of = |m: &ModId| self.g.finder.module(*m).name.as_str();
+        let start = known.partition_point(|k| name_of(k) < lead.as_str());
+        let hits: Vec<ModId> = known[start..]
             .iter()
-            .take_while(|k| k.starts_with(&lead))
-            .filter(|k| k.len() > skip && !k[skip..].contains('.'))
-            .cloned()
+            .take_while(|k| name_of(k).starts_with(&lead))
+            .filter(|k| name_of(k).len() > skip && !name_of(k)[skip..].contains('.'))
+            .copied()
             .collect();
-        for h in hits {
-            if let Some(m) = self.g.finder.find(self.tree, &h) {
-                self.edge(m, imp.kind, imp.line);
-            }
+        for m in hits {
+            self.edge(m, imp.kind, imp.line);
         }
     }
 
