@@ -57,6 +57,10 @@ pub struct Finder {
     /// Every module found so far.
     pub modules: Vec<Module>,
     // Tens of thousands of names are looked up per analysis: a fast hash for short keys.
+    /// Modules found, by the hash of their name (checked against it): no second copy of
+    /// every name (a 200k-source tree has a module per source).
+    found: FxHashMap<u64, ModId>,
+    /// Names that are no module, and modules whose name's hash another module holds.
     memo: FxHashMap<String, Option<ModId>>,
     /// Per directory searched: hashes of its children's names up to their first dot. A module
     /// `x` in a directory is a child named `x`, `x.py`, `x.pyc` or `x.<tag>.so`, so a stem that
@@ -76,6 +80,7 @@ impl Finder {
                 .collect(),
             suffixes: ext_suffixes(&bundle.target),
             modules: Vec::new(),
+            found: FxHashMap::default(),
             memo: FxHashMap::default(),
             stems: FxHashMap::default(),
         }
@@ -85,14 +90,16 @@ impl Finder {
     /// `None` when two of them share a name.
     pub fn with_modules(bundle: &Bundle, modules: Vec<Module>) -> Option<Finder> {
         let mut f = Finder::new(bundle);
-        f.memo.reserve(modules.len());
-        for (i, m) in modules.iter().enumerate() {
+        f.found.reserve(modules.len());
+        f.modules = modules;
+        for i in 0..f.modules.len() {
             let id = ModId(u32::try_from(i).ok()?);
-            if f.memo.insert(m.name.clone(), Some(id)).is_some() {
+            let name = &f.modules[i].name;
+            if f.known(name).is_some() {
                 return None;
             }
+            f.remember(&name.clone(), Some(id));
         }
-        f.modules = modules;
         Some(f)
     }
 
@@ -113,12 +120,33 @@ impl Finder {
 
     /// The module `name` resolves to, if the bundle has it.
     pub fn find(&mut self, tree: &Tree, name: &str) -> Option<ModId> {
-        if let Some(known) = self.memo.get(name) {
-            return *known;
+        if let Some(known) = self.known(name) {
+            return known;
         }
         let found = self.lookup(tree, name);
-        self.memo.insert(name.to_string(), found);
+        self.remember(name, found);
         found
+    }
+
+    /// The remembered answer for `name`, if it was looked up before.
+    fn known(&self, name: &str) -> Option<Option<ModId>> {
+        if let Some(m) = self.found.get(&stem_hash(name.as_bytes()))
+            && self.modules[m.index()].name == name
+        {
+            return Some(Some(*m));
+        }
+        self.memo.get(name).copied()
+    }
+
+    fn remember(&mut self, name: &str, answer: Option<ModId>) {
+        if let Some(m) = answer
+            && let std::collections::hash_map::Entry::Vacant(slot) =
+                self.found.entry(stem_hash(name.as_bytes()))
+        {
+            slot.insert(m);
+            return;
+        }
+        self.memo.insert(name.to_string(), answer);
     }
 
     fn lookup(&mut self, tree: &Tree, name: &str) -> Option<ModId> {

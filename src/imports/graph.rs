@@ -16,6 +16,9 @@ use crate::model::{NodeId, Tree};
 use crate::regular_file;
 use crate::zipsize::FileKey;
 
+/// Sources read and resolved at a time (bounds the scans held at once).
+const CHUNK: usize = 4096;
+
 /// The most of one source file (or a compiled module searched for names) that is read:
 /// generated modules reach ~10 MB; past this a file is `unparsed` and kept.
 const SOURCE_CAP: u64 = 64 << 20;
@@ -87,31 +90,7 @@ impl Graph {
         let tree = &bundle.tree;
         // Sources in path order (not node order, which the parallel walk varies between
         // loads): modules are numbered and edges listed alike on every run.
-        let (sources, unparsed) = source_files(bundle);
-        let mut scanned: Vec<SourceScan> = Vec::with_capacity(sources.len());
-        let mut misses = Vec::new();
-        for (at, id) in sources.into_iter().enumerate() {
-            let hit =
-                ParseCache::key_of(bundle, id).and_then(|k| Some((k, cache.take_source(&k)?)));
-            match hit {
-                Some((key, s)) => scanned.push((at, id, Some((key, false)), Ok(s))),
-                None => misses.push((at, id)),
-            }
-        }
-        scanned.par_extend(misses.into_par_iter().map(|(at, id)| {
-            let (key, read) = read_source(&tree.path(id));
-            (
-                at,
-                id,
-                key.map(|k| (k, true)),
-                read.map(|bytes| scan(&bytes)),
-            )
-        }));
-        scanned.sort_unstable_by_key(|s| s.0);
-        let mut unparsed: Vec<(usize, NodeId, String)> = unparsed
-            .into_iter()
-            .map(|(id, why)| (usize::MAX, id, why))
-            .collect();
+        let (sources, archived) = source_files(bundle);
         let sites: HashSet<NodeId> = bundle
             .roots
             .iter()
@@ -124,9 +103,9 @@ impl Graph {
             file_module: HashMap::new(),
             missing: Vec::new(),
             unparsed: Vec::new(),
-            scanned: scanned.len(),
+            scanned: sources.len(),
         };
-        for (_, id, _, _) in &scanned {
+        for id in &sources {
             if let Some(name) = module_name(tree, &sites, *id)
                 && let Some(m) = g.finder.find(tree, &name)
                 && g.finder.module(m).file == Some(*id)
@@ -138,21 +117,59 @@ impl Graph {
         let modules = &g.finder.modules;
         let mut known: Vec<ModId> = (0..modules.len() as u32).map(ModId).collect();
         known.sort_unstable_by(|a, b| modules[a.index()].name.cmp(&modules[b.index()].name));
-        for (at, id, key, result) in scanned {
+        // A chunk at a time (read in parallel, resolved in order): what a chunk imports is
+        // dropped, or kept encoded by the cache, before the next chunk is read.
+        let mut unparsed = Vec::new();
+        for chunk in sources.chunks(CHUNK) {
+            for (id, why) in g.scan_chunk(bundle, stdlib, &known, chunk, cache) {
+                unparsed.push((id, why));
+            }
+        }
+        unparsed.extend(archived);
+        g.unparsed = unparsed;
+        g
+    }
+
+    /// Scans `chunk` (sources in path order; cached scans taken from `cache`, the others
+    /// read in parallel) and resolves each in order; returns the sources that could not be read.
+    fn scan_chunk(
+        &mut self,
+        bundle: &Bundle,
+        stdlib: &HashSet<&str>,
+        known: &[ModId],
+        chunk: &[NodeId],
+        cache: &mut ParseCache,
+    ) -> Vec<(NodeId, String)> {
+        let tree = &bundle.tree;
+        let mut scans: Vec<SourceScan> = Vec::with_capacity(chunk.len());
+        let mut misses = Vec::new();
+        for (at, &id) in chunk.iter().enumerate() {
+            let hit =
+                ParseCache::key_of(bundle, id).and_then(|k| Some((k, cache.take_source(&k)?)));
+            match hit {
+                Some((key, s)) => scans.push((at, id, Some((key, false)), Ok(s))),
+                None => misses.push((at, id)),
+            }
+        }
+        scans.par_extend(misses.into_par_iter().map(|(at, id)| {
+            let (key, read) = read_source(&tree.path(id));
+            let scan = read.map(|bytes| scan(&bytes));
+            (at, id, key.map(|k| (k, true)), scan)
+        }));
+        scans.sort_unstable_by_key(|s| s.0);
+        let mut unparsed = Vec::new();
+        for (_, id, key, result) in scans {
             match result {
                 Ok(s) => {
-                    g.resolve_file(tree, stdlib, &known, id, &s);
+                    self.resolve_file(tree, stdlib, known, id, &s);
                     if let (Some((key, fresh)), Some(root)) = (key, bundle.root_of(id)) {
                         cache.put_source(root, key, s, fresh);
                     }
                 }
-                Err(why) => unparsed.push((at, id, why)),
+                Err(why) => unparsed.push((id, why)),
             }
         }
-        // Archived sources (listed first by `source_files`) after the unreadable ones.
-        unparsed.sort_by_key(|u| u.0);
-        g.unparsed = unparsed.into_iter().map(|(_, id, why)| (id, why)).collect();
-        g
+        unparsed
     }
 
     /// Adds `dynamic` edges from extension modules to the modules their C code names
