@@ -129,6 +129,8 @@ impl Finder {
     }
 
     /// The remembered answer for `name`, if it was looked up before.
+    // Outer `None`: never looked up; inner `None`: looked up, and no module.
+    #[allow(clippy::option_option)]
     fn known(&self, name: &str) -> Option<Option<ModId>> {
         if let Some(m) = self.found.get(&stem_hash(name.as_bytes()))
             && self.modules[m.index()].name == name
