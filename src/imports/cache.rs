@@ -131,6 +131,10 @@ impl ParseCache {
     /// Records the scan of a source under root `root` (`fresh`: computed this run).
     pub fn put_source(&mut self, root: usize, key: FileKey, scanned: Scanned, fresh: bool) {
         self.computed += usize::from(fresh);
+        if self.dir.is_none() {
+            // Kept in memory only: nothing will write the records.
+            return;
+        }
         if self.sources.len() <= root {
             self.sources.resize_with(root + 1, Vec::new);
         }

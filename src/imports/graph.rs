@@ -96,8 +96,13 @@ impl Graph {
             .iter()
             .flat_map(|r| r.sites.iter().copied())
             .collect();
+        let mut finder = Finder::new(bundle);
+        // A module per source and a few more (namespace packages, extension modules).
+        finder
+            .modules
+            .reserve_exact(sources.len() + sources.len() / 16 + 64);
         let mut g = Graph {
-            finder: Finder::new(bundle),
+            finder,
             edges: Vec::new(),
             file_edges: HashMap::new(),
             file_module: HashMap::new(),

@@ -221,7 +221,32 @@ pub fn save(
     let Some(path) = file_for(dir, bundle, names) else {
         return Ok(());
     };
-    let mut w = Writer(Vec::with_capacity(1 << 20));
+    // Sized up front: a vector that doubles while it fills holds both copies at the switch.
+    let names: usize = graph
+        .finder
+        .modules
+        .iter()
+        .map(|m| m.name.len() + 17 + 4 * m.dirs.len())
+        .sum();
+    let size = MAGIC.len()
+        + 64
+        + names
+        + 17 * graph.edges.len()
+        + 12 * graph.file_edges.len()
+        + 8 * graph.file_module.len()
+        + graph
+            .missing
+            .iter()
+            .map(|m| m.module.len() + 13)
+            .sum::<usize>()
+        + graph.unparsed.iter().map(|u| u.1.len() + 8).sum::<usize>()
+        + 4 * (resolved.modules.len() + resolved.files.len())
+        + resolved
+            .unresolved
+            .iter()
+            .map(|u| u.len() + 4)
+            .sum::<usize>();
+    let mut w = Writer(Vec::with_capacity(size));
     w.0.extend_from_slice(MAGIC);
     for v in inputs.digest {
         w.0.extend_from_slice(&v.to_le_bytes());
