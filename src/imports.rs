@@ -232,6 +232,7 @@ impl Imports {
                 reach[f.index()] = Reach::Reached;
             }
         }
+        graph.finder.shrink();
         let imports = Imports {
             graph,
             entries: names,

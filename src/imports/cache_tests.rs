@@ -37,8 +37,16 @@ fn summary(i: &Imports) -> Vec<(String, String, &'static str, u32)> {
         .edges
         .iter()
         .map(|e| {
-            let from = e.from.map(|m| f.module(m).name.clone()).unwrap_or_default();
-            (from, f.module(e.to).name.clone(), e.kind.as_str(), e.line)
+            let from = e
+                .from
+                .map(|m| f.module(m).name.to_string())
+                .unwrap_or_default();
+            (
+                from,
+                f.module(e.to).name.to_string(),
+                e.kind.as_str(),
+                e.line,
+            )
         })
         .collect();
     v.sort();
@@ -84,7 +92,7 @@ fn a_changed_source_is_scanned_again() {
         .graph
         .edges_of(app)
         .iter()
-        .map(|e| i.graph.finder.module(e.to).name.as_str())
+        .map(|e| &*i.graph.finder.module(e.to).name)
         .collect();
     assert_eq!(to, ["b"]);
 }

@@ -39,14 +39,14 @@ pub enum ModKind {
 /// One module the finder found.
 #[derive(Clone, Debug)]
 pub struct Module {
-    /// Dotted name.
-    pub name: String,
+    /// Dotted name (boxed, as the module table of a 200k-source tree holds one per source).
+    pub name: Box<str>,
     /// How it is stored.
     pub kind: ModKind,
     /// The file that runs (`__init__.py` for a package); `None` for a namespace package.
     pub file: Option<NodeId>,
     /// The package's `__path__` (empty for plain modules).
-    pub dirs: Vec<NodeId>,
+    pub dirs: Box<[NodeId]>,
 }
 
 /// Finds modules by dotted name; remembers every answer.
@@ -103,6 +103,14 @@ impl Finder {
         Some(f)
     }
 
+    /// Forgets what is cheap to find again (each directory's stems, names that are no module),
+    /// so a finder kept with its graph holds little beyond its modules.
+    pub fn shrink(&mut self) {
+        self.stems = FxHashMap::default();
+        self.memo.retain(|_, m| m.is_some());
+        self.memo.shrink_to_fit();
+    }
+
     /// The path entries, in order.
     pub fn path(&self) -> &[NodeId] {
         &self.path
@@ -133,7 +141,7 @@ impl Finder {
     #[allow(clippy::option_option)]
     fn known(&self, name: &str) -> Option<Option<ModId>> {
         if let Some(m) = self.found.get(&stem_hash(name.as_bytes()))
-            && self.modules[m.index()].name == name
+            && &*self.modules[m.index()].name == name
         {
             return Some(Some(*m));
         }
@@ -158,7 +166,7 @@ impl Finder {
         let (entries, last) = match name.rsplit_once('.') {
             Some((parent, last)) => {
                 let p = self.find(tree, parent)?;
-                (self.module(p).dirs.clone(), last)
+                (self.module(p).dirs.to_vec(), last)
             }
             None => (self.path.clone(), name),
         };
@@ -218,10 +226,10 @@ impl Finder {
     fn add(&mut self, name: &str, kind: ModKind, file: Option<NodeId>, dirs: Vec<NodeId>) -> ModId {
         let id = ModId(self.modules.len() as u32);
         self.modules.push(Module {
-            name: name.to_string(),
+            name: name.into(),
             kind,
             file,
-            dirs,
+            dirs: dirs.into_boxed_slice(),
         });
         id
     }

@@ -275,7 +275,7 @@ impl Graph {
                     .map(|(p, _)| p.to_string())
                     .unwrap_or_default()
             } else {
-                m.name.clone()
+                m.name.to_string()
             }
         });
         let mut r = Resolver {
@@ -392,7 +392,7 @@ impl Resolver<'_, '_> {
         } else {
             package.len() + 1
         };
-        let name_of = |m: &ModId| self.g.finder.module(*m).name.as_str();
+        let name_of = |m: &ModId| &*self.g.finder.module(*m).name;
         let start = known.partition_point(|k| name_of(k) < lead.as_str());
         let hits: Vec<ModId> = known[start..]
             .iter()

@@ -400,10 +400,10 @@ fn decode(r: &mut Reader, bundle: &Bundle, inputs: &Inputs) -> Option<(Graph, Re
         let file = ids.optional(Ids::node)?;
         let dirs = ids.list(4, Ids::node)?;
         Some(Module {
-            name,
+            name: name.into(),
             kind,
             file,
-            dirs,
+            dirs: dirs.into_boxed_slice(),
         })
     })?;
     ids.modules = modules.len();
