@@ -106,47 +106,46 @@ fn a_stored_graph_gives_the_answer_of_an_uncached_analysis() {
     );
 }
 
-#[test]
-fn changing_one_import_invalidates_the_stored_graph() {
+/// A site whose graph for `app` is stored in a fresh cache directory, and that graph's digest.
+fn stored() -> (tempfile::TempDir, tempfile::TempDir, [u64; 2]) {
     let tree = site();
     let cache = tempfile::tempdir().unwrap();
     let b = load_dir(tree.path());
     Imports::analyze_in(&b, &entries(), cache.path());
-    let before = Inputs::of(&b, &entries()).unwrap();
+    let digest = Inputs::of(&b, &entries()).unwrap().digest;
+    (tree, cache, digest)
+}
 
-    fs::write(tree.path().join("a/d.py"), "import pkg.unused\n").unwrap();
-    let b = load_dir(tree.path());
-    assert_ne!(Inputs::of(&b, &entries()).unwrap().digest, before.digest);
-    let warm = Imports::analyze_in(&b, &entries(), cache.path());
+/// Loads the changed site again: its digest is not `before`, and the analysis with the cache
+/// answers as an uncached one does.
+fn reanalysed(tree: &Path, cache: &Path, before: [u64; 2]) -> (Bundle, Imports) {
+    let b = load_dir(tree);
+    assert_ne!(Inputs::of(&b, &entries()).unwrap().digest, before);
+    let warm = Imports::analyze_in(&b, &entries(), cache);
     assert_eq!(
         answer(&b, &warm),
         answer(&b, &Imports::analyze(&b, &entries()))
     );
+    (b, warm)
+}
+
+#[test]
+fn changing_one_import_invalidates_the_stored_graph() {
+    let (tree, cache, before) = stored();
+    fs::write(tree.path().join("a/d.py"), "import pkg.unused\n").unwrap();
+    let (b, warm) = reanalysed(tree.path(), cache.path(), before);
     let unused = b.tree.resolve(b.roots[0].node, b"pkg/unused.py").unwrap();
     assert_eq!(warm.of(unused), crate::imports::Reach::Lazy);
 }
 
 #[test]
 fn a_new_file_or_other_entries_miss_the_stored_graph() {
-    let tree = site();
-    let cache = tempfile::tempdir().unwrap();
+    let (tree, cache, before) = stored();
     let b = load_dir(tree.path());
-    Imports::analyze_in(&b, &entries(), cache.path());
-    let before = Inputs::of(&b, &entries()).unwrap();
-    assert_ne!(
-        Inputs::of(&b, &["pkg".to_string()]).unwrap().digest,
-        before.digest
-    );
-
+    assert_ne!(Inputs::of(&b, &["pkg".to_string()]).unwrap().digest, before);
     fs::create_dir(tree.path().join("nowhere")).unwrap();
     fs::write(tree.path().join("nowhere/at_all.py"), "").unwrap();
-    let b = load_dir(tree.path());
-    assert_ne!(Inputs::of(&b, &entries()).unwrap().digest, before.digest);
-    let warm = Imports::analyze_in(&b, &entries(), cache.path());
-    assert_eq!(
-        answer(&b, &warm),
-        answer(&b, &Imports::analyze(&b, &entries()))
-    );
+    let (_, warm) = reanalysed(tree.path(), cache.path(), before);
     assert!(
         warm.graph
             .missing
