@@ -19,6 +19,7 @@ use std::collections::HashMap;
 use std::fs::{self, Metadata};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::{deflated_size, is_stored_by_suffix};
@@ -97,6 +98,8 @@ pub struct ZipCache {
     /// Root paths by scope index.
     scopes: Mutex<Vec<PathBuf>>,
     shards: [Mutex<HashMap<FileKey, Slot>>; SHARDS],
+    /// Files compressed through this cache (misses), so tests can check nothing is done twice.
+    deflations: AtomicU64,
 }
 
 impl ZipCache {
@@ -174,12 +177,14 @@ impl ZipCache {
             return Ok(size);
         }
         let Some(key) = key else {
+            self.deflations.fetch_add(1, Ordering::Relaxed);
             return deflated_size(path);
         };
         if let Some(deflated) = self.get(scope, &key) {
             return Ok(deflated);
         }
         // Compress outside the lock so the other threads keep going.
+        self.deflations.fetch_add(1, Ordering::Relaxed);
         let deflated = deflated_size(path)?;
         let slot = Slot {
             deflated,
@@ -188,6 +193,11 @@ impl ZipCache {
         };
         self.shard(&key).insert(key, slot);
         Ok(deflated)
+    }
+
+    /// How many files were compressed through this cache (lookups that missed).
+    pub fn deflations(&self) -> u64 {
+        self.deflations.load(Ordering::Relaxed)
     }
 
     /// Number of cached sizes.
