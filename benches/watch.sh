@@ -23,6 +23,12 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 XDG_CACHE_HOME=$cache /usr/bin/time -v "$heft" watch "$dir" --json --until-idle 5 >"$out/watch.jsonl" 2>"$out/heft.time" &
 watcher=$!
 until [ -s "$out/watch.jsonl" ]; do sleep 0.1; done
+# heft's CPU per thread (a thread's counts vanish when it ends): the last sample is kept.
+heft_pid=$(pgrep -P "$watcher")
+( while [ -d "/proc/$heft_pid" ]; do
+    cat /proc/"$heft_pid"/task/*/stat >"$out/threads.tmp" 2>/dev/null && mv "$out/threads.tmp" "$out/threads"
+    sleep 0.5
+  done ) &
 /usr/bin/time -v strace -f --seccomp-bpf -qq -ttt -e trace=rename,renameat,renameat2 -e signal=none \
   -o "$out/moves.trace" "$make_layer" "$dir" "$@" 2>"$out/pip.time"
 wait "$watcher"
@@ -90,5 +96,12 @@ def cpu(path):
     get = lambda k: float(re.search(rf"{k}: ([\d.]+)", text).group(1))
     return get(r"User time \(seconds\)") + get(r"System time \(seconds\)"), get(r"Maximum resident set size \(kbytes\)")
 (h, hrss), (p, prss) = cpu(f"{out}/heft.time"), cpu(f"{out}/pip.time")
+ticks = os.sysconf("SC_CLK_TCK")
+per = {}
+for line in open(f"{out}/threads", errors="replace"):
+    name, rest = line[line.index("(") + 1:line.rindex(")")], line[line.rindex(")") + 2:].split()
+    name = re.sub(r"-\d+$", "-N", name)
+    per[name] = per.get(name, 0) + (int(rest[11]) + int(rest[12])) / ticks
+print("heft threads     " + ", ".join(f"{n} {t:.1f} s" for n, t in sorted(per.items(), key=lambda x: -x[1]) if t >= 0.05))
 print(f"CPU              heft {h:.1f} s, pip {p:.1f} s: heft/pip = {h / p:.2f}  (peak RSS heft {hrss/1024:.0f} MiB, pip {prss/1024:.0f} MiB)")
 PY

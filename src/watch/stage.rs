@@ -23,7 +23,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-use crossbeam_channel::{Receiver, RecvTimeoutError, unbounded};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, unbounded};
 use notify_debouncer_full::notify::event::RenameMode;
 use notify_debouncer_full::notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
 use notify_debouncer_full::notify::{
@@ -36,6 +36,8 @@ use crate::zipsize::{FileKey, Scope, ZipCache};
 const PREFIX: &str = "pip-target-";
 /// A file found by a walk is deflated once it has not been modified for this long.
 const QUIET: Duration = Duration::from_millis(500);
+/// Threads deflating staged files.
+const WORKERS: usize = 2;
 /// Identities remembered as sent (32 bytes each); past this the set starts over.
 const MAX_SENT: usize = 1 << 20;
 /// How often the thread looks at the stop flag and at files waiting to be quiet.
@@ -53,12 +55,17 @@ pub struct Stager {
     cache: Arc<ZipCache>,
     /// Files seen by a walk, waiting to be quiet: (when to look again, path).
     waiting: VecDeque<(Instant, PathBuf)>,
-    /// Where files are deflated; `None`: on the caller's thread.
-    pool: Option<rayon::ThreadPool>,
-    /// Identities handed over for deflation: a file a walk and its close both found is sent
-    /// once (on a pool, two lookups at once would both miss and both compress).
-    sent: HashSet<FileKey>,
+    /// Where files are sent to be deflated; `None`: deflated on the caller's thread.
+    workers: Option<Sender<Job>>,
+    /// Files handed over for deflation: one that a walk and its close both found is sent once
+    /// (on two workers, two lookups at once would both miss and both compress). The path
+    /// counts too: `CPython` writes a `.pyc` under a temp name and renames it, and the job for
+    /// the temp name may find it gone.
+    sent: HashSet<(FileKey, PathBuf)>,
 }
+
+/// A file to deflate: its path, identity and size when it was found.
+type Job = (PathBuf, FileKey, u64);
 
 impl Stager {
     /// A stager for staging dirs made in `parent`, filling `cache`.
@@ -67,17 +74,17 @@ impl Stager {
             parent,
             cache,
             waiting: VecDeque::new(),
-            pool: None,
+            workers: None,
             sent: HashSet::new(),
         }
     }
 
-    /// Deflates on `pool` (in the order files were handed over) instead of inline, so events
-    /// keep being read while a big file is compressed.
+    /// Sends files to `workers` (deflated in the order found) instead of deflating them
+    /// inline, so events keep being read while a big file is compressed.
     #[must_use]
-    pub fn with_pool(self, pool: rayon::ThreadPool) -> Self {
+    pub fn with_workers(self, workers: Sender<Job>) -> Self {
         Self {
-            pool: Some(pool),
+            workers: Some(workers),
             ..self
         }
     }
@@ -181,8 +188,7 @@ impl Stager {
         }
     }
 
-    /// Looks the file up by identity and compresses it on a miss. Not saved under any root:
-    /// the watch's own lookup, once the file has arrived, claims it for the root.
+    /// Hands the file over for deflation, once per identity and path.
     fn deflate_with(&mut self, path: &Path, meta: &fs::Metadata) {
         if !meta.is_file() {
             return;
@@ -193,21 +199,23 @@ impl Stager {
         if self.sent.len() >= MAX_SENT {
             self.sent.clear();
         }
-        if !self.sent.insert(key) {
+        if !self.sent.insert((key, path.to_path_buf())) {
             return;
         }
-        let (cache, size) = (Arc::clone(&self.cache), meta.len());
-        let deflate = move |path: &Path| {
-            let _ = cache.get_or_compute(Scope::NONE, path, Some(key), size);
-        };
-        match &self.pool {
-            Some(pool) => {
-                let path = path.to_path_buf();
-                pool.spawn(move || deflate(&path));
+        let job = (path.to_path_buf(), key, meta.len());
+        match &self.workers {
+            Some(workers) => {
+                let _ = workers.send(job);
             }
-            None => deflate(path),
+            None => deflate(&self.cache, job),
         }
     }
+}
+
+/// Looks the file up by identity and compresses it on a miss. Not saved under any root: the
+/// watch's own lookup, once the file has arrived, claims it for the root.
+fn deflate(cache: &ZipCache, (path, key, size): Job) {
+    let _ = cache.get_or_compute(Scope::NONE, &path, Some(key), size);
 }
 
 /// Starts the `heft-watch-stage` thread for staging dirs made in `parent` (normally the temp
@@ -229,25 +237,37 @@ pub(super) fn spawn(parent: PathBuf, root: &Path, cache: Arc<ZipCache>, stop: Ar
     let _ = std::thread::Builder::new()
         .name("heft-watch-stage".into())
         .spawn(move || {
+            let workers = spawn_workers(&cache);
             let stager = Stager::new(parent, cache);
-            let stager = match pool() {
-                Some(pool) => stager.with_pool(pool),
+            let stager = match workers {
+                Some(workers) => stager.with_workers(workers),
                 None => stager,
             };
             run(stager, watcher, &rx, &stop);
         });
 }
 
-/// Deflation threads: pip's writes come faster than one thread deflates them on a busy
-/// machine (chromadb: 481 MB staged in ~30 s), and whatever is left when the renames land
-/// is compressed after them. Each file is still compressed once, so this costs no more CPU.
-fn pool() -> Option<rayon::ThreadPool> {
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .thread_name(|i| format!("heft-watch-stage-{i}"))
-        .build()
-        .ok()
+/// Deflation threads, fed by a channel; they end when the stager drops its sender. Two:
+/// pip's writes come faster than one thread deflates them on a busy machine (chromadb: 481
+/// MB staged in ~35 s), and whatever is left when the renames land is compressed after them.
+/// Each file is still compressed once, so a second thread costs no more CPU. Plain threads
+/// blocked on a channel rather than a rayon pool, whose idle workers spin for each job that
+/// trickles in.
+fn spawn_workers(cache: &Arc<ZipCache>) -> Option<Sender<Job>> {
+    let (tx, rx) = unbounded::<Job>();
+    let mut started = 0;
+    for i in 0..WORKERS {
+        let (rx, cache) = (rx.clone(), Arc::clone(cache));
+        let worker = std::thread::Builder::new()
+            .name(format!("heft-watch-stage-{i}"))
+            .spawn(move || {
+                for job in rx {
+                    deflate(&cache, job);
+                }
+            });
+        started += usize::from(worker.is_ok());
+    }
+    (started > 0).then_some(tx)
 }
 
 /// The thread's loop: events in, deflations out, until stopped.

@@ -127,3 +127,31 @@ fn files_pip_stages_are_deflated_by_the_stage_thread_before_they_arrive() {
     }
     assert_eq!(cache.deflations(), files.len() as u64, "each file once");
 }
+
+#[test]
+fn a_pyc_written_under_a_temp_name_then_renamed_is_still_deflated_once_it_is_in_place() {
+    use notify_debouncer_full::notify::event::{ModifyKind, RenameMode};
+    let dir = tempfile::tempdir().unwrap();
+    let cache_dir = dir.path().join("pip-target-1/pkg/__pycache__");
+    let temp = cache_dir.join("core.cpython-312.pyc.140436000817840");
+    let done = cache_dir.join("core.cpython-312.pyc");
+    write(&temp, 3000);
+    age(&temp);
+    let cache = Arc::new(ZipCache::new());
+    let (jobs, queue) = crossbeam_channel::unbounded();
+    let mut stager = Stager::new(dir.path().to_path_buf(), Arc::clone(&cache)).with_workers(jobs);
+    stager.on_event(&closed(&temp), &mut |_| {});
+    // CPython renames it into place before the worker gets to the temp name.
+    fs::rename(&temp, &done).unwrap();
+    let renamed = event(EventKind::Modify(ModifyKind::Name(RenameMode::To)), &done);
+    stager.on_event(&renamed, &mut |_| {});
+    stager.tick_at(Instant::now() + QUIET);
+    for job in queue.try_iter() {
+        deflate(&cache, job);
+    }
+    let key = FileKey::of(&fs::metadata(&done).unwrap()).unwrap();
+    assert!(
+        cache.get(Scope::NONE, &key).is_some(),
+        "the same identity under its final name is sent again"
+    );
+}
