@@ -6,6 +6,7 @@ pub mod diff;
 pub mod export;
 pub mod fit;
 pub mod imports;
+pub mod meter;
 pub mod project;
 pub mod prune;
 pub mod report;
@@ -39,14 +40,18 @@ pub fn load_settings(settings: &Settings) -> Result<Bundle> {
     } else {
         Keep::TreeOnly
     };
-    let mut bundle = load_keeping(&settings.paths, &settings.load, keep, &mut |_| {})?;
+    let mut meter = meter::Meter::for_stderr(&settings.paths);
+    let mut bundle = load_keeping(&settings.paths, &settings.load, keep, &mut |p| {
+        meter.scanned(p);
+    })?;
     if lone_saved_scan(&settings.paths).is_some() {
         // Its zipped sizes were saved with it; the files may be elsewhere or gone.
         return Ok(bundle);
     }
     if settings.zip_estimate {
         let cache = Arc::new(ZipCache::load_default());
-        heft::zipjob::estimate_once(&mut bundle, &cache);
+        heft::zipjob::estimate_once_reporting(&mut bundle, &cache, &mut |p| meter.zipped(p));
+        meter.clear();
         cache.save_default();
     } else {
         heft::zipjob::plan_headers(&mut bundle);

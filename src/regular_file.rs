@@ -125,8 +125,17 @@ fn open_checked(path: &Path, follow: bool) -> Result<File, FileError> {
 /// Reads the whole regular file at `path`, refusing it when it holds more than `cap` bytes.
 pub fn read(path: &Path, cap: u64) -> Result<Vec<u8>, FileError> {
     let file = open(path)?;
-    let hint = file.metadata().map_or(0, |m| m.len()).min(cap);
-    read_capped(file, cap, hint, path)
+    let len = file.metadata().map_or(0, |m| m.len());
+    // A file already longer than the cap is refused before a byte is read (a 300 MiB
+    // manifest would otherwise be read up to its 256 MiB cap first); one that grows while
+    // it is read is still stopped by the cap.
+    if len > cap {
+        return Err(FileError::TooLarge {
+            path: path.to_owned(),
+            cap,
+        });
+    }
+    read_capped(file, cap, len, path)
 }
 
 /// Reads `path` as text (invalid UTF-8 is an error), capped like [`read`].

@@ -11,6 +11,9 @@ use crate::load::LoadOptions;
 use crate::manifest::{Manifest, ManifestError, TreeView};
 use crate::rules::Rule;
 
+/// How the input error for a limit that was not measured begins (`check` counts those apart).
+pub const NOT_MEASURED: &str = "not measured";
+
 /// The default limits: the unzipped and the direct-upload zip limits of AWS Lambda.
 pub const DEFAULT_LIMITS: [&str; 2] = ["aws-lambda", "aws-lambda-zip"];
 
@@ -148,14 +151,12 @@ impl Settings {
                     message: format!("{name} is required but not installed"),
                 }),
         );
-        out.extend(self.unmeasured(bundle).into_iter().map(|l| {
-            InputError {
-                path: l.name.clone(),
-                message:
-                    "not measured: with --no-zip-estimate zipped bytes count zip headers only; \
-                      drop this limit or the flag"
-                        .to_string(),
-            }
+        out.extend(self.unmeasured(bundle).into_iter().map(|l| InputError {
+            path: l.name.clone(),
+            message: format!(
+                "{NOT_MEASURED}: with --no-zip-estimate zipped bytes count zip headers only; \
+                     drop this limit or the flag"
+            ),
         }));
         out
     }

@@ -328,9 +328,29 @@ pub fn estimate_blocking(bundle: &mut Bundle, cache: &Arc<ZipCache>) {
 /// [`estimate_blocking`] for a bundle that will not be estimated again (one-shot commands):
 /// the walk's stamps are dropped once the tasks hold their copies (16 bytes a node).
 pub fn estimate_once(bundle: &mut Bundle, cache: &Arc<ZipCache>) {
+    estimate_once_reporting(bundle, cache, &mut |_| {});
+}
+
+/// [`estimate_once`], calling `on_progress` after every batch of results (a terminal's
+/// progress line).
+pub fn estimate_once_reporting(
+    bundle: &mut Bundle,
+    cache: &Arc<ZipCache>,
+    on_progress: &mut dyn FnMut(&ZipProgress),
+) {
     let tasks = plan(bundle);
     bundle.stamps = crate::bundle::Stamps::default();
-    run_blocking(bundle, tasks, cache);
+    let mut progress = ZipProgress::of_tasks(bundle, &tasks);
+    for event in spawn(tasks, Arc::clone(cache)) {
+        match event {
+            ZipEvent::Sizes(sizes) => {
+                progress.record(bundle, &sizes);
+                apply(bundle, &sizes);
+                on_progress(&progress);
+            }
+            ZipEvent::Done => break,
+        }
+    }
 }
 
 fn run_blocking(bundle: &mut Bundle, tasks: Vec<ZipTask>, cache: &Arc<ZipCache>) {

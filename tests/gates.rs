@@ -226,6 +226,13 @@ fn without_a_zip_estimate_zipped_limits_are_not_measured_and_fail_the_gate() {
     );
     let (_, text, _) = stdout_of(&[os("check".as_ref()), os(&site), no_estimate]);
     assert!(text.contains("not measured"), "{text}");
+    // The verdict names what it rests on: a limit left unmeasured, not an unreadable input.
+    let verdict = text.lines().last().unwrap();
+    assert!(
+        verdict.contains("1 limit not measured (aws-lambda-zip)")
+            && !verdict.contains("input error"),
+        "{verdict}"
+    );
     // Dropping the zipped limit leaves a complete measurement.
     let (code, report) = check_json(&[os(&site), no_estimate, os("--limit=aws-lambda".as_ref())]);
     assert_eq!((code, report.verdict), (0, Outcome::Ok));

@@ -156,14 +156,37 @@ fn verdict_line(r: &CheckReport) -> String {
         Outcome::Ok => "ok (measured completely, within every limit)".to_string(),
         Outcome::Over => "over a limit".to_string(),
         Outcome::Error => format!(
-            "ERROR: {} input error(s), the bundle was not measured completely \
+            "ERROR: {}, the bundle was not measured completely \
              (--allow-errors gives a partial verdict)",
-            r.errors.len()
+            error_count(r)
         ),
         Outcome::Partial => {
             "partial: within every limit measured, but input errors were allowed".to_string()
         }
     }
+}
+
+/// `1 limit not measured (aws-lambda-zip) and 2 input error(s)`: a limit heft was told not to
+/// measure is no unreadable input, so the two are counted apart.
+fn error_count(r: &CheckReport) -> String {
+    let (unmeasured, inputs): (Vec<&ErrorJson>, Vec<&ErrorJson>) = r
+        .errors
+        .iter()
+        .partition(|e| e.message.starts_with(heft::settings::NOT_MEASURED));
+    let mut parts = Vec::new();
+    if !unmeasured.is_empty() {
+        let names: Vec<&str> = unmeasured.iter().map(|e| e.path.as_str()).collect();
+        let noun = if names.len() == 1 { "limit" } else { "limits" };
+        parts.push(format!(
+            "{} {noun} not measured ({})",
+            names.len(),
+            names.join(", ")
+        ));
+    }
+    if !inputs.is_empty() || parts.is_empty() {
+        parts.push(format!("{} input error(s)", inputs.len()));
+    }
+    parts.join(" and ")
 }
 
 /// GitHub Actions annotations: an error per exceeded limit, a warning per near limit and

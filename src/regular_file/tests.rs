@@ -103,3 +103,17 @@ fn the_reason_leaves_the_path_to_the_caller() {
     );
     assert!(error.to_string().starts_with("/nonexistent/RECORD: "));
 }
+
+#[test]
+fn a_file_already_longer_than_its_cap_is_refused_with_the_cap_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.manifest.json");
+    // Sparse: 1 GiB on paper, nothing on disk; refused from its length alone.
+    File::create(&path).unwrap().set_len(1 << 30).unwrap();
+    let error = read(&path, MANIFEST_CAP).unwrap_err();
+    assert!(
+        matches!(error, FileError::TooLarge { cap, .. } if cap == MANIFEST_CAP),
+        "{error}"
+    );
+    assert!(error.to_string().contains("huge.manifest.json"), "{error}");
+}

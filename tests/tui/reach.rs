@@ -157,6 +157,25 @@ fn excluding_a_package_a_reached_module_imports_says_what_breaks_in_the_status_l
 }
 
 #[test]
+fn at_80_columns_the_breaks_warning_keeps_its_importer_and_kind_before_any_message() {
+    let fx = Fixture::new();
+    let mut app = explore(&site(&fx), &["app"]);
+    select_package(&mut app, "lib");
+    press(&mut app, "<Space>");
+    assert!(app.message.is_some(), "the exclusion said what it did");
+    let screen = lines(&mut app, 80, 24);
+    let status = &screen[23];
+    assert!(
+        status.contains("breaks: lib is excluded but app/__init__.py:1 imports it (top)"),
+        "status line: {status}"
+    );
+    assert!(
+        status.trim_end().ends_with("? help"),
+        "status line: {status}"
+    );
+}
+
+#[test]
 fn excluding_a_directory_in_the_tree_says_what_breaks_on_that_directory() {
     let fx = Fixture::new();
     let mut app = explore(&site(&fx), &["app"]);

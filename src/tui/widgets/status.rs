@@ -65,11 +65,20 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         (None, None) => "Space exclude · e export · q quit".into(),
     };
     let alert = focused_alert(app);
-    // A warning about the focused item needs room more than a hint or a message.
+    // A warning about the focused item needs room more than a hint or a message: when both
+    // don't fit, the message (the totals line repeats what was excluded) and the hint give
+    // way whole, so the warning keeps its importer's file and line. Only a busy mark stays.
     let most = match alert {
-        Some(a) => area
-            .width
-            .saturating_sub((a.chars().count() as u16 + 4).min(area.width.saturating_sub(12))),
+        Some(a) => {
+            let need = a.chars().count() as u16 + 4;
+            if need.saturating_add(12) <= area.width {
+                area.width - need
+            } else if app.busy.is_some() {
+                12.min(area.width / 4)
+            } else {
+                0
+            }
+        }
         // A message says what just happened: it comes before the focused path.
         None if app.message.is_some() => area.width.saturating_sub(10),
         None => area.width / 2 + area.width / 4,

@@ -40,7 +40,9 @@ impl Widths {
     fn for_width(width: usize, reach_known: bool) -> Widths {
         const NAME_MIN: usize = 18;
         let size = 9;
-        let status = 14;
+        // Room for "with kubernetes" (a dependency excluded with the package that needs
+        // it) while names keep their minimum; else back to 14 cells first.
+        let status = 16;
         let share_bar = if width >= 110 { 10 } else { 0 };
         let mut w = Widths {
             name: 0,
@@ -54,10 +56,11 @@ impl Widths {
             required_by: 0,
             status,
         };
-        let steps: [fn(&mut Widths); 5] = [
+        let steps: [fn(&mut Widths); 6] = [
             |w| w.version = 7,
-            |w| w.retained = false,
             |w| w.share = false,
+            |w| w.status = 14,
+            |w| w.retained = false,
             |w| w.reached = 0,
             |w| w.zipped = false,
         ];
@@ -66,6 +69,15 @@ impl Widths {
                 break;
             }
             step(&mut w);
+        }
+        // A later step may have freed more than the name needed: give back what fits.
+        let gives: [fn(&mut Widths); 2] = [|w| w.status = 16, |w| w.share = true];
+        for give in gives {
+            let mut more = w;
+            give(&mut more);
+            if width.saturating_sub(more.fixed()) >= NAME_MIN {
+                w = more;
+            }
         }
         let rest = width.saturating_sub(w.fixed());
         (w.name, w.required_by) = if width >= 110 {
@@ -479,6 +491,14 @@ mod tests {
                     0
                 };
             assert!(used <= width, "{width}: {used} {w:?}");
+        }
+    }
+
+    #[test]
+    fn at_80_cells_the_status_column_holds_with_kubernetes_whole() {
+        for reach in [false, true] {
+            let w = Widths::for_width(80, reach);
+            assert!(w.status > "with kubernetes".len() && w.name >= 18, "{w:?}");
         }
     }
 
