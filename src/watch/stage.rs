@@ -30,6 +30,7 @@ use notify_debouncer_full::notify::{
     self, Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher,
 };
 
+use super::notifier::nearest_device;
 use crate::zipsize::{FileKey, Scope, ZipCache};
 
 /// What pip names its staging directory for `--target` (`tempfile.mkdtemp(prefix=...)`).
@@ -221,7 +222,8 @@ fn deflate(cache: &ZipCache, (path, key, size): Job) {
 /// Starts the `heft-watch-stage` thread for staging dirs made in `parent` (normally the temp
 /// dir), if `parent` is on the filesystem `root` will be on; it stops with `stop`.
 pub(super) fn spawn(parent: PathBuf, root: &Path, cache: Arc<ZipCache>, stop: Arc<AtomicBool>) {
-    if device(&parent).is_none() || device(&parent) != nearest_device(root) {
+    let here = nearest_device(&parent);
+    if here.is_none() || here != nearest_device(root) {
         return;
     }
     let (tx, rx) = unbounded();
@@ -289,23 +291,6 @@ fn run(
         }
         stager.on_tick();
     }
-}
-
-#[cfg(unix)]
-fn device(path: &Path) -> Option<u64> {
-    fs::metadata(path)
-        .ok()
-        .map(|m| std::os::unix::fs::MetadataExt::dev(&m))
-}
-
-#[cfg(not(unix))]
-fn device(_path: &Path) -> Option<u64> {
-    None
-}
-
-/// Device of `path`, or of its nearest ancestor that exists (the root may not exist yet).
-fn nearest_device(path: &Path) -> Option<u64> {
-    path.ancestors().find_map(device)
 }
 
 #[cfg(test)]
