@@ -4,7 +4,7 @@
 //! Why: `pip install --target DIR` installs every wheel into `$TMPDIR/pip-target-XXXX/`
 //! and renames each top-level item into DIR only at the very end (`benches/watch.sh` saw all
 //! 169 renames of a chromadb install land within a fraction of a second after a minute of
-//! writing). Watching DIR alone, every file arrives at once and the zipped total waits ~15 s
+//! writing). Watching DIR alone, every file arrives at once and the zipped total waits 15-28 s
 //! for 12k files to be compressed. A rename keeps a file's identity (device, inode, size,
 //! mtime), which is what keys the [`ZipCache`]: a file deflated here is a cache hit when the
 //! batch that brings it is estimated, so the zipped total lands with the bytes.
