@@ -32,10 +32,21 @@ pub fn load_inputs(args: &InputArgs) -> Result<Bundle> {
     load_settings(&decide::resolve_input(args)?)
 }
 
+/// Loads the inputs of a command that analyses imports: the walk's file identities are kept
+/// even without zipped estimates, as the import caches are keyed by them.
+pub fn load_for_imports(args: &InputArgs) -> Result<Bundle> {
+    load_keeping_stamps(&decide::resolve_input(args)?, true)
+}
+
 /// Loads resolved inputs (a lone saved scan is read back), with zipped estimates unless
 /// they are off.
 pub fn load_settings(settings: &Settings) -> Result<Bundle> {
-    let keep = if settings.zip_estimate {
+    load_keeping_stamps(settings, !settings.entries.is_empty())
+}
+
+/// Loads `settings`' inputs; `stamps`: the walk's file identities are kept to the end.
+fn load_keeping_stamps(settings: &Settings, stamps: bool) -> Result<Bundle> {
+    let keep = if stamps || settings.zip_estimate {
         Keep::Stamps
     } else {
         Keep::TreeOnly
@@ -50,8 +61,13 @@ pub fn load_settings(settings: &Settings) -> Result<Bundle> {
     }
     if settings.zip_estimate {
         let cache = Arc::new(ZipCache::load_default());
+        // The import caches are keyed by the stamps the one-shot estimate drops.
+        let kept = stamps.then(|| bundle.stamps.clone());
         heft::zipjob::estimate_once_reporting(&mut bundle, &cache, &mut |p| meter.zipped(p));
         meter.clear();
+        if let Some(kept) = kept {
+            bundle.stamps = kept;
+        }
         cache.save_default();
     } else {
         heft::zipjob::plan_headers(&mut bundle);

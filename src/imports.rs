@@ -6,6 +6,7 @@
 //! - [`finder`]: module lookup over the tree (packages, namespace portions, extensions).
 //! - [`graph`]: every source scanned in parallel and its imports resolved.
 //! - [`cache`]: scans and extension names by file identity, kept between runs.
+//! - [`graphcache`]: the resolved graph, kept between runs while no input changes.
 //! - [`reach`]: the walk from the entries and each file's [`Reach`].
 //! - [`lazy`]: top-level subtrees only lazily reached, with the import that makes each lazy.
 //! - [`entries`]: `--entry` values and the default entries.
@@ -19,6 +20,7 @@ pub mod elf;
 pub mod entries;
 pub mod finder;
 pub mod graph;
+pub mod graphcache;
 pub mod lazy;
 mod lexer;
 pub mod reach;
@@ -27,11 +29,16 @@ pub mod stdlib;
 pub mod why;
 pub mod wire;
 
+use std::collections::HashSet;
+use std::path::Path;
+
 use serde::Serialize;
 
 use crate::bundle::Bundle;
 use crate::model::{NodeId, Sizes};
+use crate::zipsize::cache_home;
 use cache::ParseCache;
+use entries::Resolved;
 use finder::ModId;
 use graph::Graph;
 use reach::{Link, Walk};
@@ -48,7 +55,8 @@ pub enum EdgeKind {
     Guarded,
     /// Under `if TYPE_CHECKING:`: never runs.
     TypeOnly,
-    /// A string literal (`importlib.import_module("x")`, a PEP 562 lookup table).
+    /// A string literal: `importlib.import_module("x")` in a function (at module scope it
+    /// is `Top`), a computed name's literal prefix, a PEP 562 lookup table.
     Dynamic,
 }
 
@@ -144,13 +152,42 @@ impl Imports {
         Self::analyze_cached(bundle, entries, &mut ParseCache::new())
     }
 
-    /// Like [`Imports::analyze`], with scans of unchanged files taken from (and saved to)
-    /// the user's cache under `$XDG_CACHE_HOME/heft/imports`; a cache that cannot be
-    /// written only costs time next run.
+    /// Like [`Imports::analyze`], with the graph of an unchanged bundle and the scans of
+    /// unchanged files taken from (and saved to) the user's cache under
+    /// `$XDG_CACHE_HOME/heft/imports`; a cache that cannot be written only costs time next run.
     pub fn analyze_with_user_cache(bundle: &Bundle, entries: &[String]) -> Imports {
-        let mut cache = ParseCache::load_default(bundle);
-        let imports = Self::analyze_cached(bundle, entries, &mut cache);
+        match cache_home() {
+            Some(home) => Self::analyze_in(bundle, entries, &home.join("imports")),
+            None => Self::analyze(bundle, entries),
+        }
+    }
+
+    /// Like [`Imports::analyze`], with the caches kept under `dir`: the stored graph when
+    /// every input it was computed from is unchanged, else the graph built anew from the
+    /// cached scans of unchanged files (and both saved for next time).
+    pub fn analyze_in(bundle: &Bundle, entries: &[String], dir: &Path) -> Imports {
+        let stdlib = stdlib::names(&bundle.target.python);
+        let names = entry_names(bundle, entries);
+        let inputs = graphcache::Inputs::of(bundle, &names);
+        if let Some(inputs) = &inputs
+            && let Some((graph, stored)) = graphcache::load(dir, bundle, &names, inputs)
+        {
+            let (imports, resolved) =
+                Self::walk_graph(bundle, &stdlib, graph, entries, &mut ParseCache::new());
+            // Entry files are found from the working directory: walked from other entries,
+            // the stored graph may hold another set of extension modules' edges.
+            if resolved == stored {
+                return imports;
+            }
+        }
+        let mut cache = ParseCache::load(dir.to_path_buf(), bundle);
+        let graph = Graph::build(bundle, &stdlib, &mut cache);
+        let (imports, resolved) = Self::walk_graph(bundle, &stdlib, graph, entries, &mut cache);
         let _ = cache.save();
+        drop(cache);
+        if let Some(inputs) = &inputs {
+            let _ = graphcache::save(dir, bundle, &names, inputs, &imports.graph, &resolved);
+        }
         imports
     }
 
@@ -158,13 +195,21 @@ impl Imports {
     /// recording what it reads there (the caller saves the cache).
     pub fn analyze_cached(bundle: &Bundle, entries: &[String], cache: &mut ParseCache) -> Imports {
         let stdlib = stdlib::names(&bundle.target.python);
-        let mut graph = Graph::build(bundle, &stdlib, cache);
+        let graph = Graph::build(bundle, &stdlib, cache);
+        Self::walk_graph(bundle, &stdlib, graph, entries, cache).0
+    }
+
+    /// Walks `graph` from the entries (reading extension modules as they are reached) and
+    /// classifies every file; also returns the entries as resolved.
+    fn walk_graph(
+        bundle: &Bundle,
+        stdlib: &HashSet<&str>,
+        mut graph: Graph,
+        entries: &[String],
+        cache: &mut ParseCache,
+    ) -> (Imports, Resolved) {
         let default_entries = entries.is_empty();
-        let names = if default_entries {
-            entries::default_entries(bundle)
-        } else {
-            entries.to_vec()
-        };
+        let names = entry_names(bundle, entries);
         let resolved = entries::resolve(bundle, &mut graph, &names);
         let mut walk = Walk::run(bundle, &mut graph, &resolved.modules, &resolved.files);
         // Extension modules import from C; their names are only known once they are reached.
@@ -175,7 +220,7 @@ impl Imports {
                 .filter(|m| walk.of(*m).is_some())
                 .filter(|m| graph.finder.module(*m).kind == finder::ModKind::Extension)
                 .collect();
-            graph.scan_extensions(bundle, &stdlib, &reached, cache);
+            graph.scan_extensions(bundle, stdlib, &reached, cache);
             if graph.edges.len() == before {
                 break;
             }
@@ -187,14 +232,16 @@ impl Imports {
                 reach[f.index()] = Reach::Reached;
             }
         }
-        Imports {
+        graph.finder.shrink();
+        let imports = Imports {
             graph,
             entries: names,
             default_entries,
-            unresolved: resolved.unresolved,
+            unresolved: resolved.unresolved.clone(),
             walk,
             reach,
-        }
+        };
+        (imports, resolved)
     }
 
     /// The class of a node (a directory: `Unreached`).
@@ -255,6 +302,15 @@ impl Imports {
                 .position(|m| m.file == Some(file))
                 .map(|i| ModId(i as u32))
         })
+    }
+}
+
+/// The entries as given, or the default entries when none are.
+fn entry_names(bundle: &Bundle, entries: &[String]) -> Vec<String> {
+    if entries.is_empty() {
+        entries::default_entries(bundle)
+    } else {
+        entries.to_vec()
     }
 }
 

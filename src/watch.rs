@@ -8,6 +8,8 @@
 //!   it stops with [`WatchEvent::Gone`] when the root's filesystem goes away.
 //! - `heft-watch-zip` estimates the zipped size of every entry a batch brought
 //!   ([`ZipSizes`]), from a [`crate::zipsize::ZipCache`], so only changed files are compressed.
+//! - `heft-watch-stage` deflates the files pip stages in the temp dir for a `--target`
+//!   install before they are renamed into the root ([`stage`]), so those are cache hits.
 //! - The consumer (the TUI or `heft watch`) owns a [`live::LiveBundle`] and feeds it both
 //!   kinds of events: bytes are right as soon as a batch is applied, zipped sizes follow.
 //!
@@ -19,6 +21,7 @@ pub mod live;
 mod meta_cache;
 mod notifier;
 mod rescan;
+pub mod stage;
 pub mod summary;
 pub mod wire;
 pub mod zip;
@@ -50,16 +53,22 @@ pub struct WatchOptions {
     /// cost what [`crate::zipjob::plan_headers`] gives a fresh scan: directories their
     /// headers, files nothing.
     pub zip_estimate: bool,
+    /// Whether files pip stages for a `--target` install in the temp dir are deflated
+    /// before they arrive ([`stage`]); only with `zip_estimate`.
+    pub pre_deflate: bool,
 }
 
 impl Default for WatchOptions {
     fn default() -> Self {
         Self {
-            debounce: Duration::from_millis(250),
-            settle: Duration::from_millis(100),
+            // Short: a batch re-walks whole subtrees, so events need little merging, and
+            // pip's renames all land within milliseconds; bytes settle ~0.2 s after them.
+            debounce: Duration::from_millis(50),
+            settle: Duration::from_millis(50),
             max_delay: Duration::from_secs(1),
             poll: Duration::from_millis(200),
             zip_estimate: true,
+            pre_deflate: true,
         }
     }
 }
@@ -201,6 +210,10 @@ impl Watch {
         let stop = Arc::new(AtomicBool::new(false));
         let zip_stop = Arc::clone(&stop);
         let zip_root = root.clone();
+        if options.zip_estimate && options.pre_deflate {
+            let stage_stop = Arc::clone(&stop);
+            stage::spawn(std::env::temp_dir(), &root, Arc::clone(&cache), stage_stop);
+        }
         thread::Builder::new()
             .name("heft-watch-zip".into())
             .spawn(move || {

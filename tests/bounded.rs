@@ -182,8 +182,7 @@ fn a_directory_named_like_a_wheel_is_read_as_a_directory() {
 
 /// Runs heft with `args`; a FIFO given as a file must make it fail at once, naming it.
 fn heft_fails_naming(args: &[&std::ffi::OsStr], needle: &str) {
-    let out = assert_cmd::Command::cargo_bin("heft")
-        .unwrap()
+    let out = crate::rules::heft()
         .args(args)
         .timeout(std::time::Duration::from_secs(60))
         .output()
@@ -245,8 +244,7 @@ fn a_manifest_with_tampered_sizes_saturates_instead_of_wrapping() {
         .file("bar/tests/b.py", 10)
         .install(&site);
     let json = fx.path().join("m.json");
-    assert_cmd::Command::cargo_bin("heft")
-        .unwrap()
+    crate::rules::heft()
         .arg("export")
         .arg(&site)
         .args(["--preset", "tests-dirs", "--format", "json", "-o"])
@@ -260,8 +258,7 @@ fn a_manifest_with_tampered_sizes_saturates_instead_of_wrapping() {
         e.bytes = u64::MAX - 1;
     }
     fs::write(&json, serde_json::to_string(&m).unwrap()).unwrap();
-    let out = assert_cmd::Command::cargo_bin("heft")
-        .unwrap()
+    let out = crate::rules::heft()
         .arg("prune")
         .arg("--manifest")
         .arg(&json)

@@ -42,7 +42,7 @@ pub fn builds(fx: &Fixture) -> (PathBuf, PathBuf) {
 }
 
 pub fn heft(fx: &Fixture) -> Command {
-    let mut c = Command::cargo_bin("heft").unwrap();
+    let mut c = crate::rules::heft();
     c.env("XDG_CACHE_HOME", fx.path().join("cache"));
     c
 }

@@ -481,7 +481,8 @@ fn watch_accepts_the_options_check_takes_and_follows_totals_after_rules() {
     ]
     .to_vec();
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("heft"));
-    cmd.arg("watch")
+    cmd.env("XDG_CACHE_HOME", crate::rules::test_cache_home())
+        .arg("watch")
         .arg(&site)
         .args(["--json", "--until-idle", "0.3"])
         .args(&decide)

@@ -77,7 +77,7 @@ fn imports_json(site: &Path, entry: &str) -> ImportsJson {
 
 /// `heft imports SITE --entry app --json` with its caches under `cache`.
 fn imports_cmd(site: &Path, cache: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("heft").unwrap();
+    let mut cmd = crate::rules::heft();
     cmd.args([
         "imports",
         site.to_str().unwrap(),
@@ -94,13 +94,9 @@ fn write(site: &Path, rel: &str, text: &str) {
 }
 
 fn heft(args: &[&str]) -> std::process::Output {
-    // The parse cache of these runs stays out of the user's own.
-    let cache = tempfile::tempdir().unwrap();
-    let out = Command::cargo_bin("heft")
-        .unwrap()
+    let out = crate::rules::heft()
         .args(args)
         .arg("--no-zip-estimate")
-        .env("XDG_CACHE_HOME", cache.path())
         .output()
         .unwrap();
     assert!(
@@ -109,6 +105,28 @@ fn heft(args: &[&str]) -> std::process::Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
+}
+
+#[test]
+fn commands_run_by_the_tests_keep_their_import_caches_out_of_the_users_home() {
+    let fx = Fixture::new();
+    let site = site(&fx);
+    let home = fx.path().join("home");
+    fs::create_dir(&home).unwrap();
+    crate::rules::succeeded(
+        crate::rules::heft()
+            .args(["imports", site.to_str().unwrap(), "--entry", "app"])
+            .env("HOME", &home),
+    );
+    assert!(
+        !home.join(".cache").exists(),
+        "the test helper names a cache directory of its own"
+    );
+    assert!(
+        crate::rules::test_cache_home()
+            .join("heft/imports")
+            .is_dir()
+    );
 }
 
 #[test]
@@ -350,6 +368,26 @@ fn sources_that_are_links_to_devices_or_fifos_are_unparsed_not_read_forever() {
         "{:?}",
         doc.unparsed
     );
+}
+
+#[test]
+fn heft_imports_stores_its_graph_with_or_without_zip_estimates_and_answers_alike_from_it() {
+    let fx = Fixture::new();
+    let site = site(&fx);
+    for zip in [&[][..], &["--no-zip-estimate"][..]] {
+        let cache = fx.path().join(format!("cache{}", zip.len()));
+        let cold = crate::rules::succeeded(imports_cmd(&site, &cache).args(zip));
+        let graphs = fs::read_dir(cache.join("heft/imports/graphs")).map_or(0, Iterator::count);
+        assert_eq!(
+            graphs, 1,
+            "the file identities the cache needs are kept ({zip:?})"
+        );
+        let warm = crate::rules::succeeded(imports_cmd(&site, &cache).args(zip));
+        assert_eq!(
+            String::from_utf8_lossy(&warm.stdout),
+            String::from_utf8_lossy(&cold.stdout)
+        );
+    }
 }
 
 #[test]

@@ -5,7 +5,6 @@ use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use heft::insight::{Insight, InsightOptions, WhyJson, why_paths};
 use heft::load::{LoadOptions, load};
 use heft::python::name::normalize;
@@ -273,12 +272,7 @@ fn why_paths_on_the_tangled_site_are_shortest_first_with_their_requirements() {
 }
 
 fn heft_why(args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("heft")
-        .unwrap()
-        .arg("why")
-        .args(args)
-        .output()
-        .unwrap()
+    crate::rules::heft().arg("why").args(args).output().unwrap()
 }
 
 #[test]

@@ -4,7 +4,6 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use heft::bundle::Bundle;
 use heft::load::{LoadOptions, load};
 use heft::report::Report;
@@ -53,8 +52,7 @@ fn wheel(dir: &Path, name: &str, requires: &[&str], extra: &[(&str, &str)]) -> P
 
 /// What `heft report PATH` prints.
 fn report_text(path: &Path) -> String {
-    let out = Command::cargo_bin("heft")
-        .unwrap()
+    let out = crate::rules::heft()
         .arg("report")
         .arg(path)
         .output()

@@ -3,7 +3,6 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use heft::bundle::{Bundle, Target};
 use heft::deps::TopLevel;
 use heft::load::{LoadOptions, load};
@@ -398,13 +397,7 @@ fn report_json_parses_back_into_the_contract_types() {
     let fx = Fixture::new();
     let site = fx.dir("site");
     sample_site(&site);
-    let out = crate::rules::succeeded(
-        Command::cargo_bin("heft")
-            .unwrap()
-            .arg("report")
-            .arg(&site)
-            .arg("--json"),
-    );
+    let out = crate::rules::succeeded(crate::rules::heft().arg("report").arg(&site).arg("--json"));
     let r: Report = serde_json::from_slice(&out.stdout).expect("heft.report/1");
     assert_eq!(r.schema, "heft.report/1");
     assert_eq!(r.target.python, "3.12");
@@ -430,8 +423,7 @@ fn report_json_parses_back_into_the_contract_types() {
 
 #[test]
 fn report_of_a_missing_path_exits_2_with_the_path() {
-    let out = Command::cargo_bin("heft")
-        .unwrap()
+    let out = crate::rules::heft()
         .args(["report", "/no/such/dir"])
         .output()
         .unwrap();
@@ -492,8 +484,7 @@ fn report_accepts_python_and_arch_flags() {
         .requires("tomli; python_version < '3.11'")
         .install(&site);
     let out = crate::rules::succeeded(
-        Command::cargo_bin("heft")
-            .unwrap()
+        crate::rules::heft()
             .args([
                 "report",
                 "--json",

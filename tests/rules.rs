@@ -130,9 +130,17 @@ fn node(b: &Bundle, rel: &str) -> NodeId {
         .unwrap_or_else(|| panic!("no {rel}"))
 }
 
-/// The heft binary under test.
+/// The heft binary under test, with its caches (zipped sizes, import graphs) in a directory
+/// of the test build instead of the user's `~/.cache/heft`.
 pub fn heft() -> Command {
-    Command::cargo_bin("heft").unwrap()
+    let mut c = Command::cargo_bin("heft").unwrap();
+    c.env("XDG_CACHE_HOME", test_cache_home());
+    c
+}
+
+/// Where commands run by the tests keep their caches (never the user's own).
+pub fn test_cache_home() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("xdg-cache")
 }
 
 /// Runs `cmd` and returns its output, failing the test with its stderr unless it succeeded.

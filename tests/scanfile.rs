@@ -1,6 +1,5 @@
 //! `heft report --save`: a saved scan reads back into the same report.
 
-use assert_cmd::Command;
 use heft::load::{LoadOptions, load};
 use heft::report::Report;
 
@@ -19,8 +18,7 @@ fn report_save_writes_a_scan_that_reads_back_into_the_same_report() {
         .install(&site);
     write_file(&site.join("app/__pycache__/main.cpython-312.pyc"), 1234);
     let saved = fx.path().join("site.heftscan.gz");
-    Command::cargo_bin("heft")
-        .unwrap()
+    crate::rules::heft()
         .args(["report", "--save"])
         .arg(&saved)
         .arg(&site)

@@ -14,7 +14,7 @@ use crate::cli::ImportsArgs;
 
 /// Runs `heft imports`.
 pub fn run(args: &ImportsArgs) -> Result<ExitCode> {
-    let bundle = super::load_inputs(&args.input)?;
+    let bundle = super::load_for_imports(&args.input)?;
     let started = Instant::now();
     let imports = heft::imports::Imports::analyze_with_user_cache(&bundle, &args.entries.entries);
     let took = started.elapsed();

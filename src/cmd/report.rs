@@ -15,7 +15,11 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
     if let Some(project) = super::project::open(&args.input)? {
         return super::project::report(args, &project);
     }
-    let bundle = super::load_inputs(&args.input)?;
+    let bundle = if args.entries.entries.is_empty() {
+        super::load_inputs(&args.input)?
+    } else {
+        super::load_for_imports(&args.input)?
+    };
     if let Some(path) = &args.save {
         heft::scanfile::save(&bundle, path)?;
     }

@@ -15,7 +15,7 @@ use crate::cli::WhyArgs;
 
 /// Runs `heft why`; exit 2 when no distribution has that name.
 pub fn run(args: &WhyArgs) -> Result<ExitCode> {
-    let bundle = super::load_inputs(&args.input)?;
+    let bundle = super::load_for_imports(&args.input)?;
     let as_path = args.name.contains('/')
         || std::path::Path::new(&args.name)
             .extension()

@@ -115,7 +115,7 @@ impl Imports {
             };
             let breaks = importer == Reach::Reached && e.kind == EdgeKind::Top;
             let entry = by_module.entry(e.to).or_insert_with(|| ImportBreak {
-                module: finder.module(e.to).name.clone(),
+                module: finder.module(e.to).name.to_string(),
                 node,
                 file: root_path(bundle, e.file).1,
                 line: e.line,

@@ -9,7 +9,7 @@ use crate::bundle::{Bundle, RootKind};
 use crate::model::{DistId, NodeId};
 
 /// Entries resolved against the bundle.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Resolved {
     /// Entry modules.
     pub modules: Vec<ModId>,

@@ -39,14 +39,14 @@ pub enum ModKind {
 /// One module the finder found.
 #[derive(Clone, Debug)]
 pub struct Module {
-    /// Dotted name.
-    pub name: String,
+    /// Dotted name (boxed, as the module table of a 200k-source tree holds one per source).
+    pub name: Box<str>,
     /// How it is stored.
     pub kind: ModKind,
     /// The file that runs (`__init__.py` for a package); `None` for a namespace package.
     pub file: Option<NodeId>,
     /// The package's `__path__` (empty for plain modules).
-    pub dirs: Vec<NodeId>,
+    pub dirs: Box<[NodeId]>,
 }
 
 /// Finds modules by dotted name; remembers every answer.
@@ -57,6 +57,10 @@ pub struct Finder {
     /// Every module found so far.
     pub modules: Vec<Module>,
     // Tens of thousands of names are looked up per analysis: a fast hash for short keys.
+    /// Modules found, by the hash of their name (checked against it): no second copy of
+    /// every name (a 200k-source tree has a module per source).
+    found: FxHashMap<u64, ModId>,
+    /// Names that are no module, and modules whose name's hash another module holds.
     memo: FxHashMap<String, Option<ModId>>,
     /// Per directory searched: hashes of its children's names up to their first dot. A module
     /// `x` in a directory is a child named `x`, `x.py`, `x.pyc` or `x.<tag>.so`, so a stem that
@@ -76,9 +80,35 @@ impl Finder {
                 .collect(),
             suffixes: ext_suffixes(&bundle.target),
             modules: Vec::new(),
+            found: FxHashMap::default(),
             memo: FxHashMap::default(),
             stems: FxHashMap::default(),
         }
+    }
+
+    /// A finder over `bundle` that already knows `modules` (a stored graph's), by name;
+    /// `None` when two of them share a name.
+    pub fn with_modules(bundle: &Bundle, modules: Vec<Module>) -> Option<Finder> {
+        let mut f = Finder::new(bundle);
+        f.found.reserve(modules.len());
+        f.modules = modules;
+        for i in 0..f.modules.len() {
+            let id = ModId(u32::try_from(i).ok()?);
+            let name = &f.modules[i].name;
+            if f.known(name).is_some() {
+                return None;
+            }
+            f.remember(&name.clone(), Some(id));
+        }
+        Some(f)
+    }
+
+    /// Forgets what is cheap to find again (each directory's stems, names that are no module),
+    /// so a finder kept with its graph holds little beyond its modules.
+    pub fn shrink(&mut self) {
+        self.stems = FxHashMap::default();
+        self.memo.retain(|_, m| m.is_some());
+        self.memo.shrink_to_fit();
     }
 
     /// The path entries, in order.
@@ -98,12 +128,35 @@ impl Finder {
 
     /// The module `name` resolves to, if the bundle has it.
     pub fn find(&mut self, tree: &Tree, name: &str) -> Option<ModId> {
-        if let Some(known) = self.memo.get(name) {
-            return *known;
+        if let Some(known) = self.known(name) {
+            return known;
         }
         let found = self.lookup(tree, name);
-        self.memo.insert(name.to_string(), found);
+        self.remember(name, found);
         found
+    }
+
+    /// The remembered answer for `name`, if it was looked up before.
+    // Outer `None`: never looked up; inner `None`: looked up, and no module.
+    #[allow(clippy::option_option)]
+    fn known(&self, name: &str) -> Option<Option<ModId>> {
+        if let Some(m) = self.found.get(&stem_hash(name.as_bytes()))
+            && &*self.modules[m.index()].name == name
+        {
+            return Some(Some(*m));
+        }
+        self.memo.get(name).copied()
+    }
+
+    fn remember(&mut self, name: &str, answer: Option<ModId>) {
+        if let Some(m) = answer
+            && let std::collections::hash_map::Entry::Vacant(slot) =
+                self.found.entry(stem_hash(name.as_bytes()))
+        {
+            slot.insert(m);
+            return;
+        }
+        self.memo.insert(name.to_string(), answer);
     }
 
     fn lookup(&mut self, tree: &Tree, name: &str) -> Option<ModId> {
@@ -113,7 +166,7 @@ impl Finder {
         let (entries, last) = match name.rsplit_once('.') {
             Some((parent, last)) => {
                 let p = self.find(tree, parent)?;
-                (self.module(p).dirs.clone(), last)
+                (self.module(p).dirs.to_vec(), last)
             }
             None => (self.path.clone(), name),
         };
@@ -173,10 +226,10 @@ impl Finder {
     fn add(&mut self, name: &str, kind: ModKind, file: Option<NodeId>, dirs: Vec<NodeId>) -> ModId {
         let id = ModId(self.modules.len() as u32);
         self.modules.push(Module {
-            name: name.to_string(),
+            name: name.into(),
             kind,
             file,
-            dirs,
+            dirs: dirs.into_boxed_slice(),
         });
         id
     }

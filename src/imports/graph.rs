@@ -16,12 +16,25 @@ use crate::model::{NodeId, Tree};
 use crate::regular_file;
 use crate::zipsize::FileKey;
 
+/// Sources read and resolved at a time (bounds the scans held at once).
+const CHUNK: usize = 4096;
+
 /// The most of one source file (or a compiled module searched for names) that is read:
 /// generated modules reach ~10 MB; past this a file is `unparsed` and kept.
 const SOURCE_CAP: u64 = 64 << 20;
 
-/// An extension module read this run: its module, file, identity and dotted names.
-type ExtensionScan = (ModId, NodeId, Option<FileKey>, Vec<String>);
+/// A source: its place in path order, node, identity (and whether it was read this run),
+/// and scan (or why not).
+type SourceScan = (
+    usize,
+    NodeId,
+    Option<(FileKey, bool)>,
+    Result<Scanned, String>,
+);
+
+/// An extension module read this run: its place in the list asked for, its module, file,
+/// identity and dotted names.
+type ExtensionScan = (usize, ModId, NodeId, Option<FileKey>, Vec<String>);
 
 /// One resolved import.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,7 +71,8 @@ pub struct Graph {
     pub finder: Finder,
     /// Every edge, grouped by importing file.
     pub edges: Vec<Edge>,
-    file_edges: HashMap<NodeId, Range<usize>>,
+    /// Per importing file (extension modules read included, even without edges): its edges.
+    pub(super) file_edges: HashMap<NodeId, Range<usize>>,
     /// The module each importable source file is.
     pub file_module: HashMap<NodeId, ModId>,
     /// Imports that resolve nowhere.
@@ -74,50 +88,29 @@ impl Graph {
     /// the walk saw the identity it was cached for) and resolves the imports.
     pub fn build(bundle: &Bundle, stdlib: &HashSet<&str>, cache: &mut ParseCache) -> Graph {
         let tree = &bundle.tree;
-        let (sources, mut unparsed) = source_files(bundle);
-        let mut scanned: Vec<(NodeId, Result<Scanned, String>)> = Vec::with_capacity(sources.len());
-        let mut keys: Vec<(NodeId, FileKey, bool)> = Vec::with_capacity(sources.len());
-        let mut misses = Vec::new();
-        for id in sources {
-            let hit =
-                ParseCache::key_of(bundle, id).and_then(|k| Some((k, cache.take_source(&k)?)));
-            match hit {
-                Some((key, s)) => {
-                    keys.push((id, key, false));
-                    scanned.push((id, Ok(s)));
-                }
-                None => misses.push(id),
-            }
-        }
-        let fresh: Vec<(NodeId, Option<FileKey>, Result<Scanned, String>)> = misses
-            .into_par_iter()
-            .map(|id| {
-                let (key, read) = read_source(&tree.path(id));
-                (id, key, read.map(|bytes| scan(&bytes)))
-            })
-            .collect();
-        for (id, key, result) in fresh {
-            if let (Some(key), Ok(_)) = (key, &result) {
-                keys.push((id, key, true));
-            }
-            scanned.push((id, result));
-        }
-        scanned.sort_unstable_by_key(|s| s.0);
+        // Sources in path order (not node order, which the parallel walk varies between
+        // loads): modules are numbered and edges listed alike on every run.
+        let (sources, archived) = source_files(bundle);
         let sites: HashSet<NodeId> = bundle
             .roots
             .iter()
             .flat_map(|r| r.sites.iter().copied())
             .collect();
+        let mut finder = Finder::new(bundle);
+        // A module per source and a few more (namespace packages, extension modules).
+        finder
+            .modules
+            .reserve_exact(sources.len() + sources.len() / 16 + 64);
         let mut g = Graph {
-            finder: Finder::new(bundle),
+            finder,
             edges: Vec::new(),
             file_edges: HashMap::new(),
             file_module: HashMap::new(),
             missing: Vec::new(),
             unparsed: Vec::new(),
-            scanned: scanned.len(),
+            scanned: sources.len(),
         };
-        for (id, _) in &scanned {
+        for id in &sources {
             if let Some(name) = module_name(tree, &sites, *id)
                 && let Some(m) = g.finder.find(tree, &name)
                 && g.finder.module(m).file == Some(*id)
@@ -125,27 +118,63 @@ impl Graph {
                 g.file_module.insert(*id, m);
             }
         }
-        let mut known: Vec<String> = g.finder.modules.iter().map(|m| m.name.clone()).collect();
-        known.sort_unstable();
-        let mut keys: HashMap<NodeId, (FileKey, bool)> = keys
-            .into_iter()
-            .map(|(id, k, fresh)| (id, (k, fresh)))
-            .collect();
-        for (id, result) in scanned {
+        // The modules of the sources, by name, for `import_module(f"pkg.{x}")`.
+        let modules = &g.finder.modules;
+        let mut known: Vec<ModId> = (0..modules.len() as u32).map(ModId).collect();
+        known.sort_unstable_by(|a, b| modules[a.index()].name.cmp(&modules[b.index()].name));
+        // A chunk at a time (read in parallel, resolved in order): what a chunk imports is
+        // dropped, or kept encoded by the cache, before the next chunk is read.
+        let mut unparsed = Vec::new();
+        for chunk in sources.chunks(CHUNK) {
+            for (id, why) in g.scan_chunk(bundle, stdlib, &known, chunk, cache) {
+                unparsed.push((id, why));
+            }
+        }
+        unparsed.extend(archived);
+        g.unparsed = unparsed;
+        g
+    }
+
+    /// Scans `chunk` (sources in path order; cached scans taken from `cache`, the others
+    /// read in parallel) and resolves each in order; returns the sources that could not be read.
+    fn scan_chunk(
+        &mut self,
+        bundle: &Bundle,
+        stdlib: &HashSet<&str>,
+        known: &[ModId],
+        chunk: &[NodeId],
+        cache: &mut ParseCache,
+    ) -> Vec<(NodeId, String)> {
+        let tree = &bundle.tree;
+        let mut scans: Vec<SourceScan> = Vec::with_capacity(chunk.len());
+        let mut misses = Vec::new();
+        for (at, &id) in chunk.iter().enumerate() {
+            let hit =
+                ParseCache::key_of(bundle, id).and_then(|k| Some((k, cache.take_source(&k)?)));
+            match hit {
+                Some((key, s)) => scans.push((at, id, Some((key, false)), Ok(s))),
+                None => misses.push((at, id)),
+            }
+        }
+        scans.par_extend(misses.into_par_iter().map(|(at, id)| {
+            let (key, read) = read_source(&tree.path(id));
+            let scan = read.map(|bytes| scan(&bytes));
+            (at, id, key.map(|k| (k, true)), scan)
+        }));
+        scans.sort_unstable_by_key(|s| s.0);
+        let mut unparsed = Vec::new();
+        for (_, id, key, result) in scans {
             match result {
                 Ok(s) => {
-                    g.resolve_file(tree, stdlib, &known, id, &s);
-                    if let (Some((key, fresh)), Some(root)) = (keys.remove(&id), bundle.root_of(id))
-                    {
+                    self.resolve_file(tree, stdlib, known, id, &s);
+                    if let (Some((key, fresh)), Some(root)) = (key, bundle.root_of(id)) {
                         cache.put_source(root, key, s, fresh);
                     }
                 }
                 Err(why) => unparsed.push((id, why)),
             }
         }
-        unparsed.sort_unstable_by_key(|u| u.0);
-        g.unparsed = unparsed;
-        g
+        unparsed
     }
 
     /// Adds `dynamic` edges from extension modules to the modules their C code names
@@ -159,9 +188,10 @@ impl Graph {
         cache: &mut ParseCache,
     ) {
         let tree = &bundle.tree;
-        let mut found: Vec<(ModId, NodeId, Vec<String>)> = Vec::new();
+        // Tagged with their place in `modules`, so edges are added in that order.
+        let mut found: Vec<(usize, ModId, NodeId, Vec<String>)> = Vec::new();
         let mut misses = Vec::new();
-        for m in modules {
+        for (at, m) in modules.iter().enumerate() {
             let Some(f) = self.finder.module(*m).file else {
                 continue;
             };
@@ -171,29 +201,29 @@ impl Graph {
             let key = ParseCache::key_of(bundle, f);
             let root = bundle.root_of(f).unwrap_or(0);
             match key.and_then(|k| cache.names(root, &k)) {
-                Some(names) => found.push((*m, f, names)),
-                None => misses.push((*m, f, key)),
+                Some(names) => found.push((at, *m, f, names)),
+                None => misses.push((at, *m, f, key)),
             }
         }
         let fresh: Vec<ExtensionScan> = misses
             .into_par_iter()
-            .map(|(m, f, key)| {
+            .map(|(at, m, f, key)| {
                 let path = tree.path(f);
                 // Not ELF (a test fixture, another platform): every byte is searched.
                 let bytes = super::elf::read_rodata(&path)
                     .or_else(|| regular_file::read(&path, SOURCE_CAP).ok());
                 let names = bytes.map(|b| dotted_strings(&b)).unwrap_or_default();
-                (m, f, key, names)
+                (at, m, f, key, names)
             })
             .collect();
-        for (m, f, key, names) in fresh {
+        for (at, m, f, key, names) in fresh {
             if let (Some(key), Some(root)) = (key, bundle.root_of(f)) {
                 cache.put_names(root, key, names.clone());
             }
-            found.push((m, f, names));
+            found.push((at, m, f, names));
         }
-        found.sort_unstable_by_key(|f| f.1);
-        for (m, file, names) in found {
+        found.sort_unstable_by_key(|f| f.0);
+        for (_, m, file, names) in found {
             let start = self.edges.len();
             let package = self
                 .finder
@@ -231,7 +261,7 @@ impl Graph {
         &mut self,
         tree: &Tree,
         stdlib: &HashSet<&str>,
-        known: &[String],
+        known: &[ModId],
         file: NodeId,
         s: &Scanned,
     ) {
@@ -245,7 +275,7 @@ impl Graph {
                     .map(|(p, _)| p.to_string())
                     .unwrap_or_default()
             } else {
-                m.name.clone()
+                m.name.to_string()
             }
         });
         let mut r = Resolver {
@@ -345,7 +375,7 @@ impl Resolver<'_, '_> {
     }
 
     /// `import_module(f"pkg.{x}")`: every direct submodule under the prefix.
-    fn prefix(&mut self, known: &[String], name: &str, imp: &RawImport) {
+    fn prefix(&mut self, known: &[ModId], name: &str, imp: &RawImport) {
         let whole = imp.module.is_empty() || imp.module.ends_with('.');
         let (package, stem) = match name.rsplit_once('.') {
             _ if whole => (name, ""),
@@ -362,17 +392,16 @@ impl Resolver<'_, '_> {
         } else {
             package.len() + 1
         };
-        let start = known.partition_point(|k| k.as_str() < lead.as_str());
-        let hits: Vec<String> = known[start..]
+        let name_of = |m: &ModId| &*self.g.finder.module(*m).name;
+        let start = known.partition_point(|k| name_of(k) < lead.as_str());
+        let hits: Vec<ModId> = known[start..]
             .iter()
-            .take_while(|k| k.starts_with(&lead))
-            .filter(|k| k.len() > skip && !k[skip..].contains('.'))
-            .cloned()
+            .take_while(|k| name_of(k).starts_with(&lead))
+            .filter(|k| name_of(k).len() > skip && !name_of(k)[skip..].contains('.'))
+            .copied()
             .collect();
-        for h in hits {
-            if let Some(m) = self.g.finder.find(self.tree, &h) {
-                self.edge(m, imp.kind, imp.line);
-            }
+        for m in hits {
+            self.edge(m, imp.kind, imp.line);
         }
     }
 
@@ -431,7 +460,7 @@ fn read_source(path: &std::path::Path) -> (Option<FileKey>, Result<Vec<u8>, Stri
     (key, read)
 }
 
-/// `.py` files of directory roots; sources inside archives are listed as not read.
+/// `.py` files of directory roots in path order; sources inside archives are listed as not read.
 fn source_files(bundle: &Bundle) -> (Vec<NodeId>, Vec<(NodeId, String)>) {
     let tree = &bundle.tree;
     let mut read = Vec::new();
@@ -449,7 +478,6 @@ fn source_files(bundle: &Bundle) -> (Vec<NodeId>, Vec<(NodeId, String)>) {
             }
         }
     }
-    read.sort_unstable();
     (read, skipped)
 }
 

@@ -40,7 +40,7 @@ impl Imports {
             .iter()
             .enumerate()
             .filter(|(_, m)| !m.name.contains('.'))
-            .map(|(i, m)| (m.name.as_str(), ModId(i as u32)))
+            .map(|(i, m)| (&*m.name, ModId(i as u32)))
             .collect();
         let mut out = Vec::new();
         for site in bundle.roots.iter().flat_map(|r| r.sites.iter().copied()) {
@@ -92,7 +92,7 @@ impl Imports {
             let Link::Edge(i) = link else { return None };
             let e = &self.graph.edges[i];
             (e.kind != EdgeKind::Top).then(|| LinkJson {
-                module: finder.module(at).name.clone(),
+                module: finder.module(at).name.to_string(),
                 file: root_path(bundle, e.file).1,
                 line: e.line,
                 kind: e.kind.as_str().into(),

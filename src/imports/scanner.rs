@@ -424,13 +424,16 @@ impl Scanner {
             .into_iter()
             .map(|p| {
                 let mut import = p.import;
+                let guarded = p.in_except || p.tries.iter().any(|t| tries[*t]);
+                // A call with a whole literal name at module scope runs at import, as an
+                // import statement does; elsewhere (or optional, or naming a prefix) it is lazy.
                 import.kind = if p.type_only {
                     EdgeKind::TypeOnly
-                } else if p.call {
+                } else if p.call && (p.deferred || guarded || import.prefix) {
                     EdgeKind::Dynamic
                 } else if p.deferred {
                     EdgeKind::Deferred
-                } else if p.in_except || p.tries.iter().any(|t| tries[*t]) {
+                } else if guarded {
                     EdgeKind::Guarded
                 } else {
                     EdgeKind::Top

@@ -110,11 +110,34 @@ fn type_checking_blocks_are_type_only_but_their_else_runs() {
 }
 
 #[test]
-fn literal_import_calls_are_dynamic() {
+fn a_literal_import_call_at_module_scope_runs_at_import_like_a_statement() {
     assert_eq!(
         one("importlib.import_module('onnxruntime')"),
-        ("onnxruntime".into(), EdgeKind::Dynamic)
+        ("onnxruntime".into(), EdgeKind::Top)
     );
+    assert_eq!(
+        one("class C:\n    m = __import__('x.y')\n"),
+        ("x.y".into(), EdgeKind::Top),
+        "a class body runs at import"
+    );
+    assert_eq!(
+        one("if sys.platform == 'linux':\n    m = import_module('.b', 'pkg.a')\n"),
+        ("pkg.a.b".into(), EdgeKind::Top)
+    );
+    let kinds = |src: &str| -> Vec<EdgeKind> { imports(src).into_iter().map(|i| i.1).collect() };
+    assert_eq!(
+        kinds("try:\n    m = import_module('a')\nexcept ImportError:\n    m = __import__('b')\n"),
+        [EdgeKind::Dynamic, EdgeKind::Dynamic],
+        "optional at start-up: a guarded call and its fallback stay dynamic"
+    );
+    assert_eq!(
+        kinds("if TYPE_CHECKING:\n    import_module('a')\n"),
+        [EdgeKind::TypeOnly]
+    );
+}
+
+#[test]
+fn literal_import_calls_in_functions_or_with_computed_names_are_dynamic() {
     assert_eq!(
         one("def f():\n    return __import__(\"x.y\")\n"),
         ("x.y".into(), EdgeKind::Dynamic)
@@ -128,7 +151,7 @@ fn literal_import_calls_are_dynamic() {
         (".*".into(), EdgeKind::Dynamic)
     );
     assert_eq!(
-        one("m = import_module('.b', 'pkg.a')"),
+        one("def f():\n    m = import_module('.b', 'pkg.a')\n"),
         ("pkg.a.b".into(), EdgeKind::Dynamic)
     );
     assert_eq!(

@@ -98,7 +98,7 @@ fn guarded_dynamic_and_type_only_edges_have_their_kinds() {
     let (_d, b) = bundle(&[
         (
             "app.py",
-            "try:\n    import g\nexcept ImportError:\n    g = None\nif TYPE_CHECKING:\n    import t\nimportlib.import_module('dyn')\n",
+            "try:\n    import g\nexcept ImportError:\n    g = None\nif TYPE_CHECKING:\n    import t\ndef f():\n    importlib.import_module('dyn')\n",
         ),
         ("g.py", ""),
         ("t.py", ""),
@@ -117,6 +117,28 @@ fn guarded_dynamic_and_type_only_edges_have_their_kinds() {
         kinds,
         [EdgeKind::Guarded, EdgeKind::TypeOnly, EdgeKind::Dynamic]
     );
+}
+
+#[test]
+fn a_module_scope_import_call_is_reached_and_a_settings_string_stays_lazy() {
+    let (_d, b) = bundle(&[
+        (
+            "app.py",
+            "import importlib\nimportlib.import_module('eager')\n\
+             DEFAULTS = {'api': 'lib.impl.Api'}\n\
+             def get_class(fqn):\n    module, _ = fqn.rsplit('.', 1)\n    return importlib.import_module(module)\n",
+        ),
+        ("eager.py", ""),
+        ("lib/__init__.py", ""),
+        ("lib/impl.py", ""),
+    ]);
+    let i = analyze(&b, &["app"]);
+    assert_eq!(
+        reach(&b, &i, "eager.py"),
+        Reach::Reached,
+        "the call runs when app is imported"
+    );
+    assert_eq!(reach(&b, &i, "lib/impl.py"), Reach::Lazy);
 }
 
 #[test]
@@ -334,7 +356,7 @@ fn chains_name_each_link_from_the_entry() {
     let names: Vec<&str> = i
         .chain(c)
         .iter()
-        .map(|(m, _)| i.graph.finder.module(*m).name.as_str())
+        .map(|(m, _)| &*i.graph.finder.module(*m).name)
         .collect();
     assert_eq!(names, ["app", "a.b", "c"]);
 }

@@ -43,7 +43,7 @@ pub struct ModuleWhy {
 impl Imports {
     /// The chain and importers of module `m`.
     pub fn why_module(&self, bundle: &Bundle, m: ModId) -> ModuleWhy {
-        let name = self.graph.finder.module(m).name.clone();
+        let name = self.graph.finder.module(m).name.to_string();
         ModuleWhy {
             reach: self
                 .walk
@@ -95,7 +95,7 @@ impl Imports {
         self.chain(m)
             .into_iter()
             .map(|(at, link)| {
-                let module = finder.module(at).name.clone();
+                let module = finder.module(at).name.to_string();
                 match link {
                     Link::Entry => LinkJson {
                         module,
@@ -136,7 +136,7 @@ impl Imports {
             .iter()
             .filter(|e| target(e.to) && from(e.file))
             .map(|e| LinkJson {
-                module: finder.module(e.to).name.clone(),
+                module: finder.module(e.to).name.to_string(),
                 file: root_path(bundle, e.file).1,
                 line: e.line,
                 kind: e.kind.as_str().into(),

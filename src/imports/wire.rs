@@ -185,8 +185,8 @@ impl ImportsJson {
             .map(|e| EdgeJson {
                 from: e
                     .from
-                    .map_or_else(|| path(e.file), |m| finder.module(m).name.clone()),
-                to: finder.module(e.to).name.clone(),
+                    .map_or_else(|| path(e.file), |m| finder.module(m).name.to_string()),
+                to: finder.module(e.to).name.to_string(),
                 kind: e.kind.as_str().to_string(),
                 file: path(e.file),
                 line: e.line,

@@ -25,9 +25,9 @@ fn answer(job: &ImportsJob, imports: Imports) -> ImportsDone {
     }
 }
 
-/// Starts the analysis on its own thread; the answer arrives on `tx`. Unchanged sources
-/// come from the user's parse cache (as `heft imports` does), so reopening a layer shows
-/// its graph sooner.
+/// Starts the analysis on its own thread; the answer arrives on `tx`. As `heft imports`
+/// does, it takes the stored graph of an unchanged bundle (else the scans of unchanged
+/// sources) from the user's cache, so reopening a layer shows its graph sooner.
 pub fn spawn(job: ImportsJob, tx: Sender<Event>) -> Result<()> {
     thread::Builder::new()
         .name("heft-imports".into())

@@ -334,7 +334,7 @@ fn identity(meta: &fs::Metadata) -> RootId {
 }
 
 /// Device of `path`, or of its nearest ancestor that exists.
-fn nearest_device(path: &Path) -> Option<u64> {
+pub(super) fn nearest_device(path: &Path) -> Option<u64> {
     path.ancestors()
         .find_map(|p| fs::metadata(p).ok())
         .map(|m| identity(&m).dev)

@@ -15,11 +15,12 @@
 //! that does not parse, or is larger than any file heft writes, is ignored: the cache only
 //! ever saves time.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, Metadata};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, RwLock};
 
 use super::{deflated_size, is_stored_by_suffix};
 use loaded::LoadedRoot;
@@ -104,6 +105,13 @@ pub struct ZipCache {
     loaded: RwLock<Vec<LoadedRoot>>,
     /// Sizes computed this run, and saved ones another root looked up.
     shards: [Mutex<HashMap<FileKey, Slot>>; SHARDS],
+    /// Files compressed through this cache (misses), so tests can check nothing is done twice.
+    deflations: AtomicU64,
+    /// Identities being compressed right now; a second lookup waits on `landed` for the
+    /// first instead of compressing the same bytes again (watch mode deflates files pip
+    /// stages, and the batch bringing them may ask while a big one is still under way).
+    in_flight: Mutex<HashSet<FileKey>>,
+    landed: Condvar,
 }
 
 impl ZipCache {
@@ -195,18 +203,28 @@ impl ZipCache {
             return Ok(size);
         }
         let Some(key) = key else {
+            self.deflations.fetch_add(1, Ordering::Relaxed);
             return deflated_size(path);
         };
         if let Some(deflated) = self.get(scope, &key) {
             return Ok(deflated);
         }
-        // Compress outside the lock so the other threads keep going.
+        let Some(_flight) = self.take_off(scope, key) else {
+            // Another thread compressed it meanwhile (or failed: then this one tries).
+            return match self.get(scope, &key) {
+                Some(deflated) => Ok(deflated),
+                None => self.get_or_compute(scope, path, Some(key), size),
+            };
+        };
+        // Compress outside the shard locks so the other threads keep going.
+        self.deflations.fetch_add(1, Ordering::Relaxed);
         let deflated = deflated_size(path)?;
         let slot = Slot {
             deflated,
             loaded: UNUSED,
             scope: scope.0,
         };
+        // Stored before the flight lands, so a waiter woken by it finds the size.
         self.shard(&key).insert(key, slot);
         Ok(deflated)
     }
@@ -218,6 +236,31 @@ impl ZipCache {
         for shard in &self.shards {
             lock(shard).reserve(additional / SHARDS + 1);
         }
+    }
+
+    /// Marks `key` as being compressed by this thread; `None` after waiting for another
+    /// thread that was already at it. Checked under the flights lock: a flight stores its
+    /// size before it lands, so a miss here means nobody has it.
+    fn take_off(&self, scope: Scope, key: FileKey) -> Option<Flight<'_>> {
+        let mut flying = lock(&self.in_flight);
+        if self.get(scope, &key).is_some() {
+            return None;
+        }
+        if flying.insert(key) {
+            return Some(Flight { cache: self, key });
+        }
+        while flying.contains(&key) {
+            flying = self
+                .landed
+                .wait(flying)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        None
+    }
+
+    /// How many files were compressed through this cache (lookups that missed).
+    pub fn deflations(&self) -> u64 {
+        self.deflations.load(Ordering::Relaxed)
     }
 
     /// Number of cached sizes (a saved size another root looked up counts twice).
@@ -316,6 +359,19 @@ impl ZipCache {
 
     fn shard(&self, key: &FileKey) -> MutexGuard<'_, HashMap<FileKey, Slot>> {
         lock(&self.shards[(key.ino ^ key.dev) as usize % SHARDS])
+    }
+}
+
+/// One identity being compressed; landing (even on an error or a panic) wakes the waiters.
+struct Flight<'a> {
+    cache: &'a ZipCache,
+    key: FileKey,
+}
+
+impl Drop for Flight<'_> {
+    fn drop(&mut self) {
+        lock(&self.cache.in_flight).remove(&self.key);
+        self.cache.landed.notify_all();
     }
 }
 

@@ -219,3 +219,65 @@ fn metadata_is_read_again_only_when_it_changed() {
     );
     assert!(live.bundle().dists.is_empty());
 }
+
+/// Dates every file under `dir` back a minute, as if pip had finished writing them.
+fn age_all(dir: &Path) {
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        if entry.file_type().is_file() {
+            let file = fs::File::options().write(true).open(entry.path()).unwrap();
+            file.set_modified(past).unwrap();
+        }
+    }
+}
+
+#[test]
+fn files_deflated_while_staged_arrive_in_batches_as_cache_hits_and_sum_to_a_one_shot_estimate() {
+    use crate::watch::stage::Stager;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let tmp = dir.path().join("tmp");
+    let staging = tmp.join("pip-target-abc/lib/python");
+    fs::create_dir_all(&root).unwrap();
+    fs::create_dir_all(&staging).unwrap();
+    let cache = Arc::new(ZipCache::new());
+    let mut stager = Stager::new(tmp.clone(), Arc::clone(&cache));
+    let mut live = LiveBundle::new(root.clone(), LoadOptions::default());
+    settle(&mut live, &root, rescan::full(&root, 1), &cache);
+    let batches: [(&str, &[(&str, usize)]); 3] = [
+        (
+            "alpha",
+            &[("alpha/__init__.py", 100), ("alpha/core.py", 5000)],
+        ),
+        ("beta", &[("beta/b.py", 3000), ("beta/sub/c.py", 700)]),
+        ("gamma", &[("gamma/g.py", 9000)]),
+    ];
+    let mut deflated = 0;
+    for (seq, (name, files)) in (2..).zip(batches) {
+        install(&staging, name, files);
+        age_all(&staging);
+        stager.adopt(&tmp.join("pip-target-abc"), &mut |_| {});
+        stager.on_tick();
+        // The files, METADATA and RECORD, each deflated once while staged.
+        deflated += files.len() as u64 + 2;
+        assert_eq!(cache.deflations(), deflated, "batch {name}: staged files");
+        let info = format!("{name}-1.0.dist-info");
+        for item in [name, info.as_str()] {
+            fs::rename(staging.join(item), root.join(item)).unwrap();
+        }
+        settle(
+            &mut live,
+            &root,
+            partial(&root, seq, &[name, &info]),
+            &cache,
+        );
+        assert_eq!(
+            cache.deflations(),
+            deflated,
+            "batch {name}: moved-in files are cache hits, never deflated again"
+        );
+    }
+    assert_eq!(live.zip_pending(), 0);
+    let one_shot = fresh(&root, &Arc::new(ZipCache::new()));
+    assert_eq!(Snapshot::of(live.bundle()), one_shot);
+}

@@ -179,3 +179,26 @@ fn the_cache_can_be_shared_by_a_rayon_pool() {
     assert_eq!(sizes, expected);
     assert_eq!(cache.len(), 64);
 }
+
+#[test]
+fn lookups_of_one_file_at_once_compress_it_once_and_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.so");
+    let bytes: Vec<u8> = (0..4_000_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    fs::write(&path, bytes).unwrap();
+    let cache = ZipCache::new();
+    let barrier = std::sync::Barrier::new(4);
+    let sizes: Vec<u64> = std::thread::scope(|s| {
+        let lookups: Vec<_> = (0..4)
+            .map(|_| {
+                s.spawn(|| {
+                    barrier.wait();
+                    lookup(&cache, Scope::NONE, &path)
+                })
+            })
+            .collect();
+        lookups.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(cache.deflations(), 1, "the others waited for the first");
+    assert!(sizes.iter().all(|&s| s == sizes[0]), "{sizes:?}");
+}
