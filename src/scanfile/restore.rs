@@ -129,6 +129,10 @@ fn restore_tree(file: &ScanFile) -> Result<Tree, String> {
         if parent as usize >= i {
             return Err(format!("node {i} comes before its parent {parent}"));
         }
+        // Only directories hold children: a file's own sizes are its total in the tree.
+        if !tree.node(NodeId(parent)).is_dir() {
+            return Err(format!("node {i}'s parent {parent} is not a directory"));
+        }
         let kind = letter_kind(kind);
         let own = Sizes {
             files: u64::from(kind != crate::model::NodeKind::Dir),

@@ -133,6 +133,18 @@ fn an_owner_out_of_range_is_an_error_not_a_panic() {
 }
 
 #[test]
+fn a_file_listed_as_a_parent_is_an_error_not_a_broken_tree() {
+    let mut file = capture(&sample());
+    let (f, child) = (
+        file.nodes.kind.find('f').unwrap(),
+        file.nodes.parent.len() - 1,
+    );
+    assert!(f < child, "the sample has a file before its last node");
+    file.nodes.parent[child] = f as u32;
+    assert!(restore(&file).unwrap_err().contains("not a directory"));
+}
+
+#[test]
 fn a_child_listed_before_its_parent_is_an_error() {
     let mut file = capture(&sample());
     file.nodes.parent[1] = 5;
