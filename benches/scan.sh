@@ -46,7 +46,8 @@ bench_dir() {
   local -a names=() cmds=()
   add() { names+=("$1"); cmds+=("$2"); }
   add "du -sb" "du -sb $dir"
-  command -v dust >/dev/null && add "dust -s -d 0" "dust -s -d 0 $dir"
+  # -P: no progress spinner on stderr (it would garble the timing read from there).
+  command -v dust >/dev/null && add "dust -s -d 0" "dust -s -d 0 -P $dir"
   # PIPDEPTREE: the real script rather than a pyenv shim (a shim adds its own start-up).
   local pdt=${PIPDEPTREE:-$(command -v pipdeptree || true)}
   [ -z "$pdt" ] || add "pipdeptree -c size-raw" "$pdt --path $dir -c size-raw"
