@@ -89,6 +89,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         hint
     };
+    // Beside a warning, a message is set off from it ("… by chromadb · excluded onnxruntime").
+    let hint = if alert.is_some() && app.message.is_some() && app.busy.is_none() {
+        format!("· {hint}")
+    } else {
+        hint
+    };
     let hint_w = (hint.chars().count() as u16 + 1).min(most);
     let left = alert.map_or_else(|| focused_path(app), |a| format!("⚠ {a}"));
     let mut x = area.x;
