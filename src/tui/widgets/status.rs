@@ -58,13 +58,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         width: area.width.saturating_sub(help_w),
         ..area
     };
-    let hint = match (&app.message, app.busy) {
-        (_, Some(busy)) => format!("⧗ {busy}…"),
-        (Some(m), None) => m.clone(),
-        (None, None) if app.unexported => "e export · q quit (changes not exported)".into(),
-        (None, None) => "Space exclude · e export · q quit".into(),
-    };
     let alert = focused_alert(app);
+    let hint = hint_text(app, alert.is_some());
     // A warning about the focused item needs room more than a hint or a message: when both
     // don't fit, the message (the totals line repeats what was excluded) and the hint give
     // way whole, so the warning keeps its importer's file and line. Only a busy mark stays.
@@ -86,12 +81,6 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     // Key hints lose whole parts ("q quit") rather than being cut mid-word.
     let hint = if app.message.is_none() && app.busy.is_none() {
         fit_hint(&hint, usize::from(most.saturating_sub(1)))
-    } else {
-        hint
-    };
-    // Beside a warning, a message is set off from it ("… by chromadb · excluded onnxruntime").
-    let hint = if alert.is_some() && app.message.is_some() && app.busy.is_none() {
-        format!("· {hint}")
     } else {
         hint
     };
@@ -145,6 +134,18 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         hint_w,
         style,
     );
+}
+
+/// What the right end says: a busy mark, the last message (set off from a warning beside it:
+/// "… by chromadb · excluded onnxruntime") or the key hints.
+fn hint_text(app: &App, beside_alert: bool) -> String {
+    match (&app.message, app.busy) {
+        (_, Some(busy)) => format!("⧗ {busy}…"),
+        (Some(m), None) if beside_alert => format!("· {m}"),
+        (Some(m), None) => m.clone(),
+        (None, None) if app.unexported => "e export · q quit (changes not exported)".into(),
+        (None, None) => "Space exclude · e export · q quit".into(),
+    }
 }
 
 /// `hint` in at most `width` columns: whole " · " parts dropped from the end first.
