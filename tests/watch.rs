@@ -182,7 +182,9 @@ fn a_deleted_and_recreated_root_is_followed() {
 
 /// Spawns `heft watch ARGS`, forwarding stdout lines over a channel.
 fn spawn_watch(args: &[&str]) -> (Child, crossbeam_channel::Receiver<String>) {
+    // The zipped sizes it caches go to the tests' cache directory, never the user's.
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_heft"))
+        .env("XDG_CACHE_HOME", crate::rules::test_cache_home())
         .arg("watch")
         .args(args)
         .stdout(Stdio::piped())
