@@ -61,13 +61,14 @@ fn load_keeping_stamps(settings: &Settings, stamps: bool) -> Result<Bundle> {
     }
     if settings.zip_estimate {
         let cache = Arc::new(ZipCache::load_default());
-        // The import caches are keyed by the stamps the one-shot estimate drops.
-        let kept = stamps.then(|| bundle.stamps.clone());
-        heft::zipjob::estimate_once_reporting(&mut bundle, &cache, &mut |p| meter.zipped(p));
-        meter.clear();
-        if let Some(kept) = kept {
-            bundle.stamps = kept;
+        let tasks = heft::zipjob::plan_cached(&mut bundle, &cache);
+        // The tasks hold their copies of the walk's stamps; a one-shot command drops them
+        // (16 bytes a node) unless the import caches, keyed by them, need them.
+        if !stamps {
+            bundle.stamps = heft::bundle::Stamps::default();
         }
+        heft::zipjob::compress(&mut bundle, tasks, &cache, &mut |p| meter.zipped(p));
+        meter.clear();
         cache.save_default();
     } else {
         heft::zipjob::plan_headers(&mut bundle);

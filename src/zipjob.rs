@@ -374,25 +374,18 @@ fn resum_dists(bundle: &mut Bundle) {
 /// Estimates every directory root to the end (for headless commands).
 pub fn estimate_blocking(bundle: &mut Bundle, cache: &Arc<ZipCache>) {
     let tasks = plan_cached(bundle, cache);
-    run_blocking(bundle, tasks, cache);
+    compress(bundle, tasks, cache, &mut |_| {});
 }
 
-/// [`estimate_blocking`] for a bundle that will not be estimated again (one-shot commands):
-/// the walk's stamps are dropped once the tasks hold their copies (16 bytes a node).
-pub fn estimate_once(bundle: &mut Bundle, cache: &Arc<ZipCache>) {
-    estimate_once_reporting(bundle, cache, &mut |_| {});
-}
-
-/// [`estimate_once`], calling `on_progress` after every batch of results (a terminal's
-/// progress line). Files the cache holds are sized while planning, so the progress counts
-/// only the files still to compress.
-pub fn estimate_once_reporting(
+/// Compresses `tasks` (from [`plan_cached`]) to the end, applying each batch of results and
+/// calling `on_progress` after it (a terminal's progress line). The caller plans first, so a
+/// one-shot command can drop the walk's stamps once the tasks hold their copies.
+pub fn compress(
     bundle: &mut Bundle,
+    tasks: Vec<ZipTask>,
     cache: &Arc<ZipCache>,
     on_progress: &mut dyn FnMut(&ZipProgress),
 ) {
-    let tasks = plan_cached(bundle, cache);
-    bundle.stamps = crate::bundle::Stamps::default();
     let mut progress = ZipProgress::of_tasks(bundle, &tasks);
     for event in spawn(tasks, Arc::clone(cache)) {
         match event {
@@ -401,15 +394,6 @@ pub fn estimate_once_reporting(
                 apply(bundle, &sizes);
                 on_progress(&progress);
             }
-            ZipEvent::Done => break,
-        }
-    }
-}
-
-fn run_blocking(bundle: &mut Bundle, tasks: Vec<ZipTask>, cache: &Arc<ZipCache>) {
-    for event in spawn(tasks, Arc::clone(cache)) {
-        match event {
-            ZipEvent::Sizes(sizes) => apply(bundle, &sizes),
             ZipEvent::Done => break,
         }
     }
