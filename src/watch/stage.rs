@@ -16,7 +16,7 @@
 //! then again when it is complete. Only staging dirs on the root's filesystem are followed:
 //! across filesystems pip copies, and the copies are new files.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -39,8 +39,6 @@ const PREFIX: &str = "pip-target-";
 const QUIET: Duration = Duration::from_millis(500);
 /// Threads deflating staged files.
 const WORKERS: usize = 2;
-/// Identities remembered as sent (32 bytes each); past this the set starts over.
-const MAX_SENT: usize = 1 << 20;
 /// How often the thread looks at the stop flag and at files waiting to be quiet.
 const TICK: Duration = Duration::from_millis(100);
 
@@ -56,13 +54,10 @@ pub struct Stager {
     cache: Arc<ZipCache>,
     /// Files seen by a walk, waiting to be quiet: (when to look again, path).
     waiting: VecDeque<(Instant, PathBuf)>,
-    /// Where files are sent to be deflated; `None`: deflated on the caller's thread.
+    /// Where files are sent to be deflated; `None`: deflated on the caller's thread. A file
+    /// that a walk and its close both find is sent twice: the second lookup is a cache hit,
+    /// or waits for the first while it is compressed ([`ZipCache::get_or_compute`]).
     workers: Option<Sender<Job>>,
-    /// Files handed over for deflation: one that a walk and its close both found is sent once
-    /// (on two workers, two lookups at once would both miss and both compress). The path
-    /// counts too: `CPython` writes a `.pyc` under a temp name and renames it, and the job for
-    /// the temp name may find it gone.
-    sent: HashSet<(FileKey, PathBuf)>,
 }
 
 /// A file to deflate: its path, identity and size when it was found.
@@ -76,7 +71,6 @@ impl Stager {
             cache,
             waiting: VecDeque::new(),
             workers: None,
-            sent: HashSet::new(),
         }
     }
 
@@ -189,7 +183,7 @@ impl Stager {
         }
     }
 
-    /// Hands the file over for deflation, once per identity and path.
+    /// Hands the file over for deflation (a file the cache holds costs a lookup).
     fn deflate_with(&mut self, path: &Path, meta: &fs::Metadata) {
         if !meta.is_file() {
             return;
@@ -197,12 +191,6 @@ impl Stager {
         let Some(key) = FileKey::of(meta) else {
             return;
         };
-        if self.sent.len() >= MAX_SENT {
-            self.sent.clear();
-        }
-        if !self.sent.insert((key, path.to_path_buf())) {
-            return;
-        }
         let job = (path.to_path_buf(), key, meta.len());
         match &self.workers {
             Some(workers) => {
