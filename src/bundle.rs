@@ -142,8 +142,9 @@ pub struct Bundle {
 /// added after the load (watch-mode rescans), have none.
 #[derive(Clone, Debug, Default)]
 pub struct Stamps {
-    /// By node index; parallel to the arena (16 bytes a node).
-    by_node: Vec<Stamp>,
+    /// By node index; parallel to the arena (16 bytes a node). Shared by clones: stamps
+    /// never change once the walk is merged.
+    by_node: std::sync::Arc<Vec<Stamp>>,
     /// The device each root was walked on, by root index.
     devs: Vec<Option<u64>>,
 }
@@ -164,8 +165,9 @@ impl Stamps {
         if shard.stamps.len() != shard.entries.len() || shard.stamps.is_empty() {
             return;
         }
-        self.by_node.resize(first.index(), Stamp::default());
-        self.by_node.extend_from_slice(&shard.stamps);
+        let by_node = std::sync::Arc::make_mut(&mut self.by_node);
+        by_node.resize(first.index(), Stamp::default());
+        by_node.extend_from_slice(&shard.stamps);
         if self.devs.len() <= shard.root {
             self.devs.resize(shard.root + 1, None);
         }

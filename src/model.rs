@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use thin_vec::ThinVec;
 
@@ -90,8 +91,9 @@ pub struct Node {
     detached: bool,
 }
 
-/// How a node is stored: 48 bytes (a test holds it there), because a tree holds one per path
-/// and the scan's memory budget is counted in bytes a file.
+/// How a node is stored: 40 bytes (a test holds it there), because a tree holds one per path
+/// and the scan's memory budget is counted in bytes a file. The zipped total, the one size
+/// that changes once a tree is complete (as estimates arrive), lives in [`Tree::zipped`].
 ///
 /// Only directories have children, so for every other node its own sizes are its total and
 /// one copy is kept. A directory's own sizes (its disk blocks, the zipped cost of its entry)
@@ -109,10 +111,9 @@ struct Stored {
     link: u32,
     // A thin vector (one pointer, no allocation when empty): most nodes are files.
     children: ThinVec<NodeId>,
-    // The subtree's total bytes, disk and zipped; the file count is in `kind` or `Tree::dirs`.
+    // The subtree's total bytes and disk; the file count is in `kind` or `Tree::dirs`.
     bytes: u64,
     disk: u64,
-    zipped: u64,
 }
 
 /// A directory's row in [`Tree::dirs`].
@@ -128,7 +129,7 @@ impl Stored {
         self.name_len == DETACHED
     }
 
-    fn total(&self, dirs: &[DirSizes]) -> Sizes {
+    fn total(&self, dirs: &[DirSizes], zipped: u64) -> Sizes {
         let files = if self.kind == NodeKind::Dir {
             dirs.get(self.link as usize).map_or(0, |d| d.files)
         } else {
@@ -138,15 +139,15 @@ impl Stored {
             files,
             bytes: self.bytes,
             disk: self.disk,
-            zipped: self.zipped,
+            zipped,
         }
     }
 
-    /// Overwrites the stored total (a directory's file count goes to its row).
+    /// Overwrites the stored total but its zipped bytes (a directory's file count goes to
+    /// its row).
     fn set_total(&mut self, dirs: &mut [DirSizes], total: &Sizes) {
         self.bytes = total.bytes;
         self.disk = total.disk;
-        self.zipped = total.zipped;
         if self.kind == NodeKind::Dir
             && let Some(d) = dirs.get_mut(self.link as usize)
         {
@@ -161,10 +162,17 @@ const NO_OWNER: u32 = u32::MAX;
 const DETACHED: u16 = u16::MAX;
 
 /// The arena of nodes.
+///
+/// A clone shares the nodes and names (copied on the next change to either): a complete tree
+/// only changes its zipped sizes as estimates arrive, and those are kept apart, so a worker
+/// can read a copy of a 200k-node tree (the import analysis) for the cost of its zipped
+/// column and directory rows.
 #[derive(Clone, Debug, Default)]
 pub struct Tree {
-    nodes: Chunked<Stored>,
-    names: Vec<u8>,
+    nodes: Arc<Chunked<Stored>>,
+    names: Arc<Vec<u8>>,
+    /// Per node: the subtree's zipped bytes.
+    zipped: Chunked<u64>,
     dirs: Vec<DirSizes>,
 }
 
@@ -197,14 +205,19 @@ impl Tree {
             "only directories have children"
         );
         let id = self.push(parent.0, name, kind, own);
-        self.nodes[parent.index()].children.push(id);
+        self.nodes_mut()[parent.index()].children.push(id);
         id
+    }
+
+    /// The nodes, to change (a copy first if a clone of the tree still shares them).
+    fn nodes_mut(&mut self) -> &mut Chunked<Stored> {
+        Arc::make_mut(&mut self.nodes)
     }
 
     fn push(&mut self, parent: u32, name: &[u8], kind: NodeKind, own: Sizes) -> NodeId {
         let id = NodeId(u32::try_from(self.nodes.len()).unwrap_or(u32::MAX - 1));
         let name_start = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        self.names.extend_from_slice(name);
+        Arc::make_mut(&mut self.names).extend_from_slice(name);
         let link = if kind == NodeKind::Dir {
             self.dirs.push(DirSizes {
                 own,
@@ -214,7 +227,8 @@ impl Tree {
         } else {
             NO_OWNER
         };
-        self.nodes.push(Stored {
+        self.zipped.push(own.zipped);
+        self.nodes_mut().push(Stored {
             name_start,
             // A path component never nears 64 KiB; a longer (hostile) archive name is cut.
             name_len: u16::try_from(name.len()).unwrap_or(DETACHED - 1),
@@ -224,7 +238,6 @@ impl Tree {
             children: ThinVec::new(),
             bytes: own.bytes,
             disk: own.disk,
-            zipped: own.zipped,
         });
         id
     }
@@ -232,7 +245,7 @@ impl Tree {
     /// The node behind `id` (a copy: change it through the `Tree`'s setters).
     pub fn node(&self, id: NodeId) -> Node {
         let n = &self.nodes[id.index()];
-        let total = n.total(&self.dirs);
+        let total = n.total(&self.dirs, self.zipped[id.index()]);
         let (own, owner) = if n.kind == NodeKind::Dir {
             let own = self
                 .dirs
@@ -253,7 +266,7 @@ impl Tree {
 
     /// Gives a file (or link) to a distribution, or to none; directories are never owned.
     pub fn set_owner(&mut self, id: NodeId, owner: Option<DistId>) {
-        let n = &mut self.nodes[id.index()];
+        let n = &mut self.nodes_mut()[id.index()];
         if n.kind != NodeKind::Dir {
             n.link = owner.map_or(NO_OWNER, |d| d.0);
         }
@@ -290,17 +303,18 @@ impl Tree {
                 continue;
             }
             // Taken out for the sort so the other nodes' names can be read meanwhile.
-            let mut children = std::mem::take(&mut self.nodes[i].children);
+            let mut children = std::mem::take(&mut self.nodes_mut()[i].children);
             // Ids break ties (an archive may list a name twice): children were pushed in id
             // order, so this is the stable order, and the unstable sort moves less.
             children.sort_unstable_by(|a, b| self.name(*a).cmp(self.name(*b)).then(a.cmp(b)));
             // Lists grew by doubling; a complete tree gives the spare slots back.
             children.shrink_to_fit();
-            self.nodes[i].children = children;
+            self.nodes_mut()[i].children = children;
         }
         // The tree is complete: give back what doubling left unused at the end of each buffer.
-        self.nodes.shrink_last();
-        self.names.shrink_to_fit();
+        self.nodes_mut().shrink_last();
+        self.zipped.shrink_last();
+        Arc::make_mut(&mut self.names).shrink_to_fit();
         self.dirs.shrink_to_fit();
     }
 
@@ -395,25 +409,37 @@ impl Tree {
     /// Sets each directory's total back to its own sizes (a file's total is its own already).
     fn reset_dir_totals(&mut self, ids: impl Iterator<Item = usize>) {
         for i in ids {
-            let n = &mut self.nodes[i];
+            let n = &self.nodes[i];
             if n.kind == NodeKind::Dir {
                 let own = self
                     .dirs
                     .get(n.link as usize)
                     .map_or_else(Sizes::default, |d| d.own);
-                n.set_total(&mut self.dirs, &own);
+                self.set_total(NodeId(i as u32), &own);
             }
         }
     }
 
     fn total(&self, id: NodeId) -> Sizes {
-        self.nodes[id.index()].total(&self.dirs)
+        self.nodes[id.index()].total(&self.dirs, self.zipped[id.index()])
+    }
+
+    /// Overwrites a node's stored total.
+    fn set_total(&mut self, id: NodeId, total: &Sizes) {
+        let Tree {
+            nodes,
+            zipped,
+            dirs,
+            ..
+        } = self;
+        Arc::make_mut(nodes)[id.index()].set_total(dirs, total);
+        zipped[id.index()] = total.zipped;
     }
 
     fn add_to_total(&mut self, id: NodeId, add: &Sizes) {
         let mut t = self.total(id);
         t.add(add);
-        self.nodes[id.index()].set_total(&mut self.dirs, &t);
+        self.set_total(id, &t);
     }
 
     /// Sets a node's own zipped bytes and moves every ancestor's total by the difference.
@@ -428,7 +454,7 @@ impl Tree {
         // For a file this also sets its own bytes: they are its total.
         let mut at = Some(id);
         while let Some(a) = at {
-            let t = &mut self.nodes[a.index()].zipped;
+            let t = &mut self.zipped[a.index()];
             *t = (*t - before.min(*t)).saturating_add(zipped);
             at = self.parent(a);
         }
@@ -450,22 +476,24 @@ impl Tree {
             return;
         };
         let total = self.total(id);
-        self.nodes[parent.index()].children.retain(|c| *c != id);
+        self.nodes_mut()[parent.index()]
+            .children
+            .retain(|c| *c != id);
         let mut at = Some(parent);
         while let Some(a) = at {
             let mut t = self.total(a);
             t.sub(&total);
-            self.nodes[a.index()].set_total(&mut self.dirs, &t);
+            self.set_total(a, &t);
             at = self.parent(a);
         }
-        self.nodes[id.index()].name_len = DETACHED;
+        self.nodes_mut()[id.index()].name_len = DETACHED;
     }
 
     /// Sorts one node's children by name (after adding children to a sorted tree).
     pub fn sort_children_of(&mut self, id: NodeId) {
-        let mut children = std::mem::take(&mut self.nodes[id.index()].children);
+        let mut children = std::mem::take(&mut self.nodes_mut()[id.index()].children);
         children.sort_by(|a, b| self.name(*a).cmp(self.name(*b)));
-        self.nodes[id.index()].children = children;
+        self.nodes_mut()[id.index()].children = children;
     }
 
     /// Rolls up a subtree just added under a rolled-up tree and adds its total to every
@@ -498,7 +526,7 @@ impl Tree {
             let mut total = self.total(a);
             total.sub(&old);
             total.add(&own);
-            self.nodes[a.index()].set_total(&mut self.dirs, &total);
+            self.set_total(a, &total);
             at = self.parent(a);
         }
     }
@@ -654,9 +682,36 @@ mod tests {
     }
 
     #[test]
-    fn a_stored_node_stays_at_48_bytes() {
+    fn a_stored_node_stays_at_40_bytes() {
         // The scan's memory budget (150 bytes a file, names and lists included) rests on this.
-        assert_eq!(std::mem::size_of::<Stored>(), 48);
+        assert_eq!(std::mem::size_of::<Stored>(), 40);
+    }
+
+    #[test]
+    fn a_clone_shares_the_nodes_and_keeps_its_own_zipped_sizes() {
+        let mut t = Tree::new();
+        let root = t.add_root(b"/r");
+        let a = t.add_child(root, b"a", NodeKind::Dir, Sizes::default());
+        let x = t.add_child(a, b"x.py", NodeKind::File, file(10));
+        t.roll_up();
+        let copy = t.clone();
+        assert!(Arc::ptr_eq(&t.nodes, &copy.nodes), "a clone shares the nodes");
+        assert!(Arc::ptr_eq(&t.names, &copy.names), "a clone shares the names");
+        t.set_own_zipped(x, 7);
+        assert!(
+            Arc::ptr_eq(&t.nodes, &copy.nodes),
+            "zipped sizes change without copying the nodes"
+        );
+        assert_eq!(t.node(root).total.zipped, 7);
+        assert_eq!(copy.node(root).total.zipped, 0);
+        assert_eq!(copy.node(x).own.zipped, 0);
+        // A change to the structure copies first: the clone keeps what it had.
+        t.add_child(a, b"y.py", NodeKind::File, file(5));
+        t.set_own_disk(x, 0);
+        assert!(!Arc::ptr_eq(&t.nodes, &copy.nodes));
+        assert_eq!(copy.children(a), &[x]);
+        assert_eq!(copy.node(root).total.disk, 4096);
+        assert_eq!(t.node(root).total.disk, 0);
     }
 
     #[test]
