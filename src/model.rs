@@ -695,8 +695,14 @@ mod tests {
         let x = t.add_child(a, b"x.py", NodeKind::File, file(10));
         t.roll_up();
         let copy = t.clone();
-        assert!(Arc::ptr_eq(&t.nodes, &copy.nodes), "a clone shares the nodes");
-        assert!(Arc::ptr_eq(&t.names, &copy.names), "a clone shares the names");
+        assert!(
+            Arc::ptr_eq(&t.nodes, &copy.nodes),
+            "a clone shares the nodes"
+        );
+        assert!(
+            Arc::ptr_eq(&t.names, &copy.names),
+            "a clone shares the names"
+        );
         t.set_own_zipped(x, 7);
         assert!(
             Arc::ptr_eq(&t.nodes, &copy.nodes),

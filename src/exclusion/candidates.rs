@@ -137,7 +137,8 @@ impl Exclusion {
                 let node = bundle.tree.node(id);
                 if decides & 1 == 1 && !node.is_dir() && !self.is_excluded(id) {
                     let mut s = node.own;
-                    s.sub(&self.state[id.index()].contrib);
+                    // A file's own excluded (stripped) sizes are its whole `gone`.
+                    s.sub(&self.state[id.index()].gone);
                     saving.add(&s);
                 }
                 stack.extend(bundle.tree.children(id).iter().map(|c| (*c, decides)));

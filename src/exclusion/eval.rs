@@ -14,13 +14,15 @@ use crate::rules::{Owners, RuleKind};
 /// id plus one (0 = no rule names the node).
 const LIST_BIT: u32 = 1 << 31;
 
-/// What the evaluation knows about one node.
+/// What the evaluation knows about one node (56 bytes: the explorer holds one per path).
+///
+/// The node's own excluded (or stripped) sizes are not stored: a file has no children, so
+/// they are its `gone`; a directory is never stripped, so they are its own sizes when it is
+/// excluded and nothing otherwise (see [`Exclusion::contrib`]).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct State {
     /// Excluded sizes of the whole subtree.
     pub gone: Sizes,
-    /// The node's own excluded (or stripped) sizes.
-    pub contrib: Sizes,
     /// Parent index (`NO_RULE` for none): a compact copy of the tree's links.
     pub parent: u32,
     /// Rule id deciding the node.
@@ -39,7 +41,6 @@ impl Default for State {
     fn default() -> Self {
         State {
             gone: Sizes::default(),
-            contrib: Sizes::default(),
             parent: NO_RULE,
             claim: NO_RULE,
             credit: NO_RULE,
@@ -122,25 +123,48 @@ impl Exclusion {
         self.recompute(bundle);
     }
 
-    /// Takes a change of `id`'s own sizes into account (a zip estimate arrived).
-    pub fn on_sizes_changed(&mut self, bundle: &Bundle, id: NodeId) {
+    /// Takes a change of `id`'s own sizes (from `old_own`) into account (a zip estimate
+    /// arrived; the tree already holds the new sizes).
+    pub fn on_sizes_changed(&mut self, bundle: &Bundle, id: NodeId, old_own: &Sizes) {
         let Some(s) = self.state.get(id.index()) else {
             return;
         };
         let old = s.gone;
+        let old_contrib = if bundle.tree.node(id).is_dir() {
+            if s.excluded {
+                *old_own
+            } else {
+                Sizes::default()
+            }
+        } else {
+            s.gone
+        };
         let mut below = s.gone;
-        below.sub(&s.contrib);
-        self.settle(bundle, id.index(), below);
+        below.sub(&old_contrib);
+        self.settle_from(bundle, id.index(), below, old_contrib);
         let (mut child, mut old_child) = (id, old);
         while let Some(p) = self.parent(child) {
-            let s = &self.state[p.index()];
-            let old_p = s.gone;
-            let mut below = s.gone;
-            below.sub(&s.contrib);
+            let old_p = self.state[p.index()].gone;
+            let mut below = old_p;
+            below.sub(&self.contrib(bundle, p));
             below.sub(&old_child);
             below.add(&self.state[child.index()].gone);
             self.settle(bundle, p.index(), below);
             (child, old_child) = (p, old_p);
+        }
+    }
+
+    /// Node `id`'s own excluded (or stripped) sizes as last settled, its own sizes unchanged
+    /// since: a file's whole `gone`, a directory's own sizes if it is excluded.
+    pub(super) fn contrib(&self, bundle: &Bundle, id: NodeId) -> Sizes {
+        let Some(s) = self.state.get(id.index()) else {
+            return Sizes::default();
+        };
+        let node = bundle.tree.node(id);
+        match (node.is_dir(), s.excluded) {
+            (false, _) => s.gone,
+            (true, true) => node.own,
+            (true, false) => Sizes::default(),
         }
     }
 
@@ -248,11 +272,11 @@ impl Exclusion {
     /// Settles an ancestor whose children changed (its `gone` already holds their deltas);
     /// if its own part changes, passes that on to its ancestors (settled after it).
     fn settle_dirty(&mut self, bundle: &Bundle, a: NodeId) {
-        let old_contrib = self.state[a.index()].contrib;
+        let old_contrib = self.contrib(bundle, a);
         let mut below = self.state[a.index()].gone;
         below.sub(&old_contrib);
-        self.settle(bundle, a.index(), below);
-        let new_contrib = self.state[a.index()].contrib;
+        self.settle_from(bundle, a.index(), below, old_contrib);
+        let new_contrib = self.contrib(bundle, a);
         if new_contrib != old_contrib {
             let mut at = self.parent(a);
             while let Some(p) = at {
@@ -327,6 +351,12 @@ impl Exclusion {
     /// Decides node `i` given the excluded sizes of its children (`below`); updates the
     /// distribution and rule sums.
     fn settle(&mut self, bundle: &Bundle, i: usize, below: Sizes) {
+        let old_contrib = self.contrib(bundle, NodeId(i as u32));
+        self.settle_from(bundle, i, below, old_contrib);
+    }
+
+    /// [`Exclusion::settle`] for a node whose own excluded sizes were `old_contrib`.
+    fn settle_from(&mut self, bundle: &Bundle, i: usize, below: Sizes, old_contrib: Sizes) {
         #[cfg(test)]
         SETTLED.with(|c| c.set(c.get() + 1));
         let id = NodeId(i as u32);
@@ -353,18 +383,18 @@ impl Exclusion {
             (Sizes::default(), NO_RULE)
         };
         let old = self.state[i];
-        if contrib != old.contrib || credit != old.credit {
+        if contrib != old_contrib || credit != old.credit {
             let sum = match node.owner() {
                 Some(owner) => self.dist_gone.get_mut(owner.index()),
                 None if !node.is_dir() => Some(&mut self.unowned_gone),
                 None => None,
             };
             if let Some(sum) = sum {
-                sum.sub(&old.contrib);
+                sum.sub(&old_contrib);
                 sum.add(&contrib);
             }
             if let Some(r) = self.rule_gone.get_mut(old.credit as usize) {
-                r.sub(&old.contrib);
+                r.sub(&old_contrib);
             }
             if let Some(r) = self.rule_gone.get_mut(credit as usize) {
                 r.add(&contrib);
@@ -374,7 +404,6 @@ impl Exclusion {
         gone.add(&contrib);
         let s = &mut self.state[i];
         s.excluded = excluded;
-        s.contrib = contrib;
         s.credit = credit;
         s.gone = gone;
     }

@@ -109,7 +109,9 @@ impl Exclusions {
             }
             self.shape.set_own_zipped(id.index(), before, now);
             if let Some(ex) = &mut self.ex {
-                ex.on_sizes_changed(bundle, id);
+                let mut old_own = bundle.tree.node(id).own;
+                old_own.zipped = before;
+                ex.on_sizes_changed(bundle, id, &old_own);
             }
         }
         for s in self.scopes.get_mut() {
