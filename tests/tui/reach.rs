@@ -57,8 +57,6 @@ fn explore(site: &Path, entries: &[&str]) -> App {
 /// As [`explore`], with import presets given on the command line.
 fn explore_with(site: &Path, entries: &[&str], presets: &[&str]) -> App {
     let mut app = scanned(site, entries, presets);
-    // The analysis waits for the zipped estimate; its sizes do not matter here.
-    app.on_event(Event::ZipDone);
     let job = app
         .take_imports_job()
         .expect("a job for the shell to run on a worker");
@@ -93,31 +91,6 @@ fn scanned(site: &Path, entries: &[&str], presets: &[&str]) -> App {
         "the analysis is asked for when the scan ends"
     );
     app
-}
-
-#[test]
-fn the_import_analysis_starts_only_once_the_zipped_estimate_has_ended() {
-    let fx = Fixture::new();
-    let site = site(&fx);
-    let mut app = scanned(&site, &["app"], &[]);
-    app.zip = heft::zipjob::ZipProgress {
-        total_files: 4,
-        total_bytes: 100_000,
-        ..heft::zipjob::ZipProgress::default()
-    };
-    assert!(
-        app.take_imports_job().is_none(),
-        "no analysis while the estimate runs"
-    );
-    assert!(
-        app.imports.is_analysing(),
-        "the header still says it is coming"
-    );
-    app.on_event(Event::ZipDone);
-    assert!(
-        app.take_imports_job().is_some(),
-        "the analysis starts once the estimate is done"
-    );
 }
 
 /// The position of the Tree's row named `name`.

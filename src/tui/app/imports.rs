@@ -35,14 +35,8 @@ impl App {
         }
     }
 
-    /// The analysis to start, once, for the shell to hand to a worker; none while a zipped
-    /// estimate runs. The two would otherwise hold their working sets (the zip cache's table,
-    /// the module table being built, the parse cache's records) at once: the analysis starts
-    /// when the estimate ends, the lower peak worth the wait (the explorer's memory goal).
+    /// The analysis to start, once, for the shell to hand to a worker.
     pub fn take_imports_job(&mut self) -> Option<ImportsJob> {
-        if self.zip.running().is_some() {
-            return None;
-        }
         self.imports.take_job()
     }
 
