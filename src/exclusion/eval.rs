@@ -141,7 +141,7 @@ impl Exclusion {
         };
         let mut below = s.gone;
         below.sub(&old_contrib);
-        self.settle_from(bundle, id.index(), below, old_contrib);
+        self.settle_from(bundle, id.index(), below, Some(old_contrib));
         let (mut child, mut old_child) = (id, old);
         while let Some(p) = self.parent(child) {
             let old_p = self.state[p.index()].gone;
@@ -275,7 +275,7 @@ impl Exclusion {
         let old_contrib = self.contrib(bundle, a);
         let mut below = self.state[a.index()].gone;
         below.sub(&old_contrib);
-        self.settle_from(bundle, a.index(), below, old_contrib);
+        self.settle_from(bundle, a.index(), below, Some(old_contrib));
         let new_contrib = self.contrib(bundle, a);
         if new_contrib != old_contrib {
             let mut at = self.parent(a);
@@ -351,16 +351,24 @@ impl Exclusion {
     /// Decides node `i` given the excluded sizes of its children (`below`); updates the
     /// distribution and rule sums.
     fn settle(&mut self, bundle: &Bundle, i: usize, below: Sizes) {
-        let old_contrib = self.contrib(bundle, NodeId(i as u32));
-        self.settle_from(bundle, i, below, old_contrib);
+        self.settle_from(bundle, i, below, None);
     }
 
-    /// [`Exclusion::settle`] for a node whose own excluded sizes were `old_contrib`.
-    fn settle_from(&mut self, bundle: &Bundle, i: usize, below: Sizes, old_contrib: Sizes) {
+    /// [`Exclusion::settle`] for a node whose own excluded sizes were `old_contrib` (`None`:
+    /// as [`Exclusion::contrib`] says, its own sizes unchanged since it was last settled).
+    fn settle_from(&mut self, bundle: &Bundle, i: usize, below: Sizes, old_contrib: Option<Sizes>) {
         #[cfg(test)]
         SETTLED.with(|c| c.set(c.get() + 1));
         let id = NodeId(i as u32);
         let node = bundle.tree.node(id);
+        // What `contrib` says, from the node already read (this runs once per node a change
+        // touches).
+        let old_contrib =
+            old_contrib.unwrap_or_else(|| match (node.is_dir(), self.state[i].excluded) {
+                (false, _) => self.state[i].gone,
+                (true, true) => node.own,
+                (true, false) => Sizes::default(),
+            });
         let claim = self.state[i].claim;
         let claimed = self.is_excluding(claim);
         let excluded = if node.is_dir() && node.total.files > 0 {
