@@ -372,6 +372,33 @@ impl Tree {
         path
     }
 
+    /// Every node of the subtree under `id`, in index order (`id` first, each parent before
+    /// its children): the same set as [`Tree::descendants`], for sums that need no order.
+    ///
+    /// Why: a depth-first walk follows child lists all over memory and pushes every id on a
+    /// stack; a pass over the stored nodes in order reads them once, front to back. The
+    /// whole tree was walked depth first five times in a one-shot report (a tenth of its
+    /// serial time at 200k files). Children always have larger indices than their parents,
+    /// so one forward pass with a bit per node decides membership.
+    pub fn subtree(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        let start = id.index();
+        // A bit per node from `start` on: whether it is in the subtree.
+        let mut inside = vec![0u64; self.nodes.len().saturating_sub(start).div_ceil(64)];
+        (start..self.nodes.len()).filter_map(move |i| {
+            let n = &self.nodes[i];
+            let p = (n.parent as usize).wrapping_sub(start);
+            let member = i == start
+                || (!n.is_detached()
+                    && n.parent != NO_PARENT
+                    && (n.parent as usize) >= start
+                    && inside[p / 64] & (1 << (p % 64)) != 0);
+            if member {
+                inside[(i - start) / 64] |= 1 << ((i - start) % 64);
+            }
+            member.then_some(NodeId(i as u32))
+        })
+    }
+
     /// Every node of the subtree under `id`, `id` first, depth first.
     pub fn descendants(&self, id: NodeId) -> Descendants<'_> {
         Descendants {
@@ -720,6 +747,33 @@ mod tests {
         t.detach(a);
         assert_eq!(t.node(root).total.bytes, 5);
         assert_eq!(t.children(root).len(), 1);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #[test]
+        fn the_index_order_subtree_holds_the_same_nodes_as_the_depth_first_walk(
+            parents in proptest::collection::vec(0usize..1000, 1..60),
+            detached in proptest::collection::vec(0usize..1000, 0..4),
+            from in 0usize..1000,
+        ) {
+            let mut t = Tree::new();
+            let root = t.add_root(b"/r");
+            let mut ids = vec![root];
+            for (i, p) in parents.iter().enumerate() {
+                let parent = ids[p % ids.len()];
+                let name = format!("n{i}");
+                ids.push(t.add_child(parent, name.as_bytes(), NodeKind::Dir, Sizes::default()));
+            }
+            for d in detached {
+                t.detach(ids[d % ids.len()]);
+            }
+            let from = ids[from % ids.len()];
+            let mut walked: Vec<NodeId> = t.descendants(from).collect();
+            walked.sort_by_key(|n| n.0);
+            let linear: Vec<NodeId> = t.subtree(from).collect();
+            proptest::prop_assert_eq!(walked, linear);
+        }
     }
 
     #[test]

@@ -468,7 +468,7 @@ fn claim_subtree(tree: &mut Tree, dir: NodeId, id: DistId) {
 /// Sums the sizes of the files each distribution owns.
 pub fn total_sizes(bundle: &mut Bundle) {
     let mut sizes = vec![Sizes::default(); bundle.dists.len()];
-    for id in bundle.tree.descendants(bundle.top) {
+    for id in bundle.tree.subtree(bundle.top) {
         let n = bundle.tree.node(id);
         if let Some(owner) = n.owner() {
             sizes[owner.index()].add(&n.own);
