@@ -128,6 +128,14 @@ impl Stored {
         self.name_len == DETACHED
     }
 
+    /// Its name in the tree's name buffer (empty once detached).
+    fn name_in<'a>(&self, names: &'a [u8]) -> &'a [u8] {
+        if self.is_detached() {
+            return &[];
+        }
+        &names[self.name_start as usize..(self.name_start + u32::from(self.name_len)) as usize]
+    }
+
     fn total(&self, dirs: &[DirSizes]) -> Sizes {
         let files = if self.kind == NodeKind::Dir {
             dirs.get(self.link as usize).map_or(0, |d| d.files)
@@ -260,11 +268,7 @@ impl Tree {
     }
     /// The raw bytes of a node's name (empty once detached: detaching forgets it).
     pub fn name(&self, id: NodeId) -> &[u8] {
-        let n = &self.nodes[id.index()];
-        if n.is_detached() {
-            return &[];
-        }
-        &self.names[n.name_start as usize..(n.name_start + u32::from(n.name_len)) as usize]
+        self.nodes[id.index()].name_in(&self.names)
     }
 
     /// A node's name for display (lossy for non-UTF-8 names).
@@ -285,18 +289,31 @@ impl Tree {
 
     /// Sorts every node's children by name so lookups can binary-search.
     pub fn sort_children(&mut self) {
-        for i in 0..self.nodes.len() {
-            if self.nodes[i].children.len() < 2 {
+        // Each child's name is looked up once, not at every comparison: the lookups (a node
+        // and a name, far apart) were most of the sort's time.
+        let mut keyed: Vec<(&[u8], NodeId)> = Vec::new();
+        let (names, nodes) = (&self.names, &mut self.nodes);
+        for i in 0..nodes.len() {
+            if nodes[i].children.len() < 2 {
                 continue;
             }
             // Taken out for the sort so the other nodes' names can be read meanwhile.
-            let mut children = std::mem::take(&mut self.nodes[i].children);
+            let mut children = std::mem::take(&mut nodes[i].children);
+            keyed.clear();
+            keyed.extend(
+                children
+                    .iter()
+                    .map(|c| (nodes[c.index()].name_in(names), *c)),
+            );
             // Ids break ties (an archive may list a name twice): children were pushed in id
             // order, so this is the stable order, and the unstable sort moves less.
-            children.sort_unstable_by(|a, b| self.name(*a).cmp(self.name(*b)).then(a.cmp(b)));
+            keyed.sort_unstable();
+            for (slot, (_, id)) in children.iter_mut().zip(&keyed) {
+                *slot = *id;
+            }
             // Lists grew by doubling; a complete tree gives the spare slots back.
             children.shrink_to_fit();
-            self.nodes[i].children = children;
+            nodes[i].children = children;
         }
         // The tree is complete: give back what doubling left unused at the end of each buffer.
         self.nodes.shrink_last();
