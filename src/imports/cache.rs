@@ -27,10 +27,6 @@ const MAX_FILE: usize = 256 << 20;
 const MAX_PATH: usize = 1 << 16;
 /// Most root files kept; the least recently written go first.
 const MAX_FILES: usize = 64;
-/// Encoded records a root holds in memory before they go on to its spill file: a cold
-/// analysis of 200k sources otherwise holds ~8 MB of them until it saves (the explorer's
-/// memory peak is then).
-const SPILL_AT: usize = 256 << 10;
 
 /// A cached result for one file.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,34 +48,12 @@ pub struct ParseCache {
     loaded: HashMap<FileKey, Entry>,
     /// Sources used or computed this run: their records already encoded, by root index
     /// (some 40 bytes a source, where a decoded scan in a map takes three times that).
-    /// Past `spill_at` bytes they are appended to the root's spill file.
     sources: Vec<Vec<u8>>,
-    /// Per root index: the file the records before those in `sources` went to.
-    spills: Vec<Option<Spill>>,
-    /// Bytes of records a root keeps in memory before spilling ([`SPILL_AT`]).
-    spill_at: usize,
     /// Extension modules' names used or computed this run, with the root each belongs to.
     names: HashMap<FileKey, (usize, Vec<String>)>,
     /// How many records the root files held, and how many were computed anew.
     read: usize,
     computed: usize,
-}
-
-/// A root's records written out before the save, beside its root file; removed with the cache.
-#[derive(Debug)]
-struct Spill {
-    path: PathBuf,
-    file: fs::File,
-    /// Bytes written to it.
-    len: usize,
-    /// A write failed: the file is incomplete and the root is not saved.
-    broken: bool,
-}
-
-impl Drop for Spill {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
-    }
 }
 
 impl ParseCache {
@@ -90,14 +64,8 @@ impl ParseCache {
 
     /// The cache of `bundle`'s directory roots under `dir` (read now, written by [`Self::save`]).
     pub fn load(dir: PathBuf, bundle: &Bundle) -> Self {
-        Self::load_spilling_at(dir, bundle, SPILL_AT)
-    }
-
-    /// [`Self::load`], spilling a root's records past `spill_at` bytes (tests spill early).
-    fn load_spilling_at(dir: PathBuf, bundle: &Bundle, spill_at: usize) -> Self {
         let mut cache = Self {
             dir: Some(dir),
-            spill_at,
             ..Self::default()
         };
         for root in &bundle.roots {
@@ -173,43 +141,6 @@ impl ParseCache {
         let mut w = Writer(std::mem::take(&mut self.sources[root]));
         w.record(&key, &Entry::Source(scanned));
         self.sources[root] = w.0;
-        if self.sources[root].len() >= self.spill_at {
-            self.spill(root);
-        }
-    }
-
-    /// Appends root `root`'s records held in memory to its spill file (made on first use);
-    /// where no file can be made they stay in memory.
-    fn spill(&mut self, root: usize) {
-        let (Some(dir), Some(Some(name))) = (&self.dir, self.roots.get(root)) else {
-            return;
-        };
-        if self.spills.len() <= root {
-            self.spills.resize_with(root + 1, || None);
-        }
-        if self.spills[root].is_none() {
-            let path = dir.join(format!(
-                "{}.spill{}",
-                root_file_name(name),
-                std::process::id()
-            ));
-            let Ok(file) = fs::create_dir_all(dir).and_then(|()| fs::File::create(&path)) else {
-                self.spill_at = usize::MAX;
-                return;
-            };
-            self.spills[root] = Some(Spill {
-                path,
-                file,
-                len: 0,
-                broken: false,
-            });
-        }
-        if let Some(spill) = &mut self.spills[root] {
-            let buf = &mut self.sources[root];
-            spill.broken |= spill.file.write_all(buf).is_err();
-            spill.len += buf.len();
-            buf.clear();
-        }
     }
 
     /// Records the names found in an extension module (computed this run).
@@ -235,20 +166,10 @@ impl ParseCache {
                 w.record(key, &Entry::Names(names.clone()));
             }
             let sources = self.sources.get(i).map_or(&[][..], Vec::as_slice);
-            let spill = self.spills.get(i).and_then(Option::as_ref);
-            if spill.is_some_and(|s| s.broken) {
+            if sources.is_empty() && w.0.is_empty() {
                 continue;
             }
-            if sources.is_empty() && w.0.is_empty() && spill.is_none() {
-                continue;
-            }
-            let spilled = spill.map(|s| (s.path.as_path(), s.len));
-            write_root_file(
-                &dir.join(root_file_name(root)),
-                root,
-                spilled,
-                &[sources, &w.0],
-            )?;
+            write_root_file(&dir.join(root_file_name(root)), root, &[sources, &w.0])?;
         }
         prune_root_files(dir, MAX_FILES);
         Ok(())
@@ -288,14 +209,8 @@ fn parse_root_file(bytes: &[u8], root: &Path) -> Option<HashMap<FileKey, Entry>>
     Some(out)
 }
 
-/// Writes a root file: the header, then the records in `spilled` (a file and its length),
-/// then `bodies` (encoded records) one after another.
-fn write_root_file(
-    path: &Path,
-    root: &Path,
-    spilled: Option<(&Path, usize)>,
-    bodies: &[&[u8]],
-) -> std::io::Result<()> {
+/// Writes a root file: the header, then `bodies` (encoded records) one after another.
+fn write_root_file(path: &Path, root: &Path, bodies: &[&[u8]]) -> std::io::Result<()> {
     let name = crate::model::os_bytes(root.as_os_str());
     if name.len() > MAX_PATH {
         return Ok(());
@@ -304,20 +219,13 @@ fn write_root_file(
     w.0.extend_from_slice(MAGIC);
     w.u32(name.len());
     w.0.extend_from_slice(&name);
-    let spilled_len = spilled.map_or(0, |(_, len)| len);
-    if w.0.len() + spilled_len + bodies.iter().map(|b| b.len()).sum::<usize>() > MAX_FILE {
+    if w.0.len() + bodies.iter().map(|b| b.len()).sum::<usize>() > MAX_FILE {
         return Ok(());
     }
     let temp = path.with_extension(format!("tmp{}", std::process::id()));
     fs::File::create(&temp)
         .and_then(|mut f| {
             f.write_all(&w.0)?;
-            if let Some((spill, len)) = spilled {
-                let copied = std::io::copy(&mut fs::File::open(spill)?, &mut f)?;
-                if copied != len as u64 {
-                    return Err(std::io::Error::other("the spill file changed"));
-                }
-            }
             bodies.iter().try_for_each(|b| f.write_all(b))
         })
         .and_then(|()| fs::rename(&temp, path))

@@ -72,31 +72,6 @@ fn a_warm_analysis_reads_no_source_and_finds_the_same_graph() {
 }
 
 #[test]
-fn records_spilled_to_disk_while_analysing_are_all_saved_and_the_spill_file_removed() {
-    let tree = site();
-    let cache_dir = tempfile::tempdir().unwrap();
-    let b = load_dir(tree.path());
-    let entries = vec!["app".to_string()];
-    // Every record goes on to the spill file as soon as it is made.
-    let mut cold = ParseCache::load_spilling_at(cache_dir.path().to_path_buf(), &b, 1);
-    let first = Imports::analyze_cached(&b, &entries, &mut cold);
-    assert!(
-        cold.sources.iter().all(Vec::is_empty),
-        "no record is held in memory"
-    );
-    let spill = cold.spills[0].as_ref().unwrap().path.clone();
-    assert!(spill.exists(), "the records are on disk meanwhile");
-    cold.save().unwrap();
-    drop(cold);
-    assert!(!spill.exists(), "the spill file goes with the cache");
-
-    let mut warm = ParseCache::load(cache_dir.path().to_path_buf(), &b);
-    let second = Imports::analyze_cached(&b, &entries, &mut warm);
-    assert_eq!(warm.counts(), (5, 0), "every spilled record was saved");
-    assert_eq!(summary(&first), summary(&second));
-}
-
-#[test]
 fn a_changed_source_is_scanned_again() {
     let tree = site();
     let cache_dir = tempfile::tempdir().unwrap();
@@ -187,7 +162,7 @@ fn records_round_trip_through_the_file_format() {
     for entry in entries {
         let mut w = Writer(Vec::new());
         w.record(&key, &entry);
-        write_root_file(&path, root, None, &[&w.0]).unwrap();
+        write_root_file(&path, root, &[&w.0]).unwrap();
         let back = read_root_file(&path, root);
         assert_eq!(back, HashMap::from([(key, entry)]));
     }
