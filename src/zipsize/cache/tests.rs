@@ -93,6 +93,42 @@ fn a_root_reads_only_its_own_sizes() {
 }
 
 #[test]
+fn the_records_a_save_gathers_are_listed_in_lists_sized_exactly() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let (root, file) = root_with_file(dir.path());
+    let cache_dir = dir.path().join("cache");
+    let cache = ZipCache::in_dir(cache_dir.clone());
+    let scope = cache.scope(&root);
+    lookup(&cache, scope, &file);
+    for i in 0..40 {
+        let f = root.join(format!("m{i}.py"));
+        fs::write(&f, format!("x = {i}\n").repeat(i + 1)).unwrap();
+        lookup(&cache, scope, &f);
+    }
+    cache.save().unwrap();
+    // The next run finds the 41 saved sizes and computes 9 more.
+    let next = ZipCache::in_dir(cache_dir);
+    let scope = next.scope(&root);
+    lookup(&next, scope, &file);
+    for i in 0..49 {
+        let f = root.join(format!("m{i}.py"));
+        if i >= 40 {
+            fs::write(&f, "y = 1\n".repeat(i)).unwrap();
+        }
+        lookup(&next, scope, &f);
+    }
+    let changed = next.changed_scopes(1);
+    assert_eq!(changed, [true]);
+    let gathered = next.gather(&changed);
+    assert_eq!(gathered[0].len(), 50, "41 loaded and 9 computed");
+    assert_eq!(
+        gathered[0].capacity(),
+        50,
+        "no spare room: lists are counted before they are filled"
+    );
+}
+
+#[test]
 fn sizes_of_files_gone_from_a_root_are_not_saved_again() {
     let dir = tempfile::TempDir::new().unwrap();
     let (root, file) = root_with_file(dir.path());
