@@ -211,8 +211,6 @@ impl Watch {
         let zip_stop = Arc::clone(&stop);
         let zip_root = root.clone();
         if options.zip_estimate && options.pre_deflate {
-            // Deflating ahead must never slow the re-walk that settles the bytes.
-            crate::zipsize::in_background();
             let stage_stop = Arc::clone(&stop);
             stage::spawn(std::env::temp_dir(), &root, Arc::clone(&cache), stage_stop);
         }

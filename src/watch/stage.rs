@@ -251,7 +251,6 @@ fn spawn_workers(cache: &Arc<ZipCache>) -> Option<Sender<Job>> {
         let worker = std::thread::Builder::new()
             .name(format!("heft-watch-stage-{i}"))
             .spawn(move || {
-                crate::zipsize::lower_thread_priority();
                 for job in rx {
                     deflate(&cache, job);
                 }

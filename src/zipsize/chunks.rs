@@ -16,11 +16,9 @@
 //! hold up the very chunks that flight waits for. Each chunk streams its range through
 //! its thread's 128 KiB buffer, so a 500 MB file costs no more memory than a small one.
 
-use std::cell::Cell;
 use std::fs::File;
 use std::io;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
@@ -37,10 +35,7 @@ pub(super) fn of_file(file: &File, size: u64) -> io::Result<u64> {
     on_pool(|| {
         (0..count(size))
             .into_par_iter()
-            .map(|i| {
-                yield_if_background();
-                with_deflater(|deflater| deflater.feed_chunk(file, i, size))
-            })
+            .map(|i| with_deflater(|deflater| deflater.feed_chunk(file, i, size)))
             .sum()
     })
 }
@@ -65,38 +60,6 @@ pub(super) fn of_bytes(bytes: &[u8]) -> io::Result<u64> {
             })
             .sum()
     })
-}
-
-/// Whether deflate threads yield the CPU to the rest of the process ([`in_background`]).
-static BACKGROUND: AtomicBool = AtomicBool::new(false);
-
-/// The nice value of deflate threads that yield: the kernel then runs them only when the
-/// threads that answer (a watch's re-walk, a UI) have nothing to do.
-const BACKGROUND_NICE: i32 = 10;
-
-/// From now on, the chunk pool's threads run at a low CPU priority. Why: in watch mode the
-/// stager deflates big files while pip writes, and when pip's renames land four deflate
-/// threads would otherwise share two cores evenly with the re-walk that settles the bytes.
-pub fn in_background() {
-    BACKGROUND.store(true, Ordering::Relaxed);
-}
-
-/// Lowers the calling thread's CPU priority to [`BACKGROUND_NICE`] (on Linux a nice value
-/// belongs to a thread, not to the process); elsewhere, or if refused, nothing changes.
-pub fn lower_thread_priority() {
-    #[cfg(target_os = "linux")]
-    let _ = rustix::process::setpriority_process(None, BACKGROUND_NICE);
-}
-
-/// On a pool thread, once [`in_background`] was called: lowers its priority, once.
-fn yield_if_background() {
-    thread_local! {
-        static LOWERED: Cell<bool> = const { Cell::new(false) };
-    }
-    if BACKGROUND.load(Ordering::Relaxed) && !LOWERED.get() {
-        lower_thread_priority();
-        LOWERED.set(true);
-    }
 }
 
 /// Runs `f` on the chunk pool, or on the calling thread if the pool could not start.
