@@ -195,7 +195,7 @@ impl Bundle {
     /// Sizes of files no distribution owns.
     pub fn unowned(&self) -> Sizes {
         let mut s = Sizes::default();
-        for id in self.tree.descendants(self.top) {
+        for id in self.tree.subtree(self.top) {
             let n = self.tree.node(id);
             if !n.is_dir() && n.owner().is_none() {
                 s.add(&n.own);
@@ -394,7 +394,7 @@ impl Builder {
             };
             b.roots[i].sites = sites;
         }
-        b.tree.roll_up();
+        // No second roll-up: `set_own_zipped` has moved the ancestors' totals already.
         (self.bundle, self.texts)
     }
 }

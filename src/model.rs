@@ -128,6 +128,14 @@ impl Stored {
         self.name_len == DETACHED
     }
 
+    /// Its name in the tree's name buffer (empty once detached).
+    fn name_in<'a>(&self, names: &'a [u8]) -> &'a [u8] {
+        if self.is_detached() {
+            return &[];
+        }
+        &names[self.name_start as usize..(self.name_start + u32::from(self.name_len)) as usize]
+    }
+
     fn total(&self, dirs: &[DirSizes]) -> Sizes {
         let files = if self.kind == NodeKind::Dir {
             dirs.get(self.link as usize).map_or(0, |d| d.files)
@@ -260,11 +268,7 @@ impl Tree {
     }
     /// The raw bytes of a node's name (empty once detached: detaching forgets it).
     pub fn name(&self, id: NodeId) -> &[u8] {
-        let n = &self.nodes[id.index()];
-        if n.is_detached() {
-            return &[];
-        }
-        &self.names[n.name_start as usize..(n.name_start + u32::from(n.name_len)) as usize]
+        self.nodes[id.index()].name_in(&self.names)
     }
 
     /// A node's name for display (lossy for non-UTF-8 names).
@@ -285,18 +289,31 @@ impl Tree {
 
     /// Sorts every node's children by name so lookups can binary-search.
     pub fn sort_children(&mut self) {
-        for i in 0..self.nodes.len() {
-            if self.nodes[i].children.len() < 2 {
+        // Each child's name is looked up once, not at every comparison: the lookups (a node
+        // and a name, far apart) were most of the sort's time.
+        let mut keyed: Vec<(&[u8], NodeId)> = Vec::new();
+        let (names, nodes) = (&self.names, &mut self.nodes);
+        for i in 0..nodes.len() {
+            if nodes[i].children.len() < 2 {
                 continue;
             }
             // Taken out for the sort so the other nodes' names can be read meanwhile.
-            let mut children = std::mem::take(&mut self.nodes[i].children);
+            let mut children = std::mem::take(&mut nodes[i].children);
+            keyed.clear();
+            keyed.extend(
+                children
+                    .iter()
+                    .map(|c| (nodes[c.index()].name_in(names), *c)),
+            );
             // Ids break ties (an archive may list a name twice): children were pushed in id
             // order, so this is the stable order, and the unstable sort moves less.
-            children.sort_unstable_by(|a, b| self.name(*a).cmp(self.name(*b)).then(a.cmp(b)));
+            keyed.sort_unstable();
+            for (slot, (_, id)) in children.iter_mut().zip(&keyed) {
+                *slot = *id;
+            }
             // Lists grew by doubling; a complete tree gives the spare slots back.
             children.shrink_to_fit();
-            self.nodes[i].children = children;
+            nodes[i].children = children;
         }
         // The tree is complete: give back what doubling left unused at the end of each buffer.
         self.nodes.shrink_last();
@@ -370,6 +387,33 @@ impl Tree {
             path.push(bytes_to_path(&self.rel_path(top, id)));
         }
         path
+    }
+
+    /// Every node of the subtree under `id`, in index order (`id` first, each parent before
+    /// its children): the same set as [`Tree::descendants`], for sums that need no order.
+    ///
+    /// Why: a depth-first walk follows child lists all over memory and pushes every id on a
+    /// stack; a pass over the stored nodes in order reads them once, front to back. The
+    /// whole tree was walked depth first five times in a one-shot report (a tenth of its
+    /// serial time at 200k files). Children always have larger indices than their parents,
+    /// so one forward pass with a bit per node decides membership.
+    pub fn subtree(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        let start = id.index();
+        // A bit per node from `start` on: whether it is in the subtree.
+        let mut inside = vec![0u64; self.nodes.len().saturating_sub(start).div_ceil(64)];
+        (start..self.nodes.len()).filter_map(move |i| {
+            let n = &self.nodes[i];
+            let p = (n.parent as usize).wrapping_sub(start);
+            let member = i == start
+                || (!n.is_detached()
+                    && n.parent != NO_PARENT
+                    && (n.parent as usize) >= start
+                    && inside[p / 64] & (1 << (p % 64)) != 0);
+            if member {
+                inside[(i - start) / 64] |= 1 << ((i - start) % 64);
+            }
+            member.then_some(NodeId(i as u32))
+        })
     }
 
     /// Every node of the subtree under `id`, `id` first, depth first.
@@ -720,6 +764,33 @@ mod tests {
         t.detach(a);
         assert_eq!(t.node(root).total.bytes, 5);
         assert_eq!(t.children(root).len(), 1);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #[test]
+        fn the_index_order_subtree_holds_the_same_nodes_as_the_depth_first_walk(
+            parents in proptest::collection::vec(0usize..1000, 1..60),
+            detached in proptest::collection::vec(0usize..1000, 0..4),
+            from in 0usize..1000,
+        ) {
+            let mut t = Tree::new();
+            let root = t.add_root(b"/r");
+            let mut ids = vec![root];
+            for (i, p) in parents.iter().enumerate() {
+                let parent = ids[p % ids.len()];
+                let name = format!("n{i}");
+                ids.push(t.add_child(parent, name.as_bytes(), NodeKind::Dir, Sizes::default()));
+            }
+            for d in detached {
+                t.detach(ids[d % ids.len()]);
+            }
+            let from = ids[from % ids.len()];
+            let mut walked: Vec<NodeId> = t.descendants(from).collect();
+            walked.sort_by_key(|n| n.0);
+            let linear: Vec<NodeId> = t.subtree(from).collect();
+            proptest::prop_assert_eq!(walked, linear);
+        }
     }
 
     #[test]

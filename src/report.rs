@@ -456,7 +456,7 @@ fn count_dirs(bundle: &Bundle) -> u64 {
     let roots = bundle.roots.len() as u64;
     let dirs = bundle
         .tree
-        .descendants(bundle.top)
+        .subtree(bundle.top)
         .filter(|id| bundle.tree.node(*id).kind == NodeKind::Dir)
         .count() as u64;
     // Neither the virtual top nor the roots themselves are counted.
@@ -482,32 +482,37 @@ fn dist_roots(d: &Distribution) -> Vec<usize> {
 /// Bytes each install (metadata dir) of each distribution owns, by walking each site's
 /// files: a file belongs to the install whose root it sits in (wheels: whose wheel).
 fn install_bytes(bundle: &Bundle) -> HashMap<NodeId, u64> {
-    let mut by_container: HashMap<(DistId, NodeId), u64> = HashMap::new();
+    let mut containers: Vec<NodeId> = Vec::new();
     for r in &bundle.roots {
-        let containers: Vec<NodeId> = if r.kind == RootKind::Wheels {
-            r.sites.clone()
+        if r.kind == RootKind::Wheels {
+            containers.extend_from_slice(&r.sites);
         } else {
-            vec![r.node]
-        };
-        for c in containers {
-            for id in bundle.tree.descendants(c) {
-                let n = bundle.tree.node(id);
-                if let Some(owner) = n.owner() {
-                    let sum = by_container.entry((owner, c)).or_default();
-                    *sum = sum.saturating_add(n.own.bytes);
-                }
+            containers.push(r.node);
+        }
+    }
+    // A row of sums by distribution per container: hashing a (distribution, container) key
+    // per file was most of this function's time.
+    let dists = bundle.dists.len();
+    let mut sums = vec![0u64; containers.len() * dists];
+    for (row, &c) in containers.iter().enumerate() {
+        for id in bundle.tree.descendants(c) {
+            let n = bundle.tree.node(id);
+            if let Some(owner) = n.owner() {
+                let cell = &mut sums[row * dists + owner.index()];
+                *cell = cell.saturating_add(n.own.bytes);
             }
         }
     }
+    let by_container = |(owner, c): (DistId, NodeId)| {
+        let row = containers.iter().position(|x| *x == c)?;
+        Some(sums[row * dists + owner.index()])
+    };
     let mut out = HashMap::new();
     for d in &bundle.dists {
         for inst in &d.installs {
             let container = container_of(bundle, inst.meta_dir);
             let key = bundle.dist_by_key(&d.key).map(|id| (id, container));
-            out.insert(
-                inst.meta_dir,
-                key.and_then(|k| by_container.get(&k).copied()).unwrap_or(0),
-            );
+            out.insert(inst.meta_dir, key.and_then(by_container).unwrap_or(0));
         }
     }
     out

@@ -106,17 +106,53 @@ pub fn plan_headers(bundle: &mut Bundle) {
 
 /// [`plan`] when files will be compressed (`collect`), else [`plan_headers`] (no tasks).
 pub fn plan_for(bundle: &mut Bundle, collect: bool) -> Vec<ZipTask> {
-    plan_with(bundle, collect, None)
+    if collect {
+        return plan_with(bundle, None);
+    }
+    for r in 0..bundle.roots.len() {
+        if bundle.roots[r].kind == RootKind::SitePackages {
+            dir_headers(bundle, bundle.roots[r].node);
+        }
+    }
+    resum_dists(bundle);
+    Vec::new()
+}
+
+/// Without compression only directories and the end record have a known zipped cost: one
+/// pass in index order finds the directories, where the depth-first planner copied each
+/// directory's child list and looked at every file (a twentieth of a 200k-file report
+/// without zipped estimates).
+fn dir_headers(bundle: &mut Bundle, root: NodeId) {
+    let tree = &bundle.tree;
+    let dirs: Vec<NodeId> = tree
+        .subtree(root)
+        .skip(1)
+        .filter(|id| tree.node(*id).is_dir())
+        .collect();
+    bundle.tree.set_own_zipped(root, END_OF_CENTRAL_DIRECTORY);
+    for dir in dirs {
+        // The path's length below the root, from the names up to it (a few levels).
+        let mut len = 0;
+        let mut at = dir;
+        while at != root {
+            len += bundle.tree.name(at).len() + usize::from(len > 0);
+            match bundle.tree.parent(at) {
+                Some(p) => at = p,
+                None => break,
+            }
+        }
+        bundle.tree.set_own_zipped(dir, entry_overhead(len, true));
+    }
 }
 
 /// Like [`plan`], but a file whose size `cache` holds gets it right away, and only the rest
 /// become tasks. Why: a warm run's tasks were one 48-byte record a file (10 MB at 200k
 /// files) held beside the cache only to look each file up later on another thread.
 pub fn plan_cached(bundle: &mut Bundle, cache: &ZipCache) -> Vec<ZipTask> {
-    plan_with(bundle, true, Some(cache))
+    plan_with(bundle, Some(cache))
 }
 
-fn plan_with(bundle: &mut Bundle, collect: bool, cache: Option<&ZipCache>) -> Vec<ZipTask> {
+fn plan_with(bundle: &mut Bundle, cache: Option<&ZipCache>) -> Vec<ZipTask> {
     let mut tasks = Vec::new();
     for r in 0..bundle.roots.len() {
         if bundle.roots[r].kind != RootKind::SitePackages {
@@ -126,20 +162,14 @@ fn plan_with(bundle: &mut Bundle, collect: bool, cache: Option<&ZipCache>) -> Ve
         let root_path: Arc<Path> = Arc::from(bundle.roots[r].path.as_path());
         let dev = bundle.stamps.dev(r);
         let cached = cache
-            .filter(|_| collect && dev.is_some())
+            .filter(|_| dev.is_some())
             .map(|c| (c, c.scope(&root_path)));
         bundle.tree.set_own_zipped(root, END_OF_CENTRAL_DIRECTORY);
         // (directory, length of its path relative to the root), depth first.
         let mut stack: Vec<(NodeId, usize)> = vec![(root, 0)];
         while let Some((dir, len)) = stack.pop() {
             let mut task = ZipTask {
-                // Only a task that will run needs its path (building 18k paths was 3% of a
-                // 200k-file report without zipped estimates).
-                dir: if collect {
-                    bundle.tree.path(dir)
-                } else {
-                    PathBuf::new()
-                },
+                dir: bundle.tree.path(dir),
                 root: Arc::clone(&root_path),
                 dev,
                 dir_len: len,
@@ -157,7 +187,7 @@ fn plan_with(bundle: &mut Bundle, collect: bool, cache: Option<&ZipCache>) -> Ve
                         bundle.tree.set_own_zipped(child, overhead);
                         stack.push((child, name_len));
                     }
-                    NodeKind::File | NodeKind::Symlink if collect => {
+                    NodeKind::File | NodeKind::Symlink => {
                         let is_link = kind == NodeKind::Symlink;
                         let file = ZipFile {
                             node: child,
@@ -179,7 +209,7 @@ fn plan_with(bundle: &mut Bundle, collect: bool, cache: Option<&ZipCache>) -> Ve
                         task.files.push(ZipFile { name_end, ..file });
                     }
                     // Sockets and fifos are skipped by zip.
-                    NodeKind::File | NodeKind::Symlink | NodeKind::Other => {}
+                    NodeKind::Other => {}
                 }
             }
             if !task.is_empty() {
@@ -363,7 +393,7 @@ fn resum_dists(bundle: &mut Bundle) {
     for d in &mut bundle.dists {
         d.sizes.zipped = 0;
     }
-    for id in bundle.tree.descendants(bundle.top) {
+    for id in bundle.tree.subtree(bundle.top) {
         let n = bundle.tree.node(id);
         if let Some(owner) = n.owner() {
             bundle.dists[owner.index()].sizes.zipped += n.own.zipped;

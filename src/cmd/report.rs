@@ -47,6 +47,9 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
             super::emit(&heft::render::html::report(&bundle, &report, &v), out)?;
         }
     }
+    // The process ends next: freeing the tree node by node (~5 ms at 200k files) is work
+    // nobody waits for; the kernel takes the pages back at once.
+    std::mem::forget(bundle);
     Ok(super::ok())
 }
 

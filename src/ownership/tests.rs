@@ -36,9 +36,11 @@ fn every_row_resolves_through_the_index_as_by_walking_the_tree() {
         "site/pkg/a.py",
         "..",
     ];
-    for row in rows {
+    // One cursor across the rows (as a RECORD is read), then forwards and backwards again.
+    let mut cursor = Cursor::default();
+    for row in rows.iter().chain(rows.iter().rev()).chain(rows.iter()) {
         assert_eq!(
-            resolve_indexed(&t, &index, root, site, row.as_bytes()),
+            resolve_indexed(&t, (&index, &mut cursor), root, site, row.as_bytes()),
             resolve_record_path(&t, root, site, row),
             "row {row:?}"
         );
@@ -50,5 +52,9 @@ fn a_row_that_is_not_utf8_resolves_as_its_lossy_text_did() {
     let (t, root, site) = tree();
     let index = PathIndex::build(&t, &[site]);
     let row = b"pkg/\xffa.py";
-    assert_eq!(resolve_indexed(&t, &index, root, site, row), None);
+    let mut cursor = Cursor::default();
+    assert_eq!(
+        resolve_indexed(&t, (&index, &mut cursor), root, site, row),
+        None
+    );
 }
