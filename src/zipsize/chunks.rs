@@ -88,41 +88,31 @@ impl CountingDeflater {
     fn feed_chunk(&mut self, file: &File, index: u64, size: u64) -> io::Result<u64> {
         let start = index * CHUNK;
         let end = (start + CHUNK).min(size);
+        // Taken for the call and put back whatever it returns, errors included.
         let mut window = std::mem::take(&mut self.window);
-        let want = usize::try_from(start).map_or(window.len(), |s| s.min(window.len()));
-        let got = read_full(file, &mut window[..want], start - want as u64)?;
-        let dictionary = &window[..got];
         let mut buffer = std::mem::take(&mut self.input);
-        let result = self.feed_chunk_after(file, dictionary, start, end, &mut buffer);
+        let result = self.feed_range(file, start, end, &mut window, &mut buffer);
         self.window = window;
         self.input = buffer;
         result
     }
 
-    /// Deflated bytes of `start..end` of `file` after `dictionary`: priced if all zeros.
-    fn feed_chunk_after(
-        &mut self,
-        file: &File,
-        dictionary: &[u8],
-        start: u64,
-        end: u64,
-        buffer: &mut [u8],
-    ) -> io::Result<u64> {
-        if dictionary.iter().all(|b| *b == 0) && zeros::is_zero_range(file, start, end, buffer)? {
-            return zeros::zero_chunk(end - start, !dictionary.is_empty());
-        }
-        self.feed_range(file, dictionary, start, end, buffer)
-    }
-
-    /// Deflates bytes `start..end` of `file` after `dictionary`, ending the stream.
+    /// Deflates bytes `start..end` of `file` after the window before them (read into
+    /// `window`), ending the stream; zeros after zeros are priced ([`zeros::zero_chunk`]).
     fn feed_range(
         &mut self,
         file: &File,
-        dictionary: &[u8],
         start: u64,
         end: u64,
+        window: &mut [u8],
         buffer: &mut [u8],
     ) -> io::Result<u64> {
+        let want = usize::try_from(start).map_or(window.len(), |s| s.min(window.len()));
+        let got = read_full(file, &mut window[..want], start - want as u64)?;
+        let dictionary = &window[..got];
+        if dictionary.iter().all(|b| *b == 0) && zeros::is_zero_range(file, start, end, buffer)? {
+            return zeros::zero_chunk(end - start, !dictionary.is_empty());
+        }
         if !dictionary.is_empty() {
             self.set_dictionary(dictionary)?;
         }

@@ -45,12 +45,18 @@ fn single_stream(bytes: &[u8]) -> u64 {
     .unwrap()
 }
 
-#[test]
-fn a_chunked_file_deflates_within_a_hundredth_of_a_percent_of_one_stream() {
+/// A file of `len` bytes of [`mixed`] in a fresh temp dir (kept alive by the returned guard).
+fn mixed_file(len: usize) -> (tempfile::TempDir, std::path::PathBuf, Vec<u8>) {
     let dir = tempfile::tempdir().unwrap();
-    let bytes = mixed(5 * CHUNK as usize + 12_345);
+    let bytes = mixed(len);
     let path = dir.path().join("big.so");
     std::fs::write(&path, &bytes).unwrap();
+    (dir, path, bytes)
+}
+
+#[test]
+fn a_chunked_file_deflates_within_a_hundredth_of_a_percent_of_one_stream() {
+    let (_dir, path, bytes) = mixed_file(5 * CHUNK as usize + 12_345);
     let chunked = deflated_size(&path).unwrap();
     let single = single_stream(&bytes);
     let off = chunked.abs_diff(single);
@@ -64,10 +70,7 @@ fn a_chunked_file_deflates_within_a_hundredth_of_a_percent_of_one_stream() {
 
 #[test]
 fn a_file_and_its_bytes_are_chunked_alike() {
-    let dir = tempfile::tempdir().unwrap();
-    let bytes = mixed(2 * CHUNK as usize + 1);
-    let path = dir.path().join("big.bin");
-    std::fs::write(&path, &bytes).unwrap();
+    let (_dir, path, bytes) = mixed_file(2 * CHUNK as usize + 1);
     assert_eq!(
         deflated_size(&path).unwrap(),
         crate::zipsize::deflated_size_of(&bytes)
@@ -76,20 +79,14 @@ fn a_file_and_its_bytes_are_chunked_alike() {
 
 #[test]
 fn a_file_up_to_one_chunk_is_one_stream_exactly() {
-    let dir = tempfile::tempdir().unwrap();
-    let bytes = mixed(CHUNK as usize);
-    let path = dir.path().join("edge.bin");
-    std::fs::write(&path, &bytes).unwrap();
+    let (_dir, path, bytes) = mixed_file(CHUNK as usize);
     assert_eq!(count(CHUNK), 1);
     assert_eq!(deflated_size(&path).unwrap(), single_stream(&bytes));
 }
 
 #[test]
 fn a_file_over_the_chunk_size_is_deflated_in_several_tasks_on_the_pool() {
-    let dir = tempfile::tempdir().unwrap();
-    let bytes = mixed(3 * CHUNK as usize + 1);
-    let path = dir.path().join("big.bin");
-    std::fs::write(&path, &bytes).unwrap();
+    let (_dir, path, bytes) = mixed_file(3 * CHUNK as usize + 1);
     assert_eq!(count(bytes.len() as u64), 4);
     let file = std::fs::File::open(&path).unwrap();
     let seen = Mutex::new(Vec::new());
