@@ -15,7 +15,6 @@ use std::path::Path;
 use flate2::{Compress, Compression, FlushCompress, Status};
 
 pub use cache::{FileKey, Scope, ZipCache, cache_home, prune_root_files, root_file_name};
-pub use chunks::count as chunk_count;
 
 /// Local file header without name or extra field.
 const LOCAL_HEADER: u64 = 30;

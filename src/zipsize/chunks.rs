@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use super::{CHUNK, CountingDeflater, FlushCompress, WINDOW, with_deflater, zeros};
 
 /// How many chunks a file of `len` bytes is deflated in (one up to [`CHUNK`]).
-pub fn count(len: u64) -> u64 {
+pub(super) fn count(len: u64) -> u64 {
     len.div_ceil(CHUNK).max(1)
 }
 
