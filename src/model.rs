@@ -195,6 +195,11 @@ impl Tree {
         self.nodes.len()
     }
 
+    /// Number of directories ever added.
+    pub fn dir_count(&self) -> usize {
+        self.dirs.len()
+    }
+
     /// Whether the tree has no nodes.
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()

@@ -5,10 +5,10 @@
 //! per directory and per distribution; only the 22-byte end record is shared.
 
 mod cache;
+mod chunks;
 pub mod zeros;
 
 use std::cell::RefCell;
-use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
@@ -31,6 +31,13 @@ pub const END_OF_CENTRAL_DIRECTORY: u64 = 22;
 /// The deflate level `zip -6` and Python's zipfile use.
 pub const LEVEL: u32 = 6;
 
+/// Input bytes of one deflate chunk: a file longer than this is deflated as several
+/// chunks on several cores ([`chunks`]); up to it, as one stream, exactly as zlib would.
+pub const CHUNK: u64 = 4 << 20;
+
+/// Bytes of deflate's window: each chunk starts with this much of the input before it.
+const WINDOW: usize = 32 * 1024;
+
 /// Suffixes Info-ZIP stores without trying to compress (its default `-n` list; case-sensitive on Unix).
 const STORED_SUFFIXES: [&str; 6] = [".Z", ".zip", ".zoo", ".arc", ".lzh", ".arj"];
 
@@ -50,27 +57,34 @@ pub fn entry_overhead(name_len: usize, is_dir: bool) -> u64 {
 ///
 /// Files with a suffix Info-ZIP never compresses (`.zip`, `.Z` ...) count as stored.
 ///
-/// A file long enough to hold a run of zeros worth pricing (see [`zeros`]) is read region by
-/// region (`SEEK_DATA`/`SEEK_HOLE`), so holes are never read and long zero runs are never
-/// deflated whole: a 10 GiB sparse file costs as much as a 40 MiB one, to the same byte.
+/// A file longer than [`CHUNK`] is deflated chunk by chunk on several cores ([`chunks`]);
+/// a chunk of zeros (a hole in a sparse file) is priced without deflating it ([`zeros`]), so
+/// a 10 GiB sparse file costs about as much as one chunk.
 pub fn deflated_size(path: &Path) -> io::Result<u64> {
     let mut file = crate::regular_file::open(path)?;
     let size = file.metadata()?.len();
     if is_stored_by_suffix(path) {
         return Ok(size);
     }
-    if cfg!(unix) && size >= zeros::MARGIN + zeros::UNIT_INPUT {
-        return with_deflater(|deflater| deflater.feed_sparse(&file, size));
-    }
-    with_deflater(|deflater| deflater.feed_reader(&mut file))
+    let deflated = if size > CHUNK {
+        chunks::of_file(&file, size)?
+    } else {
+        with_deflater(|deflater| deflater.feed_reader(&mut file))?
+    };
+    Ok(deflated.min(size))
 }
 
-/// Deflate-6 size of `bytes`, or their length if deflate does not shrink them.
+/// Deflate-6 size of `bytes`, or their length if deflate does not shrink them; chunked
+/// beyond [`CHUNK`] as [`deflated_size`] chunks a file.
 pub fn deflated_size_of(bytes: &[u8]) -> u64 {
-    let deflated = with_deflater(|deflater| {
-        deflater.feed(bytes, FlushCompress::Finish)?;
-        Ok(deflater.total())
-    });
+    let deflated = if bytes.len() as u64 > CHUNK {
+        chunks::of_bytes(bytes)
+    } else {
+        with_deflater(|deflater| {
+            deflater.feed(bytes, FlushCompress::Finish)?;
+            Ok(deflater.total())
+        })
+    };
     // Compressing into a scratch buffer cannot fail; if it did, stored is the safe answer.
     deflated.map_or(bytes.len() as u64, |size| size.min(bytes.len() as u64))
 }
@@ -89,6 +103,8 @@ struct CountingDeflater {
     compress: Compress,
     input: Box<[u8]>,
     output: Box<[u8]>,
+    /// A chunk's dictionary: the window of input before it.
+    window: Box<[u8]>,
 }
 
 impl CountingDeflater {
@@ -97,13 +113,13 @@ impl CountingDeflater {
             compress: Compress::new(Compression::new(LEVEL), false),
             input: vec![0u8; 128 * 1024].into_boxed_slice(),
             output: vec![0u8; 64 * 1024].into_boxed_slice(),
+            window: vec![0u8; WINDOW].into_boxed_slice(),
         }
     }
 
-    /// Compresses everything `reader` yields; returns the stored-or-deflated size.
+    /// Compresses everything `reader` yields; returns the deflated size.
     fn feed_reader(&mut self, reader: &mut impl Read) -> io::Result<u64> {
         let mut input = std::mem::take(&mut self.input);
-        let mut size = 0u64;
         let result = loop {
             let read = match reader.read(&mut input) {
                 Ok(0) => break self.feed(&[], FlushCompress::Finish),
@@ -111,13 +127,20 @@ impl CountingDeflater {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => break Err(e),
             };
-            size += read as u64;
             if let Err(e) = self.feed(&input[..read], FlushCompress::None) {
                 break Err(e);
             }
         };
         self.input = input;
-        result.map(|()| self.total().min(size))
+        result.map(|()| self.total())
+    }
+
+    /// Starts the stream with `dictionary` as the input before it (a chunk's predecessor).
+    fn set_dictionary(&mut self, dictionary: &[u8]) -> io::Result<()> {
+        self.compress
+            .set_dictionary(dictionary)
+            .map(drop)
+            .map_err(io::Error::other)
     }
 
     /// Compresses all of `input`; with `Finish`, also ends the stream.
@@ -143,98 +166,6 @@ impl CountingDeflater {
     fn total(&self) -> u64 {
         self.compress.total_out()
     }
-
-    /// Compresses a file's data regions, pricing long zero runs by [`zeros`]; returns the
-    /// stored-or-deflated size.
-    fn feed_sparse(&mut self, file: &File, size: u64) -> io::Result<u64> {
-        let mut buffer = std::mem::take(&mut self.input);
-        let result = self.feed_regions(file, size, &mut buffer);
-        self.input = buffer;
-        result
-    }
-
-    fn feed_regions(&mut self, file: &File, size: u64, buffer: &mut [u8]) -> io::Result<u64> {
-        let mut run = ZeroRun::default();
-        // Bytes accounted for so far: holes and zeros as counted, data as read.
-        let mut at = 0;
-        while let Some((start, end)) = zeros::next_data(file, at, size) {
-            run.pending += start - at;
-            at = start;
-            while at < end {
-                let want = usize::try_from(end - at).map_or(buffer.len(), |n| n.min(buffer.len()));
-                let read = read_at(file, &mut buffer[..want], at)?;
-                if read == 0 {
-                    // The file shrank since its size was taken: price what was there.
-                    return self.finish_regions(run, at);
-                }
-                self.feed_data(&buffer[..read], &mut run)?;
-                at += read as u64;
-            }
-        }
-        run.pending += size - at;
-        self.finish_regions(run, size)
-    }
-
-    fn finish_regions(&mut self, mut run: ZeroRun, length: u64) -> io::Result<u64> {
-        self.flush_zeros(&mut run)?;
-        self.feed(&[], FlushCompress::Finish)?;
-        let priced = run.units.saturating_mul(zeros::UNIT_OUTPUT);
-        Ok(self.total().saturating_add(priced).min(length))
-    }
-
-    /// Feeds data, holding back its leading and trailing zeros as part of a run.
-    fn feed_data(&mut self, data: &[u8], run: &mut ZeroRun) -> io::Result<()> {
-        let Some(first) = data.iter().position(|b| *b != 0) else {
-            run.pending += data.len() as u64;
-            return Ok(());
-        };
-        let last = data.iter().rposition(|b| *b != 0).unwrap_or(first);
-        run.pending += first as u64;
-        self.flush_zeros(run)?;
-        // Zero runs inside one buffer are far shorter than any run worth pricing.
-        self.feed(&data[first..=last], FlushCompress::None)?;
-        run.pending = (data.len() - 1 - last) as u64;
-        Ok(())
-    }
-
-    /// Deflates the pending zeros, less the whole units [`zeros::skippable_units`] allows.
-    fn flush_zeros(&mut self, run: &mut ZeroRun) -> io::Result<()> {
-        static ZEROS: [u8; 64 * 1024] = [0; 64 * 1024];
-        let units = zeros::skippable_units(run.pending);
-        run.units += units;
-        let mut left = run.pending - units * zeros::UNIT_INPUT;
-        run.pending = 0;
-        while left > 0 {
-            let n = usize::try_from(left).map_or(ZEROS.len(), |n| n.min(ZEROS.len()));
-            self.feed(&ZEROS[..n], FlushCompress::None)?;
-            left -= n as u64;
-        }
-        Ok(())
-    }
-}
-
-/// Zeros seen but not yet fed, and units of zeros priced instead of deflated.
-#[derive(Default)]
-struct ZeroRun {
-    pending: u64,
-    units: u64,
-}
-
-/// Reads at `offset` without moving the file position, retrying on interrupts.
-#[cfg(unix)]
-fn read_at(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<usize> {
-    use std::os::unix::fs::FileExt;
-    loop {
-        match file.read_at(buffer, offset) {
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            other => return other,
-        }
-    }
-}
-
-#[cfg(not(unix))]
-fn read_at(_file: &File, _buffer: &mut [u8], _offset: u64) -> io::Result<usize> {
-    Err(io::Error::other("positioned reads need unix"))
 }
 
 thread_local! {

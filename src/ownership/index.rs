@@ -1,12 +1,14 @@
-//! A hash index of every path under a bundle's package directories, so a RECORD row is
-//! resolved with one hash of its whole path instead of a binary search per component.
+//! A hash index of every directory under a bundle's package directories, so a RECORD row's
+//! directory is found with one hash of its path, and the row's file by name among that
+//! directory's children.
 //!
 //! Why: resolving rows component by component (`Tree::child` binary searches, each a string
-//! compare) was a fifth of a 200k-file report. Hashing the path once and checking the one
-//! node found costs a few nanoseconds a byte. The index keeps 32 bits of each 64-bit hash,
-//! not paths (a path per file would cost more memory than the tree; 32 bits keep the table at
-//! 9 bytes a path instead of 17, a few colliding pairs at 200k paths), and a hit is confirmed
-//! by comparing the node's names with the row's components, so a hash collision can never
+//! compare) was a fifth of a 200k-file report, and hashing every file's whole path then read
+//! a table slot per row somewhere in a table of every path (cache misses). Rows come grouped
+//! by directory, so [`PathIndex::get_near`] finds a directory once and looks each name up
+//! among its children, which sit side by side. The index keeps 32 bits of each 64-bit hash,
+//! not paths (9 bytes a directory instead of 17, few colliding pairs), and a hit is confirmed
+//! by comparing the node's names with the path's components, so a hash collision can never
 //! attribute a file to the wrong distribution: colliding paths are marked and resolved the
 //! slow, exact way.
 
@@ -36,21 +38,21 @@ pub struct PathIndex {
 }
 
 impl PathIndex {
-    /// Indexes every node below each of `sites` (nested sites index their nodes once each).
+    /// Indexes every directory below each of `sites` (nested sites index theirs once each).
     pub fn build(tree: &Tree, sites: &[NodeId]) -> Self {
-        // Sized once for every node (an upper bound): growing by doubling would hold the old
-        // and the new table at once, the peak of a million-file report (27 + 13 MB).
+        // Sized once for every directory (an upper bound): growing by doubling would hold the
+        // old and the new table at once.
         let mut index = Self {
-            map: HashMap::with_capacity_and_hasher(tree.len(), BuildHasherDefault::default()),
+            map: HashMap::with_capacity_and_hasher(tree.dir_count(), BuildHasherDefault::default()),
         };
         let mut stack: Vec<(NodeId, u64)> = Vec::new();
         for &site in sites {
             stack.push((site, seed(site)));
             while let Some((dir, hash)) = stack.pop() {
                 for &child in tree.children(dir) {
-                    let h = step(hash, tree.name(child));
-                    index.insert(h, child);
-                    if !tree.children(child).is_empty() {
+                    if tree.node(child).is_dir() {
+                        let h = step(hash, tree.name(child));
+                        index.insert(h, child);
                         stack.push((child, h));
                     }
                 }
@@ -66,33 +68,32 @@ impl PathIndex {
             .or_insert(node);
     }
 
-    /// The node at `rel` (`/`-separated) under `site`, and the hash of `rel` (meaningless
-    /// unless found).
-    fn locate(&self, tree: &Tree, site: NodeId, rel: &[u8]) -> (Lookup, u64) {
+    /// The directory at `rel` (`/`-separated) under `site`.
+    fn locate(&self, tree: &Tree, site: NodeId, rel: &[u8]) -> Lookup {
         let mut hash = seed(site);
         for part in rel.split(|b| *b == b'/') {
             if matches!(part, b"" | b"." | b"..") {
-                return (Lookup::Unknown, hash);
+                return Lookup::Unknown;
             }
             hash = step(hash, part);
         }
-        // A node at another path with the same hash means this path is absent: had it
-        // existed, it would have been indexed under this hash too (and marked ambiguous).
-        let found = match self.map.get(&key(hash)) {
+        // A node at another path with the same hash means no directory is at this path: had
+        // one existed, it would have been indexed under this hash too (and marked ambiguous).
+        match self.map.get(&key(hash)) {
             Some(&AMBIGUOUS) => Lookup::Unknown,
             Some(&node) if is_at(tree, site, node, rel) => Lookup::Found(node),
             _ => Lookup::Absent,
-        };
-        (found, hash)
+        }
     }
 
-    /// The node at `rel` (`/`-separated) under `site`, for rows read in order: RECORD lists a directory's files
-    /// together, so the directory found for the last row is kept in `cursor`, and a row in
-    /// the same directory hashes and checks only its last part (its name, and that its
-    /// parent is that directory) instead of every part up to the site.
+    /// The node at `rel` (`/`-separated) under `site`, for rows read in order: RECORD lists a
+    /// directory's files together, so the directory found for the last row is kept in
+    /// `cursor`, and a row in the same directory only looks its name up among that
+    /// directory's children.
     ///
-    /// Why: checking a hit part by part reads a node and a name per level, scattered over
-    /// the tree; those cache misses were most of the time spent resolving RECORD rows.
+    /// Why: a hashed lookup of every row's whole path, checked part by part, read a table
+    /// slot, then a node and a name per level, all scattered over memory; those cache misses
+    /// were most of the time spent resolving RECORD rows.
     pub fn get_near(&self, tree: &Tree, site: NodeId, rel: &[u8], cursor: &mut Cursor) -> Lookup {
         let (dir, name) = match rel.iter().rposition(|b| *b == b'/') {
             Some(slash) => (&rel[..slash], &rel[slash + 1..]),
@@ -102,28 +103,27 @@ impl PathIndex {
             return Lookup::Unknown;
         }
         if cursor.site != Some(site) || cursor.dir != dir {
-            let (node, hash) = if dir.is_empty() {
-                (site, seed(site))
+            let node = if dir.is_empty() {
+                site
             } else {
                 match self.locate(tree, site, dir) {
-                    (Lookup::Found(node), hash) => (node, hash),
+                    Lookup::Found(node) => node,
                     // No directory at that path: nothing in it either.
-                    (Lookup::Absent, _) => return Lookup::Absent,
-                    (Lookup::Unknown, _) => return Lookup::Unknown,
+                    Lookup::Absent => return Lookup::Absent,
+                    Lookup::Unknown => return Lookup::Unknown,
                 }
             };
             cursor.site = Some(site);
             cursor.dir.clear();
             cursor.dir.extend_from_slice(dir);
             cursor.node = node;
-            cursor.hash = hash;
         }
-        match self.map.get(&key(step(cursor.hash, name))) {
-            Some(&AMBIGUOUS) => Lookup::Unknown,
-            Some(&node) if tree.parent(node) == Some(cursor.node) && tree.name(node) == name => {
-                Lookup::Found(node)
-            }
-            _ => Lookup::Absent,
+        // The name among the directory's sorted children: they were stored side by side, so
+        // after the directory's first row they are in the cache, where a hashed lookup of
+        // the whole path would land somewhere new in a table of every path.
+        match tree.child(cursor.node, name) {
+            Some(node) => Lookup::Found(node),
+            None => Lookup::Absent,
         }
     }
 }
@@ -134,7 +134,6 @@ pub struct Cursor {
     site: Option<NodeId>,
     dir: Vec<u8>,
     node: NodeId,
-    hash: u64,
 }
 
 /// Whether `node` sits at `rel` below `site`: its names, read upwards, are the parts of
@@ -263,12 +262,18 @@ mod tests {
     fn colliding_hashes_are_resolved_the_exact_way() {
         let (t, site, _, file) = tree();
         let mut index = PathIndex::build(&t, &[site]);
-        let hash = [&b"pkg"[..], b"sub", b"mod.py"]
-            .iter()
-            .fold(seed(site), |h, p| step(h, p));
-        index.insert(hash, NodeId(0));
+        // The directory's path collides: the row is left to the walk.
+        let dir_hash = step(step(seed(site), b"pkg"), b"sub");
+        index.insert(dir_hash, NodeId(0));
         assert_eq!(get(&index, &t, site, b"pkg/sub/mod.py"), Lookup::Unknown);
-        assert_eq!(index.map.get(&key(hash)), Some(&AMBIGUOUS));
+        assert_eq!(index.map.get(&key(dir_hash)), Some(&AMBIGUOUS));
+        // A file's own path is never hashed: its name is looked up in its directory.
+        let mut index = PathIndex::build(&t, &[site]);
+        index.insert(step(dir_hash, b"mod.py"), NodeId(0));
+        assert_eq!(
+            get(&index, &t, site, b"pkg/sub/mod.py"),
+            Lookup::Found(file)
+        );
         assert_ne!(file, AMBIGUOUS);
     }
 

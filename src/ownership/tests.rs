@@ -35,6 +35,11 @@ fn every_row_resolves_through_the_index_as_by_walking_the_tree() {
         "",
         "site/pkg/a.py",
         "..",
+        "pkg/a.py/x",
+        "pkg/sub",
+        "pkg/sub/b.py/",
+        "bin/tool",
+        "sub/b.py",
     ];
     // One cursor across the rows (as a RECORD is read), then forwards and backwards again.
     let mut cursor = Cursor::default();

@@ -6,6 +6,8 @@
 //! which is the order things arrived in: the limit-crossing line names the arrival that
 //! crossed.
 
+use std::collections::HashSet;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 /// Relative paths marked dirty, with the order each first went dirty in.
@@ -38,6 +40,27 @@ impl DirtySet {
     /// Forgets every path.
     pub fn clear(&mut self) {
         self.paths.clear();
+    }
+
+    /// Whether a dirty path lies directly in the root (something arrived or left there).
+    pub fn has_top_level(&self) -> bool {
+        self.paths
+            .iter()
+            .any(|(path, _)| path.components().nth(1).is_none())
+    }
+
+    /// Marks dirty, after what is dirty already, each name `listing` (the root's entries now)
+    /// holds and `known` (its entries at the last batch) does not, and each the other way
+    /// round. Why: when pip renames 169 directories into the root at once, notify's thread
+    /// walks each one to watch it before it reads the next rename, so the last renames'
+    /// events can come after the batch was cut; listing the root puts them in this batch.
+    pub fn add_unannounced(&mut self, known: &HashSet<OsString>, listing: &HashSet<OsString>) {
+        let mut names: Vec<&OsString> = listing.symmetric_difference(known).collect();
+        // Listing order is the filesystem's; sorted, a batch does not depend on it.
+        names.sort();
+        for name in names {
+            self.add(Path::new(name));
+        }
     }
 
     /// The smallest set of subtrees covering every dirty path, in first-dirty order: a path
@@ -102,6 +125,28 @@ mod tests {
     fn repeated_paths_appear_once() {
         let s = set(&["a/x.py", "a/x.py", "a/x.py"]);
         assert_eq!(strings(s.coalesce()), ["a/x.py"]);
+    }
+
+    fn names(names: &[&str]) -> HashSet<OsString> {
+        names.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn entries_whose_events_have_not_come_yet_are_dirty_after_those_that_came() {
+        let mut s = set(&["numpy", "jsonschema/__init__.py"]);
+        assert!(s.has_top_level());
+        let known = names(&["six.py", "gone"]);
+        let listing = names(&["six.py", "numpy", "jsonschema", "bin", "attrs"]);
+        s.add_unannounced(&known, &listing);
+        assert_eq!(
+            strings(s.coalesce()),
+            ["numpy", "jsonschema", "attrs", "bin", "gone"]
+        );
+    }
+
+    #[test]
+    fn a_change_deeper_down_is_not_top_level() {
+        assert!(!set(&["numpy/core/a.so", "a/b"]).has_top_level());
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! re-arm, then rescan whole, so nothing written before the new watch is missed) or land on
 //! another device (its filesystem was unmounted: stop).
 
+use std::collections::HashSet;
+use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
@@ -59,6 +61,8 @@ pub(super) struct Notifier {
     /// Device of the filesystem the root lives on, once seen.
     home_dev: Option<u64>,
     dirty: DirtySet,
+    /// The root's entries when the last batch was cut (`None`: not listed yet).
+    top: Option<HashSet<OsString>>,
     full: bool,
     first_pending: Option<Instant>,
     last_arrival: Instant,
@@ -101,6 +105,7 @@ impl Notifier {
             root_suspect: false,
             home_dev: None,
             dirty: DirtySet::new(),
+            top: None,
             full: false,
             first_pending: None,
             last_arrival: Instant::now(),
@@ -296,6 +301,14 @@ impl Notifier {
             RootState::Armed(id) => id.dev,
             RootState::Missing => 0,
         };
+        // Listed before the walk: whatever appears after it is in the next batch.
+        if self.full || self.dirty.has_top_level() {
+            let listing = list(&self.root);
+            if let Some(known) = self.top.as_ref().filter(|_| !self.full) {
+                self.dirty.add_unannounced(known, &listing);
+            }
+            self.top = Some(listing);
+        }
         let batch = if self.full {
             rescan::full(&self.root, self.seq)
         } else {
@@ -311,6 +324,13 @@ impl Notifier {
         let job = ZipJob::for_batch(&self.root, &batch);
         self.events.send(WatchEvent::Batch(batch)).is_ok() && self.jobs.send(job).is_ok()
     }
+}
+
+/// The names of the entries directly in `dir` (none if it cannot be read).
+fn list(dir: &Path) -> HashSet<OsString> {
+    fs::read_dir(dir)
+        .map(|entries| entries.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default()
 }
 
 /// Which directory `meta` describes.

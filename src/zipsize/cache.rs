@@ -15,12 +15,14 @@
 //! that does not parse, or is larger than any file heft writes, is ignored: the cache only
 //! ever saves time.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fs::{self, Metadata};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, RwLock};
+use std::thread::ThreadId;
 
 use super::{deflated_size, is_stored_by_suffix};
 use loaded::LoadedRoot;
@@ -29,8 +31,9 @@ mod loaded;
 use crate::scan::Stamp;
 
 /// First bytes of a cache file; changes whenever the numbers or the layout inside would (as
-/// with the flate2 backend chosen in Cargo.toml). v2: one file per root, with its path.
-const MAGIC: &[u8] = b"heft zipsize v2 deflate-6 zlib-1.3-static\n";
+/// with the flate2 backend chosen in Cargo.toml). v2: one file per root, with its path. v3:
+/// files over 4 MiB deflated in 4 MiB chunks ([`super::CHUNK`]), a few bytes off v2's sizes.
+const MAGIC: &[u8] = b"heft zipsize v3 deflate-6 chunks-4MiB zlib-1.3-static\n";
 const RECORD: usize = 40;
 /// Most records kept for one root (a 2M-file tree; 80 MB of records).
 const MAX_SAVED: usize = 1 << 21;
@@ -109,8 +112,9 @@ pub struct ZipCache {
     deflations: AtomicU64,
     /// Identities being compressed right now; a second lookup waits on `landed` for the
     /// first instead of compressing the same bytes again (watch mode deflates files pip
-    /// stages, and the batch bringing them may ask while a big one is still under way).
-    in_flight: Mutex<HashSet<FileKey>>,
+    /// stages, and the batch bringing them may ask while a big one is still under way),
+    /// with the thread compressing each.
+    in_flight: Mutex<HashMap<FileKey, ThreadId>>,
     landed: Condvar,
 }
 
@@ -209,12 +213,16 @@ impl ZipCache {
         if let Some(deflated) = self.get(scope, &key) {
             return Ok(deflated);
         }
-        let Some(_flight) = self.take_off(scope, key) else {
+        let _flight = match self.take_off(scope, key) {
+            TakeOff::Flying(flight) => Some(flight),
+            TakeOff::Mine => None,
             // Another thread compressed it meanwhile (or failed: then this one tries).
-            return match self.get(scope, &key) {
-                Some(deflated) => Ok(deflated),
-                None => self.get_or_compute(scope, path, Some(key), size),
-            };
+            TakeOff::Landed => {
+                return match self.get(scope, &key) {
+                    Some(deflated) => Ok(deflated),
+                    None => self.get_or_compute(scope, path, Some(key), size),
+                };
+            }
         };
         // Compress outside the shard locks so the other threads keep going.
         self.deflations.fetch_add(1, Ordering::Relaxed);
@@ -238,24 +246,34 @@ impl ZipCache {
         }
     }
 
-    /// Marks `key` as being compressed by this thread; `None` after waiting for another
-    /// thread that was already at it. Checked under the flights lock: a flight stores its
-    /// size before it lands, so a miss here means nobody has it.
-    fn take_off(&self, scope: Scope, key: FileKey) -> Option<Flight<'_>> {
+    /// Marks `key` as being compressed by this thread, or waits for another thread that
+    /// was already at it. Checked under the flights lock: a flight stores its size before it
+    /// lands, so a miss here means nobody has it.
+    ///
+    /// A flight this very thread started further down its stack is not waited for: a rayon
+    /// worker waiting for its big file's chunks ([`super::chunks`]) runs other tasks
+    /// meanwhile, and one of them may be a hard link to the same file.
+    fn take_off(&self, scope: Scope, key: FileKey) -> TakeOff<'_> {
         let mut flying = lock(&self.in_flight);
         if self.get(scope, &key).is_some() {
-            return None;
+            return TakeOff::Landed;
         }
-        if flying.insert(key) {
-            return Some(Flight { cache: self, key });
+        let me = std::thread::current().id();
+        match flying.entry(key) {
+            Entry::Vacant(entry) => {
+                entry.insert(me);
+                return TakeOff::Flying(Flight { cache: self, key });
+            }
+            Entry::Occupied(entry) if *entry.get() == me => return TakeOff::Mine,
+            Entry::Occupied(_) => {}
         }
-        while flying.contains(&key) {
+        while flying.contains_key(&key) {
             flying = self
                 .landed
                 .wait(flying)
                 .unwrap_or_else(PoisonError::into_inner);
         }
-        None
+        TakeOff::Landed
     }
 
     /// How many files were compressed through this cache (lookups that missed).
@@ -382,6 +400,16 @@ impl ZipCache {
     fn shard(&self, key: &FileKey) -> MutexGuard<'_, HashMap<FileKey, Slot>> {
         lock(&self.shards[(key.ino ^ key.dev) as usize % SHARDS])
     }
+}
+
+/// What [`ZipCache::take_off`] found.
+enum TakeOff<'a> {
+    /// This thread is compressing the file now.
+    Flying(Flight<'a>),
+    /// This thread is compressing it already, further down its stack: compress it again.
+    Mine,
+    /// Its size is in the cache, or another thread's attempt ended.
+    Landed,
 }
 
 /// One identity being compressed; landing (even on an error or a panic) wakes the waiters.

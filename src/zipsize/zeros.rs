@@ -1,46 +1,87 @@
-//! Long runs of zeros (holes in sparse files, zero-filled regions) priced without deflating
-//! every byte, to the exact byte zlib would give.
+//! Chunks that hold nothing but zeros (holes in sparse files, zero-filled regions), priced
+//! without deflating them, to the exact byte zlib would give.
 //!
-//! Why this is exact. Inside a long run of zeros, zlib level 6 (`deflate_slow`, memLevel 8)
-//! emits the same symbol again and again: a 258-byte match at distance 1 (the hash chain's
-//! head is always the previous position, its match is the longest possible, and the search
-//! stops there). It ends a block every 16,383 symbols (`sym_end = lit_bufsize - 1`), so a
-//! block that lies wholly inside the run holds exactly those 16,383 symbols and always takes
-//! the same number of bits. Removing `n * 258` zeros from the middle of a long run removes
-//! `n` of those symbols and nothing else: what comes before and after sees the same window
-//! (the run is far longer than the 32 KiB window) and the same block phase when `n` is a
-//! multiple of 16,383. Removing [`UNIT_BLOCKS`] blocks at once removes a whole number of
-//! bytes ([`UNIT_OUTPUT`]) from the compressed stream, since the blocks are bit-packed.
-//! So a run is shortened by whole units down to at most [`MARGIN`] + one unit, the rest is
-//! deflated for real, and each unit taken out adds [`UNIT_OUTPUT`] bytes. The tests compare
-//! this against deflating the real bytes for runs of many lengths and offsets.
+//! Why this is exact. A big file is deflated as independent chunks (see [`super::chunks`]),
+//! each starting from the previous chunk's last 32 KiB as its dictionary. A chunk of `n`
+//! zeros whose dictionary is zeros too is always the same zlib input, so it always deflates
+//! to the same number of bytes: that number is computed once per length (every chunk but a
+//! file's last has the same length) and reused. A 10 GiB sparse file costs one deflated
+//! chunk plus a `SEEK_DATA` call per chunk; the tests compare against deflating the real bytes.
 
 use std::fs::File;
 use std::io;
+use std::sync::Mutex;
 
-/// Symbols in a full block: zlib flushes a block when its symbol buffer (16,384 entries at
-/// memLevel 8) holds 16,383.
-const BLOCK_SYMBOLS: u64 = 16_383;
-/// Input bytes of one full block inside a zero run: every symbol is a 258-byte match.
-pub const BLOCK_INPUT: u64 = BLOCK_SYMBOLS * 258;
-/// Blocks taken out at a time: a block is 32,866 bits (2 more than whole bytes), so four
-/// add up to a whole number of bytes.
-pub const UNIT_BLOCKS: u64 = 4;
-/// Input bytes of one unit.
-pub const UNIT_INPUT: u64 = UNIT_BLOCKS * BLOCK_INPUT;
-/// Deflated bytes of one unit (measured from zlib and checked by a test).
-pub const UNIT_OUTPUT: u64 = 16_433;
-/// Zeros always deflated for real in a shortened run: two full blocks (so the rest of the
-/// run keeps a block boundary in its steady part) plus two windows of warm-up.
-pub const MARGIN: u64 = 2 * BLOCK_INPUT + 64 * 1024;
+use super::{FlushCompress, WINDOW, with_deflater};
 
-/// How many units of a run of `zeros` are priced instead of deflated.
-pub fn skippable_units(zeros: u64) -> u64 {
-    if zeros >= MARGIN + UNIT_INPUT {
-        (zeros - MARGIN) / UNIT_INPUT
-    } else {
-        0
+/// Deflated sizes of all-zero chunks, by (length, whether it had a dictionary).
+static PRICED: Mutex<Vec<((u64, bool), u64)>> = Mutex::new(Vec::new());
+
+/// Deflated bytes of a chunk of `len` zeros, after a dictionary of 32 KiB of zeros if
+/// `has_dictionary` (computed once per pair, then looked up).
+pub fn zero_chunk(len: u64, has_dictionary: bool) -> io::Result<u64> {
+    let key = (len, has_dictionary);
+    let known = |priced: &Vec<((u64, bool), u64)>| {
+        priced
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, size)| *size)
+    };
+    if let Some(size) = known(&lock()) {
+        return Ok(size);
     }
+    let size = deflate_zeros(len, has_dictionary)?;
+    let mut priced = lock();
+    if known(&priced).is_none() {
+        priced.push((key, size));
+    }
+    Ok(size)
+}
+
+fn lock() -> std::sync::MutexGuard<'static, Vec<((u64, bool), u64)>> {
+    PRICED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Deflates `len` zeros for real (optionally after a zero dictionary), ending the stream.
+fn deflate_zeros(len: u64, has_dictionary: bool) -> io::Result<u64> {
+    static ZEROS: [u8; 64 * 1024] = [0; 64 * 1024];
+    with_deflater(|deflater| {
+        if has_dictionary {
+            deflater.set_dictionary(&ZEROS[..WINDOW])?;
+        }
+        let mut left = len;
+        while left > 0 {
+            let n = usize::try_from(left).map_or(ZEROS.len(), |n| n.min(ZEROS.len()));
+            deflater.feed(&ZEROS[..n], FlushCompress::None)?;
+            left -= n as u64;
+        }
+        deflater.feed(&[], FlushCompress::Finish)?;
+        Ok(deflater.total())
+    })
+}
+
+/// Whether bytes `start..end` of `file` are all zeros: holes are skipped with `SEEK_DATA`,
+/// data is read into `buffer` until its first non-zero byte.
+pub fn is_zero_range(file: &File, start: u64, end: u64, buffer: &mut [u8]) -> io::Result<bool> {
+    let mut at = start;
+    while let Some((data, data_end)) = next_data(file, at, end) {
+        at = data;
+        while at < data_end {
+            let want = usize::try_from(data_end - at).map_or(buffer.len(), |n| n.min(buffer.len()));
+            let read = super::chunks::read_at(file, &mut buffer[..want], at)?;
+            if read == 0 {
+                // The file shrank: what is left reads as nothing.
+                return Ok(true);
+            }
+            if buffer[..read].iter().any(|b| *b != 0) {
+                return Ok(false);
+            }
+            at += read as u64;
+        }
+    }
+    Ok(true)
 }
 
 /// The next data region at or after `offset` in a file of `size` bytes: `(start, end)`, or

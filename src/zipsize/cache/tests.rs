@@ -238,3 +238,24 @@ fn lookups_of_one_file_at_once_compress_it_once_and_agree() {
     assert_eq!(cache.deflations(), 1, "the others waited for the first");
     assert!(sizes.iter().all(|&s| s == sizes[0]), "{sizes:?}");
 }
+
+#[test]
+fn a_thread_compressing_a_file_sizes_a_hard_link_to_it_instead_of_waiting_for_itself() {
+    // A rayon worker waiting for its big file's chunks runs other tasks meanwhile; one of
+    // them may be a hard link to that file, with the same identity.
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("a.py");
+    fs::write(&path, "import os\n".repeat(100)).unwrap();
+    let link = dir.path().join("b.py");
+    fs::hard_link(&path, &link).unwrap();
+    let cache = ZipCache::new();
+    let key = key_of(&path).unwrap();
+    let TakeOff::Flying(flight) = cache.take_off(Scope::NONE, key) else {
+        panic!("nobody else is compressing it");
+    };
+    let size = cache
+        .get_or_compute(Scope::NONE, &link, Some(key), size_of(&link))
+        .unwrap();
+    drop(flight);
+    assert_eq!(size, deflated_size(&path).unwrap());
+}

@@ -1,27 +1,9 @@
-//! The zero-run pricing against zlib deflating the real bytes.
+//! The pricing of zero chunks against zlib deflating the real bytes, chunk by chunk.
 
 use std::io::Write;
 
-use super::super::{FlushCompress, with_deflater};
+use super::super::{CHUNK, deflated_size, deflated_size_of};
 use super::*;
-
-/// What zlib gives for `prefix`, then `zeros` zeros, then `suffix` (no shortcut taken).
-fn real_deflate(prefix: &[u8], zeros: u64, suffix: &[u8]) -> u64 {
-    static CHUNK: [u8; 1 << 20] = [0; 1 << 20];
-    let deflated = with_deflater(|d| {
-        d.feed(prefix, FlushCompress::None)?;
-        let mut left = zeros;
-        while left > 0 {
-            let n = left.min(CHUNK.len() as u64) as usize;
-            d.feed(&CHUNK[..n], FlushCompress::None)?;
-            left -= n as u64;
-        }
-        d.feed(suffix, FlushCompress::Finish)?;
-        Ok(d.total())
-    })
-    .unwrap();
-    deflated.min(prefix.len() as u64 + zeros + suffix.len() as u64)
-}
 
 /// Bytes that do not deflate to nothing, ending (and starting) with non-zero bytes.
 fn noise(len: usize, seed: u32) -> Vec<u8> {
@@ -49,53 +31,51 @@ fn noise(len: usize, seed: u32) -> Vec<u8> {
         .collect()
 }
 
-#[test]
-fn a_unit_of_zeros_costs_what_zlib_gives_it() {
-    let short = real_deflate(b"", MARGIN, b"");
-    let long = real_deflate(b"", MARGIN + UNIT_INPUT, b"");
-    assert_eq!(long - short, UNIT_OUTPUT);
-}
-
-/// Writes `prefix`, a hole of `hole` bytes, `middle` (data with zeros at both ends), a
-/// second hole and `suffix` as a sparse file; returns the path and the file's bytes as
-/// (prefix, zeros, suffix) pieces where the zeros join the holes and `middle`'s zero ends.
-fn sparse_file(dir: &std::path::Path, name: &str, prefix: &[u8], hole: u64) -> std::path::PathBuf {
+/// Writes `prefix`, a hole of `hole` bytes and `suffix` as a sparse file; returns its path.
+fn sparse_file(
+    dir: &std::path::Path,
+    name: &str,
+    prefix: &[u8],
+    hole: u64,
+    suffix: &[u8],
+) -> std::path::PathBuf {
     let path = dir.join(name);
     let mut file = std::fs::File::create(&path).unwrap();
     file.write_all(prefix).unwrap();
     file.set_len(prefix.len() as u64 + hole).unwrap();
+    drop(file);
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap();
+    file.write_all(suffix).unwrap();
     path
 }
 
 #[test]
 fn sparse_files_are_priced_exactly_as_deflating_their_bytes() {
     let dir = tempfile::tempdir().unwrap();
-    // Runs just under, at and past the shortcut, with several prefixes and suffixes.
-    let cases: [(usize, u64, usize); 6] = [
-        (0, MARGIN + UNIT_INPUT - 1, 0),
-        (1, MARGIN + UNIT_INPUT, 0),
-        (777, MARGIN + UNIT_INPUT + 1, 300),
-        (70_000, MARGIN + UNIT_INPUT + 258 * 1000 + 17, 5),
-        (3, MARGIN + 2 * UNIT_INPUT + BLOCK_INPUT / 2, 40_000),
-        (200_000, MARGIN + 3 * UNIT_INPUT + 123_457, 1),
+    let chunk = CHUNK as usize;
+    // Holes that start and end inside chunks, at seams and a window past them.
+    let cases: [(usize, u64, usize); 5] = [
+        (0, 2 * CHUNK + 5, 0),
+        (777, 3 * CHUNK, 300),
+        (chunk - 10, CHUNK + 40_000, 5),
+        (chunk + 32 * 1024, 2 * CHUNK - 32 * 1024, 1),
+        (70_000, CHUNK + 123_457, chunk / 2),
     ];
-    for (i, (prefix_len, zeros, suffix_len)) in cases.into_iter().enumerate() {
+    for (i, (prefix_len, hole, suffix_len)) in cases.into_iter().enumerate() {
         let prefix = noise(prefix_len.max(1), 7 + i as u32);
-        let prefix = &prefix[..prefix_len];
         let suffix = noise(suffix_len.max(1), 99 + i as u32);
-        let suffix = &suffix[..suffix_len];
-        let path = sparse_file(dir.path(), &format!("f{i}"), prefix, zeros);
-        let mut file = std::fs::OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .unwrap();
-        file.write_all(suffix).unwrap();
-        drop(file);
-        let expected = real_deflate(prefix, zeros, suffix);
+        let (prefix, suffix) = (&prefix[..prefix_len], &suffix[..suffix_len]);
+        let path = sparse_file(dir.path(), &format!("f{i}"), prefix, hole, suffix);
+        let mut bytes = prefix.to_vec();
+        bytes.resize(prefix_len + hole as usize, 0);
+        bytes.extend_from_slice(suffix);
         assert_eq!(
-            crate::zipsize::deflated_size(&path).unwrap(),
-            expected,
-            "case {i}: {prefix_len} bytes, {zeros} zeros, {suffix_len} bytes"
+            deflated_size(&path).unwrap(),
+            deflated_size_of(&bytes),
+            "case {i}: {prefix_len} bytes, {hole} zeros, {suffix_len} bytes"
         );
     }
 }
@@ -103,22 +83,20 @@ fn sparse_files_are_priced_exactly_as_deflating_their_bytes() {
 #[test]
 fn zeros_written_as_data_are_priced_like_holes() {
     let dir = tempfile::tempdir().unwrap();
-    let zeros = MARGIN + UNIT_INPUT + 4321;
-    let prefix = noise(5000, 3);
+    let mut bytes = noise(5000, 3);
+    bytes.resize(5000 + 3 * CHUNK as usize + 4321, 0);
+    bytes.extend_from_slice(b"tail");
     let path = dir.path().join("dense");
-    let mut file = std::fs::File::create(&path).unwrap();
-    file.write_all(&prefix).unwrap();
-    let chunk = vec![0u8; 1 << 20];
-    let mut left = zeros;
-    while left > 0 {
-        let n = left.min(chunk.len() as u64) as usize;
-        file.write_all(&chunk[..n]).unwrap();
-        left -= n as u64;
-    }
-    file.write_all(b"tail").unwrap();
-    drop(file);
-    assert_eq!(
-        crate::zipsize::deflated_size(&path).unwrap(),
-        real_deflate(&prefix, zeros, b"tail")
-    );
+    std::fs::write(&path, &bytes).unwrap();
+    assert_eq!(deflated_size(&path).unwrap(), deflated_size_of(&bytes));
+}
+
+#[test]
+fn a_huge_sparse_file_costs_its_chunks_of_zeros_once_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let chunks = 2000;
+    let path = sparse_file(dir.path(), "huge", b"", chunks * CHUNK, b"");
+    let expected =
+        zero_chunk(CHUNK, false).unwrap() + (chunks - 1) * zero_chunk(CHUNK, true).unwrap();
+    assert_eq!(deflated_size(&path).unwrap(), expected);
 }
