@@ -137,6 +137,12 @@ impl Stored {
         &names[self.name_start as usize..(self.name_start + u32::from(self.name_len)) as usize]
     }
 
+    /// A directory's own sizes, from its row in [`Tree::dirs`].
+    fn dir_own(&self, dirs: &[DirSizes]) -> Sizes {
+        dirs.get(self.link as usize)
+            .map_or_else(Sizes::default, |d| d.own)
+    }
+
     fn total(&self, dirs: &[DirSizes], zipped: u64) -> Sizes {
         let files = if self.kind == NodeKind::Dir {
             dirs.get(self.link as usize).map_or(0, |d| d.files)
@@ -260,11 +266,7 @@ impl Tree {
         let n = &self.nodes[id.index()];
         let total = n.total(&self.dirs, self.zipped[id.index()]);
         let (own, owner) = if n.kind == NodeKind::Dir {
-            let own = self
-                .dirs
-                .get(n.link as usize)
-                .map_or_else(Sizes::default, |d| d.own);
-            (own, NO_OWNER)
+            (n.dir_own(&self.dirs), NO_OWNER)
         } else {
             (total, n.link)
         };
@@ -460,10 +462,7 @@ impl Tree {
         for i in ids {
             let n = &self.nodes[i];
             if n.kind == NodeKind::Dir {
-                let own = self
-                    .dirs
-                    .get(n.link as usize)
-                    .map_or_else(Sizes::default, |d| d.own);
+                let own = n.dir_own(&self.dirs);
                 self.set_total(NodeId(i as u32), &own);
             }
         }
