@@ -490,29 +490,41 @@ fn install_bytes(bundle: &Bundle) -> HashMap<NodeId, u64> {
             containers.push(r.node);
         }
     }
-    // A row of sums by distribution per container: hashing a (distribution, container) key
-    // per file was most of this function's time.
-    let dists = bundle.dists.len();
-    let mut sums = vec![0u64; containers.len() * dists];
-    for (row, &c) in containers.iter().enumerate() {
+    // One container at a time, sums in a row by distribution (hashing a (distribution,
+    // container) key per file was most of this function's time); only the distributions a
+    // container holds go into the map, so a folder of thousands of wheels costs a row, not
+    // a row per wheel.
+    let mut by_container: HashMap<(DistId, NodeId), u64> = HashMap::new();
+    let mut row = vec![0u64; bundle.dists.len()];
+    // Per distribution, the last container (counted from 1) it was listed for: a sum may
+    // stay 0 (empty files), so it cannot tell on its own.
+    let mut listed_for = vec![0usize; bundle.dists.len()];
+    let mut touched: Vec<DistId> = Vec::new();
+    for (i, &c) in containers.iter().enumerate() {
         for id in bundle.tree.descendants(c) {
             let n = bundle.tree.node(id);
             if let Some(owner) = n.owner() {
-                let cell = &mut sums[row * dists + owner.index()];
+                if listed_for[owner.index()] != i + 1 {
+                    listed_for[owner.index()] = i + 1;
+                    touched.push(owner);
+                }
+                let cell = &mut row[owner.index()];
                 *cell = cell.saturating_add(n.own.bytes);
             }
         }
+        for owner in touched.drain(..) {
+            by_container.insert((owner, c), std::mem::take(&mut row[owner.index()]));
+        }
     }
-    let by_container = |(owner, c): (DistId, NodeId)| {
-        let row = containers.iter().position(|x| *x == c)?;
-        Some(sums[row * dists + owner.index()])
-    };
     let mut out = HashMap::new();
     for d in &bundle.dists {
         for inst in &d.installs {
             let container = container_of(bundle, inst.meta_dir);
             let key = bundle.dist_by_key(&d.key).map(|id| (id, container));
-            out.insert(inst.meta_dir, key.and_then(by_container).unwrap_or(0));
+            out.insert(
+                inst.meta_dir,
+                key.and_then(|k| by_container.get(&k).copied()).unwrap_or(0),
+            );
         }
     }
     out

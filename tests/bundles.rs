@@ -162,6 +162,30 @@ fn a_layer_zip_reports_its_exact_size_and_finds_python() {
 }
 
 #[test]
+fn a_duplicate_whose_first_files_are_empty_is_still_paid_in_full() {
+    let fx = Fixture::new();
+    let a = fx.dir("a");
+    let small = dist("shared", "1")
+        .file("shared/__init__.py", 0)
+        .file("shared/_empty.py", 0)
+        .file("shared/core.py", 4000)
+        .install(&a);
+    let b = fx.dir("b");
+    let large = dist("shared", "1")
+        .file("shared/__init__.py", 0)
+        .file("shared/core.py", 9000)
+        .install(&b);
+    assert!(small < large);
+    let r = report(&[a, b]);
+    let dup = r
+        .duplicates
+        .iter()
+        .find(|d| d.key == "shared")
+        .expect("shared is in two roots");
+    assert_eq!(dup.bytes, small, "the smaller copy is the one paid twice");
+}
+
+#[test]
 fn a_function_and_layers_add_up_with_duplicates_and_shadowed_paths() {
     let fx = Fixture::new();
     let func = fx.dir("fn");
