@@ -37,6 +37,18 @@ pub(super) struct State {
     pub excluded: bool,
 }
 
+impl State {
+    /// The node's own excluded (or stripped) sizes, given whether it is a directory and its
+    /// own sizes: a file's whole `gone`, an excluded directory's own sizes, else nothing.
+    fn contrib(&self, is_dir: bool, own: &Sizes) -> Sizes {
+        match (is_dir, self.excluded) {
+            (false, _) => self.gone,
+            (true, true) => *own,
+            (true, false) => Sizes::default(),
+        }
+    }
+}
+
 impl Default for State {
     fn default() -> Self {
         State {
@@ -130,15 +142,7 @@ impl Exclusion {
             return;
         };
         let old = s.gone;
-        let old_contrib = if bundle.tree.node(id).is_dir() {
-            if s.excluded {
-                *old_own
-            } else {
-                Sizes::default()
-            }
-        } else {
-            s.gone
-        };
+        let old_contrib = s.contrib(bundle.tree.node(id).is_dir(), old_own);
         let mut below = s.gone;
         below.sub(&old_contrib);
         self.settle_from(bundle, id.index(), below, Some(old_contrib));
@@ -161,11 +165,7 @@ impl Exclusion {
             return Sizes::default();
         };
         let node = bundle.tree.node(id);
-        match (node.is_dir(), s.excluded) {
-            (false, _) => s.gone,
-            (true, true) => node.own,
-            (true, false) => Sizes::default(),
-        }
+        s.contrib(node.is_dir(), &node.own)
     }
 
     /// Records `slot`'s hits in the direct table.
@@ -364,11 +364,7 @@ impl Exclusion {
         // What `contrib` says, from the node already read (this runs once per node a change
         // touches).
         let old_contrib =
-            old_contrib.unwrap_or_else(|| match (node.is_dir(), self.state[i].excluded) {
-                (false, _) => self.state[i].gone,
-                (true, true) => node.own,
-                (true, false) => Sizes::default(),
-            });
+            old_contrib.unwrap_or_else(|| self.state[i].contrib(node.is_dir(), &node.own));
         let claim = self.state[i].claim;
         let claimed = self.is_excluding(claim);
         let excluded = if node.is_dir() && node.total.files > 0 {
