@@ -233,6 +233,15 @@ fn without_a_zip_estimate_zipped_limits_are_not_measured_and_fail_the_gate() {
             && !verdict.contains("input error"),
         "{verdict}"
     );
+    // The unzipped limit was measured completely: nothing was unreadable, so its line does
+    // not blame input errors (the verdict still fails on the zipped one).
+    let unzipped = report
+        .limits
+        .iter()
+        .find(|l| l.name == "aws-lambda")
+        .unwrap();
+    assert!(unzipped.measured && unzipped.verified, "{unzipped:?}");
+    assert!(!text.contains("input errors"), "{text}");
     // Dropping the zipped limit leaves a complete measurement.
     let (code, report) = check_json(&[os(&site), no_estimate, os("--limit=aws-lambda".as_ref())]);
     assert_eq!((code, report.verdict), (0, Outcome::Ok));
