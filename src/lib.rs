@@ -2,6 +2,7 @@
 //!
 //! The core never touches a terminal:
 //! - [`model`]: the arena tree of paths with rolled-up sizes.
+//! - [`chunked`]: a list grown in fixed chunks, never copied (the tree's and the module table's rows).
 //! - [`scan`]: scanners that turn inputs into shards of entries over a channel.
 //! - [`bundle`]: roots merged into one tree, with distributions and the graph.
 //! - [`load`]: classifies inputs and runs a whole load (scan, attribution, graph).
@@ -41,6 +42,7 @@
 
 pub mod archive;
 pub mod bundle;
+pub mod chunked;
 pub mod deps;
 pub mod diff;
 pub mod exclusion;

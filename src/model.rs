@@ -4,6 +4,7 @@
 //! million-node tree costs about a hundred bytes a node and no per-node maps.
 //! Names are raw bytes (non-UTF-8 names survive) stored in one shared buffer.
 
+use crate::chunked::Chunked;
 use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -613,65 +614,6 @@ impl Node {
     /// Whether the node is a directory.
     pub fn is_dir(&self) -> bool {
         self.kind == NodeKind::Dir
-    }
-}
-
-/// Nodes per chunk of the arena.
-const CHUNK: usize = 1 << 14;
-
-/// A vector stored in fixed-size chunks: growing never copies what is there, so a large
-/// tree does not need twice its size in memory while it grows.
-#[derive(Clone, Debug)]
-struct Chunked<T> {
-    chunks: Vec<Vec<T>>,
-    len: usize,
-}
-
-impl<T> Default for Chunked<T> {
-    fn default() -> Self {
-        Self {
-            chunks: Vec::new(),
-            len: 0,
-        }
-    }
-}
-
-impl<T> Chunked<T> {
-    fn len(&self) -> usize {
-        self.len
-    }
-
-    fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    fn push(&mut self, value: T) {
-        if self.len.is_multiple_of(CHUNK) {
-            self.chunks.push(Vec::with_capacity(CHUNK));
-        }
-        let last = self.chunks.len() - 1;
-        self.chunks[last].push(value);
-        self.len += 1;
-    }
-
-    /// Gives back the unused tail of the last chunk once a tree is complete.
-    fn shrink_last(&mut self) {
-        if let Some(last) = self.chunks.last_mut() {
-            last.shrink_to_fit();
-        }
-    }
-}
-
-impl<T> std::ops::Index<usize> for Chunked<T> {
-    type Output = T;
-    fn index(&self, i: usize) -> &T {
-        &self.chunks[i / CHUNK][i % CHUNK]
-    }
-}
-
-impl<T> std::ops::IndexMut<usize> for Chunked<T> {
-    fn index_mut(&mut self, i: usize) -> &mut T {
-        &mut self.chunks[i / CHUNK][i % CHUNK]
     }
 }
 

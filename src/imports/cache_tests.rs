@@ -92,7 +92,7 @@ fn a_changed_source_is_scanned_again() {
         .graph
         .edges_of(app)
         .iter()
-        .map(|e| &*i.graph.finder.module(e.to).name)
+        .map(|e| i.graph.finder.module(e.to).name)
         .collect();
     assert_eq!(to, ["b"]);
 }

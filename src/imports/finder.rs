@@ -3,12 +3,17 @@
 //! the target's ABI tags, then `name.py`, then a sourceless `name.pyc`; directories
 //! without `__init__` are PEP 420 namespace portions, merged across every entry.
 
+mod table;
+
 use std::hash::Hasher;
 
-use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use hashbrown::HashTable;
+use rustc_hash::{FxHashSet, FxHasher};
 
 use crate::bundle::{Bundle, Target};
 use crate::model::{NodeId, Tree};
+
+pub use table::{MAX_NAME, Module, Modules};
 
 /// Index of a module in [`Finder::modules`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -36,37 +41,19 @@ pub enum ModKind {
     Namespace,
 }
 
-/// One module the finder found.
-#[derive(Clone, Debug)]
-pub struct Module {
-    /// Dotted name (boxed, as the module table of a 200k-source tree holds one per source).
-    pub name: Box<str>,
-    /// How it is stored.
-    pub kind: ModKind,
-    /// The file that runs (`__init__.py` for a package); `None` for a namespace package.
-    pub file: Option<NodeId>,
-    /// The package's `__path__` (empty for plain modules).
-    pub dirs: Box<[NodeId]>,
-}
-
 /// Finds modules by dotted name; remembers every answer.
 #[derive(Clone, Debug)]
 pub struct Finder {
     path: Vec<NodeId>,
     suffixes: Vec<String>,
     /// Every module found so far.
-    pub modules: Vec<Module>,
-    // Tens of thousands of names are looked up per analysis: a fast hash for short keys.
-    /// Modules found, by the hash of their name (checked against it): no second copy of
-    /// every name (a 200k-source tree has a module per source).
-    found: FxHashMap<u64, ModId>,
-    /// Names that are no module, and modules whose name's hash another module holds.
-    memo: FxHashMap<String, Option<ModId>>,
-    /// Per directory searched: hashes of its children's names up to their first dot. A module
-    /// `x` in a directory is a child named `x`, `x.py`, `x.pyc` or `x.<tag>.so`, so a stem that
-    /// is not there needs no file name built and no child searched (most names looked up are
-    /// strings of lazy modules that name nothing).
-    stems: FxHashMap<NodeId, FxHashSet<u64>>,
+    pub modules: Modules,
+    /// Modules found, by the hash of their name: the table holds the names, so 4 bytes
+    /// a module (a 200k-source tree has a module per source).
+    found: HashTable<ModId>,
+    /// Names that are no module. Tens of thousands of names are looked up per analysis:
+    /// a fast hash for short keys.
+    absent: FxHashSet<Box<str>>,
 }
 
 impl Finder {
@@ -79,36 +66,36 @@ impl Finder {
                 .flat_map(|r| r.sites.iter().copied())
                 .collect(),
             suffixes: ext_suffixes(&bundle.target),
-            modules: Vec::new(),
-            found: FxHashMap::default(),
-            memo: FxHashMap::default(),
-            stems: FxHashMap::default(),
+            modules: Modules::default(),
+            found: HashTable::new(),
+            absent: FxHashSet::default(),
         }
     }
 
     /// A finder over `bundle` that already knows `modules` (a stored graph's), by name;
     /// `None` when two of them share a name.
-    pub fn with_modules(bundle: &Bundle, modules: Vec<Module>) -> Option<Finder> {
+    pub fn with_modules(bundle: &Bundle, modules: Modules) -> Option<Finder> {
         let mut f = Finder::new(bundle);
-        f.found.reserve(modules.len());
+        f.found.reserve(modules.len(), |_| 0);
         f.modules = modules;
         for i in 0..f.modules.len() {
             let id = ModId(u32::try_from(i).ok()?);
-            let name = &f.modules[i].name;
+            let name = f.modules.name(id);
             if f.known(name).is_some() {
                 return None;
             }
-            f.remember(&name.clone(), Some(id));
+            f.index(id);
         }
         Some(f)
     }
 
-    /// Forgets what is cheap to find again (each directory's stems, names that are no module),
-    /// so a finder kept with its graph holds little beyond its modules.
+    /// Forgets what is cheap to find again (names that are no module), so a finder kept
+    /// with its graph holds little beyond its modules.
     pub fn shrink(&mut self) {
-        self.stems = FxHashMap::default();
-        self.memo.retain(|_, m| m.is_some());
-        self.memo.shrink_to_fit();
+        self.absent = FxHashSet::default();
+        self.modules.shrink();
+        self.found
+            .shrink_to_fit(|m| name_hash(self.modules.name(*m)));
     }
 
     /// The path entries, in order.
@@ -122,8 +109,8 @@ impl Finder {
     }
 
     /// The module behind an id.
-    pub fn module(&self, id: ModId) -> &Module {
-        &self.modules[id.index()]
+    pub fn module(&self, id: ModId) -> Module<'_> {
+        self.modules.get(id)
     }
 
     /// The module `name` resolves to, if the bundle has it.
@@ -132,7 +119,9 @@ impl Finder {
             return known;
         }
         let found = self.lookup(tree, name);
-        self.remember(name, found);
+        if found.is_none() {
+            self.absent.insert(name.into());
+        }
         found
     }
 
@@ -140,27 +129,27 @@ impl Finder {
     // Outer `None`: never looked up; inner `None`: looked up, and no module.
     #[allow(clippy::option_option)]
     fn known(&self, name: &str) -> Option<Option<ModId>> {
-        if let Some(m) = self.found.get(&stem_hash(name.as_bytes()))
-            && &*self.modules[m.index()].name == name
+        let modules = &self.modules;
+        if let Some(m) = self
+            .found
+            .find(name_hash(name), |m| modules.name(*m) == name)
         {
             return Some(Some(*m));
         }
-        self.memo.get(name).copied()
+        self.absent.contains(name).then_some(None)
     }
 
-    fn remember(&mut self, name: &str, answer: Option<ModId>) {
-        if let Some(m) = answer
-            && let std::collections::hash_map::Entry::Vacant(slot) =
-                self.found.entry(stem_hash(name.as_bytes()))
-        {
-            slot.insert(m);
-            return;
-        }
-        self.memo.insert(name.to_string(), answer);
+    /// Makes module `id` found by its name.
+    fn index(&mut self, id: ModId) {
+        let modules = &self.modules;
+        self.found
+            .insert_unique(name_hash(modules.name(id)), id, |m| {
+                name_hash(modules.name(*m))
+            });
     }
 
     fn lookup(&mut self, tree: &Tree, name: &str) -> Option<ModId> {
-        if name.is_empty() || name.split('.').any(|p| !is_identifier(p)) {
+        if name.is_empty() || name.len() > MAX_NAME || name.split('.').any(|p| !is_identifier(p)) {
             return None;
         }
         let (entries, last) = match name.rsplit_once('.') {
@@ -172,7 +161,7 @@ impl Finder {
         };
         let mut portions = Vec::new();
         for dir in entries {
-            if !self.has_stem(tree, dir, last) {
+            if !has_stem(tree, dir, last.as_bytes()) {
                 continue;
             }
             if let Some(d) = tree
@@ -180,29 +169,18 @@ impl Finder {
                 .filter(|d| tree.node(*d).is_dir())
             {
                 if let Some(init) = self.module_file(tree, d, "__init__") {
-                    return Some(self.add(name, ModKind::Package, Some(init.0), vec![d]));
+                    return self.add(name, ModKind::Package, Some(init.0), &[d]);
                 }
                 portions.push(d);
             }
             if let Some((file, kind)) = self.module_file(tree, dir, last) {
-                return Some(self.add(name, kind, Some(file), Vec::new()));
+                return self.add(name, kind, Some(file), &[]);
             }
         }
-        (!portions.is_empty()).then(|| self.add(name, ModKind::Namespace, None, portions))
-    }
-
-    /// Whether some child of `dir` is named `stem` up to its first dot (or a name hashing alike).
-    fn has_stem(&mut self, tree: &Tree, dir: NodeId, stem: &str) -> bool {
-        let set = self.stems.entry(dir).or_insert_with(|| {
-            tree.children(dir)
-                .iter()
-                .map(|c| {
-                    let name = tree.name(*c);
-                    stem_hash(name.split(|b| *b == b'.').next().unwrap_or(name))
-                })
-                .collect()
-        });
-        set.contains(&stem_hash(stem.as_bytes()))
+        if portions.is_empty() {
+            return None;
+        }
+        self.add(name, ModKind::Namespace, None, &portions)
     }
 
     /// `stem` as an extension module, source or sourceless module in `dir`.
@@ -223,21 +201,46 @@ impl Finder {
         Some((file(".pyc")?, ModKind::Sourceless))
     }
 
-    fn add(&mut self, name: &str, kind: ModKind, file: Option<NodeId>, dirs: Vec<NodeId>) -> ModId {
-        let id = ModId(self.modules.len() as u32);
-        self.modules.push(Module {
-            name: name.into(),
-            kind,
-            file,
-            dirs: dirs.into_boxed_slice(),
-        });
-        id
+    fn add(
+        &mut self,
+        name: &str,
+        kind: ModKind,
+        file: Option<NodeId>,
+        dirs: &[NodeId],
+    ) -> Option<ModId> {
+        let id = self.modules.push(name, kind, file, dirs)?;
+        self.index(id);
+        Some(id)
     }
 }
 
-fn stem_hash(stem: &[u8]) -> u64 {
+/// Whether some child of `dir` is named `stem` or `stem.` and more. A module `x` in a
+/// directory is a child named `x`, `x.py`, `x.pyc` or `x.<tag>.so`, so a stem that is not
+/// there needs no file name built and no child searched (most names looked up are strings
+/// of lazy modules that name nothing). Children are sorted by name: two binary searches,
+/// and nothing kept per directory.
+fn has_stem(tree: &Tree, dir: NodeId, stem: &[u8]) -> bool {
+    let children = tree.children(dir);
+    let at = children.partition_point(|c| tree.name(*c) < stem);
+    let Some(&first) = children.get(at) else {
+        return false;
+    };
+    if tree.name(first) == stem {
+        return true;
+    }
+    // Names starting `stem.` sort after `stem` and after `stem` with a byte below `.`
+    // (`stem-x`): the first name not below `stem.` is one if any is.
+    let rest = &children[at..];
+    let dotted = rest.partition_point(|c| tree.name(*c).iter().lt(stem.iter().chain(b".")));
+    rest.get(dotted).is_some_and(|c| {
+        let n = tree.name(*c);
+        n.len() > stem.len() && n.starts_with(stem) && n[stem.len()] == b'.'
+    })
+}
+
+fn name_hash(name: &str) -> u64 {
     let mut h = FxHasher::default();
-    h.write(stem);
+    h.write(name.as_bytes());
     h.finish()
 }
 
@@ -261,4 +264,58 @@ pub fn is_identifier(part: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_' || c >= 0x80)
         && bytes.all(|c| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{NodeKind, Sizes};
+
+    fn dir_of(names: &[&str]) -> (Tree, NodeId) {
+        let mut t = Tree::new();
+        let root = t.add_root(b"site");
+        for n in names {
+            t.add_child(root, n.as_bytes(), NodeKind::File, Sizes::default());
+        }
+        t.sort_children();
+        (t, root)
+    }
+
+    #[test]
+    fn a_stem_is_found_by_name_alone_or_before_a_dot_and_not_as_a_mere_prefix() {
+        let (t, d) = dir_of(&[
+            "x!",
+            "x-b",
+            "x.cpython-312.so",
+            "xa",
+            "y",
+            "z-a",
+            "z_",
+            "za",
+        ]);
+        assert!(has_stem(&t, d, b"x"), "x.<tag>.so after x! and x-b");
+        assert!(has_stem(&t, d, b"y"), "a child named y");
+        assert!(!has_stem(&t, d, b"z"), "z-a, z_, za only start with z");
+        assert!(!has_stem(&t, d, b"w") && !has_stem(&t, d, b"zz"));
+        let (t, d) = dir_of(&[]);
+        assert!(!has_stem(&t, d, b"x"));
+    }
+
+    #[test]
+    fn a_finder_rebuilt_from_its_modules_finds_each_by_name_and_refuses_a_twice_named_table() {
+        let (t, _) = dir_of(&["a.py"]);
+        let bundle = Bundle {
+            tree: t,
+            ..Bundle::default()
+        };
+        let mut modules = Modules::default();
+        for name in ["a", "a.b", "b"] {
+            modules.push(name, ModKind::Source, None, &[]).unwrap();
+        }
+        let mut f = Finder::with_modules(&bundle, modules.clone()).unwrap();
+        assert_eq!(f.find(&bundle.tree, "a.b"), Some(ModId(1)));
+        assert_eq!(f.find(&bundle.tree, "b"), Some(ModId(2)));
+        modules.push("a.b", ModKind::Source, None, &[]).unwrap();
+        assert!(Finder::with_modules(&bundle, modules).is_none());
+    }
 }

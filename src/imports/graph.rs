@@ -96,13 +96,8 @@ impl Graph {
             .iter()
             .flat_map(|r| r.sites.iter().copied())
             .collect();
-        let mut finder = Finder::new(bundle);
-        // A module per source and a few more (namespace packages, extension modules).
-        finder
-            .modules
-            .reserve_exact(sources.len() + sources.len() / 16 + 64);
         let mut g = Graph {
-            finder,
+            finder: Finder::new(bundle),
             edges: Vec::new(),
             file_edges: HashMap::new(),
             file_module: HashMap::new(),
@@ -121,7 +116,7 @@ impl Graph {
         // The modules of the sources, by name, for `import_module(f"pkg.{x}")`.
         let modules = &g.finder.modules;
         let mut known: Vec<ModId> = (0..modules.len() as u32).map(ModId).collect();
-        known.sort_unstable_by(|a, b| modules[a.index()].name.cmp(&modules[b.index()].name));
+        known.sort_unstable_by(|a, b| modules.name(*a).cmp(modules.name(*b)));
         // A chunk at a time (read in parallel, resolved in order): what a chunk imports is
         // dropped, or kept encoded by the cache, before the next chunk is read.
         let mut unparsed = Vec::new();
@@ -392,7 +387,7 @@ impl Resolver<'_, '_> {
         } else {
             package.len() + 1
         };
-        let name_of = |m: &ModId| &*self.g.finder.module(*m).name;
+        let name_of = |m: &ModId| self.g.finder.module(*m).name;
         let start = known.partition_point(|k| name_of(k) < lead.as_str());
         let hits: Vec<ModId> = known[start..]
             .iter()

@@ -17,7 +17,7 @@ use std::path::Path;
 
 use super::cache::{KINDS, Reader, Writer};
 use super::entries::Resolved;
-use super::finder::{Finder, ModId, ModKind, Module};
+use super::finder::{Finder, ModId, ModKind, Modules};
 use super::graph::{Edge, Graph, Missing};
 use crate::bundle::{Bundle, RootKind};
 use crate::model::NodeId;
@@ -289,8 +289,8 @@ fn encode(w: &mut Writer, inputs: &Inputs, g: &Graph, resolved: &Resolved) {
     let p = |id: NodeId| inputs.place(id);
     w.u32(g.scanned);
     w.u32(g.finder.modules.len());
-    for m in &g.finder.modules {
-        w.str(&m.name);
+    for m in g.finder.modules.iter() {
+        w.str(m.name);
         let kind = MOD_KINDS.iter().position(|k| *k == m.kind).unwrap_or(0);
         w.0.push(u8::try_from(kind).unwrap_or(0));
         w.id(m.file.map(p));
@@ -394,18 +394,14 @@ fn decode(r: &mut Reader, bundle: &Bundle, inputs: &Inputs) -> Option<(Graph, Re
         nodes: &inputs.node_at,
         modules: 0,
     };
-    let modules = ids.list(10, |ids| {
+    let mut modules = Modules::default();
+    for _ in 0..ids.r.count(10)? {
         let name = ids.r.str()?;
         let kind = *MOD_KINDS.get(ids.r.u8()? as usize)?;
         let file = ids.optional(Ids::node)?;
         let dirs = ids.list(4, Ids::node)?;
-        Some(Module {
-            name: name.into(),
-            kind,
-            file,
-            dirs: dirs.into_boxed_slice(),
-        })
-    })?;
+        modules.push(&name, kind, file, &dirs)?;
+    }
     ids.modules = modules.len();
     let edges = ids.list(17, |ids| {
         Some(Edge {

@@ -48,7 +48,7 @@ fn site() -> tempfile::TempDir {
 /// Everything an answer shows: the JSON document, each module's reach and first link, and
 /// the module table.
 fn answer(b: &Bundle, i: &Imports) -> (serde_json::Value, String) {
-    let names: Vec<&str> = i.graph.finder.modules.iter().map(|m| &*m.name).collect();
+    let names: Vec<&str> = i.graph.finder.modules.iter().map(|m| m.name).collect();
     (
         serde_json::to_value(ImportsJson::new(b, i)).unwrap(),
         format!("{:?} {:?} {names:?}", i.walk, i.reach),
@@ -82,7 +82,7 @@ fn a_stored_graph_gives_the_answer_of_an_uncached_analysis() {
             .edges
             .iter()
             .any(|e| e.kind == crate::imports::EdgeKind::Dynamic
-                && warm.graph.finder.module(e.to).name.as_ref() == "pkg.mod"),
+                && warm.graph.finder.module(e.to).name == "pkg.mod"),
         "the extension module's edges are stored too"
     );
 

@@ -40,7 +40,7 @@ impl Imports {
             .iter()
             .enumerate()
             .filter(|(_, m)| !m.name.contains('.'))
-            .map(|(i, m)| (&*m.name, ModId(i as u32)))
+            .map(|(i, m)| (m.name, ModId(i as u32)))
             .collect();
         let mut out = Vec::new();
         for site in bundle.roots.iter().flat_map(|r| r.sites.iter().copied()) {

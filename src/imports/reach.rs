@@ -73,7 +73,7 @@ impl Walk {
             }
             seen[m.index()] = true;
             self.mark(m, link, reach);
-            let name = graph.finder.module(m).name.clone();
+            let name = graph.finder.module(m).name.to_owned();
             if let Some((parent, _)) = name.rsplit_once('.')
                 && let Some(p) = graph.finder.find(&bundle.tree, parent)
             {
@@ -118,7 +118,7 @@ pub fn classify(bundle: &Bundle, graph: &Graph, walk: &Walk) -> Vec<Reach> {
         let Some(r) = walk.of(ModId(i as u32)) else {
             continue;
         };
-        for d in &m.dirs {
+        for d in m.dirs {
             live[d.index()] = Some(r);
         }
         let Some(file) = m.file else {

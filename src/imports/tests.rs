@@ -356,7 +356,7 @@ fn chains_name_each_link_from_the_entry() {
     let names: Vec<&str> = i
         .chain(c)
         .iter()
-        .map(|(m, _)| &*i.graph.finder.module(*m).name)
+        .map(|(m, _)| i.graph.finder.module(*m).name)
         .collect();
     assert_eq!(names, ["app", "a.b", "c"]);
 }
