@@ -12,7 +12,6 @@
 use std::fs;
 use std::hash::{DefaultHasher, Hasher};
 use std::io::Write;
-use std::ops::Range;
 use std::path::Path;
 
 use super::cache::{KINDS, Reader, Writer};
@@ -221,45 +220,21 @@ pub fn save(
     let Some(path) = file_for(dir, bundle, names) else {
         return Ok(());
     };
-    // Sized up front: a vector that doubles while it fills holds both copies at the switch.
-    let names: usize = graph
-        .finder
-        .modules
-        .iter()
-        .map(|m| m.name.len() + 17 + 4 * m.dirs.len())
-        .sum();
-    let size = MAGIC.len()
-        + 64
-        + names
-        + 17 * graph.edges.len()
-        + 12 * graph.file_edges.len()
-        + 8 * graph.file_module.len()
-        + graph
-            .missing
-            .iter()
-            .map(|m| m.module.len() + 13)
-            .sum::<usize>()
-        + graph.unparsed.iter().map(|u| u.1.len() + 8).sum::<usize>()
-        + 4 * (resolved.modules.len() + resolved.files.len())
-        + resolved
-            .unresolved
-            .iter()
-            .map(|u| u.len() + 4)
-            .sum::<usize>();
-    let mut w = Writer(Vec::with_capacity(size));
-    w.0.extend_from_slice(MAGIC);
-    for v in inputs.digest {
-        w.0.extend_from_slice(&v.to_le_bytes());
-    }
-    encode(&mut w, inputs, graph, resolved);
-    if w.0.len() > MAX_FILE {
-        return Ok(());
-    }
     let graphs = dir.join("graphs");
     fs::create_dir_all(&graphs)?;
     let temp = path.with_extension(format!("tmp{}", std::process::id()));
-    fs::File::create(&temp)
-        .and_then(|mut f| f.write_all(&w.0))
+    let mut out = Spill {
+        w: Writer(Vec::with_capacity(2 * SPILL)),
+        file: fs::File::create(&temp)?,
+        written: 0,
+    };
+    out.0.extend_from_slice(MAGIC);
+    for v in inputs.digest {
+        out.0.extend_from_slice(&v.to_le_bytes());
+    }
+    let written = encode(&mut out, inputs, graph, resolved).and_then(|()| out.drain());
+    drop(out);
+    written
         .and_then(|()| fs::rename(&temp, &path))
         .inspect_err(|_| {
             let _ = fs::remove_file(&temp);
@@ -284,12 +259,58 @@ const MOD_KINDS: [ModKind; 5] = [
     ModKind::Namespace,
 ];
 
+/// Bytes of encoding held before they are written out.
+const SPILL: usize = 1 << 16;
+
+/// A graph's encoding written to its file as it grows: a 200k-source graph is ~9 MB, which
+/// the explorer held whole at the end of its analysis, its memory's high-water mark.
+struct Spill {
+    w: Writer,
+    file: fs::File,
+    written: usize,
+}
+
+impl Spill {
+    /// Writes what is held once it is [`SPILL`] bytes or more.
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.0.len() >= SPILL {
+            self.drain()?;
+        }
+        Ok(())
+    }
+
+    /// Writes what is held; an error past [`MAX_FILE`] bytes, a graph too big to keep.
+    fn drain(&mut self) -> std::io::Result<()> {
+        self.written += self.0.len();
+        if self.written > MAX_FILE {
+            return Err(std::io::Error::other("import graph too big to keep"));
+        }
+        self.file.write_all(&self.w.0)?;
+        self.w.0.clear();
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Spill {
+    type Target = Writer;
+    fn deref(&self) -> &Writer {
+        &self.w
+    }
+}
+
+impl std::ops::DerefMut for Spill {
+    fn deref_mut(&mut self) -> &mut Writer {
+        &mut self.w
+    }
+}
+
 /// Writes `g`, naming nodes by place.
-fn encode(w: &mut Writer, inputs: &Inputs, g: &Graph, resolved: &Resolved) {
+fn encode(w: &mut Spill, inputs: &Inputs, g: &Graph, resolved: &Resolved) -> std::io::Result<()> {
     let p = |id: NodeId| inputs.place(id);
     w.u32(g.scanned);
     w.u32(g.finder.modules.len());
     for m in g.finder.modules.iter() {
+        w.flush()?;
         w.str(m.name);
         let kind = MOD_KINDS.iter().position(|k| *k == m.kind).unwrap_or(0);
         w.0.push(u8::try_from(kind).unwrap_or(0));
@@ -298,29 +319,38 @@ fn encode(w: &mut Writer, inputs: &Inputs, g: &Graph, resolved: &Resolved) {
     }
     w.u32(g.edges.len());
     for e in &g.edges {
+        w.flush()?;
         w.id(Some(p(e.file)));
         w.id(e.from.map(|m| m.0));
         w.id(Some(e.to.0));
         w.0.push(kind_code(e.kind));
         w.u32(e.line as usize);
     }
-    let mut ranges: Vec<(&NodeId, &Range<usize>)> = g.file_edges.iter().collect();
-    ranges.sort_unstable_by_key(|(f, _)| **f);
-    w.u32(ranges.len());
-    for (f, r) in ranges {
+    // Files in node order (the maps' own order varies): the ids alone are sorted, 4 bytes
+    // a file rather than 16 for a pair of references.
+    let mut files: Vec<NodeId> = g.file_edges.keys().copied().collect();
+    files.sort_unstable();
+    w.u32(files.len());
+    for f in &files {
+        w.flush()?;
+        let r = &g.file_edges[f];
         w.id(Some(p(*f)));
         w.u32(r.start);
         w.u32(r.end);
     }
-    let mut modules: Vec<(&NodeId, &ModId)> = g.file_module.iter().collect();
-    modules.sort_unstable();
-    w.u32(modules.len());
-    for (f, m) in modules {
+    files.clear();
+    files.extend(g.file_module.keys());
+    files.sort_unstable();
+    w.u32(files.len());
+    for f in &files {
+        w.flush()?;
         w.id(Some(p(*f)));
-        w.id(Some(m.0));
+        w.id(Some(g.file_module[f].0));
     }
+    drop(files);
     w.u32(g.missing.len());
     for m in &g.missing {
+        w.flush()?;
         w.str(&m.module);
         w.id(Some(p(m.file)));
         w.u32(m.line as usize);
@@ -328,12 +358,14 @@ fn encode(w: &mut Writer, inputs: &Inputs, g: &Graph, resolved: &Resolved) {
     }
     w.u32(g.unparsed.len());
     for (f, why) in &g.unparsed {
+        w.flush()?;
         w.id(Some(p(*f)));
         w.str(why);
     }
     w.ids(resolved.modules.iter().map(|m| m.0));
     w.ids(resolved.files.iter().map(|f| p(*f)));
     w.strings(&resolved.unresolved);
+    Ok(())
 }
 
 impl Writer {

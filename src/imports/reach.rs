@@ -36,7 +36,13 @@ pub struct Walk {
 impl Walk {
     /// Walks from `entries` (modules) and `files` (entry files that are not modules).
     pub fn run(bundle: &Bundle, graph: &mut Graph, entries: &[ModId], files: &[NodeId]) -> Walk {
-        let mut w = Walk::default();
+        // Sized for the modules known (a walk may find a few more): two lists as long as
+        // the module table, which grew by doubling from empty.
+        let n = graph.finder.modules.len();
+        let mut w = Walk {
+            reach: Vec::with_capacity(n),
+            links: Vec::with_capacity(n),
+        };
         w.phase(bundle, graph, entries, files, Reach::Reached);
         w.phase(bundle, graph, entries, files, Reach::Lazy);
         w
