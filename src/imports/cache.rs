@@ -13,6 +13,10 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+mod spool;
+
+use spool::Spool;
+
 use super::EdgeKind;
 use super::scanner::{RawImport, Scanned};
 use crate::bundle::{Bundle, RootKind};
@@ -44,11 +48,13 @@ pub struct ParseCache {
     dir: Option<PathBuf>,
     /// Directory roots by bundle root index (canonical paths).
     roots: Vec<Option<PathBuf>>,
+    /// By bundle root index: the first root with the same path, whose file it shares.
+    file_of: Vec<usize>,
     /// Loaded from disk, not yet used this run.
     loaded: HashMap<FileKey, Entry>,
-    /// Sources used or computed this run: their records already encoded, by root index
-    /// (some 40 bytes a source, where a decoded scan in a map takes three times that).
-    sources: Vec<Vec<u8>>,
+    /// Sources used or computed this run, their records written to each root's new file as
+    /// they come, by the index in `file_of` (some 40 bytes a source; 8 MB at 200k sources).
+    sources: Vec<Option<Spool>>,
     /// Extension modules' names used or computed this run, with the root each belongs to.
     names: HashMap<FileKey, (usize, Vec<String>)>,
     /// How many records the root files held, and how many were computed anew.
@@ -81,6 +87,8 @@ impl ParseCache {
                     cache.loaded.extend(records);
                 }
             }
+            let first = cache.roots.iter().position(|r| r.is_some() && *r == path);
+            cache.file_of.push(first.unwrap_or(cache.roots.len()));
             cache.roots.push(path);
         }
         cache
@@ -135,12 +143,22 @@ impl ParseCache {
             // Kept in memory only: nothing will write the records.
             return;
         }
-        if self.sources.len() <= root {
-            self.sources.resize_with(root + 1, Vec::new);
+        let (Some(dir), Some(&at)) = (&self.dir, self.file_of.get(root)) else {
+            return;
+        };
+        let Some(Some(path)) = self.roots.get(at) else {
+            return;
+        };
+        if self.sources.len() <= at {
+            self.sources.resize_with(at + 1, || None);
         }
-        let mut w = Writer(std::mem::take(&mut self.sources[root]));
-        w.record(&key, &Entry::Source(scanned));
-        self.sources[root] = w.0;
+        let spool = &mut self.sources[at];
+        if spool.is_none() {
+            *spool = Spool::open(dir.join(root_file_name(path)), path);
+        }
+        if let Some(s) = spool {
+            s.add(|w| w.record(&key, &Entry::Source(scanned)));
+        }
     }
 
     /// Records the names found in an extension module (computed this run).
@@ -151,27 +169,41 @@ impl ParseCache {
 
     /// Writes each directory root's file with what this run used or computed under it,
     /// unless nothing changed. Errors are returned; callers may ignore them.
-    pub fn save(&self) -> std::io::Result<()> {
-        let Some(dir) = &self.dir else {
+    pub fn save(&mut self) -> std::io::Result<()> {
+        let Some(dir) = self.dir.clone() else {
             return Ok(());
         };
+        let mut spools = std::mem::take(&mut self.sources);
         if self.computed == 0 && self.loaded.is_empty() {
+            // Nothing changed: the files being written are dropped, and so removed.
             return Ok(());
         }
-        fs::create_dir_all(dir)?;
+        fs::create_dir_all(&dir)?;
         for (i, root) in self.roots.iter().enumerate() {
             let Some(root) = root else { continue };
-            let mut w = Writer(Vec::new());
-            for (key, (_, names)) in self.names.iter().filter(|(_, (r, _))| *r == i) {
-                w.record(key, &Entry::Names(names.clone()));
-            }
-            let sources = self.sources.get(i).map_or(&[][..], Vec::as_slice);
-            if sources.is_empty() && w.0.is_empty() {
+            if self.file_of.get(i) != Some(&i) {
                 continue;
             }
-            write_root_file(&dir.join(root_file_name(root)), root, &[sources, &w.0])?;
+            let names = self
+                .names
+                .iter()
+                .filter(|(_, (r, _))| self.file_of.get(*r) == Some(&i));
+            if let Some(mut spool) = spools.get_mut(i).and_then(Option::take) {
+                for (key, (_, n)) in names {
+                    spool.add(|w| w.record(key, &Entry::Names(n.clone())));
+                }
+                spool.commit()?;
+            } else {
+                let mut w = Writer(Vec::new());
+                for (key, (_, n)) in names {
+                    w.record(key, &Entry::Names(n.clone()));
+                }
+                if !w.0.is_empty() {
+                    write_root_file(&dir.join(root_file_name(root)), root, &w.0)?;
+                }
+            }
         }
-        prune_root_files(dir, MAX_FILES);
+        prune_root_files(&dir, MAX_FILES);
         Ok(())
     }
 }
@@ -209,8 +241,8 @@ fn parse_root_file(bytes: &[u8], root: &Path) -> Option<HashMap<FileKey, Entry>>
     Some(out)
 }
 
-/// Writes a root file: the header, then `bodies` (encoded records) one after another.
-fn write_root_file(path: &Path, root: &Path, bodies: &[&[u8]]) -> std::io::Result<()> {
+/// Writes a root file: the header, then `body` (encoded records).
+fn write_root_file(path: &Path, root: &Path, body: &[u8]) -> std::io::Result<()> {
     let name = crate::model::os_bytes(root.as_os_str());
     if name.len() > MAX_PATH {
         return Ok(());
@@ -219,14 +251,14 @@ fn write_root_file(path: &Path, root: &Path, bodies: &[&[u8]]) -> std::io::Resul
     w.0.extend_from_slice(MAGIC);
     w.u32(name.len());
     w.0.extend_from_slice(&name);
-    if w.0.len() + bodies.iter().map(|b| b.len()).sum::<usize>() > MAX_FILE {
+    if w.0.len() + body.len() > MAX_FILE {
         return Ok(());
     }
     let temp = path.with_extension(format!("tmp{}", std::process::id()));
     fs::File::create(&temp)
         .and_then(|mut f| {
             f.write_all(&w.0)?;
-            bodies.iter().try_for_each(|b| f.write_all(b))
+            f.write_all(body)
         })
         .and_then(|()| fs::rename(&temp, path))
         .inspect_err(|_| {
@@ -243,6 +275,7 @@ pub(super) const KINDS: [EdgeKind; 5] = [
 ];
 
 /// Appends the cache's little-endian encoding to a buffer.
+#[derive(Debug)]
 pub(super) struct Writer(pub(super) Vec<u8>);
 
 impl Writer {

@@ -162,7 +162,7 @@ fn records_round_trip_through_the_file_format() {
     for entry in entries {
         let mut w = Writer(Vec::new());
         w.record(&key, &entry);
-        write_root_file(&path, root, &[&w.0]).unwrap();
+        write_root_file(&path, root, &w.0).unwrap();
         let back = read_root_file(&path, root);
         assert_eq!(back, HashMap::from([(key, entry)]));
     }
@@ -182,4 +182,87 @@ fn a_fifo_in_place_of_a_cache_file_is_not_read() {
     let i = Imports::analyze_cached(&b, &["app".to_string()], &mut cache);
     assert_eq!(cache.counts().1, 5);
     assert!(!summary(&i).is_empty());
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn records_go_to_a_temporary_file_while_analysing_which_only_a_save_puts_in_place() {
+    let tree = site();
+    let cache_dir = tempfile::tempdir().unwrap();
+    let entries = vec!["app".to_string()];
+    let b = load_dir(tree.path());
+    let mut cache = ParseCache::load(cache_dir.path().to_path_buf(), &b);
+    Imports::analyze_cached(&b, &entries, &mut cache);
+    let during = files_in(cache_dir.path());
+    assert_eq!(during.len(), 1, "{during:?}");
+    assert!(during[0].contains(".tmp"), "{during:?}");
+    cache.save().unwrap();
+    let saved = files_in(cache_dir.path());
+    assert!(saved.len() == 1 && !saved[0].contains(".tmp"), "{saved:?}");
+    let good = fs::read(cache_dir.path().join(&saved[0])).unwrap();
+
+    // An analysis that ends without a save (a quit, a panic) leaves the saved file as it
+    // was and no temporary file behind.
+    fs::write(tree.path().join("b.py"), "import a\n").unwrap();
+    let b = load_dir(tree.path());
+    let mut cache = ParseCache::load(cache_dir.path().to_path_buf(), &b);
+    Imports::analyze_cached(&b, &entries, &mut cache);
+    drop(cache);
+    assert_eq!(files_in(cache_dir.path()), saved);
+    assert_eq!(fs::read(cache_dir.path().join(&saved[0])).unwrap(), good);
+}
+
+#[test]
+fn an_unchanged_run_rewrites_nothing_and_leaves_no_temporary_file() {
+    let tree = site();
+    let cache_dir = tempfile::tempdir().unwrap();
+    let entries = vec!["app".to_string()];
+    let b = load_dir(tree.path());
+    let mut cache = ParseCache::load(cache_dir.path().to_path_buf(), &b);
+    Imports::analyze_cached(&b, &entries, &mut cache);
+    cache.save().unwrap();
+    let saved = files_in(cache_dir.path());
+    let mut warm = ParseCache::load(cache_dir.path().to_path_buf(), &b);
+    Imports::analyze_cached(&b, &entries, &mut warm);
+    assert_eq!(warm.counts(), (5, 0));
+    warm.save().unwrap();
+    assert_eq!(files_in(cache_dir.path()), saved);
+}
+
+#[test]
+fn two_roots_at_one_path_share_one_file_with_every_record() {
+    let tree = site();
+    let cache_dir = tempfile::tempdir().unwrap();
+    let entries = vec!["app".to_string()];
+    let opts = LoadOptions {
+        target: Target::default(),
+        top_level: None,
+    };
+    let twice = [tree.path().to_path_buf(), tree.path().to_path_buf()];
+    let Ok(b) = load(&twice, &opts, &mut |_| {}) else {
+        return; // a load that refuses the same root twice needs no shared file
+    };
+    let mut cache = ParseCache::load(cache_dir.path().to_path_buf(), &b);
+    Imports::analyze_cached(&b, &entries, &mut cache);
+    cache.save().unwrap();
+    let saved = files_in(cache_dir.path());
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    let once = load_dir(tree.path());
+    let mut warm = ParseCache::load(cache_dir.path().to_path_buf(), &once);
+    Imports::analyze_cached(&once, &entries, &mut warm);
+    assert_eq!(
+        warm.counts(),
+        (5, 0),
+        "every source's record is in the file"
+    );
 }
