@@ -311,61 +311,20 @@ impl ZipCache {
         };
         let scopes = lock(&self.scopes).clone();
         let changed = self.changed_scopes(scopes.len());
-        let per_scope = self.gather(&changed);
         fs::create_dir_all(dir)?;
-        for ((root, mut records), changed) in scopes.iter().zip(per_scope).zip(changed) {
-            if changed {
-                // Written sorted, so the next run's load sorts nothing.
-                records.sort_unstable_by_key(|r| r.0);
-                records.truncate(MAX_SAVED);
-                write_root_file(&dir.join(root_file_name(root)), root, &records)?;
+        if changed.contains(&true) {
+            // Every map held still while the files are written: a lookup meanwhile waits.
+            let loaded = self.loaded.read().unwrap_or_else(PoisonError::into_inner);
+            let shards: Vec<_> = self.shards.iter().map(lock).collect();
+            for (s, root) in scopes.iter().enumerate() {
+                if changed[s] {
+                    let records = gather(s, &loaded, &shards);
+                    write_root_file(&dir.join(root_file_name(root)), root, &records)?;
+                }
             }
         }
         prune(dir);
         Ok(())
-    }
-
-    /// The records of each scope whose file changes (`changed`), each list sized exactly.
-    ///
-    /// Records are gathered only for roots whose file changes: a warm run that found every
-    /// size in the cache copies none (8 MB at 200k files). Grown by doubling, a 200k-file
-    /// root's list reached 10.5 MB, and each regrowth held the old list and the new at once
-    /// at the end of a cold estimate, where the explorer's memory peaked: counted first.
-    fn gather(&self, changed: &[bool]) -> Vec<Vec<(FileKey, u64)>> {
-        let loaded = || self.loaded.read().unwrap_or_else(PoisonError::into_inner);
-        let mut counts = vec![0usize; changed.len()];
-        for root in loaded().iter() {
-            if let Some(n) = counts.get_mut(root.scope as usize) {
-                *n += root.used().count();
-            }
-        }
-        for shard in &self.shards {
-            for slot in lock(shard).values() {
-                if let Some(n) = counts.get_mut(slot.scope as usize) {
-                    *n += 1;
-                }
-            }
-        }
-        let mut per_scope: Vec<Vec<(FileKey, u64)>> = counts
-            .iter()
-            .zip(changed)
-            .map(|(n, changed)| Vec::with_capacity(if *changed { *n } else { 0 }))
-            .collect();
-        for root in loaded().iter() {
-            let s = root.scope as usize;
-            if changed.get(s) == Some(&true) {
-                per_scope[s].extend(root.used());
-            }
-        }
-        for shard in &self.shards {
-            for (key, slot) in lock(shard).iter() {
-                let s = slot.scope as usize;
-                if changed.get(s) == Some(&true) {
-                    per_scope[s].push((*key, slot.deflated));
-                }
-            }
-        }
-        per_scope
     }
 
     /// Which scopes' files would change: a record moved in, out, or is new.
@@ -486,7 +445,42 @@ impl Iterator for RootFile {
     }
 }
 
-fn write_root_file(path: &Path, root: &Path, records: &[(FileKey, u64)]) -> io::Result<()> {
+/// The records saved in scope `s`'s file, sorted by key (so the next run's load sorts
+/// nothing), at most [`MAX_SAVED`].
+///
+/// The list holds references into the maps, 16 bytes a file: copied records (40 bytes)
+/// took 7.9 MB at 200k files, at the end of a cold estimate, where the explorer's memory
+/// peaked. A warm run that found every size in the cache writes nothing and gathers none.
+fn gather<'a>(
+    s: usize,
+    loaded: &'a [LoadedRoot],
+    shards: &'a [MutexGuard<'_, HashMap<FileKey, Slot>>],
+) -> Vec<(&'a FileKey, u64)> {
+    let mine = |slot: &Slot| slot.scope as usize == s;
+    let roots = || loaded.iter().filter(|r| r.scope as usize == s);
+    let n = roots().map(|r| r.used().count()).sum::<usize>()
+        + shards
+            .iter()
+            .map(|m| m.values().filter(|slot| mine(slot)).count())
+            .sum::<usize>();
+    let mut records = Vec::with_capacity(n);
+    for root in roots() {
+        records.extend(root.used().map(|(key, deflated)| (key, *deflated)));
+    }
+    for shard in shards {
+        records.extend(
+            shard
+                .iter()
+                .filter(|(_, slot)| mine(slot))
+                .map(|(key, slot)| (key, slot.deflated)),
+        );
+    }
+    records.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    records.truncate(MAX_SAVED);
+    records
+}
+
+fn write_root_file(path: &Path, root: &Path, records: &[(&FileKey, u64)]) -> io::Result<()> {
     let name = path_bytes(root);
     let name_len = u32::try_from(name.len())
         .ok()

@@ -53,12 +53,12 @@ impl LoadedRoot {
     }
 
     /// The records looked up this run.
-    pub fn used(&self) -> impl Iterator<Item = (FileKey, u64)> + '_ {
+    pub fn used(&self) -> impl Iterator<Item = &(FileKey, u64)> + '_ {
         self.records
             .iter()
             .zip(&self.used)
             .filter(|(_, u)| u.load(Ordering::Relaxed))
-            .map(|(r, _)| *r)
+            .map(|(r, _)| r)
     }
 }
 
@@ -99,7 +99,7 @@ mod tests {
         root.get(&key(2), false);
         assert_eq!(root.used().count(), 0);
         root.get(&key(2), true);
-        assert_eq!(root.used().collect::<Vec<_>>(), vec![(key(2), 20)]);
+        assert_eq!(root.used().copied().collect::<Vec<_>>(), vec![(key(2), 20)]);
         root.get(&key(1), true);
         assert!(!root.has_unused());
     }

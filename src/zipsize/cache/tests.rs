@@ -93,7 +93,7 @@ fn a_root_reads_only_its_own_sizes() {
 }
 
 #[test]
-fn the_records_a_save_gathers_are_listed_in_lists_sized_exactly() {
+fn the_records_a_save_gathers_are_references_listed_sorted_in_a_list_sized_exactly() {
     let dir = tempfile::TempDir::new().unwrap();
     let (root, file) = root_with_file(dir.path());
     let cache_dir = dir.path().join("cache");
@@ -119,10 +119,14 @@ fn the_records_a_save_gathers_are_listed_in_lists_sized_exactly() {
     }
     let changed = next.changed_scopes(1);
     assert_eq!(changed, [true]);
-    let gathered = next.gather(&changed);
-    assert_eq!(gathered[0].len(), 50, "41 loaded and 9 computed");
+    let loaded = next.loaded.read().unwrap();
+    let shards: Vec<_> = next.shards.iter().map(lock).collect();
+    let gathered = gather(0, &loaded, &shards);
+    assert_eq!(gathered.len(), 50, "41 loaded and 9 computed");
+    assert!(gathered.is_sorted_by_key(|r| r.0));
+    assert_eq!(size_of_val(&gathered[0]), 16);
     assert_eq!(
-        gathered[0].capacity(),
+        gathered.capacity(),
         50,
         "no spare room: lists are counted before they are filled"
     );
