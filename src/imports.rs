@@ -183,8 +183,8 @@ impl Imports {
         let mut cache = ParseCache::load(dir.to_path_buf(), bundle);
         let graph = Graph::build(bundle, &stdlib, &mut cache);
         let (imports, resolved) = Self::walk_graph(bundle, &stdlib, graph, entries, &mut cache);
+        // Saved (and its memory given back) before the graph is written.
         let _ = cache.save();
-        drop(cache);
         if let Some(inputs) = &inputs {
             let _ = graphcache::save(dir, bundle, &names, inputs, &imports.graph, &resolved);
         }

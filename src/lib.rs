@@ -35,6 +35,7 @@
 //! - [`render`]: Markdown and self-contained HTML documents of a report or a diff.
 //! - [`settings`]: options resolved once for every command and the explorer.
 //! - [`regular_file`]: opening regular files only (never a FIFO or device), reads capped.
+//! - [`cachefile`]: cache files written under a temporary name and renamed into place whole.
 //!
 //! The shell around it lives here too so tests and benchmarks can drive it, but only
 //! [`tui`] (the interactive explorer) names ratatui or crossterm; nothing in the core
@@ -42,6 +43,7 @@
 
 pub mod archive;
 pub mod bundle;
+pub mod cachefile;
 pub mod chunked;
 pub mod deps;
 pub mod diff;

@@ -10,12 +10,13 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 mod spool;
 
 use spool::Spool;
+
+use crate::cachefile::CacheFile;
 
 use super::EdgeKind;
 use super::scanner::{RawImport, Scanned};
@@ -152,13 +153,9 @@ impl ParseCache {
         if self.sources.len() <= at {
             self.sources.resize_with(at + 1, || None);
         }
-        let spool = &mut self.sources[at];
-        if spool.is_none() {
-            *spool = Spool::open(dir.join(root_file_name(path)), path);
-        }
-        if let Some(s) = spool {
-            s.add(|w| w.record(&key, &Entry::Source(scanned)));
-        }
+        self.sources[at]
+            .get_or_insert_with(|| Spool::open(&dir.join(root_file_name(path)), path))
+            .add(|w| w.record(&key, &Entry::Source(scanned)));
     }
 
     /// Records the names found in an extension module (computed this run).
@@ -169,16 +166,16 @@ impl ParseCache {
 
     /// Writes each directory root's file with what this run used or computed under it,
     /// unless nothing changed. Errors are returned; callers may ignore them.
-    pub fn save(&mut self) -> std::io::Result<()> {
-        let Some(dir) = self.dir.clone() else {
+    pub fn save(self) -> std::io::Result<()> {
+        let Some(dir) = &self.dir else {
             return Ok(());
         };
-        let mut spools = std::mem::take(&mut self.sources);
+        let mut spools = self.sources;
         if self.computed == 0 && self.loaded.is_empty() {
             // Nothing changed: the files being written are dropped, and so removed.
             return Ok(());
         }
-        fs::create_dir_all(&dir)?;
+        fs::create_dir_all(dir)?;
         for (i, root) in self.roots.iter().enumerate() {
             let Some(root) = root else { continue };
             if self.file_of.get(i) != Some(&i) {
@@ -203,7 +200,7 @@ impl ParseCache {
                 }
             }
         }
-        prune_root_files(&dir, MAX_FILES);
+        prune_root_files(dir, MAX_FILES);
         Ok(())
     }
 }
@@ -254,16 +251,10 @@ fn write_root_file(path: &Path, root: &Path, body: &[u8]) -> std::io::Result<()>
     if w.0.len() + body.len() > MAX_FILE {
         return Ok(());
     }
-    let temp = path.with_extension(format!("tmp{}", std::process::id()));
-    fs::File::create(&temp)
-        .and_then(|mut f| {
-            f.write_all(&w.0)?;
-            f.write_all(body)
-        })
-        .and_then(|()| fs::rename(&temp, path))
-        .inspect_err(|_| {
-            let _ = fs::remove_file(&temp);
-        })
+    let mut out = CacheFile::create(path, MAX_FILE)?;
+    out.append(&w.0)?;
+    out.append(body)?;
+    out.commit()
 }
 
 pub(super) const KINDS: [EdgeKind; 5] = [

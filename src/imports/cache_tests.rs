@@ -266,3 +266,58 @@ fn two_roots_at_one_path_share_one_file_with_every_record() {
         "every source's record is in the file"
     );
 }
+
+#[test]
+fn two_analyses_of_one_root_at_once_each_write_their_own_file_and_the_last_save_wins_whole() {
+    let tree = tempfile::tempdir().unwrap();
+    // Enough sources that records pass through the file in many writes, not one.
+    for i in 0..3000 {
+        fs::write(
+            tree.path().join(format!("m{i}.py")),
+            format!("import m{}\n", (i + 1) % 3000),
+        )
+        .unwrap();
+    }
+    let cache_dir = tempfile::tempdir().unwrap();
+    let entries = vec!["m0".to_string()];
+    let b = load_dir(tree.path());
+    let mut first = ParseCache::load(cache_dir.path().to_path_buf(), &b);
+    let mut second = ParseCache::load(cache_dir.path().to_path_buf(), &b);
+    let one = Imports::analyze_cached(&b, &entries, &mut first);
+    Imports::analyze_cached(&b, &entries, &mut second);
+    assert_eq!(
+        files_in(cache_dir.path()).len(),
+        2,
+        "one temporary file each"
+    );
+    first.save().unwrap();
+    second.save().unwrap();
+    let saved = files_in(cache_dir.path());
+    assert!(saved.len() == 1 && !saved[0].contains(".tmp"), "{saved:?}");
+    let mut warm = ParseCache::load(cache_dir.path().to_path_buf(), &b);
+    let again = Imports::analyze_cached(&b, &entries, &mut warm);
+    assert_eq!(warm.counts(), (3000, 0), "every record read back");
+    assert_eq!(summary(&one), summary(&again));
+}
+
+#[test]
+fn a_temporary_file_a_killed_run_left_is_removed_by_a_later_save_once_stale() {
+    let tree = site();
+    let cache_dir = tempfile::tempdir().unwrap();
+    let entries = vec!["app".to_string()];
+    let b = load_dir(tree.path());
+    let left = cache_dir.path().join("0123456789abcdef.tmp99999-0");
+    fs::write(&left, b"half a file").unwrap();
+    let hour_and_a_bit = std::time::Duration::from_secs(61 * 60);
+    fs::File::options()
+        .write(true)
+        .open(&left)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - hour_and_a_bit)
+        .unwrap();
+    let mut cache = ParseCache::load(cache_dir.path().to_path_buf(), &b);
+    Imports::analyze_cached(&b, &entries, &mut cache);
+    cache.save().unwrap();
+    let saved = files_in(cache_dir.path());
+    assert!(saved.len() == 1 && !saved[0].contains(".tmp"), "{saved:?}");
+}

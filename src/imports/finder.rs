@@ -76,7 +76,7 @@ impl Finder {
     /// `None` when two of them share a name.
     pub fn with_modules(bundle: &Bundle, modules: Modules) -> Option<Finder> {
         let mut f = Finder::new(bundle);
-        f.found.reserve(modules.len(), |_| 0);
+        f.found = HashTable::with_capacity(modules.len());
         f.modules = modules;
         for i in 0..f.modules.len() {
             let id = ModId(u32::try_from(i).ok()?);

@@ -11,7 +11,6 @@
 
 use std::fs;
 use std::hash::{DefaultHasher, Hasher};
-use std::io::Write;
 use std::path::Path;
 
 use super::cache::{KINDS, Reader, Writer};
@@ -19,6 +18,7 @@ use super::entries::Resolved;
 use super::finder::{Finder, ModId, ModKind, Modules};
 use super::graph::{Edge, Graph, Missing};
 use crate::bundle::{Bundle, RootKind};
+use crate::cachefile::CacheFile;
 use crate::model::NodeId;
 use crate::zipsize::prune_root_files;
 
@@ -222,23 +222,17 @@ pub fn save(
     };
     let graphs = dir.join("graphs");
     fs::create_dir_all(&graphs)?;
-    let temp = path.with_extension(format!("tmp{}", std::process::id()));
     let mut out = Spill {
         w: Writer(Vec::with_capacity(2 * SPILL)),
-        file: fs::File::create(&temp)?,
-        written: 0,
+        file: CacheFile::create(&path, MAX_FILE)?,
     };
     out.0.extend_from_slice(MAGIC);
     for v in inputs.digest {
         out.0.extend_from_slice(&v.to_le_bytes());
     }
-    let written = encode(&mut out, inputs, graph, resolved).and_then(|()| out.drain());
-    drop(out);
-    written
-        .and_then(|()| fs::rename(&temp, &path))
-        .inspect_err(|_| {
-            let _ = fs::remove_file(&temp);
-        })?;
+    encode(&mut out, inputs, graph, resolved)?;
+    out.file.append(&out.w.0)?;
+    out.file.commit()?;
     prune_root_files(&graphs, MAX_FILES);
     Ok(())
 }
@@ -266,27 +260,16 @@ const SPILL: usize = 1 << 16;
 /// the explorer held whole at the end of its analysis, its memory's high-water mark.
 struct Spill {
     w: Writer,
-    file: fs::File,
-    written: usize,
+    file: CacheFile,
 }
 
 impl Spill {
-    /// Writes what is held once it is [`SPILL`] bytes or more.
+    /// Hands what is held to the file once it is [`SPILL`] bytes or more.
     fn flush(&mut self) -> std::io::Result<()> {
         if self.0.len() >= SPILL {
-            self.drain()?;
+            self.file.append(&self.w.0)?;
+            self.w.0.clear();
         }
-        Ok(())
-    }
-
-    /// Writes what is held; an error past [`MAX_FILE`] bytes, a graph too big to keep.
-    fn drain(&mut self) -> std::io::Result<()> {
-        self.written += self.0.len();
-        if self.written > MAX_FILE {
-            return Err(std::io::Error::other("import graph too big to keep"));
-        }
-        self.file.write_all(&self.w.0)?;
-        self.w.0.clear();
         Ok(())
     }
 }

@@ -18,13 +18,14 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::fs::{self, Metadata};
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, RwLock};
 use std::thread::ThreadId;
 
 use super::{deflated_size, is_stored_by_suffix};
+use crate::cachefile::CacheFile;
 use loaded::LoadedRoot;
 
 mod loaded;
@@ -488,26 +489,17 @@ fn write_root_file(path: &Path, root: &Path, records: &[(&FileKey, u64)]) -> io:
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "root path too long"))?;
     // Streamed through a small buffer: a 200k-file root's records would otherwise sit in
     // memory twice (the list and its encoding) at the moment the explorer peaks.
-    let write = |file: fs::File| -> io::Result<()> {
-        let mut out = io::BufWriter::with_capacity(1 << 16, file);
-        out.write_all(MAGIC)?;
-        out.write_all(&name_len.to_le_bytes())?;
-        out.write_all(&name)?;
-        let mut record = Vec::with_capacity(RECORD);
-        for (key, deflated) in records {
-            record.clear();
-            encode(&mut record, key, *deflated);
-            out.write_all(&record)?;
-        }
-        out.flush()
-    };
-    let temp = path.with_extension(format!("tmp{}", std::process::id()));
-    let written = fs::File::create(&temp).and_then(write);
-    written
-        .and_then(|()| fs::rename(&temp, path))
-        .inspect_err(|_| {
-            let _ = fs::remove_file(&temp);
-        })
+    let mut out = CacheFile::create(path, usize::MAX)?;
+    out.append(MAGIC)?;
+    out.append(&name_len.to_le_bytes())?;
+    out.append(&name)?;
+    let mut record = Vec::with_capacity(RECORD);
+    for (key, deflated) in records {
+        record.clear();
+        encode(&mut record, key, *deflated);
+        out.append(&record)?;
+    }
+    out.commit()
 }
 
 /// Deletes the least recently written root files beyond [`MAX_FILES`] (and the single
@@ -520,12 +512,19 @@ fn prune(dir: &Path) {
 }
 
 /// Deletes the least recently written `*.bin` root files in `dir` beyond the `keep` newest
-/// (the import cache keeps its root files alike).
+/// (the import cache keeps its root files alike), and temporary files a killed process
+/// left behind.
 pub fn prune_root_files(dir: &Path, keep: usize) {
     let Ok(read) = fs::read_dir(dir) else { return };
     let mut files: Vec<(std::time::SystemTime, PathBuf)> = read
         .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "bin"))
+        .filter(|e| {
+            let stale = crate::cachefile::is_stale_temp(&e.path());
+            if stale {
+                let _ = fs::remove_file(e.path());
+            }
+            !stale && e.path().extension().is_some_and(|x| x == "bin")
+        })
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
         .collect();
     if files.len() <= keep {

@@ -11,8 +11,9 @@ use super::{ModId, ModKind};
 
 /// Bytes per buffer of names; a name never spans two.
 const NAME_CHUNK: usize = 1 << 20;
-/// The longest dotted name the table keeps: no path of the tree spells a longer one (a
-/// module's parts are file names of at most 255 bytes), so a longer string names no module.
+/// The longest dotted name the table keeps. A module's name spells its path from a site,
+/// so only a directory tree hundreds of levels deep gives a longer one: such a module is
+/// not found (a name is never cut, so it cannot be confused with another).
 pub const MAX_NAME: usize = u16::MAX as usize;
 const NO_FILE: u32 = u32::MAX;
 
@@ -103,7 +104,9 @@ impl Modules {
         if self
             .names
             .last()
-            .is_none_or(|b| b.len() + name.len() > NAME_CHUNK)
+            // Never filled to the brim: a name (even an empty one) starting at the very end
+            // would be read from the next buffer.
+            .is_none_or(|b| b.len() + name.len() >= NAME_CHUNK)
         {
             self.names.push(String::with_capacity(NAME_CHUNK));
         }
@@ -197,7 +200,21 @@ mod tests {
     }
 
     #[test]
-    fn a_name_longer_than_any_path_spells_is_refused_not_cut() {
+    fn an_empty_name_after_a_buffer_filled_to_the_brim_reads_back() {
+        let mut t = Modules::default();
+        let part = "a".repeat(MAX_NAME);
+        for _ in 0..16 {
+            t.push(&part, ModKind::Source, None, &[]).unwrap();
+        }
+        // The rest of the first buffer to its last byte.
+        let last = "b".repeat(NAME_CHUNK - 16 * MAX_NAME);
+        let b = t.push(&last, ModKind::Source, None, &[]).unwrap();
+        let empty = t.push("", ModKind::Namespace, None, &[]).unwrap();
+        assert_eq!((t.name(b), t.name(empty)), (last.as_str(), ""));
+    }
+
+    #[test]
+    fn a_name_longer_than_max_name_is_refused_not_cut() {
         let mut t = Modules::default();
         assert_eq!(
             t.push(&"a".repeat(MAX_NAME + 1), ModKind::Source, None, &[]),
