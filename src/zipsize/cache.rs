@@ -319,8 +319,8 @@ impl ZipCache {
             let shards: Vec<_> = self.shards.iter().map(lock).collect();
             for (s, root) in scopes.iter().enumerate() {
                 if changed[s] {
-                    let records = gather(s, &loaded, &shards);
-                    write_root_file(&dir.join(root_file_name(root)), root, &records)?;
+                    let records = records(s, &loaded, &shards);
+                    write_root_file(&dir.join(root_file_name(root)), root, records)?;
                 }
             }
         }
@@ -358,7 +358,7 @@ impl ZipCache {
     }
 
     fn shard(&self, key: &FileKey) -> MutexGuard<'_, HashMap<FileKey, Slot>> {
-        lock(&self.shards[(key.ino ^ key.dev) as usize % SHARDS])
+        lock(&self.shards[shard_of(key)])
     }
 }
 
@@ -446,42 +446,68 @@ impl Iterator for RootFile {
     }
 }
 
-/// The records saved in scope `s`'s file, sorted by key (so the next run's load sorts
-/// nothing), at most [`MAX_SAVED`].
-///
-/// The list holds references into the maps, 16 bytes a file: copied records (40 bytes)
-/// took 7.9 MB at 200k files, at the end of a cold estimate, where the explorer's memory
-/// peaked. A warm run that found every size in the cache writes nothing and gathers none.
-fn gather<'a>(
+/// The records saved in scope `s`'s file, in key order (so the next run's load sorts
+/// nothing), at most [`MAX_SAVED`]: the saved ones still used (sorted in their root already)
+/// merged with those this run computed or moved in ([`fresh_keys`]).
+fn records<'a>(
     s: usize,
     loaded: &'a [LoadedRoot],
     shards: &'a [MutexGuard<'_, HashMap<FileKey, Slot>>],
-) -> Vec<(&'a FileKey, u64)> {
+) -> impl Iterator<Item = (&'a FileKey, u64)> + 'a {
+    let saved = loaded
+        .iter()
+        .filter(move |r| r.scope as usize == s)
+        .flat_map(LoadedRoot::used)
+        .map(|(key, deflated)| (key, *deflated));
+    let fresh = fresh_keys(s, shards).into_iter().map(|key| {
+        let slot = shards[shard_of(key)].get(key);
+        (key, slot.map_or(0, |slot| slot.deflated))
+    });
+    let (mut saved, mut fresh) = (saved.peekable(), fresh.peekable());
+    std::iter::from_fn(move || match (saved.peek(), fresh.peek()) {
+        (Some(a), Some(b)) if b.0 < a.0 => fresh.next(),
+        (Some(_), _) => saved.next(),
+        (None, _) => fresh.next(),
+    })
+    .take(MAX_SAVED)
+}
+
+/// The keys of scope `s` in the maps, sorted: references, 8 bytes a file, in a list sized
+/// exactly. Copied records (40 bytes, a list grown by doubling) took 7.9 MB at 200k files at
+/// the end of a cold estimate, where the explorer's memory peaked; a warm run that found
+/// every size in the cache writes nothing and gathers none.
+fn fresh_keys<'a>(
+    s: usize,
+    shards: &'a [MutexGuard<'_, HashMap<FileKey, Slot>>],
+) -> Vec<&'a FileKey> {
     let mine = |slot: &Slot| slot.scope as usize == s;
-    let roots = || loaded.iter().filter(|r| r.scope as usize == s);
-    let n = roots().map(|r| r.used().count()).sum::<usize>()
-        + shards
-            .iter()
-            .map(|m| m.values().filter(|slot| mine(slot)).count())
-            .sum::<usize>();
-    let mut records = Vec::with_capacity(n);
-    for root in roots() {
-        records.extend(root.used().map(|(key, deflated)| (key, *deflated)));
-    }
+    let n = shards
+        .iter()
+        .map(|m| m.values().filter(|slot| mine(slot)).count())
+        .sum();
+    let mut keys = Vec::with_capacity(n);
     for shard in shards {
-        records.extend(
+        keys.extend(
             shard
                 .iter()
                 .filter(|(_, slot)| mine(slot))
-                .map(|(key, slot)| (key, slot.deflated)),
+                .map(|(key, _)| key),
         );
     }
-    records.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    records.truncate(MAX_SAVED);
-    records
+    keys.sort_unstable();
+    keys
 }
 
-fn write_root_file(path: &Path, root: &Path, records: &[(&FileKey, u64)]) -> io::Result<()> {
+/// The shard holding `key`.
+fn shard_of(key: &FileKey) -> usize {
+    (key.ino ^ key.dev) as usize % SHARDS
+}
+
+fn write_root_file<'a>(
+    path: &Path,
+    root: &Path,
+    records: impl Iterator<Item = (&'a FileKey, u64)>,
+) -> io::Result<()> {
     let name = path_bytes(root);
     let name_len = u32::try_from(name.len())
         .ok()
@@ -496,7 +522,7 @@ fn write_root_file(path: &Path, root: &Path, records: &[(&FileKey, u64)]) -> io:
     let mut record = Vec::with_capacity(RECORD);
     for (key, deflated) in records {
         record.clear();
-        encode(&mut record, key, *deflated);
+        encode(&mut record, key, deflated);
         out.append(&record)?;
     }
     out.commit()

@@ -93,7 +93,7 @@ fn a_root_reads_only_its_own_sizes() {
 }
 
 #[test]
-fn the_records_a_save_gathers_are_references_listed_sorted_in_a_list_sized_exactly() {
+fn a_save_merges_the_saved_records_with_the_computed_keys_sorted_in_a_list_sized_exactly() {
     let dir = tempfile::TempDir::new().unwrap();
     let (root, file) = root_with_file(dir.path());
     let cache_dir = dir.path().join("cache");
@@ -106,14 +106,15 @@ fn the_records_a_save_gathers_are_references_listed_sorted_in_a_list_sized_exact
         lookup(&cache, scope, &f);
     }
     cache.save().unwrap();
-    // The next run finds the 41 saved sizes and computes 9 more.
+    // The next run finds 38 saved sizes and computes 12: 9 new files, and 3 rewritten in
+    // place (same inodes, new sizes: their keys sort among the saved ones).
     let next = ZipCache::in_dir(cache_dir);
     let scope = next.scope(&root);
     lookup(&next, scope, &file);
     for i in 0..49 {
         let f = root.join(format!("m{i}.py"));
-        if i >= 40 {
-            fs::write(&f, "y = 1\n".repeat(i)).unwrap();
+        if i >= 40 || [5, 17, 29].contains(&i) {
+            fs::write(&f, "y = 1\n".repeat(i + 50)).unwrap();
         }
         lookup(&next, scope, &f);
     }
@@ -121,15 +122,16 @@ fn the_records_a_save_gathers_are_references_listed_sorted_in_a_list_sized_exact
     assert_eq!(changed, [true]);
     let loaded = next.loaded.read().unwrap();
     let shards: Vec<_> = next.shards.iter().map(lock).collect();
-    let gathered = gather(0, &loaded, &shards);
-    assert_eq!(gathered.len(), 50, "41 loaded and 9 computed");
-    assert!(gathered.is_sorted_by_key(|r| r.0));
-    assert_eq!(size_of_val(&gathered[0]), 16);
+    let fresh = fresh_keys(0, &shards);
+    assert_eq!(fresh.len(), 12, "12 computed");
     assert_eq!(
-        gathered.capacity(),
-        50,
-        "no spare room: lists are counted before they are filled"
+        fresh.capacity(),
+        12,
+        "no spare room: keys are counted before they are listed"
     );
+    let all: Vec<(FileKey, u64)> = records(0, &loaded, &shards).map(|(k, d)| (*k, d)).collect();
+    assert_eq!(all.len(), 50, "38 saved and 12 computed, merged");
+    assert!(all.is_sorted_by_key(|r| r.0));
 }
 
 #[test]
