@@ -14,6 +14,12 @@ use crate::rules::Rule;
 /// How the input error for a limit that was not measured begins (`check` counts those apart).
 pub const NOT_MEASURED: &str = "not measured";
 
+/// Whether an input error's `message` says a limit was left unmeasured, rather than that
+/// something could not be read.
+pub fn is_not_measured(message: &str) -> bool {
+    message.starts_with(NOT_MEASURED)
+}
+
 /// The default limits: the unzipped and the direct-upload zip limits of AWS Lambda.
 pub const DEFAULT_LIMITS: [&str; 2] = ["aws-lambda", "aws-lambda-zip"];
 

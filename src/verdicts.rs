@@ -259,7 +259,7 @@ impl CheckReport {
         // figures complete: only something that could not be read makes them lower bounds.
         let unread = errors
             .iter()
-            .any(|e| !e.message.starts_with(crate::settings::NOT_MEASURED));
+            .any(|e| !crate::settings::is_not_measured(&e.message));
         if unread {
             // What was read is only a lower bound: an overrun stands, "within" does not.
             for l in &mut self.limits {

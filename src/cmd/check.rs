@@ -172,7 +172,7 @@ fn error_count(r: &CheckReport) -> String {
     let (unmeasured, inputs): (Vec<&ErrorJson>, Vec<&ErrorJson>) = r
         .errors
         .iter()
-        .partition(|e| e.message.starts_with(heft::settings::NOT_MEASURED));
+        .partition(|e| heft::settings::is_not_measured(&e.message));
     let mut parts = Vec::new();
     if !unmeasured.is_empty() {
         let names: Vec<&str> = unmeasured.iter().map(|e| e.path.as_str()).collect();
