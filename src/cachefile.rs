@@ -49,7 +49,8 @@ impl CacheFile {
     }
 
     /// Adds `bytes`, writing out what is held once it reaches 64 KiB. An error when a write
-    /// fails or the file would pass its cap: the file is then given up (removed).
+    /// fails or the file would pass its cap (of kind `FileTooLarge`): the file is then given
+    /// up (removed).
     pub fn append(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.held.extend_from_slice(bytes);
         if self.held.len() >= HELD {
@@ -61,7 +62,10 @@ impl CacheFile {
     fn drain(&mut self) -> io::Result<()> {
         self.written = self.written.saturating_add(self.held.len());
         let result = if self.written > self.cap {
-            Err(io::Error::other("cache file larger than its cap"))
+            Err(io::Error::new(
+                io::ErrorKind::FileTooLarge,
+                "cache file larger than its cap",
+            ))
         } else {
             match self.file.as_mut() {
                 Some(f) => f.write_all(&self.held),

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 mod spool;
 
+pub(super) use spool::Encoder;
 use spool::Spool;
 
 use crate::cachefile::CacheFile;

@@ -13,12 +13,11 @@ use std::fs;
 use std::hash::{DefaultHasher, Hasher};
 use std::path::Path;
 
-use super::cache::{KINDS, Reader, Writer};
+use super::cache::{Encoder, KINDS, Reader, Writer};
 use super::entries::Resolved;
 use super::finder::{Finder, ModId, ModKind, Modules};
 use super::graph::{Edge, Graph, Missing};
 use crate::bundle::{Bundle, RootKind};
-use crate::cachefile::CacheFile;
 use crate::model::NodeId;
 use crate::zipsize::prune_root_files;
 
@@ -222,17 +221,13 @@ pub fn save(
     };
     let graphs = dir.join("graphs");
     fs::create_dir_all(&graphs)?;
-    let mut out = Spill {
-        w: Writer(Vec::with_capacity(2 * SPILL)),
-        file: CacheFile::create(&path, MAX_FILE)?,
-    };
+    let mut out = Encoder::create(&path, MAX_FILE)?;
     out.0.extend_from_slice(MAGIC);
     for v in inputs.digest {
         out.0.extend_from_slice(&v.to_le_bytes());
     }
     encode(&mut out, inputs, graph, resolved)?;
-    out.file.append(&out.w.0)?;
-    out.file.commit()?;
+    out.commit()?;
     prune_root_files(&graphs, MAX_FILES);
     Ok(())
 }
@@ -253,42 +248,8 @@ const MOD_KINDS: [ModKind; 5] = [
     ModKind::Namespace,
 ];
 
-/// Bytes of encoding held before they are written out.
-const SPILL: usize = 1 << 16;
-
-/// A graph's encoding written to its file as it grows: a 200k-source graph is ~9 MB, which
-/// the explorer held whole at the end of its analysis, its memory's high-water mark.
-struct Spill {
-    w: Writer,
-    file: CacheFile,
-}
-
-impl Spill {
-    /// Hands what is held to the file once it is [`SPILL`] bytes or more.
-    fn flush(&mut self) -> std::io::Result<()> {
-        if self.0.len() >= SPILL {
-            self.file.append(&self.w.0)?;
-            self.w.0.clear();
-        }
-        Ok(())
-    }
-}
-
-impl std::ops::Deref for Spill {
-    type Target = Writer;
-    fn deref(&self) -> &Writer {
-        &self.w
-    }
-}
-
-impl std::ops::DerefMut for Spill {
-    fn deref_mut(&mut self) -> &mut Writer {
-        &mut self.w
-    }
-}
-
 /// Writes `g`, naming nodes by place.
-fn encode(w: &mut Spill, inputs: &Inputs, g: &Graph, resolved: &Resolved) -> std::io::Result<()> {
+fn encode(w: &mut Encoder, inputs: &Inputs, g: &Graph, resolved: &Resolved) -> std::io::Result<()> {
     let p = |id: NodeId| inputs.place(id);
     w.u32(g.scanned);
     w.u32(g.finder.modules.len());
