@@ -34,10 +34,21 @@ pub struct CacheFile {
 
 impl CacheFile {
     /// Starts writing `path` (its directory must exist); at most `cap` bytes will be taken.
+    ///
+    /// The temporary file is always a new one: a name taken already (another process with
+    /// the same id in another container sharing the cache, or a link planted there) is
+    /// skipped, never opened, emptied or followed.
     pub fn create(path: &Path, cap: usize) -> io::Result<CacheFile> {
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let temp = path.with_extension(format!("tmp{}-{n}", std::process::id()));
-        let file = fs::File::create(&temp)?;
+        let mut tries = 0;
+        let (file, temp) = loop {
+            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let temp = path.with_extension(format!("tmp{}-{n}", std::process::id()));
+            match fs::File::options().write(true).create_new(true).open(&temp) {
+                Ok(file) => break (file, temp),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && tries < 64 => tries += 1,
+                Err(e) => return Err(e),
+            }
+        };
         Ok(CacheFile {
             file: Some(file),
             temp,
@@ -104,13 +115,15 @@ impl Drop for CacheFile {
     }
 }
 
-/// Whether `path` is a [`CacheFile`]'s temporary file last written over an hour ago: one
-/// a process killed while writing left behind.
+/// Whether `path`, a file in one of heft's cache directories, is a [`CacheFile`]'s
+/// temporary file (`*.tmp<pid>-<n>`) last written over an hour ago: one a process killed
+/// while writing left behind.
 pub fn is_stale_temp(path: &Path) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let temp = path
         .extension()
-        .and_then(|x| x.to_str())
-        .is_some_and(|x| x.starts_with("tmp"));
+        .and_then(|x| x.to_str()?.strip_prefix("tmp")?.split_once('-'))
+        .is_some_and(|(pid, n)| digits(pid) && digits(n));
     temp && fs::symlink_metadata(path)
         .and_then(|m| m.modified())
         .ok()
@@ -186,11 +199,13 @@ mod tests {
         let fresh = dir.path().join("a.tmp1-0");
         let old = dir.path().join("a.tmp2-0");
         let bin = dir.path().join("b.bin");
-        for p in [&fresh, &old, &bin] {
+        let others =
+            ["notes.tmpl", "c.tmp", "d.tmp3", "e.tmp3-", "f.tmpx-1"].map(|n| dir.path().join(n));
+        for p in [&fresh, &old, &bin].into_iter().chain(&others) {
             fs::write(p, b"x").unwrap();
         }
         let two_hours_ago = SystemTime::now() - Duration::from_secs(2 * 60 * 60);
-        for p in [&old, &bin] {
+        for p in [&old, &bin].into_iter().chain(&others) {
             fs::File::options()
                 .write(true)
                 .open(p)
@@ -200,5 +215,29 @@ mod tests {
         }
         assert!(is_stale_temp(&old));
         assert!(!is_stale_temp(&fresh) && !is_stale_temp(&bin));
+        for p in &others {
+            assert!(!is_stale_temp(p), "{p:?} is no name heft writes");
+        }
+    }
+
+    #[test]
+    fn a_temporary_name_already_taken_is_skipped_not_emptied() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.bin");
+        // The next names this process would use (other tests may take a few meanwhile).
+        let next = NEXT.load(Ordering::Relaxed);
+        let taken: Vec<PathBuf> = (next..next + 32)
+            .map(|n| path.with_extension(format!("tmp{}-{n}", std::process::id())))
+            .collect();
+        for p in &taken {
+            fs::write(p, b"someone else's").unwrap();
+        }
+        let mut f = CacheFile::create(&path, 1 << 20).unwrap();
+        f.append(b"mine").unwrap();
+        f.commit().unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"mine");
+        for p in &taken {
+            assert_eq!(fs::read(p).unwrap(), b"someone else's");
+        }
     }
 }
