@@ -206,7 +206,7 @@ mod tests {
         for _ in 0..16 {
             t.push(&part, ModKind::Source, None, &[]).unwrap();
         }
-        // The rest of the first buffer to its last byte.
+        // A name that would fill the first buffer to its last byte (it opens the next one).
         let last = "b".repeat(NAME_CHUNK - 16 * MAX_NAME);
         let b = t.push(&last, ModKind::Source, None, &[]).unwrap();
         let empty = t.push("", ModKind::Namespace, None, &[]).unwrap();
